@@ -1,0 +1,97 @@
+"""`kefu`: the operator's command.
+
+`serve` runs gunicorn and the background worker together; every other subcommand is a
+Django management command (`kefu migrate`, `kefu demo`, `kefu calendar add …`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+
+
+def serve(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="kefu serve", description="Serve kefu with its worker.")
+    parser.add_argument("--host", default=os.environ.get("KEFU_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("KEFU_PORT", "8000")))
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("KEFU_WEB_WORKERS", str(2 * (os.cpu_count() or 1) + 1))),
+        help="gunicorn worker processes",
+    )
+    parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+    args = parser.parse_args(argv)
+    _setup()
+    env = dict(os.environ)
+    python = sys.executable
+    subprocess.run([python, "-m", "kefu.cli", "collectstatic", "--no-input", "-v0"], check=True)
+    web = subprocess.Popen(  # noqa: S603
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "kefu.wsgi:application",
+            f"--bind={args.host}:{args.port}",
+            f"--workers={args.workers}",
+            "--worker-class=gthread",
+            "--threads=4",
+            "--access-logfile=-",
+            "--timeout=60",
+        ],
+        env=env,
+    )
+    children = [web]
+    if not args.no_worker:
+        children.append(subprocess.Popen([python, "-m", "kefu.cli", "qcluster"], env=env))  # noqa: S603
+    print(f"kefu is serving on http://{args.host}:{args.port}/", flush=True)
+
+    def stop(signum: int, frame: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        # If either process dies, stop the other: a web server without its worker would let
+        # time limits pass unnoticed.
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    finally:
+        stop(signal.SIGTERM, None)
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return max((child.returncode or 0) for child in children)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "serve":
+        return serve(args[1:])
+    if args and args[0] == "worker":
+        args = ["qcluster", *args[1:]]
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kefu", *args])
+    if args and args[0] == "migrate":
+        # The shared cache (rate limits) lives in a table of its own when Redis is not used.
+        execute_from_command_line(["kefu", "createcachetable"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

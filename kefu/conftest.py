@@ -1,0 +1,132 @@
+"""Fixtures shared by every app's tests: a small centre, one user per role, API clients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kefu.core.models import OrgUnit, Region, User, WorkCalendar
+from kefu.core.roles import ROLES
+from kefu.core.services import user_create
+from kefu.customers.models import Tag
+
+PASSWORD = "test-pass-2026"
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def centre(db: None) -> OrgUnit:
+    calendar = WorkCalendar.objects.create(
+        name="workhours", title="工作时间", kind=WorkCalendar.Kind.WORKING_HOURS
+    )
+    return OrgUnit.objects.create(
+        kind=OrgUnit.Kind.CENTRE, code="test-centre", name="测试客服中心", calendar=calendar
+    )
+
+
+@pytest.fixture
+def other_centre(db: None) -> OrgUnit:
+    return OrgUnit.objects.create(kind=OrgUnit.Kind.CENTRE, code="other", name="另一个中心")
+
+
+@pytest.fixture
+def department(centre: OrgUnit) -> OrgUnit:
+    return OrgUnit.objects.create(
+        kind=OrgUnit.Kind.DEPARTMENT, code="repair", name="抢修", parent=centre
+    )
+
+
+@pytest.fixture
+def region(db: None) -> Region:
+    province = Region.objects.create(code="320000", name="江苏省")
+    city = Region.objects.create(code="320100", name="南京市", parent=province)
+    return Region.objects.create(code="320106", name="鼓楼区", parent=city)
+
+
+@pytest.fixture
+def tags(db: None) -> dict[str, Tag]:
+    return {
+        code: Tag.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in [("sensitive", "敏感"), ("dissatisfied", "不满意")]
+    }
+
+
+@pytest.fixture
+def make_user(centre: OrgUnit, department: OrgUnit) -> Callable[..., User]:
+    def make(role: str, username: str | None = None, **extra: Any) -> User:
+        extra.setdefault("centre", centre)
+        if role == "handler":
+            extra.setdefault("department", department)
+        return user_create(username=username or role, password=PASSWORD, role=role, **extra)
+
+    return make
+
+
+@pytest.fixture
+def users(make_user: Callable[..., User]) -> dict[str, User]:
+    """One user per role, named after the role."""
+    return {role: make_user(role) for role in ROLES}
+
+
+class ApiClient:
+    """Real requests through Django's handler, signed in with a bearer token."""
+
+    def __init__(self, token: str | None) -> None:
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def request(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
+        call = getattr(self.client, method.lower())
+        if method.upper() in {"GET", "DELETE"}:
+            return call(path, data=query or None, headers=self.headers)
+        return call(path, data=body, content_type="application/json", headers=self.headers)
+
+    def get(self, path: str, **query: Any) -> Any:
+        return self.request("GET", path, **query)
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self.request("POST", path, body)
+
+    def patch(self, path: str, body: Any = None) -> Any:
+        return self.request("PATCH", path, body)
+
+
+def token_for(username: str, password: str = PASSWORD) -> str:
+    response = Client().post(
+        "/api/v1/auth/token",
+        data={"username": username, "password": password},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    return str(response.json()["token"])
+
+
+@pytest.fixture
+def api_as(users: dict[str, User]) -> Callable[[str], ApiClient]:
+    def client(role: str) -> ApiClient:
+        return ApiClient(token_for(users[role].username))
+
+    return client
+
+
+@pytest.fixture
+def anonymous() -> ApiClient:
+    return ApiClient(None)

@@ -1,0 +1,131 @@
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from kefu.contacts import services
+from kefu.contacts.models import CallReason, Channel, Contact, Direction
+from kefu.contacts.queries import call_reasons, contact_get_for_user, contact_list
+from kefu.core.masking import mask_phone
+from kefu.core.models import User
+from kefu.core.pagination import Page, PageParams, page
+
+router = Router(tags=["contacts"])
+
+
+class ReasonRef(Schema):
+    code: str
+    name: str
+
+
+class ContactOut(Schema):
+    id: int
+    channel: Channel
+    direction: Direction
+    caller_number: str
+    customer_id: int | None
+    customer_name: str | None
+    agent: str
+    started_at: datetime
+    ended_at: datetime | None
+    customer_attribute: ReasonRef | None
+    region: ReasonRef | None
+    business_type: ReasonRef | None
+    service_content: ReasonRef | None
+    summary: str
+    settled: bool
+    created_at: datetime
+
+
+class ContactIn(Schema):
+    channel: Channel
+    direction: Direction = Direction.INBOUND
+    caller_number: str = Field("", max_length=32)
+    customer_id: int | None = Field(None, ge=1)
+    started_at: datetime
+    ended_at: datetime | None = None
+    customer_attribute: str | None = Field(None, max_length=64)
+    region: str | None = Field(None, max_length=12)
+    business_type: str | None = Field(None, max_length=64)
+    service_content: str | None = Field(None, max_length=64)
+    summary: str = Field("", max_length=4000)
+    settled: bool = False
+
+
+class ContactFilters(Schema):
+    channel: Channel | None = None
+    direction: Direction | None = None
+    customer_id: int | None = Field(None, ge=1)
+    agent: str | None = Field(None, max_length=150)
+    caller: str | None = Field(None, max_length=32)
+    settled: bool | None = None
+    business_type: str | None = Field(None, max_length=64)
+    service_content: str | None = Field(None, max_length=64)
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class CallReasonOut(Schema):
+    code: str
+    name: str
+    dimension: CallReason.Dimension
+    parent: str | None
+
+
+def contact_out(contact: Contact) -> dict[str, Any]:
+    return {
+        "id": contact.pk,
+        "channel": contact.channel,
+        "direction": contact.direction,
+        # The caller's number is personal data: lists show it masked, like the archive.
+        "caller_number": mask_phone(contact.caller_number),
+        "customer_id": contact.customer_id,
+        "customer_name": contact.customer.name if contact.customer else None,
+        "agent": contact.agent.username,
+        "started_at": contact.started_at,
+        "ended_at": contact.ended_at,
+        "customer_attribute": contact.customer_attribute,
+        "region": contact.region,
+        "business_type": contact.business_type,
+        "service_content": contact.service_content,
+        "summary": contact.summary,
+        "settled": contact.settled,
+        "created_at": contact.created_at,
+    }
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@router.get("/contacts", response=Page[ContactOut])
+def list_contacts(
+    request: HttpRequest, filters: Query[ContactFilters], paging: Query[PageParams]
+) -> dict[str, Any]:
+    return page(contact_list(_user(request), **filters.dict()), paging, contact_out)
+
+
+@router.post("/contacts", response={201: ContactOut})
+def create_contact(request: HttpRequest, payload: ContactIn) -> Status[dict[str, Any]]:
+    contact = services.contact_create(actor=_user(request), **payload.dict())
+    return Status(201, contact_out(contact))
+
+
+@router.get("/contacts/{int:contact_id}", response=ContactOut)
+def get_contact(request: HttpRequest, contact_id: int) -> dict[str, Any]:
+    return contact_out(contact_get_for_user(_user(request), contact_id))
+
+
+@router.get("/call-reasons", response=list[CallReasonOut])
+def list_call_reasons(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": reason.code,
+            "name": reason.name,
+            "dimension": reason.dimension,
+            "parent": reason.parent.code if reason.parent else None,
+        }
+        for reason in call_reasons(_user(request))
+    ]

@@ -1,0 +1,94 @@
+"""Reads of contacts and the call-reason taxonomy."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from kefu.core.errors import Forbidden, Invalid, NotFound
+from kefu.core.models import User
+from kefu.core.roles import VIEW_CONTACT
+from kefu.core.validation import InvalidNumber, normalize_phone
+from kefu.contacts.models import CallReason, Contact
+from kefu.customers.models import Customer
+
+
+def contacts_visible_to(user: User) -> QuerySet[Contact]:
+    if not user.has_perm(VIEW_CONTACT):
+        raise Forbidden()
+    contacts = Contact.objects.all()
+    if not user.is_superuser:
+        contacts = contacts.filter(centre_id=user.centre_id)
+    return contacts.select_related(
+        "agent",
+        "customer",
+        "customer_attribute",
+        "region",
+        "business_type",
+        "service_content",
+    )
+
+
+def contact_get_for_user(user: User, contact_id: int) -> Contact:
+    contact = contacts_visible_to(user).filter(pk=contact_id).first()
+    if contact is None:
+        raise NotFound(code="contact_not_found")
+    return contact
+
+
+def contact_list(
+    user: User,
+    *,
+    channel: str | None = None,
+    direction: str | None = None,
+    customer_id: int | None = None,
+    agent: str | None = None,
+    caller: str | None = None,
+    settled: bool | None = None,
+    business_type: str | None = None,
+    service_content: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[Contact]:
+    contacts = contacts_visible_to(user)
+    if channel:
+        contacts = contacts.filter(channel=channel)
+    if direction:
+        contacts = contacts.filter(direction=direction)
+    if customer_id is not None:
+        contacts = contacts.filter(customer_id=customer_id)
+    if agent:
+        contacts = contacts.filter(agent__username=agent)
+    if caller:
+        try:
+            contacts = contacts.filter(caller_number=normalize_phone(caller))
+        except InvalidNumber as error:
+            raise Invalid(error.message, code=error.code, detail={"field": "caller"}) from error
+    if settled is not None:
+        contacts = contacts.filter(settled=settled)
+    if business_type:
+        contacts = contacts.filter(business_type__code=business_type)
+    if service_content:
+        contacts = contacts.filter(service_content__code=service_content)
+    if since is not None:
+        contacts = contacts.filter(started_at__gte=since)
+    if until is not None:
+        contacts = contacts.filter(started_at__lt=until)
+    return contacts.order_by("-started_at", "-id")
+
+
+def customer_contacts(customer: Customer) -> QuerySet[Contact]:
+    """A customer's contacts, newest first: the contact part of the customer's history."""
+    return (
+        Contact.objects.filter(customer=customer)
+        .select_related("agent", "business_type", "service_content")
+        .order_by("-started_at", "-id")
+    )
+
+
+def call_reasons(user: User) -> QuerySet[CallReason]:
+    reasons = CallReason.objects.filter(active=True)
+    if not user.is_superuser:
+        reasons = reasons.filter(centre_id=user.centre_id)
+    return reasons.select_related("parent").order_by("dimension", "position", "code")

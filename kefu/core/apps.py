@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "kefu.core"
+    label = "core"
+    verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from kefu.core import checks  # noqa: F401  (registers the system checks)
+
+        # Like Django's own permissions, the role groups follow the code after every migrate.
+        post_migrate.connect(_sync_roles, dispatch_uid="kefu.core.roles_sync")
+
+
+def _sync_roles(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    from kefu.core.services import roles_sync
+
+    # post_migrate is sent per app; act once, on the last one, when every permission exists.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender is not with_models[-1]:
+        return
+    for config in with_models:
+        create_permissions(config, verbosity=0, using=using)
+    roles_sync(using=using)

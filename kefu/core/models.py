@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgUnit(models.Model):
+    """A node of the organisation tree: a centre, a team inside it, or a department."""
+
+    class Kind(models.TextChoices):
+        CENTRE = "centre", _("Centre")
+        TEAM = "team", _("Team")
+        DEPARTMENT = "department", _("Department")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    calendar = models.ForeignKey(
+        "WorkCalendar",
+        verbose_name=_("working calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.CENTRE and self.parent_id is not None:
+            raise ValidationError(_("A centre is the root of its tree."))
+        if self.kind != self.Kind.CENTRE and self.parent_id is None:
+            raise ValidationError(_("Teams and departments belong to a centre."))
+
+    @property
+    def centre(self) -> OrgUnit:
+        unit = self
+        while unit.parent is not None:
+            unit = unit.parent
+        return unit
+
+
+class Region(models.Model):
+    """Geography for routing and reporting, coded as in GB/T 2260."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who works in or for the centre; the role is the user's group."""
+
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    employee_number = models.CharField(_("employee number"), max_length=32, blank=True)
+    centre = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": OrgUnit.Kind.CENTRE},
+    )
+    team = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        limit_choices_to={"kind": OrgUnit.Kind.TEAM},
+    )
+    department = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handlers",
+        limit_choices_to={"kind": OrgUnit.Kind.DEPARTMENT},
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def role(self) -> str | None:
+        """The user's role code; users hold one role group."""
+        from kefu.core.roles import ROLES
+
+        names = [group.name for group in self.groups.all()]
+        return next((name for name in names if name in ROLES), None)
+
+
+class WorkCalendar(models.Model):
+    """A calendar that time limits are counted on: round the clock, or working hours."""
+
+    class Kind(models.TextChoices):
+        ALWAYS = "always", _("24×7")
+        WORKING_HOURS = "working_hours", _("Working hours")
+
+    name = models.SlugField(_("name"), max_length=50, unique=True)
+    title = models.CharField(_("title"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # "08:30-12:00,13:30-17:30": the working periods of a working day.
+    periods = models.CharField(
+        _("working periods"), max_length=200, default="08:30-12:00,13:30-17:30", blank=True
+    )
+    official_holidays = models.BooleanField(
+        _("follow China's official holidays"),
+        default=True,
+        help_text=_("Statutory holidays and make-up working days from the State Council."),
+    )
+
+    class Meta:
+        verbose_name = _("working calendar")
+        verbose_name_plural = _("working calendars")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.title or self.name
+
+    def clean(self) -> None:
+        from kefu.core.workcal import parse_periods
+
+        if self.kind == self.Kind.WORKING_HOURS:
+            try:
+                parse_periods(self.periods)
+            except ValueError as error:
+                raise ValidationError({"periods": str(error)}) from error
+
+
+class CalendarOverride(models.Model):
+    """A day the centre declares itself, which wins over the official calendar."""
+
+    calendar = models.ForeignKey(
+        WorkCalendar,
+        verbose_name=_("calendar"),
+        on_delete=models.CASCADE,
+        related_name="overrides",
+    )
+    day = models.DateField(_("day"))
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["calendar", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "day"], name="calendar_override_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar} {self.day}"
+
+
+class AuditEntry(models.Model):
+    """One row per write and per unmasked view of personal data; never changed afterwards."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_repr}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # The log is evidence: rows are only ever added.
+        if self.pk is not None:
+            raise ValueError("audit entries are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("audit entries are append-only")
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

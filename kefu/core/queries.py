@@ -1,0 +1,56 @@
+"""Reads of the platform that more than one caller needs."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from kefu.core.errors import NotFound
+from kefu.core.models import ApiToken, User, WorkCalendar
+from kefu.core.workcal import WorkingCalendar, parse_periods, uncovered_years
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_user(raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=token_digest(raw), expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+def working_calendar(name: str) -> WorkingCalendar:
+    """The calendar called `name`, with its overrides, ready for deadline arithmetic."""
+    row = WorkCalendar.objects.filter(name=name).first()
+    if row is None:
+        raise NotFound(code="calendar_not_found", detail={"calendar": name})
+    tz = ZoneInfo(settings.TIME_ZONE)
+    overrides = dict(row.overrides.values_list("day", "is_working_day"))
+    if row.kind == WorkCalendar.Kind.ALWAYS:
+        return WorkingCalendar.always(name=row.name, tz=tz)
+    return WorkingCalendar(
+        name=row.name,
+        tz=tz,
+        periods=parse_periods(row.periods),
+        official_holidays=row.official_holidays,
+        overrides=overrides,
+    )
+
+
+def calendar_uncovered_years(today: date | None = None) -> list[int]:
+    """Years within the warning horizon that China's official calendar does not cover yet."""
+    today = today or timezone.localdate()
+    if not WorkCalendar.objects.filter(official_holidays=True, kind="working_hours").exists():
+        return []
+    horizon = today + timedelta(days=settings.KEFU_CALENDAR_HORIZON_DAYS)
+    return uncovered_years(today, horizon)

@@ -1,0 +1,80 @@
+"""The nine roles of a service centre and what each may do.
+
+Roles are Django groups; this table is their source of truth and `roles_sync` writes it to
+the database after every migrate, so permissions follow the code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: Promise
+    permissions: frozenset[str]
+
+
+AGENT = "agent"
+EXPERT = "expert"
+BACKOFFICE = "backoffice"
+HANDLER = "handler"
+LEADER = "leader"
+QA = "qa"
+EDITOR = "editor"
+MANAGER = "manager"
+ADMIN = "admin"
+
+VIEW_CUSTOMER = "customers.view_customer"
+ADD_CUSTOMER = "customers.add_customer"
+CHANGE_CUSTOMER = "customers.change_customer"
+VIEW_PERSONAL_DATA = "customers.view_personal_data"
+CHECK_IDENTITY = "customers.check_identity"
+VIEW_CONTACT = "contacts.view_contact"
+ADD_CONTACT = "contacts.add_contact"
+VIEW_AUDIT = "core.view_auditentry"
+
+_FRONT_LINE = frozenset(
+    {
+        VIEW_CUSTOMER,
+        ADD_CUSTOMER,
+        CHANGE_CUSTOMER,
+        VIEW_PERSONAL_DATA,
+        CHECK_IDENTITY,
+        VIEW_CONTACT,
+        ADD_CONTACT,
+    }
+)
+
+ROLES: dict[str, Role] = {
+    role.code: role
+    for role in (
+        Role(AGENT, _("Agent"), _FRONT_LINE),
+        Role(EXPERT, _("Expert seat"), _FRONT_LINE),
+        Role(BACKOFFICE, _("Back office"), _FRONT_LINE),
+        # Handlers see who an order is for, never the unmasked personal data.
+        Role(HANDLER, _("Department handler"), frozenset({VIEW_CUSTOMER})),
+        Role(LEADER, _("Team leader"), frozenset({VIEW_CUSTOMER, VIEW_CONTACT, ADD_CONTACT})),
+        Role(QA, _("QA inspector"), frozenset({VIEW_CUSTOMER, VIEW_CONTACT})),
+        Role(EDITOR, _("Knowledge editor"), frozenset()),
+        Role(
+            MANAGER,
+            _("Manager"),
+            frozenset(
+                {
+                    VIEW_CUSTOMER,
+                    ADD_CUSTOMER,
+                    CHANGE_CUSTOMER,
+                    VIEW_PERSONAL_DATA,
+                    VIEW_CONTACT,
+                    VIEW_AUDIT,
+                }
+            ),
+        ),
+        Role(ADMIN, _("Administrator"), _FRONT_LINE | {VIEW_AUDIT}),
+    )
+}

@@ -1,0 +1,197 @@
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from kefu.contacts.models import Contact
+from kefu.contacts.queries import customer_contacts
+from kefu.core.pagination import Page, PageParams, page
+from kefu.core.masking import mask_address, mask_id_number, mask_phone
+from kefu.core.models import User
+from kefu.customers import services
+from kefu.customers.models import Customer, Tier
+from kefu.customers.queries import customer_get_for_user, customer_search
+
+router = Router(tags=["customers"])
+
+Phone = str
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+
+
+class PhoneOut(Schema):
+    number: str
+    kind: str
+
+
+class CustomerOut(Schema):
+    id: int
+    name: str
+    phones: list[PhoneOut]
+    id_number: str
+    account_number: str | None
+    address: str
+    region: RegionOut | None
+    tier: Tier
+    tags: list[str]
+    notes: str
+    version: int
+    masked: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class CustomerIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    phones: list[Phone] = Field(default_factory=list, max_length=10)
+    id_number: str = Field("", max_length=24)
+    account_number: str | None = Field(None, max_length=32, pattern=r"^[0-9A-Za-z-]+$")
+    address: str = Field("", max_length=200)
+    region: str | None = Field(None, max_length=12)
+    tier: Tier = Tier.GENERAL
+    tags: list[str] = Field(default_factory=list, max_length=20)
+    notes: str = Field("", max_length=2000)
+
+
+class CustomerPatch(Schema):
+    version: int | None = Field(None, ge=1)
+    name: str | None = Field(None, min_length=1, max_length=100)
+    phones: list[Phone] | None = Field(None, max_length=10)
+    id_number: str | None = Field(None, max_length=24)
+    account_number: str | None = Field(None, max_length=32, pattern=r"^[0-9A-Za-z-]*$")
+    address: str | None = Field(None, max_length=200)
+    region: str | None = Field(None, max_length=12)
+    tier: Tier | None = None
+    tags: list[str] | None = Field(None, max_length=20)
+    notes: str | None = Field(None, max_length=2000)
+
+
+class CustomerFilters(Schema):
+    phone: str | None = Field(None, max_length=32)
+    q: str | None = Field(None, max_length=100)
+    tier: Tier | None = None
+    tag: str | None = Field(None, max_length=50)
+    region: str | None = Field(None, max_length=12)
+
+
+class IdentityCheckIn(Schema):
+    phone: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=100)
+    id_number: str = Field(min_length=1, max_length=24)
+
+
+class IdentityCheckOut(Schema):
+    matched: bool
+    customer_id: int | None
+
+
+class HistoryItemOut(Schema):
+    type: str
+    id: int
+    at: datetime
+    channel: str
+    agent: str
+    business_type: str | None
+    service_content: str | None
+    summary: str
+    settled: bool
+
+
+def customer_out(customer: Customer, *, unmasked: bool = False) -> dict[str, Any]:
+    """The customer as the API shows it: personal data masked unless explicitly unmasked."""
+
+    def show(value: str, mask: Any) -> str:
+        return value if unmasked else mask(value)
+
+    return {
+        "id": customer.pk,
+        "name": customer.name,
+        "phones": [
+            {"number": show(phone.number, mask_phone), "kind": phone.kind}
+            for phone in customer.phones.all()
+        ],
+        "id_number": show(customer.id_number, mask_id_number),
+        "account_number": customer.account_number,
+        "address": show(customer.address, mask_address),
+        "region": customer.region,
+        "tier": customer.tier,
+        "tags": [tag.code for tag in customer.tags.all()],
+        "notes": customer.notes,
+        "version": customer.version,
+        "masked": not unmasked,
+        "created_at": customer.created_at,
+        "updated_at": customer.updated_at,
+    }
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@router.get("", response=Page[CustomerOut])
+def list_customers(
+    request: HttpRequest, filters: Query[CustomerFilters], paging: Query[PageParams]
+) -> dict[str, Any]:
+    return page(customer_search(_user(request), **filters.dict()), paging, customer_out)
+
+
+@router.post("", response={201: CustomerOut})
+def create_customer(request: HttpRequest, payload: CustomerIn) -> Status[dict[str, Any]]:
+    customer = services.customer_create(actor=_user(request), **payload.dict())
+    customer = customer_get_for_user(_user(request), customer.pk)
+    return Status(201, customer_out(customer))
+
+
+@router.post("/identity-check", response=IdentityCheckOut)
+def identity_check(request: HttpRequest, payload: IdentityCheckIn) -> dict[str, Any]:
+    result = services.identity_check(actor=_user(request), **payload.dict())
+    return {
+        "matched": result.matched,
+        "customer_id": result.customer.pk if result.customer else None,
+    }
+
+
+@router.get("/{int:customer_id}", response=CustomerOut)
+def get_customer(request: HttpRequest, customer_id: int, unmask: bool = False) -> dict[str, Any]:
+    customer = customer_get_for_user(_user(request), customer_id)
+    if unmask:
+        services.customer_personal_data_view(actor=_user(request), customer=customer)
+    return customer_out(customer, unmasked=unmask)
+
+
+@router.patch("/{int:customer_id}", response=CustomerOut)
+def update_customer(
+    request: HttpRequest, customer_id: int, payload: CustomerPatch
+) -> dict[str, Any]:
+    customer = customer_get_for_user(_user(request), customer_id)
+    services.customer_update(
+        actor=_user(request), customer=customer, **payload.dict(exclude_unset=True)
+    )
+    return customer_out(customer_get_for_user(_user(request), customer_id))
+
+
+def history_item_out(contact: Contact) -> dict[str, Any]:
+    return {
+        "type": "contact",
+        "id": contact.pk,
+        "at": contact.started_at,
+        "channel": contact.channel,
+        "agent": contact.agent.username,
+        "business_type": contact.business_type.name if contact.business_type else None,
+        "service_content": contact.service_content.name if contact.service_content else None,
+        "summary": contact.summary,
+        "settled": contact.settled,
+    }
+
+
+@router.get("/{int:customer_id}/history", response=Page[HistoryItemOut])
+def customer_history(
+    request: HttpRequest, customer_id: int, paging: Query[PageParams]
+) -> dict[str, Any]:
+    customer = customer_get_for_user(_user(request), customer_id)
+    return page(customer_contacts(customer), paging, history_item_out)

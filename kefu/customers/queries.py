@@ -1,0 +1,72 @@
+"""Reads of the customer archive, always through what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.errors import Forbidden, Invalid, NotFound
+from kefu.core.models import User
+from kefu.core.roles import VIEW_CUSTOMER
+from kefu.core.validation import InvalidNumber, normalize_phone
+from kefu.customers.models import Customer, CustomerPhone
+
+
+def customers_visible_to(user: User) -> QuerySet[Customer]:
+    if not user.has_perm(VIEW_CUSTOMER):
+        raise Forbidden()
+    customers = Customer.objects.all()
+    if not user.is_superuser:
+        customers = customers.filter(centre_id=user.centre_id)
+    return customers
+
+
+def customer_get_for_user(user: User, customer_id: int) -> Customer:
+    customer = (
+        customers_visible_to(user)
+        .select_related("region")
+        .prefetch_related("phones", "tags")
+        .filter(pk=customer_id)
+        .first()
+    )
+    if customer is None:
+        raise NotFound(code="customer_not_found")
+    return customer
+
+
+def customer_search(
+    user: User,
+    *,
+    phone: str | None = None,
+    q: str | None = None,
+    tier: str | None = None,
+    tag: str | None = None,
+    region: str | None = None,
+) -> QuerySet[Customer]:
+    """Customers by any of their phones (written any way), name, account or ID number."""
+    customers = customers_visible_to(user)
+    if phone:
+        try:
+            number = normalize_phone(phone)
+        except InvalidNumber as error:
+            raise Invalid(error.message, code=error.code, detail={"field": "phone"}) from error
+        customers = customers.filter(
+            pk__in=CustomerPhone.objects.filter(number=number).values("customer_id")
+        )
+    if q:
+        text = q.strip()
+        if len(text) > 100:
+            raise Invalid(_("The search text is too long."), code="query_too_long")
+        match = Q(name__contains=text) | Q(account_number=text) | Q(id_number=text.upper())
+        try:
+            match |= Q(phones__number=normalize_phone(text))
+        except InvalidNumber:
+            pass
+        customers = customers.filter(match).distinct()
+    if tier:
+        customers = customers.filter(tier=tier)
+    if tag:
+        customers = customers.filter(tags__code=tag)
+    if region:
+        customers = customers.filter(region__code=region)
+    return customers.select_related("region").prefetch_related("phones", "tags").order_by("-id")

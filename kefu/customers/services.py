@@ -1,0 +1,270 @@
+"""Writes to the customer archive, each one transaction with its audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.errors import Conflict, Forbidden, Invalid, RateLimited
+from kefu.core.models import Region, User
+from kefu.core.roles import ADD_CUSTOMER, CHANGE_CUSTOMER, CHECK_IDENTITY, VIEW_PERSONAL_DATA
+from kefu.core.services import audit_record, snapshot
+from kefu.core.validation import InvalidNumber, normalize_phone, phone_kind, validate_id_number
+from kefu.customers.models import Customer, CustomerPhone, Tag, Tier
+
+AUDITED_FIELDS = ["name", "id_number", "account_number", "address", "region", "tier", "notes"]
+
+
+def _require(actor: User, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise Forbidden()
+
+
+def _clean_phones(raw_phones: Sequence[str]) -> list[str]:
+    numbers: list[str] = []
+    for position, raw in enumerate(raw_phones):
+        try:
+            number = normalize_phone(raw)
+        except InvalidNumber as error:
+            raise Invalid(
+                error.message, code=error.code, detail={"field": f"phones[{position}]"}
+            ) from error
+        if number not in numbers:
+            numbers.append(number)
+    return numbers
+
+
+def _clean_id_number(raw: str) -> str:
+    if not raw:
+        return ""
+    try:
+        return validate_id_number(raw)
+    except InvalidNumber as error:
+        raise Invalid(error.message, code=error.code, detail={"field": "id_number"}) from error
+
+
+def _region(code: str | None) -> Region | None:
+    if not code:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise Invalid(_("Unknown region."), code="region_unknown", detail={"field": "region"})
+    return region
+
+
+def _tags(codes: Sequence[str]) -> list[Tag]:
+    tags = list(Tag.objects.filter(code__in=codes))
+    unknown = set(codes) - {tag.code for tag in tags}
+    if unknown:
+        raise Invalid(
+            _("Unknown tag."), code="tag_unknown", detail={"field": "tags", "tags": sorted(unknown)}
+        )
+    return tags
+
+
+def _set_phones(customer: Customer, numbers: list[str]) -> None:
+    customer.phones.all().delete()
+    CustomerPhone.objects.bulk_create(
+        CustomerPhone(customer=customer, number=number, kind=phone_kind(number), position=index)
+        for index, number in enumerate(numbers)
+    )
+
+
+def _account_taken() -> Conflict:
+    return Conflict(
+        _("Another customer already has this account number."),
+        code="account_number_taken",
+        detail={"field": "account_number"},
+    )
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    actor: User,
+    name: str,
+    phones: Sequence[str] = (),
+    id_number: str = "",
+    account_number: str | None = None,
+    address: str = "",
+    region: str | None = None,
+    tier: str = Tier.GENERAL,
+    tags: Sequence[str] = (),
+    notes: str = "",
+) -> Customer:
+    _require(actor, ADD_CUSTOMER)
+    if actor.centre_id is None:
+        raise Invalid(_("Your account belongs to no centre."), code="no_centre")
+    if not name.strip():
+        raise Invalid(_("The name is required."), code="name_required", detail={"field": "name"})
+    numbers = _clean_phones(phones)
+    customer = Customer(
+        centre_id=actor.centre_id,
+        name=name.strip(),
+        id_number=_clean_id_number(id_number),
+        account_number=account_number or None,
+        address=address.strip(),
+        region=_region(region),
+        tier=tier,
+        notes=notes,
+    )
+    if customer.account_number and Customer.objects.filter(
+        account_number=customer.account_number
+    ).exists():
+        raise _account_taken()
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError as error:  # a concurrent create took the account number
+        raise _account_taken() from error
+    _set_phones(customer, numbers)
+    customer.tags.set(_tags(tags))
+    audit_record(
+        actor=actor,
+        action="customer.create",
+        obj=customer,
+        after={**snapshot(customer, AUDITED_FIELDS), "phones": numbers, "tags": sorted(tags)},
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_update(
+    *,
+    actor: User,
+    customer: Customer,
+    version: int | None = None,
+    name: str | None = None,
+    phones: Sequence[str] | None = None,
+    id_number: str | None = None,
+    account_number: str | None = None,
+    address: str | None = None,
+    region: str | None = None,
+    tier: str | None = None,
+    tags: Sequence[str] | None = None,
+    notes: str | None = None,
+) -> Customer:
+    """Change the given fields; with `version`, refuse if someone changed the customer since."""
+    _require(actor, CHANGE_CUSTOMER)
+    current = Customer.objects.select_for_update().get(pk=customer.pk)
+    if version is not None and version != current.version:
+        raise Conflict(code="version_conflict", detail={"current_version": current.version})
+    before = {
+        **snapshot(current, AUDITED_FIELDS),
+        "phones": list(current.phones.values_list("number", flat=True)),
+        "tags": sorted(current.tags.values_list("code", flat=True)),
+    }
+    if name is not None:
+        if not name.strip():
+            raise Invalid(_("The name is required."), code="name_required")
+        current.name = name.strip()
+    if id_number is not None:
+        current.id_number = _clean_id_number(id_number)
+    if account_number is not None:
+        current.account_number = account_number or None
+        if current.account_number and (
+            Customer.objects.filter(account_number=current.account_number)
+            .exclude(pk=current.pk)
+            .exists()
+        ):
+            raise _account_taken()
+    if address is not None:
+        current.address = address.strip()
+    if region is not None:
+        current.region = _region(region)
+    if tier is not None:
+        current.tier = tier
+    if notes is not None:
+        current.notes = notes
+    current.version += 1
+    try:
+        with transaction.atomic():
+            current.save()
+    except IntegrityError as error:
+        raise _account_taken() from error
+    if phones is not None:
+        _set_phones(current, _clean_phones(phones))
+    if tags is not None:
+        current.tags.set(_tags(tags))
+    after = {
+        **snapshot(current, AUDITED_FIELDS),
+        "phones": list(current.phones.values_list("number", flat=True)),
+        "tags": sorted(current.tags.values_list("code", flat=True)),
+    }
+    changed = {key for key in after if after[key] != before[key]}
+    audit_record(
+        actor=actor,
+        action="customer.update",
+        obj=current,
+        before={key: before[key] for key in sorted(changed)},
+        after={key: after[key] for key in sorted(changed)},
+    )
+    return current
+
+
+@transaction.atomic
+def customer_personal_data_view(*, actor: User, customer: Customer) -> Customer:
+    """Allow an unmasked look at one customer's personal data, and leave a trace of it."""
+    _require(actor, VIEW_PERSONAL_DATA)
+    audit_record(actor=actor, action="customer.view_personal_data", obj=customer)
+    return customer
+
+
+@dataclass(frozen=True)
+class IdentityCheckResult:
+    matched: bool
+    customer: Customer | None
+
+
+def _identity_check_allowed(actor: User) -> bool:
+    """A fixed window per user in the shared cache, so every worker counts the same tries."""
+    limit_text, _slash, period_text = settings.KEFU_IDENTITY_CHECK_RATE.partition("/")
+    period = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period_text or "m"]
+    key = f"kefu:identity-check:{actor.pk}"
+    cache.add(key, 0, timeout=period)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period)
+        used = 1
+    return used <= int(limit_text)
+
+
+def identity_check(*, actor: User, phone: str, name: str, id_number: str) -> IdentityCheckResult:
+    """The three-field check: do phone, name and ID number belong to one customer?
+
+    Not one transaction on purpose: a try counts against the limit, and a refusal is
+    audited, even when the check itself then fails on bad input.
+    """
+    _require(actor, CHECK_IDENTITY)
+    if not _identity_check_allowed(actor):
+        audit_record(
+            actor=actor, action="customer.identity_check.refused", object_type="customers.customer"
+        )
+        raise RateLimited()
+    number = _clean_phones([phone])[0]
+    clean_id = _clean_id_number(id_number)
+    with transaction.atomic():
+        customer = (
+            Customer.objects.filter(
+                centre_id=actor.centre_id,
+                phones__number=number,
+                name=name.strip(),
+                id_number=clean_id,
+            )
+            .distinct()
+            .first()
+        )
+        audit_record(
+            actor=actor,
+            action="customer.identity_check",
+            obj=customer,
+            object_type="customers.customer",
+            after={"matched": customer is not None, "phone": number},
+        )
+    return IdentityCheckResult(matched=customer is not None, customer=customer)
