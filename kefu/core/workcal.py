@@ -489,6 +489,14 @@ def _add_days_us(cal: WorkingCalendar, s: int, days: int) -> int:
             # otherwise the start snaps to the first working moment (offset 0).
             in_day = day == start_day
             offset = sum(max(0, min(b, s) - a) for a, b in intervals) if in_day else 0
+            if offset == 0:
+                # Before a day's first working moment is the same working moment as the end
+                # of the previous working day; counting from there gives the end-of-day
+                # answers people expect (Saturday + 1 working day = Monday 17:30).
+                offset = sum(b - a for a, b in intervals)
+                remaining -= 1
+                if remaining == 0:
+                    return _at_offset(intervals, offset)
             continue
         remaining -= 1
         if remaining == 0:
@@ -511,10 +519,11 @@ def _at_offset(intervals: list[tuple[int, int]], offset: int) -> int:
 def add_working_days(cal: WorkingCalendar, start: datetime, days: int) -> datetime:
     """The same working moment ``days`` working days later.
 
-    The start's working day is its local date if working, else the next working day with
-    the start snapped to its first working moment. The working time elapsed on that day
-    up to the start (capped at the day's total) is reproduced on the target day; 0 days
-    returns ``start`` unchanged.
+    The working time elapsed on the start's working day up to the start (capped at the
+    day's total) is reproduced on the target day. A start outside working time before a
+    day's first period counts as the end of the previous working day, so results land at
+    the end of a working day rather than at the start of the next; 0 days returns
+    ``start`` unchanged.
     """
     start = _aware(start, "start")
     if isinstance(days, bool) or not isinstance(days, int):

@@ -296,16 +296,18 @@ def test_friday_afternoon_plus_one_day_is_monday_afternoon() -> None:
     assert add_working_days(WH, at(2025, 3, 3, 15), 5) == at(2025, 3, 10, 15)
 
 
-def test_working_days_from_a_saturday_snap_to_monday_morning() -> None:
-    # Saturday counts as Monday 08:30 (offset 0); one working day later is Tuesday 08:30.
-    assert add_working_days(WH, at(2025, 3, 8, 10), 1) == at(2025, 3, 11, 8, 30)
+def test_working_days_from_a_saturday_end_on_monday_evening() -> None:
+    # Saturday is the same working moment as Friday 17:30; one working day on is Monday 17:30.
+    assert add_working_days(WH, at(2025, 3, 8, 10), 1) == at(2025, 3, 10, 17, 30)
+    assert add_working_days(WH, at(2025, 3, 8, 10), 2) == at(2025, 3, 11, 17, 30)
 
 
 def test_working_days_from_after_hours_keep_the_full_day() -> None:
     assert add_working_days(WH, at(2025, 3, 7, 18), 1) == at(2025, 3, 10, 17, 30)
     assert add_working_days(WH, at(2025, 3, 7, 17, 30), 1) == at(2025, 3, 10, 17, 30)
-    # Before hours: offset 0, the first period start.
-    assert add_working_days(WH, at(2025, 3, 10, 7), 1) == at(2025, 3, 11, 8, 30)
+    # Before hours counts as the end of the previous working day.
+    assert add_working_days(WH, at(2025, 3, 10, 7), 1) == at(2025, 3, 10, 17, 30)
+    assert add_working_days(WH, at(2025, 3, 10, 8, 30), 1) == at(2025, 3, 10, 17, 30)
     # In the lunch break: the whole morning elapsed, so the end of the morning.
     assert add_working_days(WH, at(2025, 3, 10, 12, 45), 1) == at(2025, 3, 11, 12)
 
@@ -314,7 +316,8 @@ def test_working_days_across_spring_festival_2026() -> None:
     start = at(2026, 2, 13, 15)
     assert add_working_days(WH, start, 1) == at(2026, 2, 14, 15)  # 调休 Saturday
     assert add_working_days(WH, start, 2) == at(2026, 2, 24, 15)
-    assert add_working_days(WH, at(2026, 2, 18, 10), 1) == at(2026, 2, 25, 8, 30)
+    # From inside the holiday: the end of the first working day after it.
+    assert add_working_days(WH, at(2026, 2, 18, 10), 1) == at(2026, 2, 24, 17, 30)
     # 02-24 15:00 + 3 h: 2.5 h until 17:30, 0.5 h on 02-25.
     assert add_duration(WH, start, "P2DT3H") == at(2026, 2, 25, 9)
 
