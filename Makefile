@@ -14,6 +14,7 @@ $(UV):
 
 install: $(UV)
 	$(UV) sync --frozen --quiet
+	$(VENV)/bin/pybabel --quiet compile --domain django --directory kefu/locale --use-fuzzy
 
 run: install
 	$(KEFU) migrate --no-input

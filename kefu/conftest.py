@@ -24,7 +24,7 @@ def _fast_settings(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
+def _clear_cache(_fast_settings: None) -> Iterator[None]:
     from django.core.cache import cache
 
     cache.clear()

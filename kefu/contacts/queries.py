@@ -78,13 +78,9 @@ def contact_list(
     return contacts.order_by("-started_at", "-id")
 
 
-def customer_contacts(customer: Customer) -> QuerySet[Contact]:
+def customer_contacts(user: User, customer: Customer) -> QuerySet[Contact]:
     """A customer's contacts, newest first: the contact part of the customer's history."""
-    return (
-        Contact.objects.filter(customer=customer)
-        .select_related("agent", "business_type", "service_content")
-        .order_by("-started_at", "-id")
-    )
+    return contacts_visible_to(user).filter(customer=customer).order_by("-started_at", "-id")
 
 
 def call_reasons(user: User) -> QuerySet[CallReason]:

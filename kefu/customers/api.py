@@ -194,4 +194,4 @@ def customer_history(
     request: HttpRequest, customer_id: int, paging: Query[PageParams]
 ) -> dict[str, Any]:
     customer = customer_get_for_user(_user(request), customer_id)
-    return page(customer_contacts(customer), paging, history_item_out)
+    return page(customer_contacts(_user(request), customer), paging, history_item_out)

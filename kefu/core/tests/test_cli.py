@@ -1,0 +1,153 @@
+"""The operator's `kefu` command: calendar arithmetic, users, checks, settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from kefu.core.models import CalendarOverride, OrgUnit, User, WorkCalendar
+
+pytestmark = pytest.mark.django_db
+
+
+def kefu(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue().strip()
+
+
+@pytest.fixture
+def calendars(db: None) -> None:
+    WorkCalendar.objects.create(name="24x7", title="7×24", kind=WorkCalendar.Kind.ALWAYS)
+    WorkCalendar.objects.create(
+        name="workhours", title="工作时间", kind=WorkCalendar.Kind.WORKING_HOURS
+    )
+
+
+@pytest.mark.usefixtures("calendars")
+def test_calendar_add_working_time_over_national_day() -> None:
+    # Monday 2025-09-29 16:30 + 4 working hours: 1 h on the 29th, 3 h on Tuesday the 30th.
+    assert (
+        kefu("calendar", "add", "--calendar", "workhours", "--start", "2025-09-29T16:30+08:00",
+             "--duration", "PT4H")
+        == "2025-09-30T11:30:00+08:00"
+    )
+    # Tuesday 2025-09-30 17:00 + 1 h: the holiday runs to 10-08, a working day again.
+    assert (
+        kefu("calendar", "add", "--calendar", "workhours", "--start", "2025-09-30T17:00",
+             "--duration", "PT1H")
+        == "2025-10-09T09:00:00+08:00"
+    )
+
+
+@pytest.mark.usefixtures("calendars")
+def test_calendar_add_working_days_and_24x7() -> None:
+    assert (
+        kefu("calendar", "add", "--calendar", "workhours", "--start", "2026-11-20T15:00+08:00",
+             "--duration", "P1D")
+        == "2026-11-23T15:00:00+08:00"
+    )
+    assert (
+        kefu("calendar", "add", "--calendar", "24x7", "--start", "2026-11-20T15:00+08:00",
+             "--duration", "P1DT2H")
+        == "2026-11-21T17:00:00+08:00"
+    )
+
+
+@pytest.mark.usefixtures("calendars")
+def test_calendar_between_prints_working_seconds() -> None:
+    # A whole Monday of working hours: 3.5 h + 4 h.
+    assert (
+        kefu("calendar", "between", "--calendar", "workhours", "--start", "2026-11-23T00:00+08:00",
+             "--end", "2026-11-24T00:00+08:00")
+        == str(int(7.5 * 3600))
+    )
+
+
+@pytest.mark.usefixtures("calendars")
+def test_calendar_overrides_from_the_database_win() -> None:
+    CalendarOverride.objects.create(
+        calendar=WorkCalendar.objects.get(name="workhours"),
+        day=date(2026, 11, 23),
+        is_working_day=False,
+        note="中心自定休息日",
+    )
+    assert (
+        kefu("calendar", "between", "--calendar", "workhours", "--start", "2026-11-23T00:00+08:00",
+             "--end", "2026-11-24T00:00+08:00")
+        == "0"
+    )
+
+
+@pytest.mark.usefixtures("calendars")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--calendar", "nope", "--start", "2026-11-20T15:00+08:00", "--duration", "PT1H"],
+        ["--calendar", "workhours", "--start", "yesterday", "--duration", "PT1H"],
+        ["--calendar", "workhours", "--start", "2026-11-20T15:00+08:00", "--duration", "P1M"],
+    ],
+)
+def test_calendar_bad_input_is_a_clear_error(args: list[str]) -> None:
+    with pytest.raises(CommandError):
+        kefu("calendar", "add", *args)
+
+
+def test_createuser_gives_the_role(db: None) -> None:
+    OrgUnit.objects.create(kind=OrgUnit.Kind.CENTRE, code="c1", name="中心")
+    kefu("createuser", "zhang", "--role", "qa", "--centre", "c1", "--password", "pw-2026-abc")
+    user = User.objects.get(username="zhang")
+    assert user.role == "qa"
+    assert user.check_password("pw-2026-abc")
+    with pytest.raises(CommandError):
+        kefu("createuser", "zhang", "--role", "qa", "--password", "x")
+
+
+def test_check_warns_when_the_official_calendar_runs_out(calendars: None, settings: object) -> None:
+    from kefu.core.checks import official_calendar_coverage
+
+    setattr(settings, "KEFU_CALENDAR_HORIZON_DAYS", 20000)  # reaches years no package covers
+    messages = official_calendar_coverage()
+    assert messages and all(message.id == "kefu.W001" for message in messages)
+
+
+def run_kefu(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "kefu.cli", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path: Path) -> None:
+    env = {
+        "KEFU_DATA_DIR": str(tmp_path),
+        "KEFU_HTTPS": "1",
+        "KEFU_ALLOWED_HOSTS": "kefu.example.cn",
+        "KEFU_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    result = run_kefu(["check", "--deploy", "--fail-level", "WARNING", "--tag", "security"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
+    env = {"KEFU_DATA_DIR": str(tmp_path), "KEFU_SECRET_KEY": ""}
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first = run_kefu(["shell", "--no-imports", "-c", code], env)
+    second = run_kefu(["shell", "--no-imports", "-c", code], env)
+    assert first.returncode == 0, first.stderr
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) > 50
+    assert first.stdout.strip() == second.stdout.strip() == key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

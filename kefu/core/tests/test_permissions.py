@@ -1,0 +1,103 @@
+"""Each role against each endpoint: allowed, or 403 with the one error shape."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from kefu.conftest import ApiClient
+from kefu.core.models import User
+from kefu.core.roles import ROLES
+from kefu.customers.models import Customer
+
+pytestmark = pytest.mark.django_db
+
+FRONT_LINE = {"agent", "expert", "backoffice", "admin"}
+EVERYONE = set(ROLES)
+
+# (method, path template, body, roles allowed): written out here, not derived from
+# kefu.core.roles, so that a change to the role table has to be made twice on purpose.
+MATRIX: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
+    ("GET", "/api/v1/me", None, EVERYONE),
+    ("GET", "/api/v1/call-reasons", None, EVERYONE),
+    (
+        "GET",
+        "/api/v1/customers",
+        None,
+        EVERYONE - {"editor"},
+    ),
+    ("POST", "/api/v1/customers", {"name": "新客户"}, FRONT_LINE | {"manager"}),
+    ("GET", "/api/v1/customers/{customer}", None, EVERYONE - {"editor"}),
+    ("GET", "/api/v1/customers/{customer}?unmask=true", None, FRONT_LINE | {"manager"}),
+    ("PATCH", "/api/v1/customers/{customer}", {"notes": "改"}, FRONT_LINE | {"manager"}),
+    (
+        "GET",
+        "/api/v1/customers/{customer}/history",
+        None,
+        FRONT_LINE | {"leader", "qa", "manager"},
+    ),
+    (
+        "POST",
+        "/api/v1/customers/identity-check",
+        {"phone": "13812345678", "name": "王建国", "id_number": "11010519491231002X"},
+        FRONT_LINE,
+    ),
+    ("GET", "/api/v1/contacts", None, FRONT_LINE | {"leader", "qa", "manager"}),
+    (
+        "POST",
+        "/api/v1/contacts",
+        {"channel": "hotline", "started_at": "2026-11-20T09:00:00+08:00"},
+        FRONT_LINE | {"leader"},
+    ),
+    ("GET", "/api/v1/contacts/{contact}", None, FRONT_LINE | {"leader", "qa", "manager"}),
+]
+
+CASES = [
+    pytest.param(method, path, body, role, role in allowed, id=f"{role}-{method}-{path}")
+    for method, path, body, allowed in MATRIX
+    for role in sorted(ROLES)
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "role", "allowed"), CASES)
+def test_role_against_endpoint(
+    api_as: Callable[[str], ApiClient],
+    users: dict[str, User],
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+    role: str,
+    allowed: bool,
+) -> None:
+    from kefu.contacts.services import contact_create
+    from kefu.core.roles import ADMIN
+
+    customer = Customer.objects.create(centre=users[ADMIN].centre, name="王建国")
+    contact = contact_create(
+        actor=users[ADMIN], channel="hotline", started_at=customer.created_at, customer_id=customer.pk
+    )
+    url = path.format(customer=customer.pk, contact=contact.pk)
+    if "?" in url:
+        url, query = url.split("?")
+        response = api_as(role).get(url, **dict([query.split("=")]))
+    else:
+        response = api_as(role).request(method, url, body)
+
+    if allowed:
+        assert response.status_code in {200, 201}, response.content
+    else:
+        assert response.status_code == 403, response.content
+        assert response.json() == {
+            "code": "forbidden",
+            "message": response.json()["message"],
+            "detail": None,
+        }
+        assert response.json()["message"]
+
+
+def test_every_role_group_exists_after_migrate(db: None) -> None:
+    from django.contrib.auth.models import Group
+
+    assert set(Group.objects.values_list("name", flat=True)) >= set(ROLES)

@@ -1,0 +1,217 @@
+"""Validation of mainland China phone numbers and resident ID numbers (居民身份证号码).
+
+Pure functions with no ORM access, so forms, the API, imports and the demo generator can
+share them. Errors are :class:`InvalidNumber` carrying a stable machine ``code`` and a
+lazily translated ``message``; callers compare codes, never message text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Final
+
+import phonenumbers
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
+__all__ = [
+    "CHINA_TZ",
+    "FIXED",
+    "ID_CHECK_CHARS",
+    "ID_WEIGHTS",
+    "MOBILE",
+    "PROVINCE_CODES",
+    "InvalidNumber",
+    "id_number_check_digit",
+    "normalize_phone",
+    "phone_kind",
+    "validate_id_number",
+]
+
+# China has had no daylight saving time since 1991, so a fixed offset is exact and avoids
+# depending on the tz database being installed.
+CHINA_TZ: Final = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+MOBILE: Final = "mobile"
+FIXED: Final = "fixed"
+
+_ACCEPTED_TYPES: Final = frozenset(
+    {
+        PhoneNumberType.MOBILE,
+        PhoneNumberType.FIXED_LINE,
+        # Not produced for CN by current metadata; should that change, phone_kind() still
+        # tells the two apart from the digits.
+        PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    }
+)
+_SERVICE_TYPES: Final = frozenset(
+    {
+        PhoneNumberType.TOLL_FREE,
+        PhoneNumberType.SHARED_COST,
+        PhoneNumberType.PREMIUM_RATE,
+        PhoneNumberType.UAN,
+        PhoneNumberType.VOIP,
+    }
+)
+
+# Province-level codes of GB/T 2260 (71 Taiwan, 81 Hong Kong, 82 Macao included).
+PROVINCE_CODES: Final[frozenset[str]] = frozenset(
+    [str(code) for code in range(11, 16)]
+    + [str(code) for code in range(21, 24)]
+    + [str(code) for code in range(31, 38)]
+    + [str(code) for code in range(41, 47)]
+    + [str(code) for code in range(50, 55)]
+    + [str(code) for code in range(61, 66)]
+    + ["71", "81", "82"]
+)
+ID_WEIGHTS: Final[tuple[int, ...]] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS: Final = "10X98765432"
+_ID_RE: Final = re.compile(r"[0-9]{17}[0-9X]")
+_DIGITS_RE: Final = re.compile(r"[0-9]+")
+_MIN_BIRTH_YEAR: Final = 1900
+
+
+class InvalidNumber(ValueError):
+    """A phone or ID number that cannot be accepted.
+
+    ``code`` is stable and meant for programs and tests; ``message`` is a lazy translation
+    meant for people (it may be wrapped in a Django ``ValidationError`` as is).
+    """
+
+    code: str
+    message: str | Promise
+
+    def __init__(self, code: str, message: str | Promise) -> None:
+        # Only the code goes into args: the default repr() would otherwise force the lazy
+        # message, which fails wherever Django settings are not configured.
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        # Forcing a lazy translation needs configured settings; scripts and tests that never
+        # configure Django should still get a readable traceback instead of a second error.
+        try:
+            return f"{self.code}: {self.message}"
+        except ImproperlyConfigured:
+            return self.code
+
+
+# --- phone numbers -----------------------------------------------------------------------
+
+
+def normalize_phone(raw: str) -> str:
+    """Return the canonical digits of a mainland mobile or fixed-line number.
+
+    Mobiles come back as 11 digits ("13812345678"), fixed lines in national format with
+    the trunk 0 and no separators ("02583456789", "075586013388"). Separators, a +86 or
+    0086 prefix and full-width digits are accepted. Local numbers without an area code,
+    400/800 service numbers, extensions and numbers outside the mainland are rejected.
+    """
+    text = raw.strip()
+    if not text:
+        raise InvalidNumber("phone_invalid", _("Enter a phone number."))
+    # phonenumbers maps letters to keypad digits ("1-800-FLOWERS" would become a valid
+    # mobile), and words such as 转/ext mean an extension we could not store anyway.
+    if any(char.isalpha() for char in text):
+        raise InvalidNumber(
+            "phone_invalid", _("A phone number may contain only digits and separators.")
+        )
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidNumber(
+            "phone_invalid", _("Not a valid mainland mobile or fixed-line number.")
+        ) from exc
+    if number.country_code != 86:
+        raise InvalidNumber(
+            "phone_not_mainland", _("Only mainland China (+86) numbers are accepted.")
+        )
+    if number.extension:
+        raise InvalidNumber("phone_invalid", _("Enter the number without an extension."))
+    if not phonenumbers.is_valid_number(number):
+        nsn = phonenumbers.national_significant_number(number)
+        if len(nsn) in (7, 8) and not nsn.startswith("1"):
+            raise InvalidNumber(
+                "phone_invalid", _("Add the area code to a fixed-line number, e.g. 025.")
+            )
+        raise InvalidNumber("phone_invalid", _("Not a valid mainland mobile or fixed-line number."))
+    number_type = phonenumbers.number_type(number)
+    if number_type in _SERVICE_TYPES:
+        raise InvalidNumber(
+            "phone_invalid",
+            _("Service numbers such as 400 or 800 numbers cannot be used as a contact number."),
+        )
+    if number_type not in _ACCEPTED_TYPES:
+        raise InvalidNumber("phone_invalid", _("Not a valid mainland mobile or fixed-line number."))
+    # The national format carries the trunk 0 of fixed lines and none for mobiles, which is
+    # exactly how people in China write numbers; only the separators are dropped.
+    national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    return "".join(_DIGITS_RE.findall(national))
+
+
+def phone_kind(normalized: str) -> str:
+    """Return "mobile" or "fixed" for a number produced by :func:`normalize_phone`."""
+    if not normalized.isascii() or not normalized.isdigit():
+        raise InvalidNumber("phone_invalid", _("Not a valid mainland mobile or fixed-line number."))
+    if len(normalized) == 11 and normalized.startswith("1"):
+        return MOBILE
+    # Area codes are 3-4 digits with the trunk 0 and subscriber numbers 7-8 digits.
+    if normalized.startswith("0") and 10 <= len(normalized) <= 12:
+        return FIXED
+    raise InvalidNumber("phone_invalid", _("Not a valid mainland mobile or fixed-line number."))
+
+
+# --- resident ID numbers (GB 11643-1999) -------------------------------------------------
+
+
+def id_number_check_digit(first17: str) -> str:
+    """Return the ISO 7064 MOD 11-2 check character ("0"-"9" or "X") for 17 digits."""
+    if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
+        raise InvalidNumber("id_format", _("An ID number starts with 17 digits."))
+    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK_CHARS[total % 11]
+
+
+def validate_id_number(raw: str, *, today: dt.date | None = None) -> str:
+    """Return the normalised (upper-case, no spaces) 18-character ID number.
+
+    Checks, in this order so the first error is the most useful one: format, region code,
+    birth date, check digit. ``today`` defaults to the current date in China and exists so
+    tests can pin "not in the future".
+    """
+    # NFKC turns full-width digits and Ｘ typed with a Chinese IME into ASCII.
+    text = "".join(unicodedata.normalize("NFKC", raw).split()).upper()
+    if len(text) == 15 and text.isascii() and text.isdigit():
+        raise InvalidNumber(
+            "id_format", _("15-digit ID numbers are no longer valid; enter the 18-digit number.")
+        )
+    if not _ID_RE.fullmatch(text):
+        raise InvalidNumber(
+            "id_format", _("An ID number has 18 characters: 17 digits and a digit or X.")
+        )
+
+    region = text[:6]
+    if region[:2] not in PROVINCE_CODES or region[2:] == "0000":
+        raise InvalidNumber("id_region", _("The ID number has an unknown region code."))
+
+    try:
+        birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError as exc:
+        raise InvalidNumber(
+            "id_birth_date", _("The ID number contains an impossible birth date.")
+        ) from exc
+    if today is None:
+        today = dt.datetime.now(tz=CHINA_TZ).date()
+    if birth.year < _MIN_BIRTH_YEAR or birth > today:
+        raise InvalidNumber("id_birth_date", _("The ID number contains an impossible birth date."))
+
+    if id_number_check_digit(text[:17]) != text[17]:
+        raise InvalidNumber(
+            "id_check_digit", _("The ID number's check digit is wrong; please check for typos.")
+        )
+    return text

@@ -1,0 +1,324 @@
+"""The demo centre: a 95598-style power-utility hotline in Nanjing, loaded idempotently.
+
+Configuration (regions, calendars, organisation, taxonomies, users) is created where
+missing; customers and contacts are generated only into a centre that has none yet, so
+running the loader twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.contacts.models import CallReason, Channel, Contact, Direction
+from kefu.core import demo_content as content
+from kefu.core.models import OrgUnit, Region, User, WorkCalendar
+from kefu.core.services import audit_record, user_create
+from kefu.customers.models import Customer, CustomerPhone, Tag
+
+PASSWORD = "kefu-demo-2026"
+SEED = 95598
+BATCH = 2000
+
+# (username, role, full name, team code, department code)
+DEMO_USERS: list[tuple[str, str, str, str | None, str | None]] = [
+    ("admin", "admin", "系统管理员", None, None),
+    ("manager", "manager", "周敏", None, None),
+    ("leader", "leader", "陈建华", "team-1", None),
+    ("agent", "agent", "王晓婷", "team-1", None),
+    ("expert", "expert", "刘志强", "expert", None),
+    ("backoffice", "backoffice", "赵丽娟", "backoffice", None),
+    ("handler", "handler", "孙海涛", None, "repair"),
+    ("qa", "qa", "吴静", "qa", None),
+    ("editor", "editor", "郑雅琴", None, None),
+]
+EXTRA_AGENTS = 16
+
+TAGS = [
+    (Tag.SENSITIVE, "敏感客户"),
+    (Tag.DISSATISFIED, "不满意客户"),
+    ("elderly", "老年客户"),
+    ("important-load", "重要负荷"),
+]
+
+CHANNEL_WEIGHTS = {
+    Channel.HOTLINE: 70,
+    Channel.WECHAT: 9,
+    Channel.APP: 8,
+    Channel.WEB: 4,
+    Channel.SMS: 2,
+    Channel.EMAIL: 1,
+    Channel.COUNTER: 2,
+    Channel.OUTBOUND: 4,
+}
+# Calls by hour of day, as a 95598 line sees them: a morning peak, a lunch dip, an
+# evening peak, quiet nights.
+HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 13, 11, 8, 9, 11, 11, 10, 9, 10, 11, 9, 6, 3, 2]
+
+
+@dataclass
+class DemoSummary:
+    centre: OrgUnit
+    customers_created: int
+    contacts_created: int
+
+
+def _calendars() -> dict[str, WorkCalendar]:
+    always, _ = WorkCalendar.objects.get_or_create(
+        name="24x7", defaults={"title": "7×24小时", "kind": WorkCalendar.Kind.ALWAYS}
+    )
+    hours, _ = WorkCalendar.objects.get_or_create(
+        name="workhours",
+        defaults={
+            "title": "工作时间（周一至周五 08:30–12:00、13:30–17:30）",
+            "kind": WorkCalendar.Kind.WORKING_HOURS,
+        },
+    )
+    return {"24x7": always, "workhours": hours}
+
+
+def _regions() -> dict[str, Region]:
+    regions: dict[str, Region] = {}
+    for code, name, parent in content.REGIONS:
+        regions[code], _ = Region.objects.get_or_create(
+            code=code, defaults={"name": name, "parent": regions.get(parent or "")}
+        )
+    return regions
+
+
+def _unit(kind: str, code: str, name: str, parent: OrgUnit | None, **extra: object) -> OrgUnit:
+    unit, _ = OrgUnit.objects.get_or_create(
+        code=code, defaults={"kind": kind, "name": name, "parent": parent, **extra}
+    )
+    return unit
+
+
+def _taxonomy(centre: OrgUnit, taxonomy: content.Taxonomy) -> None:
+    dims = CallReason.Dimension
+    existing = set(
+        CallReason.objects.filter(centre=centre).values_list("dimension", "code")
+    )
+    for position, (code, name) in enumerate(taxonomy["customer_attribute"]):
+        if (dims.CUSTOMER_ATTRIBUTE, code) not in existing:
+            CallReason.objects.create(
+                centre=centre,
+                dimension=dims.CUSTOMER_ATTRIBUTE,
+                code=code,
+                name=name,
+                position=position,
+            )
+    for position, (code, name, contents) in enumerate(taxonomy["business_type"]):
+        business, _ = CallReason.objects.get_or_create(
+            centre=centre,
+            dimension=dims.BUSINESS_TYPE,
+            code=code,
+            defaults={"name": name, "position": position},
+        )
+        for sub_position, (content_code, content_name) in enumerate(contents):
+            if (dims.SERVICE_CONTENT, content_code) not in existing:
+                CallReason.objects.create(
+                    centre=centre,
+                    dimension=dims.SERVICE_CONTENT,
+                    code=content_code,
+                    name=content_name,
+                    parent=business,
+                    position=sub_position,
+                )
+
+
+def _users(centre: OrgUnit) -> list[User]:
+    units = {unit.code: unit for unit in OrgUnit.objects.filter(parent=centre)}
+    for username, role, full_name, team, department in DEMO_USERS:
+        if not User.objects.filter(username=username).exists():
+            user_create(
+                username=username,
+                password=PASSWORD,
+                role=role,
+                full_name=full_name,
+                centre=centre,
+                team=units.get(team or ""),
+                department=units.get(department or ""),
+            )
+    rng = random.Random(SEED + 1)
+    agents_group = Group.objects.get(name="agent")
+    for index in range(1, EXTRA_AGENTS + 1):
+        username = f"agent{index:02d}"
+        if User.objects.filter(username=username).exists():
+            continue
+        # Colleagues who fill the history; they cannot sign in until an admin sets a password.
+        user = User.objects.create(
+            username=username,
+            full_name=content.person_name(rng),
+            centre=centre,
+            team=units[f"team-{(index - 1) % 4 + 1}"],
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(agents_group)
+    return list(
+        User.objects.filter(centre=centre, groups__name__in=["agent", "expert"]).order_by("pk")
+    )
+
+
+def _customers(centre: OrgUnit, count: int, regions: dict[str, Region]) -> int:
+    start = Customer.objects.filter(centre=centre).count()
+    if start >= count:
+        return 0
+    rng = random.Random(SEED + start)
+    tags = {tag.code: tag for tag in Tag.objects.all()}
+    through = Customer.tags.through
+    created = 0
+    now = timezone.now()
+    for batch_start in range(start, count, BATCH):
+        batch_end = min(batch_start + BATCH, count)
+        customers: list[Customer] = []
+        phones: list[list[str]] = []
+        for index in range(batch_start, batch_end):
+            text, region_code = content.address(rng)
+            customers.append(
+                Customer(
+                    centre=centre,
+                    name=content.person_name(rng),
+                    id_number=content.id_number(rng, region_code),
+                    account_number=content.account_number(index),
+                    address=text,
+                    region=regions[region_code],
+                    tier=content.customer_tier(rng),
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            numbers = [content.mobile_number(rng)]
+            if rng.random() < 0.35:
+                numbers.append(content.fixed_number(rng))
+            if rng.random() < 0.1:
+                numbers.append(content.mobile_number(rng))
+            phones.append(numbers)
+        Customer.objects.bulk_create(customers, batch_size=500)
+        if customers[0].pk is None:  # backends that do not return keys: read them back
+            by_account = dict(
+                Customer.objects.filter(
+                    account_number__in=[c.account_number for c in customers]
+                ).values_list("account_number", "pk")
+            )
+            for customer in customers:
+                customer.pk = by_account[customer.account_number]
+        CustomerPhone.objects.bulk_create(
+            [
+                CustomerPhone(
+                    customer=customer,
+                    number=number,
+                    kind=CustomerPhone.Kind.MOBILE if number[0] == "1" else CustomerPhone.Kind.FIXED,
+                    position=position,
+                )
+                for customer, numbers in zip(customers, phones, strict=True)
+                for position, number in enumerate(dict.fromkeys(numbers))
+            ],
+            batch_size=1000,
+        )
+        links = []
+        for customer in customers:
+            roll = rng.random()
+            if roll < 0.03:
+                links.append(through(customer_id=customer.pk, tag_id=tags[Tag.SENSITIVE].pk))
+            if 0.03 <= roll < 0.07:
+                links.append(through(customer_id=customer.pk, tag_id=tags[Tag.DISSATISFIED].pk))
+            if rng.random() < 0.08:
+                links.append(through(customer_id=customer.pk, tag_id=tags["elderly"].pk))
+        through.objects.bulk_create(links, batch_size=1000)
+        created += len(customers)
+    return created
+
+
+def _contacts(centre: OrgUnit, count: int, days: int, agents: list[User]) -> int:
+    if Contact.objects.filter(centre=centre).exists() or count <= 0:
+        return 0
+    rng = random.Random(SEED + 2)
+    reasons = list(CallReason.objects.filter(centre=centre))
+    attributes = [r for r in reasons if r.dimension == CallReason.Dimension.CUSTOMER_ATTRIBUTE]
+    contents = [r for r in reasons if r.dimension == CallReason.Dimension.SERVICE_CONTENT]
+    businesses = {r.pk: r for r in reasons if r.dimension == CallReason.Dimension.BUSINESS_TYPE}
+    customers = list(
+        Customer.objects.filter(centre=centre)
+        .order_by("pk")
+        .values_list("pk", "region_id")[: max(count, 1000)]
+    )
+    first_phone = dict(
+        CustomerPhone.objects.filter(customer_id__in=[pk for pk, _ in customers], position=0)
+        .values_list("customer_id", "number")
+    )
+    channels = list(CHANNEL_WEIGHTS)
+    channel_weights = list(CHANNEL_WEIGHTS.values())
+    today = timezone.localdate()
+    zone = timezone.get_current_timezone()
+    now = timezone.now()
+    rows: list[Contact] = []
+    for _ in range(count):
+        day = today - timedelta(days=rng.randrange(days))
+        hour = rng.choices(range(24), weights=HOUR_WEIGHTS)[0]
+        started = datetime.combine(day, time(hour, rng.randrange(60), rng.randrange(60)), zone)
+        duration = timedelta(seconds=rng.randint(45, 900))
+        if started + duration > now:  # today's later hours have not happened yet
+            started -= timedelta(days=1)
+        service = rng.choice(contents)
+        business = businesses[service.parent_id]  # type: ignore[index]
+        known = rng.random() < 0.82
+        customer_pk, region_pk = rng.choice(customers) if known else (None, None)
+        channel = rng.choices(channels, weights=channel_weights)[0]
+        rows.append(
+            Contact(
+                centre=centre,
+                channel=channel,
+                direction=Direction.OUTBOUND if channel == Channel.OUTBOUND else Direction.INBOUND,
+                caller_number=first_phone.get(customer_pk, "") if known else
+                content.mobile_number(rng),
+                customer_id=customer_pk,
+                agent=rng.choice(agents),
+                started_at=started,
+                ended_at=started + duration,
+                customer_attribute=rng.choice(attributes),
+                region_id=region_pk,
+                business_type=business,
+                service_content=service,
+                summary=content.contact_summary(rng, business.code, service.code),
+                settled=rng.random() < 0.74,
+            )
+        )
+    Contact.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+@transaction.atomic
+def demo_load(*, customers: int = 500, contacts: int = 3000, days: int = 60) -> DemoSummary:
+    calendars = _calendars()
+    regions = _regions()
+    org = content.ORGANISATION
+    centre = _unit(OrgUnit.Kind.CENTRE, org["code"], org["name"], None, calendar=calendars["workhours"])
+    for team in org["teams"]:
+        _unit(OrgUnit.Kind.TEAM, team["code"], team["name"], centre)
+    for department in org["departments"]:
+        _unit(OrgUnit.Kind.DEPARTMENT, department["code"], department["name"], centre)
+    for code, name in TAGS:
+        Tag.objects.get_or_create(code=code, defaults={"name": name})
+    _taxonomy(centre, content.POWER_TAXONOMY)
+    telecom = _unit(
+        OrgUnit.Kind.CENTRE, "demo10010", "10010客服中心（示例分类）", None,
+        calendar=calendars["workhours"],
+    )
+    _taxonomy(telecom, content.TELECOM_TAXONOMY)
+    agents = _users(centre)
+    customers_created = _customers(centre, customers, regions)
+    contacts_created = _contacts(centre, contacts, days, agents)
+    if customers_created or contacts_created:
+        audit_record(
+            actor=None,
+            action="demo.load",
+            obj=centre,
+            after={"customers": customers_created, "contacts": contacts_created},
+        )
+    return DemoSummary(centre, customers_created, contacts_created)
