@@ -26,15 +26,25 @@ def serve(argv: Sequence[str]) -> int:
     parser.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("KEFU_WEB_WORKERS", str(2 * (os.cpu_count() or 1) + 1))),
+        # One process a core: the work is CPU-bound Python, and on SQLite every further
+        # process is one more contender for the single writer lock.
+        default=int(os.environ.get("KEFU_WEB_WORKERS", str(max(2, os.cpu_count() or 1)))),
         help="gunicorn worker processes",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("KEFU_WEB_THREADS", "4")),
+        help="threads per gunicorn worker",
     )
     parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
     args = parser.parse_args(argv)
     _setup()
     env = dict(os.environ)
     python = sys.executable
-    subprocess.run([python, "-m", "kefu.cli", "collectstatic", "--no-input", "-v0"], check=True)
+    subprocess.run(  # noqa: S603  (our own interpreter and module)
+        [python, "-m", "kefu.cli", "collectstatic", "--no-input", "-v0"], check=True
+    )
     web = subprocess.Popen(  # noqa: S603
         [
             python,
@@ -44,7 +54,7 @@ def serve(argv: Sequence[str]) -> int:
             f"--bind={args.host}:{args.port}",
             f"--workers={args.workers}",
             "--worker-class=gthread",
-            "--threads=4",
+            f"--threads={args.threads}",
             "--access-logfile=-",
             "--timeout=60",
         ],

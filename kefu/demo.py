@@ -100,9 +100,7 @@ def _unit(kind: str, code: str, name: str, parent: OrgUnit | None, **extra: obje
 
 def _taxonomy(centre: OrgUnit, taxonomy: content.Taxonomy) -> None:
     dims = CallReason.Dimension
-    existing = set(
-        CallReason.objects.filter(centre=centre).values_list("dimension", "code")
-    )
+    existing = set(CallReason.objects.filter(centre=centre).values_list("dimension", "code"))
     for position, (code, name) in enumerate(taxonomy["customer_attribute"]):
         if (dims.CUSTOMER_ATTRIBUTE, code) not in existing:
             CallReason.objects.create(
@@ -213,7 +211,9 @@ def _customers(centre: OrgUnit, count: int, regions: dict[str, Region]) -> int:
                 CustomerPhone(
                     customer=customer,
                     number=number,
-                    kind=CustomerPhone.Kind.MOBILE if number[0] == "1" else CustomerPhone.Kind.FIXED,
+                    kind=CustomerPhone.Kind.MOBILE
+                    if number[0] == "1"
+                    else CustomerPhone.Kind.FIXED,
                     position=position,
                 )
                 for customer, numbers in zip(customers, phones, strict=True)
@@ -249,8 +249,9 @@ def _contacts(centre: OrgUnit, count: int, days: int, agents: list[User]) -> int
         .values_list("pk", "region_id")[: max(count, 1000)]
     )
     first_phone = dict(
-        CustomerPhone.objects.filter(customer_id__in=[pk for pk, _ in customers], position=0)
-        .values_list("customer_id", "number")
+        CustomerPhone.objects.filter(
+            customer_id__in=[pk for pk, _ in customers], position=0
+        ).values_list("customer_id", "number")
     )
     channels = list(CHANNEL_WEIGHTS)
     channel_weights = list(CHANNEL_WEIGHTS.values())
@@ -275,8 +276,9 @@ def _contacts(centre: OrgUnit, count: int, days: int, agents: list[User]) -> int
                 centre=centre,
                 channel=channel,
                 direction=Direction.OUTBOUND if channel == Channel.OUTBOUND else Direction.INBOUND,
-                caller_number=first_phone.get(customer_pk, "") if known else
-                content.mobile_number(rng),
+                caller_number=content.mobile_number(rng)
+                if customer_pk is None
+                else first_phone.get(customer_pk, ""),
                 customer_id=customer_pk,
                 agent=rng.choice(agents),
                 started_at=started,
@@ -298,7 +300,9 @@ def demo_load(*, customers: int = 500, contacts: int = 3000, days: int = 60) -> 
     calendars = _calendars()
     regions = _regions()
     org = content.ORGANISATION
-    centre = _unit(OrgUnit.Kind.CENTRE, org["code"], org["name"], None, calendar=calendars["workhours"])
+    centre = _unit(
+        OrgUnit.Kind.CENTRE, org["code"], org["name"], None, calendar=calendars["workhours"]
+    )
     for team in org["teams"]:
         _unit(OrgUnit.Kind.TEAM, team["code"], team["name"], centre)
     for department in org["departments"]:
@@ -307,7 +311,10 @@ def demo_load(*, customers: int = 500, contacts: int = 3000, days: int = 60) -> 
         Tag.objects.get_or_create(code=code, defaults={"name": name})
     _taxonomy(centre, content.POWER_TAXONOMY)
     telecom = _unit(
-        OrgUnit.Kind.CENTRE, "demo10010", "10010客服中心（示例分类）", None,
+        OrgUnit.Kind.CENTRE,
+        "demo10010",
+        "10010客服中心（示例分类）",
+        None,
         calendar=calendars["workhours"],
     )
     _taxonomy(telecom, content.TELECOM_TAXONOMY)

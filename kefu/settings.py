@@ -116,7 +116,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["ENGINE"] = "kefu.core.sqlite"
+    # Each gunicorn thread keeps its connection: opening one and running the pragmas
+    # costs more than a whole indexed query.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"]["OPTIONS"] = {
         # Writers take the lock when the transaction starts, so concurrent writers queue
         # on busy_timeout instead of failing with "database is locked" mid-transaction.
@@ -159,6 +163,7 @@ Q_CLUSTER = {
 }
 
 AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["kefu.core.backends.RoleBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from kefu.contacts.models import CallReason, Contact
 from kefu.core.errors import Forbidden, Invalid, NotFound
 from kefu.core.models import User
 from kefu.core.roles import VIEW_CONTACT
 from kefu.core.validation import InvalidNumber, normalize_phone
-from kefu.contacts.models import CallReason, Contact
 from kefu.customers.models import Customer
 
 

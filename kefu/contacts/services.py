@@ -8,12 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.contacts.models import CallReason, Channel, Contact, Direction
 from kefu.core.errors import Forbidden, Invalid
 from kefu.core.models import Region, User
 from kefu.core.roles import ADD_CONTACT
 from kefu.core.services import audit_record, snapshot
 from kefu.core.validation import InvalidNumber, normalize_phone
-from kefu.contacts.models import CallReason, Channel, Contact, Direction
 from kefu.customers.queries import customers_visible_to
 
 # A contact can be recorded a little ahead of the server's clock (a PC's clock drifts).
@@ -57,7 +57,6 @@ def _reasons(actor: User, codes: dict[str, str | None]) -> dict[str, CallReason 
     return reasons
 
 
-@transaction.atomic
 def contact_create(
     *,
     actor: User,
@@ -137,23 +136,29 @@ def contact_create(
         region_row = Region.objects.filter(code=region).first()
         if region_row is None:
             raise Invalid(_("Unknown region."), code="region_unknown", detail={"field": "region"})
-    contact = Contact.objects.create(
-        centre_id=actor.centre_id,
-        channel=channel,
-        direction=direction,
-        caller_number=number,
-        customer=customer,
-        agent=actor,
-        started_at=started_at,
-        ended_at=ended_at,
-        customer_attribute=reasons[CallReason.Dimension.CUSTOMER_ATTRIBUTE],
-        region=region_row,
-        business_type=business,
-        service_content=content,
-        summary=summary,
-        settled=settled,
-    )
-    audit_record(
-        actor=actor, action="contact.create", obj=contact, after=snapshot(contact, AUDITED_FIELDS)
-    )
+    # Everything above only reads; the write transaction holds SQLite's single writer lock
+    # for just the two inserts, which keeps concurrent agents from queueing behind it.
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            centre_id=actor.centre_id,
+            channel=channel,
+            direction=direction,
+            caller_number=number,
+            customer=customer,
+            agent=actor,
+            started_at=started_at,
+            ended_at=ended_at,
+            customer_attribute=reasons[CallReason.Dimension.CUSTOMER_ATTRIBUTE],
+            region=region_row,
+            business_type=business,
+            service_content=content,
+            summary=summary,
+            settled=settled,
+        )
+        audit_record(
+            actor=actor,
+            action="contact.create",
+            obj=contact,
+            after=snapshot(contact, AUDITED_FIELDS),
+        )
     return contact

@@ -123,11 +123,17 @@ class User(AbstractUser):
 
     @property
     def role(self) -> str | None:
-        """The user's role code; users hold one role group."""
-        from kefu.core.roles import ROLES
+        """The user's role code: the name of their role group (read once per request)."""
+        if not hasattr(self, "_role"):
+            from kefu.core.roles import ROLES
 
-        names = [group.name for group in self.groups.all()]
-        return next((name for name in names if name in ROLES), None)
+            names = sorted(self.groups.values_list("name", flat=True))
+            self._role = next((name for name in names if name in ROLES), None)
+        return self._role
+
+    @role.setter
+    def role(self, value: str | None) -> None:
+        self._role = value
 
 
 class WorkCalendar(models.Model):
@@ -226,7 +232,7 @@ class AuditEntry(models.Model):
         # The log is evidence: rows are only ever added.
         if self.pk is not None:
             raise ValueError("audit entries are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("audit entries are append-only")

@@ -25,5 +25,8 @@ def page(
     queryset: QuerySet[Any], params: PageParams, transform: Callable[[Any], Any]
 ) -> dict[str, Any]:
     """One page of a query, each row turned into its API form after slicing."""
-    rows = queryset[params.offset : params.offset + params.limit]
-    return {"items": [transform(row) for row in rows], "count": queryset.count()}
+    rows = list(queryset[params.offset : params.offset + params.limit])
+    # When the whole result fits on the first page, its length is the count.
+    whole = params.offset == 0 and len(rows) < params.limit
+    count = len(rows) if whole else queryset.count()
+    return {"items": [transform(row) for row in rows], "count": count}

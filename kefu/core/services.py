@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.audit_context import client_ip_var
 from kefu.core.errors import DomainError, Invalid
-from kefu.core.queries import token_digest
 from kefu.core.models import ApiToken, AuditEntry, CalendarOverride, OrgUnit, User, WorkCalendar
+from kefu.core.queries import token_digest
 from kefu.core.roles import ADMIN, ROLES
 
 
@@ -133,7 +133,7 @@ def token_issue(*, username: str, password: str) -> str:
     )
     # Expired tokens are dead weight; clearing them here keeps the table small.
     ApiToken.objects.filter(user=user, expires_at__lte=timezone.now()).delete()
-    audit_record(actor=user, action="token.issue", obj=user)  # type: ignore[arg-type]
+    audit_record(actor=user, action="token.issue", obj=user)
     return raw
 
 
@@ -141,7 +141,7 @@ def token_issue(*, username: str, password: str) -> str:
 def calendar_override_set(
     *, calendar: WorkCalendar, day: date, is_working_day: bool, note: str = "", actor: User | None
 ) -> CalendarOverride:
-    override, created = CalendarOverride.objects.update_or_create(
+    override, _created = CalendarOverride.objects.update_or_create(
         calendar=calendar, day=day, defaults={"is_working_day": is_working_day, "note": note}
     )
     audit_record(

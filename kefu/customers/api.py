@@ -7,9 +7,9 @@ from ninja.responses import Status
 
 from kefu.contacts.models import Contact
 from kefu.contacts.queries import customer_contacts
-from kefu.core.pagination import Page, PageParams, page
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.models import User
+from kefu.core.pagination import Page, PageParams, page
 from kefu.customers import services
 from kefu.customers.models import Customer, Tier
 from kefu.customers.queries import customer_get_for_user, customer_search

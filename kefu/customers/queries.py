@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -58,10 +60,8 @@ def customer_search(
         if len(text) > 100:
             raise Invalid(_("The search text is too long."), code="query_too_long")
         match = Q(name__contains=text) | Q(account_number=text) | Q(id_number=text.upper())
-        try:
+        with contextlib.suppress(InvalidNumber):  # not a phone number: search the rest
             match |= Q(phones__number=normalize_phone(text))
-        except InvalidNumber:
-            pass
         customers = customers.filter(match).distinct()
     if tier:
         customers = customers.filter(tier=tier)

@@ -113,9 +113,10 @@ def customer_create(
         tier=tier,
         notes=notes,
     )
-    if customer.account_number and Customer.objects.filter(
-        account_number=customer.account_number
-    ).exists():
+    if (
+        customer.account_number
+        and Customer.objects.filter(account_number=customer.account_number).exists()
+    ):
         raise _account_taken()
     try:
         with transaction.atomic():

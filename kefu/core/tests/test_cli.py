@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -35,14 +36,30 @@ def calendars(db: None) -> None:
 def test_calendar_add_working_time_over_national_day() -> None:
     # Monday 2025-09-29 16:30 + 4 working hours: 1 h on the 29th, 3 h on Tuesday the 30th.
     assert (
-        kefu("calendar", "add", "--calendar", "workhours", "--start", "2025-09-29T16:30+08:00",
-             "--duration", "PT4H")
+        kefu(
+            "calendar",
+            "add",
+            "--calendar",
+            "workhours",
+            "--start",
+            "2025-09-29T16:30+08:00",
+            "--duration",
+            "PT4H",
+        )
         == "2025-09-30T11:30:00+08:00"
     )
     # Tuesday 2025-09-30 17:00 + 1 h: the holiday runs to 10-08, a working day again.
     assert (
-        kefu("calendar", "add", "--calendar", "workhours", "--start", "2025-09-30T17:00",
-             "--duration", "PT1H")
+        kefu(
+            "calendar",
+            "add",
+            "--calendar",
+            "workhours",
+            "--start",
+            "2025-09-30T17:00",
+            "--duration",
+            "PT1H",
+        )
         == "2025-10-09T09:00:00+08:00"
     )
 
@@ -50,13 +67,29 @@ def test_calendar_add_working_time_over_national_day() -> None:
 @pytest.mark.usefixtures("calendars")
 def test_calendar_add_working_days_and_24x7() -> None:
     assert (
-        kefu("calendar", "add", "--calendar", "workhours", "--start", "2026-11-20T15:00+08:00",
-             "--duration", "P1D")
+        kefu(
+            "calendar",
+            "add",
+            "--calendar",
+            "workhours",
+            "--start",
+            "2026-11-20T15:00+08:00",
+            "--duration",
+            "P1D",
+        )
         == "2026-11-23T15:00:00+08:00"
     )
     assert (
-        kefu("calendar", "add", "--calendar", "24x7", "--start", "2026-11-20T15:00+08:00",
-             "--duration", "P1DT2H")
+        kefu(
+            "calendar",
+            "add",
+            "--calendar",
+            "24x7",
+            "--start",
+            "2026-11-20T15:00+08:00",
+            "--duration",
+            "P1DT2H",
+        )
         == "2026-11-21T17:00:00+08:00"
     )
 
@@ -64,11 +97,16 @@ def test_calendar_add_working_days_and_24x7() -> None:
 @pytest.mark.usefixtures("calendars")
 def test_calendar_between_prints_working_seconds() -> None:
     # A whole Monday of working hours: 3.5 h + 4 h.
-    assert (
-        kefu("calendar", "between", "--calendar", "workhours", "--start", "2026-11-23T00:00+08:00",
-             "--end", "2026-11-24T00:00+08:00")
-        == str(int(7.5 * 3600))
-    )
+    assert kefu(
+        "calendar",
+        "between",
+        "--calendar",
+        "workhours",
+        "--start",
+        "2026-11-23T00:00+08:00",
+        "--end",
+        "2026-11-24T00:00+08:00",
+    ) == str(int(7.5 * 3600))
 
 
 @pytest.mark.usefixtures("calendars")
@@ -80,8 +118,16 @@ def test_calendar_overrides_from_the_database_win() -> None:
         note="中心自定休息日",
     )
     assert (
-        kefu("calendar", "between", "--calendar", "workhours", "--start", "2026-11-23T00:00+08:00",
-             "--end", "2026-11-24T00:00+08:00")
+        kefu(
+            "calendar",
+            "between",
+            "--calendar",
+            "workhours",
+            "--start",
+            "2026-11-23T00:00+08:00",
+            "--end",
+            "2026-11-24T00:00+08:00",
+        )
         == "0"
     )
 
@@ -110,10 +156,10 @@ def test_createuser_gives_the_role(db: None) -> None:
         kefu("createuser", "zhang", "--role", "qa", "--password", "x")
 
 
-def test_check_warns_when_the_official_calendar_runs_out(calendars: None, settings: object) -> None:
+def test_check_warns_when_the_official_calendar_runs_out(calendars: None, settings: Any) -> None:
     from kefu.core.checks import official_calendar_coverage
 
-    setattr(settings, "KEFU_CALENDAR_HORIZON_DAYS", 20000)  # reaches years no package covers
+    settings.KEFU_CALENDAR_HORIZON_DAYS = 20000  # reaches years no package covers
     messages = official_calendar_coverage()
     assert messages and all(message.id == "kefu.W001" for message in messages)
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kefu.conftest import ApiClient
-from kefu.core.models import User
+from kefu.core.models import OrgUnit, User
 from kefu.core.roles import ROLES
 from kefu.customers.models import Customer
 
@@ -65,6 +65,7 @@ CASES = [
 def test_role_against_endpoint(
     api_as: Callable[[str], ApiClient],
     users: dict[str, User],
+    centre: OrgUnit,
     method: str,
     path: str,
     body: dict[str, Any] | None,
@@ -74,9 +75,12 @@ def test_role_against_endpoint(
     from kefu.contacts.services import contact_create
     from kefu.core.roles import ADMIN
 
-    customer = Customer.objects.create(centre=users[ADMIN].centre, name="王建国")
+    customer = Customer.objects.create(centre=centre, name="王建国")
     contact = contact_create(
-        actor=users[ADMIN], channel="hotline", started_at=customer.created_at, customer_id=customer.pk
+        actor=users[ADMIN],
+        channel="hotline",
+        started_at=customer.created_at,
+        customer_id=customer.pk,
     )
     url = path.format(customer=customer.pk, contact=contact.pk)
     if "?" in url:
