@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Model
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -43,6 +44,11 @@ def _json_safe(values: dict[str, Any] | None) -> dict[str, Any] | None:
         key: value if isinstance(value, str | int | float | bool | type(None)) else str(value)
         for key, value in values.items()
     }
+
+
+# A role's permissions are defined in kefu/core/roles.py and written to its group on every
+# migrate; editing them here would be undone, so groups are managed through users only.
+admin.site.unregister(Group)
 
 
 @admin.register(OrgUnit)

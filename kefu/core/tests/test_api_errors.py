@@ -101,3 +101,15 @@ def test_422_for_a_domain_rule(api_as: Callable[[str], ApiClient]) -> None:
         "phone_invalid",
     )
     assert body["detail"] == {"field": "phones[0]"}
+
+
+def test_messages_are_chinese_by_default_and_english_on_request(
+    api_as: Callable[[str], ApiClient],
+) -> None:
+    api = api_as("editor")
+    chinese = api.get("/api/v1/customers").json()["message"]
+    api.headers["Accept-Language"] = "en"
+    english = api.get("/api/v1/customers").json()["message"]
+
+    assert chinese == "您没有执行此操作的权限。"
+    assert english == "You do not have permission to do this."

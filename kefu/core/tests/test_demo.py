@@ -1,0 +1,90 @@
+"""The demo centre loads, is valid, and loading it twice changes nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.test import Client
+
+from kefu.contacts.models import CallReason, Contact
+from kefu.core.models import AuditEntry, OrgUnit, User, WorkCalendar
+from kefu.core.validation import normalize_phone, validate_id_number
+from kefu.customers.models import Customer, CustomerPhone
+from kefu.demo import DEMO_USERS, PASSWORD, demo_load
+
+pytestmark = pytest.mark.django_db
+
+
+def table_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Customer,
+            CustomerPhone,
+            Contact,
+            CallReason,
+            OrgUnit,
+            User,
+            WorkCalendar,
+            AuditEntry,
+        )
+    }
+
+
+def test_demo_loads_once_and_a_second_run_changes_nothing() -> None:
+    first = demo_load(customers=40, contacts=120, days=60)
+    counts = table_counts()
+    second = demo_load(customers=40, contacts=120, days=60)
+
+    assert (first.customers_created, first.contacts_created) == (40, 120)
+    assert (second.customers_created, second.contacts_created) == (0, 0)
+    assert table_counts() == counts
+
+
+def test_demo_centre_has_its_departments_calendars_and_taxonomies() -> None:
+    demo_load(customers=10, contacts=10)
+    departments = set(
+        OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).values_list("code", flat=True)
+    )
+    assert {"repair", "marketing", "metering", "billing", "service"} <= departments
+    assert set(WorkCalendar.objects.values_list("name", flat=True)) >= {"24x7", "workhours"}
+    power = CallReason.objects.filter(centre__code="nj95598")
+    names = set(power.values_list("name", flat=True))
+    assert {"故障报修", "电费电价", "业扩报装", "计量", "停电信息"} <= names
+    telecom = set(
+        CallReason.objects.filter(centre__code="demo10010").values_list("name", flat=True)
+    )
+    assert {"宽带故障", "话费争议", "套餐咨询"} <= telecom
+
+
+def test_every_demo_user_signs_in_with_the_documented_password() -> None:
+    demo_load(customers=5, contacts=5)
+    for username, role, _name, _team, department in DEMO_USERS:
+        response = Client().post(
+            "/api/v1/auth/token",
+            data={"username": username, "password": PASSWORD},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, username
+        me = Client().get(
+            "/api/v1/me", headers={"Authorization": f"Bearer {response.json()['token']}"}
+        )
+        assert me.json()["role"] == role
+        assert me.json()["department"] == department
+
+
+def test_demo_data_is_valid_and_realistic() -> None:
+    demo_load(customers=200, contacts=600, days=60)
+    for customer in Customer.objects.all():
+        assert validate_id_number(customer.id_number) == customer.id_number
+        assert customer.address.startswith("江苏省南京市")
+    for number in CustomerPhone.objects.values_list("number", flat=True):
+        assert normalize_phone(number) == number
+    contacts = list(Contact.objects.select_related("service_content", "business_type"))
+    assert all(c.service_content.parent_id == c.business_type_id for c in contacts)
+    assert all(c.ended_at is not None and c.ended_at > c.started_at for c in contacts)
+    channels = Counter(contact.channel for contact in contacts)
+    assert channels.most_common(1)[0][0] == "hotline"
+    assert len({contact.started_at.date() for contact in contacts}) > 30
+    assert 0.5 < sum(contact.settled for contact in contacts) / len(contacts) < 0.95

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kefu.core.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers() -> None:
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_home_asks_for_sign_in_then_shows_the_platform(users: dict[str, User]) -> None:
+    client = Client()
+    assert client.get("/").status_code == 302
+    client.force_login(users["agent"])
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "kefu 客户服务运营平台" in page.content.decode()
+
+
+def test_administrators_see_the_calendar_banner_when_the_year_is_not_covered(
+    users: dict[str, User], settings: object
+) -> None:
+    setattr(settings, "KEFU_CALENDAR_HORIZON_DAYS", 20000)  # noqa: B010
+    client = Client()
+    client.force_login(users["admin"])
+    admin_page = client.get("/admin/").content.decode()
+    assert "国家法定节假日日历尚未包含" in admin_page
+    client.force_login(users["agent"])
+    assert "国家法定节假日日历尚未包含" not in client.get("/").content.decode()
+
+
+def test_admin_writes_leave_audit_rows(users: dict[str, User]) -> None:
+    from kefu.core.models import AuditEntry, Region
+
+    client = Client()
+    client.force_login(users["admin"])
+    response = client.post(
+        "/admin/core/region/add/", {"code": "320000", "name": "江苏省", "parent": ""}
+    )
+    assert response.status_code == 302, response.content
+    region = Region.objects.get(code="320000")
+    entry = AuditEntry.objects.get(action="region.create", object_id=str(region.pk))
+    assert entry.actor == users["admin"]
+    assert entry.after == {"code": "320000", "name": "江苏省"}
+
+
+def test_audit_entries_cannot_be_changed(users: dict[str, User]) -> None:
+    from kefu.core.models import AuditEntry
+
+    entry = AuditEntry.objects.first()
+    assert entry is not None
+    entry.action = "forged"
+    with pytest.raises(ValueError, match="append-only"):
+        entry.save()
+    with pytest.raises(ValueError, match="append-only"):
+        entry.delete()
