@@ -82,7 +82,10 @@ def test_demo_data_is_valid_and_realistic() -> None:
     for number in CustomerPhone.objects.values_list("number", flat=True):
         assert normalize_phone(number) == number
     contacts = list(Contact.objects.select_related("service_content", "business_type"))
-    assert all(c.service_content.parent_id == c.business_type_id for c in contacts)
+    assert all(
+        c.service_content is not None and c.service_content.parent_id == c.business_type_id
+        for c in contacts
+    )
     assert all(c.ended_at is not None and c.ended_at > c.started_at for c in contacts)
     channels = Counter(contact.channel for contact in contacts)
     assert channels.most_common(1)[0][0] == "hotline"
