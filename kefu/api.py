@@ -78,6 +78,10 @@ def authentication_error(request: HttpRequest, error: AuthenticationError) -> Ht
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    if error.status_code == 403:  # django-ninja's CSRF check for session-authenticated calls
+        return error_response(
+            request, 403, "csrf_failed", _("The page is out of date. Reload it and try again.")
+        )
     code = "bad_request" if error.status_code == 400 else f"http_{error.status_code}"
     return error_response(request, error.status_code, code, error.message)
 

@@ -26,6 +26,12 @@ class NotFound(DomainError):
     default_message = _("Not found.")
 
 
+class Unauthenticated(DomainError):
+    status = 401
+    code = "unauthenticated"
+    default_message = _("Wrong username or password.")
+
+
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"

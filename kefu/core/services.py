@@ -14,16 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.audit_context import client_ip_var
-from kefu.core.errors import DomainError, Invalid
+from kefu.core.errors import Invalid, Unauthenticated
 from kefu.core.models import ApiToken, AuditEntry, CalendarOverride, OrgUnit, User, WorkCalendar
 from kefu.core.queries import token_digest
 from kefu.core.roles import ADMIN, ROLES
-
-
-class Unauthenticated(DomainError):
-    status = 401
-    code = "unauthenticated"
-    default_message = _("Wrong username or password.")
 
 
 def roles_sync(*, using: str = "default") -> None:

@@ -113,3 +113,22 @@ def test_messages_are_chinese_by_default_and_english_on_request(
 
     assert chinese == "您没有执行此操作的权限。"
     assert english == "You do not have permission to do this."
+
+
+def test_pages_call_the_api_with_their_session_and_csrf_token(users: dict[str, User]) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["agent"])
+    assert client.get("/api/v1/me").json()["username"] == "agent"
+
+    without_token = client.post(
+        "/api/v1/customers", data={"name": "张三"}, content_type="application/json"
+    )
+    assert_error(without_token, 403, "csrf_failed")
+    client.get("/login/")  # sets the CSRF cookie, as any page does
+    with_token = client.post(
+        "/api/v1/customers",
+        data={"name": "张三"},
+        content_type="application/json",
+        headers={"X-CSRFToken": client.cookies["csrftoken"].value},
+    )
+    assert with_token.status_code == 201, with_token.content
