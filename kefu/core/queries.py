@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from kefu.core.errors import NotFound
 from kefu.core.models import User, WorkCalendar
+from kefu.core.roles import ROLES
 from kefu.core.workcal import WorkingCalendar, parse_periods, uncovered_years
 
 
@@ -19,15 +21,20 @@ def token_digest(raw: str) -> str:
 
 
 def token_user(raw: str) -> User | None:
-    """The active user a bearer token belongs to, in one plain query: every API call runs it."""
-    users = list(
+    """The active user a bearer token belongs to, with their role, in one query: every API
+    call runs it, so permission checks afterwards need no query of their own."""
+    rows = list(
         User.objects.filter(
             api_tokens__digest=token_digest(raw),
             api_tokens__expires_at__gt=timezone.now(),
             is_active=True,
-        )
+        ).annotate(group_name=F("groups__name"))
     )
-    return users[0] if users else None
+    if not rows:
+        return None
+    user = rows[0]
+    user.role = next((row.group_name for row in rows if row.group_name in ROLES), None)
+    return user
 
 
 def working_calendar(name: str) -> WorkingCalendar:
