@@ -15,6 +15,16 @@ import time
 from collections.abc import Sequence
 
 
+def web_workers() -> int:
+    # The work is CPU-bound Python: processes, not threads, use the cores, and a few
+    # threads per process only cover waits on the database (measured in bench/api.py).
+    return int(os.environ.get("KEFU_WEB_WORKERS", str(2 * (os.cpu_count() or 1))))
+
+
+def web_threads() -> int:
+    return int(os.environ.get("KEFU_WEB_THREADS", "2"))
+
+
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
 
@@ -26,15 +36,13 @@ def serve(argv: Sequence[str]) -> int:
     parser.add_argument(
         "--workers",
         type=int,
-        # One process a core: the work is CPU-bound Python, and on SQLite every further
-        # process is one more contender for the single writer lock.
-        default=int(os.environ.get("KEFU_WEB_WORKERS", str(max(2, os.cpu_count() or 1)))),
+        default=web_workers(),
         help="gunicorn worker processes",
     )
     parser.add_argument(
         "--threads",
         type=int,
-        default=int(os.environ.get("KEFU_WEB_THREADS", "4")),
+        default=web_threads(),
         help="threads per gunicorn worker",
     )
     parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")

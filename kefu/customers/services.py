@@ -102,7 +102,10 @@ def customer_create(
         raise Invalid(_("Your account belongs to no centre."), code="no_centre")
     if not name.strip():
         raise Invalid(_("The name is required."), code="name_required", detail={"field": "name"})
+    if tier not in Tier.values:
+        raise Invalid(_("Unknown tier."), code="tier_unknown", detail={"field": "tier"})
     numbers = _clean_phones(phones)
+    tag_rows = _tags(tags)
     customer = Customer(
         centre_id=actor.centre_id,
         name=name.strip(),
@@ -124,7 +127,7 @@ def customer_create(
     except IntegrityError as error:  # a concurrent create took the account number
         raise _account_taken() from error
     _set_phones(customer, numbers)
-    customer.tags.set(_tags(tags))
+    customer.tags.set(tag_rows)
     audit_record(
         actor=actor,
         action="customer.create",
@@ -179,6 +182,8 @@ def customer_update(
     if region is not None:
         current.region = _region(region)
     if tier is not None:
+        if tier not in Tier.values:
+            raise Invalid(_("Unknown tier."), code="tier_unknown", detail={"field": "tier"})
         current.tier = tier
     if notes is not None:
         current.notes = notes

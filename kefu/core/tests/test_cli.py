@@ -217,3 +217,34 @@ def test_backup_copies_sqlite_and_points_postgresql_to_pg_dump(tmp_path: Path) -
     assert codes == ["backup-centre"]
     with pytest.raises(CommandError, match="exists"):
         kefu("backup", str(target))
+
+
+def test_sqlite_file_runs_in_wal_mode(tmp_path: Path) -> None:
+    code = (
+        "from django.db import connection\n"
+        "cursor = connection.cursor()\n"
+        "cursor.execute('PRAGMA journal_mode')\n"
+        "print(cursor.fetchone()[0])"
+    )
+    result = run_kefu(
+        ["shell", "--no-imports", "-c", code],
+        {"KEFU_DATA_DIR": str(tmp_path), "KEFU_DATABASE_URL": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "wal"
+    assert (tmp_path / "kefu.sqlite3").exists()
+
+
+def test_redis_url_makes_redis_the_broker_and_the_cache(tmp_path: Path) -> None:
+    code = (
+        "from django.conf import settings\n"
+        "print(settings.CACHES['default']['BACKEND'])\n"
+        "print(settings.Q_CLUSTER.get('redis'), settings.Q_CLUSTER.get('orm'))"
+    )
+    env = {"KEFU_DATA_DIR": str(tmp_path), "KEFU_REDIS_URL": "redis://127.0.0.1:6390/2"}
+    result = run_kefu(["shell", "--no-imports", "-c", code], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6390/2 None",
+    ]
