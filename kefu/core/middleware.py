@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from kefu.core.audit_context import client_ip_var
 
@@ -28,3 +31,21 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             client_ip_var.reset(token)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Pages speak Chinese unless the user chose English with the language switch.
+
+    A browser's Accept-Language says how it was installed, not what a centre's staff read,
+    so pages follow only the choice stored in the language cookie. API clients state
+    their language per request with Accept-Language, as HTTP intends.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith("/api/"):
+            super().process_request(request)
+            return
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()

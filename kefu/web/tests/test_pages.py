@@ -60,3 +60,13 @@ def test_audit_entries_cannot_be_changed(users: dict[str, User]) -> None:
         entry.save()
     with pytest.raises(ValueError, match="append-only"):
         entry.delete()
+
+
+def test_pages_are_chinese_whatever_the_browser_says_until_english_is_chosen(
+    users: dict[str, User],
+) -> None:
+    client = Client(headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "登录客服平台" in client.get("/login/").content.decode()
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert "Sign in to kefu" in client.get("/login/").content.decode()
