@@ -70,3 +70,12 @@ def test_pages_are_chinese_whatever_the_browser_says_until_english_is_chosen(
 
     client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
     assert "Sign in to kefu" in client.get("/login/").content.decode()
+
+
+def test_api_docs_and_schema_are_served_without_a_cdn(db: None) -> None:
+    docs = Client().get("/api/v1/docs")
+    assert docs.status_code == 200
+    assert "cdn." not in docs.content.decode()
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert "/api/v1/customers" in schema["paths"]
+    assert "/api/v1/contacts" in schema["paths"]
