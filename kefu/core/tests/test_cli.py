@@ -33,80 +33,31 @@ def calendars(db: None) -> None:
 
 
 @pytest.mark.usefixtures("calendars")
-def test_calendar_add_working_time_over_national_day() -> None:
-    # Monday 2025-09-29 16:30 + 4 working hours: 1 h on the 29th, 3 h on Tuesday the 30th.
-    assert (
-        kefu(
-            "calendar",
-            "add",
-            "--calendar",
-            "workhours",
-            "--start",
-            "2025-09-29T16:30+08:00",
-            "--duration",
-            "PT4H",
-        )
-        == "2025-09-30T11:30:00+08:00"
-    )
-    # Tuesday 2025-09-30 17:00 + 1 h: the holiday runs to 10-08, a working day again.
-    assert (
-        kefu(
-            "calendar",
-            "add",
-            "--calendar",
-            "workhours",
-            "--start",
-            "2025-09-30T17:00",
-            "--duration",
-            "PT1H",
-        )
-        == "2025-10-09T09:00:00+08:00"
-    )
+@pytest.mark.parametrize(
+    ("calendar", "start", "duration", "expected"),
+    [
+        # 16:30 + 4 working hours: 1 h on Monday the 29th, 3 h on Tuesday morning.
+        ("workhours", "2025-09-29T16:30+08:00", "PT4H", "2025-09-30T11:30:00+08:00"),
+        # National Day: 10-01 to 10-08 are off, so the last half hour moves to the 9th.
+        ("workhours", "2025-09-30T17:00", "PT1H", "2025-10-09T09:00:00+08:00"),
+        # Friday 15:00 + one working day: Monday at the same working moment.
+        ("workhours", "2026-11-20T15:00+08:00", "P1D", "2026-11-23T15:00:00+08:00"),
+        ("24x7", "2026-11-20T15:00+08:00", "P1DT2H", "2026-11-21T17:00:00+08:00"),
+    ],
+)
+def test_calendar_add(calendar: str, start: str, duration: str, expected: str) -> None:
+    args = ["--calendar", calendar, "--start", start, "--duration", duration]
+    assert kefu("calendar", "add", *args) == expected
 
 
-@pytest.mark.usefixtures("calendars")
-def test_calendar_add_working_days_and_24x7() -> None:
-    assert (
-        kefu(
-            "calendar",
-            "add",
-            "--calendar",
-            "workhours",
-            "--start",
-            "2026-11-20T15:00+08:00",
-            "--duration",
-            "P1D",
-        )
-        == "2026-11-23T15:00:00+08:00"
-    )
-    assert (
-        kefu(
-            "calendar",
-            "add",
-            "--calendar",
-            "24x7",
-            "--start",
-            "2026-11-20T15:00+08:00",
-            "--duration",
-            "P1DT2H",
-        )
-        == "2026-11-21T17:00:00+08:00"
-    )
+def between(start: str, end: str) -> str:
+    return kefu("calendar", "between", "--calendar", "workhours", "--start", start, "--end", end)
 
 
 @pytest.mark.usefixtures("calendars")
 def test_calendar_between_prints_working_seconds() -> None:
     # A whole Monday of working hours: 3.5 h + 4 h.
-    assert kefu(
-        "calendar",
-        "between",
-        "--calendar",
-        "workhours",
-        "--start",
-        "2026-11-23T00:00+08:00",
-        "--end",
-        "2026-11-24T00:00+08:00",
-    ) == str(int(7.5 * 3600))
+    assert between("2026-11-23T00:00+08:00", "2026-11-24T00:00+08:00") == str(int(7.5 * 3600))
 
 
 @pytest.mark.usefixtures("calendars")
@@ -117,19 +68,7 @@ def test_calendar_overrides_from_the_database_win() -> None:
         is_working_day=False,
         note="中心自定休息日",
     )
-    assert (
-        kefu(
-            "calendar",
-            "between",
-            "--calendar",
-            "workhours",
-            "--start",
-            "2026-11-23T00:00+08:00",
-            "--end",
-            "2026-11-24T00:00+08:00",
-        )
-        == "0"
-    )
+    assert between("2026-11-23T00:00+08:00", "2026-11-24T00:00+08:00") == "0"
 
 
 @pytest.mark.usefixtures("calendars")
