@@ -28,6 +28,22 @@ class AuditedAdmin(admin.ModelAdmin):
             after=_json_safe({name: form.cleaned_data.get(name) for name in form.changed_data}),
         )
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        # Inline rows (a calendar's overrides) are writes of their own.
+        super().save_formset(request, form, formset, change)
+        actor = request.user
+        for obj in formset.new_objects:
+            audit_record(actor=actor, action=f"{obj._meta.model_name}.create", obj=obj)  # type: ignore[arg-type]
+        for obj, fields in formset.changed_objects:
+            audit_record(
+                actor=actor,  # type: ignore[arg-type]
+                action=f"{obj._meta.model_name}.update",
+                obj=obj,
+                after={"fields": sorted(fields)},
+            )
+        for obj in formset.deleted_objects:
+            audit_record(actor=actor, action=f"{obj._meta.model_name}.delete", obj=obj)  # type: ignore[arg-type]
+
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         audit_record(
             actor=request.user,  # type: ignore[arg-type]

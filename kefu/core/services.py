@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.audit_context import client_ip_var
 from kefu.core.errors import Invalid, Unauthenticated
-from kefu.core.models import ApiToken, AuditEntry, CalendarOverride, OrgUnit, User, WorkCalendar
+from kefu.core.models import ApiToken, AuditEntry, OrgUnit, User
 from kefu.core.queries import token_digest
 from kefu.core.roles import ADMIN, ROLES
 
@@ -129,19 +129,3 @@ def token_issue(*, username: str, password: str) -> str:
     ApiToken.objects.filter(user=user, expires_at__lte=timezone.now()).delete()
     audit_record(actor=user, action="token.issue", obj=user)
     return raw
-
-
-@transaction.atomic
-def calendar_override_set(
-    *, calendar: WorkCalendar, day: date, is_working_day: bool, note: str = "", actor: User | None
-) -> CalendarOverride:
-    override, _created = CalendarOverride.objects.update_or_create(
-        calendar=calendar, day=day, defaults={"is_working_day": is_working_day, "note": note}
-    )
-    audit_record(
-        actor=actor,
-        action="calendar.override",
-        obj=override,
-        after={"day": day.isoformat(), "is_working_day": is_working_day, "note": note},
-    )
-    return override

@@ -79,3 +79,33 @@ def test_api_docs_and_schema_are_served_without_a_cdn(db: None) -> None:
     schema = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/customers" in schema["paths"]
     assert "/api/v1/contacts" in schema["paths"]
+
+
+def test_calendar_overrides_edited_inline_are_audited(users: dict[str, User]) -> None:
+    from kefu.core.models import AuditEntry, CalendarOverride, WorkCalendar
+
+    calendar = WorkCalendar.objects.get(name="workhours")
+    client = Client()
+    client.force_login(users["admin"])
+    response = client.post(
+        f"/admin/core/workcalendar/{calendar.pk}/change/",
+        {
+            "name": "workhours",
+            "title": "工作时间",
+            "kind": "working_hours",
+            "periods": "08:30-12:00,13:30-17:30",
+            "official_holidays": "on",
+            "overrides-TOTAL_FORMS": "1",
+            "overrides-INITIAL_FORMS": "0",
+            "overrides-MIN_NUM_FORMS": "0",
+            "overrides-MAX_NUM_FORMS": "1000",
+            "overrides-0-day": "2027-02-08",
+            "overrides-0-is_working_day": "",
+            "overrides-0-note": "2027年春节（中心自定）",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    override = CalendarOverride.objects.get(calendar=calendar)
+    entry = AuditEntry.objects.get(action="calendaroverride.create")
+    assert entry.object_id == str(override.pk)
+    assert entry.actor == users["admin"]
