@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kefu.core",
     "kefu.customers",
     "kefu.contacts",
+    "kefu.tickets",
     "kefu.web",
 ]
 

@@ -37,6 +37,8 @@ CHECK_IDENTITY = "customers.check_identity"
 VIEW_CONTACT = "contacts.view_contact"
 ADD_CONTACT = "contacts.add_contact"
 VIEW_AUDIT = "core.view_auditentry"
+VIEW_TICKET = "tickets.view_ticket"
+ADD_TICKET = "tickets.add_ticket"
 
 _FRONT_LINE = frozenset(
     {
@@ -47,6 +49,8 @@ _FRONT_LINE = frozenset(
         CHECK_IDENTITY,
         VIEW_CONTACT,
         ADD_CONTACT,
+        VIEW_TICKET,
+        ADD_TICKET,
     }
 )
 
@@ -57,9 +61,13 @@ ROLES: dict[str, Role] = {
         Role(EXPERT, _("Expert seat"), _FRONT_LINE),
         Role(BACKOFFICE, _("Back office"), _FRONT_LINE),
         # Handlers see who an order is for, never the unmasked personal data.
-        Role(HANDLER, _("Department handler"), frozenset({VIEW_CUSTOMER})),
-        Role(LEADER, _("Team leader"), frozenset({VIEW_CUSTOMER, VIEW_CONTACT, ADD_CONTACT})),
-        Role(QA, _("QA inspector"), frozenset({VIEW_CUSTOMER, VIEW_CONTACT})),
+        Role(HANDLER, _("Department handler"), frozenset({VIEW_CUSTOMER, VIEW_TICKET})),
+        Role(
+            LEADER,
+            _("Team leader"),
+            frozenset({VIEW_CUSTOMER, VIEW_CONTACT, ADD_CONTACT, VIEW_TICKET}),
+        ),
+        Role(QA, _("QA inspector"), frozenset({VIEW_CUSTOMER, VIEW_CONTACT, VIEW_TICKET})),
         Role(EDITOR, _("Knowledge editor"), frozenset()),
         Role(
             MANAGER,
@@ -72,6 +80,7 @@ ROLES: dict[str, Role] = {
                     VIEW_PERSONAL_DATA,
                     VIEW_CONTACT,
                     VIEW_AUDIT,
+                    VIEW_TICKET,
                 }
             ),
         ),

@@ -1,0 +1,228 @@
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from kefu.core.models import User
+from kefu.core.pagination import Page, PageParams, page
+from kefu.tickets import services
+from kefu.tickets.lifecycle import Action, allowed_actions, may_act
+from kefu.tickets.models import Kind, Ticket, TicketEvent, Urgency
+from kefu.tickets.queries import situation_of, ticket_events, ticket_get_for_user, ticket_list
+from kefu.tickets.sla import status_at
+
+router = Router(tags=["work orders"])
+
+
+class Ref(Schema):
+    code: str
+    name: str
+
+
+class CustomerRef(Schema):
+    id: int
+    name: str
+
+
+class TicketOut(Schema):
+    number: str
+    state: str
+    version: int
+    kind: Kind
+    category: Ref | None
+    urgency: Urgency
+    customer: CustomerRef
+    title: str
+    description: str
+    department: Ref | None
+    assignee: str | None
+    suspended: bool
+    escalated: bool
+    rework_count: int
+    urge_count: int
+    reopen_count: int
+    result: str
+    satisfied: bool | None
+    merged_into: str | None
+    stage: str
+    stage_started_at: datetime | None
+    stage_warn_at: datetime | None
+    stage_due_at: datetime | None
+    warn_at: datetime | None
+    due_at: datetime | None
+    status: str
+    allowed_actions: list[str]
+    created_at: datetime
+    closed_at: datetime | None
+
+
+class EventOut(Schema):
+    seq: int
+    at: datetime
+    actor: str | None
+    action: str
+    from_state: str
+    to_state: str
+    note: str
+    data: dict[str, Any]
+
+
+class TicketDetailOut(TicketOut):
+    events: list[EventOut]
+
+
+class TicketIn(Schema):
+    customer_id: int = Field(ge=1)
+    kind: Kind
+    category: str | None = Field(None, max_length=64)
+    urgency: Urgency = Urgency.NORMAL
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=4000)
+    contact_id: int | None = Field(None, ge=1)
+
+
+class TicketFilters(Schema):
+    state: str | None = Field(None, max_length=16)
+    kind: Kind | None = None
+    category: str | None = Field(None, max_length=64)
+    department: str | None = Field(None, max_length=64)
+    customer_id: int | None = Field(None, ge=1)
+    assignee: str | None = Field(None, max_length=150)
+    created_since: datetime | None = None
+    created_until: datetime | None = None
+    warning: bool | None = None
+    overdue: bool | None = None
+    q: str | None = Field(None, max_length=100)
+
+
+class ActionIn(Schema):
+    version: int = Field(ge=1)
+    department: str | None = Field(None, max_length=64)
+    result: str = Field("", max_length=4000)
+    reason: str = Field("", max_length=1000)
+    channel: str = Field("", max_length=16)
+    text: str = Field("", max_length=4000)
+    satisfied: bool | None = None
+    note: str = Field("", max_length=1000)
+    source: str = Field("", max_length=100)
+    into: str | None = Field(None, max_length=20)
+
+
+def _status(ticket: Ticket) -> str:
+    if ticket.suspended or not ticket.stage:
+        return "ok"
+    now = timezone.now()
+    statuses = [
+        status_at(now, warn, due)
+        for warn, due in (
+            (ticket.stage_warn_at, ticket.stage_due_at),
+            (ticket.warn_at, ticket.due_at),
+        )
+        if warn is not None and due is not None
+    ]
+    for worst in ("overdue", "warning"):
+        if worst in statuses:
+            return worst
+    return "ok"
+
+
+def ticket_out(ticket: Ticket, user: User) -> dict[str, Any]:
+    return {
+        "number": ticket.number,
+        "state": ticket.state,
+        "version": ticket.version,
+        "kind": ticket.kind,
+        "category": ticket.category,
+        "urgency": ticket.urgency,
+        "customer": {"id": ticket.customer_id, "name": ticket.customer.name},
+        "title": ticket.title,
+        "description": ticket.description,
+        "department": ticket.department,
+        "assignee": ticket.assignee.username if ticket.assignee else None,
+        "suspended": ticket.suspended,
+        "escalated": ticket.escalated,
+        "rework_count": ticket.rework_count,
+        "urge_count": ticket.urge_count,
+        "reopen_count": ticket.reopen_count,
+        "result": ticket.result,
+        "satisfied": ticket.satisfied,
+        "merged_into": ticket.merged_into.number if ticket.merged_into else None,
+        "stage": ticket.stage,
+        "stage_started_at": ticket.stage_started_at,
+        "stage_warn_at": ticket.stage_warn_at,
+        "stage_due_at": ticket.stage_due_at,
+        "warn_at": ticket.warn_at,
+        "due_at": ticket.due_at,
+        "status": _status(ticket),
+        "allowed_actions": [
+            str(action)
+            for action in allowed_actions(situation_of(ticket))
+            if may_act(user.role, action)
+        ],
+        "created_at": ticket.created_at,
+        "closed_at": ticket.closed_at,
+    }
+
+
+def event_out(event: TicketEvent) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "at": event.at,
+        "actor": event.actor.username if event.actor else None,
+        "action": event.action,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "note": event.note,
+        "data": event.data,
+    }
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _detail(user: User, number: str) -> dict[str, Any]:
+    ticket = ticket_get_for_user(user, number)
+    return {
+        **ticket_out(ticket, user),
+        "events": [event_out(event) for event in ticket_events(ticket)],
+    }
+
+
+@router.post("", response={201: TicketDetailOut})
+def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
+    ticket = services.ticket_create(actor=_user(request), **payload.dict())
+    return Status(201, _detail(_user(request), ticket.number))
+
+
+@router.get("", response=Page[TicketOut])
+def list_tickets(
+    request: HttpRequest, filters: Query[TicketFilters], paging: Query[PageParams]
+) -> dict[str, Any]:
+    user = _user(request)
+    return page(
+        ticket_list(user, **filters.dict()), paging, lambda ticket: ticket_out(ticket, user)
+    )
+
+
+@router.get("/{number}", response=TicketDetailOut)
+def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
+    return _detail(_user(request), number)
+
+
+@router.post("/{number}/{action}", response=TicketDetailOut)
+def act_on_ticket(
+    request: HttpRequest, number: str, action: Action, payload: ActionIn
+) -> dict[str, Any]:
+    fields = payload.dict(exclude={"version"})
+    services.ticket_act(
+        actor=_user(request),
+        number=number,
+        action=action,
+        version=payload.version,
+        fields=services.ActionInput(**fields),
+    )
+    return _detail(_user(request), number)

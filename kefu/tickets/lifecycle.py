@@ -1,0 +1,161 @@
+"""The work-order loop as a table: which action moves an order from which state to which.
+
+Pure: the service layer asks this module whether an action is allowed and where it
+leads, and enforces the answer inside its transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class State(StrEnum):
+    ACCEPTED = "accepted"  # 受理: recorded by the agent, waiting for the back office
+    DISPATCHED = "dispatched"  # 派单: sent to a department, not taken yet
+    HANDLING = "handling"  # 处理中: a department (or the centre) works on it
+    RETURNED = "returned"  # 回单: the result is back, waiting for verification
+    VERIFIED = "verified"  # 结果审核通过: ready to tell the customer
+    REPLIED = "replied"  # 已回复: the customer has the answer, callback due
+    CLOSED = "closed"  # 办结
+    CANCELLED = "cancelled"  # 撤单
+    MERGED = "merged"  # 合并到另一张工单
+
+
+class Action(StrEnum):
+    DISPATCH = "dispatch"
+    HANDLE_IN_CENTRE = "handle_in_centre"
+    TAKE = "take"
+    RETURN = "return"
+    VERIFY = "verify"
+    REJECT = "reject"
+    REPLY = "reply"
+    CALLBACK = "callback"
+    CLOSE = "close"
+    URGE = "urge"
+    ESCALATE = "escalate"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    REASSIGN = "reassign"
+    MERGE = "merge"
+    CANCEL = "cancel"
+
+
+OPEN_STATES = frozenset(
+    {
+        State.ACCEPTED,
+        State.DISPATCHED,
+        State.HANDLING,
+        State.RETURNED,
+        State.VERIFIED,
+        State.REPLIED,
+    }
+)
+
+# Actions that move the order along the loop: (from, to).
+FORWARD: dict[Action, tuple[State, State]] = {
+    Action.DISPATCH: (State.ACCEPTED, State.DISPATCHED),
+    Action.HANDLE_IN_CENTRE: (State.ACCEPTED, State.HANDLING),
+    Action.TAKE: (State.DISPATCHED, State.HANDLING),
+    Action.RETURN: (State.HANDLING, State.RETURNED),
+    Action.VERIFY: (State.RETURNED, State.VERIFIED),
+    Action.REPLY: (State.VERIFIED, State.REPLIED),
+    Action.CLOSE: (State.REPLIED, State.CLOSED),
+}
+# Actions allowed in any open state that leave the state as it is.
+IN_PLACE = frozenset({Action.URGE, Action.ESCALATE, Action.SUSPEND, Action.RESUME})
+# What may still happen while the clock is stopped.
+WHILE_SUSPENDED = frozenset(
+    {Action.RESUME, Action.URGE, Action.ESCALATE, Action.MERGE, Action.CANCEL}
+)
+
+# Whose work each action is (DESIGN.md's role table). The admin may do everything.
+ACTION_ROLES: dict[Action, frozenset[str]] = {
+    Action.DISPATCH: frozenset({"backoffice"}),
+    Action.HANDLE_IN_CENTRE: frozenset({"backoffice", "expert"}),
+    Action.TAKE: frozenset({"handler", "backoffice", "expert"}),
+    Action.RETURN: frozenset({"handler", "backoffice", "expert"}),
+    Action.VERIFY: frozenset({"backoffice"}),
+    Action.REJECT: frozenset({"backoffice"}),
+    Action.REPLY: frozenset({"backoffice"}),
+    Action.CALLBACK: frozenset({"backoffice"}),
+    Action.CLOSE: frozenset({"backoffice"}),
+    Action.URGE: frozenset({"agent", "expert", "backoffice"}),
+    Action.ESCALATE: frozenset({"backoffice", "leader", "manager"}),
+    Action.SUSPEND: frozenset({"backoffice", "handler", "expert"}),
+    Action.RESUME: frozenset({"backoffice", "handler", "expert"}),
+    Action.REASSIGN: frozenset({"backoffice"}),
+    Action.MERGE: frozenset({"backoffice"}),
+    Action.CANCEL: frozenset({"leader", "manager"}),
+}
+# The third urge of an order raises it above the centre's routine.
+URGES_TO_ESCALATE = 3
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the table needs to know about an order."""
+
+    state: State
+    suspended: bool = False
+    has_department: bool = True
+    callback_required: bool = True
+
+
+class TransitionRefused(Exception):
+    def __init__(self, action: str, situation: Situation) -> None:
+        self.action = action
+        self.situation = situation
+        super().__init__(f"{action} is not allowed in state {situation.state}")
+
+
+def next_state(action: Action, situation: Situation, *, satisfied: bool | None = None) -> State:
+    """The state `action` leads to, or TransitionRefused."""
+    state = situation.state
+    if state not in OPEN_STATES:
+        raise TransitionRefused(action, situation)
+    if situation.suspended and action not in WHILE_SUSPENDED:
+        raise TransitionRefused(action, situation)
+    if (action == Action.SUSPEND and situation.suspended) or (
+        action == Action.RESUME and not situation.suspended
+    ):
+        raise TransitionRefused(action, situation)
+    if action in IN_PLACE:
+        return state
+    if action == Action.CLOSE and situation.callback_required:
+        raise TransitionRefused(action, situation)
+    if action in FORWARD:
+        source, target = FORWARD[action]
+        if state != source:
+            raise TransitionRefused(action, situation)
+        return target
+    if action == Action.REJECT and state == State.RETURNED:
+        # Rework goes back to whoever did the work: the department, or the centre itself.
+        return State.DISPATCHED if situation.has_department else State.HANDLING
+    if action == Action.CALLBACK and state == State.REPLIED:
+        if satisfied is None:
+            raise TransitionRefused(action, situation)
+        return State.CLOSED if satisfied else State.ACCEPTED
+    if action == Action.REASSIGN and state in {State.DISPATCHED, State.HANDLING}:
+        return State.DISPATCHED
+    if action == Action.MERGE:
+        return State.MERGED
+    if action == Action.CANCEL:
+        return State.CANCELLED
+    raise TransitionRefused(action, situation)
+
+
+def allowed_actions(situation: Situation) -> list[Action]:
+    """Every action the table allows now, in the order of the loop."""
+    allowed = []
+    for action in Action:
+        try:
+            next_state(action, situation, satisfied=True)
+        except TransitionRefused:
+            continue
+        allowed.append(action)
+    return allowed
+
+
+def may_act(role: str | None, action: Action) -> bool:
+    return role == "admin" or (role is not None and role in ACTION_ROLES[action])

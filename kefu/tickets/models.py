@@ -1,0 +1,272 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kefu.contacts.models import CallReason, Contact
+from kefu.core.models import OrgUnit, Region, WorkCalendar
+from kefu.customers.models import Customer, Tier
+from kefu.tickets.lifecycle import Action, State
+
+
+class Kind(models.TextChoices):
+    CONSULTATION = "consultation", _("Consultation")
+    QUERY = "query", _("Query")
+    BUSINESS = "business", _("Business")
+    COMPLAINT = "complaint", _("Complaint")
+    SUGGESTION = "suggestion", _("Suggestion")
+    FAULT = "fault", _("Fault report")
+    PRAISE = "praise", _("Praise")
+    HELP = "help", _("Help")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+    VERY_URGENT = "very_urgent", _("Very urgent")
+
+
+STATE_CHOICES = [
+    (State.ACCEPTED.value, _("Accepted")),
+    (State.DISPATCHED.value, _("Dispatched")),
+    (State.HANDLING.value, _("Handling")),
+    (State.RETURNED.value, _("Returned")),
+    (State.VERIFIED.value, _("Verified")),
+    (State.REPLIED.value, _("Replied")),
+    (State.CLOSED.value, _("Closed")),
+    (State.CANCELLED.value, _("Cancelled")),
+    (State.MERGED.value, _("Merged")),
+]
+ACTION_CHOICES = [
+    ("create", _("Create")),
+    (Action.DISPATCH.value, _("Dispatch")),
+    (Action.HANDLE_IN_CENTRE.value, _("Handle in the centre")),
+    (Action.TAKE.value, _("Take")),
+    (Action.RETURN.value, _("Return")),
+    (Action.VERIFY.value, _("Verify")),
+    (Action.REJECT.value, _("Reject")),
+    (Action.REPLY.value, _("Reply")),
+    (Action.CALLBACK.value, _("Callback")),
+    (Action.CLOSE.value, _("Close")),
+    (Action.URGE.value, _("Urge")),
+    (Action.ESCALATE.value, _("Escalate")),
+    (Action.SUSPEND.value, _("Suspend")),
+    (Action.RESUME.value, _("Resume")),
+    (Action.REASSIGN.value, _("Reassign")),
+    (Action.MERGE.value, _("Merge")),
+    (Action.CANCEL.value, _("Cancel")),
+    ("warning", _("Warning")),
+    ("overdue", _("Overdue")),
+]
+
+
+class TimeLimitPolicy(models.Model):
+    """服务时限标准: the time each stage may take, for the orders it matches.
+
+    Empty match fields match anything; the most specific matching policy wins.
+    `limits` is {stage: {"limit": ISO 8601 duration, "warning": ISO 8601 duration}}.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, blank=True)
+    category = models.ForeignKey(
+        CallReason,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, blank=True)
+    urgency = models.CharField(_("urgency"), max_length=16, choices=Urgency.choices, blank=True)
+    calendar = models.ForeignKey(
+        WorkCalendar, verbose_name=_("calendar"), on_delete=models.PROTECT, related_name="+"
+    )
+    limits = models.JSONField(_("stage limits"), default=dict)
+    callback_required = models.BooleanField(_("callback required"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("time-limit policy")
+        verbose_name_plural = _("time-limit policies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DispatchRule(models.Model):
+    """Where orders of a category (and region) go when the back office names no department."""
+
+    category = models.ForeignKey(
+        CallReason,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    department = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"kind": OrgUnit.Kind.DEPARTMENT},
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("dispatch rule")
+        verbose_name_plural = _("dispatch rules")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.category or '*'} / {self.region or '*'} → {self.department}"
+
+
+class TicketSequence(models.Model):
+    """The last number handed out on a day, so numbers never repeat."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    centre = models.ForeignKey(
+        OrgUnit, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    category = models.ForeignKey(
+        CallReason,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    contacts = models.ManyToManyField(
+        Contact, verbose_name=_("contacts"), blank=True, related_name="tickets"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=STATE_CHOICES)
+    suspended = models.BooleanField(_("suspended"), default=False)
+    # [[start, end or null], …] in ISO 8601: the clock does not run inside these.
+    suspensions = models.JSONField(_("suspensions"), default=list, blank=True)
+    department = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    policy = models.ForeignKey(
+        TimeLimitPolicy,
+        verbose_name=_("time-limit policy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    last_event_seq = models.PositiveIntegerField(default=0)
+    rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
+    urge_count = models.PositiveSmallIntegerField(_("urges"), default=0)
+    reopen_count = models.PositiveSmallIntegerField(_("reopens"), default=0)
+    escalated = models.BooleanField(_("escalated"), default=False)
+    result = models.TextField(_("result"), blank=True)
+    satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
+    # The clock of the current stage and of the whole order, kept for lists and sweeps.
+    stage = models.CharField(_("stage"), max_length=16, blank=True)
+    stage_started_at = models.DateTimeField(_("stage started"), null=True, blank=True)
+    stage_warn_at = models.DateTimeField(_("stage warning at"), null=True, blank=True)
+    stage_due_at = models.DateTimeField(_("stage due at"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["centre", "state", "stage_due_at"], name="ticket_open_due_idx"),
+            models.Index(fields=["department", "state"], name="ticket_department_idx"),
+            models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
+            models.Index(fields=["centre", "-created_at"], name="ticket_centre_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class TicketEvent(models.Model):
+    """One step in an order's story; never changed, numbered without gaps per order."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField(_("sequence"))
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=ACTION_CHOICES)
+    from_state = models.CharField(_("from"), max_length=16, blank=True)
+    to_state = models.CharField(_("to"), max_length=16, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("work-order event")
+        verbose_name_plural = _("work-order events")
+        ordering = ["ticket", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "seq"], name="ticket_event_unique_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket} #{self.seq} {self.action}"

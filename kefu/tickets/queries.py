@@ -1,0 +1,106 @@
+"""Reads of work orders, always through what the user may see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kefu.core.errors import Forbidden, NotFound
+from kefu.core.models import User
+from kefu.core.roles import HANDLER, VIEW_TICKET
+from kefu.tickets.lifecycle import OPEN_STATES, Situation, State
+from kefu.tickets.models import Ticket, TicketEvent
+
+
+def tickets_visible_to(user: User) -> QuerySet[Ticket]:
+    """The centre's orders; a department handler sees only their department's."""
+    if not user.has_perm(VIEW_TICKET):
+        raise Forbidden()
+    tickets = Ticket.objects.all()
+    if not user.is_superuser:
+        tickets = tickets.filter(centre_id=user.centre_id)
+    if user.role == HANDLER:
+        tickets = tickets.filter(department_id=user.department_id)
+    return tickets
+
+
+def situation_of(ticket: Ticket) -> Situation:
+    return Situation(
+        state=State(ticket.state),
+        suspended=ticket.suspended,
+        has_department=ticket.department_id is not None,
+        callback_required=ticket.policy.callback_required if ticket.policy else True,
+    )
+
+
+def ticket_get_for_user(user: User, number: str) -> Ticket:
+    ticket = (
+        tickets_visible_to(user)
+        .select_related(
+            "customer", "category", "department", "assignee", "policy", "created_by", "merged_into"
+        )
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(code="ticket_not_found")
+    return ticket
+
+
+def ticket_events(ticket: Ticket) -> QuerySet[TicketEvent]:
+    return ticket.events.select_related("actor").order_by("seq")
+
+
+def ticket_list(
+    user: User,
+    *,
+    state: str | None = None,
+    kind: str | None = None,
+    category: str | None = None,
+    department: str | None = None,
+    customer_id: int | None = None,
+    assignee: str | None = None,
+    created_since: datetime | None = None,
+    created_until: datetime | None = None,
+    warning: bool | None = None,
+    overdue: bool | None = None,
+    q: str | None = None,
+) -> QuerySet[Ticket]:
+    tickets = tickets_visible_to(user)
+    if state:
+        tickets = tickets.filter(state=state)
+    if kind:
+        tickets = tickets.filter(kind=kind)
+    if category:
+        tickets = tickets.filter(Q(category__code=category) | Q(category__parent__code=category))
+    if department:
+        tickets = tickets.filter(department__code=department)
+    if customer_id is not None:
+        tickets = tickets.filter(customer_id=customer_id)
+    if assignee:
+        tickets = tickets.filter(assignee__username=assignee)
+    if created_since is not None:
+        tickets = tickets.filter(created_at__gte=created_since)
+    if created_until is not None:
+        tickets = tickets.filter(created_at__lt=created_until)
+    now = timezone.now()
+    running = Q(state__in=[state.value for state in OPEN_STATES], suspended=False)
+    if overdue is not None:
+        late = running & (Q(stage_due_at__lte=now) | Q(due_at__lte=now))
+        tickets = tickets.filter(late) if overdue else tickets.exclude(late)
+    if warning is not None:
+        # In warning: past a warning point but not yet past the limit it warns of.
+        warned = running & (
+            Q(stage_warn_at__lte=now, stage_due_at__gt=now) | Q(warn_at__lte=now, due_at__gt=now)
+        )
+        tickets = tickets.filter(warned) if warning else tickets.exclude(warned)
+    if q:
+        text = q.strip()
+        tickets = tickets.filter(
+            Q(number=text.upper()) | Q(title__contains=text) | Q(customer__name=text)
+        )
+    return tickets.select_related(
+        "customer", "category", "department", "assignee", "policy"
+    ).order_by("-created_at", "-id")

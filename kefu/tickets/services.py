@@ -1,0 +1,494 @@
+"""Every change of a work order: one function, one transaction, one version, one event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.contacts.models import CallReason, Contact
+from kefu.core.audit_context import client_ip_var
+from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from kefu.core.models import OrgUnit, User
+from kefu.core.queries import working_calendar
+from kefu.core.roles import ADD_TICKET
+from kefu.customers.models import Tag
+from kefu.customers.queries import customers_visible_to
+from kefu.tickets import sla
+from kefu.tickets.lifecycle import (
+    Action,
+    State,
+    TransitionRefused,
+    allowed_actions,
+    may_act,
+    next_state,
+)
+from kefu.tickets.models import (
+    DispatchRule,
+    Kind,
+    Ticket,
+    TicketEvent,
+    TicketSequence,
+    TimeLimitPolicy,
+    Urgency,
+)
+from kefu.tickets.queries import situation_of, tickets_visible_to
+
+# The stage whose clock runs while an order is in a state.
+STAGE_OF_STATE = {
+    State.ACCEPTED: "review",
+    State.DISPATCHED: "take",
+    State.HANDLING: "return",
+    State.RETURNED: "verify",
+    State.VERIFIED: "reply",
+    State.REPLIED: "callback",
+}
+REPLY_CHANNELS = {"phone", "sms", "wechat", "email", "letter", "visit"}
+
+
+def next_number(day: Any) -> str:
+    """GD + date + a six-digit sequence that never repeats, also under concurrent creates."""
+    table = TicketSequence._meta.db_table
+    with connection.cursor() as cursor:
+        # One statement both creates the day's counter and takes the next value, so two
+        # transactions can never read the same one (the row stays locked until commit).
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608  (our table name)
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [day],
+        )
+        (value,) = cursor.fetchone()
+    return f"GD{day:%Y%m%d}{value:06d}"
+
+
+def _policy(row: TimeLimitPolicy) -> sla.Policy:
+    return sla.Policy(
+        key=str(row.pk),
+        kind=row.kind or None,
+        category=row.category.code if row.category else None,
+        tier=row.tier or None,
+        urgency=row.urgency or None,
+        calendar=row.calendar.name,
+        limits={
+            stage: sla.StageLimit(limit=value["limit"], warning=value["warning"])
+            for stage, value in row.limits.items()
+        },
+        callback_required=row.callback_required,
+    )
+
+
+def _choose_policy(ticket: Ticket) -> TimeLimitPolicy | None:
+    rows = {
+        str(row.pk): row
+        for row in TimeLimitPolicy.objects.filter(active=True).select_related(
+            "category", "calendar"
+        )
+    }
+    path: list[str] = []
+    node = ticket.category
+    while node is not None:
+        path.append(node.code)
+        node = node.parent
+    chosen = sla.select_policy(
+        [_policy(row) for row in rows.values()],
+        kind=ticket.kind,
+        category_path=tuple(path),
+        tier=ticket.customer.tier,
+        urgency=ticket.urgency,
+    )
+    return rows[chosen.key] if chosen else None
+
+
+def _suspensions(ticket: Ticket) -> list[tuple[datetime, datetime]]:
+    """Closed suspension intervals; an open one ends now for the purpose of the clocks."""
+    now = timezone.now()
+    return [
+        (datetime.fromisoformat(start), datetime.fromisoformat(end) if end else now)
+        for start, end in ticket.suspensions
+    ]
+
+
+def _set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> None:
+    """Warning and due instants of the current stage and of the whole order."""
+    if stage_started_at is not None:
+        ticket.stage_started_at = stage_started_at
+    ticket.stage = STAGE_OF_STATE.get(State(ticket.state), "")
+    ticket.stage_warn_at = ticket.stage_due_at = None
+    if not ticket.stage:
+        ticket.stage_started_at = None
+    policy = ticket.policy
+    if policy is None:
+        ticket.warn_at = ticket.due_at = None
+        return
+    calendar = working_calendar(policy.calendar.name)
+    rules = _policy(policy)
+    suspensions = _suspensions(ticket)
+    overall = sla.stage_clock(calendar, "overall", ticket.created_at, rules, suspensions)
+    ticket.warn_at = overall.warn_at if overall else None
+    ticket.due_at = overall.due_at if overall else None
+    if ticket.stage and ticket.stage_started_at is not None:
+        clock = sla.stage_clock(calendar, ticket.stage, ticket.stage_started_at, rules, suspensions)
+        if clock is not None:
+            ticket.stage_warn_at, ticket.stage_due_at = clock.warn_at, clock.due_at
+
+
+def _event(
+    ticket: Ticket,
+    *,
+    actor: User | None,
+    action: str,
+    from_state: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> TicketEvent:
+    ticket.last_event_seq += 1
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        seq=ticket.last_event_seq,
+        at=at or timezone.now(),
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=ticket.state,
+        note=note,
+        data=data or {},
+        ip=client_ip_var.get(),
+    )
+
+
+def _category(actor: User, code: str | None) -> CallReason | None:
+    if not code:
+        return None
+    category = (
+        CallReason.objects.filter(
+            centre_id=actor.centre_id,
+            code=code,
+            active=True,
+            dimension__in=[
+                CallReason.Dimension.BUSINESS_TYPE,
+                CallReason.Dimension.SERVICE_CONTENT,
+            ],
+        )
+        .select_related("parent")
+        .first()
+    )
+    if category is None:
+        raise Invalid(_("Unknown category."), code="category_unknown", detail={"field": "category"})
+    return category
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor: User,
+    customer_id: int,
+    kind: str,
+    title: str,
+    description: str = "",
+    category: str | None = None,
+    urgency: str = Urgency.NORMAL,
+    contact_id: int | None = None,
+    created_at: datetime | None = None,
+) -> Ticket:
+    """受理: record a request that needs more than the contact."""
+    if not actor.has_perm(ADD_TICKET):
+        raise Forbidden()
+    if actor.centre_id is None:
+        raise Invalid(_("Your account belongs to no centre."), code="no_centre")
+    if kind not in Kind.values:
+        raise Invalid(_("Unknown kind."), code="kind_unknown", detail={"field": "kind"})
+    if urgency not in Urgency.values:
+        raise Invalid(_("Unknown urgency."), code="urgency_unknown", detail={"field": "urgency"})
+    if not title.strip():
+        raise Invalid(_("The title is required."), code="title_required", detail={"field": "title"})
+    customer = customers_visible_to(actor).filter(pk=customer_id).first()
+    if customer is None:
+        raise Invalid(
+            _("Unknown customer."), code="customer_unknown", detail={"field": "customer_id"}
+        )
+    contact = None
+    if contact_id is not None:
+        contact = Contact.objects.filter(pk=contact_id, centre_id=actor.centre_id).first()
+        if contact is None:
+            raise Invalid(
+                _("Unknown contact."), code="contact_unknown", detail={"field": "contact_id"}
+            )
+    now = created_at or timezone.now()
+    ticket = Ticket(
+        number=next_number(timezone.localdate(now)),
+        centre_id=actor.centre_id,
+        kind=kind,
+        category=_category(actor, category),
+        urgency=urgency,
+        customer=customer,
+        title=title.strip(),
+        description=description,
+        state=State.ACCEPTED,
+        created_by=actor,
+        created_at=now,
+    )
+    ticket.policy = _choose_policy(ticket)
+    _set_clocks(ticket, stage_started_at=now)
+    ticket.save()
+    if contact is not None:
+        ticket.contacts.add(contact)
+    _event(ticket, actor=actor, action="create", note=title.strip(), at=now)
+    ticket.save(update_fields=["last_event_seq"])
+    return ticket
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """The fields an action may carry; each action checks the ones it needs."""
+
+    department: str | None = None
+    result: str = ""
+    reason: str = ""
+    channel: str = ""
+    text: str = ""
+    satisfied: bool | None = None
+    note: str = ""
+    source: str = ""
+    into: str | None = None
+
+
+def _refused(ticket: Ticket, message: Any = None, code: str = "transition_refused") -> Conflict:
+    return Conflict(
+        message or _("This action is not possible in the work order's current state."),
+        code=code,
+        detail={
+            "state": ticket.state,
+            "version": ticket.version,
+            "allowed_actions": [str(action) for action in allowed_actions(situation_of(ticket))],
+        },
+    )
+
+
+def _require(value: str, field: str) -> str:
+    if not value.strip():
+        raise Invalid(_("This field is required."), code="field_required", detail={"field": field})
+    return value.strip()
+
+
+def _department(actor: User, ticket: Ticket, code: str | None) -> OrgUnit:
+    if code:
+        department = OrgUnit.objects.filter(
+            code=code, kind=OrgUnit.Kind.DEPARTMENT, parent_id=ticket.centre_id, active=True
+        ).first()
+        if department is None:
+            raise Invalid(
+                _("Unknown department."),
+                code="department_unknown",
+                detail={"field": "department"},
+            )
+        return department
+    suggested = suggest_department(ticket)
+    if suggested is None:
+        raise Invalid(
+            _("No dispatch rule fits; choose the department."),
+            code="department_required",
+            detail={"field": "department"},
+        )
+    return suggested
+
+
+def suggest_department(ticket: Ticket) -> OrgUnit | None:
+    """The dispatch rule's department for the order's category and region, most specific first."""
+    categories: list[int | None] = []
+    node = ticket.category
+    while node is not None:
+        categories.append(node.pk)
+        node = node.parent
+    region_id = ticket.customer.region_id
+    rules = DispatchRule.objects.filter(department__parent_id=ticket.centre_id).select_related(
+        "department"
+    )
+    best: tuple[int, int, DispatchRule] | None = None
+    for rule in rules:
+        if rule.category_id is not None and rule.category_id not in categories:
+            continue
+        if rule.region_id is not None and rule.region_id != region_id:
+            continue
+        depth = categories.index(rule.category_id) if rule.category_id else len(categories) + 1
+        score = (depth * 2 + (0 if rule.region_id else 1), rule.position)
+        if best is None or score < best[:2]:
+            best = (*score, rule)
+    return best[2].department if best else None
+
+
+def _reopen_customer(ticket: Ticket) -> None:
+    tag, _created = Tag.objects.get_or_create(
+        code=Tag.DISSATISFIED, defaults={"name": "不满意客户"}
+    )
+    ticket.customer.tags.add(tag)
+
+
+def _apply(
+    actor: User, ticket: Ticket, action: Action, fields: ActionInput, now: datetime
+) -> dict[str, Any]:
+    """Change the order for `action`; returns what the event should record."""
+    data: dict[str, Any] = {}
+    if action in {Action.DISPATCH, Action.REASSIGN}:
+        department = _department(actor, ticket, fields.department)
+        if action == Action.REASSIGN and department.pk == ticket.department_id:
+            raise Invalid(
+                _("The order is already with this department."),
+                code="same_department",
+                detail={"field": "department"},
+            )
+        data["department"] = department.code
+        data["from_department"] = ticket.department.code if ticket.department else None
+        ticket.department, ticket.assignee = department, None
+    elif action == Action.HANDLE_IN_CENTRE:
+        ticket.department, ticket.assignee = None, actor
+    elif action == Action.TAKE:
+        ticket.assignee = actor
+    elif action == Action.RETURN:
+        ticket.result = _require(fields.result, "result")
+        data["result"] = ticket.result
+    elif action == Action.REJECT:
+        data["reason"] = _require(fields.reason, "reason")
+        ticket.rework_count += 1
+        if ticket.department_id:
+            ticket.assignee = None
+    elif action == Action.REPLY:
+        channel = _require(fields.channel, "channel")
+        if channel not in REPLY_CHANNELS:
+            raise Invalid(
+                _("Unknown channel."), code="channel_unknown", detail={"field": "channel"}
+            )
+        data.update(channel=channel, text=_require(fields.text, "text"))
+    elif action == Action.CALLBACK:
+        if fields.satisfied is None:
+            raise Invalid(
+                _("Say whether the customer is satisfied."),
+                code="field_required",
+                detail={"field": "satisfied"},
+            )
+        ticket.satisfied = fields.satisfied
+        data["satisfied"] = fields.satisfied
+        if not fields.satisfied:
+            ticket.reopen_count += 1
+            ticket.department, ticket.assignee = None, None
+            _reopen_customer(ticket)
+    elif action == Action.URGE:
+        ticket.urge_count += 1
+        data["urge_count"] = ticket.urge_count
+    elif action == Action.ESCALATE:
+        ticket.escalated = True
+        data["source"] = fields.source.strip() or "centre"
+    elif action == Action.SUSPEND:
+        data["reason"] = _require(fields.reason, "reason")
+        ticket.suspended = True
+        ticket.suspensions = [*ticket.suspensions, [now.isoformat(), None]]
+    elif action == Action.RESUME:
+        ticket.suspended = False
+        *done, (start, _end) = ticket.suspensions
+        ticket.suspensions = [*done, [start, now.isoformat()]]
+    elif action == Action.CANCEL:
+        data["reason"] = _require(fields.reason, "reason")
+    elif action == Action.MERGE:
+        target = _merge_target(actor, ticket, fields.into)
+        ticket.merged_into = target
+        data["into"] = target.number
+    return data
+
+
+def _merge_target(actor: User, ticket: Ticket, number: str | None) -> Ticket:
+    if not number or number == ticket.number:
+        raise Invalid(
+            _("Name another open work order to merge into."),
+            code="merge_target_required",
+            detail={"field": "into"},
+        )
+    target = tickets_visible_to(actor).select_for_update().filter(number=number).first()
+    if target is None:
+        raise Invalid(_("Unknown work order."), code="ticket_unknown", detail={"field": "into"})
+    if target.customer_id != ticket.customer_id or target.state not in {
+        state.value for state in STAGE_OF_STATE
+    }:
+        raise Invalid(
+            _("Only an open work order of the same customer can take this one."),
+            code="merge_target_invalid",
+            detail={"field": "into"},
+        )
+    return target
+
+
+@transaction.atomic
+def ticket_act(
+    *, actor: User, number: str, action: str, version: int, fields: ActionInput | None = None
+) -> Ticket:
+    """Apply one action of the loop to an order, or refuse it and change nothing."""
+    fields = fields or ActionInput()
+    try:
+        act = Action(action)
+    except ValueError as error:
+        raise NotFound(code="action_unknown", detail={"action": action}) from error
+    ticket = (
+        tickets_visible_to(actor)
+        .select_for_update(of=("self",))
+        .select_related("customer", "category__parent", "department", "policy__calendar")
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(code="ticket_not_found")
+    if not may_act(actor.role, act):
+        raise Forbidden()
+    if version != ticket.version:
+        raise _refused(
+            ticket, _("Someone else changed this work order in the meantime."), "version_conflict"
+        )
+    from_state = ticket.state
+    try:
+        target = next_state(act, situation_of(ticket), satisfied=fields.satisfied)
+    except TransitionRefused as error:
+        raise _refused(ticket) from error
+    now = timezone.now()
+    data = _apply(actor, ticket, act, fields, now)
+    ticket.state = target
+    if target == State.CLOSED:
+        ticket.closed_at = now
+    stage_changes = target != from_state or act in {Action.REASSIGN, Action.REJECT}
+    _set_clocks(ticket, stage_started_at=now if stage_changes else None)
+    ticket.version += 1
+    _event(
+        ticket,
+        actor=actor,
+        action=act,
+        from_state=from_state,
+        note=fields.note or fields.reason or fields.text or fields.result,
+        data=data,
+        at=now,
+    )
+    if act == Action.URGE and ticket.urge_count >= 3 and not ticket.escalated:
+        # The third urge takes the order above routine handling by itself.
+        ticket.escalated = True
+        _event(
+            ticket,
+            actor=None,
+            action=Action.ESCALATE,
+            from_state=ticket.state,
+            data={"source": "urge", "urge_count": ticket.urge_count},
+            at=now,
+        )
+    ticket.save()
+    if act == Action.MERGE and ticket.merged_into is not None:
+        target_ticket = ticket.merged_into
+        target_ticket.version += 1
+        _event(
+            target_ticket,
+            actor=actor,
+            action=Action.MERGE,
+            from_state=target_ticket.state,
+            data={"merged_from": ticket.number},
+            at=now,
+        )
+        target_ticket.save(update_fields=["version", "last_event_seq", "updated_at"])
+    return ticket
