@@ -108,6 +108,9 @@ class ApiClient:
     def patch(self, path: str, body: Any = None) -> Any:
         return self.request("PATCH", path, body)
 
+    def put(self, path: str, body: Any = None) -> Any:
+        return self.request("PUT", path, body)
+
 
 def token_for(username: str, password: str = PASSWORD) -> str:
     response = Client().post(

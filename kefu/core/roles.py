@@ -39,6 +39,8 @@ ADD_CONTACT = "contacts.add_contact"
 VIEW_AUDIT = "core.view_auditentry"
 VIEW_TICKET = "tickets.view_ticket"
 ADD_TICKET = "tickets.add_ticket"
+VIEW_POLICY = "tickets.view_timelimitpolicy"
+CHANGE_POLICY = "tickets.change_timelimitpolicy"
 
 _FRONT_LINE = frozenset(
     {
@@ -81,9 +83,10 @@ ROLES: dict[str, Role] = {
                     VIEW_CONTACT,
                     VIEW_AUDIT,
                     VIEW_TICKET,
+                    VIEW_POLICY,
                 }
             ),
         ),
-        Role(ADMIN, _("Administrator"), _FRONT_LINE | {VIEW_AUDIT}),
+        Role(ADMIN, _("Administrator"), _FRONT_LINE | {VIEW_AUDIT, VIEW_POLICY, CHANGE_POLICY}),
     )
 }

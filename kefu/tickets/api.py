@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -10,8 +10,15 @@ from kefu.core.models import User
 from kefu.core.pagination import Page, PageParams, page
 from kefu.tickets import services
 from kefu.tickets.lifecycle import Action, allowed_actions, may_act
-from kefu.tickets.models import Kind, Ticket, TicketEvent, Urgency
-from kefu.tickets.queries import situation_of, ticket_events, ticket_get_for_user, ticket_list
+from kefu.tickets.models import DispatchRule, Kind, Ticket, TicketEvent, TimeLimitPolicy, Urgency
+from kefu.tickets.queries import (
+    dispatch_rules_visible_to,
+    policies_visible_to,
+    situation_of,
+    ticket_events,
+    ticket_get_for_user,
+    ticket_list,
+)
 from kefu.tickets.sla import status_at
 
 router = Router(tags=["work orders"])
@@ -226,3 +233,119 @@ def act_on_ticket(
         fields=services.ActionInput(**fields),
     )
     return _detail(_user(request), number)
+
+
+policies_router = Router(tags=["time-limit policies"])
+
+
+class StageLimitSchema(Schema):
+    limit: str = Field(max_length=32)
+    warning: str = Field(max_length=32)
+
+
+class PolicyIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    calendar: str = Field(max_length=50)
+    limits: dict[str, StageLimitSchema]
+    kind: Kind | Literal[""] = ""
+    category: str | None = Field(None, max_length=64)
+    tier: str = Field("", max_length=16)
+    urgency: Urgency | Literal[""] = ""
+    callback_required: bool = True
+    active: bool = True
+
+
+class PolicyOut(Schema):
+    id: int
+    name: str
+    calendar: str
+    limits: dict[str, StageLimitSchema]
+    kind: str
+    category: str | None
+    tier: str
+    urgency: str
+    callback_required: bool
+    active: bool
+
+
+class DispatchRuleIn(Schema):
+    department: str = Field(max_length=64)
+    category: str | None = Field(None, max_length=64)
+    region: str | None = Field(None, max_length=12)
+    position: int = Field(0, ge=0)
+
+
+class DispatchRuleOut(Schema):
+    id: int
+    department: str
+    category: str | None
+    region: str | None
+    position: int
+
+
+def policy_out(row: TimeLimitPolicy) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "name": row.name,
+        "calendar": row.calendar.name,
+        "limits": row.limits,
+        "kind": row.kind,
+        "category": row.category.code if row.category else None,
+        "tier": row.tier,
+        "urgency": row.urgency,
+        "callback_required": row.callback_required,
+        "active": row.active,
+    }
+
+
+def rule_out(rule: DispatchRule) -> dict[str, Any]:
+    return {
+        "id": rule.pk,
+        "department": rule.department.code,
+        "category": rule.category.code if rule.category else None,
+        "region": rule.region.code if rule.region else None,
+        "position": rule.position,
+    }
+
+
+def _policy_payload(payload: PolicyIn) -> dict[str, Any]:
+    values = payload.dict()
+    values["limits"] = {stage: dict(limit) for stage, limit in values["limits"].items()}
+    return values
+
+
+@policies_router.get("/time-limit-policies", response=list[PolicyOut])
+def list_policies(request: HttpRequest) -> list[dict[str, Any]]:
+    return [policy_out(row) for row in policies_visible_to(_user(request))]
+
+
+@policies_router.post("/time-limit-policies", response={201: PolicyOut})
+def create_policy(request: HttpRequest, payload: PolicyIn) -> Status[dict[str, Any]]:
+    row = services.policy_save(actor=_user(request), **_policy_payload(payload))
+    return Status(201, policy_out(row))
+
+
+@policies_router.put("/time-limit-policies/{int:policy_id}", response=PolicyOut)
+def replace_policy(request: HttpRequest, policy_id: int, payload: PolicyIn) -> dict[str, Any]:
+    row = services.policy_save(
+        actor=_user(request), policy_id=policy_id, **_policy_payload(payload)
+    )
+    return policy_out(row)
+
+
+@policies_router.get("/dispatch-rules", response=list[DispatchRuleOut])
+def list_rules(request: HttpRequest) -> list[dict[str, Any]]:
+    return [rule_out(rule) for rule in dispatch_rules_visible_to(_user(request))]
+
+
+@policies_router.post("/dispatch-rules", response={201: DispatchRuleOut})
+def create_rule(request: HttpRequest, payload: DispatchRuleIn) -> Status[dict[str, Any]]:
+    return Status(
+        201, rule_out(services.dispatch_rule_save(actor=_user(request), **payload.dict()))
+    )
+
+
+@policies_router.put("/dispatch-rules/{int:rule_id}", response=DispatchRuleOut)
+def replace_rule(request: HttpRequest, rule_id: int, payload: DispatchRuleIn) -> dict[str, Any]:
+    rule = services.dispatch_rule_save(actor=_user(request), rule_id=rule_id, **payload.dict())
+    return rule_out(rule)

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from kefu.core.errors import Forbidden, NotFound
 from kefu.core.models import User
-from kefu.core.roles import HANDLER, VIEW_TICKET
+from kefu.core.roles import HANDLER, VIEW_POLICY, VIEW_TICKET
 from kefu.tickets.lifecycle import OPEN_STATES, Situation, State
-from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.models import DispatchRule, Ticket, TicketEvent, TimeLimitPolicy
 
 
 def tickets_visible_to(user: User) -> QuerySet[Ticket]:
@@ -104,3 +104,18 @@ def ticket_list(
     return tickets.select_related(
         "customer", "category", "department", "assignee", "policy"
     ).order_by("-created_at", "-id")
+
+
+def policies_visible_to(user: User) -> QuerySet[TimeLimitPolicy]:
+    if not user.has_perm(VIEW_POLICY):
+        raise Forbidden()
+    return TimeLimitPolicy.objects.select_related("calendar", "category").order_by("name")
+
+
+def dispatch_rules_visible_to(user: User) -> QuerySet[DispatchRule]:
+    if not user.has_perm(VIEW_POLICY):
+        raise Forbidden()
+    rules = DispatchRule.objects.select_related("department", "category", "region")
+    if not user.is_superuser:
+        rules = rules.filter(department__parent_id=user.centre_id)
+    return rules.order_by("position", "id")

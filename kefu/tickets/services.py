@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from kefu.contacts.models import CallReason, Contact
 from kefu.core.audit_context import client_ip_var
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
-from kefu.core.models import OrgUnit, User
+from kefu.core.models import OrgUnit, Region, User, WorkCalendar
 from kefu.core.queries import working_calendar
-from kefu.core.roles import ADD_TICKET
+from kefu.core.roles import ADD_TICKET, CHANGE_POLICY
+from kefu.core.services import audit_record, snapshot
 from kefu.customers.models import Tag
 from kefu.customers.queries import customers_visible_to
 from kefu.tickets import sla
@@ -65,7 +66,7 @@ def next_number(day: Any) -> str:
     return f"GD{day:%Y%m%d}{value:06d}"
 
 
-def _policy(row: TimeLimitPolicy) -> sla.Policy:
+def as_sla_policy(row: TimeLimitPolicy) -> sla.Policy:
     return sla.Policy(
         key=str(row.pk),
         kind=row.kind or None,
@@ -94,7 +95,7 @@ def _choose_policy(ticket: Ticket) -> TimeLimitPolicy | None:
         path.append(node.code)
         node = node.parent
     chosen = sla.select_policy(
-        [_policy(row) for row in rows.values()],
+        [as_sla_policy(row) for row in rows.values()],
         kind=ticket.kind,
         category_path=tuple(path),
         tier=ticket.customer.tier,
@@ -125,7 +126,7 @@ def _set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> 
         ticket.warn_at = ticket.due_at = None
         return
     calendar = working_calendar(policy.calendar.name)
-    rules = _policy(policy)
+    rules = as_sla_policy(policy)
     suspensions = _suspensions(ticket)
     overall = sla.stage_clock(calendar, "overall", ticket.created_at, rules, suspensions)
     ticket.warn_at = overall.warn_at if overall else None
@@ -492,3 +493,99 @@ def ticket_act(
         )
         target_ticket.save(update_fields=["version", "last_event_seq", "updated_at"])
     return ticket
+
+
+POLICY_FIELDS = ["name", "kind", "category", "tier", "urgency", "calendar", "limits"]
+
+
+def _policy_check(row: TimeLimitPolicy) -> None:
+    try:
+        sla.validate_policy(as_sla_policy(row))
+    except ValueError as error:
+        raise Invalid(str(error), code="policy_invalid", detail={"field": "limits"}) from error
+
+
+@transaction.atomic
+def policy_save(
+    *,
+    actor: User,
+    policy_id: int | None = None,
+    name: str,
+    calendar: str,
+    limits: dict[str, dict[str, str]],
+    kind: str = "",
+    category: str | None = None,
+    tier: str = "",
+    urgency: str = "",
+    callback_required: bool = True,
+    active: bool = True,
+) -> TimeLimitPolicy:
+    """Create a time-limit policy, or replace one's content (policies are small and whole)."""
+    if not actor.has_perm(CHANGE_POLICY):
+        raise Forbidden()
+    row = (
+        TimeLimitPolicy()
+        if policy_id is None
+        else TimeLimitPolicy.objects.select_for_update().filter(pk=policy_id).first()
+    )
+    if row is None:
+        raise NotFound(code="policy_not_found")
+    before = snapshot(row, POLICY_FIELDS) if row.pk else None
+    calendar_row = WorkCalendar.objects.filter(name=calendar).first()
+    if calendar_row is None:
+        raise Invalid(_("Unknown calendar."), code="calendar_unknown", detail={"field": "calendar"})
+    row.name, row.kind, row.tier, row.urgency = name.strip(), kind, tier, urgency
+    row.calendar, row.limits = calendar_row, limits
+    row.category = _category(actor, category)
+    row.callback_required, row.active = callback_required, active
+    _policy_check(row)
+    if TimeLimitPolicy.objects.filter(name=row.name).exclude(pk=row.pk).exists():
+        raise Conflict(_("Another policy has this name."), code="policy_name_taken")
+    row.save()
+    audit_record(
+        actor=actor,
+        action="policy.update" if before else "policy.create",
+        obj=row,
+        before=before,
+        after=snapshot(row, POLICY_FIELDS),
+    )
+    return row
+
+
+@transaction.atomic
+def dispatch_rule_save(
+    *,
+    actor: User,
+    rule_id: int | None = None,
+    department: str,
+    category: str | None = None,
+    region: str | None = None,
+    position: int = 0,
+) -> DispatchRule:
+    if not actor.has_perm(CHANGE_POLICY):
+        raise Forbidden()
+    rule = DispatchRule() if rule_id is None else DispatchRule.objects.filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound(code="dispatch_rule_not_found")
+    before = snapshot(rule, ["category", "region", "department", "position"]) if rule.pk else None
+    unit = OrgUnit.objects.filter(
+        code=department, kind=OrgUnit.Kind.DEPARTMENT, parent_id=actor.centre_id
+    ).first()
+    if unit is None:
+        raise Invalid(
+            _("Unknown department."), code="department_unknown", detail={"field": "department"}
+        )
+    rule.department, rule.position = unit, position
+    rule.category = _category(actor, category)
+    rule.region = Region.objects.filter(code=region).first() if region else None
+    if region and rule.region is None:
+        raise Invalid(_("Unknown region."), code="region_unknown", detail={"field": "region"})
+    rule.save()
+    audit_record(
+        actor=actor,
+        action="dispatch_rule.update" if before else "dispatch_rule.create",
+        obj=rule,
+        before=before,
+        after=snapshot(rule, ["category", "region", "department", "position"]),
+    )
+    return rule

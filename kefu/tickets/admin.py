@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+
+from kefu.core.admin import AuditedAdmin
+from kefu.tickets import sla
+from kefu.tickets.models import DispatchRule, TimeLimitPolicy
+from kefu.tickets.services import as_sla_policy
+
+
+class TimeLimitPolicyForm(forms.ModelForm):
+    class Meta:
+        model = TimeLimitPolicy
+        fields = [
+            "name",
+            "kind",
+            "category",
+            "tier",
+            "urgency",
+            "calendar",
+            "limits",
+            "callback_required",
+            "active",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors:
+            try:
+                sla.validate_policy(as_sla_policy(TimeLimitPolicy(**cleaned)))
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from error
+        return cleaned
+
+
+@admin.register(TimeLimitPolicy)
+class TimeLimitPolicyAdmin(AuditedAdmin):
+    form = TimeLimitPolicyForm
+    list_display = ["name", "kind", "category", "tier", "urgency", "calendar", "active"]
+    list_filter = ["kind", "tier", "urgency", "calendar", "active"]
+    search_fields = ["name"]
+
+
+@admin.register(DispatchRule)
+class DispatchRuleAdmin(AuditedAdmin):
+    list_display = ["category", "region", "department", "position"]
+    list_select_related = ["category", "region", "department"]
