@@ -215,3 +215,5 @@ KEFU_TOKEN_TTL = int(os.environ.get("KEFU_TOKEN_TTL", str(12 * 3600)))
 KEFU_CALENDAR_HORIZON_DAYS = int(os.environ.get("KEFU_CALENDAR_HORIZON_DAYS", "60"))
 
 NINJA_PAGINATION_PER_PAGE = 20
+# Dotted path of the class that sends SMS (kefu.core.sms.Gateway); the default only logs.
+KEFU_SMS_GATEWAY = os.environ.get("KEFU_SMS_GATEWAY", "kefu.core.sms.LogGateway")

@@ -86,6 +86,7 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     employee_number = models.CharField(_("employee number"), max_length=32, blank=True)
+    phone = models.CharField(_("mobile number"), max_length=16, blank=True)
     centre = models.ForeignKey(
         OrgUnit,
         verbose_name=_("centre"),
@@ -254,3 +255,31 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """A message for one user in the product itself (the bell), also sent on by mail or SMS."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    kind = models.CharField(_("kind"), max_length=32)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(_("link"), max_length=200, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-at"], name="notification_inbox_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -9,15 +9,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, Permission
+from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.audit_context import client_ip_var
 from kefu.core.errors import Invalid, Unauthenticated
-from kefu.core.models import ApiToken, AuditEntry, OrgUnit, User
+from kefu.core.models import ApiToken, AuditEntry, Notification, OrgUnit, User
 from kefu.core.queries import token_digest
 from kefu.core.roles import ADMIN, ROLES
+from kefu.core.sms import gateway
 
 
 def roles_sync(*, using: str = "default") -> None:
@@ -129,3 +131,32 @@ def token_issue(*, username: str, password: str) -> str:
     ApiToken.objects.filter(user=user, expires_at__lte=timezone.now()).delete()
     audit_record(actor=user, action="token.issue", obj=user)
     return raw
+
+
+def notify(
+    *,
+    recipients: list[User],
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    sms: bool = False,
+) -> list[Notification]:
+    """In-app notifications now; e-mail and SMS only once the caller's transaction commits."""
+    unique = {user.pk: user for user in recipients if user.is_active}
+    rows = Notification.objects.bulk_create(
+        Notification(recipient=user, kind=kind, title=title, body=body, link=link)
+        for user in unique.values()
+    )
+    addresses = [user.email for user in unique.values() if user.email]
+    numbers = [user.phone for user in unique.values() if sms and user.phone]
+
+    def send() -> None:
+        if addresses:
+            send_mail(title, f"{body}\n{link}".strip(), None, addresses, fail_silently=True)
+        sms_gateway = gateway() if numbers else None
+        for number in numbers:
+            sms_gateway.send(number, title)  # type: ignore[union-attr]
+
+    transaction.on_commit(send)
+    return rows

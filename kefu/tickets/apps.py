@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,23 @@ class TicketsConfig(AppConfig):
     name = "kefu.tickets"
     label = "tickets"
     verbose_name = _("Work orders")
+
+    def ready(self) -> None:
+        post_migrate.connect(_schedule_sweep, sender=self, dispatch_uid="kefu.tickets.sweep")
+
+
+def _schedule_sweep(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """The worker sweeps time limits every minute; migrate makes sure it is scheduled."""
+    from django_q.models import Schedule
+
+    from kefu.tickets.tasks import SWEEP
+
+    Schedule.objects.using(using).get_or_create(
+        func=SWEEP,
+        defaults={
+            "name": "kefu: time-limit sweep",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
+    )

@@ -214,6 +214,12 @@ class Ticket(models.Model):
     stage_due_at = models.DateTimeField(_("stage due at"), null=True, blank=True)
     warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    # Whether the sweep has recorded the current stage's (and the order's) warning and
+    # overdue events: each is recorded once.
+    stage_warned = models.BooleanField(default=False)
+    stage_overdue = models.BooleanField(default=False)
+    overall_warned = models.BooleanField(default=False)
+    overall_overdue = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

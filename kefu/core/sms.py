@@ -1,0 +1,26 @@
+"""SMS gateways. A centre plugs in its operator's gateway by a dotted path in
+KEFU_SMS_GATEWAY; the default writes each message to the log."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger("kefu.sms")
+
+
+class Gateway(Protocol):
+    def send(self, number: str, text: str) -> None: ...
+
+
+class LogGateway:
+    def send(self, number: str, text: str) -> None:
+        logger.info("SMS to %s: %s", number, text)
+
+
+def gateway() -> Gateway:
+    gateway_class = import_string(settings.KEFU_SMS_GATEWAY)
+    return gateway_class()
