@@ -8,7 +8,7 @@ from django.contrib import admin
 from kefu.core.admin import AuditedAdmin
 from kefu.tickets import sla
 from kefu.tickets.models import DispatchRule, TimeLimitPolicy
-from kefu.tickets.services import as_sla_policy
+from kefu.tickets.queries import as_sla_policy
 
 
 class TimeLimitPolicyForm(forms.ModelForm):

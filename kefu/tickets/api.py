@@ -18,6 +18,7 @@ from kefu.tickets.queries import (
     ticket_events,
     ticket_get_for_user,
     ticket_list,
+    ticket_stage_spans,
 )
 from kefu.tickets.sla import status_at
 
@@ -77,8 +78,18 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
+class StageOut(Schema):
+    stage: str
+    started_at: datetime
+    ended_at: datetime | None
+    used_seconds: int
+    due_at: datetime | None
+    on_time: bool | None
+
+
 class TicketDetailOut(TicketOut):
     events: list[EventOut]
+    stages: list[StageOut]
 
 
 class TicketIn(Schema):
@@ -193,9 +204,21 @@ def _user(request: HttpRequest) -> User:
 
 def _detail(user: User, number: str) -> dict[str, Any]:
     ticket = ticket_get_for_user(user, number)
+    events = list(ticket_events(ticket))
     return {
         **ticket_out(ticket, user),
-        "events": [event_out(event) for event in ticket_events(ticket)],
+        "events": [event_out(event) for event in events],
+        "stages": [
+            {
+                "stage": span.stage,
+                "started_at": span.started_at,
+                "ended_at": span.ended_at,
+                "used_seconds": int(span.used.total_seconds()),
+                "due_at": span.due_at,
+                "on_time": span.on_time,
+            }
+            for span in ticket_stage_spans(ticket, events)
+        ],
     }
 
 

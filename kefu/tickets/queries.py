@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kefu.core.errors import Forbidden, NotFound
 from kefu.core.models import User
+from kefu.core.queries import working_calendar
 from kefu.core.roles import HANDLER, VIEW_POLICY, VIEW_TICKET
+from kefu.core.workcal import WorkingCalendar
+from kefu.tickets import sla
 from kefu.tickets.lifecycle import OPEN_STATES, Situation, State
 from kefu.tickets.models import DispatchRule, Ticket, TicketEvent, TimeLimitPolicy
+from kefu.tickets.stages import StageSpan, Step, stage_spans
 
 
 def tickets_visible_to(user: User) -> QuerySet[Ticket]:
@@ -39,7 +45,14 @@ def ticket_get_for_user(user: User, number: str) -> Ticket:
     ticket = (
         tickets_visible_to(user)
         .select_related(
-            "customer", "category", "department", "assignee", "policy", "created_by", "merged_into"
+            "customer",
+            "category",
+            "department",
+            "assignee",
+            "policy__calendar",
+            "policy__category",
+            "created_by",
+            "merged_into",
         )
         .filter(number=number)
         .first()
@@ -119,3 +132,40 @@ def dispatch_rules_visible_to(user: User) -> QuerySet[DispatchRule]:
     if not user.is_superuser:
         rules = rules.filter(department__parent_id=user.centre_id)
     return rules.order_by("position", "id")
+
+
+def as_sla_policy(row: TimeLimitPolicy) -> sla.Policy:
+    return sla.Policy(
+        key=str(row.pk),
+        kind=row.kind or None,
+        category=row.category.code if row.category else None,
+        tier=row.tier or None,
+        urgency=row.urgency or None,
+        calendar=row.calendar.name,
+        limits={
+            stage: sla.StageLimit(limit=value["limit"], warning=value["warning"])
+            for stage, value in row.limits.items()
+        },
+        callback_required=row.callback_required,
+    )
+
+
+def ticket_stage_spans(ticket: Ticket, events: list[TicketEvent]) -> list[StageSpan]:
+    """How long the order spent in each stage, in working time, against its limits."""
+    policy = ticket.policy
+    if policy is not None:
+        calendar = working_calendar(policy.calendar.name)
+    else:
+        calendar = WorkingCalendar.always(tz=ZoneInfo(settings.TIME_ZONE))
+    now = timezone.now()
+    suspensions = [
+        (datetime.fromisoformat(start), datetime.fromisoformat(end) if end else now)
+        for start, end in ticket.suspensions
+    ]
+    return stage_spans(
+        [Step(e.at, e.action, e.from_state, e.to_state) for e in events],
+        calendar=calendar,
+        policy=as_sla_policy(policy) if policy else None,
+        suspensions=suspensions,
+        now=now,
+    )

@@ -38,17 +38,9 @@ from kefu.tickets.models import (
     TimeLimitPolicy,
     Urgency,
 )
-from kefu.tickets.queries import situation_of, tickets_visible_to
+from kefu.tickets.queries import as_sla_policy, situation_of, tickets_visible_to
+from kefu.tickets.stages import STAGE_OF_STATE
 
-# The stage whose clock runs while an order is in a state.
-STAGE_OF_STATE = {
-    State.ACCEPTED: "review",
-    State.DISPATCHED: "take",
-    State.HANDLING: "return",
-    State.RETURNED: "verify",
-    State.VERIFIED: "reply",
-    State.REPLIED: "callback",
-}
 REPLY_CHANNELS = {"phone", "sms", "wechat", "email", "letter", "visit"}
 
 
@@ -65,22 +57,6 @@ def next_number(day: Any) -> str:
         )
         (value,) = cursor.fetchone()
     return f"GD{day:%Y%m%d}{value:06d}"
-
-
-def as_sla_policy(row: TimeLimitPolicy) -> sla.Policy:
-    return sla.Policy(
-        key=str(row.pk),
-        kind=row.kind or None,
-        category=row.category.code if row.category else None,
-        tier=row.tier or None,
-        urgency=row.urgency or None,
-        calendar=row.calendar.name,
-        limits={
-            stage: sla.StageLimit(limit=value["limit"], warning=value["warning"])
-            for stage, value in row.limits.items()
-        },
-        callback_required=row.callback_required,
-    )
 
 
 def _choose_policy(ticket: Ticket) -> TimeLimitPolicy | None:
@@ -119,7 +95,7 @@ def _set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> 
     if stage_started_at is not None:
         ticket.stage_started_at = stage_started_at
         ticket.stage_warned = ticket.stage_overdue = False
-    ticket.stage = STAGE_OF_STATE.get(State(ticket.state), "")
+    ticket.stage = STAGE_OF_STATE.get(ticket.state, "")
     ticket.stage_warn_at = ticket.stage_due_at = None
     if not ticket.stage:
         ticket.stage_started_at = None
@@ -412,9 +388,7 @@ def _merge_target(actor: User, ticket: Ticket, number: str | None) -> Ticket:
     target = tickets_visible_to(actor).select_for_update().filter(number=number).first()
     if target is None:
         raise Invalid(_("Unknown work order."), code="ticket_unknown", detail={"field": "into"})
-    if target.customer_id != ticket.customer_id or target.state not in {
-        state.value for state in STAGE_OF_STATE
-    }:
+    if target.customer_id != ticket.customer_id or target.state not in STAGE_OF_STATE:
         raise Invalid(
             _("Only an open work order of the same customer can take this one."),
             code="merge_target_invalid",

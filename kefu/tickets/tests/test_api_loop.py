@@ -67,6 +67,16 @@ def test_straight_through_the_loop(
     assert [event["seq"] for event in body["events"]] == list(range(1, 8))
     assert [event["to_state"] for event in body["events"]][-1] == "closed"
     assert body["allowed_actions"] == []
+    assert [span["stage"] for span in body["stages"]] == [
+        "review",
+        "take",
+        "return",
+        "verify",
+        "reply",
+        "callback",
+    ]
+    assert all(span["on_time"] is True for span in body["stages"])
+    assert all(span["ended_at"] is not None for span in body["stages"])
 
 
 def test_rejected_and_redone(
