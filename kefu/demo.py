@@ -20,6 +20,7 @@ from kefu.core import demo_content as content
 from kefu.core.models import OrgUnit, Region, User, WorkCalendar
 from kefu.core.services import audit_record, user_create
 from kefu.customers.models import Customer, CustomerPhone, Tag
+from kefu.tickets.demo import load_policies, load_tickets
 
 PASSWORD = "kefu-demo-2026"
 SEED = 95598
@@ -38,6 +39,7 @@ DEMO_USERS: list[tuple[str, str, str, str | None, str | None]] = [
     ("editor", "editor", "郑雅琴", None, None),
 ]
 EXTRA_AGENTS = 16
+STAFF = ["agent", "backoffice", "leader", "manager"]
 
 TAGS = [
     (Tag.SENSITIVE, "敏感客户"),
@@ -66,6 +68,7 @@ class DemoSummary:
     centre: OrgUnit
     customers_created: int
     contacts_created: int
+    tickets_created: int
 
 
 def _calendars() -> dict[str, WorkCalendar]:
@@ -268,7 +271,7 @@ def _contacts(centre: OrgUnit, count: int, days: int, agents: list[User]) -> int
             started -= timedelta(days=1)
         service = rng.choice(contents)
         business = businesses[service.parent_id]  # type: ignore[index]
-        known = rng.random() < 0.82
+        known = rng.random() < 0.9
         customer_pk, region_pk = rng.choice(customers) if known else (None, None)
         channel = rng.choices(channels, weights=channel_weights)[0]
         rows.append(
@@ -288,7 +291,7 @@ def _contacts(centre: OrgUnit, count: int, days: int, agents: list[User]) -> int
                 business_type=business,
                 service_content=service,
                 summary=content.contact_summary(rng, business.code, service.code),
-                settled=rng.random() < 0.74,
+                settled=rng.random() < 0.45,
             )
         )
     Contact.objects.bulk_create(rows, batch_size=500)
@@ -296,7 +299,9 @@ def _contacts(centre: OrgUnit, count: int, days: int, agents: list[User]) -> int
 
 
 @transaction.atomic
-def demo_load(*, customers: int = 500, contacts: int = 3000, days: int = 60) -> DemoSummary:
+def demo_load(
+    *, customers: int = 500, contacts: int = 3000, tickets: int = 1500, days: int = 60
+) -> DemoSummary:
     calendars = _calendars()
     regions = _regions()
     org = content.ORGANISATION
@@ -321,11 +326,18 @@ def demo_load(*, customers: int = 500, contacts: int = 3000, days: int = 60) -> 
     agents = _users(centre)
     customers_created = _customers(centre, customers, regions)
     contacts_created = _contacts(centre, contacts, days, agents)
-    if customers_created or contacts_created:
+    load_policies(centre)
+    staff = {user.username: user for user in User.objects.filter(username__in=STAFF)}
+    tickets_created = load_tickets(centre, tickets, staff)
+    if customers_created or contacts_created or tickets_created:
         audit_record(
             actor=None,
             action="demo.load",
             obj=centre,
-            after={"customers": customers_created, "contacts": contacts_created},
+            after={
+                "customers": customers_created,
+                "contacts": contacts_created,
+                "tickets": tickets_created,
+            },
         )
-    return DemoSummary(centre, customers_created, contacts_created)
+    return DemoSummary(centre, customers_created, contacts_created, tickets_created)

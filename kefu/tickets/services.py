@@ -399,9 +399,18 @@ def _merge_target(actor: User, ticket: Ticket, number: str | None) -> Ticket:
 
 @transaction.atomic
 def ticket_act(
-    *, actor: User, number: str, action: str, version: int, fields: ActionInput | None = None
+    *,
+    actor: User,
+    number: str,
+    action: str,
+    version: int,
+    fields: ActionInput | None = None,
+    at: datetime | None = None,
 ) -> Ticket:
-    """Apply one action of the loop to an order, or refuse it and change nothing."""
+    """Apply one action of the loop to an order, or refuse it and change nothing.
+
+    `at` backdates the action, for importing an order's history; it is never in the future.
+    """
     fields = fields or ActionInput()
     try:
         act = Action(action)
@@ -427,7 +436,7 @@ def ticket_act(
         target = next_state(act, situation_of(ticket), satisfied=fields.satisfied)
     except TransitionRefused as error:
         raise _refused(ticket) from error
-    now = timezone.now()
+    now = min(at, timezone.now()) if at is not None else timezone.now()
     data = _apply(actor, ticket, act, fields, now)
     ticket.state = target
     if target == State.CLOSED:

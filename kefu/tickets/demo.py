@@ -1,0 +1,357 @@
+"""Demo work orders: policies from the source documents, dispatch rules, and about 1,500
+orders over the last 60 days told through the real services, so every event is one the
+product itself would have written."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from kefu.contacts.models import CallReason, Contact
+from kefu.core.models import OrgUnit, User, WorkCalendar
+from kefu.tickets.models import DispatchRule, Ticket, TimeLimitPolicy
+from kefu.tickets.services import ActionInput, deadline_sweep, ticket_act, ticket_create
+
+SEED = 95599
+
+
+def _limits(**stages: tuple[str, str]) -> dict[str, dict[str, str]]:
+    return {
+        stage: {"limit": limit, "warning": warning} for stage, (limit, warning) in stages.items()
+    }
+
+
+# (name, match, calendar, limits, callback required)
+POLICIES: list[tuple[str, dict[str, str], str, dict[str, dict[str, str]], bool]] = [
+    (
+        "一般工单",
+        {},
+        "workhours",
+        _limits(
+            review=("PT2H", "PT1H30M"),
+            take=("PT4H", "PT3H"),
+            **{"return": ("P2D", "P1D")},
+            verify=("PT4H", "PT3H"),
+            reply=("PT4H", "PT3H"),
+            callback=("P1D", "PT4H"),
+            overall=("P5D", "P4D"),
+        ),
+        True,
+    ),
+    (
+        "投诉（复杂，24小时答复）",
+        {"kind": "complaint"},
+        "24x7",
+        _limits(
+            review=("PT1H", "PT45M"),
+            take=("PT2H", "PT1H30M"),
+            **{"return": ("PT16H", "PT12H")},
+            verify=("PT2H", "PT1H30M"),
+            reply=("PT2H", "PT1H30M"),
+            callback=("PT24H", "PT20H"),
+            overall=("PT24H", "PT20H"),
+        ),
+        True,
+    ),
+    (
+        "投诉（简单，2小时答复）",
+        {"kind": "complaint", "category": "service_attitude"},
+        "24x7",
+        _limits(
+            review=("PT15M", "PT10M"),
+            take=("PT15M", "PT10M"),
+            **{"return": ("PT1H", "PT45M")},
+            verify=("PT10M", "PT5M"),
+            reply=("PT10M", "PT5M"),
+            overall=("PT2H", "PT1H30M"),
+        ),
+        True,
+    ),
+    (
+        "故障报修（7×24小时）",
+        {"kind": "fault"},
+        "24x7",
+        _limits(
+            review=("PT10M", "PT5M"),
+            take=("PT15M", "PT10M"),
+            **{"return": ("PT4H", "PT3H")},
+            verify=("PT1H", "PT45M"),
+            reply=("PT1H", "PT45M"),
+            callback=("P1D", "PT20H"),
+            overall=("P1D", "PT20H"),
+        ),
+        True,
+    ),
+    (
+        "VIP客户（时限减半）",
+        {"tier": "vip"},
+        "workhours",
+        _limits(
+            review=("PT1H", "PT45M"),
+            take=("PT2H", "PT1H30M"),
+            **{"return": ("P1D", "PT4H")},
+            verify=("PT2H", "PT1H30M"),
+            reply=("PT2H", "PT1H30M"),
+            callback=("PT4H", "PT3H"),
+            overall=("P2D", "P1D"),
+        ),
+        True,
+    ),
+    (
+        "表扬与建议（无需回访）",
+        {"kind": "praise"},
+        "workhours",
+        _limits(review=("P1D", "PT4H"), reply=("P2D", "P1D"), overall=("P5D", "P4D")),
+        False,
+    ),
+]
+
+# business type → (work-order kind, department code or None for the centre itself)
+ROUTES = {
+    "fault_repair": ("fault", "repair"),
+    "billing": ("query", "billing"),
+    "connection": ("business", "marketing"),
+    "metering": ("business", "metering"),
+    "outage_info": ("query", None),
+    "consultation": ("consultation", None),
+    "complaint": ("complaint", "service"),
+    "praise": ("praise", None),
+    "suggestion": ("suggestion", "service"),
+    "online_channel": ("help", None),
+}
+OPERATION_CONTENTS = {"tree_obstruction", "pole_tilt", "broken_line"}
+
+RESULTS = {
+    "repair": [
+        "抢修人员已到达现场，更换熔断器后恢复供电。",
+        "经查为低压线路接头松动，已紧固处理，供电恢复正常。",
+        "现场检查为表箱内空开跳闸，已复位并告知客户用电注意事项。",
+        "已更换损坏表箱门锁，现场安全隐患已消除。",
+    ],
+    "operation": [
+        "已安排运检班组修剪线路通道树木，隐患已消除。",
+        "经现场勘察，电杆倾斜已加装拉线并扶正。",
+    ],
+    "billing": [
+        "经核查，客户本月电费按阶梯电价正确计收，已向客户解释计费明细。",
+        "核实为抄表数据录入错误，已退补电费并更正账单。",
+        "已为客户重新开具电费发票并邮寄。",
+    ],
+    "marketing": [
+        "已受理客户新装申请，现场勘查已完成，预计5个工作日内装表接电。",
+        "客户增容方案已答复，待客户签署供用电合同。",
+        "过户手续已办结，新户名已生效。",
+    ],
+    "metering": [
+        "电能表现场校验误差在允许范围内，计量准确。",
+        "确认电能表故障，已免费更换新表并做好底度确认。",
+    ],
+    "service": [
+        "已约谈相关工作人员并进行批评教育，向客户当面致歉。",
+        "已核实情况并制定整改措施，落实到责任班组。",
+        "客户建议已转相关部门研究，后续将优化服务流程。",
+    ],
+    None: [
+        "已电话向客户详细解释相关政策。",
+        "已查询并告知客户停电范围及预计复电时间。",
+        "已指导客户完成网上国网App注册和缴费。",
+    ],
+}
+REJECT_REASONS = [
+    "回单未说明处理依据，请补充。",
+    "客户反映问题未彻底解决，请重新核实处理。",
+    "处理结果与现场照片不符，请复核。",
+]
+REPLY_TEXTS = [
+    "已致电客户告知处理结果，客户表示知晓。",
+    "已通过短信向客户发送处理结果。",
+    "已电话回复客户并解释相关政策。",
+]
+CALLBACK_NOTES = {
+    True: ["客户对处理结果表示满意。", "客户表示满意，感谢及时处理。"],
+    False: ["客户对处理结果不满意，要求重新处理。", "客户认为处理时间过长，表示不满意。"],
+}
+
+
+def load_policies(centre: OrgUnit) -> None:
+    calendars = {calendar.name: calendar for calendar in WorkCalendar.objects.all()}
+    for name, match, calendar, limits, callback in POLICIES:
+        category = None
+        if "category" in match:
+            category = CallReason.objects.get(centre=centre, code=match["category"])
+        TimeLimitPolicy.objects.get_or_create(
+            name=name,
+            defaults={
+                "kind": match.get("kind", ""),
+                "tier": match.get("tier", ""),
+                "category": category,
+                "calendar": calendars[calendar],
+                "limits": limits,
+                "callback_required": callback,
+            },
+        )
+    if DispatchRule.objects.filter(department__parent=centre).exists():
+        return
+    departments = {unit.code: unit for unit in OrgUnit.objects.filter(parent=centre)}
+    businesses = {
+        reason.code: reason
+        for reason in CallReason.objects.filter(
+            centre=centre, dimension=CallReason.Dimension.BUSINESS_TYPE
+        )
+    }
+    for position, (business, (_kind, department)) in enumerate(ROUTES.items()):
+        if department is not None and business in businesses:
+            DispatchRule.objects.create(
+                category=businesses[business], department=departments[department], position=position
+            )
+    for content in sorted(OPERATION_CONTENTS):
+        DispatchRule.objects.create(
+            category=CallReason.objects.get(centre=centre, code=content),
+            department=departments["operation"],
+            position=0,
+        )
+
+
+def _handlers(centre: OrgUnit) -> dict[str, User]:
+    """One handler per department: the documented `handler` for repair, colleagues elsewhere."""
+    group = Group.objects.get(name="handler")
+    handlers = {"repair": User.objects.get(username="handler")}
+    for unit in OrgUnit.objects.filter(parent=centre, kind=OrgUnit.Kind.DEPARTMENT):
+        if unit.code in handlers:
+            continue
+        user, created = User.objects.get_or_create(
+            username=f"handler-{unit.code}",
+            defaults={"full_name": f"{unit.name}处理人", "centre": centre, "department": unit},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            user.groups.add(group)
+        handlers[unit.code] = user
+    return handlers
+
+
+class _Story:
+    """Walks one order along the loop with believable gaps between steps, never past now."""
+
+    def __init__(self, rng: random.Random, ticket: Ticket, now: datetime) -> None:
+        self.rng, self.ticket, self.now = rng, ticket, now
+        self.at = ticket.created_at
+
+    def step(self, actor: User, action: str, minutes: tuple[int, int], **fields: object) -> bool:
+        at = self.at + timedelta(minutes=self.rng.randint(*minutes))
+        if at >= self.now:
+            return False
+        self.ticket = ticket_act(
+            actor=actor,
+            number=self.ticket.number,
+            action=action,
+            version=self.ticket.version,
+            fields=ActionInput(**fields),  # type: ignore[arg-type]
+            at=at,
+        )
+        self.at = at
+        return True
+
+
+def load_tickets(centre: OrgUnit, count: int, staff: dict[str, User]) -> int:
+    if Ticket.objects.filter(centre=centre).exists() or count <= 0:
+        return 0
+    rng = random.Random(SEED)
+    now = timezone.now()
+    handlers = _handlers(centre)
+    contacts = list(
+        Contact.objects.filter(centre=centre, settled=False, customer__isnull=False)
+        .select_related("business_type", "service_content", "agent")
+        .order_by("started_at")
+    )
+    rng.shuffle(contacts)
+    contacts = sorted(contacts[:count], key=lambda contact: contact.started_at)
+    backoffice, leader = staff["backoffice"], staff["leader"]
+    created = 0
+    for contact in contacts:
+        business = contact.business_type.code if contact.business_type else "consultation"
+        kind, department = ROUTES.get(business, ("consultation", None))
+        content = contact.service_content.code if contact.service_content else None
+        if content in OPERATION_CONTENTS:
+            department = "operation"
+        ticket = ticket_create(
+            actor=contact.agent,
+            customer_id=contact.customer_id,  # type: ignore[arg-type]
+            kind=kind,
+            category=content,
+            urgency=rng.choices(["normal", "urgent", "very_urgent"], weights=[85, 12, 3])[0],
+            title=(contact.summary.split("，")[0] or contact.summary)[:60],
+            description=contact.summary,
+            contact_id=contact.pk,
+            created_at=contact.ended_at or contact.started_at,
+        )
+        created += 1
+        story = _Story(rng, ticket, now)
+        _tell(story, rng, department, handlers, backoffice, leader, staff)
+    deadline_sweep(now=now)
+    return created
+
+
+def _tell(
+    story: _Story,
+    rng: random.Random,
+    department: str | None,
+    handlers: dict[str, User],
+    backoffice: User,
+    leader: User,
+    staff: dict[str, User],
+) -> None:
+    """One order's life; it stops wherever the next step would lie in the future."""
+    if rng.random() < 0.02:
+        story.step(leader, "cancel", (10, 600), reason="客户来电撤销诉求。")
+        return
+    if rng.random() < 0.12 and not story.step(
+        staff["agent"], "urge", (30, 900), note="客户来电催办。"
+    ):
+        return
+    if rng.random() < 0.04:
+        if not story.step(backoffice, "suspend", (5, 60), reason="等待客户补充材料。"):
+            return
+        if not story.step(backoffice, "resume", (60, 1500), note="客户已补充材料。"):
+            return
+    handler = handlers.get(department) if department else backoffice
+    if department:
+        if not story.step(backoffice, "dispatch", (5, 90), department=department):
+            return
+        if not story.step(handler, "take", (5, 240)):  # type: ignore[arg-type]
+            return
+    elif not story.step(backoffice, "handle_in_centre", (5, 90)):
+        return
+    results = RESULTS.get(department, RESULTS[None])
+    if not story.step(handler, "return", (30, 1800), result=rng.choice(results)):  # type: ignore[arg-type]
+        return
+    if rng.random() < 0.08:
+        if not story.step(backoffice, "reject", (10, 240), reason=rng.choice(REJECT_REASONS)):
+            return
+        if department and not story.step(handler, "take", (5, 120)):  # type: ignore[arg-type]
+            return
+        if not story.step(handler, "return", (30, 900), result=rng.choice(results)):  # type: ignore[arg-type]
+            return
+    if rng.random() < 0.03 and not story.step(
+        staff["manager"], "escalate", (5, 60), source="12398能源监管热线转办"
+    ):
+        return
+    if not story.step(backoffice, "verify", (5, 240)):
+        return
+    if not story.step(backoffice, "reply", (5, 240), channel="phone", text=rng.choice(REPLY_TEXTS)):
+        return
+    if not (story.ticket.policy and story.ticket.policy.callback_required):
+        story.step(backoffice, "close", (30, 600), note="无需回访，办结。")
+        return
+    satisfied = rng.random() > 0.06
+    story.step(
+        backoffice,
+        "callback",
+        (60, 2880),
+        satisfied=satisfied,
+        note=rng.choice(CALLBACK_NOTES[satisfied]),
+    )
