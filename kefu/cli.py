@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     execute_from_command_line(["kefu", *args])
     if args and args[0] == "migrate":
         # The shared cache (rate limits) lives in a table of its own when Redis is not used.
-        execute_from_command_line(["kefu", "createcachetable"])
+        execute_from_command_line(["kefu", "createcachetable", "--verbosity=0"])
     return 0
 
 
