@@ -222,10 +222,11 @@ def _detail(user: User, number: str) -> dict[str, Any]:
     }
 
 
-@router.post("", response={201: TicketDetailOut})
+@router.post("", response={201: TicketOut})
 def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
-    ticket = services.ticket_create(actor=_user(request), **payload.dict())
-    return Status(201, _detail(_user(request), ticket.number))
+    user = _user(request)
+    ticket = services.ticket_create(actor=user, **payload.dict())
+    return Status(201, ticket_out(ticket_get_for_user(user, ticket.number), user))
 
 
 @router.get("", response=Page[TicketOut])
@@ -243,19 +244,21 @@ def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
     return _detail(_user(request), number)
 
 
-@router.post("/{number}/{action}", response=TicketDetailOut)
+@router.post("/{number}/{action}", response=TicketOut)
 def act_on_ticket(
     request: HttpRequest, number: str, action: Action, payload: ActionIn
 ) -> dict[str, Any]:
+    """The order as it is after the action; its story is at GET /tickets/{number}."""
+    user = _user(request)
     fields = payload.dict(exclude={"version"})
     services.ticket_act(
-        actor=_user(request),
+        actor=user,
         number=number,
         action=action,
         version=payload.version,
         fields=services.ActionInput(**fields),
     )
-    return _detail(_user(request), number)
+    return ticket_out(ticket_get_for_user(user, number), user)
 
 
 policies_router = Router(tags=["time-limit policies"])

@@ -24,10 +24,14 @@ def ok(response: Any) -> dict[str, Any]:
     return dict(response.json())
 
 
+def detail(api_as: Callable[[str], ApiClient], number: str) -> dict[str, Any]:
+    return ok(api_as("backoffice").get(f"/api/v1/tickets/{number}"))
+
+
 def test_created_order_has_a_number_deadlines_and_its_first_event(
-    open_ticket: Callable[..., dict[str, Any]],
+    open_ticket: Callable[..., dict[str, Any]], api_as: Callable[[str], ApiClient]
 ) -> None:
-    ticket = open_ticket()
+    ticket = detail(api_as, open_ticket()["number"])
 
     assert re.fullmatch(r"GD\d{8}\d{6}", ticket["number"])
     assert ticket["state"] == "accepted" and ticket["version"] == 1
@@ -46,7 +50,10 @@ def test_numbers_never_repeat(open_ticket: Callable[..., dict[str, Any]]) -> Non
 
 
 def test_straight_through_the_loop(
-    open_ticket: Callable[..., dict[str, Any]], act: Act, department: OrgUnit
+    open_ticket: Callable[..., dict[str, Any]],
+    act: Act,
+    department: OrgUnit,
+    api_as: Callable[[str], ApiClient],
 ) -> None:
     number = open_ticket()["number"]
     steps: list[tuple[str, str, dict[str, Any], str]] = [
@@ -58,8 +65,8 @@ def test_straight_through_the_loop(
         ("backoffice", "callback", {"satisfied": True, "note": "客户表示满意"}, "closed"),
     ]
     for role, action, fields, state in steps:
-        body = ok(act(role, number, action, **fields))
-        assert body["state"] == state, action
+        assert ok(act(role, number, action, **fields))["state"] == state, action
+    body = detail(api_as, number)
 
     assert body["satisfied"] is True and body["closed_at"] is not None
     assert body["department"] == {"code": "repair", "name": "抢修"}
@@ -141,7 +148,11 @@ def test_a_suspended_order_cannot_move_on(
 
 
 def test_reassign_to_another_department(
-    open_ticket: Callable[..., dict[str, Any]], act: Act, centre: OrgUnit, department: OrgUnit
+    open_ticket: Callable[..., dict[str, Any]],
+    act: Act,
+    centre: OrgUnit,
+    department: OrgUnit,
+    api_as: Callable[[str], ApiClient],
 ) -> None:
     OrgUnit.objects.create(kind=OrgUnit.Kind.DEPARTMENT, code="billing", name="电费", parent=centre)
     number = open_ticket()["number"]
@@ -150,7 +161,8 @@ def test_reassign_to_another_department(
     moved = ok(act("backoffice", number, "reassign", department="billing"))
 
     assert moved["state"] == "dispatched" and moved["department"]["code"] == "billing"
-    assert moved["events"][-1]["data"] == {"department": "billing", "from_department": "repair"}
+    story = detail(api_as, number)["events"]
+    assert story[-1]["data"] == {"department": "billing", "from_department": "repair"}
     # The repair handler no longer sees it.
     assert act("handler", number, "take").status_code == 404
 
@@ -180,7 +192,9 @@ def test_cancel_is_for_supervisors_with_a_reason(
     assert act("backoffice", number, "dispatch", department="repair").status_code == 409
 
 
-def test_the_third_urge_escalates(open_ticket: Callable[..., dict[str, Any]], act: Act) -> None:
+def test_the_third_urge_escalates(
+    open_ticket: Callable[..., dict[str, Any]], act: Act, api_as: Callable[[str], ApiClient]
+) -> None:
     number = open_ticket()["number"]
     for expected in (1, 2):
         body = ok(act("agent", number, "urge", note="客户催促"))
@@ -188,8 +202,9 @@ def test_the_third_urge_escalates(open_ticket: Callable[..., dict[str, Any]], ac
     body = ok(act("agent", number, "urge", note="客户第三次催促"))
 
     assert body["urge_count"] == 3 and body["escalated"] is True
-    assert [event["action"] for event in body["events"]][-2:] == ["urge", "escalate"]
-    assert body["events"][-1]["data"] == {"source": "urge", "urge_count": 3}
+    events = detail(api_as, number)["events"]
+    assert [event["action"] for event in events][-2:] == ["urge", "escalate"]
+    assert events[-1]["data"] == {"source": "urge", "urge_count": 3}
 
 
 def test_department_isolation(

@@ -1,0 +1,323 @@
+"""Work-order benchmark: the whole loop over HTTP against gunicorn, on 100,000 orders.
+
+Prepares the demo centre plus 100,000 existing orders (bulk-inserted: 70 % closed, the
+rest spread over the open states, some overdue), starts `kefu serve`, and has 20
+clients each walk orders through create → dispatch → take → return → verify → reply →
+callback for 30 s. Then the filtered list (`overdue=true&department=repair`) and the
+time-limit sweep over all open orders. Prints actions per second and p50/p95/p99 per
+action as JSON.
+
+    python bench/tickets.py                                   # SQLite, a fresh data dir
+    python bench/tickets.py --database-url postgres://…/empty_db   # PostgreSQL
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import (
+    KEFU,
+    ROOT,
+    cpu_probe_ms,
+    drive,
+    encode,
+    exchange,
+    serving,
+    summarize,
+    token,
+)
+
+LOOP = ["create", "dispatch", "take", "return", "verify", "reply", "callback"]
+TARGETS = {"loop_actions_rps": 150.0, "action_p95_ms": 100.0, "list_p95_ms": 100.0}
+
+
+def seed(count: int) -> dict[str, Any]:
+    """Bulk-insert `count` orders into the configured database (run in a child process)."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    django.setup()
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from kefu.core.models import OrgUnit, User
+    from kefu.customers.models import Customer
+    from kefu.tickets.models import Ticket, TicketEvent, TicketSequence, TimeLimitPolicy
+
+    rng = random.Random(20261123)
+    centre = OrgUnit.objects.get(code="nj95598")
+    departments = list(OrgUnit.objects.filter(parent=centre, kind=OrgUnit.Kind.DEPARTMENT))
+    customers = list(Customer.objects.filter(centre=centre).values_list("pk", flat=True))
+    agent = User.objects.get(username="agent")
+    policy = TimeLimitPolicy.objects.get(name="一般工单")
+    now = timezone.now()
+    open_states = ["accepted", "dispatched", "handling", "returned", "verified", "replied"]
+    stage_of = dict(
+        zip(open_states, ["review", "take", "return", "verify", "reply", "callback"], strict=True)
+    )
+    sequences: dict[Any, int] = {}
+    fresh_due = 0
+    batch: list[Ticket] = []
+
+    def flush() -> None:
+        with transaction.atomic():
+            Ticket.objects.bulk_create(batch, batch_size=1000)
+            created = Ticket.objects.filter(number__in=[t.number for t in batch]).values_list(
+                "pk", "created_at"
+            )
+            TicketEvent.objects.bulk_create(
+                (
+                    TicketEvent(
+                        ticket_id=pk,
+                        seq=1,
+                        at=at,
+                        actor=agent,
+                        action="create",
+                        to_state="accepted",
+                    )
+                    for pk, at in created
+                ),
+                batch_size=1000,
+            )
+        batch.clear()
+
+    for _ in range(count):
+        created_at = now - timedelta(minutes=rng.randint(10, 60 * 24 * 60))
+        day = timezone.localdate(created_at)
+        sequences[day] = sequences.get(day, 0) + 1
+        closed = rng.random() < 0.7
+        state = "closed" if closed else rng.choice(open_states)
+        started = created_at + timedelta(minutes=rng.randint(1, 600))
+        started = min(started, now)
+        due = started + timedelta(hours=4)
+        # Most past points were recorded by earlier sweeps; a few hundred are new.
+        recorded = closed or rng.random() > 0.01
+        fresh_due += int(not closed and not recorded and due <= now)
+        batch.append(
+            Ticket(
+                number=f"GD{day:%Y%m%d}{sequences[day]:06d}",
+                centre=centre,
+                kind=rng.choice(["query", "business", "complaint", "fault", "consultation"]),
+                customer_id=rng.choice(customers),
+                title="客户来电反映用电问题",
+                description="基准测试工单",
+                state=state,
+                department=rng.choice(departments) if state != "accepted" else None,
+                policy=policy,
+                created_by=agent,
+                created_at=created_at,
+                closed_at=started if closed else None,
+                stage="" if closed else stage_of[state],
+                stage_started_at=None if closed else started,
+                stage_warn_at=None if closed else started + timedelta(hours=3),
+                stage_due_at=None if closed else due,
+                stage_warned=recorded and due - timedelta(hours=1) <= now,
+                stage_overdue=recorded and due <= now,
+                last_event_seq=1,
+            )
+        )
+        if len(batch) == 5000:
+            flush()
+    if batch:
+        flush()
+    for day, last in sequences.items():
+        TicketSequence.objects.update_or_create(day=day, defaults={"last": last})
+    return {"orders": count, "fresh_points_due": fresh_due, "customers": customers}
+
+
+def sweep_twice() -> dict[str, Any]:
+    """Time the sweep over every open order: first with new points due, then steady."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    django.setup()
+    from kefu.tickets.models import Ticket
+    from kefu.tickets.services import deadline_sweep
+
+    open_orders = Ticket.objects.exclude(state__in=["closed", "cancelled", "merged"]).count()
+    timings = []
+    for _ in range(2):
+        began = time.perf_counter()
+        result = deadline_sweep()
+        timings.append(
+            {
+                "seconds": round(time.perf_counter() - began, 3),
+                "warnings": result.warnings,
+                "overdue": result.overdue,
+            }
+        )
+    return {"open_orders": open_orders, "first": timings[0], "steady": timings[1]}
+
+
+def child(env: dict[str, str], *args: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return dict(json.loads(out[out.index("{") :]))
+
+
+async def walk(
+    port: int, tokens: dict[str, str], customers: list[int], seconds: float, clients: int
+) -> tuple[dict[str, list[float]], int, float]:
+    latencies: dict[str, list[float]] = {action: [] for action in LOOP}
+    errors = 0
+
+    async def client(slot: int, deadline: float) -> None:
+        nonlocal errors
+        rng = random.Random(slot)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+
+        async def call(action: str, role: str, path: str, body: dict[str, Any]) -> Any:
+            nonlocal errors
+            began = time.perf_counter()
+            status, raw = await exchange(reader, writer, encode("POST", path, tokens[role], body))
+            latencies[action].append((time.perf_counter() - began) * 1000)
+            if status not in {200, 201}:
+                errors += 1
+                return None
+            return json.loads(raw)
+
+        try:
+            while time.perf_counter() < deadline:
+                order = await call(
+                    "create",
+                    "agent",
+                    "/api/v1/tickets",
+                    {
+                        "customer_id": rng.choice(customers),
+                        "kind": "query",
+                        "title": "客户查询电费",
+                        "description": "基准测试",
+                    },
+                )
+                steps: list[tuple[str, str, dict[str, Any]]] = [
+                    ("dispatch", "backoffice", {"department": "repair"}),
+                    ("take", "handler", {}),
+                    ("return", "handler", {"result": "已处理"}),
+                    ("verify", "backoffice", {}),
+                    ("reply", "backoffice", {"channel": "phone", "text": "已答复客户"}),
+                    ("callback", "backoffice", {"satisfied": True, "note": "满意"}),
+                ]
+                for action, role, fields in steps:
+                    if order is None:
+                        break
+                    order = await call(
+                        action,
+                        role,
+                        f"/api/v1/tickets/{order['number']}/{action}",
+                        {"version": order["version"], **fields},
+                    )
+        finally:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(slot, started + seconds) for slot in range(clients)))
+    return latencies, errors, time.perf_counter() - started
+
+
+def main() -> int:
+    if len(sys.argv) > 2 and sys.argv[1] == "--seed":
+        print(json.dumps(seed(int(sys.argv[2]))))
+        return 0
+    if len(sys.argv) > 1 and sys.argv[1] == "--sweep":
+        print(json.dumps(sweep_twice()))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (default SQLite)")
+    args = parser.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="kefu-bench-tickets-"))
+    env = {**os.environ, "KEFU_DATA_DIR": str(data_dir), "KEFU_LOG_LEVEL": "WARNING"}
+    env.pop("KEFU_DATABASE_URL", None)
+    if args.database_url:
+        env["KEFU_DATABASE_URL"] = args.database_url
+    began = time.perf_counter()
+    subprocess.run([*KEFU, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run(
+        [*KEFU, "demo", "--customers=2000", "--contacts=200", "--tickets=0"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+    seeded = child(env, "--seed", str(args.orders))
+    prepare_seconds = time.perf_counter() - began
+    customers = seeded.pop("customers")
+
+    probe_before = cpu_probe_ms()
+    with serving(env, []) as (port, cpu):
+        tokens = {role: token(port, role) for role in ("agent", "backoffice", "handler")}
+        asyncio.run(walk(port, tokens, customers, args.warmup, args.clients))
+        latencies, errors, elapsed = asyncio.run(
+            walk(port, tokens, customers, args.seconds, args.clients)
+        )
+        listing = drive(
+            port,
+            tokens["backoffice"],
+            args.clients,
+            min(args.seconds, 15.0),
+            lambda rng: ("GET", "/api/v1/tickets?overdue=true&department=repair", None, 200),
+        )
+    probe_after = cpu_probe_ms()
+    sweep = child(env, "--sweep")
+
+    actions = {action: summarize(values, elapsed) for action, values in latencies.items()}
+    total = sum(len(values) for values in latencies.values())
+    loop = {
+        "actions": total,
+        "errors": errors,
+        "seconds": round(elapsed, 2),
+        "actions_rps": round(total / elapsed, 1),
+        "loops_completed": len(latencies["callback"]),
+    }
+    worst_p95 = max(summary["p95_ms"] for summary in actions.values())
+    met = {
+        "loop_actions_rps": loop["actions_rps"] >= TARGETS["loop_actions_rps"],
+        "action_p95_ms": worst_p95 <= TARGETS["action_p95_ms"],
+        "list_p95_ms": listing["p95_ms"] <= TARGETS["list_p95_ms"],
+        "sweep_under_2_s": sweep["first"]["seconds"] < 2.0,
+    }
+    report = {
+        "benchmark": "tickets",
+        "database": "postgresql" if args.database_url else "sqlite",
+        "existing_orders": seeded["orders"],
+        "clients": args.clients,
+        "prepare_seconds": round(prepare_seconds, 1),
+        "loop": loop,
+        "per_action": actions,
+        "list_overdue_repair": listing,
+        "sweep": sweep,
+        **cpu,
+        "cpu_probe_ms": {"before": probe_before, "after": probe_after},
+        "targets": TARGETS,
+        "targets_met": met,
+    }
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
