@@ -14,7 +14,7 @@ $(UV):
 
 install: $(UV)
 	$(UV) sync --frozen --quiet
-	$(VENV)/bin/pybabel --quiet compile --domain django --directory kefu/locale --use-fuzzy
+	$(VENV)/bin/pybabel --quiet compile --domain django --directory kefu/locale
 
 run: install
 	$(KEFU) migrate --no-input
