@@ -19,6 +19,7 @@ from kefu.tickets.queries import (
     ticket_get_for_user,
     ticket_list,
     ticket_stage_spans,
+    with_list_relations,
 )
 from kefu.tickets.sla import status_at
 
@@ -225,8 +226,7 @@ def _detail(user: User, number: str) -> dict[str, Any]:
 @router.post("", response={201: TicketOut})
 def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
     user = _user(request)
-    ticket = services.ticket_create(actor=user, **payload.dict())
-    return Status(201, ticket_out(ticket_get_for_user(user, ticket.number), user))
+    return Status(201, ticket_out(services.ticket_create(actor=user, **payload.dict()), user))
 
 
 @router.get("", response=Page[TicketOut])
@@ -235,7 +235,10 @@ def list_tickets(
 ) -> dict[str, Any]:
     user = _user(request)
     return page(
-        ticket_list(user, **filters.dict()), paging, lambda ticket: ticket_out(ticket, user)
+        ticket_list(user, **filters.dict()),
+        paging,
+        lambda ticket: ticket_out(ticket, user),
+        load=with_list_relations,
     )
 
 
@@ -251,14 +254,14 @@ def act_on_ticket(
     """The order as it is after the action; its story is at GET /tickets/{number}."""
     user = _user(request)
     fields = payload.dict(exclude={"version"})
-    services.ticket_act(
+    ticket = services.ticket_act(
         actor=user,
         number=number,
         action=action,
         version=payload.version,
         fields=services.ActionInput(**fields),
     )
-    return ticket_out(ticket_get_for_user(user, number), user)
+    return ticket_out(ticket, user)
 
 
 policies_router = Router(tags=["time-limit policies"])

@@ -55,6 +55,9 @@ def ticket_get_for_user(user: User, number: str) -> Ticket:
             "merged_into",
         )
         .filter(number=number)
+        # No ORDER BY: with the list's default ordering and LIMIT 1, PostgreSQL walks the
+        # date index instead of the unique number.
+        .order_by()
         .first()
     )
     if ticket is None:
@@ -114,9 +117,14 @@ def ticket_list(
         tickets = tickets.filter(
             Q(number=text.upper()) | Q(title__contains=text) | Q(customer__name=text)
         )
+    return tickets.order_by("-created_at", "-id")
+
+
+def with_list_relations(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """What a list row shows besides the order itself."""
     return tickets.select_related(
-        "customer", "category", "department", "assignee", "policy"
-    ).order_by("-created_at", "-id")
+        "customer", "category", "department", "assignee", "policy", "merged_into"
+    )
 
 
 def policies_visible_to(user: User) -> QuerySet[TimeLimitPolicy]:

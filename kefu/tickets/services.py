@@ -385,7 +385,7 @@ def _merge_target(actor: User, ticket: Ticket, number: str | None) -> Ticket:
             code="merge_target_required",
             detail={"field": "into"},
         )
-    target = tickets_visible_to(actor).select_for_update().filter(number=number).first()
+    target = tickets_visible_to(actor).select_for_update().filter(number=number).order_by().first()
     if target is None:
         raise Invalid(_("Unknown work order."), code="ticket_unknown", detail={"field": "into"})
     if target.customer_id != ticket.customer_id or target.state not in STAGE_OF_STATE:
@@ -419,8 +419,11 @@ def ticket_act(
     ticket = (
         tickets_visible_to(actor)
         .select_for_update(of=("self",))
-        .select_related("customer", "category__parent", "department", "policy__calendar")
+        .select_related(
+            "customer", "category__parent", "department", "assignee", "policy__calendar"
+        )
         .filter(number=number)
+        .order_by()
         .first()
     )
     if ticket is None:
@@ -618,6 +621,7 @@ def _sweep_one(ticket_id: int, now: datetime, recipients: _Recipients, result: S
             Ticket.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("assignee")
             .filter(pk=ticket_id, suspended=False, state__in=list(STAGE_OF_STATE))
+            .order_by()
             .first()
         )
         if ticket is None:  # another sweeper holds it, or it moved on meanwhile

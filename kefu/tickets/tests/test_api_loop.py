@@ -307,3 +307,18 @@ def test_list_filters_warning_and_overdue(
     assert numbers(overdue="false") == {fresh, warned}
     assert numbers(state="accepted", kind="complaint") == {fresh, warned, late}
     assert numbers(q=late) == {late}
+
+
+def test_the_list_costs_the_same_few_queries_for_any_page(
+    open_ticket: Callable[..., dict[str, Any]],
+    act: Act,
+    api_as: Callable[[str], ApiClient],
+    django_assert_max_num_queries: Any,
+) -> None:
+    numbers = [open_ticket()["number"] for _ in range(12)]
+    act("backoffice", numbers[1], "merge", into=numbers[0])
+    api = api_as("backoffice")
+    with django_assert_max_num_queries(5):
+        body = api.get("/api/v1/tickets", limit=10).json()
+    assert body["count"] == 12 and len(body["items"]) == 10
+    assert [item["number"] for item in body["items"]] == sorted(numbers, reverse=True)[:10]
