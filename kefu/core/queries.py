@@ -42,6 +42,11 @@ def working_calendar(name: str) -> WorkingCalendar:
     row = WorkCalendar.objects.filter(name=name).first()
     if row is None:
         raise NotFound(code="calendar_not_found", detail={"calendar": name})
+    return calendar_of(row)
+
+
+def calendar_of(row: WorkCalendar) -> WorkingCalendar:
+    """A calendar row, with its overrides (one query), ready for deadline arithmetic."""
     tz = ZoneInfo(settings.TIME_ZONE)
     overrides = dict(row.overrides.values_list("day", "is_working_day"))
     if row.kind == WorkCalendar.Kind.ALWAYS:

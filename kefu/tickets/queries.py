@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kefu.core.errors import Forbidden, NotFound
 from kefu.core.models import User
-from kefu.core.queries import working_calendar
+from kefu.core.queries import calendar_of
 from kefu.core.roles import HANDLER, VIEW_POLICY, VIEW_TICKET
 from kefu.core.workcal import WorkingCalendar
 from kefu.tickets import sla
@@ -162,7 +162,7 @@ def ticket_stage_spans(ticket: Ticket, events: list[TicketEvent]) -> list[StageS
     """How long the order spent in each stage, in working time, against its limits."""
     policy = ticket.policy
     if policy is not None:
-        calendar = working_calendar(policy.calendar.name)
+        calendar = calendar_of(policy.calendar)
     else:
         calendar = WorkingCalendar.always(tz=ZoneInfo(settings.TIME_ZONE))
     now = timezone.now()

@@ -15,7 +15,7 @@ from kefu.contacts.models import CallReason, Contact
 from kefu.core.audit_context import client_ip_var
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import OrgUnit, Region, User, WorkCalendar
-from kefu.core.queries import working_calendar
+from kefu.core.queries import calendar_of
 from kefu.core.roles import ADD_TICKET, CHANGE_POLICY
 from kefu.core.services import audit_record, notify, snapshot
 from kefu.customers.models import Tag
@@ -103,7 +103,7 @@ def _set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> 
     if policy is None:
         ticket.warn_at = ticket.due_at = None
         return
-    calendar = working_calendar(policy.calendar.name)
+    calendar = calendar_of(policy.calendar)
     rules = as_sla_policy(policy)
     suspensions = _suspensions(ticket)
     overall = sla.stage_clock(calendar, "overall", ticket.created_at, rules, suspensions)
@@ -199,7 +199,6 @@ def ticket_create(
             )
     now = created_at or timezone.now()
     ticket = Ticket(
-        number=next_number(timezone.localdate(now)),
         centre_id=actor.centre_id,
         kind=kind,
         category=_category(actor, category),
@@ -213,6 +212,8 @@ def ticket_create(
     )
     ticket.policy = _choose_policy(ticket)
     _set_clocks(ticket, stage_started_at=now)
+    # Last before the insert: the day's counter stays locked until commit.
+    ticket.number = next_number(timezone.localdate(now))
     ticket.save()
     if contact is not None:
         ticket.contacts.add(contact)
