@@ -32,7 +32,7 @@ DEMO_USERS: list[tuple[str, str, str, str | None, str | None]] = [
     ("manager", "manager", "周敏", None, None),
     ("leader", "leader", "陈建华", "team-1", None),
     ("agent", "agent", "王晓婷", "team-1", None),
-    ("expert", "expert", "刘志强", "expert", None),
+    ("expert", "expert", "刘志强", "expert", "expert-seat"),
     ("backoffice", "backoffice", "赵丽娟", "backoffice", None),
     ("handler", "handler", "孙海涛", None, "repair"),
     ("qa", "qa", "吴静", "qa", None),
@@ -312,6 +312,7 @@ def demo_load(
         _unit(OrgUnit.Kind.TEAM, team["code"], team["name"], centre)
     for department in org["departments"]:
         _unit(OrgUnit.Kind.DEPARTMENT, department["code"], department["name"], centre)
+    _unit(OrgUnit.Kind.DEPARTMENT, "expert-seat", "专席", centre, expert_seat=True)
     for code, name in TAGS:
         Tag.objects.get_or_create(code=code, defaults={"name": name})
     _taxonomy(centre, content.POWER_TAXONOMY)

@@ -35,6 +35,13 @@ class OrgUnit(models.Model):
         related_name="+",
     )
     active = models.BooleanField(_("active"), default=True)
+    # 专席: the second layer of a two-layer centre (一线 + 专席). Such a department sits
+    # inside the centre; agents transfer orders to it and its expert agents take them.
+    expert_seat = models.BooleanField(
+        _("expert seat"),
+        default=False,
+        help_text=_("A department of expert agents inside the centre that takes transfers."),
+    )
 
     class Meta:
         verbose_name = _("organisation unit")

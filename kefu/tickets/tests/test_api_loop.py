@@ -322,3 +322,26 @@ def test_the_list_costs_the_same_few_queries_for_any_page(
         body = api.get("/api/v1/tickets", limit=10).json()
     assert body["count"] == 12 and len(body["items"]) == 10
     assert [item["number"] for item in body["items"]] == sorted(numbers, reverse=True)[:10]
+
+
+def test_transfer_to_the_expert_seat_and_the_expert_handles_it(
+    open_ticket: Callable[..., dict[str, Any]],
+    act: Act,
+    centre: OrgUnit,
+    make_user: Callable[..., User],
+) -> None:
+    seat = OrgUnit.objects.create(
+        kind=OrgUnit.Kind.DEPARTMENT,
+        code="expert-seat",
+        name="专席",
+        parent=centre,
+        expert_seat=True,
+    )
+    make_user("expert", username="expert-zhang", department=seat)
+    number = open_ticket()["number"]
+    ok(act("backoffice", number, "dispatch", department="expert-seat"))
+    taken = ok(act("expert", number, "take"))
+    assert taken["state"] == "handling" and taken["assignee"] == "expert"
+    assert ok(act("expert", number, "return", result="专席已答复客户宽带故障处理办法"))[
+        "state"
+    ] == ("returned")
