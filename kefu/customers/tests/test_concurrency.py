@@ -2,40 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 
+from kefu.conftest import race
 from kefu.core.errors import Conflict
 from kefu.core.models import OrgUnit, User
 from kefu.core.services import user_create
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_create, customer_update
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads released together; each result or exception is returned."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as error:  # the caller inspects what each thread got
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.fixture
@@ -51,8 +25,10 @@ def two_agents(db: None) -> tuple[User, User]:
 def test_two_agents_creating_one_account_number_one_wins(two_agents: tuple[User, User]) -> None:
     first, second = two_agents
     results = race(
-        lambda: customer_create(actor=first, name="甲", account_number="3201999999"),
-        lambda: customer_create(actor=second, name="乙", account_number="3201999999"),
+        [
+            lambda: customer_create(actor=first, name="甲", account_number="3201999999"),
+            lambda: customer_create(actor=second, name="乙", account_number="3201999999"),
+        ]
     )
 
     assert sorted(type(result).__name__ for result in results) == ["Conflict", "Customer"]
@@ -64,8 +40,10 @@ def test_two_edits_of_one_version_one_is_refused(two_agents: tuple[User, User]) 
     first, second = two_agents
     customer = customer_create(actor=first, name="丙")
     results = race(
-        lambda: customer_update(actor=first, customer=customer, version=1, notes="第一位"),
-        lambda: customer_update(actor=second, customer=customer, version=1, notes="第二位"),
+        [
+            lambda: customer_update(actor=first, customer=customer, version=1, notes="第一位"),
+            lambda: customer_update(actor=second, customer=customer, version=1, notes="第二位"),
+        ]
     )
 
     conflicts = [result for result in results if isinstance(result, Conflict)]

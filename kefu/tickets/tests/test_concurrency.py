@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 
+from kefu.conftest import race
 from kefu.core.errors import Conflict
 from kefu.core.models import OrgUnit, User
 from kefu.core.services import user_create
@@ -17,27 +13,6 @@ from kefu.tickets.models import Ticket, TicketEvent
 from kefu.tickets.services import ActionInput, ticket_act, ticket_create
 
 CLIENTS = 8
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = calls[index]()
-        except Exception as error:  # each thread's outcome is inspected by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.fixture
