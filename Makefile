@@ -24,8 +24,10 @@ run: install
 test: install
 	$(VENV)/bin/pytest
 
+# Each benchmark prints one JSON report; bench/tickets.py --database-url runs on PostgreSQL.
 bench: install
 	$(VENV)/bin/python bench/api.py
+	$(VENV)/bin/python bench/tickets.py
 
 lint: install
 	$(VENV)/bin/ruff check .
