@@ -124,3 +124,36 @@ def test_migrate_schedules_the_sweep_every_minute(db: None) -> None:
 
     schedule = Schedule.objects.get(func="kefu.tickets.tasks.sweep")
     assert (schedule.schedule_type, schedule.minutes) == (Schedule.MINUTES, 1)
+
+
+class RecordingGateway:
+    """Stands in for an operator's SMS gateway, which lies outside the product."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, number: str, text: str) -> None:
+        self.sent.append((number, text))
+
+
+def test_overdue_points_also_go_out_by_sms_after_commit(
+    open_ticket: Callable[..., dict[str, Any]],
+    users: dict[str, User],
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.KEFU_SMS_GATEWAY = f"{__name__}.RecordingGateway"
+    RecordingGateway.sent = []
+    users["leader"].phone = "13900001111"
+    users["leader"].save(update_fields=["phone"])
+    number = open_ticket()["number"]
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        deadline_sweep(now=timezone.now() + timedelta(hours=3, minutes=1))  # a warning
+        deadline_sweep(now=timezone.now() + timedelta(hours=5))  # overdue
+    assert RecordingGateway.sent == []  # nothing leaves before the transaction commits
+    for callback in callbacks:
+        callback()
+
+    assert len(RecordingGateway.sent) == 1
+    phone, text = RecordingGateway.sent[0]
+    assert phone == "13900001111" and number in text
