@@ -8,8 +8,8 @@ from ninja.responses import Status
 from kefu.contacts import services
 from kefu.contacts.models import CallReason, Channel, Contact, Direction
 from kefu.contacts.queries import call_reasons, contact_get_for_user, contact_list
+from kefu.core.api import request_user
 from kefu.core.masking import mask_phone
-from kefu.core.models import User
 from kefu.core.pagination import Page, PageParams, page
 
 router = Router(tags=["contacts"])
@@ -96,26 +96,22 @@ def contact_out(contact: Contact) -> dict[str, Any]:
     }
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @router.get("/contacts", response=Page[ContactOut])
 def list_contacts(
     request: HttpRequest, filters: Query[ContactFilters], paging: Query[PageParams]
 ) -> dict[str, Any]:
-    return page(contact_list(_user(request), **filters.dict()), paging, contact_out)
+    return page(contact_list(request_user(request), **filters.dict()), paging, contact_out)
 
 
 @router.post("/contacts", response={201: ContactOut})
 def create_contact(request: HttpRequest, payload: ContactIn) -> Status[dict[str, Any]]:
-    contact = services.contact_create(actor=_user(request), **payload.dict())
+    contact = services.contact_create(actor=request_user(request), **payload.dict())
     return Status(201, contact_out(contact))
 
 
 @router.get("/contacts/{int:contact_id}", response=ContactOut)
 def get_contact(request: HttpRequest, contact_id: int) -> dict[str, Any]:
-    return contact_out(contact_get_for_user(_user(request), contact_id))
+    return contact_out(contact_get_for_user(request_user(request), contact_id))
 
 
 @router.get("/call-reasons", response=list[CallReasonOut])
@@ -127,5 +123,5 @@ def list_call_reasons(request: HttpRequest) -> list[dict[str, Any]]:
             "dimension": reason.dimension,
             "parent": reason.parent.code if reason.parent else None,
         }
-        for reason in call_reasons(_user(request))
+        for reason in call_reasons(request_user(request))
     ]

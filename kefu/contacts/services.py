@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.contacts.models import CallReason, Channel, Contact, Direction
 from kefu.core.errors import Forbidden, Invalid
-from kefu.core.models import Region, User
+from kefu.core.models import User
+from kefu.core.queries import region_for_code, require_centre
 from kefu.core.roles import ADD_CONTACT
 from kefu.core.services import audit_record, snapshot
 from kefu.core.validation import InvalidNumber, normalize_phone
@@ -75,8 +76,7 @@ def contact_create(
 ) -> Contact:
     if not actor.has_perm(ADD_CONTACT):
         raise Forbidden()
-    if actor.centre_id is None:
-        raise Invalid(_("Your account belongs to no centre."), code="no_centre")
+    centre_id = require_centre(actor)
     if channel not in Channel.values:
         raise Invalid(_("Unknown channel."), code="channel_unknown", detail={"field": "channel"})
     if direction not in Direction.values:
@@ -131,16 +131,12 @@ def contact_create(
                 code="call_reason_mismatch",
                 detail={"field": "service_content"},
             )
-    region_row = None
-    if region:
-        region_row = Region.objects.filter(code=region).first()
-        if region_row is None:
-            raise Invalid(_("Unknown region."), code="region_unknown", detail={"field": "region"})
+    region_row = region_for_code(region)
     # Everything above only reads; the write transaction holds SQLite's single writer lock
     # for just the two inserts, which keeps concurrent agents from queueing behind it.
     with transaction.atomic():
         contact = Contact.objects.create(
-            centre_id=actor.centre_id,
+            centre_id=centre_id,
             channel=channel,
             direction=direction,
             caller_number=number,

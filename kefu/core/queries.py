@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from kefu.core.errors import NotFound
-from kefu.core.models import User, WorkCalendar
+from kefu.core.errors import Invalid, NotFound
+from kefu.core.models import Region, User, WorkCalendar
 from kefu.core.roles import ROLES
 from kefu.core.workcal import WorkingCalendar, parse_periods, uncovered_years
 
@@ -67,3 +68,20 @@ def calendar_uncovered_years(today: date | None = None) -> list[int]:
         return []
     horizon = today + timedelta(days=settings.KEFU_CALENDAR_HORIZON_DAYS)
     return uncovered_years(today, horizon)
+
+
+def region_for_code(code: str | None) -> Region | None:
+    """The region a request names, or a clear 422 when there is no such region."""
+    if not code:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise Invalid(_("Unknown region."), code="region_unknown", detail={"field": "region"})
+    return region
+
+
+def require_centre(actor: User) -> int:
+    """The centre whose data the actor writes; accounts outside every centre write nothing."""
+    if actor.centre_id is None:
+        raise Invalid(_("Your account belongs to no centre."), code="no_centre")
+    return actor.centre_id

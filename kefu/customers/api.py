@@ -7,8 +7,8 @@ from ninja.responses import Status
 
 from kefu.contacts.models import Contact
 from kefu.contacts.queries import customer_contacts
+from kefu.core.api import request_user
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
-from kefu.core.models import User
 from kefu.core.pagination import Page, PageParams, page
 from kefu.customers import services
 from kefu.customers.models import Customer, Tier
@@ -129,27 +129,23 @@ def customer_out(customer: Customer, *, unmasked: bool = False) -> dict[str, Any
     }
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @router.get("", response=Page[CustomerOut])
 def list_customers(
     request: HttpRequest, filters: Query[CustomerFilters], paging: Query[PageParams]
 ) -> dict[str, Any]:
-    return page(customer_search(_user(request), **filters.dict()), paging, customer_out)
+    return page(customer_search(request_user(request), **filters.dict()), paging, customer_out)
 
 
 @router.post("", response={201: CustomerOut})
 def create_customer(request: HttpRequest, payload: CustomerIn) -> Status[dict[str, Any]]:
-    customer = services.customer_create(actor=_user(request), **payload.dict())
-    customer = customer_get_for_user(_user(request), customer.pk)
+    customer = services.customer_create(actor=request_user(request), **payload.dict())
+    customer = customer_get_for_user(request_user(request), customer.pk)
     return Status(201, customer_out(customer))
 
 
 @router.post("/identity-check", response=IdentityCheckOut)
 def identity_check(request: HttpRequest, payload: IdentityCheckIn) -> dict[str, Any]:
-    result = services.identity_check(actor=_user(request), **payload.dict())
+    result = services.identity_check(actor=request_user(request), **payload.dict())
     return {
         "matched": result.matched,
         "customer_id": result.customer.pk if result.customer else None,
@@ -158,9 +154,9 @@ def identity_check(request: HttpRequest, payload: IdentityCheckIn) -> dict[str, 
 
 @router.get("/{int:customer_id}", response=CustomerOut)
 def get_customer(request: HttpRequest, customer_id: int, unmask: bool = False) -> dict[str, Any]:
-    customer = customer_get_for_user(_user(request), customer_id)
+    customer = customer_get_for_user(request_user(request), customer_id)
     if unmask:
-        services.customer_personal_data_view(actor=_user(request), customer=customer)
+        services.customer_personal_data_view(actor=request_user(request), customer=customer)
     return customer_out(customer, unmasked=unmask)
 
 
@@ -168,11 +164,11 @@ def get_customer(request: HttpRequest, customer_id: int, unmask: bool = False) -
 def update_customer(
     request: HttpRequest, customer_id: int, payload: CustomerPatch
 ) -> dict[str, Any]:
-    customer = customer_get_for_user(_user(request), customer_id)
+    customer = customer_get_for_user(request_user(request), customer_id)
     services.customer_update(
-        actor=_user(request), customer=customer, **payload.dict(exclude_unset=True)
+        actor=request_user(request), customer=customer, **payload.dict(exclude_unset=True)
     )
-    return customer_out(customer_get_for_user(_user(request), customer_id))
+    return customer_out(customer_get_for_user(request_user(request), customer_id))
 
 
 def history_item_out(contact: Contact) -> dict[str, Any]:
@@ -193,5 +189,5 @@ def history_item_out(contact: Contact) -> dict[str, Any]:
 def customer_history(
     request: HttpRequest, customer_id: int, paging: Query[PageParams]
 ) -> dict[str, Any]:
-    customer = customer_get_for_user(_user(request), customer_id)
-    return page(customer_contacts(_user(request), customer), paging, history_item_out)
+    customer = customer_get_for_user(request_user(request), customer_id)
+    return page(customer_contacts(request_user(request), customer), paging, history_item_out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -11,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import Conflict, Forbidden, Invalid, RateLimited
-from kefu.core.models import Region, User
+from kefu.core.models import User
+from kefu.core.queries import region_for_code, require_centre
 from kefu.core.roles import ADD_CUSTOMER, CHANGE_CUSTOMER, CHECK_IDENTITY, VIEW_PERSONAL_DATA
 from kefu.core.services import audit_record, snapshot
 from kefu.core.validation import InvalidNumber, normalize_phone, phone_kind, validate_id_number
@@ -46,15 +48,6 @@ def _clean_id_number(raw: str) -> str:
         return validate_id_number(raw)
     except InvalidNumber as error:
         raise Invalid(error.message, code=error.code, detail={"field": "id_number"}) from error
-
-
-def _region(code: str | None) -> Region | None:
-    if not code:
-        return None
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise Invalid(_("Unknown region."), code="region_unknown", detail={"field": "region"})
-    return region
 
 
 def _tags(codes: Sequence[str]) -> list[Tag]:
@@ -98,8 +91,7 @@ def customer_create(
     notes: str = "",
 ) -> Customer:
     _require(actor, ADD_CUSTOMER)
-    if actor.centre_id is None:
-        raise Invalid(_("Your account belongs to no centre."), code="no_centre")
+    centre_id = require_centre(actor)
     if not name.strip():
         raise Invalid(_("The name is required."), code="name_required", detail={"field": "name"})
     if tier not in Tier.values:
@@ -107,12 +99,12 @@ def customer_create(
     numbers = _clean_phones(phones)
     tag_rows = _tags(tags)
     customer = Customer(
-        centre_id=actor.centre_id,
+        centre_id=centre_id,
         name=name.strip(),
         id_number=_clean_id_number(id_number),
         account_number=account_number or None,
         address=address.strip(),
-        region=_region(region),
+        region=region_for_code(region),
         tier=tier,
         notes=notes,
     )
@@ -137,6 +129,15 @@ def customer_create(
     return customer
 
 
+def _picture(customer: Customer) -> dict[str, Any]:
+    """What the audit log keeps of a customer, phones and tags included."""
+    return {
+        **snapshot(customer, AUDITED_FIELDS),
+        "phones": list(customer.phones.values_list("number", flat=True)),
+        "tags": sorted(customer.tags.values_list("code", flat=True)),
+    }
+
+
 @transaction.atomic
 def customer_update(
     *,
@@ -158,11 +159,7 @@ def customer_update(
     current = Customer.objects.select_for_update().get(pk=customer.pk)
     if version is not None and version != current.version:
         raise Conflict(code="version_conflict", detail={"current_version": current.version})
-    before = {
-        **snapshot(current, AUDITED_FIELDS),
-        "phones": list(current.phones.values_list("number", flat=True)),
-        "tags": sorted(current.tags.values_list("code", flat=True)),
-    }
+    before = _picture(current)
     if name is not None:
         if not name.strip():
             raise Invalid(_("The name is required."), code="name_required")
@@ -180,7 +177,7 @@ def customer_update(
     if address is not None:
         current.address = address.strip()
     if region is not None:
-        current.region = _region(region)
+        current.region = region_for_code(region)
     if tier is not None:
         if tier not in Tier.values:
             raise Invalid(_("Unknown tier."), code="tier_unknown", detail={"field": "tier"})
@@ -197,11 +194,7 @@ def customer_update(
         _set_phones(current, _clean_phones(phones))
     if tags is not None:
         current.tags.set(_tags(tags))
-    after = {
-        **snapshot(current, AUDITED_FIELDS),
-        "phones": list(current.phones.values_list("number", flat=True)),
-        "tags": sorted(current.tags.values_list("code", flat=True)),
-    }
+    after = _picture(current)
     changed = {key for key in after if after[key] != before[key]}
     audit_record(
         actor=actor,

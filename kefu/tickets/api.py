@@ -6,22 +6,23 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from kefu.core.api import request_user
 from kefu.core.models import User
 from kefu.core.pagination import Page, PageParams, page
 from kefu.tickets import services
-from kefu.tickets.lifecycle import Action, allowed_actions, may_act
+from kefu.tickets.lifecycle import Action
 from kefu.tickets.models import DispatchRule, Kind, Ticket, TicketEvent, TimeLimitPolicy, Urgency
 from kefu.tickets.queries import (
+    actions_for,
     dispatch_rules_visible_to,
     policies_visible_to,
-    situation_of,
     ticket_events,
     ticket_get_for_user,
     ticket_list,
     ticket_stage_spans,
+    ticket_status,
     with_list_relations,
 )
-from kefu.tickets.sla import status_at
 
 router = Router(tags=["work orders"])
 
@@ -130,24 +131,6 @@ class ActionIn(Schema):
     into: str | None = Field(None, max_length=20)
 
 
-def _status(ticket: Ticket) -> str:
-    if ticket.suspended or not ticket.stage:
-        return "ok"
-    now = timezone.now()
-    statuses = [
-        status_at(now, warn, due)
-        for warn, due in (
-            (ticket.stage_warn_at, ticket.stage_due_at),
-            (ticket.warn_at, ticket.due_at),
-        )
-        if warn is not None and due is not None
-    ]
-    for worst in ("overdue", "warning"):
-        if worst in statuses:
-            return worst
-    return "ok"
-
-
 def ticket_out(ticket: Ticket, user: User) -> dict[str, Any]:
     return {
         "number": ticket.number,
@@ -175,12 +158,8 @@ def ticket_out(ticket: Ticket, user: User) -> dict[str, Any]:
         "stage_due_at": ticket.stage_due_at,
         "warn_at": ticket.warn_at,
         "due_at": ticket.due_at,
-        "status": _status(ticket),
-        "allowed_actions": [
-            str(action)
-            for action in allowed_actions(situation_of(ticket))
-            if may_act(user.role, action)
-        ],
+        "status": ticket_status(ticket, timezone.now()),
+        "allowed_actions": actions_for(user, ticket),
         "created_at": ticket.created_at,
         "closed_at": ticket.closed_at,
     }
@@ -197,10 +176,6 @@ def event_out(event: TicketEvent) -> dict[str, Any]:
         "note": event.note,
         "data": event.data,
     }
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _detail(user: User, number: str) -> dict[str, Any]:
@@ -225,7 +200,7 @@ def _detail(user: User, number: str) -> dict[str, Any]:
 
 @router.post("", response={201: TicketOut})
 def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     return Status(201, ticket_out(services.ticket_create(actor=user, **payload.dict()), user))
 
 
@@ -233,7 +208,7 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, A
 def list_tickets(
     request: HttpRequest, filters: Query[TicketFilters], paging: Query[PageParams]
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     return page(
         ticket_list(user, **filters.dict()),
         paging,
@@ -244,7 +219,7 @@ def list_tickets(
 
 @router.get("/{number}", response=TicketDetailOut)
 def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _detail(_user(request), number)
+    return _detail(request_user(request), number)
 
 
 @router.post("/{number}/{action}", response=TicketOut)
@@ -252,7 +227,7 @@ def act_on_ticket(
     request: HttpRequest, number: str, action: Action, payload: ActionIn
 ) -> dict[str, Any]:
     """The order as it is after the action; its story is at GET /tickets/{number}."""
-    user = _user(request)
+    user = request_user(request)
     fields = payload.dict(exclude={"version"})
     ticket = services.ticket_act(
         actor=user,
@@ -345,36 +320,38 @@ def _policy_payload(payload: PolicyIn) -> dict[str, Any]:
 
 @policies_router.get("/time-limit-policies", response=list[PolicyOut])
 def list_policies(request: HttpRequest) -> list[dict[str, Any]]:
-    return [policy_out(row) for row in policies_visible_to(_user(request))]
+    return [policy_out(row) for row in policies_visible_to(request_user(request))]
 
 
 @policies_router.post("/time-limit-policies", response={201: PolicyOut})
 def create_policy(request: HttpRequest, payload: PolicyIn) -> Status[dict[str, Any]]:
-    row = services.policy_save(actor=_user(request), **_policy_payload(payload))
+    row = services.policy_save(actor=request_user(request), **_policy_payload(payload))
     return Status(201, policy_out(row))
 
 
 @policies_router.put("/time-limit-policies/{int:policy_id}", response=PolicyOut)
 def replace_policy(request: HttpRequest, policy_id: int, payload: PolicyIn) -> dict[str, Any]:
     row = services.policy_save(
-        actor=_user(request), policy_id=policy_id, **_policy_payload(payload)
+        actor=request_user(request), policy_id=policy_id, **_policy_payload(payload)
     )
     return policy_out(row)
 
 
 @policies_router.get("/dispatch-rules", response=list[DispatchRuleOut])
 def list_rules(request: HttpRequest) -> list[dict[str, Any]]:
-    return [rule_out(rule) for rule in dispatch_rules_visible_to(_user(request))]
+    return [rule_out(rule) for rule in dispatch_rules_visible_to(request_user(request))]
 
 
 @policies_router.post("/dispatch-rules", response={201: DispatchRuleOut})
 def create_rule(request: HttpRequest, payload: DispatchRuleIn) -> Status[dict[str, Any]]:
     return Status(
-        201, rule_out(services.dispatch_rule_save(actor=_user(request), **payload.dict()))
+        201, rule_out(services.dispatch_rule_save(actor=request_user(request), **payload.dict()))
     )
 
 
 @policies_router.put("/dispatch-rules/{int:rule_id}", response=DispatchRuleOut)
 def replace_rule(request: HttpRequest, rule_id: int, payload: DispatchRuleIn) -> dict[str, Any]:
-    rule = services.dispatch_rule_save(actor=_user(request), rule_id=rule_id, **payload.dict())
+    rule = services.dispatch_rule_save(
+        actor=request_user(request), rule_id=rule_id, **payload.dict()
+    )
     return rule_out(rule)

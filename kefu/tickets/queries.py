@@ -15,8 +15,9 @@ from kefu.core.queries import calendar_of
 from kefu.core.roles import HANDLER, VIEW_POLICY, VIEW_TICKET
 from kefu.core.workcal import WorkingCalendar
 from kefu.tickets import sla
-from kefu.tickets.lifecycle import OPEN_STATES, Situation, State
+from kefu.tickets.lifecycle import OPEN_STATES, Situation, State, allowed_actions, may_act
 from kefu.tickets.models import DispatchRule, Ticket, TicketEvent, TimeLimitPolicy
+from kefu.tickets.sla import status_at
 from kefu.tickets.stages import StageSpan, Step, stage_spans
 
 
@@ -166,14 +167,42 @@ def ticket_stage_spans(ticket: Ticket, events: list[TicketEvent]) -> list[StageS
     else:
         calendar = WorkingCalendar.always(tz=ZoneInfo(settings.TIME_ZONE))
     now = timezone.now()
-    suspensions = [
-        (datetime.fromisoformat(start), datetime.fromisoformat(end) if end else now)
-        for start, end in ticket.suspensions
-    ]
     return stage_spans(
         [Step(e.at, e.action, e.from_state, e.to_state) for e in events],
         calendar=calendar,
         policy=as_sla_policy(policy) if policy else None,
-        suspensions=suspensions,
+        suspensions=suspension_intervals(ticket, now),
         now=now,
     )
+
+
+def suspension_intervals(ticket: Ticket, now: datetime) -> list[tuple[datetime, datetime]]:
+    """The order's suspensions as intervals; one still running ends `now` for the clocks."""
+    return [
+        (datetime.fromisoformat(start), datetime.fromisoformat(end) if end else now)
+        for start, end in ticket.suspensions
+    ]
+
+
+def ticket_status(ticket: Ticket, now: datetime) -> str:
+    """ok, warning or overdue: the worse of the current stage's clock and the order's."""
+    if ticket.suspended or not ticket.stage:
+        return "ok"
+    statuses = {
+        status_at(now, warn, due)
+        for warn, due in (
+            (ticket.stage_warn_at, ticket.stage_due_at),
+            (ticket.warn_at, ticket.due_at),
+        )
+        if warn is not None and due is not None
+    }
+    return next((worst for worst in ("overdue", "warning") if worst in statuses), "ok")
+
+
+def actions_for(user: User, ticket: Ticket) -> list[str]:
+    """What this user may do to the order now: the table's answer within the user's role."""
+    return [
+        str(action)
+        for action in allowed_actions(situation_of(ticket))
+        if may_act(user.role, action)
+    ]

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from kefu.contacts.models import CallReason, Contact
 from kefu.core.audit_context import client_ip_var
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
-from kefu.core.models import OrgUnit, Region, User, WorkCalendar
-from kefu.core.queries import calendar_of
+from kefu.core.models import OrgUnit, User, WorkCalendar
+from kefu.core.queries import calendar_of, region_for_code, require_centre
 from kefu.core.roles import ADD_TICKET, CHANGE_POLICY
 from kefu.core.services import audit_record, notify, snapshot
 from kefu.customers.models import Tag
@@ -38,7 +38,12 @@ from kefu.tickets.models import (
     TimeLimitPolicy,
     Urgency,
 )
-from kefu.tickets.queries import as_sla_policy, situation_of, tickets_visible_to
+from kefu.tickets.queries import (
+    as_sla_policy,
+    situation_of,
+    suspension_intervals,
+    tickets_visible_to,
+)
 from kefu.tickets.stages import STAGE_OF_STATE
 
 REPLY_CHANNELS = {"phone", "sms", "wechat", "email", "letter", "visit"}
@@ -81,15 +86,6 @@ def _choose_policy(ticket: Ticket) -> TimeLimitPolicy | None:
     return rows[chosen.key] if chosen else None
 
 
-def _suspensions(ticket: Ticket) -> list[tuple[datetime, datetime]]:
-    """Closed suspension intervals; an open one ends now for the purpose of the clocks."""
-    now = timezone.now()
-    return [
-        (datetime.fromisoformat(start), datetime.fromisoformat(end) if end else now)
-        for start, end in ticket.suspensions
-    ]
-
-
 def _set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> None:
     """Warning and due instants of the current stage and of the whole order."""
     if stage_started_at is not None:
@@ -105,7 +101,7 @@ def _set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> 
         return
     calendar = calendar_of(policy.calendar)
     rules = as_sla_policy(policy)
-    suspensions = _suspensions(ticket)
+    suspensions = suspension_intervals(ticket, timezone.now())
     overall = sla.stage_clock(calendar, "overall", ticket.created_at, rules, suspensions)
     ticket.warn_at = overall.warn_at if overall else None
     ticket.due_at = overall.due_at if overall else None
@@ -177,8 +173,7 @@ def ticket_create(
     """受理: record a request that needs more than the contact."""
     if not actor.has_perm(ADD_TICKET):
         raise Forbidden()
-    if actor.centre_id is None:
-        raise Invalid(_("Your account belongs to no centre."), code="no_centre")
+    centre_id = require_centre(actor)
     if kind not in Kind.values:
         raise Invalid(_("Unknown kind."), code="kind_unknown", detail={"field": "kind"})
     if urgency not in Urgency.values:
@@ -199,7 +194,7 @@ def ticket_create(
             )
     now = created_at or timezone.now()
     ticket = Ticket(
-        centre_id=actor.centre_id,
+        centre_id=centre_id,
         kind=kind,
         category=_category(actor, category),
         urgency=urgency,
@@ -566,9 +561,7 @@ def dispatch_rule_save(
         )
     rule.department, rule.position = unit, position
     rule.category = _category(actor, category)
-    rule.region = Region.objects.filter(code=region).first() if region else None
-    if region and rule.region is None:
-        raise Invalid(_("Unknown region."), code="region_unknown", detail={"field": "region"})
+    rule.region = region_for_code(region)
     rule.save()
     audit_record(
         actor=actor,
