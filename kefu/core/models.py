@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -163,6 +166,10 @@ class WorkCalendar(models.Model):
         default=True,
         help_text=_("Statutory holidays and make-up working days from the State Council."),
     )
+    # Renewed with every change of the overrides, so processes can keep the calendar they
+    # built and know when it is stale without reading the overrides again. Random rather
+    # than counted, so a restored backup or a fresh test database never repeats one.
+    revision = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("working calendar")
@@ -205,6 +212,18 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.calendar} {self.day}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self._bump_calendar()
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().delete(*args, **kwargs)
+        self._bump_calendar()
+        return result
+
+    def _bump_calendar(self) -> None:
+        WorkCalendar.objects.filter(pk=self.calendar_id).update(revision=uuid.uuid4())
 
 
 class AuditEntry(models.Model):

@@ -46,10 +46,27 @@ def working_calendar(name: str) -> WorkingCalendar:
     return calendar_of(row)
 
 
+_built_calendars: dict[tuple[object, ...], WorkingCalendar] = {}
+
+
 def calendar_of(row: WorkCalendar) -> WorkingCalendar:
-    """A calendar row, with its overrides (one query), ready for deadline arithmetic."""
+    """A calendar row ready for deadline arithmetic, with its overrides.
+
+    Every step of a work order needs its calendar; the row comes with the order, and the
+    overrides are read only when the row's revision says they changed.
+    """
+    key = (row.pk, row.revision, row.name, row.kind, row.periods, row.official_holidays)
+    built = _built_calendars.get(key)
+    if built is None:
+        built = _build_calendar(row)
+        if len(_built_calendars) > 64:  # stale revisions pile up only after many edits
+            _built_calendars.clear()
+        _built_calendars[key] = built
+    return built
+
+
+def _build_calendar(row: WorkCalendar) -> WorkingCalendar:
     tz = ZoneInfo(settings.TIME_ZONE)
-    overrides = dict(row.overrides.values_list("day", "is_working_day"))
     if row.kind == WorkCalendar.Kind.ALWAYS:
         return WorkingCalendar.always(name=row.name, tz=tz)
     return WorkingCalendar(
@@ -57,7 +74,7 @@ def calendar_of(row: WorkCalendar) -> WorkingCalendar:
         tz=tz,
         periods=parse_periods(row.periods),
         official_holidays=row.official_holidays,
-        overrides=overrides,
+        overrides=dict(row.overrides.values_list("day", "is_working_day")),
     )
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.contacts.models import CallReason, Contact
 from kefu.core.models import OrgUnit, Region, WorkCalendar
 from kefu.customers.models import Customer, Tier
-from kefu.tickets.lifecycle import Action, State
+from kefu.tickets.lifecycle import OPEN_STATE_VALUES, Action, State
 
 
 class Kind(models.TextChoices):
@@ -139,9 +139,15 @@ class TicketSequence(models.Model):
 
 
 class Ticket(models.Model):
-    number = models.CharField(_("number"), max_length=20, unique=True)
+    number = models.CharField(_("number"), max_length=20)
+    # Foreign keys that lead a composite index below need no index of their own: every
+    # index is rewritten on each step of the loop, since each step changes the state.
     centre = models.ForeignKey(
-        OrgUnit, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+"
+        OrgUnit,
+        verbose_name=_("centre"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     category = models.ForeignKey(
@@ -156,7 +162,11 @@ class Ticket(models.Model):
         _("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
     )
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets"
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        db_index=False,
     )
     contacts = models.ManyToManyField(
         Contact, verbose_name=_("contacts"), blank=True, related_name="tickets"
@@ -174,6 +184,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="tickets",
+        db_index=False,
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -234,9 +245,29 @@ class Ticket(models.Model):
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # A constraint rather than unique=True: PostgreSQL then builds no second,
+            # LIKE-prefix index that no query uses.
+            models.UniqueConstraint(fields=["number"], name="ticket_unique_number"),
+        ]
         indexes = [
             models.Index(fields=["centre", "state", "stage_due_at"], name="ticket_open_due_idx"),
             models.Index(fields=["department", "state"], name="ticket_department_idx"),
+            # A department's open orders newest first, with their clocks: the inbox and
+            # its warning and overdue filters read the index alone.
+            models.Index(
+                fields=["department", "-created_at"],
+                include=[
+                    "centre",
+                    "suspended",
+                    "stage_warn_at",
+                    "stage_due_at",
+                    "warn_at",
+                    "due_at",
+                ],
+                condition=models.Q(state__in=OPEN_STATE_VALUES),
+                name="ticket_open_department_idx",
+            ),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
             models.Index(fields=["centre", "-created_at"], name="ticket_centre_created_idx"),
         ]
@@ -248,7 +279,10 @@ class Ticket(models.Model):
 class TicketEvent(models.Model):
     """One step in an order's story; never changed, numbered without gaps per order."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    # Indexed by the unique (ticket, seq) constraint.
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     seq = models.PositiveIntegerField(_("sequence"))
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(

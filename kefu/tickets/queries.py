@@ -10,12 +10,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kefu.core.errors import Forbidden, NotFound
-from kefu.core.models import User
+from kefu.core.models import OrgUnit, User
 from kefu.core.queries import calendar_of
 from kefu.core.roles import HANDLER, VIEW_POLICY, VIEW_TICKET
 from kefu.core.workcal import WorkingCalendar
 from kefu.tickets import sla
-from kefu.tickets.lifecycle import OPEN_STATES, Situation, State, allowed_actions, may_act
+from kefu.tickets.lifecycle import OPEN_STATE_VALUES, Situation, State, allowed_actions, may_act
 from kefu.tickets.models import DispatchRule, Ticket, TicketEvent, TimeLimitPolicy
 from kefu.tickets.sla import status_at
 from kefu.tickets.stages import StageSpan, Step, stage_spans
@@ -93,7 +93,16 @@ def ticket_list(
     if category:
         tickets = tickets.filter(Q(category__code=category) | Q(category__parent__code=category))
     if department:
-        tickets = tickets.filter(department__code=department)
+        # By id, not by a join on the code: the planner then sees which department it is
+        # and walks that department's open orders in its own index.
+        department_id = (
+            OrgUnit.objects.filter(code=department, kind=OrgUnit.Kind.DEPARTMENT)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if department_id is None:
+            return tickets.none()
+        tickets = tickets.filter(department_id=department_id)
     if customer_id is not None:
         tickets = tickets.filter(customer_id=customer_id)
     if assignee:
@@ -103,7 +112,7 @@ def ticket_list(
     if created_until is not None:
         tickets = tickets.filter(created_at__lt=created_until)
     now = timezone.now()
-    running = Q(state__in=[state.value for state in OPEN_STATES], suspended=False)
+    running = Q(state__in=OPEN_STATE_VALUES, suspended=False)
     if overdue is not None:
         late = running & (Q(stage_due_at__lte=now) | Q(due_at__lte=now))
         tickets = tickets.filter(late) if overdue else tickets.exclude(late)

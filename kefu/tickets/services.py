@@ -121,8 +121,10 @@ def _event(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> TicketEvent:
+    """The order's next event, numbered but not yet saved: the caller saves it with the
+    order, in the same transaction."""
     ticket.last_event_seq += 1
-    return TicketEvent.objects.create(
+    return TicketEvent(
         ticket=ticket,
         seq=ticket.last_event_seq,
         at=at or timezone.now(),
@@ -207,13 +209,13 @@ def ticket_create(
     )
     ticket.policy = _choose_policy(ticket)
     _set_clocks(ticket, stage_started_at=now)
+    created = _event(ticket, actor=actor, action="create", note=title.strip(), at=now)
     # Last before the insert: the day's counter stays locked until commit.
     ticket.number = next_number(timezone.localdate(now))
     ticket.save()
+    created.save()
     if contact is not None:
         ticket.contacts.add(contact)
-    _event(ticket, actor=actor, action="create", note=title.strip(), at=now)
-    ticket.save(update_fields=["last_event_seq"])
     return ticket
 
 
@@ -443,39 +445,46 @@ def ticket_act(
     stage_changes = target != from_state or act in {Action.REASSIGN, Action.REJECT}
     _set_clocks(ticket, stage_started_at=now if stage_changes else None)
     ticket.version += 1
-    _event(
-        ticket,
-        actor=actor,
-        action=act,
-        from_state=from_state,
-        note=fields.note or fields.reason or fields.text or fields.result,
-        data=data,
-        at=now,
-    )
+    events = [
+        _event(
+            ticket,
+            actor=actor,
+            action=act,
+            from_state=from_state,
+            note=fields.note or fields.reason or fields.text or fields.result,
+            data=data,
+            at=now,
+        )
+    ]
     if act == Action.URGE and ticket.urge_count >= 3 and not ticket.escalated:
         # The third urge takes the order above routine handling by itself.
         ticket.escalated = True
-        _event(
-            ticket,
-            actor=None,
-            action=Action.ESCALATE,
-            from_state=ticket.state,
-            data={"source": "urge", "urge_count": ticket.urge_count},
-            at=now,
+        events.append(
+            _event(
+                ticket,
+                actor=None,
+                action=Action.ESCALATE,
+                from_state=ticket.state,
+                data={"source": "urge", "urge_count": ticket.urge_count},
+                at=now,
+            )
         )
     ticket.save()
     if act == Action.MERGE and ticket.merged_into is not None:
         target_ticket = ticket.merged_into
         target_ticket.version += 1
-        _event(
-            target_ticket,
-            actor=actor,
-            action=Action.MERGE,
-            from_state=target_ticket.state,
-            data={"merged_from": ticket.number},
-            at=now,
+        events.append(
+            _event(
+                target_ticket,
+                actor=actor,
+                action=Action.MERGE,
+                from_state=target_ticket.state,
+                data={"merged_from": ticket.number},
+                at=now,
+            )
         )
         target_ticket.save(update_fields=["version", "last_event_seq", "updated_at"])
+    TicketEvent.objects.bulk_create(events)
     return ticket
 
 
@@ -627,6 +636,7 @@ def _sweep_one(ticket_id: int, now: datetime, recipients: _Recipients, result: S
             ("overall_warned", "warning", ticket.warn_at, "overall"),
         ]
         changed = []
+        events: list[TicketEvent] = []
         for flag, kind, point, stage in marks:
             if getattr(ticket, flag) or point is None or point > now:
                 continue
@@ -639,13 +649,15 @@ def _sweep_one(ticket_id: int, now: datetime, recipients: _Recipients, result: S
                 ticket.overall_warned = True
                 changed.append("overall_warned")
             due = ticket.stage_due_at if stage != "overall" else ticket.due_at
-            _event(
-                ticket,
-                actor=None,
-                action=kind,
-                from_state=ticket.state,
-                data={"stage": stage, "due_at": due.isoformat() if due else None},
-                at=now,
+            events.append(
+                _event(
+                    ticket,
+                    actor=None,
+                    action=kind,
+                    from_state=ticket.state,
+                    data={"stage": stage, "due_at": due.isoformat() if due else None},
+                    at=now,
+                )
             )
             if kind == "overdue":
                 result.overdue += 1
@@ -660,6 +672,7 @@ def _sweep_one(ticket_id: int, now: datetime, recipients: _Recipients, result: S
             )
         if changed:
             ticket.save(update_fields=[*dict.fromkeys(changed), "last_event_seq"])
+            TicketEvent.objects.bulk_create(events)
 
 
 def deadline_sweep(*, now: datetime | None = None) -> SweepResult:

@@ -61,14 +61,18 @@ def test_calendar_between_prints_working_seconds() -> None:
 
 
 @pytest.mark.usefixtures("calendars")
-def test_calendar_overrides_from_the_database_win() -> None:
-    CalendarOverride.objects.create(
+def test_calendar_overrides_from_the_database_win_as_soon_as_they_change() -> None:
+    monday = ("2026-11-23T00:00+08:00", "2026-11-24T00:00+08:00")
+    assert between(*monday) == str(int(7.5 * 3600))  # built once, and kept
+    override = CalendarOverride.objects.create(
         calendar=WorkCalendar.objects.get(name="workhours"),
         day=date(2026, 11, 23),
         is_working_day=False,
         note="中心自定休息日",
     )
-    assert between("2026-11-23T00:00+08:00", "2026-11-24T00:00+08:00") == "0"
+    assert between(*monday) == "0"
+    override.delete()
+    assert between(*monday) == str(int(7.5 * 3600))
 
 
 @pytest.mark.usefixtures("calendars")

@@ -286,12 +286,13 @@ def test_forbidden_actions_per_role(
     assert Ticket.objects.get(number=number).version == 1
 
 
-def test_list_filters_warning_and_overdue(
-    open_ticket: Callable[..., dict[str, Any]], api_as: Callable[[str], ApiClient]
+def test_list_filters_warning_overdue_and_department(
+    open_ticket: Callable[..., dict[str, Any]], act: Act, api_as: Callable[[str], ApiClient]
 ) -> None:
     from django.utils import timezone
 
     fresh, warned, late = (open_ticket()["number"] for _ in range(3))
+    ok(act("backoffice", late, "dispatch", department="repair"))
     now = timezone.now()
     Ticket.objects.filter(number=warned).update(stage_warn_at=now - timedelta(minutes=1))
     Ticket.objects.filter(number=late).update(
@@ -305,8 +306,11 @@ def test_list_filters_warning_and_overdue(
     assert numbers(overdue="true") == {late}
     assert numbers(warning="true") == {warned}
     assert numbers(overdue="false") == {fresh, warned}
-    assert numbers(state="accepted", kind="complaint") == {fresh, warned, late}
+    assert numbers(state="accepted", kind="complaint") == {fresh, warned}
     assert numbers(q=late) == {late}
+    assert numbers(department="repair", overdue="true") == {late}
+    assert numbers(department="repair", overdue="false") == set()
+    assert numbers(department="no-such-department") == set()
 
 
 def test_the_list_costs_the_same_few_queries_for_any_page(
