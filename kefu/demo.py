@@ -39,7 +39,7 @@ DEMO_USERS: list[tuple[str, str, str, str | None, str | None]] = [
     ("editor", "editor", "郑雅琴", None, None),
 ]
 EXTRA_AGENTS = 16
-STAFF = ["agent", "backoffice", "leader", "manager"]
+STAFF = ["agent", "expert", "backoffice", "leader", "manager"]
 
 TAGS = [
     (Tag.SENSITIVE, "敏感客户"),

@@ -23,6 +23,7 @@ class TimeLimitPolicyForm(forms.ModelForm):
             "calendar",
             "limits",
             "callback_required",
+            "expert_seat",
             "active",
         ]
 
@@ -39,8 +40,17 @@ class TimeLimitPolicyForm(forms.ModelForm):
 @admin.register(TimeLimitPolicy)
 class TimeLimitPolicyAdmin(AuditedAdmin):
     form = TimeLimitPolicyForm
-    list_display = ["name", "kind", "category", "tier", "urgency", "calendar", "active"]
-    list_filter = ["kind", "tier", "urgency", "calendar", "active"]
+    list_display = [
+        "name",
+        "kind",
+        "category",
+        "tier",
+        "urgency",
+        "expert_seat",
+        "calendar",
+        "active",
+    ]
+    list_filter = ["kind", "tier", "urgency", "expert_seat", "calendar", "active"]
     search_fields = ["name"]
 
 

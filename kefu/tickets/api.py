@@ -256,6 +256,7 @@ class PolicyIn(Schema):
     tier: str = Field("", max_length=16)
     urgency: Urgency | Literal[""] = ""
     callback_required: bool = True
+    expert_seat: bool = False
     active: bool = True
 
 
@@ -269,6 +270,7 @@ class PolicyOut(Schema):
     tier: str
     urgency: str
     callback_required: bool
+    expert_seat: bool
     active: bool
 
 
@@ -298,6 +300,7 @@ def policy_out(row: TimeLimitPolicy) -> dict[str, Any]:
         "tier": row.tier,
         "urgency": row.urgency,
         "callback_required": row.callback_required,
+        "expert_seat": row.expert_seat,
         "active": row.active,
     }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -25,7 +26,7 @@ def _limits(**stages: tuple[str, str]) -> dict[str, dict[str, str]]:
 
 
 # (name, match, calendar, limits, callback required)
-POLICIES: list[tuple[str, dict[str, str], str, dict[str, dict[str, str]], bool]] = [
+POLICIES: list[tuple[str, dict[str, Any], str, dict[str, dict[str, str]], bool]] = [
     (
         "一般工单",
         {},
@@ -101,6 +102,15 @@ POLICIES: list[tuple[str, dict[str, str], str, dict[str, dict[str, str]], bool]]
         True,
     ),
     (
+        # 一线+专席: the transfer is taken within 10 minutes, and the expert seat answers the
+        # customer within 10 minutes of taking it.
+        "专席转派（10分钟接单，10分钟答复）",
+        {"expert_seat": True},
+        "24x7",
+        _limits(take=("PT10M", "PT8M"), **{"return": ("PT10M", "PT8M")}),
+        True,
+    ),
+    (
         "表扬与建议（无需回访）",
         {"kind": "praise"},
         "workhours",
@@ -160,6 +170,13 @@ RESULTS = {
         "已指导客户完成网上国网App注册和缴费。",
     ],
 }
+EXPERT_SEAT = "expert-seat"
+EXPERT_ANSWERS = [
+    "专席已电话答复客户阶梯电价分档及结算周期，客户表示理解。",
+    "专席核对客户近六个月电量，确认电费计算无误，已向客户逐项解释。",
+    "专席已指导客户通过网上国网App办理峰谷电价变更。",
+    "专席已向客户说明分布式光伏并网流程及所需材料。",
+]
 REJECT_REASONS = [
     "回单未说明处理依据，请补充。",
     "客户反映问题未彻底解决，请重新核实处理。",
@@ -191,6 +208,7 @@ def load_policies(centre: OrgUnit) -> None:
                 "calendar": calendars[calendar],
                 "limits": limits,
                 "callback_required": callback,
+                "expert_seat": match.get("expert_seat", False),
             },
         )
     if DispatchRule.objects.filter(department__parent=centre).exists():
@@ -319,22 +337,32 @@ def _tell(
         if not story.step(backoffice, "resume", (60, 1500), note="客户已补充材料。"):
             return
     handler = handlers.get(department) if department else backoffice
-    if department:
+    results = RESULTS.get(department, RESULTS[None])
+    answer_minutes = (30, 1800)
+    if department is None and rng.random() < 0.3:
+        # 一线+专席: the front line passes a hard question to the expert seat, which takes
+        # it within minutes and answers the customer itself.
+        handler, results, answer_minutes = staff["expert"], EXPERT_ANSWERS, (3, 14)
+        if not story.step(staff["agent"], "transfer", (1, 5), department=EXPERT_SEAT):
+            return
+        if not story.step(handler, "take", (1, 12)):
+            return
+    elif department:
         if not story.step(backoffice, "dispatch", (5, 90), department=department):
             return
         if not story.step(handler, "take", (5, 240)):  # type: ignore[arg-type]
             return
     elif not story.step(backoffice, "handle_in_centre", (5, 90)):
         return
-    results = RESULTS.get(department, RESULTS[None])
-    if not story.step(handler, "return", (30, 1800), result=rng.choice(results)):  # type: ignore[arg-type]
+    if not story.step(handler, "return", answer_minutes, result=rng.choice(results)):  # type: ignore[arg-type]
         return
     if rng.random() < 0.08:
         if not story.step(backoffice, "reject", (10, 240), reason=rng.choice(REJECT_REASONS)):
             return
-        if department and not story.step(handler, "take", (5, 120)):  # type: ignore[arg-type]
+        held = story.ticket.department_id is not None
+        if held and not story.step(handler, "take", (5, 120)):  # type: ignore[arg-type]
             return
-        if not story.step(handler, "return", (30, 900), result=rng.choice(results)):  # type: ignore[arg-type]
+        if not story.step(handler, "return", answer_minutes, result=rng.choice(results)):  # type: ignore[arg-type]
             return
     if rng.random() < 0.03 and not story.step(
         staff["manager"], "escalate", (5, 60), source="12398能源监管热线转办"

@@ -24,6 +24,7 @@ class State(StrEnum):
 
 class Action(StrEnum):
     DISPATCH = "dispatch"
+    TRANSFER = "transfer"  # 转专席: the front line passes the order to an expert seat
     HANDLE_IN_CENTRE = "handle_in_centre"
     TAKE = "take"
     RETURN = "return"
@@ -57,6 +58,7 @@ OPEN_STATE_VALUES = sorted(state.value for state in OPEN_STATES)
 # Actions that move the order along the loop: (from, to).
 FORWARD: dict[Action, tuple[State, State]] = {
     Action.DISPATCH: (State.ACCEPTED, State.DISPATCHED),
+    Action.TRANSFER: (State.ACCEPTED, State.DISPATCHED),
     Action.HANDLE_IN_CENTRE: (State.ACCEPTED, State.HANDLING),
     Action.TAKE: (State.DISPATCHED, State.HANDLING),
     Action.RETURN: (State.HANDLING, State.RETURNED),
@@ -74,6 +76,7 @@ WHILE_SUSPENDED = frozenset(
 # Whose work each action is (DESIGN.md's role table). The admin may do everything.
 ACTION_ROLES: dict[Action, frozenset[str]] = {
     Action.DISPATCH: frozenset({"backoffice"}),
+    Action.TRANSFER: frozenset({"agent", "backoffice"}),
     Action.HANDLE_IN_CENTRE: frozenset({"backoffice", "expert"}),
     Action.TAKE: frozenset({"handler", "backoffice", "expert"}),
     Action.RETURN: frozenset({"handler", "backoffice", "expert"}),

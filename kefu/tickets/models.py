@@ -41,6 +41,7 @@ STATE_CHOICES = [
 ACTION_CHOICES = [
     ("create", _("Create")),
     (Action.DISPATCH.value, _("Dispatch")),
+    (Action.TRANSFER.value, _("Transfer to an expert seat")),
     (Action.HANDLE_IN_CENTRE.value, _("Handle in the centre")),
     (Action.TAKE.value, _("Take")),
     (Action.RETURN.value, _("Return")),
@@ -85,6 +86,14 @@ class TimeLimitPolicy(models.Model):
     )
     limits = models.JSONField(_("stage limits"), default=dict)
     callback_required = models.BooleanField(_("callback required"), default=True)
+    expert_seat = models.BooleanField(
+        _("expert seat"),
+        default=False,
+        help_text=_(
+            "Limits for taking and answering while an expert seat holds the order; "
+            "the order's own policy keeps every other limit."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

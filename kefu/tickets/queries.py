@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,7 @@ from kefu.tickets import sla
 from kefu.tickets.lifecycle import OPEN_STATE_VALUES, Situation, State, allowed_actions, may_act
 from kefu.tickets.models import DispatchRule, Ticket, TicketEvent, TimeLimitPolicy
 from kefu.tickets.sla import status_at
-from kefu.tickets.stages import StageSpan, Step, stage_spans
+from kefu.tickets.stages import ExpertSeatLimits, StageSpan, Step, stage_spans
 
 
 def tickets_visible_to(user: User) -> QuerySet[Ticket]:
@@ -165,6 +166,48 @@ def as_sla_policy(row: TimeLimitPolicy) -> sla.Policy:
             for stage, value in row.limits.items()
         },
         callback_required=row.callback_required,
+        expert_seat=row.expert_seat,
+    )
+
+
+def matching_policy(ticket: Ticket, *, expert_seat: bool = False) -> TimeLimitPolicy | None:
+    """The most specific active policy for the order: its own, or with `expert_seat` the
+    one for the stages an expert seat owns."""
+    rows = {
+        str(row.pk): row
+        for row in TimeLimitPolicy.objects.filter(
+            active=True, expert_seat=expert_seat
+        ).select_related("category", "calendar")
+    }
+    path: list[str] = []
+    node = ticket.category
+    while node is not None:
+        path.append(node.code)
+        node = node.parent
+    chosen = sla.select_policy(
+        [as_sla_policy(row) for row in rows.values()],
+        kind=ticket.kind,
+        category_path=tuple(path),
+        tier=ticket.customer.tier,
+        urgency=ticket.urgency,
+        expert_seat=expert_seat,
+    )
+    return rows[chosen.key] if chosen else None
+
+
+def expert_seat_limits(ticket: Ticket, departments: Iterable[str]) -> ExpertSeatLimits | None:
+    """The expert seat's limits for the order, if `departments` (codes) include an expert
+    seat and a policy for expert seats matches the order."""
+    seats = frozenset(
+        OrgUnit.objects.filter(code__in=list(departments), expert_seat=True).values_list(
+            "code", flat=True
+        )
+    )
+    row = matching_policy(ticket, expert_seat=True) if seats else None
+    if row is None:
+        return None
+    return ExpertSeatLimits(
+        departments=seats, calendar=calendar_of(row.calendar), policy=as_sla_policy(row)
     )
 
 
@@ -176,12 +219,16 @@ def ticket_stage_spans(ticket: Ticket, events: list[TicketEvent]) -> list[StageS
     else:
         calendar = WorkingCalendar.always(tz=ZoneInfo(settings.TIME_ZONE))
     now = timezone.now()
+    steps = [
+        Step(e.at, e.action, e.from_state, e.to_state, e.data.get("department")) for e in events
+    ]
     return stage_spans(
-        [Step(e.at, e.action, e.from_state, e.to_state) for e in events],
+        steps,
         calendar=calendar,
         policy=as_sla_policy(policy) if policy else None,
         suspensions=suspension_intervals(ticket, now),
         now=now,
+        expert_seat=expert_seat_limits(ticket, {s.department for s in steps if s.department}),
     )
 
 

@@ -40,11 +40,13 @@ from kefu.tickets.models import (
 )
 from kefu.tickets.queries import (
     as_sla_policy,
+    expert_seat_limits,
+    matching_policy,
     situation_of,
     suspension_intervals,
     tickets_visible_to,
 )
-from kefu.tickets.stages import STAGE_OF_STATE
+from kefu.tickets.stages import STAGE_OF_STATE, limits_for
 
 REPLY_CHANNELS = {"phone", "sms", "wechat", "email", "letter", "visit"}
 
@@ -62,28 +64,6 @@ def next_number(day: Any) -> str:
         )
         (value,) = cursor.fetchone()
     return f"GD{day:%Y%m%d}{value:06d}"
-
-
-def _choose_policy(ticket: Ticket) -> TimeLimitPolicy | None:
-    rows = {
-        str(row.pk): row
-        for row in TimeLimitPolicy.objects.filter(active=True).select_related(
-            "category", "calendar"
-        )
-    }
-    path: list[str] = []
-    node = ticket.category
-    while node is not None:
-        path.append(node.code)
-        node = node.parent
-    chosen = sla.select_policy(
-        [as_sla_policy(row) for row in rows.values()],
-        kind=ticket.kind,
-        category_path=tuple(path),
-        tier=ticket.customer.tier,
-        urgency=ticket.urgency,
-    )
-    return rows[chosen.key] if chosen else None
 
 
 def _set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> None:
@@ -106,8 +86,18 @@ def _set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> 
     ticket.warn_at = overall.warn_at if overall else None
     ticket.due_at = overall.due_at if overall else None
     if ticket.stage and ticket.stage_started_at is not None:
-        clock = sla.stage_clock(calendar, ticket.stage, ticket.stage_started_at, rules, suspensions)
-        if clock is not None:
+        department = ticket.department
+        holder = department.code if department is not None else None
+        expert_seat = (
+            expert_seat_limits(ticket, [department.code])
+            if department is not None and department.expert_seat
+            else None
+        )
+        counted_on, stage_rules = limits_for(ticket.stage, holder, calendar, rules, expert_seat)
+        clock = stage_rules and sla.stage_clock(
+            counted_on, ticket.stage, ticket.stage_started_at, stage_rules, suspensions
+        )
+        if clock:
             ticket.stage_warn_at, ticket.stage_due_at = clock.warn_at, clock.due_at
 
 
@@ -207,7 +197,7 @@ def ticket_create(
         created_by=actor,
         created_at=now,
     )
-    ticket.policy = _choose_policy(ticket)
+    ticket.policy = matching_policy(ticket)
     _set_clocks(ticket, stage_started_at=now)
     created = _event(ticket, actor=actor, action="create", note=title.strip(), at=now)
     # Last before the insert: the day's counter stays locked until commit.
@@ -274,6 +264,23 @@ def _department(actor: User, ticket: Ticket, code: str | None) -> OrgUnit:
     return suggested
 
 
+def _expert_seat(ticket: Ticket, code: str | None) -> OrgUnit:
+    """The expert seat named, or the centre's first when none is."""
+    seats = OrgUnit.objects.filter(
+        kind=OrgUnit.Kind.DEPARTMENT, parent_id=ticket.centre_id, active=True, expert_seat=True
+    ).order_by("code")
+    seat = (seats.filter(code=code) if code else seats).first()
+    if seat is None:
+        raise Invalid(
+            _("Not an expert seat of this centre.")
+            if code
+            else _("The centre has no expert seat."),
+            code="expert_seat_unknown",
+            detail={"field": "department"},
+        )
+    return seat
+
+
 def suggest_department(ticket: Ticket) -> OrgUnit | None:
     """The dispatch rule's department for the order's category and region, most specific first."""
     categories: list[int | None] = []
@@ -321,6 +328,10 @@ def _apply(
         data["department"] = department.code
         data["from_department"] = ticket.department.code if ticket.department else None
         ticket.department, ticket.assignee = department, None
+    elif action == Action.TRANSFER:
+        seat = _expert_seat(ticket, fields.department)
+        data["department"] = seat.code
+        ticket.department, ticket.assignee = seat, None
     elif action == Action.HANDLE_IN_CENTRE:
         ticket.department, ticket.assignee = None, actor
     elif action == Action.TAKE:
@@ -488,7 +499,18 @@ def ticket_act(
     return ticket
 
 
-POLICY_FIELDS = ["name", "kind", "category", "tier", "urgency", "calendar", "limits"]
+POLICY_FIELDS = [
+    "name",
+    "kind",
+    "category",
+    "tier",
+    "urgency",
+    "calendar",
+    "limits",
+    "callback_required",
+    "expert_seat",
+    "active",
+]
 
 
 def _policy_check(row: TimeLimitPolicy) -> None:
@@ -511,6 +533,7 @@ def policy_save(
     tier: str = "",
     urgency: str = "",
     callback_required: bool = True,
+    expert_seat: bool = False,
     active: bool = True,
 ) -> TimeLimitPolicy:
     """Create a time-limit policy, or replace one's content (policies are small and whole)."""
@@ -530,7 +553,7 @@ def policy_save(
     row.name, row.kind, row.tier, row.urgency = name.strip(), kind, tier, urgency
     row.calendar, row.limits = calendar_row, limits
     row.category = _category(actor, category)
-    row.callback_required, row.active = callback_required, active
+    row.callback_required, row.expert_seat, row.active = callback_required, expert_seat, active
     _policy_check(row)
     if TimeLimitPolicy.objects.filter(name=row.name).exclude(pk=row.pk).exists():
         raise Conflict(_("Another policy has this name."), code="policy_name_taken")

@@ -29,6 +29,7 @@ from kefu.core.workcal import (
 )
 
 __all__ = [
+    "EXPERT_SEAT_STAGES",
     "KINDS",
     "STAGES",
     "STATUSES",
@@ -51,6 +52,10 @@ __all__ = [
 # verified -> customer told; callback: replied -> closed by the callback; overall:
 # created -> closed.
 STAGES = ("review", "take", "return", "verify", "reply", "callback", "overall")
+# The stages an expert seat (专席) owns when an order is transferred to it: taking the
+# transfer and answering. An expert-seat policy sets only these; the order's own policy
+# keeps the customer's overall promise and every other stage.
+EXPERT_SEAT_STAGES = ("take", "return")
 KINDS = (
     "consultation",
     "query",
@@ -90,6 +95,9 @@ class Policy:
     # the frozen policy hashable although a mapping is not.
     limits: Mapping[str, StageLimit] = field(default_factory=dict, hash=False)
     callback_required: bool = True
+    # Applies to the expert-seat stages while an expert seat holds the order, and never
+    # as an order's own policy.
+    expert_seat: bool = False
 
     def __post_init__(self) -> None:
         # A read-only copy, so editing the caller's dict later cannot change a policy that
@@ -178,6 +186,13 @@ def validate_policy(policy: Policy) -> None:
             )
     if not policy.callback_required and "callback" in policy.limits:
         raise ValueError(f"policy {key!r}: has a callback limit but callback_required is False")
+    if policy.expert_seat:
+        others = sorted(set(policy.limits) - set(EXPERT_SEAT_STAGES))
+        if others or not policy.limits:
+            raise ValueError(
+                f"policy {key!r}: an expert-seat policy sets limits for"
+                f" {' and '.join(EXPERT_SEAT_STAGES)} only, got {', '.join(others) or 'none'}"
+            )
 
 
 # ------------------------------------------------------------------------- selection
@@ -220,19 +235,23 @@ def select_policy(
     category_path: Sequence[str],
     tier: str | None,
     urgency: str | None,
+    expert_seat: bool = False,
 ) -> Policy | None:
     """The most specific policy matching the order, or None when none matches.
 
-    Order of comparison: number of constrained fields; nearness of the category in
-    ``category_path`` (the order's own code first, then its ancestors); precedence of the
-    constrained fields, category > kind > tier > urgency; finally the smallest ``key``,
-    so the result never depends on the order the policies were loaded in.
+    Only expert-seat policies are candidates with ``expert_seat``, and only the others
+    without it. Order of comparison: number of constrained fields; nearness of the
+    category in ``category_path`` (the order's own code first, then its ancestors);
+    precedence of the constrained fields, category > kind > tier > urgency; finally the
+    smallest ``key``, so the result never depends on the order the policies were loaded in.
     """
     if isinstance(category_path, str):
         # A bare code would be searched character by character; fail loudly instead.
         raise TypeError("category_path must be a sequence of codes, not a single string")
     matches: list[tuple[tuple[int, ...], str, Policy]] = []
     for policy in policies:
+        if policy.expert_seat != expert_seat:
+            continue
         rank = _rank(policy, kind, category_path, tier, urgency)
         if rank is not None:
             # Negated so that min() picks the most specific, then the smallest key.

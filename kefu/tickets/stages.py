@@ -21,6 +21,8 @@ STAGE_OF_STATE = {
 }
 # Actions that restart the stage clock although the state may stay the same.
 RESTARTING_ACTIONS = {"reassign", "reject"}
+# Actions after which the department in the step's data holds the order (None: the centre).
+HOLDER_ACTIONS = {"dispatch", "transfer", "reassign", "handle_in_centre"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,34 @@ class Step:
     action: str
     from_state: str
     to_state: str
+    department: str | None = None  # where a dispatch, transfer or reassign sent it
+
+
+@dataclass(frozen=True)
+class ExpertSeatLimits:
+    """The limits of the stages an expert seat owns, for the time one holds the order."""
+
+    departments: frozenset[str]  # the expert-seat departments' codes
+    calendar: WorkingCalendar
+    policy: sla.Policy
+
+
+def limits_for(
+    stage: str,
+    holder: str | None,
+    calendar: WorkingCalendar,
+    policy: sla.Policy | None,
+    expert_seat: ExpertSeatLimits | None,
+) -> tuple[WorkingCalendar, sla.Policy | None]:
+    """The calendar and policy a stage is counted on: the expert seat's for the stages it
+    owns while it holds the order, the order's own otherwise."""
+    if (
+        expert_seat is not None
+        and holder in expert_seat.departments
+        and stage in expert_seat.policy.limits
+    ):
+        return expert_seat.calendar, expert_seat.policy
+    return calendar, policy
 
 
 @dataclass(frozen=True)
@@ -48,16 +78,21 @@ def stage_spans(
     policy: sla.Policy | None,
     suspensions: Sequence[tuple[datetime, datetime]] = (),
     now: datetime,
+    expert_seat: ExpertSeatLimits | None = None,
 ) -> list[StageSpan]:
     spans: list[StageSpan] = []
-    current: tuple[str, datetime] | None = None
+    current: tuple[str, datetime, str | None] | None = None
+    holder: str | None = None
 
-    def close(stage: str, started_at: datetime, ended_at: datetime | None) -> None:
+    def close(
+        stage: str, started_at: datetime, held_by: str | None, ended_at: datetime | None
+    ) -> None:
         end = ended_at or now
-        used = sla.time_used(calendar, started_at, end, suspensions)
+        counted_on, rules = limits_for(stage, held_by, calendar, policy, expert_seat)
+        used = sla.time_used(counted_on, started_at, end, suspensions)
         clock = (
-            sla.stage_clock(calendar, stage, started_at, policy, suspensions)
-            if policy is not None
+            sla.stage_clock(counted_on, stage, started_at, rules, suspensions)
+            if rules is not None
             else None
         )
         due_at = clock.due_at if clock else None
@@ -70,6 +105,10 @@ def stage_spans(
         spans.append(StageSpan(stage, started_at, ended_at, used, due_at, on_time))
 
     for step in steps:
+        if step.action in HOLDER_ACTIONS:
+            holder = step.department
+        elif step.to_state == "accepted":  # reopened: back with the centre
+            holder = None
         moves = step.to_state != step.from_state or step.action in RESTARTING_ACTIONS
         if step.action == "create":
             moves = True
@@ -80,7 +119,7 @@ def stage_spans(
             current = None
         stage = STAGE_OF_STATE.get(step.to_state)
         if stage is not None:
-            current = (stage, step.at)
+            current = (stage, step.at, holder)
     if current is not None:
         close(*current, None)
     return spans

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from kefu.conftest import ApiClient
-from kefu.core.models import OrgUnit, User
+from kefu.core.models import OrgUnit, User, WorkCalendar
 from kefu.customers.models import Customer
-from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.models import Ticket, TicketEvent, TimeLimitPolicy
 
 pytestmark = pytest.mark.django_db
 
@@ -328,12 +328,10 @@ def test_the_list_costs_the_same_few_queries_for_any_page(
     assert [item["number"] for item in body["items"]] == sorted(numbers, reverse=True)[:10]
 
 
-def test_transfer_to_the_expert_seat_and_the_expert_handles_it(
-    open_ticket: Callable[..., dict[str, Any]],
-    act: Act,
-    centre: OrgUnit,
-    make_user: Callable[..., User],
-) -> None:
+@pytest.fixture
+def expert_seat(centre: OrgUnit, always: WorkCalendar, make_user: Callable[..., User]) -> OrgUnit:
+    """The centre's expert seat, and the seeds' limits for it: taken within 10 minutes,
+    answered within 10 minutes of taking."""
     seat = OrgUnit.objects.create(
         kind=OrgUnit.Kind.DEPARTMENT,
         code="expert-seat",
@@ -342,10 +340,76 @@ def test_transfer_to_the_expert_seat_and_the_expert_handles_it(
         expert_seat=True,
     )
     make_user("expert", username="expert-zhang", department=seat)
-    number = open_ticket()["number"]
-    ok(act("backoffice", number, "dispatch", department="expert-seat"))
+    ten_minutes = {"limit": "PT10M", "warning": "PT8M"}
+    TimeLimitPolicy.objects.create(
+        name="专席转派",
+        calendar=always,
+        expert_seat=True,
+        limits={"take": ten_minutes, "return": ten_minutes},
+    )
+    return seat
+
+
+def stage_limit(order: dict[str, Any]) -> timedelta:
+    return datetime.fromisoformat(order["stage_due_at"]) - datetime.fromisoformat(
+        order["stage_started_at"]
+    )
+
+
+@pytest.mark.usefixtures("expert_seat")
+def test_the_expert_seat_takes_and_answers_within_its_own_limits(
+    open_ticket: Callable[..., dict[str, Any]], act: Act, api_as: Callable[[str], ApiClient]
+) -> None:
+    order = open_ticket()
+    number = order["number"]
+
+    moved = ok(act("agent", number, "transfer"))
+    assert moved["state"] == "dispatched" and moved["department"]["code"] == "expert-seat"
+    assert stage_limit(moved) == timedelta(minutes=10)
+    assert moved["due_at"] == order["due_at"]  # the promise to the customer stands
+
     taken = ok(act("expert", number, "take"))
-    assert taken["state"] == "handling" and taken["assignee"] == "expert"
-    assert ok(act("expert", number, "return", result="专席已答复客户宽带故障处理办法"))[
-        "state"
-    ] == ("returned")
+    assert taken["assignee"] == "expert" and stage_limit(taken) == timedelta(minutes=10)
+    returned = ok(act("expert", number, "return", result="专席已答复客户宽带故障处理办法"))
+    assert returned["state"] == "returned"
+    assert stage_limit(returned) == timedelta(hours=4)  # verifying is the centre's again
+
+    spans = {span["stage"]: span for span in detail(api_as, number)["stages"]}
+    for stage in ("take", "return"):
+        limit = datetime.fromisoformat(spans[stage]["due_at"]) - datetime.fromisoformat(
+            spans[stage]["started_at"]
+        )
+        assert limit == timedelta(minutes=10) and spans[stage]["on_time"] is True, stage
+
+
+def test_an_order_at_an_ordinary_department_keeps_its_own_limits(
+    open_ticket: Callable[..., dict[str, Any]], act: Act, expert_seat: OrgUnit
+) -> None:
+    number = open_ticket()["number"]
+    assert stage_limit(ok(act("backoffice", number, "dispatch", department="repair"))) == (
+        timedelta(hours=4)
+    )
+
+
+@pytest.mark.parametrize(("with_seat", "named"), [(True, "repair"), (False, None)])
+def test_a_transfer_goes_only_to_an_expert_seat(
+    open_ticket: Callable[..., dict[str, Any]],
+    act: Act,
+    request: pytest.FixtureRequest,
+    with_seat: bool,
+    named: str | None,
+) -> None:
+    if with_seat:
+        request.getfixturevalue("expert_seat")
+    number = open_ticket()["number"]
+    fields = {"department": named} if named else {}
+    response = act("agent", number, "transfer", **fields)
+    assert response.status_code == 422 and response.json()["code"] == "expert_seat_unknown"
+    assert Ticket.objects.get(number=number).version == 1
+
+
+def test_an_agent_transfers_but_does_not_dispatch(
+    open_ticket: Callable[..., dict[str, Any]], act: Act, expert_seat: OrgUnit
+) -> None:
+    number = open_ticket()["number"]
+    assert act("agent", number, "dispatch", department="expert-seat").status_code == 403

@@ -56,6 +56,8 @@ def test_admin_creates_a_policy_and_the_most_specific_one_applies(
         ({"limits": {"review": {"limit": "PT1H", "warning": "PT2H"}}}, "policy_invalid"),
         ({"limits": {"lunch": {"limit": "PT1H", "warning": "PT30M"}}}, "policy_invalid"),
         ({"limits": {"review": {"limit": "soon", "warning": "PT30M"}}}, "policy_invalid"),
+        # An expert seat's policy sets only taking and answering.
+        ({"expert_seat": True}, "policy_invalid"),
         ({"calendar": "mars"}, "calendar_unknown"),
         ({"category": "nope"}, "category_unknown"),
     ],

@@ -100,7 +100,7 @@ def test_finished_orders_accept_nothing(state: State) -> None:
 def test_allowed_actions_in_each_open_state() -> None:
     common = {Action.URGE, Action.ESCALATE, Action.SUSPEND, Action.MERGE, Action.CANCEL}
     expected = {
-        State.ACCEPTED: {Action.DISPATCH, Action.HANDLE_IN_CENTRE},
+        State.ACCEPTED: {Action.DISPATCH, Action.TRANSFER, Action.HANDLE_IN_CENTRE},
         State.DISPATCHED: {Action.TAKE, Action.REASSIGN},
         State.HANDLING: {Action.RETURN, Action.REASSIGN},
         State.RETURNED: {Action.VERIFY, Action.REJECT},

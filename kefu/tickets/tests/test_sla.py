@@ -75,9 +75,9 @@ COMPLAINT_COMPLEX = Policy(
 )
 EXPERT = Policy(
     key="expert-seat",
-    category="expert_seat",
     calendar="24x7",
-    limits={"take": lim("PT10M", "PT8M"), "reply": lim("PT10M", "PT8M")},
+    limits={"take": lim("PT10M", "PT8M"), "return": lim("PT10M", "PT8M")},
+    expert_seat=True,
 )
 FAULT = Policy(
     key="fault",
@@ -263,15 +263,40 @@ def test_complex_complaint_has_24_clock_hours() -> None:
 
 def test_expert_seat_transfer_taken_and_replied_within_ten_minutes() -> None:
     policy = select_policy(
-        SEEDS, kind="consultation", category_path=("expert_seat",), tier="general", urgency="urgent"
+        SEEDS,
+        kind="consultation",
+        category_path=(),
+        tier="general",
+        urgency="urgent",
+        expert_seat=True,
     )
     assert policy is EXPERT
     take = stage_clock(ALWAYS, "take", at(2025, 10, 1, 23, 55), policy)
-    reply = stage_clock(ALWAYS, "reply", at(2025, 10, 2, 0, 3), policy)
+    answer = stage_clock(ALWAYS, "return", at(2025, 10, 2, 0, 3), policy)
     assert take is not None
-    assert reply is not None
+    assert answer is not None
     assert (take.warn_at, take.due_at) == (at(2025, 10, 2, 0, 3), at(2025, 10, 2, 0, 5))
-    assert reply.due_at == at(2025, 10, 2, 0, 13)
+    assert answer.due_at == at(2025, 10, 2, 0, 13)
+
+
+def test_expert_seat_policies_never_become_an_orders_own() -> None:
+    assert pick([EXPERT]) is None
+    assert pick(SEEDS, kind="consultation") == "general"
+    assert (
+        select_policy(
+            [GENERAL], kind=None, category_path=(), tier=None, urgency=None, expert_seat=True
+        )
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [{}, {"take": lim("PT10M", "PT8M"), "verify": lim("PT1H", "PT45M")}],
+)
+def test_an_expert_seat_policy_sets_only_the_seats_stages(limits: dict[str, StageLimit]) -> None:
+    with pytest.raises(ValueError, match="expert-seat policy"):
+        validate_policy(replace(EXPERT, limits=limits))
 
 
 def test_fault_report_on_24x7_crosses_midnight() -> None:

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from kefu.core.workcal import WorkingCalendar
 from kefu.tickets import sla
-from kefu.tickets.stages import Step, stage_spans
+from kefu.tickets.stages import ExpertSeatLimits, Step, stage_spans
 
 SH = ZoneInfo("Asia/Shanghai")
 ALWAYS = WorkingCalendar.always(tz=SH)
@@ -71,3 +71,37 @@ def test_a_closed_order_has_no_running_stage() -> None:
     assert [s.stage for s in spans] == ["review", "return", "verify", "reply", "callback"]
     assert all(s.ended_at is not None for s in spans)
     assert sum((s.used for s in spans), timedelta()) == timedelta(hours=1)
+
+
+def test_the_expert_seat_is_judged_by_its_own_limits_while_it_holds_the_order() -> None:
+    ten_minutes = sla.StageLimit(limit="PT10M", warning="PT8M")
+    seat = ExpertSeatLimits(
+        departments=frozenset({"expert-seat"}),
+        calendar=ALWAYS,
+        policy=sla.Policy(
+            key="seat",
+            calendar="24x7",
+            limits={"take": ten_minutes, "return": ten_minutes},
+            expert_seat=True,
+        ),
+    )
+    steps = [
+        Step(at(9), "create", "", "accepted"),
+        Step(at(9, 2), "transfer", "accepted", "dispatched", "expert-seat"),
+        Step(at(9, 10), "take", "dispatched", "handling"),
+        Step(at(9, 25), "return", "handling", "returned"),
+        Step(at(9, 40), "reject", "returned", "dispatched"),
+        Step(at(9, 45), "reassign", "dispatched", "dispatched", "repair"),
+        Step(at(10), "take", "dispatched", "handling"),
+    ]
+    spans = stage_spans(steps, calendar=ALWAYS, policy=POLICY, now=at(11), expert_seat=seat)
+
+    assert [(s.stage, s.due_at, s.on_time) for s in spans] == [
+        ("review", at(11), True),
+        ("take", at(9, 12), True),  # the seat's 10 minutes
+        ("return", at(9, 20), False),  # answered 5 minutes late
+        ("verify", at(11, 25), True),  # the centre's own 2 hours again
+        ("take", at(9, 50), True),  # rework goes back to the seat, then elsewhere
+        ("take", at(11, 45), True),
+        ("return", at(12), None),  # repair runs on the order's own limits
+    ]
