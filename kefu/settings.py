@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kefu.core.context_processors.calendar_coverage",
+                "kefu.web.context_processors.shell",
             ],
         },
     },

@@ -3,11 +3,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 from kefu.core.audit_context import client_ip_var
+from kefu.core.errors import Forbidden, NotFound
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -20,7 +22,9 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Makes the client's IP known to the audit log without passing it through every call."""
+    """Makes the client's IP known to the audit log without passing it through every call,
+    and turns the queries' and services' not-found and forbidden into the pages' 404 and
+    403 (the API answers those itself, in its own error shape)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,6 +35,12 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             client_ip_var.reset(token)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotFound):
+            raise Http404 from exception
+        if isinstance(exception, Forbidden):
+            raise PermissionDenied from exception
 
 
 class LanguageMiddleware(LocaleMiddleware):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import Invalid, NotFound
-from kefu.core.models import Region, User, WorkCalendar
+from kefu.core.models import Notification, Region, User, WorkCalendar
 from kefu.core.roles import ROLES
 from kefu.core.workcal import WorkingCalendar, parse_periods, uncovered_years
 
@@ -102,3 +102,11 @@ def require_centre(actor: User) -> int:
     if actor.centre_id is None:
         raise Invalid(_("Your account belongs to no centre."), code="no_centre")
     return actor.centre_id
+
+
+def notifications_of(user: User, limit: int = 50) -> list[Notification]:
+    return list(Notification.objects.filter(recipient=user)[:limit])
+
+
+def unread_notification_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

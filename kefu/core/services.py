@@ -160,3 +160,10 @@ def notify(
 
     transaction.on_commit(send)
     return rows
+
+
+def notifications_mark_read(*, actor: User) -> int:
+    """Everything in the user's bell is read now; returns how many were unread."""
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -262,3 +262,33 @@ def actions_for(user: User, ticket: Ticket) -> list[str]:
         for action in allowed_actions(situation_of(ticket))
         if may_act(user.role, action)
     ]
+
+
+def dispatch_rules_of(centre_id: int) -> list[DispatchRule]:
+    """The centre's dispatch rules, read once for any number of orders."""
+    return list(
+        DispatchRule.objects.filter(department__parent_id=centre_id).select_related("department")
+    )
+
+
+def suggest_department(rules: list[DispatchRule], ticket: Ticket) -> OrgUnit | None:
+    """The dispatch rule's department for the order's category and region, most specific
+    first: the nearer the rule's category to the order's, then a rule for the customer's
+    region before one for any region, then the rule's position."""
+    categories: list[int | None] = []
+    node = ticket.category
+    while node is not None:
+        categories.append(node.pk)
+        node = node.parent
+    region_id = ticket.customer.region_id
+    best: tuple[int, int, DispatchRule] | None = None
+    for rule in rules:
+        if rule.category_id is not None and rule.category_id not in categories:
+            continue
+        if rule.region_id is not None and rule.region_id != region_id:
+            continue
+        depth = categories.index(rule.category_id) if rule.category_id else len(categories) + 1
+        score = (depth * 2 + (0 if rule.region_id else 1), rule.position)
+        if best is None or score < best[:2]:
+            best = (*score, rule)
+    return best[2].department if best else None

@@ -40,9 +40,11 @@ from kefu.tickets.models import (
 )
 from kefu.tickets.queries import (
     as_sla_policy,
+    dispatch_rules_of,
     expert_seat_limits,
     matching_policy,
     situation_of,
+    suggest_department,
     suspension_intervals,
     tickets_visible_to,
 )
@@ -254,7 +256,7 @@ def _department(actor: User, ticket: Ticket, code: str | None) -> OrgUnit:
                 detail={"field": "department"},
             )
         return department
-    suggested = suggest_department(ticket)
+    suggested = suggest_department(dispatch_rules_of(ticket.centre_id), ticket)
     if suggested is None:
         raise Invalid(
             _("No dispatch rule fits; choose the department."),
@@ -279,30 +281,6 @@ def _expert_seat(ticket: Ticket, code: str | None) -> OrgUnit:
             detail={"field": "department"},
         )
     return seat
-
-
-def suggest_department(ticket: Ticket) -> OrgUnit | None:
-    """The dispatch rule's department for the order's category and region, most specific first."""
-    categories: list[int | None] = []
-    node = ticket.category
-    while node is not None:
-        categories.append(node.pk)
-        node = node.parent
-    region_id = ticket.customer.region_id
-    rules = DispatchRule.objects.filter(department__parent_id=ticket.centre_id).select_related(
-        "department"
-    )
-    best: tuple[int, int, DispatchRule] | None = None
-    for rule in rules:
-        if rule.category_id is not None and rule.category_id not in categories:
-            continue
-        if rule.region_id is not None and rule.region_id != region_id:
-            continue
-        depth = categories.index(rule.category_id) if rule.category_id else len(categories) + 1
-        score = (depth * 2 + (0 if rule.region_id else 1), rule.position)
-        if best is None or score < best[:2]:
-            best = (*score, rule)
-    return best[2].department if best else None
 
 
 def _reopen_customer(ticket: Ticket) -> None:

@@ -68,6 +68,7 @@ class StageSpan:
     ended_at: datetime | None  # None while the stage is still running
     used: timedelta  # working time, suspensions left out
     due_at: datetime | None  # None when the policy sets no limit for the stage
+    limit: timedelta | None  # the working time the stage is allowed
     on_time: bool | None  # None while running and not yet late, or without a limit
 
 
@@ -102,7 +103,8 @@ def stage_spans(
                 on_time = sla.on_time(ended_at, due_at)
             elif now >= due_at:
                 on_time = False
-        spans.append(StageSpan(stage, started_at, ended_at, used, due_at, on_time))
+        limit = sla.time_used(counted_on, started_at, due_at, suspensions) if due_at else None
+        spans.append(StageSpan(stage, started_at, ended_at, used, due_at, limit, on_time))
 
     for step in steps:
         if step.action in HOLDER_ACTIONS:

@@ -7,5 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/badge", views.notification_badge, name="notification_badge"),
+    path("notifications/read", views.notifications_read, name="notifications_read"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -14,13 +14,37 @@ def test_healthz_answers() -> None:
     assert response.json() == {"status": "ok"}
 
 
-def test_home_asks_for_sign_in_then_shows_the_platform(users: dict[str, User]) -> None:
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [
+        ("backoffice", "/backoffice/"),
+        ("handler", "/department/"),
+        ("agent", "/tickets/"),
+        ("manager", "/tickets/"),
+    ],
+)
+def test_home_asks_for_sign_in_then_sends_each_role_to_its_page(
+    users: dict[str, User], role: str, home: str
+) -> None:
     client = Client()
     assert client.get("/").status_code == 302
-    client.force_login(users["agent"])
-    page = client.get("/")
-    assert page.status_code == 200
-    assert "kefu 客户服务运营平台" in page.content.decode()
+    client.force_login(users[role])
+    assert client.get("/").headers["Location"] == home
+
+
+def test_the_bell_counts_unread_notifications_until_they_are_read(
+    users: dict[str, User],
+) -> None:
+    from kefu.core.services import notify
+
+    agent = users["agent"]
+    notify(recipients=[agent], kind="ticket.overdue", title="GD20261123000001 超时", link="/")
+    client = Client()
+    client.force_login(agent)
+    assert client.get("/notifications/badge").content == b"1"
+    assert "GD20261123000001 超时" in client.get("/notifications/").content.decode()
+    assert client.post("/notifications/read").status_code == 302
+    assert client.get("/notifications/badge").content == b""
 
 
 def test_administrators_see_the_calendar_banner_when_the_year_is_not_covered(

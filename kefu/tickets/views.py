@@ -1,0 +1,322 @@
+"""Work-order pages: the list, one order, the back office's queues, a department's inbox.
+Thin: reads through queries, every change through services.ticket_act."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from kefu.core.errors import DomainError
+from kefu.core.models import OrgUnit, User
+from kefu.core.roles import HANDLER
+from kefu.tickets import services
+from kefu.tickets.forms import ActionForm, TicketFilterForm
+from kefu.tickets.lifecycle import State
+from kefu.tickets.models import ACTION_CHOICES, STATE_CHOICES, Ticket
+from kefu.tickets.queries import (
+    actions_for,
+    dispatch_rules_of,
+    suggest_department,
+    ticket_events,
+    ticket_get_for_user,
+    ticket_list,
+    ticket_stage_spans,
+    ticket_status,
+    tickets_visible_to,
+    with_list_relations,
+)
+
+ACTION_LABELS = dict(ACTION_CHOICES)
+STATE_LABELS = dict(STATE_CHOICES)
+STAGE_LABELS = {
+    "review": gettext_lazy("Review and dispatch"),
+    "take": gettext_lazy("Take"),
+    "return": gettext_lazy("Handle and return"),
+    "verify": gettext_lazy("Verify"),
+    "reply": gettext_lazy("Reply to the customer"),
+    "callback": gettext_lazy("Callback"),
+}
+PAGE_SIZE = 25
+EXPORT_LIMIT = 10_000
+# The back office's four queues: the state an order waits in for each.
+QUEUES = {
+    "review": State.ACCEPTED,
+    "verify": State.RETURNED,
+    "reply": State.VERIFIED,
+    "callback": State.REPLIED,
+}
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _rows(tickets: list[Ticket]) -> list[dict[str, Any]]:
+    now = timezone.now()
+    return [{"ticket": ticket, "status": ticket_status(ticket, now)} for ticket in tickets]
+
+
+def _departments(user: User) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(
+        parent_id=user.centre_id, kind=OrgUnit.Kind.DEPARTMENT, active=True
+    ).order_by("code")
+
+
+def _filtered(request: HttpRequest) -> tuple[TicketFilterForm, QuerySet[Ticket] | None]:
+    form = TicketFilterForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    tickets = ticket_list(_user(request), **form.filters())
+    if form.cleaned_data["sort"] == "due":
+        tickets = tickets.order_by(F("stage_due_at").asc(nulls_last=True), "id")
+    return form, tickets
+
+
+@login_required
+def ticket_list_page(request: HttpRequest) -> HttpResponse:
+    form, tickets = _filtered(request)
+    page = None
+    if tickets is not None:
+        page = Paginator(with_list_relations(tickets), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tickets/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": _rows(list(page)) if page else [],
+            "query": query.urlencode(),
+            "departments": _departments(_user(request)),
+        },
+        status=200 if page else 400,
+    )
+
+
+@login_required
+def ticket_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as an .xlsx workbook, the first 10,000 orders."""
+    _form, tickets = _filtered(request)
+    if tickets is None:
+        return HttpResponseBadRequest(_("The filters are not valid."))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Work orders"))
+    sheet.append(
+        [
+            _("Number"),
+            _("Kind"),
+            _("State"),
+            _("Title"),
+            _("Customer"),
+            _("Department"),
+            _("Assignee"),
+            _("Created"),
+            _("Stage due"),
+            _("Order due"),
+            _("Time limit"),
+        ]
+    )
+    now = timezone.now()
+    local = timezone.localtime
+    for ticket in with_list_relations(tickets)[:EXPORT_LIMIT]:
+        sheet.append(
+            [
+                ticket.number,
+                ticket.get_kind_display(),
+                ticket.get_state_display(),
+                ticket.title,
+                ticket.customer.name,
+                ticket.department.name if ticket.department else "",
+                ticket.assignee.username if ticket.assignee else "",
+                local(ticket.created_at).replace(tzinfo=None),
+                local(ticket.stage_due_at).replace(tzinfo=None) if ticket.stage_due_at else None,
+                local(ticket.due_at).replace(tzinfo=None) if ticket.due_at else None,
+                {"ok": "", "warning": _("Warning"), "overdue": _("Overdue")}[
+                    ticket_status(ticket, now)
+                ],
+            ]
+        )
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="work-orders-{timezone.localdate():%Y%m%d}.xlsx"'
+    )
+    return response
+
+
+def _detail_context(user: User, number: str) -> dict[str, Any]:
+    ticket = ticket_get_for_user(user, number)
+    events = list(ticket_events(ticket))
+    spans = ticket_stage_spans(ticket, events)
+    actions = actions_for(user, ticket)
+    suggested = None
+    if {"dispatch", "reassign"} & set(actions):
+        suggested = suggest_department(dispatch_rules_of(ticket.centre_id), ticket)
+    departments = _departments(user)
+    names = {unit.code: unit.name for unit in departments}
+    for event in events:
+        event.from_label = STATE_LABELS.get(event.from_state, "")  # type: ignore[attr-defined]
+        event.to_label = STATE_LABELS.get(event.to_state, "")  # type: ignore[attr-defined]
+        event.department_name = names.get(event.data.get("department", ""), "")  # type: ignore[attr-defined]
+    return {
+        "ticket": ticket,
+        "status": ticket_status(ticket, timezone.now()),
+        "events": events,
+        "spans": [
+            {
+                "span": span,
+                "label": STAGE_LABELS.get(span.stage, span.stage),
+                "percent": min(100, round(100 * span.used / span.limit)) if span.limit else None,
+            }
+            for span in spans
+        ],
+        "contacts": list(ticket.contacts.all()),
+        "actions": [(action, ACTION_LABELS.get(action, action)) for action in actions],
+        "departments": [unit for unit in departments if not unit.expert_seat],
+        "suggested": suggested,
+        "channels": sorted(services.REPLY_CHANNELS),
+    }
+
+
+@login_required
+def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
+    return render(request, "tickets/detail.html", _detail_context(_user(request), number))
+
+
+@login_required
+@require_POST
+def ticket_act_page(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """One action from the order's page. A refusal shows the order as it is now, with why."""
+    user = _user(request)
+    form = ActionForm(request.POST)
+    error: str | None = None
+    status = 200
+    if not form.is_valid():
+        error, status = _("Some fields are not valid."), 400
+    else:
+        try:
+            services.ticket_act(
+                actor=user,
+                number=number,
+                action=action,
+                version=form.cleaned_data["version"],
+                fields=form.action_input(),
+            )
+        except DomainError as refused:
+            error, status = str(refused.message), refused.status
+            if refused.code == "version_conflict":
+                error = _(
+                    "Someone else changed this work order in the meantime. "
+                    "This is how it stands now; check it and try again."
+                )
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+            if request.POST.get("next") == "/department/":
+                return redirect("department")
+            return redirect("ticket_page", number=number)
+    context = _detail_context(user, number)
+    context["error"] = error
+    return render(request, "tickets/detail.html", context, status=status)
+
+
+@login_required
+def backoffice_page(request: HttpRequest) -> HttpResponse:
+    """The four queues the back office works through, each soonest due first."""
+    user = _user(request)
+    queue = request.GET.get("queue", "review")
+    if queue not in QUEUES:
+        queue = "review"
+    visible = tickets_visible_to(user)
+    counts = visible.aggregate(
+        **{name: Count("pk", filter=Q(state=state)) for name, state in QUEUES.items()}
+    )
+    tickets = list(
+        with_list_relations(visible.filter(state=QUEUES[queue]))
+        .select_related("category__parent")
+        .order_by(F("stage_due_at").asc(nulls_last=True), "id")[:100]
+    )
+    rows = _rows(tickets)
+    if queue == "review":
+        rules = dispatch_rules_of(user.centre_id)  # type: ignore[arg-type]
+        for row in rows:
+            row["suggested"] = suggest_department(rules, row["ticket"])
+    return render(
+        request,
+        "tickets/backoffice.html",
+        {
+            "queue": queue,
+            "queues": [(name, counts[name]) for name in QUEUES],
+            "rows": rows,
+            "departments": _departments(user).filter(expert_seat=False),
+        },
+    )
+
+
+@login_required
+@require_POST
+def backoffice_dispatch(request: HttpRequest) -> HttpResponse:
+    """Bulk dispatch: each chosen order to its chosen department, each in its own step."""
+    user = _user(request)
+    done, refused = 0, []
+    for number in request.POST.getlist("numbers")[:100]:
+        try:
+            version = int(request.POST.get(f"version-{number}", ""))
+        except ValueError:
+            refused.append(number)
+            continue
+        department = request.POST.get(f"department-{number}") or None
+        try:
+            services.ticket_act(
+                actor=user,
+                number=number,
+                action="dispatch",
+                version=version,
+                fields=services.ActionInput(department=department),
+            )
+        except DomainError:
+            refused.append(number)
+        else:
+            done += 1
+    if done:
+        messages.success(request, _("Dispatched %(count)d work orders.") % {"count": done})
+    if refused:
+        messages.error(
+            request,
+            _("Not dispatched, as they changed meanwhile or lack a department: %(numbers)s")
+            % {"numbers": ", ".join(refused)},
+        )
+    return redirect("/backoffice/?queue=review")
+
+
+@login_required
+def department_page(request: HttpRequest) -> HttpResponse:
+    """A department's open orders, the most pressing first."""
+    user = _user(request)
+    tickets = with_list_relations(tickets_visible_to(user))
+    if user.role == HANDLER:
+        tickets = tickets.filter(department_id=user.department_id)
+    tickets = tickets.filter(state__in=[State.DISPATCHED, State.HANDLING]).order_by(
+        F("stage_due_at").asc(nulls_last=True), "id"
+    )
+    return render(
+        request,
+        "tickets/department.html",
+        {"rows": _rows(list(tickets[:200])), "department": user.department},
+    )
