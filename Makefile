@@ -5,6 +5,9 @@ VENV := .venv
 UV := $(VENV)/bin/uv
 KEFU := $(VENV)/bin/kefu
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+# The browser tests drive Debian's Chromium, with CJK fonts so pages render as users see them.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: install run test bench lint demo clean
 
@@ -21,7 +24,11 @@ run: install
 	$(KEFU) demo
 	$(KEFU) serve
 
-test: install
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk
+
+test: install $(CHROMIUM)
 	$(VENV)/bin/pytest
 
 # Each benchmark prints one JSON report; bench/tickets.py --database-url runs on PostgreSQL.

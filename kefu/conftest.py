@@ -16,6 +16,7 @@ from kefu.core.services import user_create
 from kefu.customers.models import Tag
 
 PASSWORD = "test-pass-2026"
+pytest_plugins = ["kefu.browser"]
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, Forbidden, NotFound
 from kefu.core.models import OrgUnit, User
 from kefu.core.roles import HANDLER
 from kefu.tickets import services
@@ -203,37 +203,35 @@ def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def ticket_act_page(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    """One action from the order's page. A refusal shows the order as it is now, with why."""
-    user = _user(request)
+    """One action from the order's page, then back to the order as it stands now: with a
+    note of what was done, or of why it was refused (POST, redirect, GET)."""
     form = ActionForm(request.POST)
-    error: str | None = None
-    status = 200
     if not form.is_valid():
-        error, status = _("Some fields are not valid."), 400
-    else:
-        try:
-            services.ticket_act(
-                actor=user,
-                number=number,
-                action=action,
-                version=form.cleaned_data["version"],
-                fields=form.action_input(),
+        messages.error(request, _("Some fields are not valid."))
+        return redirect("ticket_page", number=number)
+    try:
+        services.ticket_act(
+            actor=_user(request),
+            number=number,
+            action=action,
+            version=form.cleaned_data["version"],
+            fields=form.action_input(),
+        )
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as refused:
+        message = str(refused.message)
+        if refused.code == "version_conflict":
+            message = _(
+                "Someone else changed this work order in the meantime. "
+                "This is how it stands now; check it and try again."
             )
-        except DomainError as refused:
-            error, status = str(refused.message), refused.status
-            if refused.code == "version_conflict":
-                error = _(
-                    "Someone else changed this work order in the meantime. "
-                    "This is how it stands now; check it and try again."
-                )
-        else:
-            messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
-            if request.POST.get("next") == "/department/":
-                return redirect("department")
-            return redirect("ticket_page", number=number)
-    context = _detail_context(user, number)
-    context["error"] = error
-    return render(request, "tickets/detail.html", context, status=status)
+        messages.error(request, message)
+        return redirect("ticket_page", number=number)
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    if request.POST.get("next") == "/department/":
+        return redirect("department")
+    return redirect("ticket_page", number=number)
 
 
 @login_required

@@ -1,0 +1,83 @@
+"""The loop walked in Chromium by the people who work it, screenshots kept as artifacts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from kefu.browser import BrowserPage
+from kefu.conftest import PASSWORD
+from kefu.core.models import User
+from kefu.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def person(browser_page: Callable[..., BrowserPage], user: User) -> BrowserPage:
+    tab = browser_page()
+    tab.sign_in(user.username, PASSWORD)
+    return tab
+
+
+def test_back_office_and_department_walk_the_loop_to_the_callback(
+    browser_page: Callable[..., BrowserPage],
+    users: dict[str, User],
+    open_ticket: Callable[..., dict[str, Any]],
+) -> None:
+    number = open_ticket()["number"]
+
+    backoffice = person(browser_page, users["backoffice"])
+    assert backoffice.page.url.endswith("/backoffice/")
+    row = backoffice.page.locator("tr", has_text=number)
+    row.locator("select").select_option("repair")
+    row.locator("input[type=checkbox]").check()
+    backoffice.screenshot("backoffice-review-queue")
+    backoffice.page.click("form[action='/backoffice/dispatch'] button[type=submit]")
+    backoffice.page.wait_for_load_state()
+    assert Ticket.objects.get(number=number).state == "dispatched"
+
+    handler = person(browser_page, users["handler"])
+    assert handler.page.url.endswith("/department/")
+    handler.screenshot("department-inbox")
+    handler.page.locator("tr", has_text=number).locator("button").click()
+    handler.page.locator("tr", has_text=number).locator("a", has_text="回单").click()
+    handler.page.fill("form.action-return textarea[name=result]", "已上门更换表箱门锁，客户确认。")
+    handler.page.click("form.action-return button")
+    handler.page.wait_for_load_state()
+    assert Ticket.objects.get(number=number).state == "returned"
+
+    backoffice.goto(f"/tickets/{number}/")
+    backoffice.page.click("form.action-verify button")
+    backoffice.page.fill("form.action-reply textarea[name=text]", "已电话告知客户处理结果。")
+    backoffice.page.click("form.action-reply button")
+    backoffice.page.check("form.action-callback input[value=true]")
+    backoffice.page.fill("form.action-callback textarea[name=note]", "客户表示满意。")
+    backoffice.page.click("form.action-callback button")
+    backoffice.page.wait_for_load_state()
+    ticket = Ticket.objects.get(number=number)
+    assert (ticket.state, ticket.satisfied) == ("closed", True)
+    assert "办结" in backoffice.page.content()
+    backoffice.screenshot("work-order-closed")
+
+
+def test_a_second_browser_on_a_stale_page_gets_the_clear_message(
+    browser_page: Callable[..., BrowserPage],
+    users: dict[str, User],
+    open_ticket: Callable[..., dict[str, Any]],
+) -> None:
+    number = open_ticket()["number"]
+    first, second = (person(browser_page, users["backoffice"]) for _ in range(2))
+    for tab in (first, second):
+        tab.goto(f"/tickets/{number}/")
+    first.page.click("form.action-dispatch button")
+    first.page.wait_for_load_state()
+
+    second.page.click("form.action-urge button")
+    second.page.wait_for_load_state()
+    alert = second.page.locator("[role=alert]")
+    assert "其他人刚刚修改了这张工单" in alert.inner_text()
+    assert second.page.locator("form.action-take").count() == 1  # the fresh state's actions
+    second.screenshot("work-order-stale-version")
+    assert Ticket.objects.get(number=number).urge_count == 0
