@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.contacts.models import CallReason, Contact
+from kefu.contacts.services import contact_create
 from kefu.core.audit_context import client_ip_var
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import OrgUnit, User, WorkCalendar
@@ -208,6 +209,43 @@ def ticket_create(
     created.save()
     if contact is not None:
         ticket.contacts.add(contact)
+    return ticket
+
+
+@transaction.atomic
+def ticket_create_on_contact(
+    *,
+    actor: User,
+    contact: dict[str, Any],
+    kind: str,
+    title: str,
+    description: str = "",
+    urgency: str = Urgency.NORMAL,
+    to_expert_seat: bool = False,
+) -> Ticket:
+    """The agent's one form: the contact recorded, the work order opened on it, and, for
+    the two-layer model, passed straight to the expert seat; all or nothing."""
+    recorded = contact_create(actor=actor, settled=False, **contact)
+    if recorded.customer_id is None:
+        raise Invalid(
+            _("A work order needs the customer."),
+            code="customer_required",
+            detail={"field": "customer_id"},
+        )
+    ticket = ticket_create(
+        actor=actor,
+        customer_id=recorded.customer_id,
+        kind=kind,
+        title=title,
+        description=description,
+        category=recorded.service_content.code if recorded.service_content else None,
+        urgency=urgency,
+        contact_id=recorded.pk,
+    )
+    if to_expert_seat:
+        ticket = ticket_act(
+            actor=actor, number=ticket.number, action=Action.TRANSFER, version=ticket.version
+        )
     return ticket
 
 

@@ -18,6 +18,7 @@ class Entry:
 
 
 ENTRIES = [
+    Entry(_("Agent workbench"), "/workbench/", frozenset({AGENT, EXPERT, LEADER, ADMIN})),
     Entry(_("Back office"), "/backoffice/", frozenset({BACKOFFICE, ADMIN})),
     Entry(_("Department orders"), "/department/", frozenset({HANDLER})),
     Entry(
@@ -28,7 +29,12 @@ ENTRIES = [
 ]
 
 # The page a role's day starts on; anyone else starts on the work-order list.
-HOME = {BACKOFFICE: "/backoffice/", HANDLER: "/department/"}
+HOME = {
+    AGENT: "/workbench/",
+    EXPERT: "/workbench/",
+    BACKOFFICE: "/backoffice/",
+    HANDLER: "/department/",
+}
 
 
 def entries_for(role: str | None) -> list[Entry]:

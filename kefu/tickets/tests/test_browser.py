@@ -10,6 +10,7 @@ import pytest
 from kefu.browser import BrowserPage
 from kefu.conftest import PASSWORD
 from kefu.core.models import User
+from kefu.customers.models import Customer
 from kefu.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,12 +22,23 @@ def person(browser_page: Callable[..., BrowserPage], user: User) -> BrowserPage:
     return tab
 
 
-def test_back_office_and_department_walk_the_loop_to_the_callback(
-    browser_page: Callable[..., BrowserPage],
-    users: dict[str, User],
-    open_ticket: Callable[..., dict[str, Any]],
+@pytest.mark.usefixtures("policy", "complaint_category")
+def test_a_complaint_walks_the_loop_from_the_screen_pop_to_the_callback(
+    browser_page: Callable[..., BrowserPage], users: dict[str, User], customer: Customer
 ) -> None:
-    number = open_ticket()["number"]
+    agent = person(browser_page, users["agent"])
+    agent.goto("/workbench/?caller=138-1234-5678")  # as the telephone's screen pop opens it
+    assert "王建国" in agent.page.inner_text(".card")
+    agent.page.fill("input[name=service_content]", "attitude")
+    agent.page.fill("textarea[name=summary]", "客户投诉抢修人员上门态度生硬，要求道歉。")
+    agent.page.select_option("select[name=kind]", "complaint")
+    agent.screenshot("agent-workbench")
+    agent.page.press("textarea[name=summary]", "Control+Enter")
+    agent.page.wait_for_load_state()
+    assert "承诺" in agent.page.inner_text("[role=status]")
+    ticket = Ticket.objects.get(customer=customer)
+    assert ticket.kind == "complaint" and ticket.contacts.count() == 1
+    number = ticket.number
 
     backoffice = person(browser_page, users["backoffice"])
     assert backoffice.page.url.endswith("/backoffice/")

@@ -19,7 +19,7 @@ def test_healthz_answers() -> None:
     [
         ("backoffice", "/backoffice/"),
         ("handler", "/department/"),
-        ("agent", "/tickets/"),
+        ("agent", "/workbench/"),
         ("manager", "/tickets/"),
     ],
 )

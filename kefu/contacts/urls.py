@@ -1,0 +1,9 @@
+from django.urls import path
+
+from kefu.contacts import views
+
+urlpatterns = [
+    path("workbench/", views.workbench, name="workbench"),
+    path("workbench/record", views.workbench_record, name="workbench_record"),
+    path("workbench/customer", views.workbench_new_customer, name="workbench_customer"),
+]

@@ -1,0 +1,153 @@
+"""坐席工作台: the page an agent keeps open all day; a telephony screen-pop opens it with
+the caller's number."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.contacts import services as contact_services
+from kefu.contacts.forms import ContactForm, NewCustomerForm
+from kefu.contacts.models import CallReason
+from kefu.contacts.queries import call_reasons, customer_contacts
+from kefu.core.errors import DomainError
+from kefu.core.masking import mask_address, mask_id_number, mask_phone
+from kefu.core.models import User
+from kefu.customers.models import Customer, Tag
+from kefu.customers.queries import customer_search
+from kefu.customers.services import customer_create
+from kefu.tickets.lifecycle import OPEN_STATE_VALUES
+from kefu.tickets.queries import ticket_status, tickets_visible_to
+from kefu.tickets.services import ticket_create_on_contact
+
+HIGHLIGHTED_TAGS = {Tag.SENSITIVE, Tag.DISSATISFIED}
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _card(user: User, customer: Customer) -> dict[str, Any]:
+    """What the agent sees of the caller: masked, with open orders and recent history."""
+    now = timezone.now()
+    orders = tickets_visible_to(user).filter(customer=customer).order_by("-created_at")
+    open_orders = [
+        {"ticket": ticket, "status": ticket_status(ticket, now)}
+        for ticket in orders.filter(state__in=OPEN_STATE_VALUES)[:10]
+    ]
+    return {
+        "customer": customer,
+        "phones": [mask_phone(phone.number) for phone in customer.phones.all()],
+        "id_number": mask_id_number(customer.id_number) if customer.id_number else "",
+        "address": mask_address(customer.address) if customer.address else "",
+        "tags": [(tag, tag.code in HIGHLIGHTED_TAGS) for tag in customer.tags.all()],
+        "open_orders": open_orders,
+        "recent_orders": list(orders.exclude(state__in=OPEN_STATE_VALUES)[:5]),
+        "recent_contacts": list(
+            customer_contacts(user, customer).select_related("service_content")[:5]
+        ),
+    }
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    caller = request.GET.get("caller", "").strip()[:32]
+    chosen = request.GET.get("customer", "")
+    matches: list[Customer] = []
+    lookup_error = ""
+    if caller:
+        try:
+            matches = list(customer_search(user, phone=caller)[:5])
+        except DomainError as error:
+            lookup_error = str(error.message)
+    if chosen.isdigit():
+        matches = list(customer_search(user).filter(pk=int(chosen))[:1]) or matches
+    customer = matches[0] if len(matches) == 1 else None
+    reasons = list(call_reasons(user))
+    return render(
+        request,
+        "contacts/workbench.html",
+        {
+            "caller": caller,
+            "matches": matches,
+            "lookup_error": lookup_error,
+            "card": _card(user, customer) if customer else None,
+            "attributes": [
+                r for r in reasons if r.dimension == CallReason.Dimension.CUSTOMER_ATTRIBUTE
+            ],
+            "contents": [r for r in reasons if r.dimension == CallReason.Dimension.SERVICE_CONTENT],
+            "form": ContactForm(initial={"caller_number": caller, "urgency": "normal"}),
+            "new_customer": NewCustomerForm(initial={"phone": caller}),
+        },
+    )
+
+
+def _back(caller: str, customer_id: int | None) -> HttpResponse:
+    query = {"caller": caller, **({"customer": str(customer_id)} if customer_id else {})}
+    return redirect(f"/workbench/?{urlencode(query)}")
+
+
+@login_required
+@require_POST
+def workbench_record(request: HttpRequest) -> HttpResponse:
+    """Record the contact: settled on the call, or with a work order opened on it."""
+    form = ContactForm(request.POST)
+    caller = request.POST.get("caller_number", "")[:32]
+    customer_id = form.cleaned_data.get("customer_id") if form.is_valid() else None
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _back(caller, customer_id)
+    try:
+        if form.cleaned_data["settled"]:
+            contact_services.contact_create(
+                actor=_user(request), started_at=timezone.now(), settled=True, **form.contact()
+            )
+            messages.success(request, _("Contact recorded as settled."))
+        else:
+            ticket = ticket_create_on_contact(
+                actor=_user(request),
+                contact={"started_at": timezone.now(), **form.contact()},
+                **form.ticket(),
+            )
+            promised = timezone.localtime(ticket.due_at) if ticket.due_at else None
+            messages.success(
+                request,
+                _("Work order %(number)s opened; the customer is promised an answer by %(due)s.")
+                % {
+                    "number": ticket.number,
+                    "due": f"{promised:%Y-%m-%d %H:%M}" if promised else "—",
+                },
+            )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return _back(caller, customer_id)
+
+
+@login_required
+@require_POST
+def workbench_new_customer(request: HttpRequest) -> HttpResponse:
+    form = NewCustomerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the customer's name and phone."))
+        return _back(request.POST.get("phone", "")[:32], None)
+    try:
+        customer = customer_create(
+            actor=_user(request),
+            name=form.cleaned_data["name"],
+            phones=[form.cleaned_data["phone"]],
+            address=form.cleaned_data["address"],
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return _back(form.cleaned_data["phone"], None)
+    messages.success(request, _("Customer created."))
+    return _back(form.cleaned_data["phone"], customer.pk)
