@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kefu.contacts.urls")),
+    path("", include("kefu.customers.urls")),
     path("", include("kefu.tickets.urls")),
     path("", include("kefu.web.urls")),
 ]

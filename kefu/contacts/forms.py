@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.contacts.models import Channel
+from kefu.core.forms import start_of
 from kefu.tickets.models import Kind, Urgency
 
 
@@ -58,4 +60,28 @@ class ContactForm(forms.Form):
             "title": data["title"] or summary.split("，")[0][:60],
             "description": data["description"] or summary,
             "to_expert_seat": data["to_expert_seat"],
+        }
+
+
+class ContactFilterForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", "—"), *Channel.choices], required=False
+    )
+    settled = forms.ChoiceField(
+        label=_("Settled on the call"),
+        choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))],
+        required=False,
+    )
+    caller = forms.CharField(label=_("Caller number"), max_length=32, required=False)
+    since = forms.DateField(label=_("From"), required=False)
+    until = forms.DateField(label=_("Before"), required=False)
+
+    def filters(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "channel": data["channel"] or None,
+            "settled": {"true": True, "false": False}.get(data["settled"]),
+            "caller": data["caller"] or None,
+            "since": start_of(data["since"]),
+            "until": start_of(data["until"]),
         }

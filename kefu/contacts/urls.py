@@ -6,4 +6,6 @@ urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
     path("workbench/record", views.workbench_record, name="workbench_record"),
     path("workbench/customer", views.workbench_new_customer, name="workbench_customer"),
+    path("contacts/", views.contact_list_page, name="contact_list"),
+    path("contacts/export.xlsx", views.contact_export, name="contact_export"),
 ]

@@ -8,27 +8,28 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.contacts import services as contact_services
-from kefu.contacts.forms import ContactForm, NewCustomerForm
+from kefu.contacts.forms import ContactFilterForm, ContactForm, NewCustomerForm
 from kefu.contacts.models import CallReason
-from kefu.contacts.queries import call_reasons, customer_contacts
+from kefu.contacts.queries import call_reasons, contact_list, customer_contacts
 from kefu.core.errors import DomainError
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.models import User
-from kefu.customers.models import Customer, Tag
+from kefu.customers.models import Customer
 from kefu.customers.queries import customer_search
 from kefu.customers.services import customer_create
+from kefu.customers.views import masked
 from kefu.tickets.lifecycle import OPEN_STATE_VALUES
 from kefu.tickets.queries import ticket_status, tickets_visible_to
 from kefu.tickets.services import ticket_create_on_contact
-
-HIGHLIGHTED_TAGS = {Tag.SENSITIVE, Tag.DISSATISFIED}
+from kefu.web.exports import EXPORT_LIMIT, local, xlsx_response
 
 
 def _user(request: HttpRequest) -> User:
@@ -44,11 +45,9 @@ def _card(user: User, customer: Customer) -> dict[str, Any]:
         for ticket in orders.filter(state__in=OPEN_STATE_VALUES)[:10]
     ]
     return {
-        "customer": customer,
-        "phones": [mask_phone(phone.number) for phone in customer.phones.all()],
+        **masked(customer),
         "id_number": mask_id_number(customer.id_number) if customer.id_number else "",
         "address": mask_address(customer.address) if customer.address else "",
-        "tags": [(tag, tag.code in HIGHLIGHTED_TAGS) for tag in customer.tags.all()],
         "open_orders": open_orders,
         "recent_orders": list(orders.exclude(state__in=OPEN_STATE_VALUES)[:5]),
         "recent_contacts": list(
@@ -151,3 +150,65 @@ def workbench_new_customer(request: HttpRequest) -> HttpResponse:
         return _back(form.cleaned_data["phone"], None)
     messages.success(request, _("Customer created."))
     return _back(form.cleaned_data["phone"], customer.pk)
+
+
+def _contacts(request: HttpRequest) -> tuple[ContactFilterForm, Any]:
+    form = ContactFilterForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    try:
+        contacts = contact_list(_user(request), **form.filters())
+    except DomainError as error:
+        form.add_error("caller", str(error.message))
+        return form, None
+    return form, contacts.select_related("customer", "agent", "business_type", "service_content")
+
+
+@login_required
+def contact_list_page(request: HttpRequest) -> HttpResponse:
+    form, contacts = _contacts(request)
+    page = (
+        Paginator(contacts, 25).get_page(request.GET.get("page")) if contacts is not None else None
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    rows = [{"contact": c, "caller": mask_phone(c.caller_number)} for c in page or []]
+    return render(
+        request,
+        "contacts/list.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        status=200 if page is not None else 400,
+    )
+
+
+@login_required
+def contact_export(request: HttpRequest) -> HttpResponse:
+    _form, contacts = _contacts(request)
+    if contacts is None:
+        return HttpResponseBadRequest(_("The filters are not valid."))
+    header = [
+        _("Time"),
+        _("Channel"),
+        _("Caller number"),
+        _("Customer"),
+        _("Business type"),
+        _("Service content"),
+        _("Summary"),
+        _("Settled on the call"),
+        _("Agent"),
+    ]
+    rows = (
+        [
+            local(c.started_at),
+            c.get_channel_display(),
+            mask_phone(c.caller_number),
+            c.customer.name if c.customer else "",
+            c.business_type.name if c.business_type else "",
+            c.service_content.name if c.service_content else "",
+            c.summary,
+            _("Yes") if c.settled else _("No"),
+            c.agent.username if c.agent else "",
+        ]
+        for c in contacts[:EXPORT_LIMIT]
+    )
+    return xlsx_response("contacts", _("Contacts"), header, rows)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -110,3 +112,14 @@ def notifications_of(user: User, limit: int = 50) -> list[Notification]:
 
 def unread_notification_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def counts_by(rows: QuerySet[Any], field: str) -> dict[Any, int]:
+    """How many rows have each value of `field`, in one query."""
+    return dict(rows.values_list(field).annotate(n=Count("pk")).order_by())
+
+
+def daily_counts(rows: QuerySet[Any], field: str) -> dict[date, int]:
+    """How many rows fall on each day of the centre's calendar by the time in `field`."""
+    day = TruncDate(field, tzinfo=timezone.get_current_timezone())
+    return dict(rows.annotate(day=day).values_list("day").annotate(n=Count("pk")).order_by())

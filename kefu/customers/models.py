@@ -18,6 +18,8 @@ class Tag(models.Model):
 
     SENSITIVE = "sensitive"
     DISSATISFIED = "dissatisfied"
+    # Tags that must catch an agent's eye before the first word is said.
+    HIGHLIGHTED = frozenset({SENSITIVE, DISSATISFIED})
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=50)

@@ -3,13 +3,12 @@ edge; whether an action may happen is the service's to say."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.forms import start_of
 from kefu.tickets.models import STATE_CHOICES, Kind
 from kefu.tickets.services import REPLY_CHANNELS, ActionInput
 
@@ -19,7 +18,9 @@ TRI_STATE = [("", "—"), ("true", _("Yes")), ("false", _("No"))]
 
 class TicketFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
-    state = forms.ChoiceField(label=_("State"), choices=BLANK + STATE_CHOICES, required=False)
+    state = forms.ChoiceField(
+        label=_("State"), choices=[*BLANK, ("open", _("Open")), *STATE_CHOICES], required=False
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=BLANK + Kind.choices, required=False)
     department = forms.CharField(label=_("Department"), max_length=64, required=False)
     warning = forms.ChoiceField(label=_("In warning"), choices=TRI_STATE, required=False)
@@ -42,15 +43,9 @@ class TicketFilterForm(forms.Form):
             "department": data["department"] or None,
             "warning": {"true": True, "false": False}.get(data["warning"]),
             "overdue": {"true": True, "false": False}.get(data["overdue"]),
-            "created_since": _midnight(data["created_since"]),
-            "created_until": _midnight(data["created_until"]),
+            "created_since": start_of(data["created_since"]),
+            "created_until": start_of(data["created_until"]),
         }
-
-
-def _midnight(day: date | None) -> datetime | None:
-    if day is None:
-        return None
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 class ActionForm(forms.Form):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from kefu.core.errors import Forbidden, NotFound
@@ -71,6 +72,35 @@ def ticket_events(ticket: Ticket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("actor").order_by("seq")
 
 
+def overdue_at(now: datetime) -> Q:
+    """Open, running, and past the current stage's limit or the whole order's."""
+    return Q(state__in=OPEN_STATE_VALUES, suspended=False) & (
+        Q(stage_due_at__lte=now) | Q(due_at__lte=now)
+    )
+
+
+def in_warning_at(now: datetime) -> Q:
+    """Open, running, past a warning point but not yet past the limit it warns of."""
+    return Q(state__in=OPEN_STATE_VALUES, suspended=False) & (
+        Q(stage_warn_at__lte=now, stage_due_at__gt=now) | Q(warn_at__lte=now, due_at__gt=now)
+    )
+
+
+def open_by_department(user: User, now: datetime) -> list[dict[str, Any]]:
+    """Per department: open orders, how many in warning, how many overdue."""
+    return list(
+        tickets_visible_to(user)
+        .filter(state__in=OPEN_STATE_VALUES)
+        .values("department__code", "department__name")
+        .annotate(
+            open=Count("pk"),
+            warning=Count("pk", filter=in_warning_at(now)),
+            overdue=Count("pk", filter=overdue_at(now)),
+        )
+        .order_by("-overdue", "-warning", "department__code")
+    )
+
+
 def ticket_list(
     user: User,
     *,
@@ -87,7 +117,9 @@ def ticket_list(
     q: str | None = None,
 ) -> QuerySet[Ticket]:
     tickets = tickets_visible_to(user)
-    if state:
+    if state == "open":
+        tickets = tickets.filter(state__in=OPEN_STATE_VALUES)
+    elif state:
         tickets = tickets.filter(state=state)
     if kind:
         tickets = tickets.filter(kind=kind)
@@ -113,15 +145,11 @@ def ticket_list(
     if created_until is not None:
         tickets = tickets.filter(created_at__lt=created_until)
     now = timezone.now()
-    running = Q(state__in=OPEN_STATE_VALUES, suspended=False)
     if overdue is not None:
-        late = running & (Q(stage_due_at__lte=now) | Q(due_at__lte=now))
+        late = overdue_at(now)
         tickets = tickets.filter(late) if overdue else tickets.exclude(late)
     if warning is not None:
-        # In warning: past a warning point but not yet past the limit it warns of.
-        warned = running & (
-            Q(stage_warn_at__lte=now, stage_due_at__gt=now) | Q(warn_at__lte=now, due_at__gt=now)
-        )
+        warned = in_warning_at(now)
         tickets = tickets.filter(warned) if warning else tickets.exclude(warned)
     if q:
         text = q.strip()

@@ -3,7 +3,6 @@ Thin: reads through queries, every change through services.ticket_act."""
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from kefu.core.errors import DomainError, Forbidden, NotFound
 from kefu.core.models import OrgUnit, User
@@ -37,6 +35,7 @@ from kefu.tickets.queries import (
     tickets_visible_to,
     with_list_relations,
 )
+from kefu.web.exports import EXPORT_LIMIT, local, xlsx_response
 
 ACTION_LABELS = dict(ACTION_CHOICES)
 STATE_LABELS = dict(STATE_CHOICES)
@@ -49,7 +48,6 @@ STAGE_LABELS = {
     "callback": gettext_lazy("Callback"),
 }
 PAGE_SIZE = 25
-EXPORT_LIMIT = 10_000
 # The back office's four queues: the state an order waits in for each.
 QUEUES = {
     "review": State.ACCEPTED,
@@ -112,53 +110,38 @@ def ticket_export(request: HttpRequest) -> HttpResponse:
     _form, tickets = _filtered(request)
     if tickets is None:
         return HttpResponseBadRequest(_("The filters are not valid."))
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Work orders"))
-    sheet.append(
-        [
-            _("Number"),
-            _("Kind"),
-            _("State"),
-            _("Title"),
-            _("Customer"),
-            _("Department"),
-            _("Assignee"),
-            _("Created"),
-            _("Stage due"),
-            _("Order due"),
-            _("Time limit"),
-        ]
-    )
     now = timezone.now()
-    local = timezone.localtime
-    for ticket in with_list_relations(tickets)[:EXPORT_LIMIT]:
-        sheet.append(
-            [
-                ticket.number,
-                ticket.get_kind_display(),
-                ticket.get_state_display(),
-                ticket.title,
-                ticket.customer.name,
-                ticket.department.name if ticket.department else "",
-                ticket.assignee.username if ticket.assignee else "",
-                local(ticket.created_at).replace(tzinfo=None),
-                local(ticket.stage_due_at).replace(tzinfo=None) if ticket.stage_due_at else None,
-                local(ticket.due_at).replace(tzinfo=None) if ticket.due_at else None,
-                {"ok": "", "warning": _("Warning"), "overdue": _("Overdue")}[
-                    ticket_status(ticket, now)
-                ],
-            ]
-        )
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    flags = {"ok": "", "warning": _("Warning"), "overdue": _("Overdue")}
+    rows = (
+        [
+            ticket.number,
+            ticket.get_kind_display(),
+            ticket.get_state_display(),
+            ticket.title,
+            ticket.customer.name,
+            ticket.department.name if ticket.department else "",
+            ticket.assignee.username if ticket.assignee else "",
+            local(ticket.created_at),
+            local(ticket.stage_due_at),
+            local(ticket.due_at),
+            flags[ticket_status(ticket, now)],
+        ]
+        for ticket in with_list_relations(tickets)[:EXPORT_LIMIT]
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="work-orders-{timezone.localdate():%Y%m%d}.xlsx"'
-    )
-    return response
+    header = [
+        _("Number"),
+        _("Kind"),
+        _("State"),
+        _("Title"),
+        _("Customer"),
+        _("Department"),
+        _("Assignee"),
+        _("Created"),
+        _("Stage due"),
+        _("Order due"),
+        _("Time limit"),
+    ]
+    return xlsx_response("work-orders", _("Work orders"), header, rows)
 
 
 def _detail_context(user: User, number: str) -> dict[str, Any]:

@@ -17,14 +17,28 @@ class Entry:
     roles: frozenset[str]
 
 
+FRONT_AND_SUPERVISION = frozenset({AGENT, EXPERT, BACKOFFICE, LEADER, MANAGER, ADMIN})
+
 ENTRIES = [
     Entry(_("Agent workbench"), "/workbench/", frozenset({AGENT, EXPERT, LEADER, ADMIN})),
     Entry(_("Back office"), "/backoffice/", frozenset({BACKOFFICE, ADMIN})),
     Entry(_("Department orders"), "/department/", frozenset({HANDLER})),
+    Entry(_("Dashboard"), "/dashboard/", frozenset({LEADER, MANAGER, ADMIN})),
+    Entry(_("Wallboard"), "/wallboard/", frozenset({LEADER, MANAGER, ADMIN})),
     Entry(
         _("Work orders"),
         "/tickets/",
-        frozenset({AGENT, EXPERT, BACKOFFICE, LEADER, QA, MANAGER, ADMIN}),
+        FRONT_AND_SUPERVISION | {QA},
+    ),
+    Entry(
+        _("Contacts"),
+        "/contacts/",
+        FRONT_AND_SUPERVISION | {QA},
+    ),
+    Entry(
+        _("Customers"),
+        "/customers/",
+        frozenset({AGENT, EXPERT, BACKOFFICE, LEADER, MANAGER, ADMIN}),
     ),
 ]
 
@@ -34,6 +48,8 @@ HOME = {
     EXPERT: "/workbench/",
     BACKOFFICE: "/backoffice/",
     HANDLER: "/department/",
+    LEADER: "/dashboard/",
+    MANAGER: "/dashboard/",
 }
 
 

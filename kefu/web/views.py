@@ -1,12 +1,65 @@
+from datetime import datetime, time, timedelta
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kefu.core.queries import notifications_of, unread_notification_count
+from kefu.contacts.models import Channel
+from kefu.contacts.queries import contacts_visible_to
+from kefu.core.models import User
+from kefu.core.queries import counts_by, daily_counts, notifications_of, unread_notification_count
 from kefu.core.services import notifications_mark_read
+from kefu.tickets.lifecycle import OPEN_STATE_VALUES
+from kefu.tickets.models import STATE_CHOICES, Kind
+from kefu.tickets.queries import (
+    in_warning_at,
+    open_by_department,
+    overdue_at,
+    tickets_visible_to,
+    with_list_relations,
+)
 from kefu.web.navigation import home_for
+
+TREND_DAYS = 30
+
+
+def _labelled(counts: dict[Any, int], choices: list[tuple[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"code": code, "label": label, "count": counts[code]}
+        for code, label in choices
+        if counts.get(code)
+    ]
+
+
+def _centre_today(user: User) -> dict[str, Any]:
+    """The figures the dashboard and the wallboard share: today's volumes and open orders."""
+    now = timezone.now()
+    today = timezone.localdate()
+    midnight = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
+    tickets = tickets_visible_to(user)
+    contacts = contacts_visible_to(user)
+    totals = tickets.aggregate(
+        created_today=Count("pk", filter=Q(created_at__gte=midnight)),
+        open=Count("pk", filter=Q(state__in=OPEN_STATE_VALUES)),
+        warning=Count("pk", filter=in_warning_at(now)),
+        overdue=Count("pk", filter=overdue_at(now)),
+    )
+    return {
+        "now": now,
+        "today": today,
+        "midnight": midnight,
+        "tickets": tickets,
+        "contacts": contacts,
+        "contacts_today": contacts.filter(started_at__gte=midnight).count(),
+        "totals": totals,
+        "departments": open_by_department(user, now),
+    }
 
 
 @login_required
@@ -35,6 +88,56 @@ def notification_badge(request: HttpRequest) -> HttpResponse:
 def notifications_read(request: HttpRequest) -> HttpResponse:
     notifications_mark_read(actor=request.user)  # type: ignore[arg-type]
     return redirect("notifications")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """监控: today's volumes, open orders by department, the oldest overdue, 30-day trends;
+    every figure links to the list behind it."""
+    centre = _centre_today(request.user)  # type: ignore[arg-type]
+    today, midnight, now = centre["today"], centre["midnight"], centre["now"]
+    tickets, contacts = centre["tickets"], centre["contacts"]
+    created_today = tickets.filter(created_at__gte=midnight)
+    first_day = today - timedelta(days=TREND_DAYS - 1)
+    since = midnight - timedelta(days=TREND_DAYS - 1)
+    days = [first_day + timedelta(days=n) for n in range(TREND_DAYS)]
+    trends = {
+        "contacts": daily_counts(contacts.filter(started_at__gte=since), "started_at"),
+        "created": daily_counts(tickets.filter(created_at__gte=since), "created_at"),
+        "closed": daily_counts(tickets.filter(closed_at__gte=since), "closed_at"),
+    }
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            **centre,
+            "by_channel": _labelled(
+                counts_by(contacts.filter(started_at__gte=midnight), "channel"), Channel.choices
+            ),
+            "by_kind": _labelled(counts_by(created_today, "kind"), Kind.choices),
+            "by_state": _labelled(counts_by(created_today, "state"), STATE_CHOICES),
+            "oldest_overdue": list(
+                with_list_relations(tickets.filter(overdue_at(now))).order_by("stage_due_at")[:10]
+            ),
+            "trend": {
+                "days": [f"{day:%m-%d}" for day in days],
+                "series": [
+                    {"name": str(name), "data": [trends[key].get(day, 0) for day in days]}
+                    for key, name in (
+                        ("contacts", _("Contacts")),
+                        ("created", _("Orders accepted")),
+                        ("closed", _("Orders closed")),
+                    )
+                ],
+            },
+        },
+    )
+
+
+@login_required
+def wallboard(request: HttpRequest) -> HttpResponse:
+    """大屏: the centre's numbers for a wall display, refreshing themselves."""
+    return render(request, "web/wallboard.html", _centre_today(request.user))  # type: ignore[arg-type]
 
 
 @require_GET

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -20,7 +22,8 @@ def test_healthz_answers() -> None:
         ("backoffice", "/backoffice/"),
         ("handler", "/department/"),
         ("agent", "/workbench/"),
-        ("manager", "/tickets/"),
+        ("manager", "/dashboard/"),
+        ("qa", "/tickets/"),
     ],
 )
 def test_home_asks_for_sign_in_then_sends_each_role_to_its_page(
@@ -133,3 +136,56 @@ def test_calendar_overrides_edited_inline_are_audited(users: dict[str, User]) ->
     entry = AuditEntry.objects.get(action="calendaroverride.create")
     assert entry.object_id == str(override.pk)
     assert entry.actor == users["admin"]
+
+
+def _signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_dashboard_counts_today_and_links_each_figure_to_its_list(
+    users: dict[str, User], centre: object, department: object
+) -> None:
+    from kefu.customers.services import customer_create
+    from kefu.tickets.services import ticket_create
+
+    customer = customer_create(actor=users["agent"], name="王建国", phones=["13812345678"])
+    for kind in ("complaint", "complaint", "fault"):
+        ticket_create(actor=users["agent"], customer_id=customer.pk, kind=kind, title="停电")
+    page = _signed_in(users["manager"]).get("/dashboard/").content.decode()
+    assert 'href="/tickets/?kind=complaint&amp;created_since=' in page
+    assert ">2</a>" in page  # two complaints today
+    assert 'href="/tickets/?state=open&amp;department=">3</a>' in page
+    assert "vendor/echarts/echarts.min.js" in page and 'id="trend-data"' in page
+
+
+@pytest.mark.parametrize("path", ["/dashboard/", "/wallboard/", "/contacts/", "/customers/"])
+def test_dashboards_and_lists_cost_a_fixed_number_of_queries(
+    users: dict[str, User], path: str, django_assert_max_num_queries: Any
+) -> None:
+    from kefu.customers.services import customer_create
+
+    for n in range(6):
+        customer_create(actor=users["agent"], name=f"客户{n}", phones=[f"1381234567{n}"])
+    client = _signed_in(users["manager"])
+    with django_assert_max_num_queries(16):
+        assert client.get(path).status_code == 200
+
+
+def test_the_customer_list_and_its_export_show_personal_data_masked(
+    users: dict[str, User], tags: object
+) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from kefu.customers.services import customer_create
+
+    customer_create(actor=users["agent"], name="李秀英", phones=["13912345678"], tags=["sensitive"])
+    client = _signed_in(users["backoffice"])
+    page = client.get("/customers/", {"q": "李秀英"}).content.decode()
+    assert "139****5678" in page and "13912345678" not in page
+    export = client.get("/customers/export.xlsx", {"tag": "sensitive"})
+    rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[1][:2] == ("李秀英", "139****5678")
