@@ -26,6 +26,11 @@ def person(browser_page: Callable[..., BrowserPage], user: User) -> BrowserPage:
 def test_a_complaint_walks_the_loop_from_the_screen_pop_to_the_callback(
     browser_page: Callable[..., BrowserPage], users: dict[str, User], customer: Customer
 ) -> None:
+    supervisor = person(browser_page, users["manager"])
+    assert supervisor.page.url.endswith("/dashboard/")
+    accepted_today = supervisor.page.locator(".tile", has_text="今日受理工单").locator("strong")
+    assert accepted_today.inner_text() == "0"
+
     agent = person(browser_page, users["agent"])
     agent.goto("/workbench/?caller=138-1234-5678")  # as the telephone's screen pop opens it
     assert "王建国" in agent.page.inner_text(".card")
@@ -39,6 +44,11 @@ def test_a_complaint_walks_the_loop_from_the_screen_pop_to_the_callback(
     ticket = Ticket.objects.get(customer=customer)
     assert ticket.kind == "complaint" and ticket.contacts.count() == 1
     number = ticket.number
+
+    supervisor.page.reload()
+    assert accepted_today.inner_text() == "1"
+    open_now = supervisor.page.locator(".tile", has_text="在途工单").locator("strong")
+    assert open_now.inner_text() == "1"
 
     backoffice = person(browser_page, users["backoffice"])
     assert backoffice.page.url.endswith("/backoffice/")
@@ -72,6 +82,9 @@ def test_a_complaint_walks_the_loop_from_the_screen_pop_to_the_callback(
     assert (ticket.state, ticket.satisfied) == ("closed", True)
     assert "办结" in backoffice.page.content()
     backoffice.screenshot("work-order-closed")
+    supervisor.page.reload()
+    assert open_now.inner_text() == "0"
+    supervisor.screenshot("dashboard-after-the-loop")
 
 
 def test_a_second_browser_on_a_stale_page_gets_the_clear_message(

@@ -1,0 +1,72 @@
+"""Every page, as each role sees it, on the demo centre in Chromium: no server error, no
+console error, usable at 1366×768 (the wallboard at 1920×1080). Screenshots are kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from kefu.browser import BrowserPage
+from kefu.customers.models import CustomerPhone
+from kefu.demo import PASSWORD, demo_load
+from kefu.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGES = {
+    "agent": ["/workbench/", "/tickets/", "/contacts/", "/customers/", "/notifications/"],
+    "expert": ["/workbench/", "/tickets/?department=expert-seat"],
+    "backoffice": [
+        "/backoffice/?queue=review",
+        "/backoffice/?queue=verify",
+        "/backoffice/?queue=reply",
+        "/backoffice/?queue=callback",
+        "/tickets/?overdue=true",
+    ],
+    "handler": ["/department/"],
+    "leader": ["/dashboard/", "/tickets/?warning=true"],
+    "manager": ["/dashboard/", "/customers/?tier=vip", "/contacts/?channel=hotline"],
+    "qa": ["/tickets/", "/contacts/"],
+    "admin": [
+        "/admin/",
+        "/admin/tickets/timelimitpolicy/",
+        "/admin/tickets/dispatchrule/",
+        "/admin/core/workcalendar/",
+        "/admin/core/orgunit/",
+        "/admin/core/user/",
+        "/admin/contacts/callreason/",
+    ],
+}
+
+
+def slug(path: str) -> str:
+    return path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-").replace("&", "-")
+
+
+def test_every_page_renders_for_every_role_on_the_demo_centre(
+    browser_page: Callable[..., BrowserPage],
+) -> None:
+    demo_load(customers=60, contacts=240, tickets=120, days=30)
+    ticket = Ticket.objects.filter(state="returned").first() or Ticket.objects.first()
+    assert ticket is not None
+    caller = CustomerPhone.objects.filter(customer=ticket.customer).values_list(
+        "number", flat=True
+    )[0]
+    PAGES["agent"].append(f"/workbench/?caller={caller}")
+    PAGES["backoffice"].append(f"/tickets/{ticket.number}/")
+
+    for role, paths in PAGES.items():
+        tab = browser_page()
+        tab.sign_in(role, PASSWORD)
+        for path in paths:
+            tab.goto(path)
+            tab.page.wait_for_load_state("networkidle")
+            assert tab.page.locator("main, #board, #content").count() >= 1, path
+            tab.screenshot(f"{role}-{slug(path) or 'home'}")
+
+    wall = browser_page(width=1920, height=1080)
+    wall.sign_in("manager", PASSWORD)
+    wall.goto("/wallboard/")
+    wall.page.wait_for_load_state("networkidle")
+    wall.screenshot("manager-wallboard-1920")
