@@ -198,3 +198,16 @@ def serving(env: dict[str, str], args: list[str]) -> Iterator[tuple[int, dict[st
         cpu["load_generator_cpu_seconds"] = round(
             itself.ru_utime + itself.ru_stime - self_before.ru_utime - self_before.ru_stime, 1
         )
+
+
+def child(script: str, env: dict[str, str], *args: str) -> dict[str, Any]:
+    """Run a benchmark script in a child process (its own Django set-up) for its JSON."""
+    out = subprocess.run(
+        [sys.executable, script, *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return dict(json.loads(out[out.index("{") :]))

@@ -19,7 +19,6 @@ import asyncio
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,8 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (
-    KEFU,
-    ROOT,
+    child,
     cpu_probe_ms,
     drive,
     encode,
@@ -39,113 +37,12 @@ from harness import (
     summarize,
     token,
 )
+from orders import prepare_orders
 
 from kefu.cli import web_threads, web_workers
 
 LOOP = ["create", "dispatch", "take", "return", "verify", "reply", "callback"]
 TARGETS = {"loop_actions_rps": 150.0, "action_p95_ms": 100.0, "list_p95_ms": 100.0}
-
-
-def seed(count: int) -> dict[str, Any]:
-    """Bulk-insert `count` orders into the configured database (run in a child process)."""
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
-    django.setup()
-    from datetime import timedelta
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from kefu.core.models import OrgUnit, User
-    from kefu.customers.models import Customer
-    from kefu.tickets.models import Ticket, TicketEvent, TicketSequence, TimeLimitPolicy
-
-    rng = random.Random(20261123)
-    centre = OrgUnit.objects.get(code="nj95598")
-    departments = list(OrgUnit.objects.filter(parent=centre, kind=OrgUnit.Kind.DEPARTMENT))
-    customers = list(Customer.objects.filter(centre=centre).values_list("pk", flat=True))
-    agent = User.objects.get(username="agent")
-    policy = TimeLimitPolicy.objects.get(name="一般工单")
-    now = timezone.now()
-    open_states = ["accepted", "dispatched", "handling", "returned", "verified", "replied"]
-    stage_of = dict(
-        zip(open_states, ["review", "take", "return", "verify", "reply", "callback"], strict=True)
-    )
-    sequences: dict[Any, int] = {}
-    fresh_due = 0
-    batch: list[Ticket] = []
-
-    def flush() -> None:
-        with transaction.atomic():
-            Ticket.objects.bulk_create(batch, batch_size=1000)
-            created = Ticket.objects.filter(number__in=[t.number for t in batch]).values_list(
-                "pk", "created_at"
-            )
-            TicketEvent.objects.bulk_create(
-                (
-                    TicketEvent(
-                        ticket_id=pk,
-                        seq=1,
-                        at=at,
-                        actor=agent,
-                        action="create",
-                        to_state="accepted",
-                    )
-                    for pk, at in created
-                ),
-                batch_size=1000,
-            )
-        batch.clear()
-
-    for _ in range(count):
-        created_at = now - timedelta(minutes=rng.randint(10, 60 * 24 * 60))
-        day = timezone.localdate(created_at)
-        sequences[day] = sequences.get(day, 0) + 1
-        closed = rng.random() < 0.7
-        state = "closed" if closed else rng.choice(open_states)
-        started = created_at + timedelta(minutes=rng.randint(1, 600))
-        started = min(started, now)
-        due = started + timedelta(hours=4)
-        # Most past points were recorded by earlier sweeps; a few hundred are new.
-        recorded = closed or rng.random() > 0.01
-        fresh_due += int(not closed and not recorded and due <= now)
-        batch.append(
-            Ticket(
-                number=f"GD{day:%Y%m%d}{sequences[day]:06d}",
-                centre=centre,
-                kind=rng.choice(["query", "business", "complaint", "fault", "consultation"]),
-                customer_id=rng.choice(customers),
-                title="客户来电反映用电问题",
-                description="基准测试工单",
-                state=state,
-                department=rng.choice(departments) if state != "accepted" else None,
-                policy=policy,
-                created_by=agent,
-                created_at=created_at,
-                closed_at=started if closed else None,
-                stage="" if closed else stage_of[state],
-                stage_started_at=None if closed else started,
-                stage_warn_at=None if closed else started + timedelta(hours=3),
-                stage_due_at=None if closed else due,
-                stage_warned=recorded and due - timedelta(hours=1) <= now,
-                stage_overdue=recorded and due <= now,
-                last_event_seq=1,
-            )
-        )
-        if len(batch) == 5000:
-            flush()
-    if batch:
-        flush()
-    for day, last in sequences.items():
-        TicketSequence.objects.update_or_create(day=day, defaults={"last": last})
-    # What autovacuum (PostgreSQL) or an operator's ANALYZE after an import would do: give
-    # the planner statistics for the bulk-loaded table.
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    return {"orders": count, "fresh_points_due": fresh_due, "customers": customers}
 
 
 def sweep_twice() -> dict[str, Any]:
@@ -170,18 +67,6 @@ def sweep_twice() -> dict[str, Any]:
             }
         )
     return {"open_orders": open_orders, "first": timings[0], "steady": timings[1]}
-
-
-def child(env: dict[str, str], *args: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, __file__, *args],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return dict(json.loads(out[out.index("{") :]))
 
 
 def walk(
@@ -276,9 +161,6 @@ def walk(
 
 
 def main() -> int:
-    if len(sys.argv) > 2 and sys.argv[1] == "--seed":
-        print(json.dumps(seed(int(sys.argv[2]))))
-        return 0
     if len(sys.argv) > 1 and sys.argv[1] == "--sweep":
         print(json.dumps(sweep_twice()))
         return 0
@@ -298,15 +180,7 @@ def main() -> int:
     if args.database_url:
         env["KEFU_DATABASE_URL"] = args.database_url
     began = time.perf_counter()
-    subprocess.run([*KEFU, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run(
-        [*KEFU, "demo", "--customers=2000", "--contacts=200", "--tickets=0"],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-    )
-    seeded = child(env, "--seed", str(args.orders))
+    seeded = prepare_orders(env, args.orders, customers=2000, contacts=200)
     prepare_seconds = time.perf_counter() - began
     customers = seeded.pop("customers")
 
@@ -330,7 +204,7 @@ def main() -> int:
             port, tokens["backoffice"], args.clients, list_seconds, overdue_repair
         )
     probe_after = cpu_probe_ms()
-    sweep = child(env, "--sweep")
+    sweep = child(__file__, env, "--sweep")
 
     # As in bench/api.py: throughput is what the server sustains flat out; latency is
     # measured at the offered rate. With 20 clients in a closed loop, Little's law makes

@@ -26,7 +26,7 @@ from kefu.customers.models import Customer
 from kefu.customers.queries import customer_search
 from kefu.customers.services import customer_create
 from kefu.customers.views import masked
-from kefu.tickets.lifecycle import OPEN_STATE_VALUES
+from kefu.tickets.models import OPEN
 from kefu.tickets.queries import ticket_status, tickets_visible_to
 from kefu.tickets.services import ticket_create_on_contact
 from kefu.web.exports import EXPORT_LIMIT, local, xlsx_response
@@ -42,14 +42,14 @@ def _card(user: User, customer: Customer) -> dict[str, Any]:
     orders = tickets_visible_to(user).filter(customer=customer).order_by("-created_at")
     open_orders = [
         {"ticket": ticket, "status": ticket_status(ticket, now)}
-        for ticket in orders.filter(state__in=OPEN_STATE_VALUES)[:10]
+        for ticket in orders.filter(OPEN)[:10]
     ]
     return {
         **masked(customer),
         "id_number": mask_id_number(customer.id_number) if customer.id_number else "",
         "address": mask_address(customer.address) if customer.address else "",
         "open_orders": open_orders,
-        "recent_orders": list(orders.exclude(state__in=OPEN_STATE_VALUES)[:5]),
+        "recent_orders": list(orders.exclude(OPEN)[:5]),
         "recent_contacts": list(
             customer_contacts(user, customer).select_related("service_content")[:5]
         ),

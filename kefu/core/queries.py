@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -119,7 +118,19 @@ def counts_by(rows: QuerySet[Any], field: str) -> dict[Any, int]:
     return dict(rows.values_list(field).annotate(n=Count("pk")).order_by())
 
 
-def daily_counts(rows: QuerySet[Any], field: str) -> dict[date, int]:
-    """How many rows fall on each day of the centre's calendar by the time in `field`."""
-    day = TruncDate(field, tzinfo=timezone.get_current_timezone())
-    return dict(rows.annotate(day=day).values_list("day").annotate(n=Count("pk")).order_by())
+def daily_counts(rows: QuerySet[Any], field: str, days: list[date]) -> list[int]:
+    """How many rows fall on each of `days` (consecutive, in the centre's calendar) by the
+    time in `field`: one query of range counts, which the index on `field` serves on
+    every database, where truncating each row's time to a date would read them all."""
+    zone = timezone.get_current_timezone()
+    bounds = [datetime.combine(day, time.min, tzinfo=zone) for day in days]
+    bounds.append(bounds[-1] + timedelta(days=1))
+    counts = rows.filter(**{f"{field}__gte": bounds[0], f"{field}__lt": bounds[-1]}).aggregate(
+        **{
+            f"day{index}": Count(
+                "pk", filter=Q(**{f"{field}__gte": start, f"{field}__lt": bounds[index + 1]})
+            )
+            for index, start in enumerate(bounds[:-1])
+        }
+    )
+    return [counts[f"day{index}"] for index in range(len(days))]

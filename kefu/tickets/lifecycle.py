@@ -52,8 +52,6 @@ OPEN_STATES = frozenset(
         State.REPLIED,
     }
 )
-# In a fixed order, so that SQL built from them reads the same in every process.
-OPEN_STATE_VALUES = sorted(state.value for state in OPEN_STATES)
 
 # Actions that move the order along the loop: (from, to).
 FORWARD: dict[Action, tuple[State, State]] = {

@@ -17,8 +17,8 @@ from kefu.core.queries import calendar_of
 from kefu.core.roles import HANDLER, VIEW_POLICY, VIEW_TICKET
 from kefu.core.workcal import WorkingCalendar
 from kefu.tickets import sla
-from kefu.tickets.lifecycle import OPEN_STATE_VALUES, Situation, State, allowed_actions, may_act
-from kefu.tickets.models import DispatchRule, Ticket, TicketEvent, TimeLimitPolicy
+from kefu.tickets.lifecycle import Situation, State, allowed_actions, may_act
+from kefu.tickets.models import OPEN, DispatchRule, Ticket, TicketEvent, TimeLimitPolicy
 from kefu.tickets.sla import status_at
 from kefu.tickets.stages import ExpertSeatLimits, StageSpan, Step, stage_spans
 
@@ -74,15 +74,15 @@ def ticket_events(ticket: Ticket) -> QuerySet[TicketEvent]:
 
 def overdue_at(now: datetime) -> Q:
     """Open, running, and past the current stage's limit or the whole order's."""
-    return Q(state__in=OPEN_STATE_VALUES, suspended=False) & (
-        Q(stage_due_at__lte=now) | Q(due_at__lte=now)
-    )
+    return OPEN & Q(suspended=False) & (Q(stage_due_at__lte=now) | Q(due_at__lte=now))
 
 
 def in_warning_at(now: datetime) -> Q:
     """Open, running, past a warning point but not yet past the limit it warns of."""
-    return Q(state__in=OPEN_STATE_VALUES, suspended=False) & (
-        Q(stage_warn_at__lte=now, stage_due_at__gt=now) | Q(warn_at__lte=now, due_at__gt=now)
+    return (
+        OPEN
+        & Q(suspended=False)
+        & (Q(stage_warn_at__lte=now, stage_due_at__gt=now) | Q(warn_at__lte=now, due_at__gt=now))
     )
 
 
@@ -90,7 +90,7 @@ def open_by_department(user: User, now: datetime) -> list[dict[str, Any]]:
     """Per department: open orders, how many in warning, how many overdue."""
     return list(
         tickets_visible_to(user)
-        .filter(state__in=OPEN_STATE_VALUES)
+        .filter(OPEN)
         .values("department__code", "department__name")
         .annotate(
             open=Count("pk"),
@@ -118,7 +118,7 @@ def ticket_list(
 ) -> QuerySet[Ticket]:
     tickets = tickets_visible_to(user)
     if state == "open":
-        tickets = tickets.filter(state__in=OPEN_STATE_VALUES)
+        tickets = tickets.filter(OPEN)
     elif state:
         tickets = tickets.filter(state=state)
     if kind:

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='ticket',
-            index=models.Index(condition=models.Q(('state__in', ['accepted', 'dispatched', 'handling', 'replied', 'returned', 'verified'])), fields=['department', '-created_at'], include=('centre', 'suspended', 'stage_warn_at', 'stage_due_at', 'warn_at', 'due_at'), name='ticket_open_department_idx'),
+            index=models.Index(condition=models.Q(('stage_started_at__isnull', False)), fields=['department', '-created_at'], include=('centre', 'suspended', 'stage_warn_at', 'stage_due_at', 'warn_at', 'due_at'), name='ticket_open_department_idx'),
         ),
         migrations.AddConstraint(
             model_name='ticket',
