@@ -117,7 +117,7 @@ def main() -> int:
     numbers = child(__file__, env, "--phones")["phones"]
     prepare_seconds = time.perf_counter() - began
 
-    pages: dict[str, tuple[str, PathMaker]] = {
+    pages: dict[str, tuple[str, Callable[[random.Random], str]]] = {
         "workbench_screen_pop": ("agent", lambda rng: f"/workbench/?caller={rng.choice(numbers)}"),
         "backoffice_review_queue": ("backoffice", lambda rng: "/backoffice/?queue=review"),
         "dashboard": ("manager", lambda rng: "/dashboard/"),
