@@ -35,6 +35,7 @@ test: install $(CHROMIUM)
 bench: install
 	$(VENV)/bin/python bench/api.py
 	$(VENV)/bin/python bench/tickets.py
+	$(VENV)/bin/python bench/pages.py
 
 lint: install
 	$(VENV)/bin/ruff check .
