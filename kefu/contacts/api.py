@@ -8,7 +8,7 @@ from ninja.responses import Status
 from kefu.contacts import services
 from kefu.contacts.models import CallReason, Channel, Contact, Direction
 from kefu.contacts.queries import call_reasons, contact_get_for_user, contact_list
-from kefu.core.api import request_user
+from kefu.core.http import request_user
 from kefu.core.masking import mask_phone
 from kefu.core.pagination import Page, PageParams, page
 

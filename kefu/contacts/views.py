@@ -20,6 +20,7 @@ from kefu.contacts.forms import ContactFilterForm, ContactForm, NewCustomerForm
 from kefu.contacts.models import CallReason
 from kefu.contacts.queries import call_reasons, contact_list, customer_contacts
 from kefu.core.errors import DomainError
+from kefu.core.http import request_user
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.models import User
 from kefu.customers.models import Customer
@@ -30,10 +31,6 @@ from kefu.tickets.models import OPEN
 from kefu.tickets.queries import ticket_status, tickets_visible_to
 from kefu.tickets.services import ticket_create_on_contact
 from kefu.web.exports import EXPORT_LIMIT, local, xlsx_response
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _card(user: User, customer: Customer) -> dict[str, Any]:
@@ -58,7 +55,7 @@ def _card(user: User, customer: Customer) -> dict[str, Any]:
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     caller = request.GET.get("caller", "").strip()[:32]
     chosen = request.GET.get("customer", "")
     matches: list[Customer] = []
@@ -108,12 +105,15 @@ def workbench_record(request: HttpRequest) -> HttpResponse:
     try:
         if form.cleaned_data["settled"]:
             contact_services.contact_create(
-                actor=_user(request), started_at=timezone.now(), settled=True, **form.contact()
+                actor=request_user(request),
+                started_at=timezone.now(),
+                settled=True,
+                **form.contact(),
             )
             messages.success(request, _("Contact recorded as settled."))
         else:
             ticket = ticket_create_on_contact(
-                actor=_user(request),
+                actor=request_user(request),
                 contact={"started_at": timezone.now(), **form.contact()},
                 **form.ticket(),
             )
@@ -140,7 +140,7 @@ def workbench_new_customer(request: HttpRequest) -> HttpResponse:
         return _back(request.POST.get("phone", "")[:32], None)
     try:
         customer = customer_create(
-            actor=_user(request),
+            actor=request_user(request),
             name=form.cleaned_data["name"],
             phones=[form.cleaned_data["phone"]],
             address=form.cleaned_data["address"],
@@ -157,7 +157,7 @@ def _contacts(request: HttpRequest) -> tuple[ContactFilterForm, Any]:
     if not form.is_valid():
         return form, None
     try:
-        contacts = contact_list(_user(request), **form.filters())
+        contacts = contact_list(request_user(request), **form.filters())
     except DomainError as error:
         form.add_error("caller", str(error.message))
         return form, None

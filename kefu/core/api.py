@@ -2,15 +2,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from kefu.core.models import User
+from kefu.core.http import request_user
 from kefu.core.services import token_issue
 
 router = Router(tags=["platform"])
-
-
-def request_user(request: HttpRequest) -> User:
-    """The signed-in user of an API request (every router requires authentication)."""
-    return request.user  # type: ignore[return-value]
 
 
 class TokenIn(Schema):

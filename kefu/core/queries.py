@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import Invalid, NotFound
-from kefu.core.models import Notification, Region, User, WorkCalendar
+from kefu.core.models import Notification, OrgUnit, Region, User, WorkCalendar
 from kefu.core.roles import ROLES
 from kefu.core.workcal import WorkingCalendar, parse_periods, uncovered_years
 
@@ -134,3 +134,10 @@ def daily_counts(rows: QuerySet[Any], field: str, days: list[date]) -> list[int]
         }
     )
     return [counts[f"day{index}"] for index in range(len(days))]
+
+
+def departments_of(user: User) -> QuerySet[OrgUnit]:
+    """The active departments of the user's centre, for choosing where an order goes."""
+    return OrgUnit.objects.filter(
+        parent_id=user.centre_id, kind=OrgUnit.Kind.DEPARTMENT, active=True
+    ).order_by("code")

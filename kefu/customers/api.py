@@ -7,7 +7,7 @@ from ninja.responses import Status
 
 from kefu.contacts.models import Contact
 from kefu.contacts.queries import customer_contacts
-from kefu.core.api import request_user
+from kefu.core.http import request_user
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.pagination import Page, PageParams, page
 from kefu.customers import services

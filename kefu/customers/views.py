@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import DomainError
+from kefu.core.http import request_user
 from kefu.core.masking import mask_phone
 from kefu.customers.forms import CustomerFilterForm
 from kefu.customers.models import Customer, Tag
@@ -23,7 +24,7 @@ def _customers(request: HttpRequest) -> tuple[CustomerFilterForm, Any]:
     if not form.is_valid():
         return form, None
     try:
-        return form, customer_search(request.user, **form.filters())  # type: ignore[arg-type]
+        return form, customer_search(request_user(request), **form.filters())
     except DomainError as error:
         form.add_error("q", str(error.message))
         return form, None

@@ -6,7 +6,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from kefu.core.api import request_user
+from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.pagination import Page, PageParams, page
 from kefu.tickets import services
@@ -116,6 +116,7 @@ class TicketFilters(Schema):
     warning: bool | None = None
     overdue: bool | None = None
     q: str | None = Field(None, max_length=100)
+    sort: Literal["due"] | None = None
 
 
 class ActionIn(Schema):

@@ -45,6 +45,7 @@ class TicketFilterForm(forms.Form):
             "overdue": {"true": True, "false": False}.get(data["overdue"]),
             "created_since": start_of(data["created_since"]),
             "created_until": start_of(data["created_until"]),
+            "sort": data["sort"] or None,
         }
 
 

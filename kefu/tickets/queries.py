@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from kefu.core.errors import Forbidden, NotFound
@@ -115,7 +115,9 @@ def ticket_list(
     warning: bool | None = None,
     overdue: bool | None = None,
     q: str | None = None,
+    sort: str | None = None,
 ) -> QuerySet[Ticket]:
+    """The orders the user may see, filtered; newest first, or soonest due with `sort="due"`."""
     tickets = tickets_visible_to(user)
     if state == "open":
         tickets = tickets.filter(OPEN)
@@ -156,6 +158,8 @@ def ticket_list(
         tickets = tickets.filter(
             Q(number=text.upper()) | Q(title__contains=text) | Q(customer__name=text)
         )
+    if sort == "due":
+        return tickets.order_by(F("stage_due_at").asc(nulls_last=True), "id")
     return tickets.order_by("-created_at", "-id")
 
 

@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden, NotFound
-from kefu.core.models import OrgUnit, User
+from kefu.core.http import request_user
+from kefu.core.models import User
+from kefu.core.queries import departments_of
 from kefu.core.roles import HANDLER
 from kefu.tickets import services
 from kefu.tickets.forms import ActionForm, TicketFilterForm
@@ -57,29 +59,16 @@ QUEUES = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _rows(tickets: list[Ticket]) -> list[dict[str, Any]]:
     now = timezone.now()
     return [{"ticket": ticket, "status": ticket_status(ticket, now)} for ticket in tickets]
-
-
-def _departments(user: User) -> QuerySet[OrgUnit]:
-    return OrgUnit.objects.filter(
-        parent_id=user.centre_id, kind=OrgUnit.Kind.DEPARTMENT, active=True
-    ).order_by("code")
 
 
 def _filtered(request: HttpRequest) -> tuple[TicketFilterForm, QuerySet[Ticket] | None]:
     form = TicketFilterForm(request.GET)
     if not form.is_valid():
         return form, None
-    tickets = ticket_list(_user(request), **form.filters())
-    if form.cleaned_data["sort"] == "due":
-        tickets = tickets.order_by(F("stage_due_at").asc(nulls_last=True), "id")
-    return form, tickets
+    return form, ticket_list(request_user(request), **form.filters())
 
 
 @login_required
@@ -98,7 +87,7 @@ def ticket_list_page(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": _rows(list(page)) if page else [],
             "query": query.urlencode(),
-            "departments": _departments(_user(request)),
+            "departments": departments_of(request_user(request)),
         },
         status=200 if page else 400,
     )
@@ -152,7 +141,7 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
     suggested = None
     if {"dispatch", "reassign"} & set(actions):
         suggested = suggest_department(dispatch_rules_of(ticket.centre_id), ticket)
-    departments = _departments(user)
+    departments = departments_of(user)
     names = {unit.code: unit.name for unit in departments}
     for event in events:
         event.from_label = STATE_LABELS.get(event.from_state, "")  # type: ignore[attr-defined]
@@ -180,7 +169,7 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
 
 @login_required
 def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
-    return render(request, "tickets/detail.html", _detail_context(_user(request), number))
+    return render(request, "tickets/detail.html", _detail_context(request_user(request), number))
 
 
 @login_required
@@ -194,7 +183,7 @@ def ticket_act_page(request: HttpRequest, number: str, action: str) -> HttpRespo
         return redirect("ticket_page", number=number)
     try:
         services.ticket_act(
-            actor=_user(request),
+            actor=request_user(request),
             number=number,
             action=action,
             version=form.cleaned_data["version"],
@@ -220,7 +209,7 @@ def ticket_act_page(request: HttpRequest, number: str, action: str) -> HttpRespo
 @login_required
 def backoffice_page(request: HttpRequest) -> HttpResponse:
     """The four queues the back office works through, each soonest due first."""
-    user = _user(request)
+    user = request_user(request)
     queue = request.GET.get("queue", "review")
     if queue not in QUEUES:
         queue = "review"
@@ -245,7 +234,7 @@ def backoffice_page(request: HttpRequest) -> HttpResponse:
             "queue": queue,
             "queues": [(name, counts[name]) for name in QUEUES],
             "rows": rows,
-            "departments": _departments(user).filter(expert_seat=False),
+            "departments": departments_of(user).filter(expert_seat=False),
         },
     )
 
@@ -254,7 +243,7 @@ def backoffice_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def backoffice_dispatch(request: HttpRequest) -> HttpResponse:
     """Bulk dispatch: each chosen order to its chosen department, each in its own step."""
-    user = _user(request)
+    user = request_user(request)
     done, refused = 0, []
     for number in request.POST.getlist("numbers")[:100]:
         try:
@@ -289,7 +278,7 @@ def backoffice_dispatch(request: HttpRequest) -> HttpResponse:
 @login_required
 def department_page(request: HttpRequest) -> HttpResponse:
     """A department's open orders, the most pressing first."""
-    user = _user(request)
+    user = request_user(request)
     tickets = with_list_relations(tickets_visible_to(user))
     if user.role == HANDLER:
         tickets = tickets.filter(department_id=user.department_id)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kefu.contacts.models import Channel
 from kefu.contacts.queries import contacts_visible_to
+from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.queries import counts_by, daily_counts, notifications_of, unread_notification_count
 from kefu.core.services import notifications_mark_read
@@ -63,12 +64,12 @@ def _centre_today(user: User) -> dict[str, Any]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role starts its day on its own page."""
-    return redirect(home_for(request.user.role))  # type: ignore[union-attr]
+    return redirect(home_for(request_user(request).role))
 
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = notifications_of(request.user)  # type: ignore[arg-type]
+    items = notifications_of(request_user(request))
     unread = any(item.read_at is None for item in items)
     return render(request, "web/notifications.html", {"items": items, "unread": unread})
 
@@ -77,14 +78,14 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notification_badge(request: HttpRequest) -> HttpResponse:
     """The unread count in the top bar, polled by htmx."""
-    count = unread_notification_count(request.user)  # type: ignore[arg-type]
+    count = unread_notification_count(request_user(request))
     return HttpResponse(str(count) if count else "")
 
 
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    notifications_mark_read(actor=request.user)  # type: ignore[arg-type]
+    notifications_mark_read(actor=request_user(request))
     return redirect("notifications")
 
 
@@ -104,7 +105,7 @@ def _trend(rows: QuerySet[Any], field: str, days: list[date]) -> list[int]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """监控: today's volumes, open orders by department, the oldest overdue, 30-day trends;
     every figure links to the list behind it."""
-    centre = _centre_today(request.user)  # type: ignore[arg-type]
+    centre = _centre_today(request_user(request))
     today, midnight, now = centre["today"], centre["midnight"], centre["now"]
     tickets, contacts = centre["tickets"], centre["contacts"]
     created_today = tickets.filter(created_at__gte=midnight)
@@ -146,7 +147,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def wallboard(request: HttpRequest) -> HttpResponse:
     """大屏: the centre's numbers for a wall display, refreshing themselves."""
-    return render(request, "web/wallboard.html", _centre_today(request.user))  # type: ignore[arg-type]
+    return render(request, "web/wallboard.html", _centre_today(request_user(request)))
 
 
 @require_GET

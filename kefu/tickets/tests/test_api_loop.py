@@ -311,6 +311,8 @@ def test_list_filters_warning_overdue_and_department(
     assert numbers(department="repair", overdue="true") == {late}
     assert numbers(department="repair", overdue="false") == set()
     assert numbers(department="no-such-department") == set()
+    soonest = api.get("/api/v1/tickets", sort="due").json()["items"]
+    assert soonest[0]["number"] == late
 
 
 def test_the_list_costs_the_same_few_queries_for_any_page(
