@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import os
 import random
 import resource
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -211,3 +213,14 @@ def child(script: str, env: dict[str, str], *args: str) -> dict[str, Any]:
         text=True,
     ).stdout
     return dict(json.loads(out[out.index("{") :]))
+
+
+def bench_env(prefix: str, database_url: str | None) -> dict[str, str]:
+    """The environment of a benchmark's `kefu` processes: a fresh data directory, and
+    SQLite unless an (empty) PostgreSQL database is named."""
+    data_dir = tempfile.mkdtemp(prefix=f"kefu-bench-{prefix}-")
+    env = {**os.environ, "KEFU_DATA_DIR": data_dir, "KEFU_LOG_LEVEL": "WARNING"}
+    env.pop("KEFU_DATABASE_URL", None)
+    if database_url:
+        env["KEFU_DATABASE_URL"] = database_url
+    return env

@@ -21,7 +21,6 @@ import os
 import random
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from http.cookies import SimpleCookie
@@ -31,7 +30,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import PASSWORD, child, cpu_probe_ms, serving, summarize
+from harness import PASSWORD, bench_env, child, cpu_probe_ms, serving, summarize
 from orders import prepare_orders
 
 TARGET_P95_MS = 150.0
@@ -107,11 +106,7 @@ def main() -> int:
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default SQLite)")
     args = parser.parse_args()
 
-    data_dir = Path(tempfile.mkdtemp(prefix="kefu-bench-pages-"))
-    env = {**os.environ, "KEFU_DATA_DIR": str(data_dir), "KEFU_LOG_LEVEL": "WARNING"}
-    env.pop("KEFU_DATABASE_URL", None)
-    if args.database_url:
-        env["KEFU_DATABASE_URL"] = args.database_url
+    env = bench_env("pages", args.database_url)
     began = time.perf_counter()
     seeded = prepare_orders(env, args.orders, customers=2000, contacts=3000)
     numbers = child(__file__, env, "--phones")["phones"]

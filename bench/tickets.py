@@ -20,7 +20,6 @@ import json
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (
+    bench_env,
     child,
     cpu_probe_ms,
     drive,
@@ -174,11 +174,7 @@ def main() -> int:
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default SQLite)")
     args = parser.parse_args()
 
-    data_dir = Path(tempfile.mkdtemp(prefix="kefu-bench-tickets-"))
-    env = {**os.environ, "KEFU_DATA_DIR": str(data_dir), "KEFU_LOG_LEVEL": "WARNING"}
-    env.pop("KEFU_DATABASE_URL", None)
-    if args.database_url:
-        env["KEFU_DATABASE_URL"] = args.database_url
+    env = bench_env("tickets", args.database_url)
     began = time.perf_counter()
     seeded = prepare_orders(env, args.orders, customers=2000, contacts=200)
     prepare_seconds = time.perf_counter() - began

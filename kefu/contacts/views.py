@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +30,7 @@ from kefu.tickets.models import OPEN
 from kefu.tickets.queries import ticket_status, tickets_visible_to
 from kefu.tickets.services import ticket_create_on_contact
 from kefu.web.exports import EXPORT_LIMIT, local, xlsx_response
+from kefu.web.listing import page_of
 
 
 def _card(user: User, customer: Customer) -> dict[str, Any]:
@@ -167,16 +167,12 @@ def _contacts(request: HttpRequest) -> tuple[ContactFilterForm, Any]:
 @login_required
 def contact_list_page(request: HttpRequest) -> HttpResponse:
     form, contacts = _contacts(request)
-    page = (
-        Paginator(contacts, 25).get_page(request.GET.get("page")) if contacts is not None else None
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, contacts)
     rows = [{"contact": c, "caller": mask_phone(c.caller_number)} for c in page or []]
     return render(
         request,
         "contacts/list.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {"form": form, "page": page, "rows": rows, "query": query},
         status=200 if page is not None else 400,
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from kefu.customers.forms import CustomerFilterForm
 from kefu.customers.models import Customer, Tag
 from kefu.customers.queries import customer_search
 from kefu.web.exports import EXPORT_LIMIT, xlsx_response
+from kefu.web.listing import page_of
 
 
 def _customers(request: HttpRequest) -> tuple[CustomerFilterForm, Any]:
@@ -42,11 +42,7 @@ def masked(customer: Customer) -> dict[str, Any]:
 @login_required
 def customer_list_page(request: HttpRequest) -> HttpResponse:
     form, customers = _customers(request)
-    page = None
-    if customers is not None:
-        page = Paginator(customers, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, customers)
     return render(
         request,
         "customers/list.html",
@@ -54,7 +50,7 @@ def customer_list_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": [masked(customer) for customer in page or []],
-            "query": query.urlencode(),
+            "query": query,
             "tags": Tag.objects.order_by("code"),
         },
         status=200 if page is not None else 400,

@@ -9,23 +9,13 @@ from kefu.core.admin import AuditedAdmin
 from kefu.tickets import sla
 from kefu.tickets.models import DispatchRule, TimeLimitPolicy
 from kefu.tickets.queries import as_sla_policy
+from kefu.tickets.services import POLICY_FIELDS
 
 
 class TimeLimitPolicyForm(forms.ModelForm):
     class Meta:
         model = TimeLimitPolicy
-        fields = [
-            "name",
-            "kind",
-            "category",
-            "tier",
-            "urgency",
-            "calendar",
-            "limits",
-            "callback_required",
-            "expert_seat",
-            "active",
-        ]
+        fields = POLICY_FIELDS
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

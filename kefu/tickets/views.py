@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -38,6 +37,7 @@ from kefu.tickets.queries import (
     with_list_relations,
 )
 from kefu.web.exports import EXPORT_LIMIT, local, xlsx_response
+from kefu.web.listing import page_of
 
 ACTION_LABELS = dict(ACTION_CHOICES)
 STATE_LABELS = dict(STATE_CHOICES)
@@ -49,7 +49,6 @@ STAGE_LABELS = {
     "reply": gettext_lazy("Reply to the customer"),
     "callback": gettext_lazy("Callback"),
 }
-PAGE_SIZE = 25
 # The back office's four queues: the state an order waits in for each.
 QUEUES = {
     "review": State.ACCEPTED,
@@ -74,11 +73,7 @@ def _filtered(request: HttpRequest) -> tuple[TicketFilterForm, QuerySet[Ticket] 
 @login_required
 def ticket_list_page(request: HttpRequest) -> HttpResponse:
     form, tickets = _filtered(request)
-    page = None
-    if tickets is not None:
-        page = Paginator(with_list_relations(tickets), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, with_list_relations(tickets) if tickets is not None else None)
     return render(
         request,
         "tickets/list.html",
@@ -86,7 +81,7 @@ def ticket_list_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": _rows(list(page)) if page else [],
-            "query": query.urlencode(),
+            "query": query,
             "departments": departments_of(request_user(request)),
         },
         status=200 if page else 400,
