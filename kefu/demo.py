@@ -20,7 +20,7 @@ from kefu.core import demo_content as content
 from kefu.core.models import OrgUnit, Region, User, WorkCalendar
 from kefu.core.services import audit_record, user_create
 from kefu.customers.models import Customer, CustomerPhone, Tag
-from kefu.tickets.demo import load_policies, load_tickets
+from kefu.tickets.demo import load_phrases, load_policies, load_tickets
 
 PASSWORD = "kefu-demo-2026"
 SEED = 95598
@@ -328,6 +328,7 @@ def demo_load(
     customers_created = _customers(centre, customers, regions)
     contacts_created = _contacts(centre, contacts, days, agents)
     load_policies(centre)
+    load_phrases()
     staff = {user.username: user for user in User.objects.filter(username__in=STAFF)}
     tickets_created = load_tickets(centre, tickets, staff)
     if customers_created or contacts_created or tickets_created:

@@ -22,6 +22,7 @@ class ContactForm(forms.Form):
     caller_number = forms.CharField(max_length=32, required=False)
     customer_id = forms.IntegerField(min_value=1, required=False)
     customer_attribute = forms.CharField(max_length=64, required=False)
+    region = forms.CharField(max_length=12, required=False)
     service_content = forms.CharField(label=_("Call reason"), max_length=64, required=False)
     summary = forms.CharField(label=_("Summary"), max_length=2000)
     settled = forms.BooleanField(required=False)
@@ -47,6 +48,7 @@ class ContactForm(forms.Form):
             "caller_number": data["caller_number"],
             "customer_id": data["customer_id"],
             "customer_attribute": data["customer_attribute"] or None,
+            "region": data["region"] or None,
             "service_content": data["service_content"] or None,
             "summary": data["summary"],
         }

@@ -22,6 +22,7 @@ from kefu.core.errors import DomainError
 from kefu.core.http import request_user
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.models import User
+from kefu.core.queries import regions
 from kefu.customers.models import Customer
 from kefu.customers.queries import customer_search
 from kefu.customers.services import customer_create
@@ -81,6 +82,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
                 r for r in reasons if r.dimension == CallReason.Dimension.CUSTOMER_ATTRIBUTE
             ],
             "contents": [r for r in reasons if r.dimension == CallReason.Dimension.SERVICE_CONTENT],
+            "regions": regions(),
             "form": ContactForm(initial={"caller_number": caller, "urgency": "normal"}),
             "new_customer": NewCustomerForm(initial={"phone": caller}),
         },

@@ -141,3 +141,8 @@ def departments_of(user: User) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(
         parent_id=user.centre_id, kind=OrgUnit.Kind.DEPARTMENT, active=True
     ).order_by("code")
+
+
+def regions() -> QuerySet[Region]:
+    """Every region, for the pickers that classify a contact by where it comes from."""
+    return Region.objects.order_by("code")

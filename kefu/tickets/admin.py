@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from kefu.core.admin import AuditedAdmin
 from kefu.tickets import sla
-from kefu.tickets.models import DispatchRule, TimeLimitPolicy
+from kefu.tickets.models import DispatchRule, StandardPhrase, TimeLimitPolicy
 from kefu.tickets.queries import as_sla_policy
 from kefu.tickets.services import POLICY_FIELDS
 
@@ -48,3 +48,10 @@ class TimeLimitPolicyAdmin(AuditedAdmin):
 class DispatchRuleAdmin(AuditedAdmin):
     list_display = ["category", "region", "department", "position"]
     list_select_related = ["category", "region", "department"]
+
+
+@admin.register(StandardPhrase)
+class StandardPhraseAdmin(AuditedAdmin):
+    list_display = ["text", "use", "kind", "position", "active"]
+    list_filter = ["use", "kind", "active"]
+    search_fields = ["text"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kefu.contacts.models import CallReason, Contact
 from kefu.core.models import OrgUnit, User, WorkCalendar
-from kefu.tickets.models import DispatchRule, Ticket, TimeLimitPolicy
+from kefu.tickets.models import DispatchRule, StandardPhrase, Ticket, TimeLimitPolicy
 from kefu.tickets.services import ActionInput, deadline_sweep, ticket_act, ticket_create
 
 SEED = 95599
@@ -191,6 +191,32 @@ CALLBACK_NOTES = {
     True: ["客户对处理结果表示满意。", "客户表示满意，感谢及时处理。"],
     False: ["客户对处理结果不满意，要求重新处理。", "客户认为处理时间过长，表示不满意。"],
 }
+
+
+# (used for, kind or "" for any, text): the back office's approved wording.
+PHRASES = [
+    ("reply", "", "您好，您反映的问题已处理完毕，处理结果如下：{result}。感谢您的耐心等待。"),
+    (
+        "reply",
+        "complaint",
+        "您好，对给您带来的不便我们深表歉意。经核实，{result}。我们已加强管理，避免类似情况再次发生。",
+    ),
+    ("reply", "fault", "您好，您报修的故障已处理：{result}。如再次出现停电，请拨打95598。"),
+    ("reply", "query", "您好，经查询，{result}。您也可以通过网上国网App随时查询。"),
+    ("callback", "", "客户对处理结果表示满意。"),
+    ("callback", "", "客户表示已知晓处理结果，无其他诉求。"),
+    ("callback", "", "客户对处理结果不满意，要求重新处理。"),
+    ("callback", "complaint", "客户接受道歉，对整改措施表示认可。"),
+]
+
+
+def load_phrases() -> None:
+    if StandardPhrase.objects.exists():
+        return
+    StandardPhrase.objects.bulk_create(
+        StandardPhrase(use=use, kind=kind, text=text, position=position)
+        for position, (use, kind, text) in enumerate(PHRASES)
+    )
 
 
 def load_policies(centre: OrgUnit) -> None:

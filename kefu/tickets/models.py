@@ -137,6 +137,30 @@ class DispatchRule(models.Model):
         return f"{self.category or '*'} / {self.region or '*'} → {self.department}"
 
 
+class StandardPhrase(models.Model):
+    """常用语: approved wording the back office starts a reply or a callback note from."""
+
+    class Use(models.TextChoices):
+        REPLY = "reply", _("Reply to the customer")
+        CALLBACK = "callback", _("Callback note")
+
+    use = models.CharField(_("used for"), max_length=16, choices=Use.choices)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, blank=True, help_text=_("Empty: any kind.")
+    )
+    text = models.TextField(_("text"), help_text=_("{result} stands for the returned result."))
+    position = models.PositiveIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("standard phrase")
+        verbose_name_plural = _("standard phrases")
+        ordering = ["use", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
 class TicketSequence(models.Model):
     """The last number handed out on a day, so numbers never repeat."""
 

@@ -18,7 +18,14 @@ from kefu.core.roles import HANDLER, VIEW_POLICY, VIEW_TICKET
 from kefu.core.workcal import WorkingCalendar
 from kefu.tickets import sla
 from kefu.tickets.lifecycle import Situation, State, allowed_actions, may_act
-from kefu.tickets.models import OPEN, DispatchRule, Ticket, TicketEvent, TimeLimitPolicy
+from kefu.tickets.models import (
+    OPEN,
+    DispatchRule,
+    StandardPhrase,
+    Ticket,
+    TicketEvent,
+    TimeLimitPolicy,
+)
 from kefu.tickets.sla import status_at
 from kefu.tickets.stages import ExpertSeatLimits, StageSpan, Step, stage_spans
 
@@ -324,3 +331,14 @@ def suggest_department(rules: list[DispatchRule], ticket: Ticket) -> OrgUnit | N
         if best is None or score < best[:2]:
             best = (*score, rule)
     return best[2].department if best else None
+
+
+def phrases_for(ticket: Ticket) -> dict[str, list[str]]:
+    """The standard phrases for replying to and calling back on this kind of order, with
+    `{result}` standing for the result the department returned."""
+    phrases: dict[str, list[str]] = {use: [] for use in StandardPhrase.Use.values}
+    rows = StandardPhrase.objects.filter(active=True).filter(Q(kind="") | Q(kind=ticket.kind))
+    result = ticket.result.strip().rstrip("。.") or "……"
+    for use, text in rows.values_list("use", "text"):
+        phrases[use].append(text.replace("{result}", result))
+    return phrases

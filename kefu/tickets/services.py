@@ -17,7 +17,7 @@ from kefu.core.audit_context import client_ip_var
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import OrgUnit, User, WorkCalendar
 from kefu.core.queries import calendar_of, region_for_code, require_centre
-from kefu.core.roles import ADD_TICKET, CHANGE_POLICY
+from kefu.core.roles import ADD_TICKET, CHANGE_POLICY, EXPERT, HANDLER
 from kefu.core.services import audit_record, notify, snapshot
 from kefu.customers.models import Tag
 from kefu.customers.queries import customers_visible_to
@@ -512,7 +512,32 @@ def ticket_act(
         )
         target_ticket.save(update_fields=["version", "last_event_seq", "updated_at"])
     TicketEvent.objects.bulk_create(events)
+    if act in ASSIGNING and ticket.department is not None:
+        _notify_assigned(ticket, act)
     return ticket
+
+
+# Actions after which a department has an order to take (again).
+ASSIGNING = {Action.DISPATCH, Action.TRANSFER, Action.REASSIGN, Action.REJECT}
+ASSIGNMENT_LABELS = {
+    Action.DISPATCH: _("New work order"),
+    Action.TRANSFER: _("Transferred to the expert seat"),
+    Action.REASSIGN: _("Reassigned to your department"),
+    Action.REJECT: _("Sent back for rework"),
+}
+
+
+def _notify_assigned(ticket: Ticket, act: Action) -> None:
+    """Tell the department's people (handlers, or the expert seat's agents) at once."""
+    people = User.objects.filter(
+        department_id=ticket.department_id, groups__name__in=[HANDLER, EXPERT], is_active=True
+    )
+    notify(
+        recipients=list(people),
+        kind="ticket.assigned",
+        title=f"{ticket.number} {ASSIGNMENT_LABELS[act]}: {ticket.title}",
+        link=f"/tickets/{ticket.number}/",
+    )
 
 
 POLICY_FIELDS = [

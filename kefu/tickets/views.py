@@ -27,6 +27,7 @@ from kefu.tickets.models import ACTION_CHOICES, STATE_CHOICES, Ticket
 from kefu.tickets.queries import (
     actions_for,
     dispatch_rules_of,
+    phrases_for,
     suggest_department,
     ticket_events,
     ticket_get_for_user,
@@ -159,6 +160,7 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
         "departments": [unit for unit in departments if not unit.expert_seat],
         "suggested": suggested,
         "channels": sorted(services.REPLY_CHANNELS),
+        "phrases": phrases_for(ticket) if {"reply", "callback"} & set(actions) else {},
     }
 
 

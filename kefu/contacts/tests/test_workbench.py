@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from kefu.contacts.models import CallReason, Contact
-from kefu.core.models import OrgUnit, User
+from kefu.core.models import OrgUnit, Region, User
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_create
 from kefu.tickets.models import Ticket
@@ -66,7 +66,7 @@ def test_an_unknown_number_offers_a_new_customer(agent: Client, users: dict[str,
 
 
 def test_a_settled_contact_is_recorded_without_an_order(
-    agent: Client, caller: Customer, outage: CallReason
+    agent: Client, caller: Customer, outage: CallReason, region: Region
 ) -> None:
     agent.post(
         "/workbench/record",
@@ -74,12 +74,14 @@ def test_a_settled_contact_is_recorded_without_an_order(
             "caller_number": "13912345678",
             "customer_id": caller.pk,
             "service_content": "power_outage",
+            "region": region.code,
             "summary": "客户咨询停电原因，已告知计划检修。",
             "settled": "on",
         },
     )
     contact = Contact.objects.get(customer=caller)
     assert contact.settled and contact.business_type.code == "fault_repair"  # type: ignore[union-attr]
+    assert contact.region == region
     assert not Ticket.objects.exists()
 
 

@@ -141,3 +141,33 @@ def test_the_back_office_dispatches_several_orders_at_once(
     assert Ticket.objects.get(number=first).state == "dispatched"
     assert Ticket.objects.get(number=second).state == "accepted"
     assert second in response.content.decode()
+
+
+def test_the_department_hears_of_each_order_sent_to_it(
+    open_ticket: Callable[..., dict[str, Any]], act: Act, users: dict[str, User]
+) -> None:
+    from kefu.core.models import Notification
+
+    number = open_ticket()["number"]
+    act("backoffice", number, "dispatch", department="repair")
+    notes = Notification.objects.filter(recipient=users["handler"], kind="ticket.assigned")
+    assert [note.title.split(" ")[0] for note in notes] == [number]
+    assert not Notification.objects.filter(recipient=users["agent"]).exists()
+    badge = signed_in(users["handler"]).get("/notifications/badge")
+    assert badge.content == b"1"
+
+
+def test_the_reply_form_offers_the_standard_phrases_with_the_result_filled_in(
+    open_ticket: Callable[..., dict[str, Any]], act: Act, users: dict[str, User]
+) -> None:
+    from kefu.tickets.models import StandardPhrase
+
+    StandardPhrase.objects.create(use="reply", kind="complaint", text="经核实，{result}。")
+    StandardPhrase.objects.create(use="reply", kind="fault", text="故障已处理：{result}。")
+    number = open_ticket()["number"]
+    act("backoffice", number, "handle_in_centre")
+    act("backoffice", number, "return", result="已向客户当面致歉。")
+    act("backoffice", number, "verify")
+    page = signed_in(users["backoffice"]).get(f"/tickets/{number}/").content.decode()
+    assert "经核实，已向客户当面致歉。" in page
+    assert "故障已处理" not in page  # a complaint's reply, not a fault's
