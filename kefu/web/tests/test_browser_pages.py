@@ -32,6 +32,7 @@ PAGES = {
         "/admin/",
         "/admin/tickets/timelimitpolicy/",
         "/admin/tickets/dispatchrule/",
+        "/admin/tickets/standardphrase/",
         "/admin/core/workcalendar/",
         "/admin/core/orgunit/",
         "/admin/core/user/",
