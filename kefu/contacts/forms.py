@@ -77,6 +77,11 @@ class ContactFilterForm(forms.Form):
     caller = forms.CharField(label=_("Caller number"), max_length=32, required=False)
     since = forms.DateField(label=_("From"), required=False)
     until = forms.DateField(label=_("Before"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        choices=[("", _("Newest first")), ("oldest", _("Oldest first"))],
+        required=False,
+    )
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -86,4 +91,5 @@ class ContactFilterForm(forms.Form):
             "caller": data["caller"] or None,
             "since": start_of(data["since"]),
             "until": start_of(data["until"]),
+            "sort": data["sort"] or None,
         }

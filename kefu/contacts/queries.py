@@ -50,7 +50,9 @@ def contact_list(
     service_content: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    sort: str | None = None,
 ) -> QuerySet[Contact]:
+    """The contacts the user may see, filtered; newest first, or oldest with `sort="oldest"`."""
     contacts = contacts_visible_to(user)
     if channel:
         contacts = contacts.filter(channel=channel)
@@ -75,6 +77,8 @@ def contact_list(
         contacts = contacts.filter(started_at__gte=since)
     if until is not None:
         contacts = contacts.filter(started_at__lt=until)
+    if sort == "oldest":
+        return contacts.order_by("started_at", "id")
     return contacts.order_by("-started_at", "-id")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -114,8 +115,10 @@ def unread_notification_count(user: User) -> int:
 
 
 def counts_by(rows: QuerySet[Any], field: str) -> dict[Any, int]:
-    """How many rows have each value of `field`, in one query."""
-    return dict(rows.values_list(field).annotate(n=Count("pk")).order_by())
+    """How many of a few rows (a day's, say) have each value of `field`. Counted here
+    rather than grouped in SQL: a GROUP BY tempts SQLite onto an index ordered by `field`
+    that walks the whole table instead of the one that finds the few rows."""
+    return dict(Counter(rows.values_list(field, flat=True).order_by()))
 
 
 def daily_counts(rows: QuerySet[Any], field: str, days: list[date]) -> list[int]:

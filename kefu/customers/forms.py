@@ -14,6 +14,11 @@ class CustomerFilterForm(forms.Form):
     )
     tier = forms.ChoiceField(label=_("Tier"), choices=[("", "—"), *Tier.choices], required=False)
     tag = forms.CharField(label=_("Tag"), max_length=32, required=False)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        choices=[("", _("Newest first")), ("name", _("By name"))],
+        required=False,
+    )
 
     def filters(self) -> dict[str, Any]:
         return {key: value or None for key, value in self.cleaned_data.items()}

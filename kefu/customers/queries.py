@@ -44,8 +44,10 @@ def customer_search(
     tier: str | None = None,
     tag: str | None = None,
     region: str | None = None,
+    sort: str | None = None,
 ) -> QuerySet[Customer]:
-    """Customers by any of their phones (written any way), name, account or ID number."""
+    """Customers by any of their phones (written any way), name, account or ID number;
+    newest first, or by name with `sort="name"`."""
     customers = customers_visible_to(user)
     if phone:
         try:
@@ -69,4 +71,5 @@ def customer_search(
         customers = customers.filter(tags__code=tag)
     if region:
         customers = customers.filter(region__code=region)
-    return customers.select_related("region").prefetch_related("phones", "tags").order_by("-id")
+    order = ("name", "id") if sort == "name" else ("-id",)
+    return customers.select_related("region").prefetch_related("phones", "tags").order_by(*order)

@@ -94,17 +94,28 @@ def in_warning_at(now: datetime) -> Q:
 
 
 def open_by_department(user: User, now: datetime) -> list[dict[str, Any]]:
-    """Per department: open orders, how many in warning, how many overdue."""
-    return list(
+    """Per department: open orders, how many in warning, how many overdue; most overdue
+    first. Grouped on the department's id alone, then named, which spares the database a
+    join for every open order."""
+    rows = list(
         tickets_visible_to(user)
         .filter(OPEN)
-        .values("department__code", "department__name")
+        .values("department_id")
         .annotate(
             open=Count("pk"),
             warning=Count("pk", filter=in_warning_at(now)),
             overdue=Count("pk", filter=overdue_at(now)),
         )
-        .order_by("-overdue", "-warning", "department__code")
+        .order_by()
+    )
+    held_by = [row["department_id"] for row in rows if row["department_id"]]
+    units = {unit.pk: unit for unit in OrgUnit.objects.filter(pk__in=held_by)}
+    for row in rows:
+        unit = units.get(row["department_id"])
+        row["department__code"] = unit.code if unit else None
+        row["department__name"] = unit.name if unit else None
+    return sorted(
+        rows, key=lambda row: (-row["overdue"], -row["warning"], row["department__code"] or "")
     )
 
 

@@ -189,3 +189,19 @@ def test_the_customer_list_and_its_export_show_personal_data_masked(
     export = client.get("/customers/export.xlsx", {"tag": "sensitive"})
     rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
     assert rows[1][:2] == ("李秀英", "139****5678")
+
+
+def test_the_customer_list_sorts_by_name_or_newest(users: dict[str, User]) -> None:
+    from kefu.customers.services import customer_create
+
+    names = ("Carol Wu", "Alice Li", "Bob Zhou")  # sorted alike under every collation
+    for index, name in enumerate(names):
+        customer_create(actor=users["agent"], name=name, phones=[f"1380000000{index}"])
+    client = _signed_in(users["backoffice"])
+
+    def order(**query: str) -> list[str]:
+        page = client.get("/customers/", query).content.decode()
+        return sorted(names, key=page.index)
+
+    assert order() == ["Bob Zhou", "Alice Li", "Carol Wu"]  # newest first
+    assert order(sort="name") == ["Alice Li", "Bob Zhou", "Carol Wu"]
