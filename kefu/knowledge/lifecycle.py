@@ -1,0 +1,70 @@
+"""The editorial life of a knowledge article as a table. Pure: the services ask it whether
+an action is allowed and where it leads.
+
+An article has a working copy and, once approved, a live version that agents read. The
+state is the working copy's: editing a published article starts a new draft while the
+live version keeps serving agents until the draft is approved in its turn.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class State(StrEnum):
+    DRAFT = "draft"  # 草稿: being written or reworked
+    IN_REVIEW = "in_review"  # 待审核: frozen until a reviewer decides
+    PUBLISHED = "published"  # 已发布: the working copy is the live version
+    WITHDRAWN = "withdrawn"  # 已撤回: taken off by an editor
+    EXPIRED = "expired"  # 已过期: past its expiry date (the sweep)
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    REJECT = "reject"
+    WITHDRAW = "withdraw"
+    EXPIRE = "expire"
+
+
+# action: (the states it may start from, the state it leads to)
+TRANSITIONS: dict[Action, tuple[frozenset[State], State]] = {
+    Action.SUBMIT: (frozenset({State.DRAFT}), State.IN_REVIEW),
+    Action.APPROVE: (frozenset({State.IN_REVIEW}), State.PUBLISHED),
+    Action.REJECT: (frozenset({State.IN_REVIEW}), State.DRAFT),
+    Action.WITHDRAW: (frozenset({State.PUBLISHED, State.IN_REVIEW, State.DRAFT}), State.WITHDRAWN),
+    Action.EXPIRE: (frozenset({State.PUBLISHED}), State.EXPIRED),
+}
+# Where editing the working copy leaves it: a draft again, except while under review.
+EDITABLE = frozenset({State.DRAFT, State.PUBLISHED, State.WITHDRAWN, State.EXPIRED})
+
+
+class TransitionRefused(Exception):
+    def __init__(self, action: str, state: State) -> None:
+        self.action, self.state = action, state
+        super().__init__(f"{action} is not allowed in state {state}")
+
+
+class ReviewerIsAuthor(Exception):
+    """The four-eyes rule: whoever wrote the working copy may not approve it."""
+
+
+def next_state(action: Action, state: State) -> State:
+    sources, target = TRANSITIONS[action]
+    if state not in sources:
+        raise TransitionRefused(action, state)
+    return target
+
+
+def check_reviewer(action: Action, *, author_id: int | None, reviewer_id: int) -> None:
+    if action == Action.APPROVE and author_id == reviewer_id:
+        raise ReviewerIsAuthor()
+
+
+def allowed_actions(state: State) -> list[Action]:
+    """What may happen to an article in `state`, expiry (the sweep's) left out."""
+    return [
+        action
+        for action, (sources, _target) in TRANSITIONS.items()
+        if state in sources and action != Action.EXPIRE
+    ]
