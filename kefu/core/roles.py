@@ -41,6 +41,8 @@ VIEW_TICKET = "tickets.view_ticket"
 ADD_TICKET = "tickets.add_ticket"
 VIEW_POLICY = "tickets.view_timelimitpolicy"
 CHANGE_POLICY = "tickets.change_timelimitpolicy"
+VIEW_ARTICLE = "knowledge.view_article"
+CHANGE_ARTICLE = "knowledge.change_article"
 
 _FRONT_LINE = frozenset(
     {
@@ -53,6 +55,7 @@ _FRONT_LINE = frozenset(
         ADD_CONTACT,
         VIEW_TICKET,
         ADD_TICKET,
+        VIEW_ARTICLE,
     }
 )
 
@@ -63,14 +66,22 @@ ROLES: dict[str, Role] = {
         Role(EXPERT, _("Expert seat"), _FRONT_LINE),
         Role(BACKOFFICE, _("Back office"), _FRONT_LINE),
         # Handlers see who an order is for, never the unmasked personal data.
-        Role(HANDLER, _("Department handler"), frozenset({VIEW_CUSTOMER, VIEW_TICKET})),
+        Role(
+            HANDLER,
+            _("Department handler"),
+            frozenset({VIEW_CUSTOMER, VIEW_TICKET, VIEW_ARTICLE}),
+        ),
         Role(
             LEADER,
             _("Team leader"),
-            frozenset({VIEW_CUSTOMER, VIEW_CONTACT, ADD_CONTACT, VIEW_TICKET}),
+            frozenset({VIEW_CUSTOMER, VIEW_CONTACT, ADD_CONTACT, VIEW_TICKET, VIEW_ARTICLE}),
         ),
-        Role(QA, _("QA inspector"), frozenset({VIEW_CUSTOMER, VIEW_CONTACT, VIEW_TICKET})),
-        Role(EDITOR, _("Knowledge editor"), frozenset()),
+        Role(
+            QA,
+            _("QA inspector"),
+            frozenset({VIEW_CUSTOMER, VIEW_CONTACT, VIEW_TICKET, VIEW_ARTICLE}),
+        ),
+        Role(EDITOR, _("Knowledge editor"), frozenset({VIEW_ARTICLE, CHANGE_ARTICLE})),
         Role(
             MANAGER,
             _("Manager"),
@@ -84,9 +95,14 @@ ROLES: dict[str, Role] = {
                     VIEW_AUDIT,
                     VIEW_TICKET,
                     VIEW_POLICY,
+                    VIEW_ARTICLE,
                 }
             ),
         ),
-        Role(ADMIN, _("Administrator"), _FRONT_LINE | {VIEW_AUDIT, VIEW_POLICY, CHANGE_POLICY}),
+        Role(
+            ADMIN,
+            _("Administrator"),
+            _FRONT_LINE | {VIEW_AUDIT, VIEW_POLICY, CHANGE_POLICY, CHANGE_ARTICLE},
+        ),
     )
 }

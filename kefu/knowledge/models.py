@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kefu.contacts.models import CallReason
+from kefu.core.models import OrgUnit
+from kefu.knowledge.lifecycle import State
+
+
+class Kind(models.TextChoices):
+    FAQ = "faq", _("FAQ")
+    SCRIPT = "script", _("Approved wording")
+    PROCEDURE = "procedure", _("Procedure")
+    NOTICE = "notice", _("Notice")
+    CASE = "case", _("Case")
+
+
+STATE_CHOICES = [
+    (State.DRAFT.value, _("Draft")),
+    (State.IN_REVIEW.value, _("In review")),
+    (State.PUBLISHED.value, _("Published")),
+    (State.WITHDRAWN.value, _("Withdrawn")),
+    (State.EXPIRED.value, _("Expired")),
+]
+
+
+class KnowledgeCategory(models.Model):
+    centre = models.ForeignKey(
+        OrgUnit, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    code = models.SlugField(_("code"), max_length=64)
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("knowledge category")
+        verbose_name_plural = _("knowledge categories")
+        ordering = ["position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "code"], name="kb_category_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    """The working copy of an article; what agents read is its live version."""
+
+    centre = models.ForeignKey(
+        OrgUnit, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), help_text=_("Markdown."))
+    category = models.ForeignKey(
+        KnowledgeCategory,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    call_reasons = models.ManyToManyField(
+        CallReason, verbose_name=_("call reasons"), blank=True, related_name="+"
+    )
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    expires_at = models.DateField(_("expires on"), null=True, blank=True)
+    # ",agent,backoffice,": the roles that see the article, comma-fenced so one LIKE finds a
+    # role on every database (JSON containment is not SQLite's); empty for every role.
+    roles = models.CharField(_("visible to roles"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=STATE_CHOICES, default=State.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Whoever last wrote the working copy: the one person who may not approve it.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    live_version = models.ForeignKey(
+        "ArticleVersion",
+        verbose_name=_("live version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    expiry_warned_on = models.DateField(null=True, blank=True)
+    views = models.PositiveIntegerField(_("views"), default=0)
+    uses = models.PositiveIntegerField(_("uses"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["centre", "state"], name="kb_article_state_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ArticleVersion(models.Model):
+    """What was published, as it was: never changed afterwards."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("article version")
+        verbose_name_plural = _("article versions")
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="kb_version_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Published versions are append-only.")
+        super().save(*args, **kwargs)
+
+
+class Feedback(models.Model):
+    """An agent's word on an article: the editors' queue is made of these."""
+
+    class Kind(models.TextChoices):
+        HELPFUL = "helpful", _("Helpful")
+        OUTDATED = "outdated", _("Outdated")
+        WRONG = "wrong", _("Wrong")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("article feedback")
+        verbose_name_plural = _("article feedback")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.article} {self.kind}"

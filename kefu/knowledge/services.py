@@ -1,0 +1,269 @@
+"""Every change of a knowledge article: one function, one transaction, one audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from kefu.core.models import User
+from kefu.core.queries import require_centre
+from kefu.core.roles import CHANGE_ARTICLE, ROLES, VIEW_ARTICLE
+from kefu.core.services import audit_record, notify, snapshot
+from kefu.knowledge.lifecycle import (
+    EDITABLE,
+    Action,
+    ReviewerIsAuthor,
+    State,
+    TransitionRefused,
+    allowed_actions,
+    check_reviewer,
+    next_state,
+)
+from kefu.knowledge.models import Article, ArticleVersion, Feedback, Kind, KnowledgeCategory
+
+FIELDS = ["kind", "title", "body", "category", "tags", "effective_from", "expires_at", "roles"]
+
+
+def _editor(actor: User) -> int:
+    if not actor.has_perm(CHANGE_ARTICLE):
+        raise Forbidden()
+    return require_centre(actor)
+
+
+def _clean(actor: User, values: dict[str, Any]) -> dict[str, Any]:
+    """The article fields as given, checked; anything wrong is a clear 422."""
+    if "title" in values and not str(values["title"]).strip():
+        raise Invalid(_("The title is required."), code="title_required", detail={"field": "title"})
+    if "body" in values and not str(values["body"]).strip():
+        raise Invalid(_("The body is required."), code="body_required", detail={"field": "body"})
+    if "kind" in values and values["kind"] not in Kind.values:
+        raise Invalid(_("Unknown kind."), code="kind_unknown", detail={"field": "kind"})
+    if "category" in values and values["category"] is not None:
+        category = KnowledgeCategory.objects.filter(
+            centre_id=actor.centre_id, code=values["category"]
+        ).first()
+        if category is None:
+            raise Invalid(
+                _("Unknown category."), code="category_unknown", detail={"field": "category"}
+            )
+        values["category"] = category
+    if "roles" in values:
+        if not set(values["roles"]) <= set(ROLES):
+            raise Invalid(_("Unknown role."), code="role_unknown", detail={"field": "roles"})
+        values["roles"] = f",{','.join(sorted(set(values['roles'])))}," if values["roles"] else ""
+    if "tags" in values:
+        values["tags"] = sorted({str(tag).strip() for tag in values["tags"] if str(tag).strip()})
+    starts, ends = values.get("effective_from"), values.get("expires_at")
+    if starts is not None and ends is not None and ends < starts:
+        raise Invalid(
+            _("An article cannot expire before it takes effect."),
+            code="expires_before_effective",
+            detail={"field": "expires_at"},
+        )
+    return values
+
+
+@transaction.atomic
+def article_create(
+    *,
+    actor: User,
+    title: str,
+    body: str,
+    kind: str,
+    category: str | None = None,
+    tags: Sequence[str] = (),
+    effective_from: date | None = None,
+    expires_at: date | None = None,
+    roles: Sequence[str] = (),
+) -> Article:
+    """A new article, as a draft owned and written by the editor."""
+    centre_id = _editor(actor)
+    values = _clean(
+        actor,
+        {
+            "title": title.strip(),
+            "body": body,
+            "kind": kind,
+            "category": category,
+            "tags": list(tags),
+            "effective_from": effective_from,
+            "expires_at": expires_at,
+            "roles": list(roles),
+        },
+    )
+    article = Article.objects.create(centre_id=centre_id, owner=actor, author=actor, **values)
+    audit_record(actor=actor, action="article.create", obj=article, after=snapshot(article, FIELDS))
+    return article
+
+
+def _locked(actor: User, article_id: int, version: int) -> Article:
+    article = (
+        Article.objects.select_for_update().filter(pk=article_id, centre_id=actor.centre_id).first()
+    )
+    if article is None:
+        raise NotFound(code="article_not_found")
+    if article.version != version:
+        raise Conflict(
+            _("Someone else changed this article in the meantime."),
+            code="version_conflict",
+            detail={"state": article.state, "version": article.version},
+        )
+    return article
+
+
+@transaction.atomic
+def article_update(*, actor: User, article_id: int, version: int, **changes: Any) -> Article:
+    """Rewrite the working copy. A published article stays live as it was until the new
+    draft is approved; under review the text is frozen."""
+    _editor(actor)
+    article = _locked(actor, article_id, version)
+    if State(article.state) not in EDITABLE:
+        raise Conflict(
+            _("An article under review cannot be changed; reject it first."),
+            code="article_in_review",
+            detail={"state": article.state, "version": article.version},
+        )
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise Invalid(_("Unknown field."), code="field_unknown", detail={"fields": sorted(unknown)})
+    before = snapshot(article, FIELDS)
+    for field, value in _clean(actor, dict(changes)).items():
+        setattr(article, field, value)
+    article.state, article.author = State.DRAFT, actor
+    article.version += 1
+    article.save()
+    audit_record(
+        actor=actor,
+        action="article.update",
+        obj=article,
+        before=before,
+        after=snapshot(article, FIELDS),
+    )
+    return article
+
+
+@transaction.atomic
+def article_act(
+    *, actor: User, article_id: int, action: str, version: int, reason: str = ""
+) -> Article:
+    """submit, approve, reject or withdraw; approving publishes a new immutable version."""
+    _editor(actor)
+    try:
+        act = Action(action)
+    except ValueError as error:
+        raise NotFound(code="action_unknown", detail={"action": action}) from error
+    if act == Action.EXPIRE:
+        raise NotFound(code="action_unknown", detail={"action": action})
+    article = _locked(actor, article_id, version)
+    try:
+        target = next_state(act, State(article.state))
+        check_reviewer(act, author_id=article.author_id, reviewer_id=actor.pk)
+    except TransitionRefused as error:
+        raise Conflict(
+            _("This action is not possible in the article's current state."),
+            code="transition_refused",
+            detail={
+                "state": article.state,
+                "version": article.version,
+                "allowed_actions": [str(a) for a in allowed_actions(State(article.state))],
+            },
+        ) from error
+    except ReviewerIsAuthor as error:
+        raise Forbidden(
+            _("The author of an article cannot approve it; another editor must."),
+            code="reviewer_is_author",
+        ) from error
+    if act == Action.REJECT and not reason.strip():
+        raise Invalid(_("Say why."), code="reason_required", detail={"field": "reason"})
+    from_state = article.state
+    if act == Action.APPROVE:
+        last = article.versions.aggregate(last=Max("number"))["last"] or 0
+        article.live_version = ArticleVersion.objects.create(
+            article=article,
+            number=last + 1,
+            kind=article.kind,
+            title=article.title,
+            body=article.body,
+            author=article.author,
+            approved_by=actor,
+        )
+        article.expiry_warned_on = None
+    elif act == Action.WITHDRAW:
+        article.live_version = None
+    article.state = target
+    article.version += 1
+    article.save()
+    audit_record(
+        actor=actor,
+        action=f"article.{act}",
+        obj=article,
+        before={"state": from_state},
+        after={"state": article.state, **({"reason": reason.strip()} if reason else {})},
+    )
+    return article
+
+
+@dataclass
+class ExpirySweepResult:
+    expired: int = 0
+    warned: int = 0
+
+
+def article_expiry_sweep(*, today: date | None = None) -> ExpirySweepResult:
+    """Expire published articles past their date and warn owners of those close to it,
+    once each. Safe to run on several workers: each article is handled under its lock."""
+    today = today or timezone.localdate()
+    result = ExpirySweepResult()
+    horizon = today + timedelta(days=settings.KEFU_KB_EXPIRY_WARNING_DAYS)
+    due = Article.objects.filter(state=State.PUBLISHED, expires_at__lte=horizon)
+    for article_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            article = (
+                Article.objects.select_for_update(skip_locked=True)
+                .select_related("owner")
+                .filter(pk=article_id, state=State.PUBLISHED)
+                .first()
+            )
+            if article is None or article.expires_at is None:
+                continue
+            if article.expires_at < today:
+                article.state, article.live_version = State.EXPIRED, None
+                article.version += 1
+                article.save(update_fields=["state", "live_version", "version", "updated_at"])
+                audit_record(actor=None, action="article.expire", obj=article)
+                result.expired += 1
+            elif article.expiry_warned_on is None:
+                article.expiry_warned_on = today
+                article.save(update_fields=["expiry_warned_on"])
+                notify(
+                    recipients=[article.owner],
+                    kind="article.expiring",
+                    title=f"{article.title}: {_('expires on')} {article.expires_at:%Y-%m-%d}",
+                    link=f"/knowledge/{article.pk}/",
+                )
+                result.warned += 1
+    return result
+
+
+@transaction.atomic
+def feedback_record(*, actor: User, article_id: int, kind: str, note: str = "") -> Feedback:
+    """An agent marks an article helpful, outdated or wrong; the last two need a note."""
+    if not actor.has_perm(VIEW_ARTICLE):
+        raise Forbidden()
+    if kind not in Feedback.Kind.values:
+        raise Invalid(_("Unknown kind."), code="kind_unknown", detail={"field": "kind"})
+    if kind != Feedback.Kind.HELPFUL and not note.strip():
+        raise Invalid(_("Say what is wrong."), code="note_required", detail={"field": "note"})
+    article = Article.objects.filter(pk=article_id, centre_id=actor.centre_id).first()
+    if article is None:
+        raise NotFound(code="article_not_found")
+    return Feedback.objects.create(article=article, user=actor, kind=kind, note=note.strip())
