@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,25 @@ class KnowledgeConfig(AppConfig):
     name = "kefu.knowledge"
     label = "knowledge"
     verbose_name = _("Knowledge base")
+
+    def ready(self) -> None:
+        post_migrate.connect(
+            _schedule_expiry, sender=self, dispatch_uid="kefu.knowledge.expiry_sweep"
+        )
+
+
+def _schedule_expiry(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """Articles expire by the day; migrate makes sure the hourly sweep is scheduled, so an
+    article is off the agents' screens within the hour of its expiry date passing."""
+    from django_q.models import Schedule
+
+    from kefu.knowledge.tasks import EXPIRY_SWEEP
+
+    Schedule.objects.using(using).get_or_create(
+        func=EXPIRY_SWEEP,
+        defaults={
+            "name": "kefu: knowledge expiry sweep",
+            "schedule_type": Schedule.HOURLY,
+            "repeats": -1,
+        },
+    )

@@ -183,3 +183,19 @@ def test_agents_mark_articles_and_a_complaint_needs_a_note(
         "helpful",
         "outdated",
     ]
+
+
+def test_migrate_schedules_the_expiry_sweep_and_the_task_runs_it(
+    editors: tuple[User, User],
+) -> None:
+    from django_q.models import Schedule
+
+    from kefu.knowledge.tasks import expiry_sweep
+
+    schedule = Schedule.objects.get(func="kefu.knowledge.tasks.expiry_sweep")
+    assert schedule.schedule_type == Schedule.HOURLY
+    author, reviewer = editors
+    yesterday = timezone.localdate() - timedelta(days=1)
+    article = publish(write(author, expires_at=yesterday + timedelta(days=1)), author, reviewer)
+    Article.objects.filter(pk=article.pk).update(expires_at=yesterday)
+    assert expiry_sweep() == {"expired": 1, "warned": 0}
