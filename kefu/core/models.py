@@ -10,6 +10,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnly(models.Model):
+    """Rows that are evidence (the audit log, published versions): only ever added."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError(f"{self._meta.verbose_name_plural} are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError(f"{self._meta.verbose_name_plural} are append-only")
+
+
 class OrgUnit(models.Model):
     """A node of the organisation tree: a centre, a team inside it, or a department."""
 
@@ -226,7 +241,7 @@ class CalendarOverride(models.Model):
         WorkCalendar.objects.filter(pk=self.calendar_id).update(revision=uuid.uuid4())
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnly):
     """One row per write and per unmasked view of personal data; never changed afterwards."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -254,15 +269,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_repr}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        # The log is evidence: rows are only ever added.
-        if self.pk is not None:
-            raise ValueError("audit entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ValueError("audit entries are append-only")
 
 
 class ApiToken(models.Model):

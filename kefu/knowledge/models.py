@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kefu.contacts.models import CallReason
-from kefu.core.models import OrgUnit
+from kefu.core.models import AppendOnly, OrgUnit
 from kefu.knowledge.lifecycle import State
 
 
@@ -116,7 +114,7 @@ class Article(models.Model):
         return self.title
 
 
-class ArticleVersion(models.Model):
+class ArticleVersion(AppendOnly):
     """What was published, as it was: never changed afterwards."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
@@ -148,11 +146,6 @@ class ArticleVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} v{self.number}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Published versions are append-only.")
-        super().save(*args, **kwargs)
 
 
 class Feedback(models.Model):

@@ -245,14 +245,18 @@ def matching_policy(ticket: Ticket, *, expert_seat: bool = False) -> TimeLimitPo
     return rows[chosen.key] if chosen else None
 
 
-def expert_seat_limits(ticket: Ticket, departments: Iterable[str]) -> ExpertSeatLimits | None:
-    """The expert seat's limits for the order, if `departments` (codes) include an expert
-    seat and a policy for expert seats matches the order."""
-    seats = frozenset(
+def expert_seats_among(departments: Iterable[str]) -> frozenset[str]:
+    """Which of these department codes are expert seats."""
+    return frozenset(
         OrgUnit.objects.filter(code__in=list(departments), expert_seat=True).values_list(
             "code", flat=True
         )
     )
+
+
+def expert_seat_limits(ticket: Ticket, seats: frozenset[str]) -> ExpertSeatLimits | None:
+    """The limits for the stages the expert seats `seats` (codes) own, if there are any and
+    a policy for expert seats matches the order."""
     row = matching_policy(ticket, expert_seat=True) if seats else None
     if row is None:
         return None
@@ -278,7 +282,9 @@ def ticket_stage_spans(ticket: Ticket, events: list[TicketEvent]) -> list[StageS
         policy=as_sla_policy(policy) if policy else None,
         suspensions=suspension_intervals(ticket, now),
         now=now,
-        expert_seat=expert_seat_limits(ticket, {s.department for s in steps if s.department}),
+        expert_seat=expert_seat_limits(
+            ticket, expert_seats_among({s.department for s in steps if s.department})
+        ),
     )
 
 

@@ -92,7 +92,7 @@ def _set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> 
         department = ticket.department
         holder = department.code if department is not None else None
         expert_seat = (
-            expert_seat_limits(ticket, [department.code])
+            expert_seat_limits(ticket, frozenset({department.code}))
             if department is not None and department.expert_seat
             else None
         )
