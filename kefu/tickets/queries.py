@@ -79,6 +79,40 @@ def ticket_events(ticket: Ticket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("actor").order_by("seq")
 
 
+# Soonest due first; orders whose stage has no limit come last.
+SOONEST_DUE = (F("stage_due_at").asc(nulls_last=True), "id")
+# The back office's four queues: the state an order waits in for each.
+BACKOFFICE_QUEUES = {
+    "review": State.ACCEPTED,
+    "verify": State.RETURNED,
+    "reply": State.VERIFIED,
+    "callback": State.REPLIED,
+}
+
+
+def backoffice_queue(user: User, queue: str, limit: int = 100) -> list[Ticket]:
+    """One back-office queue, soonest due first, with what its rows and suggestions show."""
+    tickets = tickets_visible_to(user).filter(state=BACKOFFICE_QUEUES[queue])
+    return list(
+        with_list_relations(tickets)
+        .select_related("category__parent")
+        .order_by(*SOONEST_DUE)[:limit]
+    )
+
+
+def backoffice_queue_sizes(user: User) -> dict[str, int]:
+    return tickets_visible_to(user).aggregate(
+        **{name: Count("pk", filter=Q(state=state)) for name, state in BACKOFFICE_QUEUES.items()}
+    )
+
+
+def department_inbox(user: User, limit: int = 200) -> list[Ticket]:
+    """The orders waiting for a department or in its hands, the most pressing first; a
+    handler's are their department's alone (tickets_visible_to sees to that)."""
+    tickets = tickets_visible_to(user).filter(state__in=[State.DISPATCHED, State.HANDLING])
+    return list(with_list_relations(tickets).order_by(*SOONEST_DUE)[:limit])
+
+
 def overdue_at(now: datetime) -> Q:
     """Open, running, and past the current stage's limit or the whole order's."""
     return OPEN & Q(suspended=False) & (Q(stage_due_at__lte=now) | Q(due_at__lte=now))
@@ -177,7 +211,7 @@ def ticket_list(
             Q(number=text.upper()) | Q(title__contains=text) | Q(customer__name=text)
         )
     if sort == "due":
-        return tickets.order_by(F("stage_due_at").asc(nulls_last=True), "id")
+        return tickets.order_by(*SOONEST_DUE)
     return tickets.order_by("-created_at", "-id")
 
 

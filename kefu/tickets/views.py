@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,13 +19,15 @@ from kefu.core.errors import DomainError, Forbidden, NotFound
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.queries import departments_of
-from kefu.core.roles import HANDLER
 from kefu.tickets import services
 from kefu.tickets.forms import ActionForm, TicketFilterForm
-from kefu.tickets.lifecycle import State
 from kefu.tickets.models import ACTION_CHOICES, STATE_CHOICES, Ticket
 from kefu.tickets.queries import (
+    BACKOFFICE_QUEUES,
     actions_for,
+    backoffice_queue,
+    backoffice_queue_sizes,
+    department_inbox,
     dispatch_rules_of,
     phrases_for,
     suggest_department,
@@ -34,7 +36,6 @@ from kefu.tickets.queries import (
     ticket_list,
     ticket_stage_spans,
     ticket_status,
-    tickets_visible_to,
     with_list_relations,
 )
 from kefu.web.exports import EXPORT_LIMIT, local, xlsx_response
@@ -49,13 +50,6 @@ STAGE_LABELS = {
     "verify": gettext_lazy("Verify"),
     "reply": gettext_lazy("Reply to the customer"),
     "callback": gettext_lazy("Callback"),
-}
-# The back office's four queues: the state an order waits in for each.
-QUEUES = {
-    "review": State.ACCEPTED,
-    "verify": State.RETURNED,
-    "reply": State.VERIFIED,
-    "callback": State.REPLIED,
 }
 
 
@@ -208,17 +202,10 @@ def backoffice_page(request: HttpRequest) -> HttpResponse:
     """The four queues the back office works through, each soonest due first."""
     user = request_user(request)
     queue = request.GET.get("queue", "review")
-    if queue not in QUEUES:
+    if queue not in BACKOFFICE_QUEUES:
         queue = "review"
-    visible = tickets_visible_to(user)
-    counts = visible.aggregate(
-        **{name: Count("pk", filter=Q(state=state)) for name, state in QUEUES.items()}
-    )
-    tickets = list(
-        with_list_relations(visible.filter(state=QUEUES[queue]))
-        .select_related("category__parent")
-        .order_by(F("stage_due_at").asc(nulls_last=True), "id")[:100]
-    )
+    counts = backoffice_queue_sizes(user)
+    tickets = backoffice_queue(user, queue)
     rows = _rows(tickets)
     if queue == "review":
         rules = dispatch_rules_of(user.centre_id)  # type: ignore[arg-type]
@@ -229,7 +216,7 @@ def backoffice_page(request: HttpRequest) -> HttpResponse:
         "tickets/backoffice.html",
         {
             "queue": queue,
-            "queues": [(name, counts[name]) for name in QUEUES],
+            "queues": [(name, counts[name]) for name in BACKOFFICE_QUEUES],
             "rows": rows,
             "departments": departments_of(user).filter(expert_seat=False),
         },
@@ -276,14 +263,8 @@ def backoffice_dispatch(request: HttpRequest) -> HttpResponse:
 def department_page(request: HttpRequest) -> HttpResponse:
     """A department's open orders, the most pressing first."""
     user = request_user(request)
-    tickets = with_list_relations(tickets_visible_to(user))
-    if user.role == HANDLER:
-        tickets = tickets.filter(department_id=user.department_id)
-    tickets = tickets.filter(state__in=[State.DISPATCHED, State.HANDLING]).order_by(
-        F("stage_due_at").asc(nulls_last=True), "id"
-    )
     return render(
         request,
         "tickets/department.html",
-        {"rows": _rows(list(tickets[:200])), "department": user.department},
+        {"rows": _rows(department_inbox(user)), "department": user.department},
     )
