@@ -170,3 +170,54 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} {self.kind}"
+
+
+class Synonym(models.Model):
+    """Words that mean the same to the callers and to the editors (光猫, 光调制解调器, ONU):
+    a search for one finds articles that use any of them."""
+
+    centre = models.ForeignKey(
+        OrgUnit, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+"
+    )
+    words = models.CharField(
+        _("words"),
+        max_length=300,
+        help_text=_("Words that mean the same, separated by commas."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonyms")
+        ordering = ["centre", "id"]
+
+    def __str__(self) -> str:
+        return self.words
+
+
+class SearchTerm(models.Model):
+    """A term the search index holds and in how many articles: the vocabulary that
+    corrects misheard words (by pinyin) and suggests words as the agent types. On
+    PostgreSQL it also gives each term its weight."""
+
+    term = models.CharField(max_length=64, primary_key=True)
+    documents = models.PositiveIntegerField(default=0)
+    pinyin = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class SearchStats(models.Model):
+    """How many articles the index holds and how many terms in all (one row): BM25 needs
+    both, and counting them on every search would cost more than the search."""
+
+    documents = models.PositiveIntegerField(default=0)
+    terms = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.documents} / {self.terms}"

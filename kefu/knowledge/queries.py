@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from kefu.contacts.models import CallReason
 from kefu.core.errors import Forbidden
 from kefu.core.models import User
 from kefu.core.roles import CHANGE_ARTICLE, VIEW_ARTICLE
-from kefu.knowledge.models import Article
+from kefu.knowledge import analysis, engines
+from kefu.knowledge.models import (
+    Article,
+    KnowledgeCategory,
+    SearchStats,
+    SearchTerm,
+    Synonym,
+)
 
 
 def articles_visible_to(user: User, *, today: date | None = None) -> QuerySet[Article]:
@@ -27,3 +38,161 @@ def articles_visible_to(user: User, *, today: date | None = None) -> QuerySet[Ar
         Q(expires_at__isnull=True) | Q(expires_at__gte=today),
         live_version__isnull=False,
     ).filter(Q(roles="") | Q(roles__contains=f",{user.role},"))
+
+
+# --- what the segmenter and the query builder know -------------------------------------
+
+_lock = threading.Lock()
+_loaded_revision: object = None
+_synonyms: dict[int | None, dict[str, tuple[str, ...]]] = {}
+
+
+def vocabulary_prepare(centre_id: int | None) -> Mapping[str, Sequence[str]]:
+    """Teach the segmenter the centres' words once per process, and again whenever an
+    editor changes the synonyms; returns the centre's synonym index."""
+    global _loaded_revision
+    revision = tuple(Synonym.objects.aggregate(changed=Max("updated_at"), n=Count("id")).values())
+    if revision != _loaded_revision:
+        with _lock:
+            groups: dict[int | None, list[list[str]]] = {}
+            for centre, line in Synonym.objects.values_list("centre_id", "words"):
+                groups.setdefault(centre, []).append(analysis.parse_synonyms(line))
+            words: list[str] = [w for gs in groups.values() for g in gs for w in g]
+            if _loaded_revision is None:
+                words += CallReason.objects.values_list("name", flat=True)
+                words += KnowledgeCategory.objects.values_list("name", flat=True)
+                words += [
+                    tag for tags in Article.objects.values_list("tags", flat=True) for tag in tags
+                ]
+            analysis.add_words(words)
+            _synonyms.clear()
+            _synonyms.update({c: analysis.synonym_index(g) for c, g in groups.items()})
+            _loaded_revision = revision
+    return _synonyms.get(centre_id, {})
+
+
+class IndexVocabulary:
+    """The index's terms as `analysis` asks for them, each looked up once per search."""
+
+    def __init__(self) -> None:
+        self.frequencies: dict[str, int] = {}
+
+    def document_frequency(self, terms: Sequence[str]) -> dict[str, int]:
+        missing = [t for t in terms if t not in self.frequencies]
+        if missing:
+            self.frequencies.update(dict.fromkeys(missing, 0))
+            self.frequencies.update(
+                SearchTerm.objects.filter(term__in=missing).values_list("term", "documents")
+            )
+        return {t: self.frequencies[t] for t in terms}
+
+    def same_pinyin(self, key: str) -> list[str]:
+        found = (
+            SearchTerm.objects.filter(pinyin=key, documents__gt=0)
+            .order_by("-documents")
+            .values_list("term", "documents")[:3]
+        )
+        self.frequencies.update(found)
+        return [term for term, _ in found]
+
+    def as_analysis(self) -> analysis.Vocabulary:
+        return analysis.Vocabulary(self.document_frequency, self.same_pinyin)
+
+
+# --- search --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article: Article
+    title: str
+    snippet: str
+    score: float
+
+
+def category_with_descendants(centre_id: int | None, code: str) -> list[int]:
+    rows = list(
+        KnowledgeCategory.objects.filter(centre_id=centre_id).values_list("pk", "code", "parent_id")
+    )
+    chosen = {pk for pk, c, _ in rows if c == code}
+    grew = True
+    while grew:
+        more = {pk for pk, _, parent in rows if parent in chosen} - chosen
+        chosen |= more
+        grew = bool(more)
+    return sorted(chosen)
+
+
+def article_search(
+    user: User,
+    text: str,
+    *,
+    kind: str | None = None,
+    category: str | None = None,
+    limit: int = 10,
+    today: date | None = None,
+) -> list[SearchHit]:
+    """The articles the user may read that answer `text`, best first."""
+    articles = articles_visible_to(user, today=today)
+    if kind:
+        articles = articles.filter(kind=kind)
+    if category:
+        articles = articles.filter(
+            category_id__in=category_with_descendants(user.centre_id, category)
+        )
+    synonyms = vocabulary_prepare(user.centre_id)
+    vocabulary = IndexVocabulary()
+    groups = analysis.query_groups(text, synonyms=synonyms, vocabulary=vocabulary.as_analysis())
+    if not groups:
+        return []
+    stats = SearchStats.objects.first()
+    if stats is None or not stats.documents:
+        return []
+    query = analysis.query_terms(groups)
+    frequencies = vocabulary.document_frequency(query)
+    idf = {t: analysis.idf(documents=stats.documents, frequency=frequencies[t]) for t in query}
+    engine = engines.current()
+    found: list[tuple[int, float]] = []
+    for level in analysis.match_levels(groups):
+        seen = [pk for pk, _ in found]
+        found += engine.ranked(
+            articles.exclude(pk__in=seen) if seen else articles,
+            level,
+            idf,
+            stats.terms / stats.documents,
+            limit - len(found),
+        )
+        if len(found) >= limit:
+            break
+    by_id = Article.objects.select_related("live_version").in_bulk([pk for pk, _ in found])
+    words = [g.said for g in groups] + query
+    hits = []
+    for pk, score in found:
+        article = by_id[pk]
+        source = article.live_version or article
+        hits.append(SearchHit(article, source.title, analysis.snippet(source.body, words), score))
+    return hits
+
+
+def search_suggestions(user: User, prefix: str, *, limit: int = 8) -> list[str]:
+    """As the agent types: titles of readable articles that start with or contain the
+    words typed, then the index's commonest terms that start with them."""
+    prefix = analysis.normalize(prefix).strip()
+    if not prefix:
+        return []
+    titles = list(
+        articles_visible_to(user)
+        .filter(title__icontains=prefix)
+        .order_by("-uses", "-views", "pk")
+        .values_list("title", flat=True)[:limit]
+    )
+    terms = (
+        list(
+            SearchTerm.objects.filter(term__startswith=prefix, documents__gt=0)
+            .order_by("-documents")
+            .values_list("term", flat=True)[: limit - len(titles)]
+        )
+        if len(titles) < limit
+        else []
+    )
+    return list(dict.fromkeys([*terms, *titles]))[:limit]

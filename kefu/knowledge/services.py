@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from kefu.core.models import User
 from kefu.core.queries import require_centre
 from kefu.core.roles import CHANGE_ARTICLE, ROLES, VIEW_ARTICLE
 from kefu.core.services import audit_record, notify, snapshot
+from kefu.knowledge import analysis, engines
 from kefu.knowledge.lifecycle import (
     EDITABLE,
     Action,
@@ -28,7 +30,16 @@ from kefu.knowledge.lifecycle import (
     check_reviewer,
     next_state,
 )
-from kefu.knowledge.models import Article, ArticleVersion, Feedback, Kind, KnowledgeCategory
+from kefu.knowledge.models import (
+    Article,
+    ArticleVersion,
+    Feedback,
+    Kind,
+    KnowledgeCategory,
+    SearchStats,
+    SearchTerm,
+)
+from kefu.knowledge.queries import vocabulary_prepare
 
 FIELDS = ["kind", "title", "body", "category", "tags", "effective_from", "expires_at", "roles"]
 
@@ -101,6 +112,7 @@ def article_create(
         },
     )
     article = Article.objects.create(centre_id=centre_id, owner=actor, author=actor, **values)
+    search_index_update([article.pk])
     audit_record(actor=actor, action="article.create", obj=article, after=snapshot(article, FIELDS))
     return article
 
@@ -141,6 +153,7 @@ def article_update(*, actor: User, article_id: int, version: int, **changes: Any
     article.state, article.author = State.DRAFT, actor
     article.version += 1
     article.save()
+    search_index_update([article.pk])
     audit_record(
         actor=actor,
         action="article.update",
@@ -202,6 +215,7 @@ def article_act(
     article.state = target
     article.version += 1
     article.save()
+    search_index_update([article.pk])
     audit_record(
         actor=actor,
         action=f"article.{act}",
@@ -239,6 +253,7 @@ def article_expiry_sweep(*, today: date | None = None) -> ExpirySweepResult:
                 article.state, article.live_version = State.EXPIRED, None
                 article.version += 1
                 article.save(update_fields=["state", "live_version", "version", "updated_at"])
+                search_index_update([article.pk])
                 audit_record(actor=None, action="article.expire", obj=article)
                 result.expired += 1
             elif article.expiry_warned_on is None:
@@ -267,3 +282,74 @@ def feedback_record(*, actor: User, article_id: int, kind: str, note: str = "") 
     if article is None:
         raise NotFound(code="article_not_found")
     return Feedback.objects.create(article=article, user=actor, kind=kind, note=note.strip())
+
+
+# --- the search index ------------------------------------------------------------------
+
+
+def _document(article: Article) -> analysis.Document:
+    """What agents search is what they read: the live version while there is one."""
+    source = article.live_version or article
+    analysis.add_words([*article.tags, *([article.category.name] if article.category else [])])
+    return analysis.Document.of(title=source.title, tags=article.tags, body=source.body)
+
+
+def search_index_update(article_ids: Sequence[int]) -> None:
+    """Bring the index up to date for these articles, in the caller's transaction, with
+    the term counts and totals BM25 weighs by. Index writers queue on the one totals row,
+    so two editors publishing at once cannot miscount a term."""
+    if not article_ids:
+        return
+    stats, _ = SearchStats.objects.select_for_update().get_or_create(pk=1)
+    vocabulary_prepare(0)
+    articles = Article.objects.filter(pk__in=article_ids).select_related("live_version", "category")
+    documents = [(article.pk, _document(article)) for article in articles]
+    engine = engines.current()
+    before = engine.stored(list(article_ids))
+    delta: Counter[str] = Counter()
+    documents_delta = tokens_delta = 0
+    for held, length in before.values():
+        delta.subtract(held)
+        documents_delta -= 1
+        tokens_delta -= length
+    for _pk, document in documents:
+        delta.update(set(document.title + document.tags + document.body))
+        documents_delta += 1
+        tokens_delta += document.length
+    engine.remove(sorted(set(article_ids) - {pk for pk, _ in documents}))
+    engine.store(documents)
+    _count_terms({term: change for term, change in delta.items() if change})
+    SearchStats.objects.filter(pk=stats.pk).update(
+        documents=F("documents") + documents_delta, terms=F("terms") + tokens_delta
+    )
+
+
+def _count_terms(changes: dict[str, int]) -> None:
+    terms = sorted(changes)
+    existing: dict[str, SearchTerm] = {}
+    for start in range(0, len(terms), 500):
+        existing.update(SearchTerm.objects.in_bulk(terms[start : start + 500]))
+    for row in existing.values():
+        row.documents += changes[row.term]
+    SearchTerm.objects.bulk_update(existing.values(), ["documents"], batch_size=500)
+    SearchTerm.objects.bulk_create(
+        [
+            SearchTerm(term=term, documents=changes[term], pinyin=analysis.pinyin_key(term))
+            for term in terms
+            if term not in existing
+        ],
+        batch_size=500,
+    )
+
+
+@transaction.atomic
+def search_index_rebuild(*, batch: int = 1000) -> int:
+    """Index every article anew: after a change of segmentation or synonyms' words."""
+    engine = engines.current()
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    engine.remove(ids)
+    SearchTerm.objects.all().delete()
+    SearchStats.objects.all().delete()
+    for start in range(0, len(ids), batch):
+        search_index_update(ids[start : start + batch])
+    return len(ids)

@@ -1,0 +1,303 @@
+"""How knowledge text becomes search terms, how a caller's words become a query, and how
+matches are scored. Pure: the engines store and match terms, this module decides them.
+
+Text is segmented with jieba in its search mode, so a compound is indexed whole and by
+its parts (路由器 gives 路由器 and 路由): a two-character query finds the longer words.
+A query is a list of *groups*, one per concept the caller said; a group's terms are the
+word, its synonyms and, for a word the index has never seen, what it was probably meant
+to be (same pinyin: 电废 → 电费). Matching asks for every group first and relaxes one
+group at a time, so articles that cover more of what the caller said come first and a
+stray word never empties the result.
+
+Scoring is Okapi BM25 exactly as SQLite's FTS5 computes `bm25()`, with column weights,
+so the PostgreSQL engine, which computes it in SQL, ranks the same way.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
+
+import jieba
+from pypinyin import lazy_pinyin
+
+# FTS5's constants: the PostgreSQL engine uses the same ones so both rank alike.
+K1 = 1.2
+B = 0.75
+# A word in the title counts five times a word in the body, a tag three times.
+WEIGHTS = {"title": 5, "tags": 3, "body": 1}
+# At most this many groups take part in matching; beyond that a query is a paragraph and
+# its commonest words add nothing but work.
+MAX_GROUPS = 6
+
+# Function words and the fillers callers use, which say nothing about the answer.
+_STOPWORD_TEXT = """
+    的 了 吗 呢 吧 啊 呀 哦 嘛 么 着 过 是 在 有 和 与 及 或 也 都 就 还 又 才 再 很 太 更
+    我 你 他 她 它 您 我们 你们 他们 咱 咱们 自己 这 那 这个 那个 这里 那里 这样 那样 哪 哪个
+    请问 请 问 一下 一个 怎么 怎么办 怎么样 怎样 如何 为什么 为啥 什么 啥 咋 咋办 能 能不能
+    可以 可不可以 是不是 有没有 要 想 需要 应该 会 不会 还是 但是 可是 而且 然后 如果 因为
+    所以 已经 一直 现在 刚才 刚刚 今天 昨天 到底 其实 就是 一些 有点 有些 这么 那么 多少
+    之 其 被 把 给 让 从 对 向 于 为 以 等 等等 或者 以及 并 并且 则 但 而 即 如 若
+    a an the is are to of and or in on for
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+_ALNUM = re.compile(r"[^\W_]+")
+_ASPECT_LE = re.compile(r"(?<=[\u4e00-\u9fff])了(?![解结])")
+
+logging.getLogger("jieba").setLevel(logging.WARNING)
+jieba.setLogLevel(logging.WARNING)
+_tokenizer = jieba.Tokenizer()
+_known_words: set[str] = set()
+
+
+def normalize(text: str) -> str:
+    """Full-width letters and digits to half-width, capitals to small."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def add_words(words: Iterable[str]) -> None:
+    """Teach the segmenter the centre's own words (taxonomy, tags, synonyms) so they are
+    kept whole: 光猫 stays one term instead of 光 and 猫."""
+    for word in words:
+        word = normalize(word).strip()
+        if len(word) >= 2 and word not in _known_words and _ALNUM.fullmatch(word):
+            _tokenizer.add_word(word, freq=max(_tokenizer.suggest_freq(word), 1000))
+            _known_words.add(word)
+
+
+def _pieces(text: str, *, search_mode: bool) -> list[str]:
+    words = (
+        _tokenizer.cut_for_search(normalize(text))
+        if search_mode
+        else _tokenizer.cut(normalize(text))
+    )
+    return [piece for word in words for piece in _ALNUM.findall(word)]
+
+
+# Longer runs are serial numbers, links and the like: nobody searches them by the whole.
+MAX_TERM_LENGTH = 32
+
+
+def terms(text: str) -> list[str]:
+    """The terms of a text as the index stores them, in order, stop words left out."""
+    return [
+        term
+        for term in _pieces(text, search_mode=True)
+        if term not in STOPWORDS and len(term) <= MAX_TERM_LENGTH
+    ]
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article as the index sees it: its terms per column."""
+
+    title: list[str]
+    tags: list[str]
+    body: list[str]
+
+    @classmethod
+    def of(cls, *, title: str, tags: Sequence[str], body: str) -> Document:
+        return cls(terms(title), [t for tag in tags for t in terms(tag)], terms(body))
+
+    @property
+    def length(self) -> int:
+        return len(self.title) + len(self.tags) + len(self.body)
+
+    def weighted_frequencies(self) -> dict[str, int]:
+        """Each term's occurrences with the column weights applied, as FTS5's bm25() counts
+        them: five per title occurrence, three per tag, one per body word."""
+        counts: Counter[str] = Counter()
+        for column in ("title", "tags", "body"):
+            for term in getattr(self, column):
+                counts[term] += WEIGHTS[column]
+        return dict(counts)
+
+
+@lru_cache(maxsize=65536)
+def pinyin_key(term: str) -> str:
+    """The term as typed on a pinyin keyboard without tones: the key that finds what a
+    caller meant when the input method picked the wrong characters."""
+    return " ".join(lazy_pinyin(term))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the index knows: how many articles hold each term, and terms by pinyin."""
+
+    document_frequency: Callable[[Sequence[str]], Mapping[str, int]]
+    same_pinyin: Callable[[str], Sequence[str]]
+
+
+@dataclass
+class Group:
+    """One concept of the query: any of its terms satisfies it."""
+
+    said: str
+    terms: list[str] = field(default_factory=list)
+    frequency: int = 0  # articles holding any of its terms, at most; orders relaxation
+
+
+def synonym_index(groups: Iterable[Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """word → every word of its synonym group (itself included), normalized."""
+    index: dict[str, tuple[str, ...]] = {}
+    for group in groups:
+        words = tuple(dict.fromkeys(normalize(word).strip() for word in group if word.strip()))
+        for word in words:
+            index[word] = words
+    return index
+
+
+def parse_synonyms(text: str) -> list[str]:
+    """An editor's line of synonyms, separated by commas, 、 or spaces, duplicates dropped."""
+    words = re.split(r"[,，、;；\s]+", text)
+    return list(dict.fromkeys(word.strip() for word in words if word.strip()))
+
+
+def query_groups(
+    text: str, *, synonyms: Mapping[str, Sequence[str]], vocabulary: Vocabulary
+) -> list[Group]:
+    """The caller's words as groups of index terms, rarest concept first. A word the index
+    has never seen is replaced by what sounds the same (电废 → 电费); a word nothing
+    stands for is dropped, so it cannot empty the result."""
+    # 了 only marks time, yet splits words apart: 充了钱 is 充钱, 交了电费 is 交电费.
+    text = _ASPECT_LE.sub("", normalize(text))
+    said = [word for word in _pieces(text, search_mode=False) if word not in STOPWORDS]
+    said = _joined_single_characters(said, synonyms, vocabulary)
+    candidates: dict[str, list[str]] = {}
+    for word in dict.fromkeys(said):
+        # A long word's own parts stand for it too: 路由器 is also 路由.
+        parts = terms(word) if len(word) >= 3 else []
+        candidates[word] = list(dict.fromkeys([word, *synonyms.get(word, ()), *parts]))
+    known = dict(
+        vocabulary.document_frequency(sorted({t for ts in candidates.values() for t in ts}))
+    )
+    groups: list[Group] = []
+    taken: set[str] = set()  # a term counts once, in the first group that has it
+    for word, members in candidates.items():
+        present = [t for t in members if known.get(t, 0) > 0 and t not in taken]
+        if not present:
+            heard = vocabulary.same_pinyin(pinyin_key(word))
+            members = list(dict.fromkeys(s for t in heard for s in (t, *synonyms.get(t, ()))))
+            known.update(vocabulary.document_frequency(members))
+            present = [t for t in members if known.get(t, 0) > 0 and t not in taken]
+        if present:
+            taken.update(present)
+            groups.append(Group(word, present, sum(known[t] for t in present)))
+    groups.sort(key=lambda group: group.frequency)
+    return groups[:MAX_GROUPS]
+
+
+def _joined_single_characters(
+    words: list[str], synonyms: Mapping[str, Sequence[str]], vocabulary: Vocabulary
+) -> list[str]:
+    """Two single characters the segmenter left apart (没 电, 光 毛) become one word when
+    the index, the synonym table or the pinyin of a known term has them together."""
+    pairs = {a + b for a, b in itertools.pairwise(words) if len(a) == 1 and len(b) == 1}
+    if not pairs:
+        return words
+    known = vocabulary.document_frequency(sorted(pairs))
+    joinable = {
+        pair
+        for pair in pairs
+        if known.get(pair, 0) > 0 or pair in synonyms or vocabulary.same_pinyin(pinyin_key(pair))
+    }
+    joined: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = words[i] + words[i + 1] if i + 1 < len(words) else ""
+        if pair in joinable and len(words[i]) == 1:
+            joined.append(pair)
+            i += 2
+        else:
+            joined.append(words[i])
+            i += 1
+    return joined
+
+
+def match_levels(groups: Sequence[Group]) -> list[list[tuple[Group, ...]]]:
+    """The relaxation ladder: all groups, then any all-but-one, down to any single one.
+    Each level is a list of alternatives, each alternative the groups it requires."""
+    n = len(groups)
+    return [list(itertools.combinations(groups, size)) for size in range(n, 0, -1)]
+
+
+def query_terms(groups: Sequence[Group]) -> list[str]:
+    return list(dict.fromkeys(term for group in groups for term in group.terms))
+
+
+def idf(*, documents: int, frequency: int) -> float:
+    """FTS5's inverse document frequency, floored the way it floors it."""
+    value = math.log((documents - frequency + 0.5) / (frequency + 0.5))
+    return value if value > 0 else 1e-6
+
+
+def bm25(
+    *,
+    frequencies: Mapping[str, float],
+    length: int,
+    query: Sequence[str],
+    document_frequency: Mapping[str, int],
+    documents: int,
+    average_length: float,
+) -> float:
+    """The reference score of one article for the query terms; higher is better."""
+    norm = K1 * (1 - B + B * length / average_length)
+    score = 0.0
+    for term in query:
+        f = frequencies.get(term, 0)
+        if f:
+            weight = idf(documents=documents, frequency=document_frequency.get(term, 0))
+            score += weight * f * (K1 + 1) / (f + norm)
+    return score
+
+
+# --- snippets ---------------------------------------------------------------------------
+
+_MARKDOWN_NOISE = re.compile(r"[#>*_`|\[\]]+|!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|^\s*[-+]\s+", re.M)
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown without its markup, for snippets."""
+    return re.sub(r"\s+", " ", _MARKDOWN_NOISE.sub(" ", markdown_text)).strip()
+
+
+def snippet(text: str, words: Sequence[str], *, width: int = 80) -> str:
+    """The passage of `text` that holds the most query words, with each one marked; HTML
+    escaped except for the marks."""
+    text = plain_text(text)
+    folded = normalize(text)
+    words = sorted({normalize(w) for w in words if w}, key=len, reverse=True)
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        for found in re.finditer(re.escape(word), folded):
+            span = found.span()
+            if not any(s < span[1] and span[0] < e for s, e in spans):
+                spans.append(span)
+    spans.sort()
+    if not spans:
+        start = 0
+    else:
+        best = max(
+            range(len(spans)),
+            key=lambda i: sum(1 for s, _ in spans[i:] if s < spans[i][0] + width),
+        )
+        start = max(0, spans[best][0] - width // 4)
+    end = min(len(text), start + width)
+    out: list[str] = ["…" if start > 0 else ""]
+    cursor = start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        out += [escape(text[cursor:s]), "<mark>", escape(text[s:e]), "</mark>"]
+        cursor = e
+    out += [escape(text[cursor:end]), "…" if end < len(text) else ""]
+    return "".join(out)

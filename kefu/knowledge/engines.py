@@ -1,0 +1,203 @@
+"""The two full-text engines behind knowledge search, chosen by the database in use.
+
+SQLite keeps the terms in an FTS5 table and ranks with its `bm25()`. PostgreSQL keeps
+them in a tsvector with a GIN index, matched with `@@`, and ranks with the same BM25
+formula written in SQL over each article's weighted term counts. Both receive the terms
+`analysis` produced, joined by spaces, so neither segments Chinese on its own, and both
+answer the same question: which of these articles match this expression, best first.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from kefu.knowledge.analysis import K1, WEIGHTS, B, Document, Group
+
+FTS_TABLE = "knowledge_fts"
+PG_TABLE = "knowledge_pg_document"
+
+
+class Engine(Protocol):
+    def stored(self, article_ids: Sequence[int]) -> dict[int, tuple[set[str], int]]:
+        """For each indexed article among these: its distinct terms and its length."""
+        ...
+
+    def store(self, documents: Sequence[tuple[int, Document]]) -> None: ...
+
+    def remove(self, article_ids: Sequence[int]) -> None: ...
+
+    def ranked(
+        self,
+        articles: QuerySet,
+        alternatives: Sequence[Sequence[Group]],
+        idf: dict[str, float],
+        average_length: float,
+        limit: int,
+    ) -> list[tuple[int, float]]:
+        """The best `limit` of `articles` holding a term of every group of at least one
+        alternative, with their BM25 scores, best first."""
+        ...
+
+
+def _chunks(items: Sequence, size: int = 500) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class SqliteEngine:
+    def stored(self, article_ids: Sequence[int]) -> dict[int, tuple[set[str], int]]:
+        found: dict[int, tuple[set[str], int]] = {}
+        with connection.cursor() as cursor:
+            for chunk in _chunks(article_ids):
+                marks = ",".join("%s" for _ in chunk)
+                cursor.execute(
+                    f"SELECT rowid, title, tags, body FROM {FTS_TABLE} WHERE rowid IN ({marks})",  # noqa: S608
+                    list(chunk),
+                )
+                for rowid, *columns in cursor.fetchall():
+                    words = " ".join(columns).split()
+                    found[rowid] = (set(words), len(words))
+        return found
+
+    def store(self, documents: Sequence[tuple[int, Document]]) -> None:
+        with connection.cursor() as cursor:
+            for chunk in _chunks(documents):
+                marks = ",".join("%s" for _ in chunk)
+                cursor.execute(
+                    f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})",  # noqa: S608
+                    [article_id for article_id, _ in chunk],
+                )
+                cursor.executemany(
+                    f"INSERT INTO {FTS_TABLE} (rowid, title, tags, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
+                    [
+                        (article_id, " ".join(doc.title), " ".join(doc.tags), " ".join(doc.body))
+                        for article_id, doc in chunk
+                    ],
+                )
+
+    def remove(self, article_ids: Sequence[int]) -> None:
+        with connection.cursor() as cursor:
+            for chunk in _chunks(article_ids):
+                marks = ",".join("%s" for _ in chunk)
+                cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", list(chunk))  # noqa: S608
+
+    def ranked(
+        self,
+        articles: QuerySet,
+        alternatives: Sequence[Sequence[Group]],
+        idf: dict[str, float],
+        average_length: float,
+        limit: int,
+    ) -> list[tuple[int, float]]:
+        expression = " OR ".join(
+            "(" + " AND ".join(_fts_group(group) for group in alternative) + ")"
+            for alternative in alternatives
+        )
+        # FTS5 scores every occurrence of a term in the expression; each group appears in
+        # the same number of alternatives, so dividing by it gives each term's share once.
+        groups = len({id(group) for alternative in alternatives for group in alternative})
+        repeats = math.comb(groups - 1, len(alternatives[0]) - 1)
+        weights = ", ".join(str(float(WEIGHTS[c])) for c in ("title", "tags", "body"))
+        rows = (
+            articles.extra(  # noqa: S610 - the expression is a bound parameter
+                tables=[FTS_TABLE],
+                where=[f"{FTS_TABLE}.rowid = knowledge_article.id", f"{FTS_TABLE} MATCH %s"],
+                params=[expression],
+                select={"score": f"-bm25({FTS_TABLE}, {weights}) / {repeats}"},
+            )
+            .order_by("-score", "pk")
+            .values_list("pk", "score")[:limit]
+        )
+        return [(pk, float(score)) for pk, score in rows]
+
+
+def _fts_group(group: Group) -> str:
+    return "(" + " OR ".join(f'"{term}"' for term in group.terms) + ")"
+
+
+class PostgresEngine:
+    def stored(self, article_ids: Sequence[int]) -> dict[int, tuple[set[str], int]]:
+        found: dict[int, tuple[set[str], int]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT article_id, tsvector_to_array(terms), length FROM {PG_TABLE} "  # noqa: S608
+                "WHERE article_id = ANY(%s)",
+                [list(article_ids)],
+            )
+            for article_id, words, length in cursor.fetchall():
+                found[article_id] = (set(words), length)
+        return found
+
+    def store(self, documents: Sequence[tuple[int, Document]]) -> None:
+        with connection.cursor() as cursor:
+            for chunk in _chunks(documents):
+                frequencies = [doc.weighted_frequencies() for _, doc in chunk]
+                cursor.execute(
+                    f"INSERT INTO {PG_TABLE} (article_id, length, terms, frequencies) "  # noqa: S608
+                    "SELECT id, length, array_to_tsvector(string_to_array(words, ' ')), "
+                    "frequencies::jsonb FROM unnest(%s::int[], %s::int[], %s::text[], "
+                    "%s::text[]) AS d(id, length, words, frequencies) "
+                    "ON CONFLICT (article_id) DO UPDATE SET length = EXCLUDED.length, "
+                    "terms = EXCLUDED.terms, frequencies = EXCLUDED.frequencies",
+                    [
+                        [article_id for article_id, _ in chunk],
+                        [doc.length for _, doc in chunk],
+                        [" ".join(f) for f in frequencies],
+                        [json.dumps(f, ensure_ascii=False) for f in frequencies],
+                    ],
+                )
+
+    def remove(self, article_ids: Sequence[int]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {PG_TABLE} WHERE article_id = ANY(%s)",  # noqa: S608
+                [list(article_ids)],
+            )
+
+    def ranked(
+        self,
+        articles: QuerySet,
+        alternatives: Sequence[Sequence[Group]],
+        idf: dict[str, float],
+        average_length: float,
+        limit: int,
+    ) -> list[tuple[int, float]]:
+        query = " | ".join(
+            "(" + " & ".join(_tsquery_group(group) for group in alternative) + ")"
+            for alternative in alternatives
+        )
+        norm = f"{K1} * (1 - {B} + {B} * {PG_TABLE}.length / %s)"
+        parts, params = [], []
+        for term, weight in idf.items():
+            frequency = f"COALESCE(({PG_TABLE}.frequencies ->> %s)::float8, 0)"
+            parts.append(f"%s * {frequency} * {K1 + 1} / ({frequency} + {norm})")
+            params += [weight, term, term, average_length]
+        rows = (
+            articles.extra(  # noqa: S610 - terms and weights are bound parameters
+                tables=[PG_TABLE],
+                where=[
+                    f"{PG_TABLE}.article_id = knowledge_article.id",
+                    f"{PG_TABLE}.terms @@ %s::tsquery",
+                ],
+                params=[query],
+                select={"score": " + ".join(parts) or "0"},
+                select_params=params,
+            )
+            .order_by("-score", "pk")
+            .values_list("pk", "score")[:limit]
+        )
+        return [(pk, float(score)) for pk, score in rows]
+
+
+def _tsquery_group(group: Group) -> str:
+    return "(" + " | ".join(f"'{term}'" for term in group.terms) + ")"
+
+
+def current() -> Engine:
+    return PostgresEngine() if connection.vendor == "postgresql" else SqliteEngine()
