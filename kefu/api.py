@@ -100,6 +100,7 @@ def _mount() -> None:
     from kefu.contacts.api import router as contacts_router
     from kefu.core.api import router as core_router
     from kefu.customers.api import router as customers_router
+    from kefu.knowledge.api import router as knowledge_router
     from kefu.tickets.api import policies_router
     from kefu.tickets.api import router as tickets_router
 
@@ -108,6 +109,7 @@ def _mount() -> None:
     api.add_router("/", contacts_router)
     api.add_router("/tickets", tickets_router)
     api.add_router("/", policies_router)
+    api.add_router("/knowledge", knowledge_router)
 
 
 _mount()

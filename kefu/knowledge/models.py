@@ -221,3 +221,32 @@ class SearchStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.documents} / {self.terms}"
+
+
+class ArticleUse(AppendOnly):
+    """An article an agent used to answer a contact or handle a work order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("article use")
+        verbose_name_plural = _("article uses")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contact__isnull=False) | models.Q(ticket__isnull=False),
+                name="kb_use_names_what",
+            ),
+            models.UniqueConstraint(fields=["article", "contact"], name="kb_use_once_per_contact"),
+            models.UniqueConstraint(fields=["article", "ticket"], name="kb_use_once_per_ticket"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.contact_id or self.ticket_id}"

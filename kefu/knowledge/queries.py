@@ -11,17 +11,20 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from kefu.contacts.models import CallReason
-from kefu.core.errors import Forbidden
+from kefu.core.errors import Forbidden, NotFound
 from kefu.core.models import User
 from kefu.core.roles import CHANGE_ARTICLE, VIEW_ARTICLE
 from kefu.knowledge import analysis, engines
 from kefu.knowledge.models import (
     Article,
+    ArticleVersion,
+    Feedback,
     KnowledgeCategory,
     SearchStats,
     SearchTerm,
     Synonym,
 )
+from kefu.tickets.models import Ticket
 
 
 def articles_visible_to(user: User, *, today: date | None = None) -> QuerySet[Article]:
@@ -196,3 +199,76 @@ def search_suggestions(user: User, prefix: str, *, limit: int = 8) -> list[str]:
         else []
     )
     return list(dict.fromkeys([*terms, *titles]))[:limit]
+
+
+def article_get_for_user(user: User, article_id: int) -> Article:
+    article = (
+        articles_visible_to(user)
+        .select_related("category", "owner", "author", "live_version")
+        .filter(pk=article_id)
+        .first()
+    )
+    if article is None:
+        raise NotFound(code="article_not_found")
+    return article
+
+
+def article_list(
+    user: User,
+    *,
+    state: str | None = None,
+    kind: str | None = None,
+    category: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Article]:
+    articles = articles_visible_to(user).select_related("category", "owner", "live_version")
+    if state:
+        articles = articles.filter(state=state)
+    if kind:
+        articles = articles.filter(kind=kind)
+    if category:
+        articles = articles.filter(
+            category_id__in=category_with_descendants(user.centre_id, category)
+        )
+    if q:
+        articles = articles.filter(title__icontains=q.strip())
+    return articles.order_by("-updated_at", "-pk")
+
+
+def article_versions(user: User, article: Article) -> QuerySet[ArticleVersion]:
+    """Published versions, newest first; editors only, since they include withdrawn text."""
+    if not user.has_perm(CHANGE_ARTICLE):
+        raise Forbidden()
+    return article.versions.select_related("author", "approved_by").order_by("-number")
+
+
+def feedback_queue(user: User) -> QuerySet[Feedback]:
+    """The editors' queue: marks not yet dealt with, wrong before outdated, oldest first."""
+    if not user.has_perm(CHANGE_ARTICLE):
+        raise Forbidden()
+    return (
+        Feedback.objects.filter(article__centre_id=user.centre_id, resolved_at__isnull=True)
+        .exclude(kind=Feedback.Kind.HELPFUL)
+        .select_related("article", "user")
+        .order_by("-kind", "at")
+    )
+
+
+def articles_for_ticket(user: User, ticket: Ticket, *, limit: int = 5) -> list[SearchHit]:
+    """What may help with a work order: articles linked to its category first, then what
+    its category and text find."""
+    hits: list[SearchHit] = []
+    if ticket.category_id:
+        linked = (
+            articles_visible_to(user)
+            .filter(call_reasons=ticket.category_id)
+            .select_related("live_version")
+            .order_by("-uses", "pk")[:limit]
+        )
+        hits = [SearchHit(a, (a.live_version or a).title, "", 0.0) for a in linked]
+    text = " ".join(filter(None, [ticket.category.name if ticket.category else "", ticket.title]))
+    seen = {hit.article.pk for hit in hits}
+    for hit in article_search(user, text, limit=limit):
+        if hit.article.pk not in seen and len(hits) < limit:
+            hits.append(hit)
+    return hits

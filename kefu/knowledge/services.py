@@ -11,9 +11,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.contacts.queries import contacts_visible_to
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import User
 from kefu.core.queries import require_centre
@@ -32,6 +34,7 @@ from kefu.knowledge.lifecycle import (
 )
 from kefu.knowledge.models import (
     Article,
+    ArticleUse,
     ArticleVersion,
     Feedback,
     Kind,
@@ -39,7 +42,10 @@ from kefu.knowledge.models import (
     SearchStats,
     SearchTerm,
 )
-from kefu.knowledge.queries import vocabulary_prepare
+from kefu.knowledge.queries import articles_visible_to, vocabulary_prepare
+from kefu.tickets.lifecycle import State as TicketState
+from kefu.tickets.models import Ticket
+from kefu.tickets.queries import ticket_events, ticket_get_for_user
 
 FIELDS = ["kind", "title", "body", "category", "tags", "effective_from", "expires_at", "roles"]
 
@@ -353,3 +359,96 @@ def search_index_rebuild(*, batch: int = 1000) -> int:
     for start in range(0, len(ids), batch):
         search_index_update(ids[start : start + batch])
     return len(ids)
+
+
+# --- reading, using, and feeding back -------------------------------------------------
+
+
+def article_viewed(*, article_id: int) -> None:
+    """Count a reading; a counter, not evidence, so no audit row and no lock."""
+    Article.objects.filter(pk=article_id).update(views=F("views") + 1)
+
+
+@transaction.atomic
+def article_use_record(
+    *, actor: User, article_id: int, contact_id: int | None = None, ticket: str | None = None
+) -> ArticleUse:
+    """The article answered this contact or helped with this work order; counted once each."""
+    if (contact_id is None) == (ticket is None):
+        raise Invalid(_("Name either a contact or a work order."), code="use_target_required")
+    article = articles_visible_to(actor).filter(pk=article_id).first()
+    if article is None:
+        raise NotFound(code="article_not_found")
+    target: dict[str, Any] = {}
+    if contact_id is not None:
+        contact = contacts_visible_to(actor).filter(pk=contact_id).first()
+        if contact is None:
+            raise NotFound(code="contact_not_found")
+        target["contact"] = contact
+    else:
+        target["ticket"] = ticket_get_for_user(actor, str(ticket))
+    use, created = ArticleUse.objects.get_or_create(
+        article=article, **target, defaults={"user": actor}
+    )
+    if created:
+        Article.objects.filter(pk=article.pk).update(uses=F("uses") + 1)
+    return use
+
+
+@transaction.atomic
+def feedback_resolve(*, actor: User, feedback_id: int, note: str = "") -> Feedback:
+    """An editor has dealt with a mark: it leaves the queue, and the audit says how."""
+    _editor(actor)
+    feedback = (
+        Feedback.objects.select_for_update()
+        .filter(pk=feedback_id, article__centre_id=actor.centre_id)
+        .first()
+    )
+    if feedback is None:
+        raise NotFound(code="feedback_not_found")
+    if feedback.resolved_at is None:
+        feedback.resolved_at = timezone.now()
+        feedback.save(update_fields=["resolved_at"])
+        audit_record(
+            actor=actor,
+            action="article.feedback_resolve",
+            obj=feedback.article,
+            after={"feedback": feedback.pk, "kind": feedback.kind, "note": note.strip()},
+        )
+    return feedback
+
+
+@transaction.atomic
+def article_case_from_ticket(*, actor: User, number: str) -> Article:
+    """A draft case (案例) written from a closed work order: what the customer asked, what
+    was done and how it ended, without the customer's personal data."""
+    centre_id = _editor(actor)
+    # Editors do not read work orders otherwise: only its category and its story serve here.
+    ticket = (
+        Ticket.objects.select_related("category").filter(centre_id=centre_id, number=number).first()
+    )
+    if ticket is None:
+        raise NotFound(code="ticket_not_found")
+    if ticket.state != TicketState.CLOSED:
+        raise Conflict(
+            _("Only a closed work order can become a case."),
+            code="ticket_not_closed",
+            detail={"state": ticket.state},
+        )
+    body = render_to_string(
+        "knowledge/case_from_ticket.md",
+        {"ticket": ticket, "events": ticket_events(ticket)},
+    )
+    article = article_create(
+        actor=actor,
+        title=str(_("Case: %(title)s")) % {"title": ticket.title},
+        body=body,
+        kind=Kind.CASE,
+        tags=[ticket.category.name] if ticket.category else [],
+    )
+    if ticket.category_id:
+        article.call_reasons.add(ticket.category_id)
+    audit_record(
+        actor=actor, action="article.case_from_ticket", obj=article, after={"ticket": number}
+    )
+    return article
