@@ -20,6 +20,7 @@ from kefu.core import demo_content as content
 from kefu.core.models import OrgUnit, Region, User, WorkCalendar
 from kefu.core.services import audit_record, user_create
 from kefu.customers.models import Customer, CustomerPhone, Tag
+from kefu.knowledge.demo import FILES, load_knowledge, read
 from kefu.tickets.demo import load_phrases, load_policies, load_tickets
 
 PASSWORD = "kefu-demo-2026"
@@ -37,6 +38,13 @@ DEMO_USERS: list[tuple[str, str, str, str | None, str | None]] = [
     ("handler", "handler", "孙海涛", None, "repair"),
     ("qa", "qa", "吴静", "qa", None),
     ("editor", "editor", "郑雅琴", None, None),
+    ("editor2", "editor", "钱慧", None, None),
+]
+# The telecom centre carries the second demo knowledge base; these read and edit it.
+TELECOM_USERS = [
+    ("tel-agent", "agent", "黄佳怡"),
+    ("tel-editor", "editor", "许文博"),
+    ("tel-editor2", "editor", "冯晓燕"),
 ]
 EXTRA_AGENTS = 16
 STAFF = ["agent", "expert", "backoffice", "leader", "manager"]
@@ -325,6 +333,16 @@ def demo_load(
     )
     _taxonomy(telecom, content.TELECOM_TAXONOMY)
     agents = _users(centre)
+    for username, role, full_name in TELECOM_USERS:
+        if not User.objects.filter(username=username).exists():
+            user_create(
+                username=username, password=PASSWORD, role=role, full_name=full_name, centre=telecom
+            )
+    editors = {"nj95598": ("editor", "editor2"), "demo10010": ("tel-editor", "tel-editor2")}
+    for name in FILES:
+        data = read(name)
+        author, reviewer = (User.objects.get(username=u) for u in editors[data["centre"]])
+        load_knowledge(author=author, reviewer=reviewer, data=data)
     customers_created = _customers(centre, customers, regions)
     contacts_created = _contacts(centre, contacts, days, agents)
     load_policies(centre)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("kefu.contacts.urls")),
     path("", include("kefu.customers.urls")),
     path("", include("kefu.tickets.urls")),
+    path("", include("kefu.knowledge.urls")),
     path("", include("kefu.web.urls")),
 ]

@@ -156,8 +156,9 @@ def synonym_index(groups: Iterable[Sequence[str]]) -> dict[str, tuple[str, ...]]
     return index
 
 
-def parse_synonyms(text: str) -> list[str]:
-    """An editor's line of synonyms, separated by commas, 、 or spaces, duplicates dropped."""
+def split_words(text: str) -> list[str]:
+    """Words an editor typed as a list (synonyms, tags), separated by commas, 、 or spaces;
+    duplicates dropped."""
     words = re.split(r"[,，、;；\s]+", text)
     return list(dict.fromkeys(word.strip() for word in words if word.strip()))
 

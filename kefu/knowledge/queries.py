@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from kefu.core.errors import Forbidden, NotFound
 from kefu.core.models import User
 from kefu.core.roles import CHANGE_ARTICLE, VIEW_ARTICLE
 from kefu.knowledge import analysis, engines
+from kefu.knowledge.lifecycle import State
 from kefu.knowledge.models import (
     Article,
     ArticleVersion,
@@ -59,7 +61,7 @@ def vocabulary_prepare(centre_id: int | None) -> Mapping[str, Sequence[str]]:
         with _lock:
             groups: dict[int | None, list[list[str]]] = {}
             for centre, line in Synonym.objects.values_list("centre_id", "words"):
-                groups.setdefault(centre, []).append(analysis.parse_synonyms(line))
+                groups.setdefault(centre, []).append(analysis.split_words(line))
             words: list[str] = [w for gs in groups.values() for g in gs for w in g]
             if _loaded_revision is None:
                 words += CallReason.objects.values_list("name", flat=True)
@@ -272,3 +274,23 @@ def articles_for_ticket(user: User, ticket: Ticket, *, limit: int = 5) -> list[S
         if hit.article.pk not in seen and len(hits) < limit:
             hits.append(hit)
     return hits
+
+
+def articles_expiring(user: User, *, today: date | None = None) -> QuerySet[Article]:
+    """Published articles whose expiry date falls within the warning period, soonest first."""
+    if not user.has_perm(CHANGE_ARTICLE):
+        raise Forbidden()
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.KEFU_KB_EXPIRY_WARNING_DAYS)
+    return (
+        articles_visible_to(user)
+        .filter(state=State.PUBLISHED, expires_at__lte=horizon)
+        .select_related("owner")
+        .order_by("expires_at", "pk")
+    )
+
+
+def synonyms_of(user: User) -> QuerySet[Synonym]:
+    if not user.has_perm(CHANGE_ARTICLE):
+        raise Forbidden()
+    return Synonym.objects.filter(centre_id=user.centre_id).order_by("id")

@@ -19,6 +19,7 @@ from kefu.core.errors import DomainError, Forbidden, NotFound
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.queries import departments_of
+from kefu.knowledge.queries import articles_for_ticket
 from kefu.tickets import services
 from kefu.tickets.forms import ActionForm, TicketFilterForm
 from kefu.tickets.models import ACTION_CHOICES, STATE_CHOICES, Ticket
@@ -155,6 +156,8 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
         "suggested": suggested,
         "channels": sorted(services.REPLY_CHANNELS),
         "phrases": phrases_for(ticket) if {"reply", "callback"} & set(actions) else {},
+        "articles": articles_for_ticket(user, ticket),
+        "knowledge_use": {"ticket": ticket.number},
     }
 
 

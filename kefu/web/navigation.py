@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.roles import ADMIN, AGENT, BACKOFFICE, EXPERT, HANDLER, LEADER, MANAGER, QA
+from kefu.core.roles import (
+    ADMIN,
+    AGENT,
+    BACKOFFICE,
+    EDITOR,
+    EXPERT,
+    HANDLER,
+    LEADER,
+    MANAGER,
+    QA,
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,12 @@ ENTRIES = [
         "/customers/",
         frozenset({AGENT, EXPERT, BACKOFFICE, LEADER, MANAGER, ADMIN}),
     ),
+    Entry(
+        _("Knowledge"),
+        "/knowledge/",
+        FRONT_AND_SUPERVISION | {QA, HANDLER, EDITOR},
+    ),
+    Entry(_("Review desk"), "/knowledge/review/", frozenset({EDITOR, ADMIN})),
 ]
 
 # The page a role's day starts on; anyone else starts on the work-order list.
@@ -50,6 +66,7 @@ HOME = {
     HANDLER: "/department/",
     LEADER: "/dashboard/",
     MANAGER: "/dashboard/",
+    EDITOR: "/knowledge/",
 }
 
 

@@ -1,0 +1,368 @@
+"""Knowledge pages: search and reading for everyone, writing, review and the feedback queue
+for editors, and the search panel the workbench and the work-order page embed. Thin:
+reads through queries, every change through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kefu.core.errors import DomainError, Forbidden, NotFound
+from kefu.core.http import request_user
+from kefu.core.roles import CHANGE_ARTICLE
+from kefu.knowledge import queries, services
+from kefu.knowledge.forms import ActForm, ArticleForm, FeedbackForm, SearchForm, UseForm
+from kefu.knowledge.lifecycle import Action, State, allowed_actions
+from kefu.knowledge.models import STATE_CHOICES, Article, KnowledgeCategory
+from kefu.knowledge.rendering import diff_lines, render_markdown
+from kefu.web.listing import page_of
+
+ACTION_LABELS = {
+    Action.SUBMIT: gettext_lazy("Submit for review"),
+    Action.APPROVE: gettext_lazy("Approve and publish"),
+    Action.REJECT: gettext_lazy("Send back"),
+    Action.WITHDRAW: gettext_lazy("Withdraw"),
+}
+STATE_LABELS = dict(STATE_CHOICES)
+
+
+def _refused(request: HttpRequest, refused: DomainError) -> None:
+    message = str(refused.message)
+    if refused.code == "version_conflict":
+        message = _(
+            "Someone else changed this article in the meantime. "
+            "This is how it stands now; check it and try again."
+        )
+    messages.error(request, message)
+
+
+def _categories(request: HttpRequest) -> list[KnowledgeCategory]:
+    return list(KnowledgeCategory.objects.filter(centre_id=request_user(request).centre_id))
+
+
+@login_required
+def knowledge_page(request: HttpRequest) -> HttpResponse:
+    """Search for everyone; without a query, editors get the articles to manage and
+    readers the ones used most."""
+    user = request_user(request)
+    form = SearchForm(request.GET)
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
+    hits, page, query = None, None, ""
+    if valid and data["q"]:
+        hits = queries.article_search(
+            user, data["q"], kind=data["kind"] or None, category=data["category"] or None
+        )
+    elif valid:
+        articles = queries.article_list(
+            user,
+            state=data["state"] or None,
+            kind=data["kind"] or None,
+            category=data["category"] or None,
+        )
+        if not user.has_perm(CHANGE_ARTICLE):
+            articles = articles.order_by("-uses", "-views", "pk")
+        page, query = page_of(request, articles)
+    return render(
+        request,
+        "knowledge/home.html",
+        {
+            "form": form,
+            "hits": hits,
+            "page": page,
+            "query": query,
+            "categories": _categories(request),
+            "editor": user.has_perm(CHANGE_ARTICLE),
+            "state_labels": STATE_LABELS,
+        },
+        status=200 if valid else 400,
+    )
+
+
+@login_required
+def search_panel(request: HttpRequest) -> HttpResponse:
+    """The results alone, for the panels htmx refreshes as the agent types."""
+    form = SearchForm(request.GET)
+    hits = []
+    if form.is_valid() and form.cleaned_data["q"]:
+        hits = queries.article_search(request_user(request), form.cleaned_data["q"], limit=8)
+    return render(
+        request,
+        "knowledge/partials/hits.html",
+        {
+            "hits": hits,
+            "q": form.cleaned_data.get("q", ""),
+            "use": _use_target(request),
+            "panel": True,
+        },
+    )
+
+
+def _use_target(request: HttpRequest) -> dict[str, str]:
+    """What the article would be used for, when the panel sits beside a contact or an order."""
+    return {key: request.GET[key] for key in ("contact", "ticket") if request.GET.get(key)}
+
+
+@login_required
+def suggest_options(request: HttpRequest) -> HttpResponse:
+    words = queries.search_suggestions(request_user(request), request.GET.get("q", "")[:50])
+    return render(request, "knowledge/partials/suggestions.html", {"words": words})
+
+
+@login_required
+def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
+    user = request_user(request)
+    article = queries.article_get_for_user(user, article_id)
+    editor = user.has_perm(CHANGE_ARTICLE)
+    if not editor:
+        services.article_viewed(article_id=article.pk)
+    shown: Any = article if editor else (article.live_version or article)
+    versions = list(queries.article_versions(user, article)) if editor else []
+    return render(
+        request,
+        "knowledge/article.html",
+        {
+            "article": article,
+            "shown": shown,
+            "html": render_markdown(shown.body),
+            "editor": editor,
+            "actions": [
+                (action, ACTION_LABELS[action])
+                for action in allowed_actions(State(article.state))
+                if editor
+            ],
+            "versions": versions,
+            "feedback_form": FeedbackForm(),
+            "use": _use_target(request),
+            "state_label": STATE_LABELS.get(article.state),
+        },
+    )
+
+
+@login_required
+def article_edit_page(request: HttpRequest, article_id: int | None = None) -> HttpResponse:
+    """Write a new article or change one; what is saved is a draft until approved."""
+    user = request_user(request)
+    if not user.has_perm(CHANGE_ARTICLE):
+        raise Forbidden()
+    article = queries.article_get_for_user(user, article_id) if article_id else None
+    categories = _categories(request)
+    if request.method == "POST":
+        form = ArticleForm(request.POST, categories=categories)
+        if form.is_valid():
+            try:
+                if article is None:
+                    article = services.article_create(actor=user, **form.values())
+                else:
+                    services.article_update(
+                        actor=user,
+                        article_id=article.pk,
+                        version=form.cleaned_data["version"] or 0,
+                        **form.values(),
+                    )
+            except (NotFound, Forbidden):
+                raise
+            except DomainError as refused:
+                _refused(request, refused)
+            else:
+                messages.success(request, _("Saved as a draft."))
+                return redirect("article_page", article_id=article.pk)
+    else:
+        initial = ArticleForm.initial_of(article) if article else {"kind": "faq"}
+        form = ArticleForm(initial=initial, categories=categories)
+    return render(request, "knowledge/edit.html", {"form": form, "article": article}, status=200)
+
+
+@login_required
+@require_POST
+def article_act_page(request: HttpRequest, article_id: int, action: str) -> HttpResponse:
+    form = ActForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Some fields are not valid."))
+        return redirect("article_page", article_id=article_id)
+    try:
+        services.article_act(
+            actor=request_user(request),
+            article_id=article_id,
+            action=action,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as refused:
+        _refused(request, refused)
+    else:
+        messages.success(
+            request, _("Done: %(action)s.") % {"action": ACTION_LABELS[Action(action)]}
+        )
+    return redirect("article_page", article_id=article_id)
+
+
+@login_required
+def article_diff_page(request: HttpRequest, article_id: int) -> HttpResponse:
+    """What changed: a published version against another, or against the working copy."""
+    user = request_user(request)
+    article = queries.article_get_for_user(user, article_id)
+    versions = {v.number: v for v in queries.article_versions(user, article)}
+    try:
+        before_number = int(request.GET.get("from", "0"))
+        after_number = int(request.GET["to"]) if request.GET.get("to") else None
+    except ValueError as error:
+        raise NotFound(code="version_not_found") from error
+    before = versions.get(before_number)
+    after: Any = versions.get(after_number) if after_number else article
+    if before is None or after is None:
+        raise NotFound(code="version_not_found")
+    return render(
+        request,
+        "knowledge/diff.html",
+        {
+            "article": article,
+            "before": before,
+            "after": after,
+            "after_number": after_number,
+            "lines": diff_lines(before.body, after.body),
+        },
+    )
+
+
+@login_required
+@require_POST
+def feedback_page(request: HttpRequest, article_id: int) -> HttpResponse:
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Some fields are not valid."))
+        return redirect("article_page", article_id=article_id)
+    try:
+        services.feedback_record(
+            actor=request_user(request),
+            article_id=article_id,
+            kind=form.cleaned_data["kind"],
+            note=form.cleaned_data["note"],
+        )
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as refused:
+        _refused(request, refused)
+    else:
+        messages.success(request, _("Thank you: the editors will see it."))
+    return redirect("article_page", article_id=article_id)
+
+
+@login_required
+@require_POST
+def use_page(request: HttpRequest, article_id: int) -> HttpResponse:
+    """The agent used the article for this contact or work order, and goes back there."""
+    form = UseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Some fields are not valid."))
+        return redirect("article_page", article_id=article_id)
+    data = form.cleaned_data
+    try:
+        services.article_use_record(
+            actor=request_user(request),
+            article_id=article_id,
+            contact_id=data["contact"],
+            ticket=data["ticket"] or None,
+        )
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as refused:
+        _refused(request, refused)
+    else:
+        messages.success(request, _("Recorded as used."))
+    target = data["next"]
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("article_page", article_id=article_id)
+
+
+@login_required
+def review_page(request: HttpRequest) -> HttpResponse:
+    """The editors' desk: articles waiting for review, and what agents have flagged."""
+    user = request_user(request)
+    if not user.has_perm(CHANGE_ARTICLE):
+        raise Forbidden()
+    waiting = (
+        queries.article_list(user, state=State.IN_REVIEW)
+        .select_related("author")
+        .order_by("updated_at")
+    )
+    return render(
+        request,
+        "knowledge/review.html",
+        {
+            "waiting": list(waiting[:100]),
+            "feedback": list(queries.feedback_queue(user)[:100]),
+            "expiring": list(queries.articles_expiring(user)[:50]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def feedback_resolve_page(request: HttpRequest, feedback_id: int) -> HttpResponse:
+    try:
+        services.feedback_resolve(
+            actor=request_user(request),
+            feedback_id=feedback_id,
+            note=request.POST.get("note", "")[:1000],
+        )
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as refused:
+        _refused(request, refused)
+    return redirect("knowledge_review")
+
+
+@login_required
+@require_POST
+def case_page(request: HttpRequest) -> HttpResponse:
+    number = request.POST.get("ticket", "").strip()[:20]
+    try:
+        article: Article = services.article_case_from_ticket(
+            actor=request_user(request), number=number
+        )
+    except Forbidden:
+        raise
+    except DomainError as refused:
+        _refused(request, refused)
+        return redirect("knowledge_review")
+    messages.success(request, _("A draft case was written from %(number)s.") % {"number": number})
+    return redirect("article_edit", article_id=article.pk)
+
+
+@login_required
+def synonyms_page(request: HttpRequest) -> HttpResponse:
+    """The synonym table: one line per group of words that mean the same."""
+    user = request_user(request)
+    if not user.has_perm(CHANGE_ARTICLE):
+        raise Forbidden()
+    if request.method == "POST":
+        raw_id = request.POST.get("id", "")
+        try:
+            if request.POST.get("delete"):
+                services.synonym_delete(actor=user, synonym_id=int(raw_id or 0))
+            else:
+                services.synonym_save(
+                    actor=user,
+                    words=request.POST.get("words", "")[:300],
+                    synonym_id=int(raw_id) if raw_id.isdigit() else None,
+                )
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as refused:
+            _refused(request, refused)
+        else:
+            messages.success(request, _("The synonym table is saved."))
+        return redirect("knowledge_synonyms")
+    return render(request, "knowledge/synonyms.html", {"lines": queries.synonyms_of(user)})
