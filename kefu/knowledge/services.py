@@ -307,10 +307,17 @@ def search_index_update(article_ids: Sequence[int]) -> None:
     so two editors publishing at once cannot miscount a term."""
     if not article_ids:
         return
-    stats, _ = SearchStats.objects.select_for_update().get_or_create(pk=1)
     vocabulary_prepare(0)
     articles = Article.objects.filter(pk__in=article_ids).select_related("live_version", "category")
-    documents = [(article.pk, _document(article)) for article in articles]
+    search_index_write(article_ids, [(article.pk, _document(article)) for article in articles])
+
+
+def search_index_write(
+    article_ids: Sequence[int], documents: Sequence[tuple[int, analysis.Document]]
+) -> None:
+    """Store these articles' documents (the ones without a document leave the index) and
+    keep the term counts and totals true."""
+    stats, _ = SearchStats.objects.select_for_update().get_or_create(pk=1)
     engine = engines.current()
     before = engine.stored(list(article_ids))
     delta: Counter[str] = Counter()

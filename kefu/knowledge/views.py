@@ -196,9 +196,9 @@ def article_act_page(request: HttpRequest, article_id: int, action: str) -> Http
             version=form.cleaned_data["version"],
             reason=form.cleaned_data["reason"],
         )
-    except (NotFound, Forbidden):
+    except NotFound:
         raise
-    except DomainError as refused:
+    except DomainError as refused:  # the author approving their own text is told why here
         _refused(request, refused)
     else:
         messages.success(
