@@ -59,7 +59,7 @@ def evaluate(repeats: int) -> dict[str, Any]:
     from kefu.core.models import User
     from kefu.knowledge.demo import FILES, read
     from kefu.knowledge.models import Article
-    from kefu.knowledge.queries import article_search, articles_visible_to
+    from kefu.knowledge.queries import article_search, articles_visible_to, search_suggestions
 
     titles: dict[str, str] = {}
     for name in FILES:
@@ -79,7 +79,18 @@ def evaluate(repeats: int) -> dict[str, Any]:
         in_body = visible.filter(Q(body__icontains=text) & ~Q(pk__in=in_title))
         return in_title + list(in_body.values_list("pk", flat=True)[: 10 - len(in_title)])
 
-    results: dict[str, dict[str, Any]] = {}
+    suggest_latencies = []
+    for query in queries:
+        began = time.perf_counter()
+        search_suggestions(readers[query["centre"]], query["q"][:2])
+        suggest_latencies.append((time.perf_counter() - began) * 1000)
+    suggest_latencies.sort()
+    results: dict[str, dict[str, Any]] = {
+        "suggestions": {
+            "p50_ms": round(percentile(suggest_latencies, 0.50), 2),
+            "p95_ms": round(percentile(suggest_latencies, 0.95), 2),
+        }
+    }
     for name, search in {"kefu": kefu_search, "icontains": icontains}.items():
         ranks: list[int | None] = []
         latencies: list[float] = []

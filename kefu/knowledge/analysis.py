@@ -19,6 +19,7 @@ import itertools
 import logging
 import math
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -57,6 +58,7 @@ logging.getLogger("jieba").setLevel(logging.WARNING)
 jieba.setLogLevel(logging.WARNING)
 _tokenizer = jieba.Tokenizer()
 _known_words: set[str] = set()
+_teaching = threading.Lock()
 
 
 def normalize(text: str) -> str:
@@ -67,11 +69,12 @@ def normalize(text: str) -> str:
 def add_words(words: Iterable[str]) -> None:
     """Teach the segmenter the centre's own words (taxonomy, tags, synonyms) so they are
     kept whole: 光猫 stays one term instead of 光 and 猫."""
-    for word in words:
-        word = normalize(word).strip()
-        if len(word) >= 2 and word not in _known_words and _ALNUM.fullmatch(word):
-            _tokenizer.add_word(word, freq=max(_tokenizer.suggest_freq(word), 1000))
-            _known_words.add(word)
+    with _teaching:
+        for word in words:
+            word = normalize(word).strip()
+            if len(word) >= 2 and word not in _known_words and _ALNUM.fullmatch(word):
+                _tokenizer.add_word(word, freq=max(_tokenizer.suggest_freq(word), 1000))
+                _known_words.add(word)
 
 
 def _pieces(text: str, *, search_mode: bool) -> list[str]:
@@ -134,7 +137,8 @@ class Vocabulary:
     """What the index knows: how many articles hold each term, and terms by pinyin."""
 
     document_frequency: Callable[[Sequence[str]], Mapping[str, int]]
-    same_pinyin: Callable[[str], Sequence[str]]
+    # pinyin keys → the terms with that key, commonest first
+    same_pinyin: Callable[[Sequence[str]], Mapping[str, Sequence[str]]]
 
 
 @dataclass
@@ -166,13 +170,16 @@ def split_words(text: str) -> list[str]:
 def query_groups(
     text: str, *, synonyms: Mapping[str, Sequence[str]], vocabulary: Vocabulary
 ) -> list[Group]:
-    """The caller's words as groups of index terms, rarest concept first. A word the index
-    has never seen is replaced by what sounds the same (电废 → 电费); a word nothing
-    stands for is dropped, so it cannot empty the result."""
+    """The caller's words as groups of index terms, rarest concept first. What the index
+    has never seen is read again as what sounds the same (电废 → 电费, 老调线 → 掉线);
+    a lone character with no meaning of its own, or a word nothing stands for, is dropped,
+    so it cannot empty the result."""
     # 了 only marks time, yet splits words apart: 充了钱 is 充钱, 交了电费 is 交电费.
     text = _ASPECT_LE.sub("", normalize(text))
     said = [word for word in _pieces(text, search_mode=False) if word not in STOPWORDS]
-    said = _joined_single_characters(said, synonyms, vocabulary)
+    said = _misheard(said, synonyms, vocabulary)
+    if len(said) > 1:
+        said = [word for word in said if len(word) > 1 or word in synonyms] or said
     candidates: dict[str, list[str]] = {}
     for word in dict.fromkeys(said):
         # A long word's own parts stand for it too: 路由器 is also 路由.
@@ -185,11 +192,6 @@ def query_groups(
     taken: set[str] = set()  # a term counts once, in the first group that has it
     for word, members in candidates.items():
         present = [t for t in members if known.get(t, 0) > 0 and t not in taken]
-        if not present:
-            heard = vocabulary.same_pinyin(pinyin_key(word))
-            members = list(dict.fromkeys(s for t in heard for s in (t, *synonyms.get(t, ()))))
-            known.update(vocabulary.document_frequency(members))
-            present = [t for t in members if known.get(t, 0) > 0 and t not in taken]
         if present:
             taken.update(present)
             groups.append(Group(word, present, sum(known[t] for t in present)))
@@ -197,31 +199,58 @@ def query_groups(
     return groups[:MAX_GROUPS]
 
 
-def _joined_single_characters(
+def _misheard(
     words: list[str], synonyms: Mapping[str, Sequence[str]], vocabulary: Vocabulary
 ) -> list[str]:
-    """Two single characters the segmenter left apart (没 电, 光 毛) become one word when
-    the index, the synonym table or the pinyin of a known term has them together."""
-    pairs = {a + b for a, b in itertools.pairwise(words) if len(a) == 1 and len(b) == 1}
-    if not pairs:
+    """Read again what the index does not know. Around each unknown word or stray single
+    character, a run of two to four characters (reaching into its neighbours) that the
+    index or the synonym table knows, or that sounds like a term the index knows, takes
+    its place: 没 电 → 没电, 宽代 → 宽带, 流量 暴 → 流量包, 老调 线 → 掉线."""
+    known = vocabulary.document_frequency(words)
+
+    def solid(word: str) -> bool:
+        return len(word) > 1 and (known.get(word, 0) > 0 or word in synonyms)
+
+    text = "".join(words)
+    bounds = list(itertools.accumulate(len(word) for word in words))
+    starts = [end - len(word) for word, end in zip(words, bounds, strict=True)]
+    windows: dict[tuple[int, int], str] = {}
+    for index, word in enumerate(words):
+        if solid(word):
+            continue
+        low = starts[index - 1] if index > 0 else 0
+        high = bounds[index + 1] if index + 1 < len(words) else len(text)
+        for a in range(low, high):
+            for b in range(a + 2, min(high, a + 4) + 1):
+                if a < bounds[index] and b > starts[index]:
+                    windows[(a, b)] = text[a:b]
+    if not windows:
         return words
-    known = vocabulary.document_frequency(sorted(pairs))
-    joinable = {
-        pair
-        for pair in pairs
-        if known.get(pair, 0) > 0 or pair in synonyms or vocabulary.same_pinyin(pinyin_key(pair))
-    }
-    joined: list[str] = []
-    i = 0
-    while i < len(words):
-        pair = words[i] + words[i + 1] if i + 1 < len(words) else ""
-        if pair in joinable and len(words[i]) == 1:
-            joined.append(pair)
-            i += 2
-        else:
-            joined.append(words[i])
-            i += 1
-    return joined
+    as_known = vocabulary.document_frequency(sorted(set(windows.values())))
+    heard = vocabulary.same_pinyin(sorted({pinyin_key(w) for w in windows.values()}))
+    readings: dict[tuple[int, int], str] = {}
+    for span, window in windows.items():
+        if as_known.get(window, 0) > 0 or window in synonyms:
+            readings[span] = window
+        elif heard.get(pinyin_key(window)):
+            readings[span] = heard[pinyin_key(window)][0]
+    # Longest readings first, then the ones the index knows as written; no overlaps.
+    chosen: list[tuple[int, int]] = []
+    for span in sorted(readings, key=lambda s: (s[0] - s[1], readings[s] != windows[s], s)):
+        if all(span[1] <= a or b <= span[0] for a, b in chosen):
+            chosen.append(span)
+    if not chosen:
+        return words
+    covered = {i for a, b in chosen for i in range(a, b)}
+    result: list[str] = []
+    for word, start in zip(words, starts, strict=True):
+        for a, b in sorted(chosen):
+            if start <= a < start + len(word):
+                result.append(readings[(a, b)])
+        rest = "".join(ch for i, ch in enumerate(word, start) if i not in covered)
+        if rest:
+            result.append(rest)
+    return result
 
 
 def match_levels(groups: Sequence[Group]) -> list[list[tuple[Group, ...]]]:
@@ -263,7 +292,9 @@ def bm25(
 
 # --- snippets ---------------------------------------------------------------------------
 
-_MARKDOWN_NOISE = re.compile(r"[#>*_`|\[\]]+|!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|^\s*[-+]\s+", re.M)
+_MARKDOWN_NOISE = re.compile(
+    r"[#*_`|\[\]]+|!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|^\s*(?:>+|[-+])\s+", re.M
+)
 
 
 def plain_text(markdown_text: str) -> str:

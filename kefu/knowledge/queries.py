@@ -91,14 +91,17 @@ class IndexVocabulary:
             )
         return {t: self.frequencies[t] for t in terms}
 
-    def same_pinyin(self, key: str) -> list[str]:
-        found = (
-            SearchTerm.objects.filter(pinyin=key, documents__gt=0)
-            .order_by("-documents")
-            .values_list("term", "documents")[:3]
+    def same_pinyin(self, keys: Sequence[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        rows = (
+            SearchTerm.objects.filter(pinyin__in=keys, documents__gt=0)
+            .order_by("-documents", "term")
+            .values_list("pinyin", "term", "documents")
         )
-        self.frequencies.update(found)
-        return [term for term, _ in found]
+        for key, term, documents in rows:
+            found.setdefault(key, []).append(term)
+            self.frequencies[term] = documents
+        return found
 
     def as_analysis(self) -> analysis.Vocabulary:
         return analysis.Vocabulary(self.document_frequency, self.same_pinyin)

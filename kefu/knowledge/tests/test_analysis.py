@@ -1,0 +1,110 @@
+"""The pure side of search: terms, query groups, misheard words, BM25 and snippets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kefu.knowledge import analysis
+from kefu.knowledge.analysis import Document, Vocabulary
+
+INDEX = {"电费": 40, "缴费": 30, "宽带": 25, "光猫": 12, "红灯": 8, "掉线": 6, "没电": 3, "停电": 9,
+         "流量包": 5, "流量": 20, "营业厅": 7, "营业时间": 4, "复电": 5}  # fmt: skip
+
+
+def vocabulary(index: Mapping[str, int] = INDEX) -> Vocabulary:
+    def frequency(terms: Sequence[str]) -> dict[str, int]:
+        return {t: index.get(t, 0) for t in terms}
+
+    def same_pinyin(keys: Sequence[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for term in sorted(index, key=lambda t: -index[t]):
+            if analysis.pinyin_key(term) in keys:
+                found.setdefault(analysis.pinyin_key(term), []).append(term)
+        return found
+
+    return Vocabulary(frequency, same_pinyin)
+
+
+SYNONYMS = analysis.synonym_index([["没电", "停电", "断电"], ["关门", "营业时间"]])
+
+
+def groups(text: str) -> list[list[str]]:
+    found = analysis.query_groups(text, synonyms=SYNONYMS, vocabulary=vocabulary())
+    return [g.terms for g in found]
+
+
+def test_terms_fold_width_and_case_and_drop_stop_words() -> None:
+    assert analysis.terms("ＯＮＵ的光猫") == ["onu", "光猫"]
+    assert "路由" in analysis.terms("路由器") and "路由器" in analysis.terms("路由器")
+    assert analysis.terms("的了吗，。！") == []
+
+
+def test_synonyms_join_a_group_and_unknown_words_drop_out() -> None:
+    assert groups("没电了") == [["没电", "停电"]]
+    assert groups("营业厅几点关门") == [["营业时间"], ["营业厅"]]
+    assert groups("区块链") == []
+
+
+def test_misheard_words_are_read_as_what_sounds_the_same() -> None:
+    assert groups("电废") == [["电费"]]  # 废 typed for 费
+    assert groups("宽代掉线") == [["掉线"], ["宽带"]]
+    assert groups("流量暴")[0][0] == "流量包"
+    assert ["掉线"] in groups("宽带老调线")
+
+
+def test_groups_are_ordered_rarest_first_and_capped() -> None:
+    found = groups("电费 缴费 宽带 光猫 红灯 掉线 流量 营业厅")
+    assert len(found) == analysis.MAX_GROUPS
+    assert found[0] == ["掉线"] and ["电费"] not in found
+
+
+def test_the_ladder_relaxes_one_group_at_a_time() -> None:
+    found = analysis.query_groups("宽带光猫红灯", synonyms={}, vocabulary=vocabulary())
+    levels = analysis.match_levels(found)
+    assert [len(level) for level in levels] == [1, 3, 3]
+    assert all(len(alternative) == 3 - i for i, level in enumerate(levels) for alternative in level)
+
+
+def test_weighted_frequencies_count_title_five_tags_three_body_one() -> None:
+    doc = Document.of(title="光猫红灯", tags=["光猫"], body="光猫 红灯 红灯")
+    assert doc.weighted_frequencies() == {"光猫": 5 + 3 + 1, "红灯": 5 + 2}
+    assert doc.length == 2 + 1 + 3
+
+
+@given(
+    f=st.integers(min_value=1, max_value=50),
+    length=st.integers(min_value=1, max_value=500),
+    df=st.integers(min_value=1, max_value=99),
+)
+def test_bm25_grows_with_frequency_and_falls_with_length_and_commonness(
+    f: int, length: int, df: int
+) -> None:
+    def score(f: int = f, length: int = length, df: int = df) -> float:
+        return analysis.bm25(
+            frequencies={"t": f},
+            length=length,
+            query=["t"],
+            document_frequency={"t": df},
+            documents=100,
+            average_length=100.0,
+        )
+
+    assert score() > 0
+    assert score(f=f + 1) > score()
+    assert score(length=length + 10) < score()
+    assert score(df=df + 1) <= score()
+
+
+def test_snippets_mark_the_words_near_each_other_and_escape_html() -> None:
+    body = "### 说明\n\n" + "无关内容。" * 30 + "光猫的LOS灯亮<b>红灯</b>时，请检查尾纤。"
+    text = analysis.snippet(body, ["光猫", "红灯"])
+    assert "<mark>光猫</mark>" in text and "<mark>红灯</mark>" in text
+    assert "&lt;b&gt;" in text and "###" not in text and text.startswith("…")
+    assert analysis.snippet("短文", ["不在"]) == "短文"
+
+
+def test_split_words_takes_commas_and_spaces() -> None:
+    assert analysis.split_words("光猫， ONU、光猫 光调制解调器") == ["光猫", "ONU", "光调制解调器"]
