@@ -36,6 +36,7 @@ bench: install
 	$(VENV)/bin/python bench/api.py
 	$(VENV)/bin/python bench/tickets.py
 	$(VENV)/bin/python bench/pages.py
+	$(VENV)/bin/python bench/kb_search.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -224,6 +224,7 @@ KEFU_IDENTITY_CHECK_RATE = os.environ.get("KEFU_IDENTITY_CHECK_RATE", "10/m")
 KEFU_TOKEN_TTL = int(os.environ.get("KEFU_TOKEN_TTL", str(12 * 3600)))
 # Years the official holiday calendar must cover, counted from today, before kefu warns.
 KEFU_KB_EXPIRY_WARNING_DAYS = int(os.environ.get("KEFU_KB_EXPIRY_WARNING_DAYS", "7"))
+KEFU_KB_ATTACHMENT_MAX_BYTES = int(os.environ.get("KEFU_KB_ATTACHMENT_MAX_BYTES", str(10 * 2**20)))
 KEFU_CALENDAR_HORIZON_DAYS = int(os.environ.get("KEFU_CALENDAR_HORIZON_DAYS", "60"))
 
 NINJA_PAGINATION_PER_PAGE = 20

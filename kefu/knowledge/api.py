@@ -2,8 +2,10 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from kefu.core.errors import Invalid, NotFound
@@ -13,7 +15,7 @@ from kefu.core.pagination import Page, PageParams, page
 from kefu.core.roles import CHANGE_ARTICLE
 from kefu.knowledge import queries, services
 from kefu.knowledge.lifecycle import State, allowed_actions
-from kefu.knowledge.models import Article, ArticleVersion, Feedback, Kind
+from kefu.knowledge.models import Article, ArticleVersion, Attachment, Feedback, Kind
 from kefu.knowledge.rendering import diff_lines, render_markdown
 from kefu.tickets.queries import ticket_get_for_user
 
@@ -306,24 +308,6 @@ def diff_versions(
     }
 
 
-@router.post("/articles/{article_id}/{action}", response=ArticleDetailOut)
-def act_on_article(
-    request: HttpRequest,
-    article_id: int,
-    action: Literal["submit", "approve", "reject", "withdraw"],
-    payload: ActionIn,
-) -> dict[str, Any]:
-    user = request_user(request)
-    services.article_act(
-        actor=user,
-        article_id=article_id,
-        action=action,
-        version=payload.version,
-        reason=payload.reason,
-    )
-    return _detail(queries.article_get_for_user(user, article_id), user)
-
-
 @router.get("/search", response=Page[SearchItem])
 def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     """The articles that answer `q`, best first; `score` is BM25, higher is better."""
@@ -393,3 +377,63 @@ def case_from_ticket(request: HttpRequest, payload: CaseIn) -> Status[dict[str, 
     user = request_user(request)
     article = services.article_case_from_ticket(actor=user, number=payload.ticket)
     return Status(201, _detail(queries.article_get_for_user(user, article.pk), user))
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str
+
+
+def attachment_out(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "url": reverse("attachment_download", args=[attachment.pk]),
+    }
+
+
+@router.get("/articles/{article_id}/attachments", response=list[AttachmentOut])
+def list_attachments(request: HttpRequest, article_id: int) -> list[dict[str, Any]]:
+    article = queries.article_get_for_user(request_user(request), article_id)
+    return [attachment_out(a) for a in article.attachments.all()]
+
+
+@router.post("/articles/{article_id}/attachments", response={201: AttachmentOut})
+def add_attachment(
+    request: HttpRequest, article_id: int, file: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    """A multipart upload (`file`): PDF, images, Office documents or text, 10 MB at most."""
+    attachment = services.attachment_add(
+        actor=request_user(request), article_id=article_id, upload=file
+    )
+    return Status(201, attachment_out(attachment))
+
+
+@router.delete("/attachments/{attachment_id}", response={204: None})
+def remove_attachment(request: HttpRequest, attachment_id: int) -> Status[None]:
+    services.attachment_remove(actor=request_user(request), attachment_id=attachment_id)
+    return Status(204, None)
+
+
+# Last, so that the fixed paths above (feedback, uses, attachments) are matched first.
+@router.post("/articles/{article_id}/{action}", response=ArticleDetailOut)
+def act_on_article(
+    request: HttpRequest,
+    article_id: int,
+    action: Literal["submit", "approve", "reject", "withdraw"],
+    payload: ActionIn,
+) -> dict[str, Any]:
+    user = request_user(request)
+    services.article_act(
+        actor=user,
+        article_id=article_id,
+        action=action,
+        version=payload.version,
+        reason=payload.reason,
+    )
+    return _detail(queries.article_get_for_user(user, article_id), user)

@@ -95,30 +95,62 @@ class SqliteEngine:
         average_length: float,
         limit: int,
     ) -> list[tuple[int, float]]:
-        expression = " OR ".join(
-            "(" + " AND ".join(_fts_group(group) for group in alternative) + ")"
-            for alternative in alternatives
-        )
         # FTS5 scores every occurrence of a term in the expression; each group appears in
         # the same number of alternatives, so dividing by it gives each term's share once.
         groups = len({id(group) for alternative in alternatives for group in alternative})
         repeats = math.comb(groups - 1, len(alternatives[0]) - 1)
         weights = ", ".join(str(float(WEIGHTS[c])) for c in ("title", "tags", "body"))
-        rows = (
-            articles.extra(  # noqa: S610 - the expression is a bound parameter
-                tables=[FTS_TABLE],
-                where=[f"{FTS_TABLE}.rowid = knowledge_article.id", f"{FTS_TABLE} MATCH %s"],
-                params=[expression],
-                select={"score": f"-bm25({FTS_TABLE}, {weights}) / {repeats}"},
-            )
-            .order_by("-score", "pk")
-            .values_list("pk", "score")[:limit]
+        return _best(
+            articles,
+            table=FTS_TABLE,
+            key="rowid",
+            match=f"{FTS_TABLE} MATCH %s",
+            expression=_expression(alternatives, every="AND", some="OR", quote='"'),
+            score=f"-bm25({FTS_TABLE}, {weights}) / {repeats}",
+            limit=limit,
         )
-        return [(pk, float(score)) for pk, score in rows]
 
 
-def _fts_group(group: Group) -> str:
-    return "(" + " OR ".join(f'"{term}"' for term in group.terms) + ")"
+def _expression(
+    alternatives: Sequence[Sequence[Group]], *, every: str, some: str, quote: str
+) -> str:
+    """Any of the alternatives, each asking for a term of every one of its groups, in the
+    engine's own query language."""
+
+    def group(terms: list[str]) -> str:
+        return "(" + f" {some} ".join(f"{quote}{term}{quote}" for term in terms) + ")"
+
+    return f" {some} ".join(
+        "(" + f" {every} ".join(group(g.terms) for g in alternative) + ")"
+        for alternative in alternatives
+    )
+
+
+def _best(
+    articles: QuerySet,
+    *,
+    table: str,
+    key: str,
+    match: str,
+    expression: str,
+    score: str,
+    limit: int,
+    score_params: Sequence[object] = (),
+) -> list[tuple[int, float]]:
+    """The best `limit` of `articles` that the engine's table matches, with their scores.
+    The article filters are Django's; the engine adds its table, its match and its score."""
+    rows = (
+        articles.extra(  # noqa: S610 - the expression and the score's values are bound
+            tables=[table],
+            where=[f"{table}.{key} = knowledge_article.id", match],
+            params=[expression],
+            select={"score": score},
+            select_params=score_params,
+        )
+        .order_by("-score", "pk")
+        .values_list("pk", "score")[:limit]
+    )
+    return [(pk, float(value)) for pk, value in rows]
 
 
 class PostgresEngine:
@@ -168,35 +200,22 @@ class PostgresEngine:
         average_length: float,
         limit: int,
     ) -> list[tuple[int, float]]:
-        query = " | ".join(
-            "(" + " & ".join(_tsquery_group(group) for group in alternative) + ")"
-            for alternative in alternatives
-        )
         norm = f"{K1} * (1 - {B} + {B} * {PG_TABLE}.length / %s)"
         parts, params = [], []
         for term, weight in idf.items():
             frequency = f"COALESCE(({PG_TABLE}.frequencies ->> %s)::float8, 0)"
             parts.append(f"%s * {frequency} * {K1 + 1} / ({frequency} + {norm})")
             params += [weight, term, term, average_length]
-        rows = (
-            articles.extra(  # noqa: S610 - terms and weights are bound parameters
-                tables=[PG_TABLE],
-                where=[
-                    f"{PG_TABLE}.article_id = knowledge_article.id",
-                    f"{PG_TABLE}.terms @@ %s::tsquery",
-                ],
-                params=[query],
-                select={"score": " + ".join(parts) or "0"},
-                select_params=params,
-            )
-            .order_by("-score", "pk")
-            .values_list("pk", "score")[:limit]
+        return _best(
+            articles,
+            table=PG_TABLE,
+            key="article_id",
+            match=f"{PG_TABLE}.terms @@ %s::tsquery",
+            expression=_expression(alternatives, every="&", some="|", quote="'"),
+            score=" + ".join(parts) or "0",
+            score_params=params,
+            limit=limit,
         )
-        return [(pk, float(score)) for pk, score in rows]
-
-
-def _tsquery_group(group: Group) -> str:
-    return "(" + " | ".join(f"'{term}'" for term in group.terms) + ")"
 
 
 def current() -> Engine:

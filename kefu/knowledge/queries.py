@@ -20,6 +20,7 @@ from kefu.knowledge.lifecycle import State
 from kefu.knowledge.models import (
     Article,
     ArticleVersion,
+    Attachment,
     Feedback,
     KnowledgeCategory,
     SearchStats,
@@ -297,3 +298,15 @@ def synonyms_of(user: User) -> QuerySet[Synonym]:
     if not user.has_perm(CHANGE_ARTICLE):
         raise Forbidden()
     return Synonym.objects.filter(centre_id=user.centre_id).order_by("id")
+
+
+def attachment_get_for_user(user: User, attachment_id: int) -> Attachment:
+    """An attachment of an article the user may read."""
+    attachment = (
+        Attachment.objects.filter(pk=attachment_id, article__in=articles_visible_to(user))
+        .select_related("article")
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(code="attachment_not_found")
+    return attachment

@@ -20,5 +20,11 @@ urlpatterns = [
     path("knowledge/<int:article_id>/diff/", views.article_diff_page, name="article_diff"),
     path("knowledge/<int:article_id>/feedback/", views.feedback_page, name="article_feedback"),
     path("knowledge/<int:article_id>/use/", views.use_page, name="article_use"),
+    path("knowledge/<int:article_id>/attachments/", views.attachment_page, name="article_attach"),
+    path(
+        "knowledge/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
     path("knowledge/<int:article_id>/<str:action>/", views.article_act_page, name="article_act"),
 ]

@@ -4,11 +4,13 @@ reads through queries, every change through services."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -34,14 +36,34 @@ ACTION_LABELS = {
 STATE_LABELS = dict(STATE_CHOICES)
 
 
-def _refused(request: HttpRequest, refused: DomainError) -> None:
-    message = str(refused.message)
-    if refused.code == "version_conflict":
-        message = _(
-            "Someone else changed this article in the meantime. "
-            "This is how it stands now; check it and try again."
-        )
-    messages.error(request, message)
+class Outcome:
+    done = False
+
+
+@contextmanager
+def told(
+    request: HttpRequest, done: str = "", *, explain: tuple[type[DomainError], ...] = ()
+) -> Iterator[Outcome]:
+    """Run a change from a page: a refusal becomes a message on the page the user goes
+    back to, success the `done` message. A missing object stays a 404 and a forbidden
+    change a 403, unless `explain` names them as refusals this page explains."""
+    outcome = Outcome()
+    try:
+        yield outcome
+    except DomainError as refused:
+        if isinstance(refused, NotFound | Forbidden) and not isinstance(refused, explain):
+            raise
+        message = str(refused.message)
+        if refused.code == "version_conflict":
+            message = _(
+                "Someone else changed this article in the meantime. "
+                "This is how it stands now; check it and try again."
+            )
+        messages.error(request, message)
+    else:
+        outcome.done = True
+        if done:
+            messages.success(request, done)
 
 
 def _categories(request: HttpRequest) -> list[KnowledgeCategory]:
@@ -126,6 +148,7 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
         services.article_viewed(article_id=article.pk)
     shown: Any = article if editor else (article.live_version or article)
     versions = list(queries.article_versions(user, article)) if editor else []
+    attachments = list(article.attachments.all())
     return render(
         request,
         "knowledge/article.html",
@@ -140,6 +163,7 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
                 if editor
             ],
             "versions": versions,
+            "attachments": attachments,
             "feedback_form": FeedbackForm(),
             "use": _use_target(request),
             "state_label": STATE_LABELS.get(article.state),
@@ -158,7 +182,7 @@ def article_edit_page(request: HttpRequest, article_id: int | None = None) -> Ht
     if request.method == "POST":
         form = ArticleForm(request.POST, categories=categories)
         if form.is_valid():
-            try:
+            with told(request, _("Saved as a draft.")) as outcome:
                 if article is None:
                     article = services.article_create(actor=user, **form.values())
                 else:
@@ -168,12 +192,7 @@ def article_edit_page(request: HttpRequest, article_id: int | None = None) -> Ht
                         version=form.cleaned_data["version"] or 0,
                         **form.values(),
                     )
-            except (NotFound, Forbidden):
-                raise
-            except DomainError as refused:
-                _refused(request, refused)
-            else:
-                messages.success(request, _("Saved as a draft."))
+            if outcome.done and article is not None:
                 return redirect("article_page", article_id=article.pk)
     else:
         initial = ArticleForm.initial_of(article) if article else {"kind": "faq"}
@@ -188,7 +207,8 @@ def article_act_page(request: HttpRequest, article_id: int, action: str) -> Http
     if not form.is_valid():
         messages.error(request, _("Some fields are not valid."))
         return redirect("article_page", article_id=article_id)
-    try:
+    # The author approving their own text is told why on the article's page.
+    with told(request, explain=(Forbidden,)) as outcome:
         services.article_act(
             actor=request_user(request),
             article_id=article_id,
@@ -196,11 +216,7 @@ def article_act_page(request: HttpRequest, article_id: int, action: str) -> Http
             version=form.cleaned_data["version"],
             reason=form.cleaned_data["reason"],
         )
-    except NotFound:
-        raise
-    except DomainError as refused:  # the author approving their own text is told why here
-        _refused(request, refused)
-    else:
+    if outcome.done:
         messages.success(
             request, _("Done: %(action)s.") % {"action": ACTION_LABELS[Action(action)]}
         )
@@ -242,19 +258,13 @@ def feedback_page(request: HttpRequest, article_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Some fields are not valid."))
         return redirect("article_page", article_id=article_id)
-    try:
+    with told(request, _("Thank you: the editors will see it.")):
         services.feedback_record(
             actor=request_user(request),
             article_id=article_id,
             kind=form.cleaned_data["kind"],
             note=form.cleaned_data["note"],
         )
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as refused:
-        _refused(request, refused)
-    else:
-        messages.success(request, _("Thank you: the editors will see it."))
     return redirect("article_page", article_id=article_id)
 
 
@@ -267,19 +277,13 @@ def use_page(request: HttpRequest, article_id: int) -> HttpResponse:
         messages.error(request, _("Some fields are not valid."))
         return redirect("article_page", article_id=article_id)
     data = form.cleaned_data
-    try:
+    with told(request, _("Recorded as used.")):
         services.article_use_record(
             actor=request_user(request),
             article_id=article_id,
             contact_id=data["contact"],
             ticket=data["ticket"] or None,
         )
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as refused:
-        _refused(request, refused)
-    else:
-        messages.success(request, _("Recorded as used."))
     target = data["next"]
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
@@ -311,16 +315,12 @@ def review_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def feedback_resolve_page(request: HttpRequest, feedback_id: int) -> HttpResponse:
-    try:
+    with told(request):
         services.feedback_resolve(
             actor=request_user(request),
             feedback_id=feedback_id,
             note=request.POST.get("note", "")[:1000],
         )
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as refused:
-        _refused(request, refused)
     return redirect("knowledge_review")
 
 
@@ -328,16 +328,12 @@ def feedback_resolve_page(request: HttpRequest, feedback_id: int) -> HttpRespons
 @require_POST
 def case_page(request: HttpRequest) -> HttpResponse:
     number = request.POST.get("ticket", "").strip()[:20]
-    try:
-        article: Article = services.article_case_from_ticket(
-            actor=request_user(request), number=number
-        )
-    except Forbidden:
-        raise
-    except DomainError as refused:
-        _refused(request, refused)
+    done = _("A draft case was written from %(number)s.") % {"number": number}
+    article: Article | None = None
+    with told(request, done, explain=(NotFound,)):
+        article = services.article_case_from_ticket(actor=request_user(request), number=number)
+    if article is None:
         return redirect("knowledge_review")
-    messages.success(request, _("A draft case was written from %(number)s.") % {"number": number})
     return redirect("article_edit", article_id=article.pk)
 
 
@@ -349,7 +345,7 @@ def synonyms_page(request: HttpRequest) -> HttpResponse:
         raise Forbidden()
     if request.method == "POST":
         raw_id = request.POST.get("id", "")
-        try:
+        with told(request, _("The synonym table is saved.")):
             if request.POST.get("delete"):
                 services.synonym_delete(actor=user, synonym_id=int(raw_id or 0))
             else:
@@ -358,11 +354,32 @@ def synonyms_page(request: HttpRequest) -> HttpResponse:
                     words=request.POST.get("words", "")[:300],
                     synonym_id=int(raw_id) if raw_id.isdigit() else None,
                 )
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as refused:
-            _refused(request, refused)
-        else:
-            messages.success(request, _("The synonym table is saved."))
         return redirect("knowledge_synonyms")
     return render(request, "knowledge/synonyms.html", {"lines": queries.synonyms_of(user)})
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = queries.attachment_get_for_user(request_user(request), attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def attachment_page(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Attach the uploaded file, or remove one, from the article's page."""
+    user = request_user(request)
+    if request.POST.get("remove", "").isdigit():
+        with told(request, _("The attachment is removed.")):
+            services.attachment_remove(actor=user, attachment_id=int(request.POST["remove"]))
+    elif upload := request.FILES.get("file"):
+        with told(request, _("The file is attached.")):
+            services.attachment_add(actor=user, article_id=article_id, upload=upload)
+    else:
+        messages.error(request, _("Choose a file first."))
+    return redirect("article_page", article_id=article_id)

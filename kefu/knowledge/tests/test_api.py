@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kefu.conftest import ApiClient, token_for
 from kefu.contacts.models import Contact
@@ -234,3 +235,26 @@ def test_suggestions_as_the_agent_types(
     items = ok(api_as("agent").get(f"{BASE}/suggest", q="光猫"))["items"]
     assert "光猫" in items and "宽带光猫亮红灯的处理" in items
     assert api_as("agent").get(f"{BASE}/suggest", q="x" * 51).status_code == 422
+
+
+def test_attachments_are_uploaded_read_and_removed(
+    api_as: Callable[[str], ApiClient], reviewer: ApiClient, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    editor, agent = api_as("editor"), api_as("agent")
+    article = publish(editor, reviewer)
+    url = f"{BASE}/articles/{article['id']}/attachments"
+    upload = SimpleUploadedFile("停电申请表.pdf", b"%PDF-1.4 demo", content_type="application/pdf")
+    response = editor.client.post(url, {"file": upload}, headers=editor.headers)
+    assert response.status_code == 201, response.content
+    added = response.json()
+    assert added["name"] == "停电申请表.pdf" and added["size"] == 13
+    assert [a["id"] for a in ok(agent.get(url))] == [added["id"]]
+    download = agent.client.get(added["url"], headers=agent.headers)
+    assert download.status_code == 302  # pages sign in with a session, not a token
+    bad = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
+    refused = editor.client.post(url, {"file": bad}, headers=editor.headers)
+    assert refused.status_code == 422 and refused.json()["code"] == "attachment_type"
+    assert agent.client.post(url, {"file": upload}, headers=agent.headers).status_code == 403
+    gone = editor.request("DELETE", f"{BASE}/attachments/{added['id']}")
+    assert gone.status_code == 204 and ok(agent.get(url)) == []

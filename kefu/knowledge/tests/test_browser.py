@@ -58,7 +58,9 @@ def test_an_agent_finds_the_answer_and_editors_review_a_change(
     editor = browser_page()
     editor.sign_in("editor-li", PASSWORD)
     editor.goto(f"/knowledge/{written.pk}/edit/")
-    editor.page.fill("textarea[name=body]", "### 先问清\n\n1. 邻居家是否有电\n2. 漏电保护器是否跳闸")
+    editor.page.fill(
+        "textarea[name=body]", "### 先问清\n\n1. 邻居家是否有电\n2. 漏电保护器是否跳闸"
+    )
     editor.page.click("button:text('保存为草稿'), button:text('Save as draft')")
     editor.page.click("button:text('提交审核'), button:text('Submit for review')")
     editor.screenshot("editor-article-submitted")

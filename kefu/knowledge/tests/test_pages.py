@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from kefu.conftest import PASSWORD
@@ -143,3 +144,21 @@ def test_the_work_order_page_suggests_articles_and_records_their_use(
         f"/knowledge/{article.pk}/use/", {"ticket": number, "next": "https://elsewhere.example/"}
     )
     assert away["Location"] == f"/knowledge/{article.pk}/"
+
+
+def test_an_editor_attaches_a_file_that_agents_download(
+    people: dict[str, User], article: Article, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    editor, agent = signed_in(people["author"]), signed_in(people["agent"])
+    upload = SimpleUploadedFile("复电申请.docx", b"PK demo", content_type="application/zip")
+    editor.post(f"/knowledge/{article.pk}/attachments/", {"file": upload})
+    attachment = article.attachments.get()
+    page = agent.get(f"/knowledge/{article.pk}/").content.decode()
+    assert "复电申请.docx" in page and '<input type="file"' not in page
+    download = agent.get(f"/knowledge/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"PK demo"  # type: ignore[attr-defined]
+    assert "attachment" in download["Content-Disposition"]
+    editor.post(f"/knowledge/{article.pk}/attachments/", {"remove": attachment.pk})
+    assert not article.attachments.exists()
+    assert agent.get(f"/knowledge/attachments/{attachment.pk}/").status_code == 404

@@ -10,12 +10,28 @@ import pytest
 from kefu.browser import BrowserPage
 from kefu.customers.models import CustomerPhone
 from kefu.demo import PASSWORD, demo_load
+from kefu.knowledge.models import Article
 from kefu.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PAGES = {
-    "agent": ["/workbench/", "/tickets/", "/contacts/", "/customers/", "/notifications/"],
+    "agent": [
+        "/workbench/",
+        "/tickets/",
+        "/contacts/",
+        "/customers/",
+        "/notifications/",
+        "/knowledge/",
+        "/knowledge/?q=交了钱还是没电",
+    ],
+    "editor": [
+        "/knowledge/",
+        "/knowledge/?state=in_review",
+        "/knowledge/review/",
+        "/knowledge/new/",
+        "/knowledge/synonyms/",
+    ],
     "expert": ["/workbench/", "/tickets/?department=expert-seat"],
     "backoffice": [
         "/backoffice/?queue=review",
@@ -37,6 +53,7 @@ PAGES = {
         "/admin/core/orgunit/",
         "/admin/core/user/",
         "/admin/contacts/callreason/",
+        "/admin/knowledge/knowledgecategory/",
     ],
 }
 
@@ -56,6 +73,10 @@ def test_every_page_renders_for_every_role_on_the_demo_centre(
     )[0]
     PAGES["agent"].append(f"/workbench/?caller={caller}")
     PAGES["backoffice"].append(f"/tickets/{ticket.number}/")
+    edited = Article.objects.filter(versions__number=1, state="published").first()
+    assert edited is not None
+    PAGES["agent"].append(f"/knowledge/{edited.pk}/")
+    PAGES["editor"] += [f"/knowledge/{edited.pk}/", f"/knowledge/{edited.pk}/edit/"]
 
     for role, paths in PAGES.items():
         tab = browser_page()
