@@ -141,7 +141,7 @@ def scale(total: int, seed: int = 7) -> dict[str, Any]:
     from itertools import accumulate
 
     import jieba
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from kefu.core.models import OrgUnit, User
     from kefu.knowledge.analysis import STOPWORDS, Document, terms
@@ -222,6 +222,9 @@ def scale(total: int, seed: int = 7) -> dict[str, Any]:
                     ],
                 )
             created += len(articles)
+    # Statistics for the planner, as autovacuum would gather them in time after a bulk load.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {
         "generated": created,
         "articles": Article.objects.count(),

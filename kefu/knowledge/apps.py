@@ -12,6 +12,7 @@ class KnowledgeConfig(AppConfig):
         post_migrate.connect(
             _schedule_expiry, sender=self, dispatch_uid="kefu.knowledge.expiry_sweep"
         )
+        post_migrate.connect(_empty_index, sender=self, dispatch_uid="kefu.knowledge.empty_index")
 
 
 def _schedule_expiry(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
@@ -29,3 +30,13 @@ def _schedule_expiry(sender: AppConfig, using: str = "default", **kwargs: object
             "repeats": -1,
         },
     )
+
+
+def _empty_index(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """After a flush the articles are gone but the engine's own table is not a model and
+    keeps its rows; with no article left, no indexed text may stay either."""
+    from kefu.knowledge import engines
+    from kefu.knowledge.models import Article
+
+    if not Article.objects.using(using).exists():
+        engines.clear()

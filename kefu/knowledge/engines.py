@@ -220,3 +220,10 @@ class PostgresEngine:
 
 def current() -> Engine:
     return PostgresEngine() if connection.vendor == "postgresql" else SqliteEngine()
+
+
+def clear() -> None:
+    """Empty the engine's table: only ever when there are no articles at all."""
+    table = PG_TABLE if connection.vendor == "postgresql" else FTS_TABLE
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
