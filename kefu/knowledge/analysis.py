@@ -290,6 +290,28 @@ def bm25(
     return score
 
 
+def group_bm25(
+    *,
+    frequencies: Mapping[str, float],
+    length: int,
+    groups: Sequence[Group],
+    document_frequency: Mapping[str, int],
+    documents: int,
+    average_length: float,
+) -> float:
+    """The score that orders the answers: BM25 with each group of the query as one term,
+    its occurrences the sum of its members' and its rarity that of its commonest member.
+    An article that says the same thing in four synonyms is not four times as relevant."""
+    norm = K1 * (1 - B + B * length / average_length)
+    score = 0.0
+    for group in groups:
+        f = sum(frequencies.get(term, 0) for term in group.terms)
+        if f:
+            frequency = max(document_frequency.get(term, 0) for term in group.terms)
+            score += idf(documents=documents, frequency=frequency) * f * (K1 + 1) / (f + norm)
+    return score
+
+
 # --- snippets ---------------------------------------------------------------------------
 
 _MARKDOWN_NOISE = re.compile(

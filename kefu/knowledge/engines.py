@@ -28,6 +28,10 @@ class Engine(Protocol):
         """For each indexed article among these: its distinct terms and its length."""
         ...
 
+    def frequencies(self, article_ids: Sequence[int]) -> dict[int, tuple[dict[str, int], int]]:
+        """For each of these articles: its weighted term counts and its length."""
+        ...
+
     def store(self, documents: Sequence[tuple[int, Document]]) -> None: ...
 
     def remove(self, article_ids: Sequence[int]) -> None: ...
@@ -63,6 +67,19 @@ class SqliteEngine:
                 for rowid, *columns in cursor.fetchall():
                     words = " ".join(columns).split()
                     found[rowid] = (set(words), len(words))
+        return found
+
+    def frequencies(self, article_ids: Sequence[int]) -> dict[int, tuple[dict[str, int], int]]:
+        found = {}
+        with connection.cursor() as cursor:
+            marks = ",".join("%s" for _ in article_ids)
+            cursor.execute(
+                f"SELECT rowid, title, tags, body FROM {FTS_TABLE} WHERE rowid IN ({marks})",  # noqa: S608
+                list(article_ids),
+            )
+            for rowid, title, tags, body in cursor.fetchall():
+                document = Document(title.split(), tags.split(), body.split())
+                found[rowid] = (document.weighted_frequencies(), document.length)
         return found
 
     def store(self, documents: Sequence[tuple[int, Document]]) -> None:
@@ -165,6 +182,18 @@ class PostgresEngine:
             for article_id, words, length in cursor.fetchall():
                 found[article_id] = (set(words), length)
         return found
+
+    def frequencies(self, article_ids: Sequence[int]) -> dict[int, tuple[dict[str, int], int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT article_id, frequencies, length FROM {PG_TABLE} "  # noqa: S608
+                "WHERE article_id = ANY(%s)",
+                [list(article_ids)],
+            )
+            return {
+                article_id: (json.loads(f) if isinstance(f, str) else f, length)
+                for article_id, f, length in cursor.fetchall()
+            }
 
     def store(self, documents: Sequence[tuple[int, Document]]) -> None:
         with connection.cursor() as cursor:

@@ -132,6 +132,10 @@ def category_with_descendants(centre_id: int | None, code: str) -> list[int]:
     return sorted(chosen)
 
 
+# How many candidates each step of the ladder takes from the engine to order them itself.
+POOL = 30
+
+
 def article_search(
     user: User,
     text: str,
@@ -161,16 +165,35 @@ def article_search(
     frequencies = vocabulary.document_frequency(query)
     idf = {t: analysis.idf(documents=stats.documents, frequency=frequencies[t]) for t in query}
     engine = engines.current()
+    average_length = stats.terms / stats.documents
     found: list[tuple[int, float]] = []
     for level in analysis.match_levels(groups):
         seen = [pk for pk, _ in found]
-        found += engine.ranked(
+        # The engine's BM25 picks the candidates; the groups' BM25 orders them.
+        candidates = engine.ranked(
             articles.exclude(pk__in=seen) if seen else articles,
             level,
             idf,
-            stats.terms / stats.documents,
-            limit - len(found),
+            average_length,
+            max(POOL, limit),
         )
+        counts = engine.frequencies([pk for pk, _ in candidates])
+        rescored = [
+            (
+                pk,
+                analysis.group_bm25(
+                    frequencies=counts[pk][0],
+                    length=counts[pk][1],
+                    groups=groups,
+                    document_frequency=frequencies,
+                    documents=stats.documents,
+                    average_length=average_length,
+                ),
+            )
+            for pk, _ in candidates
+        ]
+        rescored.sort(key=lambda hit: (-round(hit[1], 9), hit[0]))
+        found += rescored[: limit - len(found)]
         if len(found) >= limit:
             break
     by_id = Article.objects.select_related("live_version").in_bulk([pk for pk, _ in found])

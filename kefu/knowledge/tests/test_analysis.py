@@ -108,3 +108,21 @@ def test_snippets_mark_the_words_near_each_other_and_escape_html() -> None:
 
 def test_split_words_takes_commas_and_spaces() -> None:
     assert analysis.split_words("光猫， ONU、光猫 光调制解调器") == ["光猫", "ONU", "光调制解调器"]
+
+
+def test_synonyms_count_as_one_term_so_saying_it_four_ways_gains_little() -> None:
+    group = analysis.Group("没电", ["没电", "停电", "断电"])
+
+    def score(frequencies: dict[str, float]) -> float:
+        return analysis.group_bm25(
+            frequencies=frequencies,
+            length=100,
+            groups=[group],
+            document_frequency={"没电": 3, "停电": 9, "断电": 2},
+            documents=100,
+            average_length=100.0,
+        )
+
+    once, thrice = score({"停电": 1}), score({"没电": 1, "停电": 1, "断电": 1})
+    assert 0 < once < thrice < 3 * once
+    assert score({"断电": 1}) == once  # the group's rarity is its commonest member's

@@ -139,7 +139,7 @@ def test_callers_words_find_the_right_article_first(
 def test_scores_are_bm25_as_the_reference_computes_it(
     library: dict[str, Article], agent: User
 ) -> None:
-    """Whichever engine runs, each hit's score is the reference BM25 of its terms."""
+    """Whichever engine runs, each hit's score is the reference BM25 of its groups."""
     stats = SearchStats.objects.get()
     documents = {
         a.pk: analysis.Document.of(title=a.title, tags=a.tags, body=a.body)
@@ -159,12 +159,11 @@ def test_scores_are_bm25_as_the_reference_computes_it(
             synonyms=vocabulary_prepare(agent.centre_id),
             vocabulary=IndexVocabulary().as_analysis(),
         )
-        terms = analysis.query_terms(groups)
         for hit in hits:
-            expected = analysis.bm25(
+            expected = analysis.group_bm25(
                 frequencies=documents[hit.article.pk].weighted_frequencies(),
                 length=documents[hit.article.pk].length,
-                query=terms,
+                groups=groups,
                 document_frequency=frequency,
                 documents=stats.documents,
                 average_length=stats.terms / stats.documents,
