@@ -145,6 +145,7 @@ def scale(total: int, seed: int = 7) -> dict[str, Any]:
 
     from kefu.core.models import OrgUnit, User
     from kefu.knowledge.analysis import STOPWORDS, Document, terms
+    from kefu.knowledge.demo import first_version
     from kefu.knowledge.lifecycle import State
     from kefu.knowledge.models import Article, ArticleVersion
     from kefu.knowledge.services import search_index_write
@@ -200,16 +201,7 @@ def scale(total: int, seed: int = 7) -> dict[str, Any]:
                     for title, body in batch
                 )
                 versions = ArticleVersion.objects.bulk_create(
-                    ArticleVersion(
-                        article=article,
-                        number=1,
-                        kind=article.kind,
-                        title=article.title,
-                        body=article.body,
-                        author=editors[0],
-                        approved_by=editors[1],
-                    )
-                    for article in articles
+                    first_version(article, reviewer=editors[1]) for article in articles
                 )
                 for article, version in zip(articles, versions, strict=True):
                     article.live_version = version

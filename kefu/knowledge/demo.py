@@ -68,15 +68,7 @@ def load_knowledge(*, author: User, reviewer: User, data: dict[str, Any]) -> Loa
     articles = [_article(centre, row, categories, author, today) for row in data["articles"]]
     Article.objects.bulk_create(articles, batch_size=500)
     versions = [
-        ArticleVersion(
-            article=article,
-            number=1,
-            kind=article.kind,
-            title=article.title,
-            body=article.body,
-            author=author,
-            approved_by=reviewer,
-        )
+        first_version(article, reviewer=reviewer)
         for article, row in zip(articles, data["articles"], strict=True)
         if row["state"] in {State.PUBLISHED, State.EXPIRED, State.WITHDRAWN}
     ]
@@ -95,6 +87,19 @@ def load_knowledge(*, author: User, reviewer: User, data: dict[str, Any]) -> Loa
     Article.call_reasons.through.objects.bulk_create(links, batch_size=500)
     search_index_update([article.pk for article in articles])
     return Loaded(centre.code, len(articles))
+
+
+def first_version(article: Article, *, reviewer: User) -> ArticleVersion:
+    """Version 1 of an article as written, approved by `reviewer` (unsaved)."""
+    return ArticleVersion(
+        article=article,
+        number=1,
+        kind=article.kind,
+        title=article.title,
+        body=article.body,
+        author=article.author,
+        approved_by=reviewer,
+    )
 
 
 def _article(

@@ -55,8 +55,9 @@ def _chunks(items: Sequence, size: int = 500) -> Iterable[Sequence]:
 
 
 class SqliteEngine:
-    def stored(self, article_ids: Sequence[int]) -> dict[int, tuple[set[str], int]]:
-        found: dict[int, tuple[set[str], int]] = {}
+    def _documents(self, article_ids: Sequence[int]) -> Iterable[tuple[int, Document]]:
+        """The stored documents back from the FTS table, where the terms are kept as
+        written, separated by spaces."""
         with connection.cursor() as cursor:
             for chunk in _chunks(article_ids):
                 marks = ",".join("%s" for _ in chunk)
@@ -64,23 +65,19 @@ class SqliteEngine:
                     f"SELECT rowid, title, tags, body FROM {FTS_TABLE} WHERE rowid IN ({marks})",  # noqa: S608
                     list(chunk),
                 )
-                for rowid, *columns in cursor.fetchall():
-                    words = " ".join(columns).split()
-                    found[rowid] = (set(words), len(words))
-        return found
+                for rowid, title, tags, body in cursor.fetchall():
+                    yield rowid, Document(title.split(), tags.split(), body.split())
+
+    def stored(self, article_ids: Sequence[int]) -> dict[int, tuple[set[str], int]]:
+        return {
+            pk: ({*doc.title, *doc.tags, *doc.body}, doc.length)
+            for pk, doc in self._documents(article_ids)
+        }
 
     def frequencies(self, article_ids: Sequence[int]) -> dict[int, tuple[dict[str, int], int]]:
-        found = {}
-        with connection.cursor() as cursor:
-            marks = ",".join("%s" for _ in article_ids)
-            cursor.execute(
-                f"SELECT rowid, title, tags, body FROM {FTS_TABLE} WHERE rowid IN ({marks})",  # noqa: S608
-                list(article_ids),
-            )
-            for rowid, title, tags, body in cursor.fetchall():
-                document = Document(title.split(), tags.split(), body.split())
-                found[rowid] = (document.weighted_frequencies(), document.length)
-        return found
+        return {
+            pk: (doc.weighted_frequencies(), doc.length) for pk, doc in self._documents(article_ids)
+        }
 
     def store(self, documents: Sequence[tuple[int, Document]]) -> None:
         with connection.cursor() as cursor:
