@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -207,27 +208,25 @@ def article_search(
 
 
 def search_suggestions(user: User, prefix: str, *, limit: int = 8) -> list[str]:
-    """As the agent types: titles of readable articles that start with or contain the
-    words typed, then the index's commonest terms that start with them."""
+    """As the agent types: the index's commonest words that start with what was typed,
+    then the titles the search finds for it."""
     prefix = analysis.normalize(prefix).strip()
     if not prefix:
         return []
-    titles = list(
-        articles_visible_to(user)
-        .filter(title__icontains=prefix)
-        .order_by("-uses", "-views", "pk")
-        .values_list("title", flat=True)[:limit]
+    # Through the primary key's index: PostgreSQL has a pattern index for LIKE; SQLite
+    # compares by code point, so a range does it there, where LIKE would read every term.
+    starting = (
+        Q(term__startswith=prefix)
+        if connection.vendor == "postgresql"
+        else Q(term__gte=prefix, term__lt=prefix + "\U0010ffff")
     )
-    terms = (
-        list(
-            SearchTerm.objects.filter(term__startswith=prefix, documents__gt=0)
-            .order_by("-documents")
-            .values_list("term", flat=True)[: limit - len(titles)]
-        )
-        if len(titles) < limit
-        else []
+    words = (
+        SearchTerm.objects.filter(starting, documents__gt=0)
+        .order_by("-documents")
+        .values_list("term", flat=True)[:3]
     )
-    return list(dict.fromkeys([*terms, *titles]))[:limit]
+    titles = [hit.title for hit in article_search(user, prefix, limit=limit)]
+    return list(dict.fromkeys([*words, *titles]))[:limit]
 
 
 def article_get_for_user(user: User, article_id: int) -> Article:
