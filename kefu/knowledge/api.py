@@ -33,6 +33,7 @@ class ArticleIn(Schema):
     effective_from: date | None = None
     expires_at: date | None = None
     roles: list[str] = Field(default_factory=list, max_length=20)
+    call_reasons: list[str] = Field(default_factory=list, max_length=20)
 
 
 class ArticlePatch(Schema):
@@ -45,6 +46,7 @@ class ArticlePatch(Schema):
     effective_from: date | None = None
     expires_at: date | None = None
     roles: list[str] | None = Field(None, max_length=20)
+    call_reasons: list[str] | None = Field(None, max_length=20)
 
 
 class ActionIn(Schema):
@@ -64,6 +66,7 @@ class ArticleOut(Schema):
     effective_from: date | None
     expires_at: date | None
     roles: list[str]
+    call_reasons: list[str]
     owner: str
     author: str
     views: int
@@ -163,6 +166,7 @@ def article_out(article: Article, user: User) -> dict[str, Any]:
         "effective_from": article.effective_from,
         "expires_at": article.expires_at,
         "roles": [role for role in article.roles.split(",") if role],
+        "call_reasons": [reason.code for reason in article.call_reasons.all()],
         "owner": article.owner.username,
         "author": article.author.username,
         "views": article.views,

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.contacts.models import CallReason
 from kefu.core.roles import ROLES
 from kefu.knowledge.analysis import split_words
 from kefu.knowledge.models import STATE_CHOICES, Article, Feedback, Kind, KnowledgeCategory
@@ -38,14 +39,28 @@ class ArticleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every role."),
     )
+    call_reasons = forms.MultipleChoiceField(
+        label=_("Call reasons it answers"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
     body = forms.CharField(
         label=_("Body (Markdown)"), max_length=100_000, widget=forms.Textarea(attrs={"rows": 18})
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, categories: list[KnowledgeCategory], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        categories: list[KnowledgeCategory],
+        reasons: list[CallReason],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = BLANK + [(c.code, c.name) for c in categories]  # type: ignore[attr-defined]
+        self.fields["call_reasons"].choices = [  # type: ignore[attr-defined]
+            (r.code, f"{r.parent.name} / {r.name}" if r.parent else r.name) for r in reasons
+        ]
 
     @classmethod
     def initial_of(cls, article: Article) -> dict[str, Any]:
@@ -57,6 +72,7 @@ class ArticleForm(forms.Form):
             "effective_from": article.effective_from,
             "expires_at": article.expires_at,
             "roles": [role for role in article.roles.split(",") if role],
+            "call_reasons": [reason.code for reason in article.call_reasons.all()],
             "body": article.body,
             "version": article.version,
         }
@@ -72,6 +88,7 @@ class ArticleForm(forms.Form):
             "effective_from": data["effective_from"],
             "expires_at": data["expires_at"],
             "roles": data["roles"],
+            "call_reasons": data["call_reasons"],
             "body": data["body"],
         }
 

@@ -233,6 +233,7 @@ def article_get_for_user(user: User, article_id: int) -> Article:
     article = (
         articles_visible_to(user)
         .select_related("category", "owner", "author", "live_version")
+        .prefetch_related("call_reasons")
         .filter(pk=article_id)
         .first()
     )
@@ -249,7 +250,11 @@ def article_list(
     category: str | None = None,
     q: str | None = None,
 ) -> QuerySet[Article]:
-    articles = articles_visible_to(user).select_related("category", "owner", "live_version")
+    articles = (
+        articles_visible_to(user)
+        .select_related("category", "owner", "author", "live_version")
+        .prefetch_related("call_reasons")
+    )
     if state:
         articles = articles.filter(state=state)
     if kind:

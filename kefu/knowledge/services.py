@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.contacts.models import CallReason
 from kefu.contacts.queries import contacts_visible_to
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import User
@@ -105,9 +106,11 @@ def article_create(
     effective_from: date | None = None,
     expires_at: date | None = None,
     roles: Sequence[str] = (),
+    call_reasons: Sequence[str] = (),
 ) -> Article:
     """A new article, as a draft owned and written by the editor."""
     centre_id = _editor(actor)
+    reasons = _call_reasons(centre_id, call_reasons)
     values = _clean(
         actor,
         {
@@ -122,9 +125,28 @@ def article_create(
         },
     )
     article = Article.objects.create(centre_id=centre_id, owner=actor, author=actor, **values)
+    article.call_reasons.set(reasons)
     search_index_update([article.pk])
-    audit_record(actor=actor, action="article.create", obj=article, after=snapshot(article, FIELDS))
+    audit_record(
+        actor=actor,
+        action="article.create",
+        obj=article,
+        after={**snapshot(article, FIELDS), "call_reasons": [r.code for r in reasons]},
+    )
     return article
+
+
+def _call_reasons(centre_id: int | None, codes: Sequence[str]) -> list[CallReason]:
+    """The centre's call reasons by code; an unknown one is a clear 422."""
+    found = list(CallReason.objects.filter(centre_id=centre_id, code__in=set(codes)))
+    unknown = sorted(set(codes) - {reason.code for reason in found})
+    if unknown:
+        raise Invalid(
+            _("Unknown call reason."),
+            code="call_reason_unknown",
+            detail={"field": "call_reasons", "codes": unknown},
+        )
+    return found
 
 
 def _locked(actor: User, article_id: int, version: int) -> Article:
@@ -154,22 +176,29 @@ def article_update(*, actor: User, article_id: int, version: int, **changes: Any
             code="article_in_review",
             detail={"state": article.state, "version": article.version},
         )
+    codes = changes.pop("call_reasons", None)
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise Invalid(_("Unknown field."), code="field_unknown", detail={"fields": sorted(unknown)})
+    reasons = _call_reasons(article.centre_id, codes) if codes is not None else None
     before = snapshot(article, FIELDS)
     for field, value in _clean(actor, dict(changes)).items():
         setattr(article, field, value)
     article.state, article.author = State.DRAFT, actor
     article.version += 1
     article.save()
+    if reasons is not None:
+        article.call_reasons.set(reasons)
     search_index_update([article.pk])
     audit_record(
         actor=actor,
         action="article.update",
         obj=article,
         before=before,
-        after=snapshot(article, FIELDS),
+        after={
+            **snapshot(article, FIELDS),
+            **({"call_reasons": sorted(codes)} if codes is not None else {}),
+        },
     )
     return article
 

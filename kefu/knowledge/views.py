@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kefu.contacts.models import CallReason
+from kefu.contacts.queries import call_reasons
 from kefu.core.errors import DomainError, Forbidden, NotFound
 from kefu.core.http import request_user
 from kefu.core.roles import CHANGE_ARTICLE
@@ -179,8 +181,9 @@ def article_edit_page(request: HttpRequest, article_id: int | None = None) -> Ht
         raise Forbidden()
     article = queries.article_get_for_user(user, article_id) if article_id else None
     categories = _categories(request)
+    reasons = list(call_reasons(user).filter(dimension=CallReason.Dimension.SERVICE_CONTENT))
     if request.method == "POST":
-        form = ArticleForm(request.POST, categories=categories)
+        form = ArticleForm(request.POST, categories=categories, reasons=reasons)
         if form.is_valid():
             with told(request, _("Saved as a draft.")) as outcome:
                 if article is None:
@@ -196,7 +199,7 @@ def article_edit_page(request: HttpRequest, article_id: int | None = None) -> Ht
                 return redirect("article_page", article_id=article.pk)
     else:
         initial = ArticleForm.initial_of(article) if article else {"kind": "faq"}
-        form = ArticleForm(initial=initial, categories=categories)
+        form = ArticleForm(initial=initial, categories=categories, reasons=reasons)
     return render(request, "knowledge/edit.html", {"form": form, "article": article}, status=200)
 
 

@@ -258,3 +258,20 @@ def test_attachments_are_uploaded_read_and_removed(
     assert agent.client.post(url, {"file": upload}, headers=agent.headers).status_code == 403
     gone = editor.request("DELETE", f"{BASE}/attachments/{added['id']}")
     assert gone.status_code == 204 and ok(agent.get(url)) == []
+
+
+def test_an_article_names_the_call_reasons_it_answers(
+    api_as: Callable[[str], ApiClient], complaint_category: Any
+) -> None:
+    editor = api_as("editor")
+    body = {"title": "服务态度投诉的致歉口径", "body": "先致歉。", "kind": "script"}
+    created = ok(editor.post(f"{BASE}/articles", {**body, "call_reasons": ["attitude"]}), 201)
+    assert created["call_reasons"] == ["attitude"]
+    unknown = editor.post(f"{BASE}/articles", {**body, "call_reasons": ["nowhere"]})
+    assert unknown.status_code == 422 and unknown.json()["detail"]["codes"] == ["nowhere"]
+    cleared = ok(
+        editor.patch(
+            f"{BASE}/articles/{created['id']}", {"version": created["version"], "call_reasons": []}
+        )
+    )
+    assert cleared["call_reasons"] == [] and cleared["title"] == body["title"]
