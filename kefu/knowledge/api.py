@@ -1,5 +1,5 @@
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -21,7 +21,8 @@ from kefu.tickets.queries import ticket_get_for_user
 
 router = Router(tags=["knowledge"])
 
-Tag = str
+# A tag is a short word an editor gives an article.
+Tag = Annotated[str, Field(min_length=1, max_length=30)]
 
 
 class ArticleIn(Schema):
