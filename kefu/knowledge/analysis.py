@@ -9,8 +9,9 @@ to be (same pinyin: 电废 → 电费). Matching asks for every group first and 
 group at a time, so articles that cover more of what the caller said come first and a
 stray word never empties the result.
 
-Scoring is Okapi BM25 exactly as SQLite's FTS5 computes `bm25()`, with column weights,
-so the PostgreSQL engine, which computes it in SQL, ranks the same way.
+The engines pick candidates by Okapi BM25 as SQLite's FTS5 computes `bm25()`, with
+column weights (PostgreSQL computes the same in SQL); `group_bm25` here orders them, with
+each group of the query counting as one term.
 """
 
 from __future__ import annotations
@@ -268,26 +269,6 @@ def idf(*, documents: int, frequency: int) -> float:
     """FTS5's inverse document frequency, floored the way it floors it."""
     value = math.log((documents - frequency + 0.5) / (frequency + 0.5))
     return value if value > 0 else 1e-6
-
-
-def bm25(
-    *,
-    frequencies: Mapping[str, float],
-    length: int,
-    query: Sequence[str],
-    document_frequency: Mapping[str, int],
-    documents: int,
-    average_length: float,
-) -> float:
-    """The reference score of one article for the query terms; higher is better."""
-    norm = K1 * (1 - B + B * length / average_length)
-    score = 0.0
-    for term in query:
-        f = frequencies.get(term, 0)
-        if f:
-            weight = idf(documents=documents, frequency=document_frequency.get(term, 0))
-            score += weight * f * (K1 + 1) / (f + norm)
-    return score
 
 
 def group_bm25(

@@ -153,8 +153,7 @@ class CaseIn(Schema):
 
 def article_out(article: Article, user: User) -> dict[str, Any]:
     editor = user.has_perm(CHANGE_ARTICLE)
-    # Readers see the live text; editors see the working copy they are changing.
-    shown: Article | ArticleVersion = article if editor else (article.live_version or article)
+    shown = queries.article_text_for(user, article)
     return {
         "id": article.pk,
         "kind": shown.kind,
@@ -180,7 +179,7 @@ def article_out(article: Article, user: User) -> dict[str, Any]:
 
 
 def _detail(article: Article, user: User) -> dict[str, Any]:
-    shown = article if user.has_perm(CHANGE_ARTICLE) else (article.live_version or article)
+    shown = queries.article_text_for(user, article)
     return {**article_out(article, user), "body": shown.body, "html": render_markdown(shown.body)}
 
 
@@ -239,8 +238,7 @@ def list_articles(
 def get_article(request: HttpRequest, article_id: int) -> dict[str, Any]:
     user = request_user(request)
     article = queries.article_get_for_user(user, article_id)
-    if not user.has_perm(CHANGE_ARTICLE):
-        services.article_viewed(article_id=article.pk)
+    services.article_viewed(actor=user, article_id=article.pk)
     return _detail(article, user)
 
 

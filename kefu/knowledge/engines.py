@@ -10,7 +10,6 @@ answer the same question: which of these articles match this expression, best fi
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
@@ -24,28 +23,24 @@ PG_TABLE = "knowledge_pg_document"
 
 
 class Engine(Protocol):
-    def stored(self, article_ids: Sequence[int]) -> dict[int, tuple[set[str], int]]:
-        """For each indexed article among these: its distinct terms and its length."""
-        ...
-
     def frequencies(self, article_ids: Sequence[int]) -> dict[int, tuple[dict[str, int], int]]:
-        """For each of these articles: its weighted term counts and its length."""
+        """For each indexed article among these: its weighted term counts and its length."""
         ...
 
     def store(self, documents: Sequence[tuple[int, Document]]) -> None: ...
 
     def remove(self, article_ids: Sequence[int]) -> None: ...
 
-    def ranked(
+    def candidates(
         self,
         articles: QuerySet,
         alternatives: Sequence[Sequence[Group]],
         idf: dict[str, float],
         average_length: float,
         limit: int,
-    ) -> list[tuple[int, float]]:
-        """The best `limit` of `articles` holding a term of every group of at least one
-        alternative, with their BM25 scores, best first."""
+    ) -> list[int]:
+        """The `limit` best of `articles` by BM25 that hold a term of every group of at
+        least one alternative."""
         ...
 
 
@@ -67,12 +62,6 @@ class SqliteEngine:
                 )
                 for rowid, title, tags, body in cursor.fetchall():
                     yield rowid, Document(title.split(), tags.split(), body.split())
-
-    def stored(self, article_ids: Sequence[int]) -> dict[int, tuple[set[str], int]]:
-        return {
-            pk: ({*doc.title, *doc.tags, *doc.body}, doc.length)
-            for pk, doc in self._documents(article_ids)
-        }
 
     def frequencies(self, article_ids: Sequence[int]) -> dict[int, tuple[dict[str, int], int]]:
         return {
@@ -101,26 +90,25 @@ class SqliteEngine:
                 marks = ",".join("%s" for _ in chunk)
                 cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", list(chunk))  # noqa: S608
 
-    def ranked(
+    def candidates(
         self,
         articles: QuerySet,
         alternatives: Sequence[Sequence[Group]],
         idf: dict[str, float],
         average_length: float,
         limit: int,
-    ) -> list[tuple[int, float]]:
-        # FTS5 scores every occurrence of a term in the expression; each group appears in
-        # the same number of alternatives, so dividing by it gives each term's share once.
-        groups = len({id(group) for alternative in alternatives for group in alternative})
-        repeats = math.comb(groups - 1, len(alternatives[0]) - 1)
+    ) -> list[int]:
+        # FTS5 scores each occurrence of a term in the expression, and every group stands
+        # in as many alternatives as any other: its scores are PostgreSQL's times a
+        # constant, so both engines order the candidates alike.
         weights = ", ".join(str(float(WEIGHTS[c])) for c in ("title", "tags", "body"))
-        return _best(
+        return _top(
             articles,
             table=FTS_TABLE,
             key="rowid",
             match=f"{FTS_TABLE} MATCH %s",
             expression=_expression(alternatives, every="AND", some="OR", quote='"'),
-            score=f"-bm25({FTS_TABLE}, {weights}) / {repeats}",
+            score=f"-bm25({FTS_TABLE}, {weights})",
             limit=limit,
         )
 
@@ -140,7 +128,7 @@ def _expression(
     )
 
 
-def _best(
+def _top(
     articles: QuerySet,
     *,
     table: str,
@@ -150,9 +138,9 @@ def _best(
     score: str,
     limit: int,
     score_params: Sequence[object] = (),
-) -> list[tuple[int, float]]:
-    """The best `limit` of `articles` that the engine's table matches, with their scores.
-    The article filters are Django's; the engine adds its table, its match and its score."""
+) -> list[int]:
+    """The best `limit` of `articles` that the engine's table matches. The article filters
+    are Django's; the engine adds its table, its match and its score."""
     rows = (
         articles.extra(  # noqa: S610 - the expression and the score's values are bound
             tables=[table],
@@ -162,24 +150,12 @@ def _best(
             select_params=score_params,
         )
         .order_by("-score", "pk")
-        .values_list("pk", "score")[:limit]
+        .values_list("pk", flat=True)[:limit]
     )
-    return [(pk, float(value)) for pk, value in rows]
+    return list(rows)
 
 
 class PostgresEngine:
-    def stored(self, article_ids: Sequence[int]) -> dict[int, tuple[set[str], int]]:
-        found: dict[int, tuple[set[str], int]] = {}
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT article_id, tsvector_to_array(terms), length FROM {PG_TABLE} "  # noqa: S608
-                "WHERE article_id = ANY(%s)",
-                [list(article_ids)],
-            )
-            for article_id, words, length in cursor.fetchall():
-                found[article_id] = (set(words), length)
-        return found
-
     def frequencies(self, article_ids: Sequence[int]) -> dict[int, tuple[dict[str, int], int]]:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -218,21 +194,21 @@ class PostgresEngine:
                 [list(article_ids)],
             )
 
-    def ranked(
+    def candidates(
         self,
         articles: QuerySet,
         alternatives: Sequence[Sequence[Group]],
         idf: dict[str, float],
         average_length: float,
         limit: int,
-    ) -> list[tuple[int, float]]:
+    ) -> list[int]:
         norm = f"{K1} * (1 - {B} + {B} * {PG_TABLE}.length / %s)"
         parts, params = [], []
         for term, weight in idf.items():
             frequency = f"COALESCE(({PG_TABLE}.frequencies ->> %s)::float8, 0)"
             parts.append(f"%s * {frequency} * {K1 + 1} / ({frequency} + {norm})")
             params += [weight, term, term, average_length]
-        return _best(
+        return _top(
             articles,
             table=PG_TABLE,
             key="article_id",

@@ -115,6 +115,11 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def readable(self) -> Article | ArticleVersion:
+        """What readers see: the live version while there is one, else the working copy."""
+        return self.live_version or self
+
 
 class ArticleVersion(AppendOnly):
     """What was published, as it was: never changed afterwards."""

@@ -54,7 +54,7 @@ _loaded_revision: object = None
 _synonyms: dict[int | None, dict[str, tuple[str, ...]]] = {}
 
 
-def vocabulary_prepare(centre_id: int | None) -> Mapping[str, Sequence[str]]:
+def vocabulary_prepare(centre_id: int | None = None) -> Mapping[str, Sequence[str]]:
     """Teach the segmenter the centres' words once per process, and again whenever an
     editor changes the synonyms; returns the centre's synonym index."""
     global _loaded_revision
@@ -171,14 +171,14 @@ def article_search(
     for level in analysis.match_levels(groups):
         seen = [pk for pk, _ in found]
         # The engine's BM25 picks the candidates; the groups' BM25 orders them.
-        candidates = engine.ranked(
+        candidates = engine.candidates(
             articles.exclude(pk__in=seen) if seen else articles,
             level,
             idf,
             average_length,
             max(POOL, limit),
         )
-        counts = engine.frequencies([pk for pk, _ in candidates])
+        counts = engine.frequencies(candidates)
         rescored = [
             (
                 pk,
@@ -191,7 +191,7 @@ def article_search(
                     average_length=average_length,
                 ),
             )
-            for pk, _ in candidates
+            for pk in candidates
         ]
         rescored.sort(key=lambda hit: (-round(hit[1], 9), hit[0]))
         found += rescored[: limit - len(found)]
@@ -202,8 +202,8 @@ def article_search(
     hits = []
     for pk, score in found:
         article = by_id[pk]
-        source = article.live_version or article
-        hits.append(SearchHit(article, source.title, analysis.snippet(source.body, words), score))
+        shown = article.readable
+        hits.append(SearchHit(article, shown.title, analysis.snippet(shown.body, words), score))
     return hits
 
 
@@ -229,6 +229,16 @@ def search_suggestions(user: User, prefix: str, *, limit: int = 8) -> list[str]:
     return list(dict.fromkeys([*words, *titles]))[:limit]
 
 
+def article_text_for(user: User, article: Article) -> Article | ArticleVersion:
+    """The text this user reads: editors the working copy they change, everyone else the
+    live version."""
+    return article if user.has_perm(CHANGE_ARTICLE) else article.readable
+
+
+def categories_of(user: User) -> QuerySet[KnowledgeCategory]:
+    return KnowledgeCategory.objects.filter(centre_id=user.centre_id)
+
+
 def article_get_for_user(user: User, article_id: int) -> Article:
     article = (
         articles_visible_to(user)
@@ -249,7 +259,9 @@ def article_list(
     kind: str | None = None,
     category: str | None = None,
     q: str | None = None,
+    most_used: bool = False,
 ) -> QuerySet[Article]:
+    """Newest change first, or with `most_used` the articles agents use most."""
     articles = (
         articles_visible_to(user)
         .select_related("category", "owner", "author", "live_version")
@@ -265,7 +277,16 @@ def article_list(
         )
     if q:
         articles = articles.filter(title__icontains=q.strip())
+    if most_used:
+        return articles.order_by("-uses", "-views", "pk")
     return articles.order_by("-updated_at", "-pk")
+
+
+def review_queue(user: User) -> QuerySet[Article]:
+    """Articles waiting for review, the longest waiting first."""
+    if not user.has_perm(CHANGE_ARTICLE):
+        raise Forbidden()
+    return article_list(user, state=State.IN_REVIEW).order_by("updated_at", "pk")
 
 
 def article_versions(user: User, article: Article) -> QuerySet[ArticleVersion]:
@@ -298,7 +319,7 @@ def articles_for_ticket(user: User, ticket: Ticket, *, limit: int = 5) -> list[S
             .select_related("live_version")
             .order_by("-uses", "pk")[:limit]
         )
-        hits = [SearchHit(a, (a.live_version or a).title, "", 0.0) for a in linked]
+        hits = [SearchHit(a, a.readable.title, "", 0.0) for a in linked]
     text = " ".join(filter(None, [ticket.category.name if ticket.category else "", ticket.title]))
     seen = {hit.article.pk for hit in hits}
     for hit in article_search(user, text, limit=limit):

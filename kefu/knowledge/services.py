@@ -327,10 +327,10 @@ def feedback_record(*, actor: User, article_id: int, kind: str, note: str = "") 
 
 
 def _document(article: Article) -> analysis.Document:
-    """What agents search is what they read: the live version while there is one."""
-    source = article.live_version or article
+    """What agents search is what they read."""
+    text = article.readable
     analysis.add_words([*article.tags, *([article.category.name] if article.category else [])])
-    return analysis.Document.of(title=source.title, tags=article.tags, body=source.body)
+    return analysis.Document.of(title=text.title, tags=article.tags, body=text.body)
 
 
 def search_index_update(article_ids: Sequence[int]) -> None:
@@ -339,7 +339,7 @@ def search_index_update(article_ids: Sequence[int]) -> None:
     so two editors publishing at once cannot miscount a term."""
     if not article_ids:
         return
-    vocabulary_prepare(0)
+    vocabulary_prepare()
     articles = Article.objects.filter(pk__in=article_ids).select_related("live_version", "category")
     search_index_write(article_ids, [(article.pk, _document(article)) for article in articles])
 
@@ -351,11 +351,11 @@ def search_index_write(
     keep the term counts and totals true."""
     stats, _ = SearchStats.objects.select_for_update().get_or_create(pk=1)
     engine = engines.current()
-    before = engine.stored(list(article_ids))
+    before = engine.frequencies(list(article_ids))
     delta: Counter[str] = Counter()
     documents_delta = tokens_delta = 0
     for held, length in before.values():
-        delta.subtract(held)
+        delta.subtract(held.keys())
         documents_delta -= 1
         tokens_delta -= length
     for _pk, document in documents:
@@ -410,9 +410,11 @@ def search_index_rebuild(*, batch: int = 1000) -> int:
 # --- reading, using, and feeding back -------------------------------------------------
 
 
-def article_viewed(*, article_id: int) -> None:
-    """Count a reading; a counter, not evidence, so no audit row and no lock."""
-    Article.objects.filter(pk=article_id).update(views=F("views") + 1)
+def article_viewed(*, actor: User, article_id: int) -> None:
+    """Count a reading by someone who reads the article to answer with it; editors at
+    work on it do not count. A counter, not evidence: no audit row and no lock."""
+    if not actor.has_perm(CHANGE_ARTICLE):
+        Article.objects.filter(pk=article_id).update(views=F("views") + 1)
 
 
 @transaction.atomic
@@ -491,9 +493,8 @@ def article_case_from_ticket(*, actor: User, number: str) -> Article:
         body=body,
         kind=Kind.CASE,
         tags=[ticket.category.name] if ticket.category else [],
+        call_reasons=[ticket.category.code] if ticket.category else [],
     )
-    if ticket.category_id:
-        article.call_reasons.add(ticket.category_id)
     audit_record(
         actor=actor, action="article.case_from_ticket", obj=article, after={"ticket": number}
     )

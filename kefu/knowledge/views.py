@@ -25,7 +25,7 @@ from kefu.core.roles import CHANGE_ARTICLE
 from kefu.knowledge import queries, services
 from kefu.knowledge.forms import ActForm, ArticleForm, FeedbackForm, SearchForm, UseForm
 from kefu.knowledge.lifecycle import Action, State, allowed_actions
-from kefu.knowledge.models import STATE_CHOICES, Article, KnowledgeCategory
+from kefu.knowledge.models import Article
 from kefu.knowledge.rendering import diff_lines, render_markdown
 from kefu.web.listing import page_of
 
@@ -35,7 +35,6 @@ ACTION_LABELS = {
     Action.REJECT: gettext_lazy("Send back"),
     Action.WITHDRAW: gettext_lazy("Withdraw"),
 }
-STATE_LABELS = dict(STATE_CHOICES)
 
 
 class Outcome:
@@ -68,10 +67,6 @@ def told(
             messages.success(request, done)
 
 
-def _categories(request: HttpRequest) -> list[KnowledgeCategory]:
-    return list(KnowledgeCategory.objects.filter(centre_id=request_user(request).centre_id))
-
-
 @login_required
 def knowledge_page(request: HttpRequest) -> HttpResponse:
     """Search for everyone; without a query, editors get the articles to manage and
@@ -91,9 +86,8 @@ def knowledge_page(request: HttpRequest) -> HttpResponse:
             state=data["state"] or None,
             kind=data["kind"] or None,
             category=data["category"] or None,
+            most_used=not user.has_perm(CHANGE_ARTICLE),
         )
-        if not user.has_perm(CHANGE_ARTICLE):
-            articles = articles.order_by("-uses", "-views", "pk")
         page, query = page_of(request, articles)
     return render(
         request,
@@ -103,9 +97,8 @@ def knowledge_page(request: HttpRequest) -> HttpResponse:
             "hits": hits,
             "page": page,
             "query": query,
-            "categories": _categories(request),
+            "categories": queries.categories_of(user),
             "editor": user.has_perm(CHANGE_ARTICLE),
-            "state_labels": STATE_LABELS,
         },
         status=200 if valid else 400,
     )
@@ -146,9 +139,8 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
     user = request_user(request)
     article = queries.article_get_for_user(user, article_id)
     editor = user.has_perm(CHANGE_ARTICLE)
-    if not editor:
-        services.article_viewed(article_id=article.pk)
-    shown: Any = article if editor else (article.live_version or article)
+    services.article_viewed(actor=user, article_id=article.pk)
+    shown = queries.article_text_for(user, article)
     versions = list(queries.article_versions(user, article)) if editor else []
     attachments = list(article.attachments.all())
     return render(
@@ -168,7 +160,6 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
             "attachments": attachments,
             "feedback_form": FeedbackForm(),
             "use": _use_target(request),
-            "state_label": STATE_LABELS.get(article.state),
         },
     )
 
@@ -180,7 +171,7 @@ def article_edit_page(request: HttpRequest, article_id: int | None = None) -> Ht
     if not user.has_perm(CHANGE_ARTICLE):
         raise Forbidden()
     article = queries.article_get_for_user(user, article_id) if article_id else None
-    categories = _categories(request)
+    categories = list(queries.categories_of(user))
     reasons = list(call_reasons(user).filter(dimension=CallReason.Dimension.SERVICE_CONTENT))
     if request.method == "POST":
         form = ArticleForm(request.POST, categories=categories, reasons=reasons)
@@ -299,11 +290,7 @@ def review_page(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not user.has_perm(CHANGE_ARTICLE):
         raise Forbidden()
-    waiting = (
-        queries.article_list(user, state=State.IN_REVIEW)
-        .select_related("author")
-        .order_by("updated_at")
-    )
+    waiting = queries.review_queue(user)
     return render(
         request,
         "knowledge/review.html",

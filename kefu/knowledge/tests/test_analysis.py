@@ -83,10 +83,10 @@ def test_bm25_grows_with_frequency_and_falls_with_length_and_commonness(
     f: int, length: int, df: int
 ) -> None:
     def score(f: int = f, length: int = length, df: int = df) -> float:
-        return analysis.bm25(
+        return analysis.group_bm25(
             frequencies={"t": f},
             length=length,
-            query=["t"],
+            groups=[analysis.Group("t", ["t"])],
             document_frequency={"t": df},
             documents=100,
             average_length=100.0,

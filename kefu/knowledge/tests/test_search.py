@@ -258,4 +258,4 @@ def test_rebuild_gives_the_same_index(library: dict[str, Article], agent: User) 
     assert search_index_rebuild() == len(library)
     assert dict(SearchTerm.objects.values_list("term", "documents")) == terms
     assert [(h.title, round(h.score, 9)) for h in article_search(agent, "电费 缴费")] == before
-    assert engines.current().stored([library["hall"].pk])
+    assert engines.current().frequencies([library["hall"].pk])
