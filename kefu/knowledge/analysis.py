@@ -109,8 +109,13 @@ class Document:
     body: list[str]
 
     @classmethod
-    def of(cls, *, title: str, tags: Sequence[str], body: str) -> Document:
-        return cls(terms(title), [t for tag in tags for t in terms(tag)], terms(body))
+    def of(
+        cls, *, title: str, tags: Sequence[str], body: str, questions: Sequence[str] = ()
+    ) -> Document:
+        """The ways callers ask (相似问法) are names of the article as much as its title
+        is, so their terms join the title's."""
+        named = [t for text in (title, *questions) for t in terms(text)]
+        return cls(named, [t for tag in tags for t in terms(tag)], terms(body))
 
     @property
     def length(self) -> int:

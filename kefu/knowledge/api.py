@@ -23,6 +23,8 @@ router = Router(tags=["knowledge"])
 
 # A tag is a short word an editor gives an article.
 Tag = Annotated[str, Field(min_length=1, max_length=30)]
+# One way a caller asks what the article answers (相似问法).
+Question = Annotated[str, Field(min_length=1, max_length=services.MAX_QUESTION_LENGTH)]
 
 
 class ArticleIn(Schema):
@@ -31,6 +33,7 @@ class ArticleIn(Schema):
     kind: Kind
     category: str | None = Field(None, max_length=64)
     tags: list[Tag] = Field(default_factory=list, max_length=20)
+    questions: list[Question] = Field(default_factory=list, max_length=services.MAX_QUESTIONS)
     effective_from: date | None = None
     expires_at: date | None = None
     roles: list[str] = Field(default_factory=list, max_length=20)
@@ -44,6 +47,7 @@ class ArticlePatch(Schema):
     kind: Kind | None = None
     category: str | None = Field(None, max_length=64)
     tags: list[Tag] | None = Field(None, max_length=20)
+    questions: list[Question] | None = Field(None, max_length=services.MAX_QUESTIONS)
     effective_from: date | None = None
     expires_at: date | None = None
     roles: list[str] | None = Field(None, max_length=20)
@@ -61,6 +65,7 @@ class ArticleOut(Schema):
     title: str
     category: str | None
     tags: list[str]
+    questions: list[str]
     state: str
     version: int
     live_version: int | None
@@ -160,6 +165,7 @@ def article_out(article: Article, user: User) -> dict[str, Any]:
         "title": shown.title,
         "category": article.category.code if article.category else None,
         "tags": article.tags,
+        "questions": article.questions,
         "state": article.state,
         "version": article.version,
         "live_version": article.live_version.number if article.live_version else None,

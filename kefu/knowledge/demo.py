@@ -118,6 +118,7 @@ def _article(
         body=row["body"],
         category=categories.get(row.get("category") or ""),
         tags=row.get("tags", []),
+        questions=row.get("questions", []),
         effective_from=today - timedelta(days=90),
         expires_at=today + timedelta(days=expires) if expires is not None else None,
         roles=f",{','.join(roles)}," if roles else "",

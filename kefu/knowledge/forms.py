@@ -30,6 +30,13 @@ class ArticleForm(forms.Form):
     tags = forms.CharField(
         label=_("Tags"), max_length=300, required=False, help_text=_("Separated by commas.")
     )
+    questions = forms.CharField(
+        label=_("Also asked as"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One a line: how callers put the question, in their own words."),
+    )
     effective_from = forms.DateField(label=_("Effective from"), required=False)
     expires_at = forms.DateField(label=_("Expires on"), required=False)
     roles = forms.MultipleChoiceField(
@@ -69,6 +76,7 @@ class ArticleForm(forms.Form):
             "kind": article.kind,
             "category": article.category.code if article.category else "",
             "tags": ", ".join(article.tags),
+            "questions": "\n".join(article.questions),
             "effective_from": article.effective_from,
             "expires_at": article.expires_at,
             "roles": [role for role in article.roles.split(",") if role],
@@ -85,6 +93,7 @@ class ArticleForm(forms.Form):
             "kind": data["kind"],
             "category": data["category"] or None,
             "tags": split_words(data["tags"]),
+            "questions": data["questions"].splitlines(),
             "effective_from": data["effective_from"],
             "expires_at": data["expires_at"],
             "roles": data["roles"],

@@ -69,6 +69,9 @@ class Article(models.Model):
         related_name="articles",
     )
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    # 相似问法: the ways callers put the question the article answers. Searched like the
+    # title, since a caller's wording rarely matches the editor's.
+    questions = models.JSONField(_("also asked as"), default=list, blank=True)
     call_reasons = models.ManyToManyField(
         CallReason, verbose_name=_("call reasons"), blank=True, related_name="+"
     )

@@ -52,7 +52,20 @@ from kefu.tickets.lifecycle import State as TicketState
 from kefu.tickets.models import Ticket
 from kefu.tickets.queries import ticket_events, ticket_get_for_user
 
-FIELDS = ["kind", "title", "body", "category", "tags", "effective_from", "expires_at", "roles"]
+FIELDS = [
+    "kind",
+    "title",
+    "body",
+    "category",
+    "tags",
+    "questions",
+    "effective_from",
+    "expires_at",
+    "roles",
+]
+# How many ways of asking an article may list, and how long each may be.
+MAX_QUESTIONS = 30
+MAX_QUESTION_LENGTH = 100
 
 
 def _editor(actor: User) -> int:
@@ -84,6 +97,18 @@ def _clean(actor: User, values: dict[str, Any]) -> dict[str, Any]:
         values["roles"] = f",{','.join(sorted(set(values['roles'])))}," if values["roles"] else ""
     if "tags" in values:
         values["tags"] = sorted({str(tag).strip() for tag in values["tags"] if str(tag).strip()})
+    if "questions" in values:
+        asked = [" ".join(str(q).split()) for q in values["questions"]]
+        values["questions"] = list(dict.fromkeys(q for q in asked if q))
+        if len(values["questions"]) > MAX_QUESTIONS or any(
+            len(q) > MAX_QUESTION_LENGTH for q in values["questions"]
+        ):
+            raise Invalid(
+                _("At most %(count)d questions of %(length)d characters each.")
+                % {"count": MAX_QUESTIONS, "length": MAX_QUESTION_LENGTH},
+                code="questions_too_long",
+                detail={"field": "questions"},
+            )
     starts, ends = values.get("effective_from"), values.get("expires_at")
     if starts is not None and ends is not None and ends < starts:
         raise Invalid(
@@ -103,6 +128,7 @@ def article_create(
     kind: str,
     category: str | None = None,
     tags: Sequence[str] = (),
+    questions: Sequence[str] = (),
     effective_from: date | None = None,
     expires_at: date | None = None,
     roles: Sequence[str] = (),
@@ -119,6 +145,7 @@ def article_create(
             "kind": kind,
             "category": category,
             "tags": list(tags),
+            "questions": list(questions),
             "effective_from": effective_from,
             "expires_at": expires_at,
             "roles": list(roles),
@@ -330,7 +357,9 @@ def _document(article: Article) -> analysis.Document:
     """What agents search is what they read."""
     text = article.readable
     analysis.add_words([*article.tags, *([article.category.name] if article.category else [])])
-    return analysis.Document.of(title=text.title, tags=article.tags, body=text.body)
+    return analysis.Document.of(
+        title=text.title, questions=article.questions, tags=article.tags, body=text.body
+    )
 
 
 def search_index_update(article_ids: Sequence[int]) -> None:

@@ -275,3 +275,38 @@ def test_an_article_names_the_call_reasons_it_answers(
         )
     )
     assert cleared["call_reasons"] == [] and cleared["title"] == body["title"]
+
+
+def test_the_ways_callers_ask_find_the_article(
+    api_as: Callable[[str], ApiClient], reviewer: ApiClient
+) -> None:
+    editor = api_as("editor")
+    article = publish(
+        editor,
+        reviewer,
+        title="停电或电压异常造成家用电器损坏的理赔",
+        body="客户提供损坏电器清单和购买凭证，供电公司核实后按规定赔偿。",
+        questions=["  冰箱被烧坏了能赔吗 ", "冰箱被烧坏了能赔吗", "电视烧了找谁"],
+    )
+    assert article["questions"] == ["冰箱被烧坏了能赔吗", "电视烧了找谁"]
+    agent = api_as("agent")
+    found = ok(agent.get(f"{BASE}/search", q="来电的时候把我家冰箱烧坏了"))
+    assert [item["id"] for item in found["items"]] == [article["id"]]
+    too_many = editor.patch(
+        f"{BASE}/articles/{article['id']}",
+        {"version": article["version"], "questions": ["问法"] * 31},
+    )
+    too_long = editor.patch(
+        f"{BASE}/articles/{article['id']}",
+        {"version": article["version"], "questions": ["长" * 101]},
+    )
+    assert too_many.status_code == too_long.status_code == 422
+    assert Article.objects.get(pk=article["id"]).version == article["version"]
+    changed = ok(
+        editor.patch(
+            f"{BASE}/articles/{article['id']}",
+            {"version": article["version"], "questions": ["电视烧了找谁"]},
+        )
+    )
+    assert changed["questions"] == ["电视烧了找谁"] and changed["state"] == "draft"
+    assert ok(agent.get(f"{BASE}/search", q="冰箱烧坏"))["count"] == 0

@@ -85,6 +85,7 @@ def test_an_editor_writes_and_another_reviews_with_the_diff(
         "title": "预付费电表缴费后仍未复电的处理",
         "kind": "faq",
         "tags": "复电, 预付费",
+        "questions": "交了钱还是没电\n\n 充值了怎么还不来电 ",
         "body": "### 处理\n\n缴费成功后15分钟内自动复电。",
         "version": article.version,
     }
@@ -93,6 +94,8 @@ def test_an_editor_writes_and_another_reviews_with_the_diff(
     assert "Someone else changed" in stale.content.decode() or "有人" in stale.content.decode()
     changed = Article.objects.get(pk=article.pk)
     assert changed.state == "draft" and changed.tags == ["复电", "预付费"]
+    assert changed.questions == ["交了钱还是没电", "充值了怎么还不来电"]
+    assert "充值了怎么还不来电" in author.get(f"/knowledge/{article.pk}/").content.decode()
     author.post(f"/knowledge/{article.pk}/submit/", {"version": changed.version})
     desk = reviewer.get("/knowledge/review/").content.decode()
     assert "预付费电表缴费后仍未复电的处理" in desk
