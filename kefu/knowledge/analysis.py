@@ -238,8 +238,12 @@ def _misheard(
     for span, window in windows.items():
         if as_known.get(window, 0) > 0 or window in synonyms:
             readings[span] = window
-        elif heard.get(pinyin_key(window)):
-            readings[span] = heard[pinyin_key(window)][0]
+        else:
+            # Only into the centre's own words: in a large base nearly every syllable pair
+            # is some rare word (灭茬, 好旺), and those are never what a caller meant.
+            meant = [t for t in heard.get(pinyin_key(window), ()) if t in _known_words]
+            if meant:
+                readings[span] = meant[0]
     # Longest readings first, then the ones the index knows as written; no overlaps.
     chosen: list[tuple[int, int]] = []
     for span in sorted(readings, key=lambda s: (s[0] - s[1], readings[s] != windows[s], s)):
