@@ -39,6 +39,8 @@ WEIGHTS = {"title": 5, "tags": 3, "body": 1}
 # At most this many groups take part in matching; beyond that a query is a paragraph and
 # its commonest words add nothing but work.
 MAX_GROUPS = 6
+# A group held by more than this share of the articles is matched last (`match_levels`).
+COMMON_SHARE = 0.2
 
 # Function words and the fillers callers use, which say nothing about the answer.
 _STOPWORD_TEXT = """
@@ -263,11 +265,22 @@ def _misheard(
     return result
 
 
-def match_levels(groups: Sequence[Group]) -> list[list[tuple[Group, ...]]]:
+def match_levels(groups: Sequence[Group], *, documents: int) -> list[list[tuple[Group, ...]]]:
     """The relaxation ladder: all groups, then any all-but-one, down to any single one.
-    Each level is a list of alternatives, each alternative the groups it requires."""
-    n = len(groups)
-    return [list(itertools.combinations(groups, size)) for size in range(n, 0, -1)]
+    Each level is a list of alternatives, each alternative the groups it requires.
+
+    A group that more than COMMON_SHARE of the articles hold (不要, 处理 in a large base)
+    says little about the answer, as in the common-terms query of Lucene's engines: the
+    ladder climbs down the rarer groups first, and the common ones only score what those
+    found, sparing their long posting lists. Their own ladder comes last, for what the
+    rarer groups could not fill."""
+    rare = [group for group in groups if group.frequency <= COMMON_SHARE * documents]
+    common = [group for group in groups if group not in rare]
+    return [
+        list(itertools.combinations(part, size))
+        for part in (rare, common)
+        for size in range(len(part), 0, -1)
+    ]
 
 
 def query_terms(groups: Sequence[Group]) -> list[str]:

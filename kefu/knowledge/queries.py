@@ -168,13 +168,14 @@ def article_search(
     engine = engines.current()
     average_length = stats.terms / stats.documents
     found: list[tuple[int, float]] = []
-    for level in analysis.match_levels(groups):
+    for level in analysis.match_levels(groups, documents=stats.documents):
         seen = [pk for pk, _ in found]
         # The engine's BM25 picks the candidates; the groups' BM25 orders them.
         candidates = engine.candidates(
             articles.exclude(pk__in=seen) if seen else articles,
             level,
-            idf,
+            # The engines pick candidates by the terms they match on, and only by those.
+            {t: idf[t] for t in analysis.query_terms([g for groups in level for g in groups])},
             average_length,
             max(POOL, limit),
         )
