@@ -34,7 +34,7 @@ class ArticleForm(forms.Form):
         label=_("Also asked as"),
         max_length=3000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One a line: how callers put the question, in their own words."),
     )
     effective_from = forms.DateField(label=_("Effective from"), required=False)
