@@ -33,6 +33,7 @@ def test_both_knowledge_bases_load_with_their_history_once(demo: dict[str, User]
         1 for row in rows if row["state"] in {"published", "expired", "withdrawn"}
     )
     assert SearchStats.objects.get().documents == len(rows)
+    assert not Article.objects.filter(questions=[]).exists()  # every one says how it is asked
     assert Synonym.objects.filter(centre=demo["power"].centre).count() >= 100
     demo_load(customers=0, contacts=0, tickets=0)
     assert Article.objects.count() == len(rows)
