@@ -287,6 +287,11 @@ def query_terms(groups: Sequence[Group]) -> list[str]:
     return list(dict.fromkeys(term for group in groups for term in group.terms))
 
 
+def level_terms(level: Sequence[Sequence[Group]]) -> list[str]:
+    """The terms a step of the ladder matches on: those of every group it asks for."""
+    return query_terms([group for alternative in level for group in alternative])
+
+
 def idf(*, documents: int, frequency: int) -> float:
     """FTS5's inverse document frequency, floored the way it floors it."""
     value = math.log((documents - frequency + 0.5) / (frequency + 0.5))

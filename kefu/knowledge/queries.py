@@ -170,12 +170,12 @@ def article_search(
     found: list[tuple[int, float]] = []
     for level in analysis.match_levels(groups, documents=stats.documents):
         seen = [pk for pk, _ in found]
-        # The engine's BM25 picks the candidates; the groups' BM25 orders them.
+        # The engine's BM25 over the terms it matches on picks the candidates; the groups'
+        # BM25 over the whole query orders them.
         candidates = engine.candidates(
             articles.exclude(pk__in=seen) if seen else articles,
             level,
-            # The engines pick candidates by the terms they match on, and only by those.
-            {t: idf[t] for t in analysis.query_terms([g for groups in level for g in groups])},
+            {term: idf[term] for term in analysis.level_terms(level)},
             average_length,
             max(POOL, limit),
         )
