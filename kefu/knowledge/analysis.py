@@ -283,6 +283,23 @@ def match_levels(groups: Sequence[Group], *, documents: int) -> list[list[tuple[
     ]
 
 
+@dataclass(frozen=True)
+class Step:
+    """One step of matching: the alternatives it asks for, and whether of the articles'
+    names only (title with the ways callers ask, and tags) or of their whole text."""
+
+    alternatives: list[tuple[Group, ...]]
+    names_only: bool
+
+
+def match_steps(groups: Sequence[Group], *, documents: int) -> list[Step]:
+    """The whole ladder asked of the names, then of the whole text: an article that names
+    what the caller said answers it better than one that mentions it in passing, and in a
+    large base some body holds almost any handful of words."""
+    levels = match_levels(groups, documents=documents)
+    return [Step(level, names_only) for names_only in (True, False) for level in levels]
+
+
 def query_terms(groups: Sequence[Group]) -> list[str]:
     return list(dict.fromkeys(term for group in groups for term in group.terms))
 

@@ -5,6 +5,10 @@ them in a tsvector with a GIN index, matched with `@@`, and ranks with the same 
 formula written in SQL over each article's weighted term counts. Both receive the terms
 `analysis` produced, joined by spaces, so neither segments Chinese on its own, and both
 answer the same question: which of these articles match this expression, best first.
+
+Each also keeps an article's names (its title with the ways callers ask, and its tags)
+apart, in a second FTS5 table or tsvector: their posting lists are short, so asking the
+names first costs little even for words half the base holds in its bodies.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from django.db.models import QuerySet
 from kefu.knowledge.analysis import K1, WEIGHTS, B, Document, Group
 
 FTS_TABLE = "knowledge_fts"
+NAMES_TABLE = "knowledge_fts_names"
 PG_TABLE = "knowledge_pg_document"
 
 
@@ -28,6 +33,14 @@ class Engine(Protocol):
         ...
 
     def store(self, documents: Sequence[tuple[int, Document]]) -> None: ...
+
+    def named(
+        self, articles: QuerySet, alternatives: Sequence[Sequence[Group]], limit: int
+    ) -> list[tuple[int, Document]]:
+        """Of `articles`, those whose names hold a term of every group of at least one
+        alternative, lowest id first, at most `limit`; each with its names as a document
+        without a body."""
+        ...
 
     def remove(self, article_ids: Sequence[int]) -> None: ...
 
@@ -72,14 +85,20 @@ class SqliteEngine:
         with connection.cursor() as cursor:
             for chunk in _chunks(documents):
                 marks = ",".join("%s" for _ in chunk)
-                cursor.execute(
-                    f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})",  # noqa: S608
-                    [article_id for article_id, _ in chunk],
-                )
+                ids = [article_id for article_id, _ in chunk]
+                for table in (FTS_TABLE, NAMES_TABLE):
+                    cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", ids)  # noqa: S608
                 cursor.executemany(
                     f"INSERT INTO {FTS_TABLE} (rowid, title, tags, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
                     [
                         (article_id, " ".join(doc.title), " ".join(doc.tags), " ".join(doc.body))
+                        for article_id, doc in chunk
+                    ],
+                )
+                cursor.executemany(
+                    f"INSERT INTO {NAMES_TABLE} (rowid, title, tags) VALUES (%s, %s, %s)",  # noqa: S608
+                    [
+                        (article_id, " ".join(doc.title), " ".join(doc.tags))
                         for article_id, doc in chunk
                     ],
                 )
@@ -88,7 +107,20 @@ class SqliteEngine:
         with connection.cursor() as cursor:
             for chunk in _chunks(article_ids):
                 marks = ",".join("%s" for _ in chunk)
-                cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", list(chunk))  # noqa: S608
+                for table in (FTS_TABLE, NAMES_TABLE):
+                    cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", list(chunk))  # noqa: S608
+
+    def named(
+        self, articles: QuerySet, alternatives: Sequence[Sequence[Group]], limit: int
+    ) -> list[tuple[int, Document]]:
+        return _named(
+            articles,
+            table=NAMES_TABLE,
+            key="rowid",
+            subquery=f"SELECT rowid FROM {NAMES_TABLE} WHERE {NAMES_TABLE} MATCH %s",  # noqa: S608
+            expression=_expression(alternatives, every="AND", some="OR", quote='"'),
+            limit=limit,
+        )
 
     def candidates(
         self,
@@ -128,6 +160,28 @@ def _expression(
     )
 
 
+def _named(
+    articles: QuerySet, *, table: str, key: str, subquery: str, expression: str, limit: int
+) -> list[tuple[int, Document]]:
+    """The articles whose names the engine's subquery matches, lowest id first, with their
+    names' terms. As a subquery the match runs once, whatever order the planner reads the
+    articles in; the names are then read by key."""
+    rows = (
+        articles.extra(  # noqa: S610 - the expression is bound
+            tables=[table],
+            where=[
+                f"{table}.{key} = knowledge_article.id",
+                f"knowledge_article.id IN ({subquery})",
+            ],
+            params=[expression],
+            select={"names_title": f"{table}.title", "names_tags": f"{table}.tags"},
+        )
+        .order_by("pk")
+        .values_list("pk", "names_title", "names_tags")[:limit]
+    )
+    return [(pk, Document(title.split(), tags.split(), [])) for pk, title, tags in rows]
+
+
 def _top(
     articles: QuerySet,
     *,
@@ -157,6 +211,8 @@ def _top(
 
 class PostgresEngine:
     def frequencies(self, article_ids: Sequence[int]) -> dict[int, tuple[dict[str, int], int]]:
+        if not article_ids:
+            return {}
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT article_id, frequencies, length FROM {PG_TABLE} "  # noqa: S608
@@ -173,17 +229,25 @@ class PostgresEngine:
             for chunk in _chunks(documents):
                 frequencies = [doc.weighted_frequencies() for _, doc in chunk]
                 cursor.execute(
-                    f"INSERT INTO {PG_TABLE} (article_id, length, terms, frequencies) "  # noqa: S608
+                    f"INSERT INTO {PG_TABLE} (article_id, length, terms, frequencies, "  # noqa: S608
+                    "title, tags, names) "
                     "SELECT id, length, array_to_tsvector(string_to_array(words, ' ')), "
-                    "frequencies::jsonb FROM unnest(%s::int[], %s::int[], %s::text[], "
-                    "%s::text[]) AS d(id, length, words, frequencies) "
+                    "frequencies::jsonb, title, tags, "
+                    "array_to_tsvector(string_to_array(names, ' ')) "
+                    "FROM unnest(%s::int[], %s::int[], %s::text[], %s::text[], %s::text[], "
+                    "%s::text[], %s::text[]) AS d(id, length, words, frequencies, title, tags, "
+                    "names) "
                     "ON CONFLICT (article_id) DO UPDATE SET length = EXCLUDED.length, "
-                    "terms = EXCLUDED.terms, frequencies = EXCLUDED.frequencies",
+                    "terms = EXCLUDED.terms, frequencies = EXCLUDED.frequencies, "
+                    "title = EXCLUDED.title, tags = EXCLUDED.tags, names = EXCLUDED.names",
                     [
                         [article_id for article_id, _ in chunk],
                         [doc.length for _, doc in chunk],
                         [" ".join(f) for f in frequencies],
                         [json.dumps(f, ensure_ascii=False) for f in frequencies],
+                        [" ".join(doc.title) for _, doc in chunk],
+                        [" ".join(doc.tags) for _, doc in chunk],
+                        [" ".join(dict.fromkeys(doc.title + doc.tags)) for _, doc in chunk],
                     ],
                 )
 
@@ -193,6 +257,18 @@ class PostgresEngine:
                 f"DELETE FROM {PG_TABLE} WHERE article_id = ANY(%s)",  # noqa: S608
                 [list(article_ids)],
             )
+
+    def named(
+        self, articles: QuerySet, alternatives: Sequence[Sequence[Group]], limit: int
+    ) -> list[tuple[int, Document]]:
+        return _named(
+            articles,
+            table=PG_TABLE,
+            key="article_id",
+            subquery=f"SELECT article_id FROM {PG_TABLE} WHERE names @@ %s::tsquery",  # noqa: S608
+            expression=_expression(alternatives, every="&", some="|", quote="'"),
+            limit=limit,
+        )
 
     def candidates(
         self,
@@ -226,6 +302,7 @@ def current() -> Engine:
 
 def clear() -> None:
     """Empty the engine's table: only ever when there are no articles at all."""
-    table = PG_TABLE if connection.vendor == "postgresql" else FTS_TABLE
+    tables = [PG_TABLE] if connection.vendor == "postgresql" else [FTS_TABLE, NAMES_TABLE]
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        for table in tables:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608

@@ -135,6 +135,8 @@ def category_with_descendants(centre_id: int | None, code: str) -> list[int]:
 
 # How many candidates each step of the ladder takes from the engine to order them itself.
 POOL = 30
+# How many articles a step over the names ranks at most: past that, the lowest ids.
+NAMED_LIMIT = 1000
 
 
 def article_search(
@@ -163,37 +165,50 @@ def article_search(
     if stats is None or not stats.documents:
         return []
     query = analysis.query_terms(groups)
-    frequencies = vocabulary.document_frequency(query)
-    idf = {t: analysis.idf(documents=stats.documents, frequency=frequencies[t]) for t in query}
+    frequencies_of_terms = vocabulary.document_frequency(query)
+    idf = {
+        t: analysis.idf(documents=stats.documents, frequency=frequencies_of_terms[t]) for t in query
+    }
     engine = engines.current()
     average_length = stats.terms / stats.documents
-    found: list[tuple[int, float]] = []
-    for level in analysis.match_levels(groups, documents=stats.documents):
-        seen = [pk for pk, _ in found]
-        # The engine's BM25 over the terms it matches on picks the candidates; the groups'
-        # BM25 over the whole query orders them.
-        candidates = engine.candidates(
-            articles.exclude(pk__in=seen) if seen else articles,
-            level,
-            {term: idf[term] for term in analysis.level_terms(level)},
-            average_length,
-            max(POOL, limit),
+
+    def bm25(frequencies: Mapping[str, float], length: int) -> float:
+        return analysis.group_bm25(
+            frequencies=frequencies,
+            length=length,
+            groups=groups,
+            document_frequency=frequencies_of_terms,
+            documents=stats.documents,
+            average_length=average_length,
         )
-        counts = engine.frequencies(candidates)
-        rescored = [
-            (
-                pk,
-                analysis.group_bm25(
-                    frequencies=counts[pk][0],
-                    length=counts[pk][1],
-                    groups=groups,
-                    document_frequency=frequencies,
-                    documents=stats.documents,
-                    average_length=average_length,
-                ),
+
+    found: list[tuple[int, float]] = []
+    for step in analysis.match_steps(groups, documents=stats.documents):
+        seen = [pk for pk, _ in found]
+        among = articles.exclude(pk__in=seen) if seen else articles
+        if step.names_only:
+            # Names are short: every article they find is ranked here, by the groups' BM25
+            # over its names.
+            named = engine.named(among, step.alternatives, NAMED_LIMIT)
+            named.sort(
+                key=lambda hit: (
+                    -round(bm25(hit[1].weighted_frequencies(), hit[1].length), 9),
+                    hit[0],
+                )
             )
-            for pk in candidates
-        ]
+            candidates = [pk for pk, _ in named[: max(POOL, limit)]]
+        else:
+            # The engine's BM25 over the terms it matches on picks the candidates.
+            candidates = engine.candidates(
+                among,
+                step.alternatives,
+                {term: idf[term] for term in analysis.level_terms(step.alternatives)},
+                average_length,
+                max(POOL, limit),
+            )
+        # The groups' BM25 over the whole text orders them.
+        counts = engine.frequencies(candidates)
+        rescored = [(pk, bm25(*counts[pk])) for pk in candidates]
         rescored.sort(key=lambda hit: (-round(hit[1], 9), hit[0]))
         found += rescored[: limit - len(found)]
         if len(found) >= limit:

@@ -80,6 +80,14 @@ def test_common_groups_are_matched_after_the_rarer_ones() -> None:
     assert [len(level) for level in analysis.match_levels(found, documents=1000)] == [1, 2]
 
 
+def test_the_ladder_is_asked_of_the_names_then_of_the_whole_text() -> None:
+    found = analysis.query_groups("宽带光猫红灯", synonyms={}, vocabulary=vocabulary())
+    levels = analysis.match_levels(found, documents=1000)
+    steps = analysis.match_steps(found, documents=1000)
+    assert [step.alternatives for step in steps] == levels + levels
+    assert [step.names_only for step in steps] == [True] * len(levels) + [False] * len(levels)
+
+
 def test_groups_are_ordered_rarest_first_and_capped() -> None:
     found = groups("电费 缴费 宽带 光猫 红灯 掉线 流量 营业厅")
     assert len(found) == analysis.MAX_GROUPS

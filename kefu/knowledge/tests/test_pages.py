@@ -59,7 +59,7 @@ def test_an_agent_searches_reads_and_flags(
 ) -> None:
     Synonym.objects.create(centre=centre, words="交钱, 缴费, 交电费")
     agent = signed_in(people["agent"])
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         page = agent.get("/knowledge/", {"q": "交了钱还没复电"})
     assert page.status_code == 200
     assert "预付费电表缴费后仍未复电的处理" in page.content.decode()

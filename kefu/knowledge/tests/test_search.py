@@ -259,3 +259,36 @@ def test_rebuild_gives_the_same_index(library: dict[str, Article], agent: User) 
     assert dict(SearchTerm.objects.values_list("term", "documents")) == terms
     assert [(h.title, round(h.score, 9)) for h in article_search(agent, "电费 缴费")] == before
     assert engines.current().frequencies([library["hall"].pk])
+
+
+def test_articles_that_name_the_words_come_before_those_that_only_mention_them(
+    library: dict[str, Article], agent: User, editors: tuple[User, User]
+) -> None:
+    author, reviewer = editors
+    mention = article_create(
+        actor=author,
+        title="欠费停电后的复电流程",
+        body="滞纳金：逾期加收滞纳金，滞纳金按日计，滞纳金、滞纳金、滞纳金、滞纳金、滞纳金。",
+        kind="procedure",
+    )
+    publish(mention, author, reviewer)
+    named = article_create(
+        actor=author,
+        title="违约金的计算口径",
+        body="按欠费金额每日千分之一计算。",
+        kind="script",
+        questions=["电费滞纳金怎么算"],
+    )
+    publish(named, author, reviewer)
+    # The body that says 滞纳金 eight times scores higher on the whole text, yet the
+    # article whose ways of asking name it answers the caller.
+    hits = article_search(agent, "滞纳金")
+    assert [hit.article.pk for hit in hits] == [named.pk, mention.pk]
+    # The names hold title, ways of asking and tags, never the body.
+    visible = Article.objects.filter(pk__in=[a.pk for a in library.values()] + [named.pk])
+    groups = [analysis.Group("尾纤", ["尾纤"]), analysis.Group("宽带", ["宽带"])]
+    assert engines.current().named(visible, [(groups[0],)], 10) == []
+    found = engines.current().named(visible, [(groups[1],)], 10)
+    assert [pk for pk, _ in found] == sorted([library["modem"].pk, library["router"].pk])
+    assert all("宽带" in document.tags and not document.body for _, document in found)
+    assert first(agent, "尾纤") == ARTICLES["modem"][0]  # the whole text still answers
