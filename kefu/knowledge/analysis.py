@@ -156,6 +156,9 @@ class Group:
     said: str
     terms: list[str] = field(default_factory=list)
     frequency: int = 0  # articles holding any of its terms, at most; orders relaxation
+    # The terms that are only pieces of a long word said (路由 of 路由器), not the word or
+    # one of its synonyms: they stand for it, but are no rarer than themselves.
+    parts: list[str] = field(default_factory=list)
 
 
 def synonym_index(groups: Iterable[Sequence[str]]) -> dict[str, tuple[str, ...]]:
@@ -188,21 +191,25 @@ def query_groups(
     said = _misheard(said, synonyms, vocabulary)
     if len(said) > 1:
         said = [word for word in said if len(word) > 1 or word in synonyms] or said
-    candidates: dict[str, list[str]] = {}
+    candidates: dict[str, tuple[list[str], list[str]]] = {}
     for word in dict.fromkeys(said):
+        whole = list(dict.fromkeys([word, *synonyms.get(word, ())]))
         # A long word's own parts stand for it too: 路由器 is also 路由.
-        parts = terms(word) if len(word) >= 3 else []
-        candidates[word] = list(dict.fromkeys([word, *synonyms.get(word, ()), *parts]))
+        parts = [t for t in terms(word) if t not in whole] if len(word) >= 3 else []
+        candidates[word] = (whole, parts)
     known = dict(
-        vocabulary.document_frequency(sorted({t for ts in candidates.values() for t in ts}))
+        vocabulary.document_frequency(
+            sorted({t for whole, parts in candidates.values() for t in whole + parts})
+        )
     )
     groups: list[Group] = []
     taken: set[str] = set()  # a term counts once, in the first group that has it
-    for word, members in candidates.items():
-        present = [t for t in members if known.get(t, 0) > 0 and t not in taken]
+    for word, (whole, parts) in candidates.items():
+        present = [t for t in whole + parts if known.get(t, 0) > 0 and t not in taken]
         if present:
             taken.update(present)
-            groups.append(Group(word, present, sum(known[t] for t in present)))
+            frequency = sum(known[t] for t in present)
+            groups.append(Group(word, present, frequency, [t for t in present if t in parts]))
     groups.sort(key=lambda group: group.frequency)
     return groups[:MAX_GROUPS]
 
@@ -325,14 +332,19 @@ def group_bm25(
     average_length: float,
 ) -> float:
     """The score that orders the answers: BM25 with each group of the query as one term,
-    its occurrences the sum of its members' and its rarity that of its commonest member.
-    An article that says the same thing in four synonyms is not four times as relevant."""
+    its occurrences the sum of its members' and its rarity that of its commonest word or
+    synonym. An article that says the same thing in four synonyms is not four times as
+    relevant. One that holds only parts of the word said (充电 of 电瓶车充电) is only as
+    rare as the commonest of those."""
     norm = K1 * (1 - B + B * length / average_length)
     score = 0.0
     for group in groups:
         f = sum(frequencies.get(term, 0) for term in group.terms)
         if f:
-            frequency = max(document_frequency.get(term, 0) for term in group.terms)
+            whole = [term for term in group.terms if term not in group.parts]
+            if not any(frequencies.get(term, 0) for term in whole):
+                whole = [term for term in group.parts if frequencies.get(term, 0)]
+            frequency = max(document_frequency.get(term, 0) for term in whole)
             score += idf(documents=documents, frequency=frequency) * f * (K1 + 1) / (f + norm)
     return score
 

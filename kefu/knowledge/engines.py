@@ -38,7 +38,7 @@ class Engine(Protocol):
         self, articles: QuerySet, alternatives: Sequence[Sequence[Group]], limit: int
     ) -> list[tuple[int, Document]]:
         """Of `articles`, those whose names hold a term of every group of at least one
-        alternative, lowest id first, at most `limit`; each with its names as a document
+        alternative, newest first, at most `limit`; each with its names as a document
         without a body."""
         ...
 
@@ -163,7 +163,7 @@ def _expression(
 def _named(
     articles: QuerySet, *, table: str, key: str, subquery: str, expression: str, limit: int
 ) -> list[tuple[int, Document]]:
-    """The articles whose names the engine's subquery matches, lowest id first, with their
+    """The articles whose names the engine's subquery matches, newest first, with their
     names' terms. As a subquery the match runs once, whatever order the planner reads the
     articles in; the names are then read by key."""
     rows = (
@@ -176,7 +176,7 @@ def _named(
             params=[expression],
             select={"names_title": f"{table}.title", "names_tags": f"{table}.tags"},
         )
-        .order_by("pk")
+        .order_by("-pk")
         .values_list("pk", "names_title", "names_tags")[:limit]
     )
     return [(pk, Document(title.split(), tags.split(), [])) for pk, title, tags in rows]

@@ -159,3 +159,28 @@ def test_synonyms_count_as_one_term_so_saying_it_four_ways_gains_little() -> Non
     once, thrice = score({"停电": 1}), score({"没电": 1, "停电": 1, "断电": 1})
     assert 0 < once < thrice < 3 * once
     assert score({"断电": 1}) == once  # the group's rarity is its commonest member's
+
+
+def test_an_article_holding_only_part_of_a_long_word_is_as_rare_as_that_part() -> None:
+    index = {"电瓶车充电": 2, "电动车充电": 1, "充电": 60, "电瓶车": 9}
+    [group] = analysis.query_groups(
+        "电瓶车充电",
+        synonyms=analysis.synonym_index([["电瓶车充电", "电动车充电"]]),
+        vocabulary=vocabulary(index),
+    )
+    assert set(group.parts) == {"充电", "电瓶车"} and set(group.terms) == set(index)
+
+    def score(frequencies: dict[str, float]) -> float:
+        return analysis.group_bm25(
+            frequencies=frequencies,
+            length=100,
+            groups=[group],
+            document_frequency=index,
+            documents=100,
+            average_length=100.0,
+        )
+
+    # The word or a synonym: as rare as the commonest of them (电瓶车充电, 2 articles).
+    assert score({"电动车充电": 1}) == score({"电瓶车充电": 1})
+    # Only a part: as rare as 充电, which 60 articles hold.
+    assert score({"充电": 1}) < score({"电瓶车充电": 1}) / 5
