@@ -335,16 +335,19 @@ def group_bm25(
     its occurrences the sum of its members' and its rarity that of its commonest word or
     synonym. An article that says the same thing in four synonyms is not four times as
     relevant. One that holds only parts of the word said (充电 of 电瓶车充电) is only as
-    rare as the commonest of those."""
+    rare as the rarest part it holds."""
     norm = K1 * (1 - B + B * length / average_length)
     score = 0.0
     for group in groups:
         f = sum(frequencies.get(term, 0) for term in group.terms)
         if f:
             whole = [term for term in group.terms if term not in group.parts]
-            if not any(frequencies.get(term, 0) for term in whole):
-                whole = [term for term in group.parts if frequencies.get(term, 0)]
-            frequency = max(document_frequency.get(term, 0) for term in whole)
+            if any(frequencies.get(term, 0) for term in whole):
+                frequency = max(document_frequency.get(term, 0) for term in whole)
+            else:
+                frequency = min(
+                    document_frequency.get(term, 0) for term in group.parts if frequencies.get(term)
+                )
             score += idf(documents=documents, frequency=frequency) * f * (K1 + 1) / (f + norm)
     return score
 

@@ -163,6 +163,7 @@ def test_synonyms_count_as_one_term_so_saying_it_four_ways_gains_little() -> Non
 
 def test_an_article_holding_only_part_of_a_long_word_is_as_rare_as_that_part() -> None:
     index = {"电瓶车充电": 2, "电动车充电": 1, "充电": 60, "电瓶车": 9}
+    analysis.add_words(["电瓶车充电", "电动车充电"])  # as the synonym table teaches them
     [group] = analysis.query_groups(
         "电瓶车充电",
         synonyms=analysis.synonym_index([["电瓶车充电", "电动车充电"]]),
@@ -182,5 +183,6 @@ def test_an_article_holding_only_part_of_a_long_word_is_as_rare_as_that_part() -
 
     # The word or a synonym: as rare as the commonest of them (电瓶车充电, 2 articles).
     assert score({"电动车充电": 1}) == score({"电瓶车充电": 1})
-    # Only a part: as rare as 充电, which 60 articles hold.
+    # Only a part: as rare as 充电, which 60 articles hold; with both parts, as 电瓶车.
     assert score({"充电": 1}) < score({"电瓶车充电": 1}) / 5
+    assert score({"充电": 1}) < score({"充电": 1, "电瓶车": 1}) < score({"电瓶车充电": 2})
