@@ -56,6 +56,8 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 _ALNUM = re.compile(r"[^\W_]+")
 _ASPECT_LE = re.compile(r"(?<=[\u4e00-\u9fff])了(?![解结])")
+# The A-not-A question (停不停电, 收不收费, 有没有): the verb once, as a statement says it.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
 jieba.setLogLevel(logging.WARNING)
@@ -185,8 +187,9 @@ def query_groups(
     has never seen is read again as what sounds the same (电废 → 电费, 老调线 → 掉线);
     a lone character with no meaning of its own, or a word nothing stands for, is dropped,
     so it cannot empty the result."""
-    # 了 only marks time, yet splits words apart: 充了钱 is 充钱, 交了电费 is 交电费.
-    text = _ASPECT_LE.sub("", normalize(text))
+    # 了 only marks time, yet splits words apart: 充了钱 is 充钱, 交了电费 is 交电费. The
+    # A-not-A question does the same: 停不停电 asks about 停电.
+    text = _A_NOT_A.sub(r"\1", _ASPECT_LE.sub("", normalize(text)))
     said = [word for word in _pieces(text, search_mode=False) if word not in STOPWORDS]
     said = _misheard(said, synonyms, vocabulary)
     if len(said) > 1:

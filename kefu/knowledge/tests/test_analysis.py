@@ -50,6 +50,13 @@ def test_synonyms_join_a_group_and_unknown_words_drop_out() -> None:
     assert groups("区块链") == []
 
 
+def test_the_a_not_a_question_asks_about_the_word_itself() -> None:
+    # 不停 is a word of its own, so 停不停电 read as it was said loses 停电.
+    index = {**INDEX, "不停": 5}
+    found = analysis.query_groups("营业厅停不停电", synonyms=SYNONYMS, vocabulary=vocabulary(index))
+    assert [g.terms for g in found] == [["营业厅"], ["停电", "没电"]]
+
+
 def test_misheard_words_are_read_as_what_sounds_the_same() -> None:
     assert groups("电废") == [["电费"]]  # 废 typed for 费
     assert groups("宽代掉线") == [["掉线"], ["宽带"]]
