@@ -135,9 +135,14 @@ def category_with_descendants(centre_id: int | None, code: str) -> list[int]:
 
 # How many candidates each step of the ladder takes from the engine to order them itself.
 POOL = 30
-# How many articles a step over the names ranks at most: past that, only the newest. No
-# labelled query reaches it at 100,000 articles (bench/kb_search.py).
+# How many articles a step over the names ranks at most: past that, only the newest.
+# Names are short, so even a common word is in few of them.
 NAMED_LIMIT = 1000
+
+
+def _best_first(scored: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    # Rounded so that both engines' float sums tie alike; ties go to the older article.
+    return sorted(scored, key=lambda hit: (-round(hit[1], 9), hit[0]))
 
 
 def article_search(
@@ -166,9 +171,9 @@ def article_search(
     if stats is None or not stats.documents:
         return []
     query = analysis.query_terms(groups)
-    frequencies_of_terms = vocabulary.document_frequency(query)
+    document_frequency = vocabulary.document_frequency(query)
     idf = {
-        t: analysis.idf(documents=stats.documents, frequency=frequencies_of_terms[t]) for t in query
+        t: analysis.idf(documents=stats.documents, frequency=document_frequency[t]) for t in query
     }
     engine = engines.current()
     average_length = stats.terms / stats.documents
@@ -178,7 +183,7 @@ def article_search(
             frequencies=frequencies,
             length=length,
             groups=groups,
-            document_frequency=frequencies_of_terms,
+            document_frequency=document_frequency,
             documents=stats.documents,
             average_length=average_length,
         )
@@ -191,13 +196,8 @@ def article_search(
             # Names are short: every article they find is ranked here, by the groups' BM25
             # over its names.
             named = engine.named(among, step.alternatives, NAMED_LIMIT)
-            named.sort(
-                key=lambda hit: (
-                    -round(bm25(hit[1].weighted_frequencies(), hit[1].length), 9),
-                    hit[0],
-                )
-            )
-            candidates = [pk for pk, _ in named[: max(POOL, limit)]]
+            scored = [(pk, bm25(names.weighted_frequencies(), names.length)) for pk, names in named]
+            candidates = [pk for pk, _ in _best_first(scored)[: max(POOL, limit)]]
         else:
             # The engine's BM25 over the terms it matches on picks the candidates.
             candidates = engine.candidates(
@@ -209,8 +209,7 @@ def article_search(
             )
         # The groups' BM25 over the whole text orders them.
         counts = engine.frequencies(candidates)
-        rescored = [(pk, bm25(*counts[pk])) for pk in candidates]
-        rescored.sort(key=lambda hit: (-round(hit[1], 9), hit[0]))
+        rescored = _best_first([(pk, bm25(*counts[pk])) for pk in candidates])
         found += rescored[: limit - len(found)]
         if len(found) >= limit:
             break
