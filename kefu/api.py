@@ -101,6 +101,8 @@ def _mount() -> None:
     from kefu.core.api import router as core_router
     from kefu.customers.api import router as customers_router
     from kefu.knowledge.api import router as knowledge_router
+    from kefu.metrics.api import router as metrics_router
+    from kefu.telephony.api import router as telephony_router
     from kefu.tickets.api import policies_router
     from kefu.tickets.api import router as tickets_router
 
@@ -110,6 +112,8 @@ def _mount() -> None:
     api.add_router("/tickets", tickets_router)
     api.add_router("/", policies_router)
     api.add_router("/knowledge", knowledge_router)
+    api.add_router("/telephony", telephony_router)
+    api.add_router("/metrics", metrics_router)
 
 
 _mount()

@@ -101,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(args[1:])
     if args and args[0] == "worker":
         args = ["qcluster", *args[1:]]
+    if args and args[0] == "simulate-calls":
+        args = ["simulate_calls", *args[1:]]
     _setup()
     from django.core.management import execute_from_command_line
 

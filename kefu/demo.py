@@ -21,6 +21,7 @@ from kefu.core.models import OrgUnit, Region, User, WorkCalendar
 from kefu.core.services import audit_record, user_create
 from kefu.customers.models import Customer, CustomerPhone, Tag
 from kefu.knowledge.demo import FILES, load_knowledge, read
+from kefu.telephony.demo import load_telephony
 from kefu.tickets.demo import load_phrases, load_policies, load_tickets
 
 PASSWORD = "kefu-demo-2026"
@@ -77,6 +78,7 @@ class DemoSummary:
     customers_created: int
     contacts_created: int
     tickets_created: int
+    calls_created: int = 0
 
 
 def _calendars() -> dict[str, WorkCalendar]:
@@ -349,7 +351,8 @@ def demo_load(
     load_phrases()
     staff = {user.username: user for user in User.objects.filter(username__in=STAFF)}
     tickets_created = load_tickets(centre, tickets, staff)
-    if customers_created or contacts_created or tickets_created:
+    calls_created = load_telephony(centre, agents, days=days)
+    if customers_created or contacts_created or tickets_created or calls_created:
         audit_record(
             actor=None,
             action="demo.load",
@@ -358,6 +361,7 @@ def demo_load(
                 "customers": customers_created,
                 "contacts": contacts_created,
                 "tickets": tickets_created,
+                "calls": calls_created,
             },
         )
-    return DemoSummary(centre, customers_created, contacts_created, tickets_created)
+    return DemoSummary(centre, customers_created, contacts_created, tickets_created, calls_created)

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "kefu.contacts",
     "kefu.tickets",
     "kefu.knowledge",
+    "kefu.telephony",
+    "kefu.metrics",
     "kefu.web",
 ]
 

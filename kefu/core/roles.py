@@ -43,6 +43,9 @@ VIEW_POLICY = "tickets.view_timelimitpolicy"
 CHANGE_POLICY = "tickets.change_timelimitpolicy"
 VIEW_ARTICLE = "knowledge.view_article"
 CHANGE_ARTICLE = "knowledge.change_article"
+VIEW_REPORTS = "metrics.view_reports"
+CHANGE_TARGETS = "metrics.change_indicatortarget"
+PUSH_CALL_EVENTS = "telephony.push_events"
 
 _FRONT_LINE = frozenset(
     {
@@ -74,7 +77,9 @@ ROLES: dict[str, Role] = {
         Role(
             LEADER,
             _("Team leader"),
-            frozenset({VIEW_CUSTOMER, VIEW_CONTACT, ADD_CONTACT, VIEW_TICKET, VIEW_ARTICLE}),
+            frozenset(
+                {VIEW_CUSTOMER, VIEW_CONTACT, ADD_CONTACT, VIEW_TICKET, VIEW_ARTICLE, VIEW_REPORTS}
+            ),
         ),
         Role(
             QA,
@@ -96,13 +101,24 @@ ROLES: dict[str, Role] = {
                     VIEW_TICKET,
                     VIEW_POLICY,
                     VIEW_ARTICLE,
+                    VIEW_REPORTS,
+                    CHANGE_TARGETS,
                 }
             ),
         ),
         Role(
             ADMIN,
             _("Administrator"),
-            _FRONT_LINE | {VIEW_AUDIT, VIEW_POLICY, CHANGE_POLICY, CHANGE_ARTICLE},
+            _FRONT_LINE
+            | {
+                VIEW_AUDIT,
+                VIEW_POLICY,
+                CHANGE_POLICY,
+                CHANGE_ARTICLE,
+                VIEW_REPORTS,
+                CHANGE_TARGETS,
+                PUSH_CALL_EVENTS,
+            },
         ),
     )
 }

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Demo centre {summary.centre.name}: {summary.customers_created} customers, "
-            f"{summary.contacts_created} contacts and {summary.tickets_created} work orders added."
+            f"{summary.contacts_created} contacts, {summary.tickets_created} work orders and "
+            f"{summary.calls_created} queue calls added."
         )
         self.stdout.write(f"Demo logins (password {PASSWORD}):")
         for username, role, full_name, _team, _department in DEMO_USERS:

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from kefu.core.errors import Forbidden, Invalid
+from kefu.core.http import request_user
+from kefu.core.models import OrgUnit
+from kefu.core.queries import require_centre
+from kefu.core.roles import VIEW_REPORTS
+from kefu.metrics import queries, reports, services, standards
+
+router = Router(tags=["metrics"])
+
+
+def _centre(request: HttpRequest, permission: str = VIEW_REPORTS) -> OrgUnit:
+    user = request_user(request)
+    if not user.has_perm(permission):
+        raise Forbidden()
+    return OrgUnit.objects.get(pk=require_centre(user))
+
+
+class SummaryParams(Schema):
+    start: dt.datetime = Field(alias="from")
+    end: dt.datetime = Field(alias="to")
+    queue: str | None = Field(None, max_length=128)
+
+
+class SummaryOut(Schema):
+    start: dt.datetime = Field(serialization_alias="from")
+    end: dt.datetime = Field(serialization_alias="to")
+    indicators: dict[str, float | None]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+@router.get("/summary", response=SummaryOut, by_alias=True)
+def summary(request: HttpRequest, params: Query[SummaryParams]) -> dict[str, Any]:
+    """Every indicator for [from, to), rates as fractions, null where not available."""
+    centre = _centre(request)
+    start, end = _aware(params.start), _aware(params.end)
+    if end <= start:
+        raise Invalid("to must come after from", code="period_empty", detail={"field": "to"})
+    values = queries.summary(centre, queries.Period(start, end), queue=params.queue)
+    return {"start": start, "end": end, "indicators": values}
+
+
+class ReportParams(Schema):
+    date: dt.date
+    scope: Literal["centre", "queue", "team", "agent"] = "centre"
+    name: str | None = Field(None, max_length=128)
+
+
+@router.get("/reports/{kind}")
+def report(
+    request: HttpRequest, kind: Literal["daily", "weekly", "monthly"], params: Query[ReportParams]
+) -> dict[str, Any]:
+    centre = _centre(request)
+    try:
+        built = reports.build(centre, kind, params.date, scope=params.scope, name=params.name)
+    except ValueError as error:
+        raise Invalid(str(error), code="report_invalid") from error
+    return reports.as_json(built)
+
+
+class StandardOut(Schema):
+    code: str
+    name: str
+    definition: str
+    unit: str
+    group: str
+    industry_average: str
+    low: float | None
+    high: float | None
+    actions: list[str]
+
+
+@router.get("/indicators", response=list[StandardOut])
+def indicators(request: HttpRequest) -> list[dict[str, Any]]:
+    """The catalogue, with this centre's target for each indicator."""
+    centre = _centre(request)
+    targets = queries.targets_of(centre)
+    return [
+        {
+            "code": standard.code,
+            "name": str(standard.name),
+            "definition": str(standard.definition),
+            "unit": standard.unit.value,
+            "group": str(standard.group),
+            "industry_average": standard.industry_average,
+            "low": target.low if (target := targets.get(standard.code)) else None,
+            "high": target.high if target else None,
+            "actions": [str(action) for action in standard.actions],
+        }
+        for standard in standards.STANDARDS
+    ]
+
+
+class TargetIn(Schema):
+    low: float | None = None
+    high: float | None = None
+
+
+@router.put("/targets/{code}", response=StandardOut)
+def target_put(request: HttpRequest, code: str, payload: TargetIn) -> dict[str, Any]:
+    """Set this centre's target range for one indicator (both bounds null: no target)."""
+    user = request_user(request)
+    services.target_set(actor=user, code=code, low=payload.low, high=payload.high)
+    return next(item for item in indicators(request) if item["code"] == code)

@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class MetricsConfig(AppConfig):
+    name = "kefu.metrics"
+    label = "metrics"
+    verbose_name = _("Indicators and reports")
+
+    def ready(self) -> None:
+        post_migrate.connect(_schedule_reports, sender=self, dispatch_uid="kefu.metrics.reports")
+
+
+def _schedule_reports(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """Reports are e-mailed in the morning for the day, week or month just ended; the task
+    runs hourly and sends what is due and not sent yet, so a worker that was down catches up."""
+    from django_q.models import Schedule
+
+    from kefu.metrics.tasks import REPORTS_SEND
+
+    Schedule.objects.using(using).get_or_create(
+        func=REPORTS_SEND,
+        defaults={
+            "name": "kefu: scheduled reports",
+            "schedule_type": Schedule.HOURLY,
+            "repeats": -1,
+        },
+    )

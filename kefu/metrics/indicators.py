@@ -1,0 +1,345 @@
+"""The centre's indicators as pure functions of summed counters.
+
+Each function takes the totals of a period (the roll-up counters of `kefu.telephony.calls`
+summed over its intervals, and the service figures of contacts and work orders) and returns
+the indicator, or None when the data it needs is missing: a report shows "not available"
+for None, never zero. Rates are fractions (0.8, not 80).
+
+The queue-call conventions (offered at ENTERQUEUE and counted in the interval of entry,
+answered at CONNECT, abandoned at ABANDON, exited at EXITWITHTIMEOUT / EXITWITHKEY /
+EXITEMPTY, short abandons under the threshold) are those written in `calls`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from kefu.telephony.intervals import WAIT_THRESHOLDS
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a centre decides about how its figures are counted."""
+
+    service_level_seconds: int = 20  # the Y of "X % answered in Y s"
+    short_abandon_seconds: int = 5  # callers who hang up sooner dialled by mistake
+    # A ring is one cycle of China's ringback tone: 1 s on, 4 s off.
+    ring_cycle_seconds: float = 5.0
+    fcr_window_days: int = 7  # a repeat contact on the same reason within it is not FCR
+
+    def __post_init__(self) -> None:
+        for name in ("service_level_seconds", "short_abandon_seconds"):
+            if getattr(self, name) not in WAIT_THRESHOLDS:
+                allowed = ", ".join(str(t) for t in WAIT_THRESHOLDS)
+                raise ValueError(f"{name} must be one of {allowed}")
+
+
+@dataclass(frozen=True)
+class Totals:
+    """One period's inputs. `queue` and `agent` are summed roll-up counters; the rest come
+    from outside the telephone platform and are None when the centre does not have them."""
+
+    queue: Mapping[str, int] = field(default_factory=dict)
+    agent: Mapping[str, int] = field(default_factory=dict)
+    # contacts and work orders
+    contacts: int | None = None
+    contacts_settled: int | None = None  # settled on contact, by the agent's coding
+    contacts_with_reason: int | None = None
+    contacts_repeated: int | None = None  # followed by another on the same reason in the window
+    complaints: int | None = None
+    customers: int | None = None
+    escalated_complaints: int | None = None
+    stage_completions: int | None = None  # stages ended in the period
+    stage_overdue: int | None = None  # of those, ended past their limit
+    returns: int | None = None  # results returned by departments
+    rejects: int | None = None  # of those, sent back at verification
+    closed: int | None = None
+    reopened: int | None = None
+    callbacks: int | None = None
+    callbacks_satisfied: int | None = None
+    # workforce, quality and cost, when the centre records them
+    scheduled_seconds: int | None = None
+    scheduled_agents: int | None = None
+    present_agents: int | None = None
+    blocked: int | None = None
+    cost: float | None = None
+    monitoring_scores: tuple[float, ...] = ()
+    headcount: int | None = None
+    leavers: int | None = None
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator or denominator <= 0:
+        return None
+    return numerator / denominator
+
+
+def _q(totals: Totals, name: str) -> int:
+    return int(totals.queue.get(name, 0))
+
+
+def _a(totals: Totals, name: str) -> int:
+    return int(totals.agent.get(name, 0))
+
+
+def offered(t: Totals, r: Rules) -> float | None:
+    """总呼叫量: calls that entered a queue (blocked calls added when the carrier reports
+    them). None when there is no telephony data at all."""
+    if not t.queue:
+        return None
+    return _q(t, "offered") + (t.blocked or 0)
+
+
+def answered(t: Totals, r: Rules) -> float | None:
+    """Calls connected to an agent."""
+    return _q(t, "answered") if t.queue else None
+
+
+def abandoned(t: Totals, r: Rules) -> float | None:
+    """Calls whose caller hung up while queued, short abandons included."""
+    return _q(t, "abandoned") if t.queue else None
+
+
+def short_abandoned(t: Totals, r: Rules) -> float | None:
+    """Abandoned with a wait under the short-abandon threshold."""
+    return _q(t, f"abandoned_under_{r.short_abandon_seconds}") if t.queue else None
+
+
+def exited(t: Totals, r: Rules) -> float | None:
+    """Left the queue on timeout, by key or because it was empty."""
+    if not t.queue:
+        return None
+    return _q(t, "exited_timeout") + _q(t, "exited_key") + _q(t, "exited_empty")
+
+
+def _counted(t: Totals, r: Rules) -> int:
+    return _q(t, "offered") - _q(t, f"abandoned_under_{r.short_abandon_seconds}")
+
+
+def service_level(t: Totals, r: Rules) -> float | None:
+    """服务水平: answered with a wait of at most T s ÷ (offered − short abandons)."""
+    return _ratio(_q(t, f"answered_by_{r.service_level_seconds}"), _counted(t, r))
+
+
+def service_level_answered(t: Totals, r: Rules) -> float | None:
+    """The same numerator ÷ answered calls (the figure Asterisk itself reports)."""
+    return _ratio(_q(t, f"answered_by_{r.service_level_seconds}"), _q(t, "answered"))
+
+
+def abandon_rate(t: Totals, r: Rules) -> float | None:
+    """呼叫放弃率: (abandoned − short abandons) ÷ (offered − short abandons)."""
+    short = _q(t, f"abandoned_under_{r.short_abandon_seconds}")
+    return _ratio(_q(t, "abandoned") - short, _counted(t, r))
+
+
+def answered_rate(t: Totals, r: Rules) -> float | None:
+    """接通率: answered ÷ offered."""
+    return _ratio(_q(t, "answered"), _q(t, "offered"))
+
+
+def asa_seconds(t: Totals, r: Rules) -> float | None:
+    """平均应答速度: mean queue wait of answered calls."""
+    return _ratio(_q(t, "wait_answered_sum"), _q(t, "answered"))
+
+
+def avg_abandon_seconds(t: Totals, r: Rules) -> float | None:
+    """平均放弃时间: mean wait of all abandoned calls."""
+    return _ratio(_q(t, "wait_abandoned_sum"), _q(t, "abandoned"))
+
+
+def avg_queue_seconds(t: Totals, r: Rules) -> float | None:
+    """平均排队时间: mean wait of every call that left the queue, however it left."""
+    left = _q(t, "answered") + _q(t, "abandoned") + (exited(t, r) or 0)
+    return _ratio(_q(t, "wait_sum"), left)
+
+
+def queued_rate(t: Totals, r: Rules) -> float | None:
+    """队列放置率: calls that had to wait (one second or more) ÷ offered."""
+    return _ratio(_q(t, "queued"), _q(t, "offered"))
+
+
+def avg_talk_seconds(t: Totals, r: Rules) -> float | None:
+    """平均交谈时间: mean talk time of completed calls."""
+    return _ratio(_q(t, "talk_sum"), _q(t, "completed"))
+
+
+def transfer_rate(t: Totals, r: Rules) -> float | None:
+    """转接率: transferred ÷ answered."""
+    return _ratio(_q(t, "transferred"), _q(t, "answered"))
+
+
+def avg_rings(t: Totals, r: Rules) -> float | None:
+    """平均振铃次数: the mean ring time before an answer, in ring cycles."""
+    mean = _ratio(_q(t, "ring_sum"), _q(t, "ring_count"))
+    return None if mean is None else mean / r.ring_cycle_seconds
+
+
+def avg_hold_seconds(t: Totals, r: Rules) -> float | None:
+    """平均持线时间: mean hold per call, where the platform reports hold (call records)."""
+    return _ratio(_q(t, "hold_sum"), _q(t, "hold_count"))
+
+
+def acw_seconds(t: Totals, r: Rules) -> float | None:
+    """事后处理时间: after-call work per completed call: pauses the platform marks as
+    wrap-up, or the records' own figure. None when neither was recorded."""
+    if not _a(t, "acw_count"):
+        return None
+    return _ratio(_a(t, "acw_sum"), _a(t, "completed"))
+
+
+def aht_seconds(t: Totals, r: Rules) -> float | None:
+    """平均处理时长: (talk + hold + after-call work) ÷ completed calls; None without
+    after-call work, which would make it look shorter than it is."""
+    if not _a(t, "acw_count"):
+        return None
+    work = _a(t, "talk_sum") + _a(t, "hold_sum") + _a(t, "acw_sum")
+    return _ratio(work, _a(t, "completed"))
+
+
+def calls_per_agent_hour(t: Totals, r: Rules) -> float | None:
+    """每小时呼叫次数: calls answered ÷ hours logged in."""
+    return _ratio(_a(t, "answered"), _a(t, "login_sum") / 3600)
+
+
+def occupancy(t: Totals, r: Rules) -> float | None:
+    """占线率: (talk + hold) ÷ (talk + hold + idle), where idle is logged-in time not
+    talking, holding, paused or in after-call work: so (talk + hold) ÷ (login − pauses)."""
+    busy = _a(t, "talk_sum") + _a(t, "hold_sum")
+    available = _a(t, "login_sum") - _a(t, "pause_sum") - _a(t, "acw_sum")
+    if available <= 0:
+        return None
+    return min(1.0, busy / available)
+
+
+def adherence(t: Totals, r: Rules) -> float | None:
+    """实际工作率: time logged in ready to answer ÷ the time the rota planned."""
+    if t.scheduled_seconds is None:
+        return None
+    ready = _a(t, "login_sum") - _a(t, "pause_sum")
+    return _ratio(ready, t.scheduled_seconds)
+
+
+def attendance(t: Totals, r: Rules) -> float | None:
+    """出勤率: agents who worked ÷ agents the rota planned."""
+    return _ratio(t.present_agents, t.scheduled_agents)
+
+
+def blocked_rate(t: Totals, r: Rules) -> float | None:
+    """忙音率: calls refused with busy before reaching the ACD ÷ all calls attempted."""
+    if t.blocked is None:
+        return None
+    return _ratio(t.blocked, _q(t, "offered") + t.blocked)
+
+
+def cost_per_call(t: Totals, r: Rules) -> float | None:
+    """平均单呼成本: the centre's whole cost in the period ÷ calls answered."""
+    return _ratio(t.cost, _q(t, "answered"))
+
+
+def monitoring_score(t: Totals, r: Rules) -> float | None:
+    """监听分值: mean QA score of the calls listened to."""
+    if not t.monitoring_scores:
+        return None
+    return sum(t.monitoring_scores) / len(t.monitoring_scores)
+
+
+def turnover(t: Totals, r: Rules) -> float | None:
+    """员工流失率: agents who left ÷ full-time headcount."""
+    return _ratio(t.leavers, t.headcount)
+
+
+def fcr(t: Totals, r: Rules) -> float | None:
+    """一次性解决问题的呼叫率: contacts the agent coded as settled on the contact ÷ contacts."""
+    return _ratio(t.contacts_settled, t.contacts)
+
+
+def fcr_contacts(t: Totals, r: Rules) -> float | None:
+    """FCR from contacts: contacts with a call reason not followed by another on the same
+    reason from the same caller within the window ÷ contacts with a call reason."""
+    if t.contacts_with_reason is None or t.contacts_repeated is None:
+        return None
+    return _ratio(t.contacts_with_reason - t.contacts_repeated, t.contacts_with_reason)
+
+
+def complaints_per_10k(t: Totals, r: Rules) -> float | None:
+    """万客户投诉量: complaint work orders ÷ customers × 10,000."""
+    value = _ratio(t.complaints, t.customers)
+    return None if value is None else value * 10_000
+
+
+def escalated_complaints(t: Totals, r: Rules) -> float | None:
+    """越级投诉: complaints escalated above the centre in the period."""
+    return t.escalated_complaints
+
+
+def on_time_rate(t: Totals, r: Rules) -> float | None:
+    """时限内完成率: work-order stages ended in the period within their limit ÷ ended."""
+    if t.stage_completions is None or t.stage_overdue is None:
+        return None
+    return _ratio(t.stage_completions - t.stage_overdue, t.stage_completions)
+
+
+def rework_rate(t: Totals, r: Rules) -> float | None:
+    """退单重办率: results sent back at verification ÷ results returned."""
+    return _ratio(t.rejects, t.returns)
+
+
+def reopen_rate(t: Totals, r: Rules) -> float | None:
+    """重办率: orders reopened after an unsatisfied callback ÷ orders closed."""
+    return _ratio(t.reopened, t.closed)
+
+
+def callback_satisfaction(t: Totals, r: Rules) -> float | None:
+    """回访满意率: callbacks where the customer was satisfied ÷ callbacks."""
+    return _ratio(t.callbacks_satisfied, t.callbacks)
+
+
+Indicator = Callable[[Totals, Rules], float | None]
+
+# Every indicator by its code, in the order reports list them.
+INDICATORS: dict[str, Indicator] = {
+    function.__name__: function
+    for function in (
+        offered,
+        answered,
+        abandoned,
+        short_abandoned,
+        exited,
+        service_level,
+        service_level_answered,
+        asa_seconds,
+        abandon_rate,
+        avg_abandon_seconds,
+        avg_talk_seconds,
+        transfer_rate,
+        answered_rate,
+        avg_queue_seconds,
+        queued_rate,
+        avg_rings,
+        avg_hold_seconds,
+        acw_seconds,
+        aht_seconds,
+        calls_per_agent_hour,
+        occupancy,
+        adherence,
+        attendance,
+        blocked_rate,
+        cost_per_call,
+        monitoring_score,
+        turnover,
+        fcr,
+        fcr_contacts,
+        complaints_per_10k,
+        escalated_complaints,
+        on_time_rate,
+        rework_rate,
+        reopen_rate,
+        callback_satisfaction,
+    )
+}
+
+
+def compute(totals: Totals, rules: Rules | None = None) -> dict[str, float | None]:
+    rules = rules or Rules()
+    return {code: function(totals, rules) for code, function in INDICATORS.items()}

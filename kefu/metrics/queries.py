@@ -1,0 +1,340 @@
+"""Reads for indicators and reports: roll-up sums and service figures for a period.
+
+Queue and agent figures come only from the roll-ups (whole local days from the day tables,
+anything finer from the 15-minute ones); raw calls are never scanned for a report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+
+from kefu.contacts.models import Contact
+from kefu.core.errors import NotFound
+from kefu.core.models import OrgUnit
+from kefu.customers.models import Customer
+from kefu.metrics import standards
+from kefu.metrics.indicators import Rules, Totals, compute
+from kefu.metrics.models import CentreRules, IndicatorTarget
+from kefu.telephony.calls import AGENT_COUNTERS, QUEUE_COUNTERS
+from kefu.telephony.models import AgentDay, AgentInterval, QueueDay, QueueInterval
+from kefu.tickets.models import Kind as TicketKind
+from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.stages import STAGE_OF_STATE
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end) in aware datetimes."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    @classmethod
+    def days(cls, first: dt.date, last: dt.date) -> Period:
+        """Whole local days from `first` to `last`, both included."""
+        tz = zone()
+        return cls(
+            dt.datetime.combine(first, dt.time(), tz),
+            dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz),
+        )
+
+    def whole_days(self) -> tuple[dt.date, dt.date] | None:
+        """(first, last) local day when the period is made of whole days."""
+        tz = zone()
+        start, end = self.start.astimezone(tz), self.end.astimezone(tz)
+        if start.time() == dt.time() and end.time() == dt.time():
+            return start.date(), end.date() - dt.timedelta(days=1)
+        return None
+
+    def previous(self) -> Period:
+        """The period of the same length just before, for risers and trends."""
+        days = self.whole_days()
+        if days is not None:
+            first, last = days
+            if first.day == 1 and (last + dt.timedelta(days=1)).day == 1:  # a calendar month
+                before = first - dt.timedelta(days=1)
+                return Period.days(before.replace(day=1), before)
+        length = self.end - self.start
+        return Period(self.start - length, self.start)
+
+
+def _sums(rows: QuerySet[Any], counters: Iterable[str]) -> dict[str, int]:
+    totals = rows.aggregate(**{name: Sum(name) for name in counters})
+    if all(value is None for value in totals.values()):
+        return {}
+    return {name: int(value or 0) for name, value in totals.items()}
+
+
+def _queue_rows(centre: OrgUnit, period: Period) -> QuerySet[Any]:
+    days = period.whole_days()
+    if days is not None:
+        return QueueDay.objects.filter(queue__centre=centre, day__range=days)
+    return QueueInterval.objects.filter(
+        queue__centre=centre, start__gte=period.start, start__lt=period.end
+    )
+
+
+def _agent_rows(centre: OrgUnit, period: Period) -> QuerySet[Any]:
+    days = period.whole_days()
+    if days is not None:
+        return AgentDay.objects.filter(agent__centre=centre, day__range=days)
+    return AgentInterval.objects.filter(
+        agent__centre=centre, start__gte=period.start, start__lt=period.end
+    )
+
+
+def queue_totals(centre: OrgUnit, period: Period, *, queue: str | None = None) -> dict[str, int]:
+    rows = _queue_rows(centre, period)
+    if queue is not None:
+        rows = rows.filter(queue__name=queue)
+    return _sums(rows, QUEUE_COUNTERS)
+
+
+def agent_totals(
+    centre: OrgUnit,
+    period: Period,
+    *,
+    agent: str | None = None,
+    team: OrgUnit | None = None,
+    queue: str | None = None,
+) -> dict[str, int]:
+    rows = _agent_rows(centre, period)
+    if agent is not None:
+        rows = rows.filter(agent__name=agent)
+    if team is not None:
+        rows = rows.filter(agent__team=team)
+    if queue is not None:
+        # Agent time is not split by queue: for one queue, its members' time stands in.
+        rows = rows.none()
+    return _sums(rows, AGENT_COUNTERS)
+
+
+def breakdown(
+    centre: OrgUnit, period: Period, by: str
+) -> list[tuple[dict[str, Any], dict[str, int]]]:
+    """Summed counters per queue, agent, team, day or interval: (labels, counters) rows."""
+    if by in ("queue", "day_queue"):
+        rows = _queue_rows(centre, period)
+        counters = QUEUE_COUNTERS
+    else:
+        rows = _agent_rows(centre, period)
+        counters = AGENT_COUNTERS
+    group = {
+        "queue": ["queue__name", "queue__title"],
+        "agent": ["agent__name", "agent__user__full_name", "agent__team__name"],
+        "team": ["agent__team__name"],
+    }.get(by)
+    if group is None:
+        raise ValueError(f"unknown breakdown {by!r}")
+    result = []
+    for row in (
+        rows.values(*group).annotate(**{name: Sum(name) for name in counters}).order_by(*group)
+    ):
+        labels = {key: row.pop(key) for key in group}
+        result.append((labels, {name: int(value or 0) for name, value in row.items()}))
+    return result
+
+
+def trend(
+    centre: OrgUnit, period: Period, *, queue: str | None = None, by: str = "day"
+) -> list[tuple[Any, dict[str, int]]]:
+    """Queue counters per local day or per 15-minute interval, oldest first."""
+    days = period.whole_days()
+    if by == "day" and days is not None:
+        rows: QuerySet[Any] = QueueDay.objects.filter(queue__centre=centre, day__range=days)
+        moment = "day"
+    else:
+        rows = QueueInterval.objects.filter(
+            queue__centre=centre, start__gte=period.start, start__lt=period.end
+        )
+        moment = "start"
+    if queue is not None:
+        rows = rows.filter(queue__name=queue)
+    return [
+        (row.pop(moment), {name: int(value or 0) for name, value in row.items()})
+        for row in rows.values(moment)
+        .annotate(**{name: Sum(name) for name in QUEUE_COUNTERS})
+        .order_by(moment)
+    ]
+
+
+def rules_of(centre: OrgUnit) -> Rules:
+    row = CentreRules.objects.filter(centre=centre).first()
+    if row is None:
+        return Rules()
+    return Rules(
+        service_level_seconds=row.service_level_seconds,
+        short_abandon_seconds=row.short_abandon_seconds,
+        ring_cycle_seconds=row.ring_cycle_seconds,
+        fcr_window_days=row.fcr_window_days,
+    )
+
+
+def _cost(centre: OrgUnit, period: Period) -> float | None:
+    monthly: Decimal | None = (
+        CentreRules.objects.filter(centre=centre).values_list("monthly_cost", flat=True).first()
+    )
+    if monthly is None:
+        return None
+    days = (period.end - period.start).total_seconds() / 86400
+    return float(monthly) * 12 / 365 * days
+
+
+def service_figures(centre: OrgUnit, period: Period, rules: Rules) -> dict[str, Any]:
+    """Contacts and work orders in the period, as `Totals` fields."""
+    window = (period.start, period.end)
+    contacts = Contact.objects.filter(
+        centre=centre, started_at__gte=window[0], started_at__lt=window[1]
+    )
+    counted = contacts.aggregate(all=Count("id"), settled=Count("id", filter=Q(settled=True)))
+    with_reason = contacts.exclude(service_content=None)
+    # The same caller: the same customer, or the same number when no customer is known.
+    later = Contact.objects.filter(
+        Q(customer_id=OuterRef("customer_id"))
+        | (Q(caller_number=OuterRef("caller_number")) & ~Q(caller_number="")),
+        centre=centre,
+        service_content=OuterRef("service_content"),
+        started_at__gt=OuterRef("started_at"),
+        started_at__lte=OuterRef("started_at") + dt.timedelta(days=rules.fcr_window_days),
+    )
+    repeated = with_reason.filter(Exists(later))
+    events = TicketEvent.objects.filter(ticket__centre=centre, at__gte=window[0], at__lt=window[1])
+    actions = dict(events.values_list("action").annotate(n=Count("id")).order_by())
+    callbacks = events.filter(action="callback")
+    # A stage ends when its order leaves the state the stage times.
+    stage_completions = (
+        events.filter(from_state__in=list(STAGE_OF_STATE))
+        .exclude(to_state="")
+        .exclude(to_state=F("from_state"))
+    )
+    overdue = events.filter(action="overdue").exclude(data__stage="overall")
+    return {
+        "contacts": counted["all"],
+        "contacts_settled": counted["settled"],
+        "contacts_with_reason": with_reason.count(),
+        "contacts_repeated": repeated.count(),
+        "complaints": Ticket.objects.filter(
+            centre=centre,
+            kind=TicketKind.COMPLAINT,
+            created_at__gte=window[0],
+            created_at__lt=window[1],
+        ).count(),
+        "customers": Customer.objects.filter(centre=centre).count(),
+        "escalated_complaints": events.filter(
+            action="escalate", ticket__kind=TicketKind.COMPLAINT
+        ).count(),
+        "stage_completions": stage_completions.count(),
+        "stage_overdue": overdue.count(),
+        "returns": actions.get("return", 0),
+        "rejects": actions.get("reject", 0),
+        "closed": actions.get("close", 0),
+        "reopened": callbacks.filter(data__satisfied=False).count(),
+        "callbacks": callbacks.count(),
+        "callbacks_satisfied": callbacks.filter(data__satisfied=True).count(),
+    }
+
+
+def totals_for(
+    centre: OrgUnit,
+    period: Period,
+    *,
+    queue: str | None = None,
+    agent: str | None = None,
+    team: OrgUnit | None = None,
+    rules: Rules | None = None,
+    service: bool = True,
+) -> Totals:
+    rules = rules or rules_of(centre)
+    if agent is not None or team is not None:
+        queue_part: dict[str, int] = {}
+    else:
+        queue_part = queue_totals(centre, period, queue=queue)
+    extra: dict[str, Any] = {}
+    if service and queue is None and agent is None and team is None:
+        extra = service_figures(centre, period, rules)
+        extra["cost"] = _cost(centre, period)
+    return Totals(
+        queue=queue_part,
+        agent=agent_totals(centre, period, agent=agent, team=team, queue=queue),
+        **extra,
+    )
+
+
+def targets_of(centre: OrgUnit) -> dict[str, standards.Target | None]:
+    targets = {code: standard.default_target for code, standard in standards.BY_CODE.items()}
+    for code, low, high in IndicatorTarget.objects.filter(centre=centre).values_list(
+        "code", "low", "high"
+    ):
+        default = targets.get(code)
+        margin = default.watch_margin if default else 0.1
+        targets[code] = standards.Target(low=low, high=high, watch_margin=margin)
+    return targets
+
+
+def summary(
+    centre: OrgUnit, period: Period, *, queue: str | None = None
+) -> dict[str, float | None]:
+    """Every indicator for the period, None where not available."""
+    rules = rules_of(centre)
+    return compute(totals_for(centre, period, queue=queue, rules=rules), rules)
+
+
+def judged(
+    values: Mapping[str, float | None], targets: Mapping[str, standards.Target | None]
+) -> dict[str, standards.Status]:
+    return {code: standards.status(value, targets.get(code)) for code, value in values.items()}
+
+
+def team_by_code(centre: OrgUnit, code: str) -> OrgUnit:
+    team = OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM, code=code, parent=centre).first()
+    if team is None:
+        raise NotFound(f"no team with code {code!r}")
+    return team
+
+
+REASON_DIMENSIONS = ("customer_attribute", "region", "business_type", "service_content")
+
+
+def call_reasons(centre: OrgUnit, period: Period, *, limit: int) -> list[dict[str, Any]]:
+    """来电原因 on each of the four dimensions: the top reasons of the period and the biggest
+    risers against the period before (hot topics)."""
+    before = period.previous()
+    result = []
+    for dimension in REASON_DIMENSIONS:
+        name = f"{dimension}__name"
+        counts: dict[str, list[int]] = {}
+        for index, span in enumerate((period, before)):
+            rows = (
+                Contact.objects.filter(
+                    centre=centre, started_at__gte=span.start, started_at__lt=span.end
+                )
+                .exclude(**{dimension: None})
+                .values_list(name)
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            for reason, n in rows:
+                counts.setdefault(reason, [0, 0])[index] = n
+        rows_out: list[dict[str, Any]] = [
+            {"reason": reason, "count": now, "previous": then, "change": now - then}
+            for reason, (now, then) in counts.items()
+        ]
+        top = sorted(rows_out, key=lambda row: (-row["count"], row["reason"]))[:limit]
+        risers = sorted(
+            (row for row in rows_out if row["change"] > 0),
+            key=lambda row: (-row["change"], row["reason"]),
+        )[:limit]
+        result.append({"dimension": dimension, "top": top, "risers": risers})
+    return result

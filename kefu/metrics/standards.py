@@ -1,0 +1,777 @@
+"""The catalogue of the centre's indicators: what each one means, the range it should stay in
+and what a manager does when it leaves that range. Pure: the computations produce numbers
+under these codes, and reports read names, targets and actions from here.
+
+Sources. The first 23 are the contact-centre standards of Prof. Jon Anton of Purdue
+University (琼·安顿) as the seed text "客户服务中心标准" gives them, in its order, with its
+formulas, industry figures and recommended ranges. The service-management indicators after
+them come from a centre's annual plan (万客户投诉量, 升级投诉, 一次解决率 raised from 85 % to
+95 %, 满意度) and from kefu's work-order process. Each target says whether it is the seed's
+("seed") or a default of ours ("ours"); so are watch margins, which are ours (10 %) except
+where noted. A centre can override any of them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(StrEnum):
+    RATE = "rate"  # a fraction 0–1, shown as a percentage
+    SECONDS = "seconds"
+    COUNT = "count"
+    PER_HOUR = "per_hour"
+    SCORE = "score"  # 0–100
+    MONEY = "money"  # yuan
+    RINGS = "rings"
+    PER_10K = "per_10k"
+
+
+class Group(StrEnum):
+    """Where the figure comes from, which is also who can act on it."""
+
+    QUEUE = "queue"  # the ACD: Asterisk's queue_log
+    AGENT = "agent"  # agent states and call handling
+    WORKFORCE = "workforce"  # schedules, attendance, headcount
+    QUALITY = "quality"  # monitoring and agents' call coding
+    COST = "cost"  # the finance department's figures
+    SERVICE = "service"  # contacts and work orders
+
+
+class Status(StrEnum):
+    GOOD = "good"
+    WATCH = "watch"
+    OFF = "off"
+    NOT_AVAILABLE = "not_available"  # no value: no data for the period
+    UNJUDGED = "unjudged"  # a value, but no target to judge it by
+
+
+@dataclass(frozen=True)
+class Target:
+    """The range an indicator should stay in. A bound of None means the indicator is only
+    judged on the other side: lower-is-better indicators have only `high`, higher-is-better
+    ones only `low`.
+
+    `watch_margin` is how far past a bound, as a fraction of that bound, a value is still
+    WATCH rather than OFF: with high=20 and margin 0.1, 21 is WATCH and 23 is OFF.
+    """
+
+    low: float | None
+    high: float | None
+    watch_margin: float = 0.1
+
+    def __post_init__(self) -> None:
+        if self.low is None and self.high is None:
+            raise ValueError("A target needs at least one bound.")
+        for bound in (self.low, self.high, self.watch_margin):
+            if bound is not None and not math.isfinite(bound):
+                raise ValueError("Target bounds and margin must be finite numbers.")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError("A target's low bound must not exceed its high bound.")
+        if self.watch_margin < 0:
+            raise ValueError("A target's watch margin must not be negative.")
+
+
+@dataclass(frozen=True)
+class Standard:
+    code: str
+    name: Promise
+    definition: Promise
+    unit: Unit
+    group: Group
+    industry_average: str  # as the seed states it; "" where it gives none
+    default_target: Target | None  # None: the seed gives no universal target
+    actions: tuple[Promise, ...] = ()
+
+
+def status(value: float | None, target: Target | None) -> Status:
+    """GOOD inside the target's range (bounds included), WATCH within the margin past a
+    bound, OFF beyond it."""
+    if value is None or math.isnan(value):
+        return Status.NOT_AVAILABLE
+    if target is None:
+        return Status.UNJUDGED
+    if target.low is not None and value < target.low:
+        floor = target.low - abs(target.low) * target.watch_margin
+        return Status.WATCH if value >= floor else Status.OFF
+    if target.high is not None and value > target.high:
+        ceiling = target.high + abs(target.high) * target.watch_margin
+        return Status.WATCH if value <= ceiling else Status.OFF
+    return Status.GOOD
+
+
+# Actions several indicators share: one msgid, one translation.
+_CHECK_FORECAST = _("Check that the call-volume forecast was accurate.")
+_CHECK_ADHERENCE = _("Check that scheduled adherence is high enough.")
+_CHECK_NEW_AGENTS = _("Check whether too many inexperienced agents are on duty.")
+_ADD_TEMPORARY_AGENTS = _("Bring in temporary agents for call peaks.")
+
+_SEED_STANDARDS = (
+    Standard(
+        code="adherence",
+        name=_("Adherence"),
+        definition=_(
+            "Time agents were logged in and ready to answer calls divided by the time they "
+            "were scheduled to answer calls."
+        ),
+        unit=Unit.RATE,
+        group=Group.AGENT,
+        industry_average="",
+        # seed: "最佳实际工作率应该达到92%或者更高"
+        default_target=Target(low=0.92, high=None),
+        actions=(
+            _("Make sure agents understand why high adherence matters to the centre."),
+            _("Check that there are enough supervisors and that new agents get timely coaching."),
+            _("Check whether agents have misunderstood the rules."),
+            _("Check whether absence is too high."),
+            _("Cut the time agents spend on other work relative to the call volume."),
+            _("Make better use of the workforce-management software."),
+        ),
+    ),
+    Standard(
+        code="acw_seconds",
+        name=_("After-call work time"),
+        definition=_(
+            "Average time an agent spends after a call finishing the work that belongs to it."
+        ),
+        unit=Unit.SECONDS,
+        group=Group.AGENT,
+        industry_average="60 s",
+        default_target=Target(low=30, high=60),  # seed: 30–60 s
+        actions=(
+            _(
+                "When training, procedures and technology are not the cause, post the target "
+                "every hour until the figure improves."
+            ),
+            _("Adjust the set-up or position of agents' equipment that is awkward to use."),
+            _("Walk through every after-call step and drop those the procedure does not need."),
+            _("Train agents to enter the information while they talk to the customer."),
+            _(
+                "Find the agents with long after-call work, coach them through call monitoring "
+                "and retrain them."
+            ),
+            _(
+                "When the centre's average rises, look for a training, procedure or technical "
+                "cause."
+            ),
+            _("Allow for longer after-call work from new agents while they learn."),
+            _("Before adding a new data field, check that it is worth what it costs."),
+        ),
+    ),
+    Standard(
+        code="avg_abandon_seconds",
+        name=_("Average time to abandon"),
+        definition=_("Average time callers waited before hanging up unanswered."),
+        unit=Unit.SECONDS,
+        group=Group.QUEUE,
+        industry_average="60 s",
+        # seed: 20–60 s. Two-sided on purpose: callers who give up quickly have run out of
+        # patience, which the seed says deserves attention as much as long waits do.
+        default_target=Target(low=20, high=60),
+        actions=(
+            _(
+                "Treat short waits before abandoning as a warning: callers may have other "
+                "options or be used to not getting through."
+            ),
+            _(
+                "Check abandons, failed attempts and queue times for callers who cannot get "
+                "through."
+            ),
+            _("Unless there is a particular need, track the abandonment rate rather than this."),
+        ),
+    ),
+    Standard(
+        code="cost_per_call",
+        name=_("Average cost per call"),
+        definition=_(
+            "All the centre's costs in a period divided by all the calls it received in that "
+            "period, whatever the reason and whether an agent or the system answered them."
+        ),
+        unit=Unit.MONEY,
+        group=Group.COST,
+        industry_average="4 yuan",
+        default_target=Target(low=2, high=5),  # seed: 2–5 yuan
+        actions=(
+            _(
+                "Trace a change back to the indicators that drive it before deciding what to "
+                "adjust."
+            ),
+            _(
+                "When it rises, compare the number of calls with the centre's fixed and "
+                "variable costs."
+            ),
+            _("Let the IVR handle more of the routine calls."),
+            _(
+                "When calls fall while fixed costs stay, cut costs: fewer agents off-peak and "
+                "temporary agents for new peaks."
+            ),
+            _("Coach new agents closely so they answer faster, accepting the short-term cost."),
+        ),
+    ),
+    Standard(
+        code="aht_seconds",
+        name=_("Average handling time"),
+        definition=_("Average talk time plus after-call work time per call."),
+        unit=Unit.SECONDS,
+        group=Group.AGENT,
+        industry_average="8.5 min",
+        # seed: 3–10 min, "并还可加减15%": the ±15 % is the watch margin.
+        default_target=Target(low=180, high=600, watch_margin=0.15),
+        actions=(
+            _("Chart the figure so that it can be read at a glance."),
+            _("Have front-line supervisors report every case outside the target range."),
+            _("Check for overstaffing when handling times run long, as it raises costs."),
+            _("Train agents in using the equipment and in call-handling skills."),
+            _("Set the range per call type and per team where you can."),
+        ),
+    ),
+    Standard(
+        code="avg_hold_seconds",
+        name=_("Average hold time"),
+        definition=_("Average time agents keep callers on hold."),
+        unit=Unit.SECONDS,
+        group=Group.AGENT,
+        industry_average="60 s",
+        default_target=Target(low=20, high=60),  # seed: 20–60 s
+        actions=(
+            _("Check that agents, front line included, can reach the information they need."),
+            _("Train agents in finding the information they need."),
+            _("Check whether the systems are slow to display information."),
+            _(
+                "Have agents use the phone's hold rather than the headset's mute, so that hold "
+                "time is measured."
+            ),
+            _("Review hold time regularly: it directly affects callers' mood."),
+        ),
+    ),
+    Standard(
+        code="avg_rings",
+        name=_("Average rings"),
+        definition=_(
+            "Average number of rings a caller hears before the call is answered, by an agent "
+            "or by the IVR."
+        ),
+        unit=Unit.RINGS,
+        group=Group.QUEUE,
+        industry_average="2–3",
+        # seed: "建议2-4次", but also "应该保持在最低": fewer rings is never a fault, so 4
+        # is a ceiling and 2 only the usual figure, not a floor.
+        default_target=Target(low=None, high=4),
+        actions=(
+            _("Keep rings to a minimum, and agree how many are acceptable at peak times."),
+            _("Use the number of rings as a guide for managing queue time."),
+        ),
+    ),
+    Standard(
+        code="avg_queue_seconds",
+        name=_("Average queue time"),
+        definition=_(
+            "Average time a call waits in the queue for an agent, over all queued calls "
+            "whether answered or not."
+        ),
+        unit=Unit.SECONDS,
+        group=Group.QUEUE,
+        industry_average="150 s",
+        # seed: 30–90 s. Two-sided: a queue time of zero means paying agents to wait.
+        default_target=Target(low=30, high=90),
+        actions=(
+            _("Check whether new procedures or policies take agents more time to learn."),
+            _CHECK_NEW_AGENTS,
+            _("Move more routine calls to the IVR and automate work with CTI."),
+            _("Show the average queue time and the calls waiting on a wallboard."),
+            _ADD_TEMPORARY_AGENTS,
+            _("Adjust staffing through the day so that the service target is met throughout."),
+            _("Keep queue times short on toll-free lines."),
+        ),
+    ),
+    Standard(
+        code="asa_seconds",
+        name=_("Average speed of answer"),
+        definition=_(
+            "Total time answered calls waited in the queue divided by the number of calls answered."
+        ),
+        unit=Unit.SECONDS,
+        group=Group.QUEUE,
+        industry_average="",
+        default_target=Target(low=None, high=20),  # seed: "标准长度常常定在20秒钟之内"
+        actions=(
+            _("Check whether after-call work exceeds its target."),
+            _("Check whether hold time is higher than expected."),
+            _CHECK_FORECAST,
+            _CHECK_ADHERENCE,
+            _("Report it by half hour and chart the trend."),
+        ),
+    ),
+    Standard(
+        code="avg_talk_seconds",
+        name=_("Average talk time"),
+        definition=_("Average length of the conversation between a caller and an agent."),
+        unit=Unit.SECONDS,
+        group=Group.AGENT,
+        industry_average="330 s",
+        default_target=Target(low=270, high=360),  # seed: 270–360 s
+        actions=(
+            _("Have supervisors find the cause of a change and agree a remedy."),
+            _(
+                "Ask callers a few questions on satisfaction after the call and tune talk time "
+                "to what satisfies them."
+            ),
+            _("Compare talk times per call type."),
+            _("Weigh cost against satisfaction: too short a call leaves callers feeling unheard."),
+            _("Find out why calls are unusually long or short."),
+            _("Where longer calls earn more satisfaction, retrain agents in explaining."),
+        ),
+    ),
+    Standard(
+        code="calls_per_agent_hour",
+        name=_("Calls per agent hour"),
+        definition=_(
+            "Calls an agent answered in a shift divided by the hours the agent was logged in."
+        ),
+        unit=Unit.PER_HOUR,
+        group=Group.AGENT,
+        industry_average="",
+        # seed: from 5 to 1000 depending on the centre, so no universal target.
+        default_target=None,
+        actions=(
+            _("Do not judge agents on calls per hour alone: it can lower service quality."),
+            _("Watch for agents gaming the system to raise their count."),
+            _("Allow for changes in call volume and technology that agents cannot control."),
+        ),
+    ),
+    Standard(
+        code="monitoring_score",
+        name=_("Monitoring score"),
+        definition=_(
+            "The grade a quality specialist gives an agent's handling of monitored calls, "
+            "usually out of 100."
+        ),
+        unit=Unit.SCORE,
+        group=Group.QUALITY,
+        industry_average="",
+        default_target=None,  # seed: "此规范没有一个可普遍适用的目标"
+        actions=(
+            _("Evaluate consistently."),
+            _("Make sure agents fully understand the scoring method."),
+            _("Record monitored calls so that scores can be checked against the calls."),
+            _("Monitor each agent four to five times a month."),
+        ),
+    ),
+    Standard(
+        code="occupancy",
+        name=_("Occupancy"),
+        definition=_(
+            "Talk time plus hold time divided by talk time plus hold time plus idle time."
+        ),
+        unit=Unit.RATE,
+        group=Group.AGENT,
+        industry_average="",
+        default_target=Target(low=0.90, high=None),  # seed: "最好的是90%或者更大"
+        actions=(
+            _("Improve training."),
+            _("Improve supervision."),
+        ),
+    ),
+    Standard(
+        code="abandon_rate",
+        name=_("Abandonment rate"),
+        definition=_(
+            "Calls the caller hung up after reaching the centre but before anyone answered, "
+            "divided by all calls that reached the centre; short abandons (usually 20 s or "
+            "less) are left out."
+        ),
+        unit=Unit.RATE,
+        group=Group.QUEUE,
+        industry_average="3 %",
+        # seed: "行业放弃率为3%,建议在3%-5%之间". 3 % is the industry's figure, not a floor
+        # (the seed names no fault in abandoning less), so only the 5 % ceiling is kept.
+        default_target=Target(low=None, high=0.05),
+        actions=(
+            _("Check whether waits are too long."),
+            _CHECK_FORECAST,
+            _("Check whether hold times have grown with new work or more dissatisfied customers."),
+            _("Route routine calls to IVR and CTI self-service."),
+            _("Plan overtime or extra staff for call surges."),
+            _(
+                "Post the abandonment rate several times a day, with the rises and falls you "
+                "expect."
+            ),
+            _("Treat many hang-ups within 1–5 seconds as misdials, not a queue problem."),
+            _(
+                "Compare call length, queue delay and scheduled adherence to decide whether "
+                "more agents are needed."
+            ),
+            _("Set the short-abandon threshold and keep short abandons out of the reports."),
+        ),
+    ),
+    Standard(
+        code="attendance",
+        name=_("Attendance"),
+        definition=_("Staff actually at work in a shift divided by the staff scheduled to work."),
+        unit=Unit.RATE,
+        group=Group.WORKFORCE,
+        industry_average="",
+        default_target=Target(low=0.95, high=None),  # seed: "常见的标准是95%"
+        actions=(
+            _("Check the reasons for absence."),
+            _("Talk to absent staff about any personal problems."),
+        ),
+    ),
+    Standard(
+        code="blocked_rate",
+        name=_("Blocked call rate"),
+        definition=_(
+            "Share of all calls to the centre that got a busy signal and never reached the ACD."
+        ),
+        unit=Unit.RATE,
+        group=Group.QUEUE,
+        industry_average="1 %",
+        # seed: "建议努力目标范围控制在1%-3%之间", but "最理想的状况是没有受阻电话": no
+        # blocked calls is the ideal, so 3 % is a ceiling and 1 % is not a floor.
+        default_target=Target(low=None, high=0.03),
+        actions=(
+            _("Route overflow calls to another service provider."),
+            _("If abandonment stays high after that, ask the overflow provider for more staff."),
+            _("Add full-time or part-time agents."),
+            _("Retrain staff if queue, talk and hold times have all risen."),
+            _("Do not count redials after a busy signal as extra callers."),
+            _("Use the carrier's reports to remove repeat dials from the figures."),
+            _("Survey blocked customers to put a figure on the loss."),
+        ),
+    ),
+    Standard(
+        code="fcr",
+        name=_("First-call resolution"),
+        definition=_(
+            "Share of calls resolved without the caller calling again or the agent calling "
+            "back, as agents code them in after-call work."
+        ),
+        unit=Unit.RATE,
+        group=Group.QUALITY,
+        industry_average="85 %",
+        default_target=Target(low=0.85, high=None),  # seed: 85–100 %
+        actions=(
+            _(
+                "Act promptly on a fall, weighing the cost of callbacks and the dissatisfaction "
+                "they cause."
+            ),
+            _("Let agents decide whether to call a customer back."),
+            _("Use redial data to find out why callers call again, and survey them."),
+            _("Train agents and check that they can reach the information they need."),
+            _("Involve agents in solving the problem."),
+        ),
+    ),
+    Standard(
+        code="queued_rate",
+        name=_("Queued call rate"),
+        definition=_(
+            "Calls placed in a queue divided by all calls the centre received: the share of "
+            "callers who had to wait because no agent was free."
+        ),
+        unit=Unit.RATE,
+        group=Group.QUEUE,
+        industry_average="15 %",
+        # seed: 10–20 %. Two-sided like queue time: nobody queuing means idle agents.
+        default_target=Target(low=0.10, high=0.20),
+        actions=(
+            _("Check whether the agents added are full-time, part-time or for overflow only."),
+            _("Find the root cause of a rise, as it can raise the cost of calls."),
+        ),
+    ),
+    Standard(
+        code="transfer_rate",
+        name=_("Transfer rate"),
+        definition=_("Share of calls an agent transferred to someone else."),
+        unit=Unit.RATE,
+        group=Group.QUEUE,
+        industry_average="3 %",
+        # seed: "建议每一百个电话只有一个被转接". The margin is ours: 1 % is an aim well
+        # below the industry's 3 %, so up to 2 % is WATCH rather than OFF.
+        default_target=Target(low=None, high=0.01, watch_margin=1.0),
+        actions=(
+            _("Use skills-based routing so that agents can answer the callers they get."),
+            _("When a transfer is needed, pass the caller's recorded details along with it."),
+            _("Decide from the start between blind and announced transfers, and keep to it."),
+            _("Set up a group of agents and callers to find and fix the causes of transfers."),
+            _("Have supervisors report transfer counts with a plan to reduce them."),
+            _("Collect agents' reasons for transfers at least monthly, ideally weekly."),
+        ),
+    ),
+    Standard(
+        code="answered_rate",
+        name=_("Answered call rate"),
+        definition=_("Calls answered divided by all calls that reached the centre."),
+        unit=Unit.RATE,
+        group=Group.QUEUE,
+        industry_average="98 %",
+        # ours: the seed gives 98 % as the usual figure, not a target; 95 % matches the
+        # abandonment ceiling of 5 %.
+        default_target=Target(low=0.95, high=None),
+        actions=(
+            _("Read it as a pointer to problems elsewhere in the system."),
+            _("Check for short peaks in the incoming calls."),
+            _("Check the staffing requirement and the call-volume estimate."),
+            _CHECK_NEW_AGENTS,
+            _("Let an IVR with CTI take routine calls."),
+            _ADD_TEMPORARY_AGENTS,
+            _("Check how the forecast used history, marketing campaigns and seasonal swings."),
+            _("Check that agents keep to the rules."),
+        ),
+    ),
+    Standard(
+        code="service_level",
+        name=_("Service level"),
+        definition=_(
+            "Calls answered within X seconds (20 s unless the centre sets another) divided by "
+            "all calls that reached the centre."
+        ),
+        unit=Unit.RATE,
+        group=Group.QUEUE,
+        industry_average="",
+        default_target=Target(low=0.80, high=None),  # seed: 80 % of calls in 20 s
+        actions=(
+            _(
+                "Above target, check whether calls were fewer or shorter than planned or too "
+                "many agents are on duty, and adjust."
+            ),
+            _CHECK_FORECAST,
+            _CHECK_ADHERENCE,
+            _("Check how supervisors set priorities."),
+            _("Review past data and related indicators."),
+            _("Reschedule lunch breaks that start or end at the wrong time."),
+            _("Monitor it continuously."),
+        ),
+    ),
+    Standard(
+        code="offered",
+        name=_("Calls offered"),
+        definition=_(
+            "All calls to the centre, answered, abandoned and blocked; calls blocked before "
+            "the ACD are known only from the carrier."
+        ),
+        unit=Unit.COUNT,
+        group=Group.QUEUE,
+        industry_average="",
+        default_target=None,  # a volume to forecast from, not a figure to hit
+        actions=(
+            _("Chart total, answered, abandoned and blocked calls by hour, day and month."),
+            _("Check by call type whether callers use several channels for one answer."),
+            _(
+                "Look outside the ACD for the cause of a large change: campaigns, new products, "
+                "competitors."
+            ),
+            _("Read it together with the busy-signal figures."),
+            _("Track calls by type to forecast and to schedule staff."),
+        ),
+    ),
+    Standard(
+        code="turnover",
+        name=_("Agent turnover"),
+        definition=_(
+            "Agents who left the centre in a period as a share of the full-time headcount; "
+            "the default target is for a year."
+        ),
+        unit=Unit.RATE,
+        group=Group.WORKFORCE,
+        industry_average="25 %",
+        # seed: 15–30 %. Two-sided: the seed warns that very low turnover means agents
+        # who no longer challenge themselves.
+        default_target=Target(low=0.15, high=0.30),
+        actions=(
+            _("Have HR staff from outside the centre hold exit interviews."),
+            _("Look at supervision, working conditions and pressure, not only at pay."),
+            _("Find out why resignations rise."),
+            _("Treat very low turnover as a warning too."),
+        ),
+    ),
+)
+
+_SERVICE_STANDARDS = (
+    Standard(
+        code="fcr_contacts",
+        name=_("First-contact resolution"),
+        definition=_(
+            "Share of contacts after which the customer made no further contact on the same "
+            "reason within the follow-up window."
+        ),
+        unit=Unit.RATE,
+        group=Group.SERVICE,
+        industry_average="",
+        # seed (plan): 85 % raised to 95 %, against a provincial standard of 80 %; 85 % is
+        # the floor as for the ACD's figure.
+        default_target=Target(low=0.85, high=None),
+        actions=(
+            _("Write agreed answers for the current hot topics."),
+            _("Train and rehearse agents so that they anticipate and pre-handle problems."),
+            _("Publish a step-by-step handbook with screenshots."),
+            _("Send agents to watch the field work on site."),
+        ),
+    ),
+    Standard(
+        code="complaints_per_10k",
+        name=_("Complaints per 10,000 customers"),
+        definition=_("Complaints received in the period per 10,000 customers."),
+        unit=Unit.PER_10K,
+        group=Group.SERVICE,
+        industry_average="",
+        # The seed gives a year's figure (13.9) as a provincial ranking, not a target, and the
+        # figure grows with the period's length, so no default fits every report.
+        default_target=None,
+        actions=(
+            _("Follow up the problems customers complain about most, through to closure."),
+            _("Find and fix the causes of repeat complaints."),
+            _("Check marketing plans beforehand so that avoidable complaints do not arise."),
+            _("Assign responsibility for each complaint and tie it to assessment."),
+        ),
+    ),
+    Standard(
+        code="escalated_complaints",
+        name=_("Escalated complaints"),
+        definition=_(
+            "Complaints customers took over the centre's head, to a higher level or to a "
+            "regulator, in the period."
+        ),
+        unit=Unit.COUNT,
+        group=Group.SERVICE,
+        industry_average="",
+        default_target=None,  # a count that scales with the centre and the period
+        actions=(
+            _("Control complaint risks to keep escalations down."),
+            _("Streamline complaint handling and strengthen cooperation between departments."),
+            _("Build a case library from typical complaints and train complaint handlers."),
+        ),
+    ),
+    Standard(
+        code="on_time_rate",
+        name=_("On-time completion rate"),
+        definition=_("Share of work-order stages completed within their time limit."),
+        unit=Unit.RATE,
+        group=Group.SERVICE,
+        industry_average="",
+        default_target=Target(low=0.98, high=None),  # ours
+        actions=(
+            # seed (a centre's plan): assess the handling departments on timely replies.
+            _(
+                "Include timely replies and the number of urges in the handling departments' "
+                "assessment."
+            ),
+            _("Find the stages where orders run late and the departments responsible."),  # ours
+        ),
+    ),
+    Standard(
+        code="rework_rate",
+        name=_("Rework rate"),
+        definition=_(
+            "Results returned by departments and rejected at verification, divided by all "
+            "results returned."
+        ),
+        unit=Unit.RATE,
+        group=Group.SERVICE,
+        industry_average="",
+        default_target=Target(low=None, high=0.05),  # ours
+        actions=(
+            # seed (a centre's plan): regular coordination meetings with the departments.
+            _(
+                "Hold regular coordination meetings with the handling departments to sort out "
+                "problems."
+            ),
+            _("Agree with each department what a result must contain to pass verification."),
+        ),
+    ),
+    Standard(
+        code="reopen_rate",
+        name=_("Reopen rate"),
+        definition=_(
+            "Work orders reopened after an unsatisfied callback divided by work orders closed."
+        ),
+        unit=Unit.RATE,
+        group=Group.SERVICE,
+        industry_average="",
+        default_target=Target(low=None, high=0.03),  # ours
+        actions=(
+            _("Find out why each reopened order's result did not satisfy, and fix the cause."),
+            _("Follow up the problems customers complain about most, through to closure."),
+        ),
+    ),
+    Standard(
+        code="callback_satisfaction",
+        name=_("Callback satisfaction rate"),
+        definition=_("Share of callbacks in which the customer said they were satisfied."),
+        unit=Unit.RATE,
+        group=Group.SERVICE,
+        industry_average="",
+        default_target=Target(low=0.90, high=None),  # ours
+        actions=(
+            _("Find dissatisfied customers and win them back one by one."),
+            _("Tie satisfaction results and the responsibility for them to staff assessment."),
+            _("Use two-way evaluation to find and fix the service's weak points."),
+        ),
+    ),
+)
+
+# The queue's own figures: counts the rates above are made of, and the service level as
+# Asterisk reports it. Judged through the rates, so no targets here.
+_QUEUE_FIGURES = (
+    Standard(
+        code="service_level_answered",
+        name=_("Service level of answered calls"),
+        definition=_(
+            "Calls answered within X seconds divided by calls answered: Asterisk's own "
+            "service-level figure."
+        ),
+        unit=Unit.RATE,
+        group=Group.QUEUE,
+        industry_average="",
+        # Unjudged: the centre's service level is `service_level`, and two verdicts on one
+        # thing would disagree whenever calls abandon.
+        default_target=None,
+    ),
+    Standard(
+        code="answered",
+        name=_("Calls answered"),
+        definition=_("Calls connected to an agent."),
+        unit=Unit.COUNT,
+        group=Group.QUEUE,
+        industry_average="",
+        default_target=None,
+    ),
+    Standard(
+        code="abandoned",
+        name=_("Calls abandoned"),
+        definition=_("Calls the caller hung up while queued."),
+        unit=Unit.COUNT,
+        group=Group.QUEUE,
+        industry_average="",
+        default_target=None,
+    ),
+    Standard(
+        code="short_abandoned",
+        name=_("Short abandons"),
+        definition=_("Abandoned calls whose wait was under the short-abandon threshold."),
+        unit=Unit.COUNT,
+        group=Group.QUEUE,
+        industry_average="",
+        default_target=None,
+    ),
+    Standard(
+        code="exited",
+        name=_("Calls that left the queue"),
+        definition=_(
+            "Calls that left the queue unanswered by a timeout, a key press or an empty queue."
+        ),
+        unit=Unit.COUNT,
+        group=Group.QUEUE,
+        industry_average="",
+        default_target=None,
+    ),
+)
+
+STANDARDS: tuple[Standard, ...] = _SEED_STANDARDS + _SERVICE_STANDARDS + _QUEUE_FIGURES
+BY_CODE: Mapping[str, Standard] = MappingProxyType({s.code: s for s in STANDARDS})

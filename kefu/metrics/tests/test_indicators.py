@@ -1,0 +1,184 @@
+"""Each indicator against a small example computed by hand, and their properties."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kefu.metrics import indicators as ind
+from kefu.metrics.indicators import Rules, Totals
+from kefu.metrics.standards import BY_CODE, Unit
+from kefu.telephony.calls import AGENT_COUNTERS, QUEUE_COUNTERS
+
+RULES = Rules()
+
+# A morning of one queue: 100 calls offered. 80 answered (60 within 20 s, 70 within 30 s),
+# 15 abandoned (4 of them within 5 s), 3 left on timeout, 2 still queued at the end.
+# Of the answered, 78 completed with 14,040 s of talk (180 s each), 4 transferred.
+QUEUE = {
+    "offered": 100,
+    "answered": 80,
+    "answered_by_20": 60,
+    "answered_by_30": 70,
+    "abandoned": 15,
+    "abandoned_under_5": 4,
+    "abandoned_under_10": 6,
+    "exited_timeout": 3,
+    "completed": 78,
+    "transferred": 4,
+    "queued": 70,
+    "wait_answered_sum": 1200,  # 15 s each
+    "wait_abandoned_sum": 600,  # 40 s each
+    "wait_sum": 1200 + 600 + 900,  # the three timeouts waited 300 s each
+    "talk_sum": 14_040,
+    "ring_sum": 800,  # 80 connects, 10 s of ringing each
+    "ring_count": 80,
+}
+# Two agents over four hours: 28,800 s logged in, 3,600 s of breaks, 2,340 s of after-call
+# work over 78 calls (30 s each), 14,040 s of talk, no hold recorded.
+AGENT = {
+    "answered": 80,
+    "completed": 78,
+    "talk_sum": 14_040,
+    "acw_sum": 2_340,
+    "acw_count": 78,
+    "login_sum": 28_800,
+    "pause_sum": 3_600,
+}
+TOTALS = Totals(queue=QUEUE, agent=AGENT)
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("offered", 100),
+        ("answered", 80),
+        ("abandoned", 15),
+        ("short_abandoned", 4),
+        ("exited", 3),
+        ("service_level", 60 / 96),  # short abandons leave the denominator
+        ("service_level_answered", 60 / 80),
+        ("abandon_rate", 11 / 96),
+        ("answered_rate", 0.8),
+        ("asa_seconds", 15),
+        ("avg_abandon_seconds", 40),
+        ("avg_queue_seconds", 2700 / 98),  # 80 answered + 15 abandoned + 3 exited left the queue
+        ("queued_rate", 0.7),
+        ("avg_talk_seconds", 180),
+        ("transfer_rate", 0.05),
+        ("avg_rings", 2),  # 10 s of ringing in 5-second cycles
+        ("acw_seconds", 30),
+        ("aht_seconds", 210),
+        ("calls_per_agent_hour", 10),
+        ("occupancy", 14_040 / (28_800 - 3_600 - 2_340)),
+    ],
+)
+def test_queue_and_agent_indicators_by_hand(code: str, expected: float):
+    assert ind.INDICATORS[code](TOTALS, RULES) == pytest.approx(expected)
+
+
+def test_other_thresholds_are_read_from_their_own_counters():
+    rules = Rules(service_level_seconds=30, short_abandon_seconds=10)
+    assert ind.service_level(TOTALS, rules) == pytest.approx(70 / 94)
+    assert ind.abandon_rate(TOTALS, rules) == pytest.approx(9 / 94)
+    with pytest.raises(ValueError, match="must be one of"):
+        Rules(service_level_seconds=25)
+
+
+@pytest.mark.parametrize(
+    ("totals", "code", "expected"),
+    [
+        (Totals(contacts=200, contacts_settled=170), "fcr", 0.85),
+        (Totals(contacts_with_reason=100, contacts_repeated=8), "fcr_contacts", 0.92),
+        (Totals(complaints=3, customers=20_000), "complaints_per_10k", 1.5),
+        (Totals(escalated_complaints=2), "escalated_complaints", 2),
+        (Totals(stage_completions=50, stage_overdue=2), "on_time_rate", 0.96),
+        (Totals(returns=40, rejects=6), "rework_rate", 0.15),
+        (Totals(closed=30, reopened=3), "reopen_rate", 0.1),
+        (Totals(callbacks=20, callbacks_satisfied=18), "callback_satisfaction", 0.9),
+        (Totals(queue=QUEUE, agent=AGENT, scheduled_seconds=28_800), "adherence", 25_200 / 28_800),
+        (Totals(scheduled_agents=20, present_agents=19), "attendance", 0.95),
+        (Totals(queue=QUEUE, blocked=4), "blocked_rate", 4 / 104),
+        (Totals(queue=QUEUE, blocked=4), "offered", 104),
+        (Totals(queue=QUEUE, cost=2_000.0), "cost_per_call", 25),
+        (Totals(monitoring_scores=(90, 80, 85)), "monitoring_score", 85),
+        (Totals(headcount=40, leavers=2), "turnover", 0.05),
+    ],
+)
+def test_service_workforce_and_cost_indicators_by_hand(totals: Totals, code: str, expected: float):
+    assert ind.INDICATORS[code](totals, RULES) == pytest.approx(expected)
+
+
+def test_missing_data_is_not_available_never_zero():
+    values = ind.compute(Totals())
+    assert all(value is None for value in values.values()), values
+    # Telephony without after-call work: AHT would look short, so it is not shown either.
+    without_acw = Totals(queue=QUEUE, agent={**AGENT, "acw_sum": 0, "acw_count": 0})
+    assert ind.aht_seconds(without_acw, RULES) is None
+    assert ind.avg_hold_seconds(TOTALS, RULES) is None  # queue_log carries no hold
+
+
+def test_every_indicator_has_its_standard():
+    assert set(ind.INDICATORS) <= set(BY_CODE)
+
+
+def _queue_counts(draw: st.DrawFn) -> dict[str, int]:
+    answered = draw(st.integers(0, 500))
+    abandoned = draw(st.integers(0, 200))
+    exited = draw(st.integers(0, 50))
+    offered = answered + abandoned + exited + draw(st.integers(0, 20))
+    counts: Counter[str] = Counter(offered=offered, answered=answered, abandoned=abandoned)
+    counts["exited_timeout"] = exited
+    by = 0
+    for name in (f"answered_by_{t}" for t in (3, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300)):
+        by = draw(st.integers(by, answered))
+        counts[name] = by
+    under = 0
+    for name in (f"abandoned_under_{t}" for t in (3, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300)):
+        under = draw(st.integers(under, abandoned))
+        counts[name] = under
+    counts["completed"] = draw(st.integers(0, answered))
+    counts["transferred"] = draw(st.integers(0, counts["completed"]))
+    counts["queued"] = draw(st.integers(0, offered))
+    counts["wait_answered_sum"] = draw(st.integers(0, 300)) * answered
+    counts["talk_sum"] = draw(st.integers(0, 900)) * counts["completed"]
+    return dict(counts)
+
+
+queue_counts = st.composite(_queue_counts)
+
+
+@given(queue_counts(), st.sampled_from([5, 10, 20, 30]), st.sampled_from([3, 5, 10]))
+def test_rates_stay_within_zero_and_one(counts: dict[str, int], sl: int, short: int):
+    rules = Rules(service_level_seconds=sl, short_abandon_seconds=short)
+    values = ind.compute(Totals(queue=counts), rules)
+    for code, value in values.items():
+        if value is not None and BY_CODE[code].unit is Unit.RATE:
+            assert 0 <= value <= 1, (code, value)
+
+
+@given(st.lists(queue_counts(), min_size=1, max_size=8))
+def test_totals_add_up_across_intervals(intervals: list[dict[str, int]]):
+    """The period's counts are the sums of its intervals', and so are the indicators made
+    from them: service level of the day is its answered-in-time over its offered, not the
+    mean of the intervals' service levels."""
+    day: Counter[str] = Counter()
+    for counts in intervals:
+        day.update(counts)
+    values = ind.compute(Totals(queue=dict(day)))
+    assert values["offered"] == sum(counts["offered"] for counts in intervals)
+    answered = sum(counts["answered"] for counts in intervals)
+    assert values["answered"] == answered
+    counted = sum(counts["offered"] - counts["abandoned_under_5"] for counts in intervals)
+    within = sum(counts["answered_by_20"] for counts in intervals)
+    expected = within / counted if counted else None
+    assert values["service_level"] == (pytest.approx(expected) if expected is not None else None)
+
+
+def test_counter_names_are_the_roll_up_columns():
+    used = {"offered", "answered", "abandoned", "completed", "talk_sum", "wait_sum"}
+    assert used <= set(QUEUE_COUNTERS)
+    assert {"login_sum", "pause_sum", "acw_sum", "acw_count"} <= set(AGENT_COUNTERS)

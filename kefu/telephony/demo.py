@@ -1,0 +1,55 @@
+"""The demo centre's telephone history: 60 days of simulated queue_log, imported as a
+platform's file would be."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from kefu.core.models import OrgUnit, User
+from kefu.customers.models import CustomerPhone
+from kefu.telephony import services, simulator
+from kefu.telephony.models import Queue
+
+# (platform name, title): what a 95598 centre's ACD routes to.
+QUEUES = [
+    ("power-billing", "电费电价"),
+    ("power-fault", "故障报修"),
+    ("power-business", "业务办理"),
+]
+SEED = 95598
+
+
+def load_telephony(centre: OrgUnit, agents: list[User], *, days: int = 60) -> int:
+    """Simulate and import `days` days ending yesterday; idempotent (a centre that has
+    queues keeps its history). Returns the calls imported."""
+    if Queue.objects.filter(centre=centre).exists() or not agents or days <= 0:
+        return 0
+    for name, title in QUEUES:
+        Queue.objects.create(centre=centre, name=name, title=title)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    today = timezone.localdate()
+    callers = list(
+        CustomerPhone.objects.filter(customer__centre=centre, position=0).values_list(
+            "number", flat=True
+        )[:2000]
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "queue_log"
+        simulator.write(
+            path,
+            start=today - dt.timedelta(days=days),
+            days=days,
+            queues=[name for name, _ in QUEUES],
+            agents=[f"Agent/{agent.username}" for agent in agents],
+            tz=zone,
+            seed=SEED,
+            caller_numbers=callers,
+        )
+        report = services.telephony_import(centre=centre, path=path)
+    return report.calls

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from kefu.core.errors import NotFound
+from kefu.telephony import services
+from kefu.telephony.queries import centre_by_code
+
+
+class Command(BaseCommand):
+    help = "Telephone-platform data: import queue_log files and call records."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        read = sub.add_parser("import", help="import a file; safe to repeat")
+        read.add_argument("file", type=Path)
+        read.add_argument("--format", choices=services.FORMATS, default="queue_log")
+        read.add_argument("--centre", help="centre code (needed when there are several)")
+        read.add_argument(
+            "--follow",
+            action="store_true",
+            help="keep reading as the file grows, resuming where the last run stopped",
+        )
+        read.add_argument("--poll", type=float, default=1.0, help="seconds between looks")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            centre = centre_by_code(options["centre"])
+        except NotFound as error:
+            raise CommandError(str(error.message)) from error
+        path: Path = options["file"]
+        if not path.exists() and not options["follow"]:
+            raise CommandError(f"no such file: {path}")
+        try:
+            if options["follow"]:
+                stopping = {"now": False}
+
+                def stop(signum: int, frame: object) -> None:
+                    stopping["now"] = True
+
+                signal.signal(signal.SIGTERM, stop)
+                signal.signal(signal.SIGINT, stop)
+                report = services.telephony_follow(
+                    centre=centre,
+                    path=path,
+                    fmt=options["format"],
+                    poll_seconds=options["poll"],
+                    stop=lambda: stopping["now"],
+                )
+            else:
+                report = services.telephony_import(centre=centre, path=path, fmt=options["format"])
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
