@@ -37,6 +37,7 @@ bench: install
 	$(VENV)/bin/python bench/tickets.py
 	$(VENV)/bin/python bench/pages.py
 	$(VENV)/bin/python bench/kb_search.py
+	$(VENV)/bin/python bench/telephony.py
 
 lint: install
 	$(VENV)/bin/ruff check .

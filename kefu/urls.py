@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("kefu.customers.urls")),
     path("", include("kefu.tickets.urls")),
     path("", include("kefu.knowledge.urls")),
+    path("", include("kefu.metrics.urls")),
     path("", include("kefu.web.urls")),
 ]

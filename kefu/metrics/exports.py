@@ -8,27 +8,36 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from kefu.metrics import formatting, standards
-from kefu.metrics.reports import AGENT_COLUMNS, QUEUE_COLUMNS, Report
+from kefu.metrics.reports import AGENT_COLUMNS, QUEUE_COLUMNS, REASON_TITLES, Report
 
-KIND_TITLES = {"daily": "Daily report", "weekly": "Weekly report", "monthly": "Monthly report"}
+# Marked with gettext_noop so that extraction finds them; translated where they are used.
+KIND_TITLES = {
+    "daily": gettext_noop("Daily report"),
+    "weekly": gettext_noop("Weekly report"),
+    "monthly": gettext_noop("Monthly report"),
+}
 STATUS_TITLES = {
-    "good": "Good",
-    "watch": "Watch",
-    "off": "Off target",
-    "not_available": "Not available",
-    "unjudged": "No target",
+    "good": gettext_noop("Good"),
+    "watch": gettext_noop("Watch"),
+    "off": gettext_noop("Off target"),
+    "not_available": gettext_noop("Not available"),
+    "unjudged": gettext_noop("No target"),
 }
 EXTRA_COLUMNS = {
-    "avg_talk_seconds_agent": ("Average talk time", standards.Unit.SECONDS),
-    "login_hours": ("Hours logged in", standards.Unit.COUNT),
+    "avg_talk_seconds_agent": (gettext_noop("Average talk time"), standards.Unit.SECONDS),
+    "login_hours": (gettext_noop("Hours logged in"), standards.Unit.COUNT),
 }
+# Other figures keep Excel's general format, which shows them as rounded.
+NUMBER_FORMATS = {standards.Unit.RATE: "0.0%", standards.Unit.MONEY: "#,##0.00"}
 
 
-def _title(code: str) -> tuple[str, standards.Unit]:
+def column_title(code: str) -> tuple[str, standards.Unit]:
+    """The heading and unit of a breakdown column: a standard, or one of the extra columns."""
     if code in EXTRA_COLUMNS:
         title, unit = EXTRA_COLUMNS[code]
         return _(title), unit
@@ -36,13 +45,25 @@ def _title(code: str) -> tuple[str, standards.Unit]:
     return str(standard.name), standard.unit
 
 
-def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:
+def _sheet(
+    book: Workbook,
+    title: str,
+    header: list[str],
+    rows: list[list[Any]],
+    units: list[list[standards.Unit | str | None]] | None = None,
+) -> None:
+    """`units` (parallel to `rows`) gives each figure its number format: rates are kept as
+    fractions, so without one 85 % would read 0.85."""
     sheet = book.create_sheet(title[:31])
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
+    for index, row in enumerate(rows):
         sheet.append(row)
+        for cell, unit in zip(sheet[sheet.max_row], units[index] if units else (), strict=False):
+            number_format = NUMBER_FORMATS.get(standards.Unit(unit)) if unit else None
+            if number_format and isinstance(cell.value, int | float):
+                cell.number_format = number_format
     for column in sheet.columns:
         width = max(len(str(cell.value or "")) for cell in column)
         sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width * 1.6))
@@ -53,15 +74,18 @@ def _table(
     title: str,
     rows: list[dict[str, Any]],
     columns: tuple[str, ...],
-    lead: list[str],
+    lead: list[tuple[str, str]],
 ) -> None:
-    header = [_(name.capitalize()) for name in lead] + [_title(code)[0] for code in columns]
+    """`lead` names the label columns before the figures, as (key, untranslated title)."""
+    header = [_(title) for _key, title in lead] + [column_title(code)[0] for code in columns]
     body = [
-        [row[name] for name in lead]
-        + [formatting.spreadsheet_value(row[code], _title(code)[1]) for code in columns]
+        [row[name] for name, _title in lead]
+        + [formatting.spreadsheet_value(row[code], column_title(code)[1]) for code in columns]
         for row in rows
     ]
-    _sheet(book, title, header, body)
+    units: list[standards.Unit | str | None] = [None] * len(lead)
+    units += [column_title(code)[1] for code in columns]
+    _sheet(book, title, header, body, [units] * len(body))
 
 
 def report_xlsx(report: Report) -> bytes:
@@ -91,13 +115,15 @@ def report_xlsx(report: Report) -> bytes:
             _("Management actions"),
         ],
         lines,
+        [[None, line.unit, line.unit] for line in report.lines],
     )
     if report.queues:
-        _table(book, _("Queues"), report.queues, QUEUE_COLUMNS, ["name"])
+        _table(book, _("Queues"), report.queues, QUEUE_COLUMNS, [("name", gettext_noop("Queue"))])
     if report.teams:
-        _table(book, _("Teams"), report.teams, AGENT_COLUMNS, ["name"])
+        _table(book, _("Teams"), report.teams, AGENT_COLUMNS, [("name", gettext_noop("Team"))])
     if report.agents:
-        _table(book, _("Agents"), report.agents, AGENT_COLUMNS, ["name", "team"])
+        lead = [("name", gettext_noop("Agent")), ("team", gettext_noop("Team"))]
+        _table(book, _("Agents"), report.agents, AGENT_COLUMNS, lead)
     if report.trend:
         rows = [{**point, "at": _cell_time(point["at"])} for point in report.trend]
         _table(
@@ -105,7 +131,7 @@ def report_xlsx(report: Report) -> bytes:
             _("Trend"),
             rows,
             ("offered", "answered", "abandoned", "service_level", "asa_seconds"),
-            ["at"],
+            [("at", gettext_noop("Time"))],
         )
     for block in report.reasons:
         cells = [
@@ -113,8 +139,8 @@ def report_xlsx(report: Report) -> bytes:
         ]
         _sheet(
             book,
-            _("Reasons") + f" {block['dimension']}",
-            [_("Call reason"), _("Contacts"), _("Previous period"), _("Change")],
+            _("Reasons") + " " + _(REASON_TITLES[block["dimension"]]),
+            [_("Call reason"), _("Number of contacts"), _("Previous period"), _("Change")],
             cells,
         )
     buffer = BytesIO()

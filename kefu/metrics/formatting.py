@@ -23,6 +23,25 @@ def value_text(value: float | None, unit: Unit | str) -> str:
     return f"{value:.1f}"
 
 
+def change_text(value: float | None, previous: float | None, unit: Unit | str) -> str:
+    """How far the value moved from the period before: +2.1 pp, −3 s, +120; "no change"
+    when it reads the same, empty when either side is not available."""
+    if value is None or previous is None:
+        return ""
+    unit = Unit(unit)
+    delta = value - previous
+    if unit is Unit.RATE:
+        points = f"{abs(delta) * 100:.1f}"
+        text = _("%(points)s pp") % {"points": points}
+        same = points == "0.0"
+    else:
+        text = value_text(abs(delta), unit)
+        same = text == value_text(0.0, unit)
+    if same:
+        return _("no change")
+    return ("+" if delta > 0 else "−") + text
+
+
 def target_text(target: Target | None, unit: Unit | str) -> str:
     """ "≥ 80.0%", "20 s – 60 s", "≤ 20 s"; empty when the indicator has no target."""
     if target is None or (target.low is None and target.high is None):

@@ -83,6 +83,16 @@ def _a(totals: Totals, name: str) -> int:
     return int(totals.agent.get(name, 0))
 
 
+def answered_within(totals: Totals, seconds: int) -> int:
+    """Answered calls that waited at most `seconds` (the sum of the wait buckets to it)."""
+    return sum(_q(totals, f"answered_wait_{t}") for t in WAIT_THRESHOLDS if t <= seconds)
+
+
+def abandoned_under(totals: Totals, seconds: int) -> int:
+    """Abandoned calls that waited less than `seconds`."""
+    return sum(_q(totals, f"abandoned_wait_{t}") for t in WAIT_THRESHOLDS if t <= seconds)
+
+
 def offered(t: Totals, r: Rules) -> float | None:
     """总呼叫量: calls that entered a queue (blocked calls added when the carrier reports
     them). None when there is no telephony data at all."""
@@ -103,33 +113,35 @@ def abandoned(t: Totals, r: Rules) -> float | None:
 
 def short_abandoned(t: Totals, r: Rules) -> float | None:
     """Abandoned with a wait under the short-abandon threshold."""
-    return _q(t, f"abandoned_under_{r.short_abandon_seconds}") if t.queue else None
+    return abandoned_under(t, r.short_abandon_seconds) if t.queue else None
 
 
 def exited(t: Totals, r: Rules) -> float | None:
     """Left the queue on timeout, by key or because it was empty."""
     if not t.queue:
         return None
-    return _q(t, "exited_timeout") + _q(t, "exited_key") + _q(t, "exited_empty")
+    return sum(
+        _q(t, name) for name in ("exited_timeout", "exited_key", "exited_empty", "exited_withdrawn")
+    )
 
 
 def _counted(t: Totals, r: Rules) -> int:
-    return _q(t, "offered") - _q(t, f"abandoned_under_{r.short_abandon_seconds}")
+    return _q(t, "offered") - abandoned_under(t, r.short_abandon_seconds)
 
 
 def service_level(t: Totals, r: Rules) -> float | None:
     """服务水平: answered with a wait of at most T s ÷ (offered − short abandons)."""
-    return _ratio(_q(t, f"answered_by_{r.service_level_seconds}"), _counted(t, r))
+    return _ratio(answered_within(t, r.service_level_seconds), _counted(t, r))
 
 
 def service_level_answered(t: Totals, r: Rules) -> float | None:
     """The same numerator ÷ answered calls (the figure Asterisk itself reports)."""
-    return _ratio(_q(t, f"answered_by_{r.service_level_seconds}"), _q(t, "answered"))
+    return _ratio(answered_within(t, r.service_level_seconds), _q(t, "answered"))
 
 
 def abandon_rate(t: Totals, r: Rules) -> float | None:
     """呼叫放弃率: (abandoned − short abandons) ÷ (offered − short abandons)."""
-    short = _q(t, f"abandoned_under_{r.short_abandon_seconds}")
+    short = abandoned_under(t, r.short_abandon_seconds)
     return _ratio(_q(t, "abandoned") - short, _counted(t, r))
 
 

@@ -22,9 +22,9 @@ from kefu.core.models import OrgUnit
 from kefu.customers.models import Customer
 from kefu.metrics import standards
 from kefu.metrics.indicators import Rules, Totals, compute
-from kefu.metrics.models import CentreRules, IndicatorTarget
+from kefu.metrics.models import CentreRules, IndicatorTarget, ReportSubscription
 from kefu.telephony.calls import AGENT_COUNTERS, QUEUE_COUNTERS
-from kefu.telephony.models import AgentDay, AgentInterval, QueueDay, QueueInterval
+from kefu.telephony.models import Agent, AgentDay, AgentInterval, Queue, QueueDay, QueueInterval
 from kefu.tickets.models import Kind as TicketKind
 from kefu.tickets.models import Ticket, TicketEvent
 from kefu.tickets.stages import STAGE_OF_STATE
@@ -277,10 +277,62 @@ def targets_of(centre: OrgUnit) -> dict[str, standards.Target | None]:
     for code, low, high in IndicatorTarget.objects.filter(centre=centre).values_list(
         "code", "low", "high"
     ):
+        if low is None and high is None:  # the centre chose not to judge it
+            targets[code] = None
+            continue
         default = targets.get(code)
         margin = default.watch_margin if default else 0.1
         targets[code] = standards.Target(low=low, high=high, watch_margin=margin)
     return targets
+
+
+def centre_targets(centre: OrgUnit) -> dict[str, tuple[float | None, float | None]]:
+    """The centre's own (low, high) per indicator it has set, defaults left out."""
+    return {
+        code: (low, high)
+        for code, low, high in IndicatorTarget.objects.filter(centre=centre).values_list(
+            "code", "low", "high"
+        )
+    }
+
+
+def rules_row(centre: OrgUnit) -> CentreRules | None:
+    """The centre's counting rules as stored, monthly cost included; None: the defaults."""
+    return CentreRules.objects.filter(centre=centre).first()
+
+
+def subscriptions_of(centre: OrgUnit) -> list[ReportSubscription]:
+    return list(ReportSubscription.objects.filter(centre=centre).order_by("period", "pk"))
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """What a report can be narrowed to, as (name the report takes, label people read)."""
+
+    queues: list[tuple[str, str]]
+    teams: list[tuple[str, str]]
+    agents: list[tuple[str, str]]
+
+
+def report_scopes(centre: OrgUnit) -> Scopes:
+    agents = Agent.objects.filter(centre=centre).order_by("name")
+    return Scopes(
+        queues=[
+            (name, title or name)
+            for name, title in Queue.objects.filter(centre=centre)
+            .order_by("name")
+            .values_list("name", "title")
+        ],
+        teams=list(
+            OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM, parent=centre)
+            .order_by("code")
+            .values_list("code", "name")
+        ),
+        agents=[
+            (name, f"{full_name} · {name}" if full_name else name)
+            for name, full_name in agents.values_list("name", "user__full_name")
+        ],
+    )
 
 
 def summary(

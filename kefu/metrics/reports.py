@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kefu.core.models import OrgUnit
 from kefu.metrics import formatting, queries, standards
@@ -40,6 +41,13 @@ AGENT_COLUMNS = (
     "login_hours",
 )
 TOP_REASONS = 10
+# The four call-reason dimensions, as the page and the workbook head them.
+REASON_TITLES = {
+    "customer_attribute": gettext_noop("Customer attribute"),
+    "region": gettext_noop("Region"),
+    "business_type": gettext_noop("Business type"),
+    "service_content": gettext_noop("Service content"),
+}
 
 
 def period_of(kind: str, day: dt.date) -> Period:
@@ -117,9 +125,13 @@ def build(
     scope: str = "centre",
     name: str | None = None,
     period: Period | None = None,
+    brief: bool = False,
 ) -> Report:
     """The report of `kind` for the period holding `day`, for the centre or one queue, team
-    or agent (`name` is the queue's or agent's platform name, or the team's code)."""
+    or agent (`name` is the queue's or agent's platform name, or the team's code).
+
+    A `brief` report holds only the period's indicators, judged: no previous period, no
+    breakdowns, trend or call reasons. The dashboard shows it on every load."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}; one of {', '.join(SCOPES)}")
     if scope != "centre" and not name:
@@ -133,9 +145,11 @@ def build(
         "team": team,
     }
     current = compute(queries.totals_for(centre, period, rules=rules, **selection), rules)
-    earlier = compute(
-        queries.totals_for(centre, period.previous(), rules=rules, **selection), rules
-    )
+    earlier: dict[str, float | None] = {}
+    if not brief:
+        earlier = compute(
+            queries.totals_for(centre, period.previous(), rules=rules, **selection), rules
+        )
     targets = queries.targets_of(centre)
     lines = []
     for code, value in current.items():
@@ -162,6 +176,8 @@ def build(
     report = Report(
         kind=kind, centre=centre, scope=scope, scope_label=label, period=period, lines=lines
     )
+    if brief:
+        return report
     if scope == "centre":
         report.queues = [
             {"name": labels["queue__title"] or labels["queue__name"], **_pick(counts, rules)}

@@ -4,6 +4,7 @@ and the sending of scheduled reports."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core.errors import Forbidden, Invalid
+from kefu.core.errors import Forbidden, Invalid, NotFound
 from kefu.core.models import OrgUnit, User
 from kefu.core.queries import require_centre
 from kefu.core.roles import CHANGE_TARGETS
@@ -38,6 +39,13 @@ def target_set(*, actor: User, code: str, low: float | None, high: float | None)
     centre_id = _manager_centre(actor)
     if code not in standards.BY_CODE:
         raise Invalid(_("Unknown indicator."), code="indicator_unknown", detail={"field": "code"})
+    if any(bound is not None and not math.isfinite(bound) for bound in (low, high)):
+        # A target of NaN or infinity could never be judged against.
+        raise Invalid(
+            _("The bounds must be finite numbers."),
+            code="target_invalid",
+            detail={"field": "low" if low is not None and not math.isfinite(low) else "high"},
+        )
     if low is not None and high is not None and low > high:
         raise Invalid(
             _("The lowest good value cannot exceed the highest."),
@@ -129,9 +137,14 @@ def subscription_save(
     if subscription_id is None:
         row = ReportSubscription(centre_id=centre_id)
     else:
-        row = ReportSubscription.objects.select_for_update().get(
-            pk=subscription_id, centre_id=centre_id
+        found = (
+            ReportSubscription.objects.select_for_update()
+            .filter(pk=subscription_id, centre_id=centre_id)
+            .first()
         )
+        if found is None:  # another centre's subscription is as good as none
+            raise NotFound(code="subscription_not_found")
+        row = found
     row.period, row.recipients, row.active = period, "\n".join(addresses), active
     row.save()
     audit_record(actor=actor, action="metrics.subscription_save", obj=row, object_repr=period)

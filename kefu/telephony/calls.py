@@ -1,7 +1,7 @@
 """A queued call as its events describe it, and what it adds to the roll-ups.
 
 Ingestion never adds an event to a counter directly. It folds each event into the call's
-state, and the roll-ups change by `contribution(after) - contribution(before)`. An event
+state, and the roll-ups change by what the call adds after minus what it added before. An event
 read twice leaves the state as it was, so it changes nothing: that is what makes imports
 idempotent whatever the source, and it is why the roll-ups always equal a recomputation
 from the stored calls.
@@ -13,7 +13,8 @@ The conventions for queue calls (fixed, so every report means the same thing):
 - answered: connected to an agent (CONNECT), whatever happened after;
 - abandoned: the caller hung up while queued (ABANDON); a short abandon is one whose wait
   is under the centre's short-abandon threshold;
-- exited: left the queue by EXITWITHTIMEOUT, EXITWITHKEY or EXITEMPTY;
+- exited: left the queue by EXITWITHTIMEOUT, EXITWITHKEY or EXITEMPTY (or was withdrawn
+  from it by the platform, WITHDRAW);
 - completed: the conversation ended (COMPLETEAGENT, COMPLETECALLER or a transfer), with
   its talk time;
 - transferred: the agent transferred it (TRANSFER, BLINDTRANSFER, ATTENDEDTRANSFER);
@@ -22,8 +23,8 @@ The conventions for queue calls (fixed, so every report means the same thing):
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -42,12 +43,13 @@ class Outcome(StrEnum):
     TIMEOUT = "timeout"
     KEY = "key"
     EMPTY = "empty"
+    WITHDRAWN = "withdrawn"  # taken out of the queue by the platform (WITHDRAW)
 
 
 CONNECTED = frozenset(
     {Outcome.ANSWERED, Outcome.COMPLETED_AGENT, Outcome.COMPLETED_CALLER, Outcome.TRANSFERRED}
 )
-EXITED = frozenset({Outcome.TIMEOUT, Outcome.KEY, Outcome.EMPTY})
+EXITED = frozenset({Outcome.TIMEOUT, Outcome.KEY, Outcome.EMPTY, Outcome.WITHDRAWN})
 FINAL = CONNECTED - {Outcome.ANSWERED} | EXITED | {Outcome.ABANDONED}
 
 _ENDS = {
@@ -60,6 +62,7 @@ _ENDS = {
     "EXITWITHTIMEOUT": Outcome.TIMEOUT,
     "EXITWITHKEY": Outcome.KEY,
     "EXITEMPTY": Outcome.EMPTY,
+    "WITHDRAW": Outcome.WITHDRAWN,
 }
 CALL_EVENTS = frozenset({"ENTERQUEUE", "CONNECT", "RINGNOANSWER", *_ENDS})
 
@@ -157,8 +160,12 @@ def apply(call: Call, event: QueueEvent) -> None:
 
 # The counters each roll-up row holds, by table. Seconds are whole numbers, so a sum over
 # intervals equals the sum over calls exactly.
-ANSWERED_BY = tuple(f"answered_by_{t}" for t in WAIT_THRESHOLDS)
-ABANDONED_UNDER = tuple(f"abandoned_under_{t}" for t in WAIT_THRESHOLDS)
+# Waits are counted in buckets, one counter each, so a call adds one to one of them:
+# answered_wait_T counts answered calls whose wait was over the threshold before T and at
+# most T; abandoned_wait_T abandons whose wait was at least the threshold before T and
+# under T. "Answered within T" and "abandoned under T" are the sums of the buckets up to T.
+ANSWERED_WAIT = tuple(f"answered_wait_{t}" for t in WAIT_THRESHOLDS)
+ABANDONED_WAIT = tuple(f"abandoned_wait_{t}" for t in WAIT_THRESHOLDS)
 QUEUE_COUNTERS: tuple[str, ...] = (
     "offered",
     "answered",
@@ -166,6 +173,7 @@ QUEUE_COUNTERS: tuple[str, ...] = (
     "exited_timeout",
     "exited_key",
     "exited_empty",
+    "exited_withdrawn",
     "transferred",
     "completed",
     "queued",
@@ -180,8 +188,8 @@ QUEUE_COUNTERS: tuple[str, ...] = (
     "acw_sum",
     "acw_count",
     "missed",
-    *ANSWERED_BY,
-    *ABANDONED_UNDER,
+    *ANSWERED_WAIT,
+    *ABANDONED_WAIT,
 )
 AGENT_COUNTERS: tuple[str, ...] = (
     "answered",
@@ -200,85 +208,85 @@ _EXIT_COUNTER = {
     Outcome.TIMEOUT: "exited_timeout",
     Outcome.KEY: "exited_key",
     Outcome.EMPTY: "exited_empty",
+    Outcome.WITHDRAWN: "exited_withdrawn",
 }
 
 Counts = dict[str, int]
 # (table, key) → counters: table "queue" is keyed by (interval, queue name), table
 # "agent" by (interval, agent name).
 Contribution = dict[tuple[str, tuple[int, str]], Counts]
-Part = tuple[str, tuple[int, str], str, int]  # (table, key, counter, amount)
 
 
-def contribution(call: Call) -> Iterator[Part]:
-    """(table, key, counter, amount) for everything this call adds to the roll-ups."""
-    slot = (interval_of(call.entered_at), call.queue)
-    yield "queue", slot, "offered", 1
+def row_of(total: Contribution, table: str, key: tuple[int, str]) -> Counts:
+    row = total.get((table, key))
+    if row is None:
+        row = total[(table, key)] = defaultdict(int)
+    return row
+
+
+def contribute(call: Call, total: Contribution, sign: int = 1) -> None:
+    """Add (sign 1) or take out (sign -1) everything this call adds to the roll-ups.
+    Written out rather than as a list of parts: ingestion calls it for every call."""
+    queue = row_of(total, "queue", (interval_of(call.entered_at), call.queue))
+    queue["offered"] += sign
     wait = call.wait
     # Queued: the caller waited for an agent to be free, beyond the ringing of one.
     if wait is not None and wait - (call.ring or 0) >= 1:
-        yield "queue", slot, "queued", 1
+        queue["queued"] += sign
     if call.missed:
-        yield "queue", slot, "missed", len(call.missed)
-        for at, agent in call.missed:
-            yield "agent", (interval_of(at), agent), "missed", 1
+        queue["missed"] += sign * len(call.missed)
+        for at, name in call.missed:
+            row_of(total, "agent", (interval_of(at), name))["missed"] += sign
     outcome = call.outcome
     if outcome in CONNECTED:
         wait = wait or 0
-        yield "queue", slot, "answered", 1
-        yield "queue", slot, "wait_answered_sum", wait
-        yield "queue", slot, "wait_sum", wait
-        for name, threshold in zip(ANSWERED_BY, WAIT_THRESHOLDS, strict=True):
-            if wait <= threshold:
-                yield "queue", slot, name, 1
+        queue["answered"] += sign
+        queue["wait_answered_sum"] += sign * wait
+        queue["wait_sum"] += sign * wait
+        bucket = bisect_left(WAIT_THRESHOLDS, wait)
+        if bucket < len(ANSWERED_WAIT):
+            queue[ANSWERED_WAIT[bucket]] += sign
         if call.ring is not None:
-            yield "queue", slot, "ring_sum", call.ring
-            yield "queue", slot, "ring_count", 1
+            queue["ring_sum"] += sign * call.ring
+            queue["ring_count"] += sign
         connected = call.connected_at if call.connected_at is not None else call.entered_at
-        agent_slot = (interval_of(connected), call.agent)
-        if call.agent:
-            yield "agent", agent_slot, "answered", 1
-        if outcome is not Outcome.ANSWERED:
-            talk = call.talk or 0
-            yield "queue", slot, "completed", 1
-            yield "queue", slot, "talk_sum", talk
-            if call.agent:
-                yield "agent", agent_slot, "completed", 1
-                for interval, seconds in split(connected, connected + talk):
-                    yield "agent", (interval, call.agent), "talk_sum", seconds
-            if outcome is Outcome.TRANSFERRED:
-                yield "queue", slot, "transferred", 1
-                if call.agent:
-                    yield "agent", agent_slot, "transferred", 1
-            for counter, value in (("hold", call.hold), ("acw", call.acw)):
-                if value is not None:
-                    yield "queue", slot, f"{counter}_sum", value
-                    yield "queue", slot, f"{counter}_count", 1
-                    if call.agent:
-                        yield "agent", agent_slot, f"{counter}_sum", value
-                        if counter == "acw":
-                            yield "agent", agent_slot, "acw_count", 1
+        agent = row_of(total, "agent", (interval_of(connected), call.agent)) if call.agent else None
+        if agent is not None:
+            agent["answered"] += sign
+        if outcome is Outcome.ANSWERED:
+            return
+        talk = call.talk or 0
+        queue["completed"] += sign
+        queue["talk_sum"] += sign * talk
+        transferred = outcome is Outcome.TRANSFERRED
+        queue["transferred"] += sign * transferred
+        for counter, value in (("hold", call.hold), ("acw", call.acw)):
+            if value is not None:
+                queue[f"{counter}_sum"] += sign * value
+                queue[f"{counter}_count"] += sign
+                if agent is not None:
+                    agent[f"{counter}_sum"] += sign * value
+        if agent is not None:
+            agent["completed"] += sign
+            agent["transferred"] += sign * transferred
+            agent["acw_count"] += sign * (call.acw is not None)
+            for interval, seconds in split(connected, connected + talk):
+                row_of(total, "agent", (interval, call.agent))["talk_sum"] += sign * seconds
     elif outcome is Outcome.ABANDONED:
         wait = wait or 0
-        yield "queue", slot, "abandoned", 1
-        yield "queue", slot, "wait_abandoned_sum", wait
-        yield "queue", slot, "wait_sum", wait
-        for name, threshold in zip(ABANDONED_UNDER, WAIT_THRESHOLDS, strict=True):
-            if wait < threshold:
-                yield "queue", slot, name, 1
+        queue["abandoned"] += sign
+        queue["wait_abandoned_sum"] += sign * wait
+        queue["wait_sum"] += sign * wait
+        bucket = bisect_right(WAIT_THRESHOLDS, wait)
+        if bucket < len(ABANDONED_WAIT):
+            queue[ABANDONED_WAIT[bucket]] += sign
     elif outcome in EXITED:
-        yield "queue", slot, _EXIT_COUNTER[outcome], 1
-        yield "queue", slot, "wait_sum", wait or 0
-
-
-def add(total: Contribution, parts: Iterable[Part], sign: int) -> None:
-    for table, key, counter, amount in parts:
-        if amount:
-            row = total.setdefault((table, key), defaultdict(int))
-            row[counter] += sign * amount
+        queue[_EXIT_COUNTER[outcome]] += sign
+        queue["wait_sum"] += sign * (wait or 0)
 
 
 def change(before: Call | None, after: Call, total: Contribution) -> None:
     """Add to `total` what moving the call from `before` to `after` changes."""
     if before is not None:
-        add(total, contribution(before), -1)
-    add(total, contribution(after), 1)
+        contribute(before, total, -1)
+    contribute(after, total, 1)

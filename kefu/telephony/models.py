@@ -80,14 +80,21 @@ OUTCOME_CHOICES = [
     (Outcome.TIMEOUT.value, _("Left on timeout")),
     (Outcome.KEY.value, _("Left by key")),
     (Outcome.EMPTY.value, _("Left an empty queue")),
+    (Outcome.WITHDRAWN.value, _("Withdrawn")),
 ]
 
 
 class Call(models.Model):
     """One call's stay in one queue: the raw record every roll-up is computed from."""
 
+    # Calls are written by the hundred thousand: no index the reads do not use (the
+    # queue's is the first column of (queue, entered_at), the agent's is never searched).
     queue = models.ForeignKey(
-        Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="calls"
+        Queue,
+        verbose_name=_("queue"),
+        on_delete=models.PROTECT,
+        related_name="calls",
+        db_index=False,
     )
     call_id = models.CharField(_("call id"), max_length=64)
     entered_at = models.DateTimeField(_("entered"))
@@ -101,6 +108,7 @@ class Call(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="calls",
+        db_index=False,
     )
     connected_at = models.DateTimeField(_("connected"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
@@ -139,7 +147,7 @@ class Call(models.Model):
         ]
         indexes = [
             models.Index(fields=["queue", "entered_at"], name="telephony_call_queue_idx"),
-            models.Index(fields=["caller_number", "entered_at"], name="telephony_call_caller_idx"),
+            models.Index(fields=["entered_at"], name="telephony_call_entered_idx"),
         ]
 
     def __str__(self) -> str:
@@ -157,7 +165,11 @@ class Activity(models.Model):
     """A stretch of an agent's time: logged in, paused, or in after-call work."""
 
     agent = models.ForeignKey(
-        Agent, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="activities"
+        Agent,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+        db_index=False,  # the first column of the unique (agent, kind, started_at)
     )
     kind = models.CharField(_("kind"), max_length=8, choices=KIND_CHOICES)
     started_at = models.DateTimeField(_("started"))

@@ -8,12 +8,11 @@ nothing until its end is read, in this run or a later one (`carried`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from kefu.telephony import queue_log
-from kefu.telephony.calls import Part
+from kefu.telephony.calls import Contribution, row_of
 from kefu.telephony.intervals import interval_of, split
 from kefu.telephony.queue_log import QueueEvent
 
@@ -32,7 +31,8 @@ _LOGIN = frozenset({"ADDMEMBER", "AGENTLOGIN", "AGENTCALLBACKLOGIN"})
 _LOGOFF = frozenset({"AGENTLOGOFF", "AGENTCALLBACKLOGOFF"})
 _PAUSE = frozenset({"PAUSE", "PAUSEALL"})
 _UNPAUSE = frozenset({"UNPAUSE", "UNPAUSEALL"})
-PRESENCE_EVENTS = _LOGIN | _LOGOFF | _PAUSE | _UNPAUSE | {"REMOVEMEMBER"}
+PAUSES = _PAUSE | _UNPAUSE
+PRESENCE_EVENTS = _LOGIN | _LOGOFF | PAUSES | {"REMOVEMEMBER"}
 
 COUNTER = {Kind.LOGIN: "login_sum", Kind.PAUSE: "pause_sum", Kind.ACW: "acw_sum"}
 
@@ -54,18 +54,29 @@ class Activity:
         return replace(self)
 
 
-def contribution(activity: Activity) -> Iterator[Part]:
+def contribute(activity: Activity, total: Contribution, sign: int = 1) -> None:
+    """Add (or take out) the activity's seconds; an open one counts nothing yet."""
     if activity.ended_at is None:
         return
     counter = COUNTER[activity.kind]
     for interval, seconds in split(activity.started_at, activity.ended_at):
-        yield "agent", (interval, activity.agent), counter, seconds
+        row_of(total, "agent", (interval, activity.agent))[counter] += sign * seconds
     if activity.kind is Kind.ACW:
-        yield "agent", (interval_of(activity.started_at), activity.agent), "acw_count", 1
+        row_of(total, "agent", (interval_of(activity.started_at), activity.agent))["acw_count"] += (
+            sign
+        )
+
+
+_KINDS: dict[str, Kind] = {}
 
 
 def _pause_kind(reason: str) -> Kind:
-    return Kind.ACW if reason.strip().lower() in ACW_REASONS else Kind.PAUSE
+    kind = _KINDS.get(reason)
+    if kind is None:
+        kind = Kind.ACW if reason.strip().lower() in ACW_REASONS else Kind.PAUSE
+        if len(_KINDS) < 1000:  # reasons are a short list a centre sets up
+            _KINDS[reason] = kind
+    return kind
 
 
 class Presence:
@@ -125,7 +136,7 @@ class Presence:
                 activity for login in (False, True) if (activity := self._close(agent, login, at))
             ]
         if name in _PAUSE:
-            reason = queue_log.pause_reason(event)
+            reason = event.data[0] if event.data else ""
             kind = _pause_kind(reason)
             pause = self._current(agent, False, at)
             if pause is not None:

@@ -108,7 +108,7 @@ KNOWN_EVENTS: frozenset[str] = CALL_EVENTS | {
 LAYOUTS = ("queue_log", "queue_log_table")
 
 CHUNK_SIZE = 1 << 20
-# Unix seconds before this are not queue events (year 5138): a garbled digit run.
+# A time from here on (the year 5138) is a garbled run of digits, not an event's.
 _MAX_TIME = 1e11
 
 
@@ -234,14 +234,17 @@ def _clean(lines: list[str]) -> list[str]:
 
 def parse_line(line: str) -> QueueEvent:
     """Parse one pipe-format line (its newline optional); raises :class:`Malformed`."""
-    text = line.replace("\x00", "").replace("\r", "").removesuffix("\n")
+    if "\x00" in line or "\r" in line:
+        line = line.replace("\x00", "").replace("\r", "")
+    text = line[:-1] if line[-1:] == "\n" else line
     if "\n" in text:
         raise Malformed("more than one line")
-    for rec in _records((text,), (0,)):
-        if rec.event is None:
-            raise Malformed(rec.error)
-        return rec.event
-    raise Malformed("empty line")
+    rec = next(_records((text,), (0,)), None)
+    if rec is None:
+        raise Malformed("empty line")
+    if rec.event is None:
+        raise Malformed(rec.error)
+    return rec.event
 
 
 def format_line(event: QueueEvent) -> str:
@@ -264,9 +267,10 @@ def format_line(event: QueueEvent) -> str:
 # ---------------------------------------------------------------- accessors
 
 _HOLD_FIRST = frozenset({"CONNECT", "COMPLETEAGENT", "COMPLETECALLER"})
-_WAIT_THIRD = frozenset({"ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY", "WITHDRAW"})
 _XFER = frozenset({"TRANSFER", "BLINDTRANSFER"})
+# position|origposition|waittime, EXITWITHKEY having the key in front.
 _EXITS = frozenset({"ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY", "WITHDRAW"})
+_WAIT_THIRD = _EXITS | _XFER
 
 
 def _num(data: tuple[str, ...], index: int) -> float | None:
@@ -297,8 +301,6 @@ def wait_seconds(event: QueueEvent) -> float | None:
     if name in _HOLD_FIRST:
         return _num(data, 0)
     if name in _WAIT_THIRD:
-        return _num(data, 2)
-    if name in _XFER:
         return _num(data, 2)
     if name == "EXITWITHKEY":
         return _num(data, 3)
@@ -448,8 +450,8 @@ def _columns_from_header(header: Sequence[str]) -> _Columns | None:
 
 
 def _looks_like_header(row: Sequence[str]) -> bool:
-    names = {cell.strip().lstrip("\ufeff").lower() for cell in row}
-    return "event" in names and ("time" in names or "callid" in names)
+    keys = {_ALIASES.get(cell.strip().lstrip("\ufeff").lower()) for cell in row}
+    return "event" in keys and "time" in keys
 
 
 # Without a header, the column count tells the variant: Asterisk's own tables are

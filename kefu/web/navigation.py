@@ -35,6 +35,7 @@ ENTRIES = [
     Entry(_("Department orders"), "/department/", frozenset({HANDLER})),
     Entry(_("Dashboard"), "/dashboard/", frozenset({LEADER, MANAGER, ADMIN})),
     Entry(_("Wallboard"), "/wallboard/", frozenset({LEADER, MANAGER, ADMIN})),
+    Entry(_("Reports"), "/reports/", frozenset({LEADER, MANAGER, ADMIN})),
     Entry(
         _("Work orders"),
         "/tickets/",

@@ -17,7 +17,9 @@ from kefu.contacts.queries import contacts_visible_to
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.queries import counts_by, daily_counts, notifications_of, unread_notification_count
+from kefu.core.roles import VIEW_REPORTS
 from kefu.core.services import notifications_mark_read
+from kefu.metrics import reports
 from kefu.tickets.models import STATE_CHOICES, Kind
 from kefu.tickets.queries import (
     open_by_department,
@@ -29,6 +31,17 @@ from kefu.web.navigation import home_for
 
 TREND_DAYS = 30
 TREND_CACHE_SECONDS = 3600
+# 今日指标: the figures a supervisor steers the day by, in the order they are read.
+TODAY_INDICATORS = (
+    "service_level",
+    "asa_seconds",
+    "abandon_rate",
+    "answered_rate",
+    "aht_seconds",
+    "occupancy",
+    "fcr",
+    "complaints_per_10k",
+)
 
 
 def _labelled(counts: dict[Any, int], choices: list[tuple[str, Any]]) -> list[dict[str, Any]]:
@@ -101,11 +114,22 @@ def _trend(rows: QuerySet[Any], field: str, days: list[date]) -> list[int]:
     return [*past, *daily_counts(rows, field, days[-1:])]
 
 
+def _today_indicators(user: User, today: date) -> list[reports.Line] | None:
+    """Today's key indicators so far, judged against the centre's targets, for those who
+    may see reports; off-target ones carry their management actions."""
+    if not user.has_perm(VIEW_REPORTS) or user.centre is None:
+        return None
+    report = reports.build(user.centre, "daily", today, brief=True)
+    lines = {line.code: line for line in report.lines}
+    return [lines[code] for code in TODAY_INDICATORS if code in lines]
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """监控: today's volumes, open orders by department, the oldest overdue, 30-day trends;
     every figure links to the list behind it."""
-    centre = _centre_today(request_user(request))
+    user = request_user(request)
+    centre = _centre_today(user)
     today, midnight, now = centre["today"], centre["midnight"], centre["now"]
     tickets, contacts = centre["tickets"], centre["contacts"]
     created_today = tickets.filter(created_at__gte=midnight)
@@ -121,6 +145,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "web/dashboard.html",
         {
             **centre,
+            "today_indicators": _today_indicators(user, today),
             "by_channel": _labelled(
                 counts_by(contacts.filter(started_at__gte=midnight), "channel"), Channel.choices
             ),

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from kefu.metrics import indicators as ind
 from kefu.metrics.indicators import Rules, Totals
 from kefu.metrics.standards import BY_CODE, Unit
-from kefu.telephony.calls import AGENT_COUNTERS, QUEUE_COUNTERS
+from kefu.telephony.calls import ABANDONED_WAIT, AGENT_COUNTERS, ANSWERED_WAIT, QUEUE_COUNTERS
 
 RULES = Rules()
 
@@ -21,11 +21,12 @@ RULES = Rules()
 QUEUE = {
     "offered": 100,
     "answered": 80,
-    "answered_by_20": 60,
-    "answered_by_30": 70,
+    "answered_wait_15": 50,  # the wait buckets: 50 in (10, 15] s, 10 in (15, 20], 10 in (20, 30]
+    "answered_wait_20": 10,
+    "answered_wait_30": 10,
     "abandoned": 15,
-    "abandoned_under_5": 4,
-    "abandoned_under_10": 6,
+    "abandoned_wait_5": 4,  # 4 in [3, 5) s, 2 in [5, 10)
+    "abandoned_wait_10": 2,
     "exited_timeout": 3,
     "completed": 78,
     "transferred": 4,
@@ -132,14 +133,14 @@ def _queue_counts(draw: st.DrawFn) -> dict[str, int]:
     offered = answered + abandoned + exited + draw(st.integers(0, 20))
     counts: Counter[str] = Counter(offered=offered, answered=answered, abandoned=abandoned)
     counts["exited_timeout"] = exited
-    by = 0
-    for name in (f"answered_by_{t}" for t in (3, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300)):
-        by = draw(st.integers(by, answered))
-        counts[name] = by
-    under = 0
-    for name in (f"abandoned_under_{t}" for t in (3, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300)):
-        under = draw(st.integers(under, abandoned))
-        counts[name] = under
+    left = answered
+    for name in ANSWERED_WAIT:
+        counts[name] = draw(st.integers(0, left))
+        left -= counts[name]
+    left = abandoned
+    for name in ABANDONED_WAIT:
+        counts[name] = draw(st.integers(0, left))
+        left -= counts[name]
     counts["completed"] = draw(st.integers(0, answered))
     counts["transferred"] = draw(st.integers(0, counts["completed"]))
     counts["queued"] = draw(st.integers(0, offered))
@@ -172,8 +173,11 @@ def test_totals_add_up_across_intervals(intervals: list[dict[str, int]]):
     assert values["offered"] == sum(counts["offered"] for counts in intervals)
     answered = sum(counts["answered"] for counts in intervals)
     assert values["answered"] == answered
-    counted = sum(counts["offered"] - counts["abandoned_under_5"] for counts in intervals)
-    within = sum(counts["answered_by_20"] for counts in intervals)
+    counted = sum(
+        counts["offered"] - counts["abandoned_wait_3"] - counts["abandoned_wait_5"]
+        for counts in intervals
+    )
+    within = sum(counts[f"answered_wait_{t}"] for t in (3, 5, 10, 15, 20) for counts in intervals)
     expected = within / counted if counted else None
     assert values["service_level"] == (pytest.approx(expected) if expected is not None else None)
 

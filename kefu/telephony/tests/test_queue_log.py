@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import dataclasses
 import io
+import pickle
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -253,6 +255,9 @@ def test_a_parsed_event_is_a_real_frozen_dataclass():
         event.agent = "y"  # type: ignore[misc]
     (line,) = lines_of(f"{T}|NONE|q|a|PAUSE|x\n".encode())
     assert type(line) is Line and line == Line(line.end, line.event)
+    # Round trip of our own object, not untrusted data.
+    assert pickle.loads(pickle.dumps(line)) == line  # noqa: S301
+    assert copy.deepcopy(event) == event
 
 
 # ------------------------------------------------------------- old layouts

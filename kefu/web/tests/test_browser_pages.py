@@ -42,8 +42,15 @@ PAGES = {
         "/tickets/?overdue=true",
     ],
     "handler": ["/department/"],
-    "leader": ["/dashboard/", "/tickets/?warning=true"],
-    "manager": ["/dashboard/", "/customers/?tier=vip", "/contacts/?channel=hotline"],
+    "leader": ["/dashboard/", "/tickets/?warning=true", "/reports/?scope=team&name=team-1"],
+    "manager": [
+        "/dashboard/",
+        "/customers/?tier=vip",
+        "/contacts/?channel=hotline",
+        "/reports/",
+        "/reports/?kind=monthly",
+        "/reports/targets/",
+    ],
     "qa": ["/tickets/", "/contacts/"],
     "admin": [
         "/admin/",
