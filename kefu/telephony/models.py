@@ -119,6 +119,8 @@ class Call(models.Model):
     acw_seconds = models.PositiveIntegerField(_("after-call work (s)"), null=True, blank=True)
     # [[time, agent], …] of rings agents let go unanswered (RINGNOANSWER).
     missed = models.JSONField(_("unanswered rings"), default=list, blank=True)
+    # Not indexed either: a customer's or contact's calls are not searched yet, and each
+    # index costs every one of the hundreds of thousands of inserts a day.
     customer = models.ForeignKey(
         Customer,
         verbose_name=_("customer"),
@@ -126,6 +128,7 @@ class Call(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     contact = models.ForeignKey(
         Contact,
@@ -134,6 +137,7 @@ class Call(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="calls",
+        db_index=False,
     )
 
     class Meta:
@@ -147,7 +151,6 @@ class Call(models.Model):
         ]
         indexes = [
             models.Index(fields=["queue", "entered_at"], name="telephony_call_queue_idx"),
-            models.Index(fields=["entered_at"], name="telephony_call_entered_idx"),
         ]
 
     def __str__(self) -> str:

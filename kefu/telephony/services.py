@@ -188,15 +188,6 @@ class Ingester:
         self._remember(latest, stretches, events)
         return len(touched)
 
-    def mine(self, event: queue_log.QueueEvent) -> bool:
-        """Whether this part folds the event: a call's events go to the part of its call
-        id, an agent's time to the part of the agent (crc32: the same in every process)."""
-        if self.parts == 1:
-            return True
-        name = event.event
-        owner = event.call_id if name in CALL_EVENTS else event.agent
-        return zlib.crc32(owner.encode()) % self.parts == self.part
-
     def _load_calls(
         self, events: Sequence[queue_log.QueueEvent]
     ) -> dict[tuple[str, str], list[Call]]:
@@ -212,14 +203,14 @@ class Ingester:
         first = min(entries, default=min(event.time for event in call_events)) - ENTRY_SLACK
         if entries:
             rows = CallRow.objects.filter(
-                queue__centre=self.centre,
+                queue_id__in=list(self.queues.values()),
                 entered_at__gte=to_datetime(int(first)),
                 entered_at__lte=to_datetime(int(max(entries) + ENTRY_SLACK) + 1),
             ).values()
             for row in rows:
                 if self.parts > 1 and zlib.crc32(row["call_id"].encode()) % self.parts != self.part:
                     continue  # another part's call
-                call = _from_row(row, names[row["queue_id"]], self._agent_names)
+                call = self._stored(row, names)
                 found[(call.call_id, call.queue)].append(call)
         entering = {
             (event.call_id, event.queue) for event in call_events if event.event == "ENTERQUEUE"
@@ -238,10 +229,23 @@ class Ingester:
                 call_id__in=earlier[start : start + 500], queue__centre=self.centre
             ).values()
             for row in rows:
-                call = _from_row(row, names[row["queue_id"]], self._agent_names)
+                call = self._stored(row, names)
                 if call not in found[(call.call_id, call.queue)]:
                     found[(call.call_id, call.queue)].append(call)
         return found
+
+    def _stored(self, row: Mapping[str, Any], names: dict[int, str]) -> Call:
+        """A stored call; its queue or agent may be one another process of a split import
+        created since this one last looked."""
+        if row["queue_id"] not in names or (
+            row["agent_id"] is not None and row["agent_id"] not in self._agent_names
+        ):
+            self.queues.update(Queue.objects.filter(centre=self.centre).values_list("name", "id"))
+            for name, pk in Agent.objects.filter(centre=self.centre).values_list("name", "id"):
+                self.agents[name] = pk
+                self._agent_names[pk] = name
+            names.update({pk: name for name, pk in self.queues.items()})
+        return _from_row(row, names[row["queue_id"]], self._agent_names)
 
     def _call_for(
         self,
@@ -320,6 +324,8 @@ class Ingester:
                 started_at__lte=to_datetime(max(starts)),
             )
             for row in rows:
+                if row.agent_id not in self._agent_names:
+                    continue  # not an agent of this part: another process created it
                 stretch = self._stretch(row)
                 if stretch.key in unknown:
                     previous[stretch.key] = stretch
@@ -637,7 +643,7 @@ def _consume(
     details: dict[tuple[str, str], tuple[int | None, int | None]] = {}
     wanted = CALL_EVENTS | PRESENCE_EVENTS
     cdr = fmt == "cdr_csv"
-    parts = ingester.parts
+    parts, part, calls_only, crc32 = ingester.parts, ingester.part, CALL_EVENTS, zlib.crc32
     count, offset, line = report.lines, start, None
     for count, line in enumerate(_lines(stream, fmt, start), start=report.lines + 1):
         item = line.event
@@ -652,7 +658,13 @@ def _consume(
                 _whole(item.hold_seconds),
                 _whole(item.acw_seconds),
             )
-        elif item.event in wanted and (parts == 1 or ingester.mine(item)):
+        elif item.event in wanted:
+            if parts > 1:
+                # A call's events go to the part of its call id, an agent's time to the
+                # part of the agent (crc32: the same in every process).
+                owner = item.call_id if item.event in calls_only else item.agent
+                if crc32(owner.encode()) % parts != part:
+                    continue
             events.append(item)
             if len(events) >= batch_lines:
                 report.events += len(events)
@@ -722,7 +734,7 @@ def telephony_import(
     """Import a whole file. Safe to repeat: what was read before changes nothing.
 
     Folding events is Python and takes one core, so a large file is split over processes:
-    each reads the whole file and folds the calls and agents of its part (`Ingester.mine`),
+    each reads the whole file and folds the calls and agents of its part (see `_consume`),
     writing its own batches. The parts touch different calls and activities, and add to
     the roll-ups, which does not depend on their order. Inside a caller's transaction (the
     demo loader, the tests) everything runs here, in that transaction."""
