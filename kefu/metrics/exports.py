@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 
 from kefu.metrics import formatting, standards
 from kefu.metrics.reports import AGENT_COLUMNS, QUEUE_COLUMNS, REASON_TITLES, Report
+from kefu.tickets.stages import STAGE_LABELS
 
 # Marked with gettext_noop so that extraction finds them; translated where they are used.
 KIND_TITLES = {
@@ -132,6 +133,21 @@ def report_xlsx(report: Report) -> bytes:
             rows,
             ("offered", "answered", "abandoned", "service_level", "asa_seconds"),
             [("at", gettext_noop("Time"))],
+        )
+    if report.stages:
+        _sheet(
+            book,
+            _("On-time rate per stage"),
+            [_("Stage"), _("Stages ended"), _("Of them overdue"), _("On-time rate")],
+            [
+                [
+                    str(STAGE_LABELS.get(row["stage"], row["stage"])),
+                    row["ended"],
+                    row["overdue"],
+                    formatting.spreadsheet_value(row["on_time_rate"], standards.Unit.RATE),
+                ]
+                for row in report.stages
+            ],
         )
     for block in report.reasons:
         cells = [

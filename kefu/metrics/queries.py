@@ -7,6 +7,7 @@ anything finer from the 15-minute ones); raw calls are never scanned for a repor
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -244,6 +245,44 @@ def service_figures(centre: OrgUnit, period: Period, rules: Rules) -> dict[str, 
         "callbacks": callbacks.count(),
         "callbacks_satisfied": callbacks.filter(data__satisfied=True).count(),
     }
+
+
+def stage_on_time(centre: OrgUnit, period: Period) -> list[dict[str, Any]]:
+    """时限内完成率 per work-order stage: stages ended in the period, and of those the
+    ones that went past their limit, with the on-time share."""
+    events = TicketEvent.objects.filter(
+        ticket__centre=centre, at__gte=period.start, at__lt=period.end
+    )
+    ended: dict[str, int] = defaultdict(int)
+    for state, n in (
+        events.filter(from_state__in=list(STAGE_OF_STATE))
+        .exclude(to_state="")
+        .exclude(to_state=F("from_state"))
+        .exclude(action__in=["warning", "overdue", "urge", "escalate"])
+        .values_list("from_state")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        ended[STAGE_OF_STATE[state]] += n
+    late = dict(
+        events.filter(action="overdue")
+        .exclude(data__stage="overall")
+        .values_list("data__stage")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        {
+            "stage": stage,
+            "ended": ended[stage],
+            "overdue": late.get(stage, 0),
+            "on_time_rate": (ended[stage] - late.get(stage, 0)) / ended[stage]
+            if ended[stage]
+            else None,
+        }
+        for stage in STAGE_OF_STATE.values()
+        if ended[stage] or late.get(stage)
+    ]
 
 
 def totals_for(

@@ -89,6 +89,7 @@ class Report:
     agents: list[dict[str, Any]] = field(default_factory=list)
     trend: list[dict[str, Any]] = field(default_factory=list)
     reasons: list[dict[str, Any]] = field(default_factory=list)
+    stages: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def first_day(self) -> dt.date:
@@ -220,6 +221,7 @@ def build(
             )
     if scope == "centre":
         report.reasons = queries.call_reasons(centre, period, limit=TOP_REASONS)
+        report.stages = queries.stage_on_time(centre, period)
     return report
 
 
@@ -244,4 +246,5 @@ def as_json(report: Report) -> dict[str, Any]:
         "agents": report.agents,
         "trend": report.trend,
         "reasons": report.reasons,
+        "stages": report.stages,
     }

@@ -37,6 +37,7 @@ from kefu.metrics.forms import (
 from kefu.metrics.indicators import Rules
 from kefu.metrics.standards import Group
 from kefu.telephony.intervals import INTERVAL_SECONDS
+from kefu.tickets.stages import STAGE_LABELS
 
 # The order the report's cards come in: the telephone platform's figures first, because
 # they move by the interval and a supervisor acts on them during the day.
@@ -87,6 +88,21 @@ def _table(
         "rows": [
             [row[key] or "—" for key, _title in lead] + [_cell(row, code) for code in columns]
             for row in rows
+        ],
+    }
+
+
+def _stages(report: reports.Report) -> dict[str, Any]:
+    return {
+        "header": [_("Stage"), _("Stages ended"), _("Of them overdue"), _("On-time rate")],
+        "rows": [
+            [
+                STAGE_LABELS.get(row["stage"], row["stage"]),
+                row["ended"],
+                row["overdue"],
+                formatting.value_text(row["on_time_rate"], "rate"),
+            ]
+            for row in report.stages
         ],
     }
 
@@ -211,6 +227,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
                 report.agents, reports.AGENT_COLUMNS, [("name", _("Agent")), ("team", _("Team"))]
             ),
             "reasons": _reasons(report),
+            "stages": _stages(report),
             "export_url": f"{reverse('report_export')}?{urlencode(form.query())}",
             "can_change_targets": user.has_perm(CHANGE_TARGETS),
         }

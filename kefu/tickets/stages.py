@@ -7,10 +7,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext_lazy
+
 from kefu.core.workcal import WorkingCalendar
 from kefu.tickets import sla
 
 # The stage whose clock runs while an order is in a state.
+# What each stage is called on pages and in reports.
+STAGE_LABELS = {
+    "review": gettext_lazy("Review and dispatch"),
+    "take": gettext_lazy("Take"),
+    "return": gettext_lazy("Handle and return"),
+    "verify": gettext_lazy("Verify"),
+    "reply": gettext_lazy("Reply to the customer"),
+    "callback": gettext_lazy("Callback"),
+}
 STAGE_OF_STATE = {
     "accepted": "review",
     "dispatched": "take",

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden, NotFound
@@ -39,19 +38,12 @@ from kefu.tickets.queries import (
     ticket_status,
     with_list_relations,
 )
+from kefu.tickets.stages import STAGE_LABELS
 from kefu.web.exports import EXPORT_LIMIT, local, xlsx_response
 from kefu.web.listing import page_of
 
 ACTION_LABELS = dict(ACTION_CHOICES)
 STATE_LABELS = dict(STATE_CHOICES)
-STAGE_LABELS = {
-    "review": gettext_lazy("Review and dispatch"),
-    "take": gettext_lazy("Take"),
-    "return": gettext_lazy("Handle and return"),
-    "verify": gettext_lazy("Verify"),
-    "reply": gettext_lazy("Reply to the customer"),
-    "callback": gettext_lazy("Callback"),
-}
 
 
 def _rows(tickets: list[Ticket]) -> list[dict[str, Any]]:

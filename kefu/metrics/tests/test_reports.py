@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from kefu.contacts.models import CallReason, Contact
 from kefu.core.errors import Invalid
 from kefu.core.models import OrgUnit, User
+from kefu.customers.models import Customer
 from kefu.metrics import exports, queries, reports, services
 from kefu.metrics.models import ReportSubscription
 from kefu.telephony import services as telephony
@@ -278,3 +279,49 @@ def test_simulated_days_roll_up_the_same_whatever_the_path(centre: OrgUnit, tmp_
     )
     assert days == intervals and days["offered"] > 500
     assert exports.report_xlsx(reports.build(centre, "weekly", DAY))[:2] == b"PK"
+
+
+def test_on_time_rate_per_stage_from_the_order_events(calls: OrgUnit, users: dict[str, User]):
+    from kefu.tickets.models import Ticket, TicketEvent
+
+    at = dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
+    customer = Customer.objects.create(centre=calls, name="王建国")
+    ticket = Ticket.objects.create(
+        customer=customer,
+        number="GD1",
+        centre=calls,
+        kind="complaint",
+        title="停电",
+        state="handling",
+        created_by=users["agent"],
+        created_at=at,
+    )
+    steps = [
+        ("dispatch", "accepted", "dispatched", {}),
+        ("take", "dispatched", "handling", {}),
+        ("overdue", "handling", "", {"stage": "return"}),
+        ("return", "handling", "returned", {}),
+        ("overdue", "returned", "", {"stage": "overall"}),  # the whole order's, not a stage's
+    ]
+    for seq, (action, before, after, data) in enumerate(steps, start=1):
+        TicketEvent.objects.create(
+            ticket=ticket,
+            seq=seq,
+            at=at + dt.timedelta(minutes=seq),
+            action=action,
+            from_state=before,
+            to_state=after,
+            data=data,
+        )
+    stages = {
+        row["stage"]: row for row in queries.stage_on_time(calls, reports.period_of("daily", DAY))
+    }
+    assert set(stages) == {"review", "take", "return"}
+    assert stages["return"] == {"stage": "return", "ended": 1, "overdue": 1, "on_time_rate": 0.0}
+    assert stages["take"]["on_time_rate"] == 1.0
+    values = queries.summary(calls, reports.period_of("daily", DAY))
+    assert values["on_time_rate"] == pytest.approx(2 / 3)
+    report = reports.build(calls, "daily", DAY)
+    assert report.stages == list(stages.values())
+    sheet = load_workbook(BytesIO(exports.report_xlsx(report)))["各环节时限内完成率"]
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [1, 1, 1]
