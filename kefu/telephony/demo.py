@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import time
+from itertools import takewhile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,8 +28,9 @@ SEED = 95598
 
 
 def load_telephony(centre: OrgUnit, agents: list[User], *, days: int = 60) -> int:
-    """Simulate and import `days` days ending yesterday; idempotent (a centre that has
-    queues keeps its history). Returns the calls imported."""
+    """Simulate and import the `days` days before today and today up to now, as a platform
+    would have logged them (calls still in progress are offered and nothing else);
+    idempotent (a centre that has queues keeps its history). Returns the calls imported."""
     if Queue.objects.filter(centre=centre).exists() or not agents or days <= 0:
         return 0
     for name, title in QUEUES:
@@ -41,15 +44,18 @@ def load_telephony(centre: OrgUnit, agents: list[User], *, days: int = 60) -> in
     )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "queue_log"
-        simulator.write(
-            path,
+        now = time.time()
+        lines = simulator.simulate(
             start=today - dt.timedelta(days=days),
-            days=days,
+            days=days + 1,
             queues=[name for name, _ in QUEUES],
             agents=[f"Agent/{agent.username}" for agent in agents],
             tz=zone,
             seed=SEED,
             caller_numbers=callers,
         )
+        with path.open("w", encoding="utf-8") as out:
+            # The lines come in time order: today's stop at this moment.
+            out.writelines(takewhile(lambda line: int(line.split("|", 1)[0]) <= now, lines))
         report = services.telephony_import(centre=centre, path=path)
     return report.calls

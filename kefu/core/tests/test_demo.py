@@ -111,3 +111,23 @@ def test_demo_work_orders_tell_coherent_stories() -> None:
     assert not TicketEvent.objects.filter(seq=1).exclude(action="create").exists()
     closed = tickets.filter(state="closed")
     assert all(ticket.closed_at is not None for ticket in closed)
+
+
+def test_demo_telephone_history_runs_up_to_now_and_loads_once() -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kefu.telephony.models import Call, QueueDay
+
+    first = demo_load(customers=40, contacts=40, days=3)
+    assert first.calls_created > 100
+    calls = Call.objects.count()
+    assert demo_load(customers=40, contacts=40, days=3).calls_created == 0
+    assert Call.objects.count() == calls
+    assert not Call.objects.filter(entered_at__gt=timezone.now()).exists()
+    days = set(QueueDay.objects.values_list("day", flat=True))
+    today = timezone.localdate()
+    assert today - dt.timedelta(days=3) in days
+    # Today so far is there too, unless the test runs in the first minutes after midnight.
+    assert today in days or timezone.localtime().hour == 0
