@@ -73,17 +73,13 @@ def normalize(text: str) -> str:
 
 def add_words(words: Iterable[str]) -> None:
     """Teach the segmenter the centre's own words (taxonomy, tags, synonyms) so they are
-    kept whole: 光猫 stays one term instead of 光 and 猫. Misheard words are corrected only
-    into these and their pieces."""
+    kept whole: 光猫 stays one term instead of 光 and 猫."""
     with _teaching:
         for word in words:
             word = normalize(word).strip()
             if len(word) >= 2 and word not in _known_words and _ALNUM.fullmatch(word):
-                # The pieces of a name are the centre's words too: 电费 of 电费查询.
-                pieces = [p for p in _tokenizer.cut(word) if len(p) >= 2 and p != word]
                 _tokenizer.add_word(word, freq=max(_tokenizer.suggest_freq(word), 1000))
                 _known_words.add(word)
-                _known_words.update(pieces)
 
 
 def _pieces(text: str, *, search_mode: bool) -> list[str]:
