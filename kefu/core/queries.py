@@ -13,7 +13,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.errors import Invalid, NotFound
+from kefu.core.errors import Forbidden, Invalid, NotFound
 from kefu.core.models import Notification, OrgUnit, Region, User, WorkCalendar
 from kefu.core.roles import ROLES
 from kefu.core.workcal import WorkingCalendar, parse_periods, uncovered_years
@@ -97,6 +97,13 @@ def region_for_code(code: str | None) -> Region | None:
     if region is None:
         raise Invalid(_("Unknown region."), code="region_unknown", detail={"field": "region"})
     return region
+
+
+def centre_for(actor: User, permission: str) -> OrgUnit:
+    """The actor's centre, for a call that needs `permission` in it."""
+    if not actor.has_perm(permission):
+        raise Forbidden()
+    return OrgUnit.objects.get(pk=require_centre(actor))
 
 
 def require_centre(actor: User) -> int:

@@ -7,21 +7,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from kefu.core.errors import Forbidden, Invalid
+from kefu.core.errors import Invalid
 from kefu.core.http import request_user
-from kefu.core.models import OrgUnit
-from kefu.core.queries import require_centre
+from kefu.core.queries import centre_for
 from kefu.core.roles import VIEW_REPORTS
 from kefu.metrics import queries, reports, services, standards
 
 router = Router(tags=["metrics"])
-
-
-def _centre(request: HttpRequest, permission: str = VIEW_REPORTS) -> OrgUnit:
-    user = request_user(request)
-    if not user.has_perm(permission):
-        raise Forbidden()
-    return OrgUnit.objects.get(pk=require_centre(user))
 
 
 class SummaryParams(Schema):
@@ -43,7 +35,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 @router.get("/summary", response=SummaryOut, by_alias=True)
 def summary(request: HttpRequest, params: Query[SummaryParams]) -> dict[str, Any]:
     """Every indicator for [from, to), rates as fractions, null where not available."""
-    centre = _centre(request)
+    centre = centre_for(request_user(request), VIEW_REPORTS)
     start, end = _aware(params.start), _aware(params.end)
     if end <= start:
         raise Invalid("to must come after from", code="period_empty", detail={"field": "to"})
@@ -61,7 +53,7 @@ class ReportParams(Schema):
 def report(
     request: HttpRequest, kind: Literal["daily", "weekly", "monthly"], params: Query[ReportParams]
 ) -> dict[str, Any]:
-    centre = _centre(request)
+    centre = centre_for(request_user(request), VIEW_REPORTS)
     try:
         built = reports.build(centre, kind, params.date, scope=params.scope, name=params.name)
     except ValueError as error:
@@ -84,7 +76,7 @@ class StandardOut(Schema):
 @router.get("/indicators", response=list[StandardOut])
 def indicators(request: HttpRequest) -> list[dict[str, Any]]:
     """The catalogue, with this centre's target for each indicator."""
-    centre = _centre(request)
+    centre = centre_for(request_user(request), VIEW_REPORTS)
     targets = queries.targets_of(centre)
     return [
         {

@@ -6,7 +6,6 @@ import datetime as dt
 from io import BytesIO
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook
@@ -15,6 +14,7 @@ from openpyxl.styles import Font
 from kefu.metrics import formatting, standards
 from kefu.metrics.reports import AGENT_COLUMNS, QUEUE_COLUMNS, REASON_TITLES, Report
 from kefu.tickets.stages import STAGE_LABELS
+from kefu.web.exports import local
 
 # Marked with gettext_noop so that extraction finds them; translated where they are used.
 KIND_TITLES = {
@@ -126,7 +126,14 @@ def report_xlsx(report: Report) -> bytes:
         lead = [("name", gettext_noop("Agent")), ("team", gettext_noop("Team"))]
         _table(book, _("Agents"), report.agents, AGENT_COLUMNS, lead)
     if report.trend:
-        rows = [{**point, "at": _cell_time(point["at"])} for point in report.trend]
+        # Days stay dates; intervals become the centre's wall-clock time.
+        rows = [
+            {
+                **point,
+                "at": local(point["at"]) if isinstance(point["at"], dt.datetime) else point["at"],
+            }
+            for point in report.trend
+        ]
         _table(
             book,
             _("Trend"),
@@ -162,10 +169,3 @@ def report_xlsx(report: Report) -> bytes:
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _cell_time(moment: dt.date | dt.datetime) -> dt.date | dt.datetime:
-    """Excel has no time zones: cells hold the centre's wall-clock time."""
-    if isinstance(moment, dt.datetime):
-        return timezone.localtime(moment).replace(tzinfo=None)
-    return moment

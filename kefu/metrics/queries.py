@@ -109,16 +109,12 @@ def agent_totals(
     *,
     agent: str | None = None,
     team: OrgUnit | None = None,
-    queue: str | None = None,
 ) -> dict[str, int]:
     rows = _agent_rows(centre, period)
     if agent is not None:
         rows = rows.filter(agent__name=agent)
     if team is not None:
         rows = rows.filter(agent__team=team)
-    if queue is not None:
-        # Agent time is not split by queue: for one queue, its members' time stands in.
-        rows = rows.none()
     return _sums(rows, AGENT_COUNTERS)
 
 
@@ -214,13 +210,6 @@ def service_figures(centre: OrgUnit, period: Period, rules: Rules) -> dict[str, 
     events = TicketEvent.objects.filter(ticket__centre=centre, at__gte=window[0], at__lt=window[1])
     actions = dict(events.values_list("action").annotate(n=Count("id")).order_by())
     callbacks = events.filter(action="callback")
-    # A stage ends when its order leaves the state the stage times.
-    stage_completions = (
-        events.filter(from_state__in=list(STAGE_OF_STATE))
-        .exclude(to_state="")
-        .exclude(to_state=F("from_state"))
-    )
-    overdue = events.filter(action="overdue").exclude(data__stage="overall")
     return {
         "contacts": counted["all"],
         "contacts_settled": counted["settled"],
@@ -236,8 +225,8 @@ def service_figures(centre: OrgUnit, period: Period, rules: Rules) -> dict[str, 
         "escalated_complaints": events.filter(
             action="escalate", ticket__kind=TicketKind.COMPLAINT
         ).count(),
-        "stage_completions": stage_completions.count(),
-        "stage_overdue": overdue.count(),
+        "stage_completions": _stage_ends(events).count(),
+        "stage_overdue": _stages_overdue(events).count(),
         "returns": actions.get("return", 0),
         "rejects": actions.get("reject", 0),
         "closed": actions.get("close", 0),
@@ -245,6 +234,21 @@ def service_figures(centre: OrgUnit, period: Period, rules: Rules) -> dict[str, 
         "callbacks": callbacks.count(),
         "callbacks_satisfied": callbacks.filter(data__satisfied=True).count(),
     }
+
+
+def _stage_ends(events: QuerySet[TicketEvent]) -> QuerySet[TicketEvent]:
+    """A stage ends when its order leaves the state the stage times."""
+    return (
+        events.filter(from_state__in=list(STAGE_OF_STATE))
+        .exclude(to_state="")
+        .exclude(to_state=F("from_state"))
+        .exclude(action__in=["warning", "overdue", "urge", "escalate"])
+    )
+
+
+def _stages_overdue(events: QuerySet[TicketEvent]) -> QuerySet[TicketEvent]:
+    """The sweep's marks of a stage past its limit (not of the whole order's)."""
+    return events.filter(action="overdue").exclude(data__stage="overall")
 
 
 def stage_on_time(centre: OrgUnit, period: Period) -> list[dict[str, Any]]:
@@ -255,21 +259,11 @@ def stage_on_time(centre: OrgUnit, period: Period) -> list[dict[str, Any]]:
     )
     ended: dict[str, int] = defaultdict(int)
     for state, n in (
-        events.filter(from_state__in=list(STAGE_OF_STATE))
-        .exclude(to_state="")
-        .exclude(to_state=F("from_state"))
-        .exclude(action__in=["warning", "overdue", "urge", "escalate"])
-        .values_list("from_state")
-        .annotate(n=Count("id"))
-        .order_by()
+        _stage_ends(events).values_list("from_state").annotate(n=Count("id")).order_by()
     ):
         ended[STAGE_OF_STATE[state]] += n
     late = dict(
-        events.filter(action="overdue")
-        .exclude(data__stage="overall")
-        .values_list("data__stage")
-        .annotate(n=Count("id"))
-        .order_by()
+        _stages_overdue(events).values_list("data__stage").annotate(n=Count("id")).order_by()
     )
     return [
         {
@@ -306,7 +300,8 @@ def totals_for(
         extra["cost"] = _cost(centre, period)
     return Totals(
         queue=queue_part,
-        agent=agent_totals(centre, period, agent=agent, team=team, queue=queue),
+        # Agent time is not split by queue: one queue's report has no agent figures.
+        agent={} if queue is not None else agent_totals(centre, period, agent=agent, team=team),
         **extra,
     )
 

@@ -7,10 +7,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from kefu.core.errors import Forbidden
 from kefu.core.http import request_user
-from kefu.core.models import OrgUnit
-from kefu.core.queries import require_centre
+from kefu.core.queries import centre_for
 from kefu.core.roles import PUSH_CALL_EVENTS
 from kefu.telephony import queries, services
 from kefu.telephony.queue_log import QueueEvent
@@ -69,18 +67,11 @@ def _seconds(value: datetime | float) -> float:
     return float(value)
 
 
-def _centre(request: HttpRequest, permission: str) -> OrgUnit:
-    user = request_user(request)
-    if not user.has_perm(permission):
-        raise Forbidden()
-    return OrgUnit.objects.get(pk=require_centre(user))
-
-
 @router.post("/events", response=EventsOut)
 def events_post(request: HttpRequest, payload: EventsIn) -> dict[str, object]:
     """Events pushed by a telephone platform in batches; safe to send again after a timeout:
     what was read before changes nothing."""
-    centre = _centre(request, PUSH_CALL_EVENTS)
+    centre = centre_for(request_user(request), PUSH_CALL_EVENTS)
     events = [
         QueueEvent(
             time=_seconds(item.time),
@@ -98,5 +89,5 @@ def events_post(request: HttpRequest, payload: EventsIn) -> dict[str, object]:
 
 @router.get("/imports", response=list[ImportOut])
 def imports_list(request: HttpRequest) -> list[object]:
-    centre = _centre(request, PUSH_CALL_EVENTS)
+    centre = centre_for(request_user(request), PUSH_CALL_EVENTS)
     return list(queries.recent_imports(centre))

@@ -99,14 +99,22 @@ class Call:
         return replace(self)
 
 
-def _int(value: float | None) -> int | None:
+def whole_seconds(value: float | None) -> int | None:
     return None if value is None else round(value)
+
+
+def belongs(call: Call, at: int, *, entering: bool) -> bool:
+    """Whether an event at `at` is about this stay in the queue: an entry is the same
+    stay within the slack; any other event belongs to a stay that entered before it."""
+    if entering:
+        return abs(call.entered_at - at) <= ENTRY_SLACK
+    return call.entered_at <= at + ENTRY_SLACK
 
 
 def start(event: QueueEvent) -> Call:
     """A call first seen by an event after its entry (the data began mid-call): dated back
     by the wait the event carries, so it still counts in the interval where it entered."""
-    wait = _int(queue_log.wait_seconds(event)) or 0
+    wait = whole_seconds(queue_log.wait_seconds(event)) or 0
     return Call(call_id=event.call_id, queue=event.queue, entered_at=round(event.time) - wait)
 
 
@@ -130,10 +138,10 @@ def apply(call: Call, event: QueueEvent) -> None:
             return
         call.agent = event.agent or call.agent
         call.connected_at = at
-        call.wait = _int(queue_log.wait_seconds(event))
+        call.wait = whole_seconds(queue_log.wait_seconds(event))
         if call.wait is None:
             call.wait = max(0, at - call.entered_at)
-        ring = _int(queue_log.ring_seconds(event))
+        ring = whole_seconds(queue_log.ring_seconds(event))
         call.ring = ring if ring is not None else call.ring
         if call.outcome is Outcome.QUEUED:
             call.outcome = Outcome.ANSWERED
@@ -143,14 +151,14 @@ def apply(call: Call, event: QueueEvent) -> None:
         return
     if call.outcome in FINAL and call.ended_at is not None and call.ended_at != at:
         return  # the call ended already; a second end is noise
-    wait = _int(queue_log.wait_seconds(event))
+    wait = whole_seconds(queue_log.wait_seconds(event))
     if outcome in CONNECTED:
         if call.connected_at is None:
             # The CONNECT line was lost: the end carries the wait, so connect from it.
             call.wait = wait if wait is not None else max(0, at - call.entered_at)
             call.connected_at = call.entered_at + call.wait
         call.agent = event.agent or call.agent
-        talk = _int(queue_log.talk_seconds(event))
+        talk = whole_seconds(queue_log.talk_seconds(event))
         call.talk = talk if talk is not None else max(0, at - call.connected_at)
     else:
         call.wait = wait if wait is not None else max(0, at - call.entered_at)

@@ -258,20 +258,10 @@ class Ingester:
         at = round(event.time)
         entering = event.event == "ENTERQUEUE"
         call = latest.get(pair)
-        # An entry is the same call within the slack; any other event belongs to the
-        # latest call that entered before it.
-        if call is not None and (
-            abs(call.entered_at - at) <= ENTRY_SLACK
-            if entering
-            else call.entered_at <= at + ENTRY_SLACK
-        ):
+        if call is not None and calls.belongs(call, at, entering=entering):
             return call
         stored = self._open_calls.get(pair)
-        if stored is None or not (
-            abs(stored.entered_at - at) <= ENTRY_SLACK
-            if entering
-            else stored.entered_at <= at + ENTRY_SLACK
-        ):
+        if stored is None or not calls.belongs(stored, at, entering=entering):
             stored = self._stored_call(known.get(pair, ()), at, entering)
         call = stored or (Call(event.call_id, event.queue, at) if entering else calls.start(event))
         if call.key in touched:
@@ -283,16 +273,10 @@ class Ingester:
 
     @staticmethod
     def _stored_call(candidates: Iterable[Call], at: int, entering: bool) -> Call | None:
-        best = None
-        for call in candidates:
-            if entering:
-                if abs(call.entered_at - at) <= ENTRY_SLACK:
-                    return call
-            elif call.entered_at <= at + ENTRY_SLACK and (
-                best is None or call.entered_at > best.entered_at
-            ):
-                best = call
-        return best
+        """Of the stored stays of a call in a queue, the one the event is about: the latest
+        that entered before it."""
+        fitting = [call for call in candidates if calls.belongs(call, at, entering=entering)]
+        return max(fitting, key=lambda call: call.entered_at, default=None)
 
     def _remember(self, latest, stretches, events) -> None:
         for pair, call in latest.items():
@@ -655,8 +639,8 @@ def _consume(
                 continue
             events.extend(cdr_csv.to_events(item))
             details[(item.call_id, item.queue)] = (
-                _whole(item.hold_seconds),
-                _whole(item.acw_seconds),
+                calls.whole_seconds(item.hold_seconds),
+                calls.whole_seconds(item.acw_seconds),
             )
         elif item.event in wanted:
             if parts > 1:
@@ -678,10 +662,6 @@ def _consume(
         report.calls += ingester.feed(events, details=details, cursor=cursor, offset=offset)
     report.offset = offset
     return offset
-
-
-def _whole(value: float | None) -> int | None:
-    return None if value is None else round(value)
 
 
 def _run(centre: OrgUnit, source: str, fmt: str) -> ImportRun:

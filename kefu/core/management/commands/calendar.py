@@ -1,25 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kefu.core.errors import NotFound
+from kefu.core.management.arguments import instant
 from kefu.core.queries import working_calendar
 from kefu.core.workcal import add_duration, working_time_between
-
-
-def _instant(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as error:
-        raise CommandError(f"not an ISO 8601 instant: {text!r}") from error
-    if value.tzinfo is None:  # a wall-clock time is read in the centre's zone
-        value = value.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-    return value
 
 
 class Command(BaseCommand):
@@ -45,13 +33,13 @@ class Command(BaseCommand):
             calendar = working_calendar(options["calendar"])
         except NotFound as error:
             raise CommandError(f"no calendar called {options['calendar']!r}") from error
-        start = _instant(options["start"])
+        start = instant(options["start"])
         try:
             if options["action"] == "add":
                 result = add_duration(calendar, start, options["duration"])
                 self.stdout.write(result.isoformat())
             else:
-                seconds = working_time_between(calendar, start, _instant(options["end"]))
+                seconds = working_time_between(calendar, start, instant(options["end"]))
                 self.stdout.write(str(int(seconds.total_seconds())))
         except ValueError as error:
             raise CommandError(str(error)) from error

@@ -4,24 +4,13 @@ import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kefu.core.errors import NotFound
+from kefu.core.management.arguments import instant
 from kefu.metrics import exports, queries, reports
 from kefu.telephony.queries import centre_by_code
-
-
-def _instant(text: str) -> dt.datetime:
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError as error:
-        raise CommandError(f"not an ISO 8601 time: {text!r}") from error
-    if value.tzinfo is None:  # a wall-clock time is read in the centre's zone
-        value = value.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-    return value
 
 
 class Command(BaseCommand):
@@ -50,7 +39,7 @@ class Command(BaseCommand):
         except NotFound as error:
             raise CommandError(str(error.message)) from error
         if options["kind"] == "summary":
-            start, end = _instant(options["start"]), _instant(options["end"])
+            start, end = instant(options["start"]), instant(options["end"])
             if end <= start:
                 raise CommandError("--to must come after --from")
             values = queries.summary(centre, queries.Period(start, end), queue=options["queue"])
