@@ -41,6 +41,15 @@ def _fast_settings(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_vocabulary() -> None:
+    """Each test's centre has its own words: the segmenter learns them anew, as a new
+    process would, not the words of the tests before."""
+    from kefu.knowledge.queries import vocabulary_forget
+
+    vocabulary_forget()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache(_fast_settings: None) -> Iterator[None]:
     from django.core.cache import cache
 

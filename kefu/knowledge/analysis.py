@@ -39,6 +39,9 @@ WEIGHTS = {"title": 5, "tags": 3, "body": 1}
 # At most this many groups take part in matching; beyond that a query is a paragraph and
 # its commonest words add nothing but work.
 MAX_GROUPS = 6
+# A group of the centre's own words (taxonomy, tags, synonyms) says what the call is about;
+# the caller's other words (一天, 哪儿, 上个月) only where it happened.
+CENTRE_WEIGHT = 2.0
 # A group held by more than this share of the articles is matched last (`match_levels`).
 COMMON_SHARE = 0.2
 
@@ -61,8 +64,37 @@ _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
 jieba.setLogLevel(logging.WARNING)
-_tokenizer = jieba.Tokenizer()
-_known_words: set[str] = set()
+
+
+def _jieba_dictionary() -> jieba.Tokenizer:
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+# jieba's own dictionary, never taught: every vocabulary starts again from it, so what the
+# segmenter knows is the centre's words of now, not of whatever the process saw before.
+_dictionary = _jieba_dictionary()
+
+
+@dataclass
+class _Taught:
+    tokenizer: jieba.Tokenizer
+    words: set[str]  # what the segmenter was taught, kept whole
+    # The taught words and their pieces (电费 of 电费查询): what a misheard word may be
+    # read again as.
+    centre_words: set[str]
+
+
+def _untaught() -> _Taught:
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ = dict(_dictionary.FREQ)
+    tokenizer.total = _dictionary.total
+    tokenizer.initialized = True
+    return _Taught(tokenizer, set(), set())
+
+
+_taught = _untaught()
 _teaching = threading.Lock()
 
 
@@ -71,22 +103,37 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def _teach(taught: _Taught, words: Iterable[str]) -> None:
+    for word in words:
+        word = normalize(word).strip()
+        if len(word) >= 2 and word not in taught.words and _ALNUM.fullmatch(word):
+            tokenizer = taught.tokenizer
+            tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 1000))
+            taught.words.add(word)
+            taught.centre_words.add(word)
+            taught.centre_words.update(p for p in _dictionary.cut_for_search(word) if len(p) >= 2)
+
+
 def add_words(words: Iterable[str]) -> None:
-    """Teach the segmenter the centre's own words (taxonomy, tags, synonyms) so they are
-    kept whole: 光猫 stays one term instead of 光 and 猫."""
+    """Teach the segmenter more of the centre's words (taxonomy, tags, synonyms) so they
+    are kept whole: 光猫 stays one term instead of 光 and 猫."""
     with _teaching:
-        for word in words:
-            word = normalize(word).strip()
-            if len(word) >= 2 and word not in _known_words and _ALNUM.fullmatch(word):
-                _tokenizer.add_word(word, freq=max(_tokenizer.suggest_freq(word), 1000))
-                _known_words.add(word)
+        _teach(_taught, words)
+
+
+def use_words(words: Iterable[str]) -> None:
+    """The centre's words, all of them: what was taught before is forgotten."""
+    global _taught
+    taught = _untaught()
+    _teach(taught, words)
+    with _teaching:
+        _taught = taught
 
 
 def _pieces(text: str, *, search_mode: bool) -> list[str]:
+    tokenizer = _taught.tokenizer
     words = (
-        _tokenizer.cut_for_search(normalize(text))
-        if search_mode
-        else _tokenizer.cut(normalize(text))
+        tokenizer.cut_for_search(normalize(text)) if search_mode else tokenizer.cut(normalize(text))
     )
     return [piece for word in words for piece in _ALNUM.findall(word)]
 
@@ -161,6 +208,7 @@ class Group:
     # The terms that are only pieces of a long word said (路由 of 路由器), not the word or
     # one of its synonyms: they stand for it, but are no rarer than themselves.
     parts: list[str] = field(default_factory=list)
+    centre: bool = False  # one of its terms is the centre's own word (CENTRE_WEIGHT)
 
 
 def synonym_index(groups: Iterable[Sequence[str]]) -> dict[str, tuple[str, ...]]:
@@ -173,10 +221,15 @@ def synonym_index(groups: Iterable[Sequence[str]]) -> dict[str, tuple[str, ...]]
     return index
 
 
+# A space between Latin letters or digits is part of a phrase (5G WiFi, WiFi 6), not a
+# separator.
+_LIST_SEPARATOR = re.compile(r"\s*[,，、;；]\s*|(?<![0-9a-zA-Z\s])\s+|\s+(?![0-9a-zA-Z\s])")
+
+
 def split_words(text: str) -> list[str]:
     """Words an editor typed as a list (synonyms, tags), separated by commas, 、 or spaces;
     duplicates dropped."""
-    words = re.split(r"[,，、;；\s]+", text)
+    words = _LIST_SEPARATOR.split(text)
     return list(dict.fromkeys(word.strip() for word in words if word.strip()))
 
 
@@ -212,7 +265,10 @@ def query_groups(
         if present:
             taken.update(present)
             frequency = sum(known[t] for t in present)
-            groups.append(Group(word, present, frequency, [t for t in present if t in parts]))
+            centre = any(t in _taught.centre_words for t in present if t not in parts)
+            groups.append(
+                Group(word, present, frequency, [t for t in present if t in parts], centre)
+            )
     groups.sort(key=lambda group: group.frequency)
     return groups[:MAX_GROUPS]
 
@@ -232,6 +288,12 @@ def _misheard(
     text = "".join(words)
     bounds = list(itertools.accumulate(len(word) for word in words))
     starts = [end - len(word) for word, end in zip(words, bounds, strict=True)]
+    # The centre's own words are taken whole or not at all: 订 包月 is not 订包 月.
+    kept = [
+        (start, end)
+        for word, start, end in zip(words, starts, bounds, strict=True)
+        if solid(word) and word in _taught.centre_words
+    ]
     windows: dict[tuple[int, int], str] = {}
     for index, word in enumerate(words):
         if solid(word):
@@ -240,7 +302,8 @@ def _misheard(
         high = bounds[index + 1] if index + 1 < len(words) else len(text)
         for a in range(low, high):
             for b in range(a + 2, min(high, a + 4) + 1):
-                if a < bounds[index] and b > starts[index]:
+                cuts = any(s < a < e or s < b < e for s, e in kept)
+                if a < bounds[index] and b > starts[index] and not cuts:
                     windows[(a, b)] = text[a:b]
     if not windows:
         return words
@@ -253,7 +316,8 @@ def _misheard(
         else:
             # Only into the centre's own words: in a large base nearly every syllable pair
             # is some rare word (灭茬, 好旺), and those are never what a caller meant.
-            meant = [t for t in heard.get(pinyin_key(window), ()) if t in _known_words]
+            centre_words = _taught.centre_words
+            meant = [t for t in heard.get(pinyin_key(window), ()) if t in centre_words]
             if meant:
                 readings[span] = meant[0]
     # Longest readings first, then the ones the index knows as written; no overlaps.
@@ -338,7 +402,8 @@ def group_bm25(
     its occurrences the sum of its members' and its rarity that of its commonest word or
     synonym. An article that says the same thing in four synonyms is not four times as
     relevant. One that holds only parts of the word said (充电 of 电瓶车充电) is only as
-    rare as the rarest part it holds."""
+    rare as the rarest part it holds. A group of the centre's words counts CENTRE_WEIGHT
+    times."""
     norm = K1 * (1 - B + B * length / average_length)
     score = 0.0
     for group in groups:
@@ -351,7 +416,9 @@ def group_bm25(
                 frequency = min(
                     document_frequency.get(term, 0) for term in group.parts if frequencies.get(term)
                 )
-            score += idf(documents=documents, frequency=frequency) * f * (K1 + 1) / (f + norm)
+            weight = CENTRE_WEIGHT if group.centre else 1.0
+            rarity = idf(documents=documents, frequency=frequency)
+            score += weight * rarity * f * (K1 + 1) / (f + norm)
     return score
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kefu.contacts.models import CallReason
@@ -54,28 +54,50 @@ _loaded_revision: object = None
 _synonyms: dict[int | None, dict[str, tuple[str, ...]]] = {}
 
 
+def _vocabulary_revision() -> tuple[object, ...]:
+    """Changes whenever an editor changes the synonyms or the categories, or the
+    taxonomy changes: one query, since every search asks."""
+    synonyms, categories, reasons = (
+        model._meta.db_table for model in (Synonym, KnowledgeCategory, CallReason)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(updated_at) FROM {synonyms}), "  # noqa: S608 - model tables
+            f"(SELECT COUNT(*) FROM {synonyms}), (SELECT MAX(id) FROM {categories}), "
+            f"(SELECT COUNT(*) FROM {categories}), (SELECT MAX(id) FROM {reasons}), "
+            f"(SELECT COUNT(*) FROM {reasons})"
+        )
+        return tuple(cursor.fetchone())
+
+
 def vocabulary_prepare(centre_id: int | None = None) -> Mapping[str, Sequence[str]]:
-    """Teach the segmenter the centres' words once per process, and again whenever an
-    editor changes the synonyms; returns the centre's synonym index."""
+    """Teach the segmenter the centres' words once per process, and again whenever they
+    change; returns the centre's synonym index. The tags of an article are taught as it
+    is indexed (`services._document`), and here with all the others."""
     global _loaded_revision
-    revision = tuple(Synonym.objects.aggregate(changed=Max("updated_at"), n=Count("id")).values())
+    revision = _vocabulary_revision()
     if revision != _loaded_revision:
         with _lock:
             groups: dict[int | None, list[list[str]]] = {}
             for centre, line in Synonym.objects.values_list("centre_id", "words"):
                 groups.setdefault(centre, []).append(analysis.split_words(line))
             words: list[str] = [w for gs in groups.values() for g in gs for w in g]
-            if _loaded_revision is None:
-                words += CallReason.objects.values_list("name", flat=True)
-                words += KnowledgeCategory.objects.values_list("name", flat=True)
-                words += [
-                    tag for tags in Article.objects.values_list("tags", flat=True) for tag in tags
-                ]
-            analysis.add_words(words)
+            words += CallReason.objects.values_list("name", flat=True)
+            words += KnowledgeCategory.objects.values_list("name", flat=True)
+            words += [
+                tag for tags in Article.objects.values_list("tags", flat=True) for tag in tags
+            ]
+            analysis.use_words(words)
             _synonyms.clear()
             _synonyms.update({c: analysis.synonym_index(g) for c, g in groups.items()})
             _loaded_revision = revision
     return _synonyms.get(centre_id, {})
+
+
+def vocabulary_forget() -> None:
+    """Read the centres' words anew at the next search, as a new process would."""
+    global _loaded_revision
+    _loaded_revision = None
 
 
 class IndexVocabulary:

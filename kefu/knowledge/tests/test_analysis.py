@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,8 +30,12 @@ def vocabulary(index: Mapping[str, int] = INDEX) -> Vocabulary:
 
 
 SYNONYMS = analysis.synonym_index([["没电", "停电", "断电"], ["关门", "营业时间"]])
-# The centre's own words, as the taxonomy, tags and synonyms teach them to the segmenter.
-analysis.add_words(INDEX)
+
+
+@pytest.fixture(autouse=True)
+def _centre_words() -> None:
+    """The centre's own words, as the taxonomy, tags and synonyms teach them."""
+    analysis.use_words(INDEX)
 
 
 def groups(text: str) -> list[list[str]]:
@@ -193,3 +198,41 @@ def test_an_article_holding_only_part_of_a_long_word_is_as_rare_as_that_part() -
     # Only a part: as rare as 充电, which 60 articles hold; with both parts, as 电瓶车.
     assert score({"充电": 1}) < score({"电瓶车充电": 1}) / 5
     assert score({"充电": 1}) < score({"充电": 1, "电瓶车": 1}) < score({"电瓶车充电": 2})
+
+
+def test_list_words_keep_latin_phrases_whole() -> None:
+    assert analysis.split_words("5G频段, 5G WiFi 带5G的WiFi") == ["5G频段", "5G WiFi", "带5G的WiFi"]
+
+
+def test_a_new_vocabulary_forgets_the_words_taught_before() -> None:
+    analysis.use_words(["嗯哼宝"])
+    assert "嗯哼宝" in analysis.terms("嗯哼宝")
+    analysis.use_words([])
+    assert "嗯哼宝" not in analysis.terms("嗯哼宝")
+
+
+def test_a_misheard_reading_never_cuts_the_centres_own_word() -> None:
+    index = {**INDEX, "包月": 5, "订包": 3}
+    analysis.use_words([*INDEX, "包月"])
+    found = analysis.query_groups("上个月订的包月流量", synonyms={}, vocabulary=vocabulary(index))
+    assert ["包月"] in [g.terms for g in found]
+    assert all("订包" not in g.terms for g in found)
+
+
+def test_the_pieces_of_the_centres_words_are_what_a_misheard_word_becomes() -> None:
+    analysis.use_words(["电费查询"])
+    assert groups("电废") == [["电费"]]
+
+
+def test_a_group_of_the_centres_words_counts_double() -> None:
+    def score(*, centre: bool) -> float:
+        return analysis.group_bm25(
+            frequencies={"掉线": 1},
+            length=10,
+            groups=[analysis.Group("掉线", ["掉线"], 6, centre=centre)],
+            document_frequency={"掉线": 6},
+            documents=100,
+            average_length=10,
+        )
+
+    assert score(centre=True) == pytest.approx(2 * score(centre=False))
