@@ -66,15 +66,14 @@ logging.getLogger("jieba").setLevel(logging.WARNING)
 jieba.setLogLevel(logging.WARNING)
 
 
+@lru_cache(maxsize=1)
 def _jieba_dictionary() -> jieba.Tokenizer:
+    """jieba's own dictionary, never taught: every vocabulary starts again from it, so what
+    the segmenter knows is the centre's words of now, not of whatever the process saw
+    before. Loaded at the first search, not at start-up."""
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     return tokenizer
-
-
-# jieba's own dictionary, never taught: every vocabulary starts again from it, so what the
-# segmenter knows is the centre's words of now, not of whatever the process saw before.
-_dictionary = _jieba_dictionary()
 
 
 @dataclass
@@ -87,15 +86,25 @@ class _Taught:
 
 
 def _untaught() -> _Taught:
+    dictionary = _jieba_dictionary()
     tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ = dict(_dictionary.FREQ)
-    tokenizer.total = _dictionary.total
+    tokenizer.FREQ = dict(dictionary.FREQ)
+    tokenizer.total = dictionary.total
     tokenizer.initialized = True
     return _Taught(tokenizer, set(), set())
 
 
-_taught = _untaught()
+_taught: _Taught | None = None
 _teaching = threading.Lock()
+
+
+def _current() -> _Taught:
+    global _taught
+    if _taught is None:
+        with _teaching:
+            if _taught is None:
+                _taught = _untaught()
+    return _taught
 
 
 def normalize(text: str) -> str:
@@ -111,14 +120,16 @@ def _teach(taught: _Taught, words: Iterable[str]) -> None:
             tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 1000))
             taught.words.add(word)
             taught.centre_words.add(word)
-            taught.centre_words.update(p for p in _dictionary.cut_for_search(word) if len(p) >= 2)
+            pieces = _jieba_dictionary().cut_for_search(word)
+            taught.centre_words.update(p for p in pieces if len(p) >= 2)
 
 
 def add_words(words: Iterable[str]) -> None:
     """Teach the segmenter more of the centre's words (taxonomy, tags, synonyms) so they
     are kept whole: 光猫 stays one term instead of 光 and 猫."""
+    taught = _current()
     with _teaching:
-        _teach(_taught, words)
+        _teach(taught, words)
 
 
 def use_words(words: Iterable[str]) -> None:
@@ -131,7 +142,7 @@ def use_words(words: Iterable[str]) -> None:
 
 
 def _pieces(text: str, *, search_mode: bool) -> list[str]:
-    tokenizer = _taught.tokenizer
+    tokenizer = _current().tokenizer
     words = (
         tokenizer.cut_for_search(normalize(text)) if search_mode else tokenizer.cut(normalize(text))
     )
@@ -258,6 +269,7 @@ def query_groups(
             sorted({t for whole, parts in candidates.values() for t in whole + parts})
         )
     )
+    centre_words = _current().centre_words
     groups: list[Group] = []
     taken: set[str] = set()  # a term counts once, in the first group that has it
     for word, (whole, parts) in candidates.items():
@@ -265,7 +277,7 @@ def query_groups(
         if present:
             taken.update(present)
             frequency = sum(known[t] for t in present)
-            centre = any(t in _taught.centre_words for t in present if t not in parts)
+            centre = any(t in centre_words for t in present if t not in parts)
             groups.append(
                 Group(word, present, frequency, [t for t in present if t in parts], centre)
             )
@@ -288,11 +300,12 @@ def _misheard(
     text = "".join(words)
     bounds = list(itertools.accumulate(len(word) for word in words))
     starts = [end - len(word) for word, end in zip(words, bounds, strict=True)]
+    centre_words = _current().centre_words
     # The centre's own words are taken whole or not at all: 订 包月 is not 订包 月.
     kept = [
         (start, end)
         for word, start, end in zip(words, starts, bounds, strict=True)
-        if solid(word) and word in _taught.centre_words
+        if solid(word) and word in centre_words
     ]
     windows: dict[tuple[int, int], str] = {}
     for index, word in enumerate(words):
@@ -316,7 +329,6 @@ def _misheard(
         else:
             # Only into the centre's own words: in a large base nearly every syllable pair
             # is some rare word (灭茬, 好旺), and those are never what a caller meant.
-            centre_words = _taught.centre_words
             meant = [t for t in heard.get(pinyin_key(window), ()) if t in centre_words]
             if meant:
                 readings[span] = meant[0]
