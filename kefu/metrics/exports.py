@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from kefu.metrics import formatting, standards
 from kefu.metrics.reports import AGENT_COLUMNS, QUEUE_COLUMNS, REASON_TITLES, Report
 from kefu.tickets.stages import STAGE_LABELS
-from kefu.web.exports import local
+from kefu.web.exports import cells, local
 
 # Marked with gettext_noop so that extraction finds them; translated where they are used.
 KIND_TITLES = {
@@ -56,11 +56,11 @@ def _sheet(
     """`units` (parallel to `rows`) gives each figure its number format: rates are kept as
     fractions, so without one 85 % would read 0.85."""
     sheet = book.create_sheet(title[:31])
-    sheet.append(header)
+    sheet.append(cells(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, row in enumerate(rows):
-        sheet.append(row)
+        sheet.append(cells(row))
         for cell, unit in zip(sheet[sheet.max_row], units[index] if units else (), strict=False):
             number_format = NUMBER_FORMATS.get(standards.Unit(unit)) if unit else None
             if number_format and isinstance(cell.value, int | float):

@@ -325,3 +325,24 @@ def test_on_time_rate_per_stage_from_the_order_events(calls: OrgUnit, users: dic
     assert report.stages == list(stages.values())
     sheet = load_workbook(BytesIO(exports.report_xlsx(report)))["各环节时限内完成率"]
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [1, 1, 1]
+
+
+def test_the_report_workbook_writes_names_as_text_and_figures_as_numbers(
+    calls: OrgUnit, tmp_path: Path
+):
+    from kefu.telephony.models import Queue
+
+    Queue.objects.filter(name="power").update(title='=HYPERLINK("http://evil.example","x")')
+    Queue.objects.filter(name="billing").update(title="@SUM(1+1)")
+    target = tmp_path / "report.xlsx"
+    call_command(
+        "report", "daily", "--date", "2026-11-20", "--format", "xlsx", "-o", str(target),
+        stderr=StringIO(),
+    )  # fmt: skip
+    book = load_workbook(target)
+    found = [item for sheet in book.worksheets for row in sheet.iter_rows() for item in row]
+    assert [item.coordinate for item in found if item.data_type == "f"] == []
+    names = {row[0] for row in book["队列"].iter_rows(min_row=2, values_only=True)}
+    assert names == {'\'=HYPERLINK("http://evil.example","x")', "'@SUM(1+1)"}
+    values = {row[0]: row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)}
+    assert values["总呼叫数"] == 4
