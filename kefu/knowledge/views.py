@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.contacts.models import CallReason
 from kefu.contacts.queries import call_reasons
-from kefu.core.errors import DomainError, Forbidden, NotFound
+from kefu.core.errors import DomainError, Forbidden, Invalid, NotFound
 from kefu.core.http import request_user
 from kefu.core.roles import CHANGE_ARTICLE
 from kefu.knowledge import queries, services
@@ -136,10 +137,18 @@ def suggest_options(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
+    return _article_response(request, article_id)
+
+
+def _article_response(
+    request: HttpRequest, article_id: int, *, refused: str = "", status: int = 200
+) -> HttpResponse:
+    """The article's page; `refused` says beside the attach form why a file was not taken."""
     user = request_user(request)
     article = queries.article_get_for_user(user, article_id)
     editor = user.has_perm(CHANGE_ARTICLE)
-    services.article_viewed(actor=user, article_id=article.pk)
+    if status == 200:
+        services.article_viewed(actor=user, article_id=article.pk)
     shown = queries.article_text_for(user, article)
     versions = list(queries.article_versions(user, article)) if editor else []
     attachments = list(article.attachments.all())
@@ -158,9 +167,12 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
             ],
             "versions": versions,
             "attachments": attachments,
+            "attach_refused": refused,
+            "attachment_limit": settings.KEFU_KB_ATTACHMENT_MAX_BYTES,
             "feedback_form": FeedbackForm(),
             "use": _use_target(request),
         },
+        status=status,
     )
 
 
@@ -368,8 +380,13 @@ def attachment_page(request: HttpRequest, article_id: int) -> HttpResponse:
         with told(request, _("The attachment is removed.")):
             services.attachment_remove(actor=user, attachment_id=int(request.POST["remove"]))
     elif upload := request.FILES.get("file"):
-        with told(request, _("The file is attached.")):
+        try:
             services.attachment_add(actor=user, article_id=article_id, upload=upload)
+        except Invalid as refused:
+            # The page again, the reason beside the form: a browser never refills a file
+            # field, so the editor must see at once which file and why.
+            return _article_response(request, article_id, refused=str(refused.message), status=400)
+        messages.success(request, _("The file is attached."))
     else:
         messages.error(request, _("Choose a file first."))
     return redirect("article_page", article_id=article_id)

@@ -15,6 +15,7 @@ from kefu.core.models import AuditEntry, OrgUnit, User
 from kefu.knowledge.models import Article, ArticleUse, Feedback, Synonym
 from kefu.knowledge.queries import vocabulary_prepare
 from kefu.knowledge.services import article_act, article_create
+from kefu.knowledge.tests.test_attachments import docx
 
 pytestmark = pytest.mark.django_db
 
@@ -156,13 +157,14 @@ def test_an_editor_attaches_a_file_that_agents_download(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     editor, agent = signed_in(people["author"]), signed_in(people["agent"])
-    upload = SimpleUploadedFile("复电申请.docx", b"PK demo", content_type="application/zip")
+    content = docx()
+    upload = SimpleUploadedFile("复电申请.docx", content, content_type="application/zip")
     editor.post(f"/knowledge/{article.pk}/attachments/", {"file": upload})
     attachment = article.attachments.get()
     page = agent.get(f"/knowledge/{article.pk}/").content.decode()
     assert "复电申请.docx" in page and '<input type="file"' not in page
     download = agent.get(f"/knowledge/attachments/{attachment.pk}/")
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"PK demo"  # type: ignore[attr-defined]
+    assert download.status_code == 200 and b"".join(download.streaming_content) == content  # type: ignore[attr-defined]
     assert "attachment" in download["Content-Disposition"]
     editor.post(f"/knowledge/{article.pk}/attachments/", {"remove": attachment.pk})
     assert not article.attachments.exists()

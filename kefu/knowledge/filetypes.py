@@ -1,0 +1,84 @@
+"""What an attached file really is, told from its content, not its name. Pure.
+
+The signatures of PDF, images and Office documents come from the `filetype` library
+(pure Python, no system libmagic); plain text is checked here: it must decode and must
+not be markup a browser would run.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zipfile
+from pathlib import PurePath
+from typing import IO
+
+import filetype
+
+# What agents can open in a browser or office software; anything executable stays out.
+ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".txt": "text/plain",
+}
+# The part every Office Open XML package of each kind holds.
+OFFICE_PARTS = {
+    ".docx": "word/document.xml",
+    ".xlsx": "xl/workbook.xml",
+    ".pptx": "ppt/presentation.xml",
+}
+HEAD_BYTES = 8192
+MARKUP = re.compile(rb"^\s*<\s*(!doctype|html|head|body|script|svg|\?xml|iframe)", re.IGNORECASE)
+
+
+def declared_type(name: str) -> str | None:
+    """The content type the file's name claims, if it is one that may be attached."""
+    return ATTACHMENT_TYPES.get(PurePath(name).suffix.lower())
+
+
+def _is_text(head: bytes) -> bool:
+    if b"\x00" in head or MARKUP.match(head.removeprefix(codecs.BOM_UTF8)):
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):  # what Chinese offices save text in
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+def _is_office(stream: IO[bytes], suffix: str) -> bool:
+    """An Office document is a zip package holding its kind's main part."""
+    try:
+        with zipfile.ZipFile(stream) as package:
+            names = set(package.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        stream.seek(0)
+    return "[Content_Types].xml" in names and OFFICE_PARTS[suffix] in names
+
+
+def content_matches(name: str, stream: IO[bytes]) -> bool:
+    """Whether the content is what the name says: a PDF named .pdf begins as a PDF, a
+    .txt holds text and no HTML, a .docx is a Word package. `stream` is read from its
+    start and left there."""
+    suffix = PurePath(name).suffix.lower()
+    stream.seek(0)
+    head = stream.read(HEAD_BYTES)
+    stream.seek(0)
+    guessed = filetype.guess_mime(head)
+    if suffix == ".txt":
+        return guessed is None and _is_text(head)
+    if suffix in OFFICE_PARTS:
+        return guessed in {ATTACHMENT_TYPES[suffix], "application/zip"} and _is_office(
+            stream, suffix
+        )
+    return guessed is not None and guessed == ATTACHMENT_TYPES.get(suffix)
