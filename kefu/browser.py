@@ -18,13 +18,26 @@ SCREENSHOTS = Path(
 )
 
 
+# Every Content-Security-Policy violation becomes a console error, so that any browser test
+# fails on one: blocked inline scripts and styles, images from elsewhere, eval.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("Content-Security-Policy violation: " + event.violatedDirective
+                + " blocked " + (event.blockedURI || "inline")
+                + " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+
+
 class BrowserPage:
-    """One signed-in browser tab that fails the test on any console or page error."""
+    """One signed-in browser tab that fails the test on any console or page error, and so
+    on any Content-Security-Policy violation."""
 
     def __init__(self, page: Any, base_url: str) -> None:
         self.page = page
         self.base_url = base_url
         self.errors: list[str] = []
+        page.add_init_script(REPORT_CSP_VIOLATIONS)
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
 

@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -58,6 +59,28 @@ if HTTPS:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy on every response (docs/security.md, "Output"): scripts, styles,
+# images and requests from kefu's own origin only; no inline script, no inline style, no
+# eval. Templates keep their JavaScript in static files (kefu/web/static/web/kefu.js).
+# KEFU_CSP_REPORT_ONLY=1 only reports what the policy would block, for trying a change.
+CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [NONE],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    "report-uri": ["/csp-report/"],
+}
+if env_bool("KEFU_CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -69,6 +92,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from our own static files, not a CDN
     "django_htmx",
     "django_q",
+    "csp",
     "kefu.core",
     "kefu.customers",
     "kefu.contacts",
@@ -81,6 +105,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kefu.core.middleware.LanguageMiddleware",

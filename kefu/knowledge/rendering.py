@@ -4,6 +4,7 @@ between two versions as people read it. Pure."""
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 import markdown
@@ -18,6 +19,17 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Images come only from the article's own attachments, served by kefu behind its access
+# check (kefu/knowledge/urls.py, attachment_download): any other source, relative ones
+# included, would make every reader's browser fetch it. An image without one shows its
+# alternative text.
+ATTACHMENT_IMAGE = re.compile(r"/knowledge/attachments/\d+/")
+
+
+def _attribute(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute == "src" and not ATTACHMENT_IMAGE.fullmatch(value):
+        return None
+    return value
 
 
 def render_markdown(text: str) -> str:
@@ -29,6 +41,7 @@ def render_markdown(text: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        attribute_filter=_attribute,
         link_rel="noopener noreferrer",
     )
 

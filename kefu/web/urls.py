@@ -13,4 +13,5 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("wallboard/", views.wallboard, name="wallboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", views.csp_report, name="csp_report"),
 ]

@@ -1,4 +1,6 @@
 import hashlib
+import json
+import logging
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -10,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from kefu.contacts.models import Channel
@@ -181,3 +184,29 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+CSP_REPORT_MAX_BYTES = 16_384
+CSP_REPORT_FIELDS = ("document-uri", "violated-directive", "blocked-uri", "source-file")
+csp_log = logging.getLogger("kefu.csp")
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Where browsers send what the Content-Security-Policy blocked: logged as a warning,
+    a few fields each cut short, so that an operator sees an injection attempt or a page
+    that breaks the policy. Anyone may post here, so nothing is stored."""
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        length = CSP_REPORT_MAX_BYTES + 1
+    if 0 < length <= CSP_REPORT_MAX_BYTES:
+        try:
+            report = json.loads(request.body).get("csp-report", {})
+        except (ValueError, AttributeError):
+            report = None
+        if isinstance(report, dict):
+            fields = {name: str(report.get(name, ""))[:200] for name in CSP_REPORT_FIELDS}
+            csp_log.warning("Content-Security-Policy violation: %s", fields)
+    return HttpResponse(status=204)

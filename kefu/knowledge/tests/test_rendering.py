@@ -48,3 +48,25 @@ def test_the_diff_shows_what_changed_in_its_context() -> None:
         DiffLine("+", "营业时间：8:30-17:30"),
         DiffLine(" ", "地址：中山路1号"),
     ]
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "<img src=x>",
+        '<img src="https://tracker.example/pixel.gif">',
+        "![示意图](https://tracker.example/pixel.gif)",
+        "![示意图](/admin/logout/)",
+        "![示意图](//tracker.example/a.png)",
+        "![示意图](/knowledge/attachments/3/../../../admin/)",
+        "![示意图](/knowledge/attachments/3/?next=https://tracker.example)",
+    ],
+)
+def test_images_come_only_from_the_articles_attachments(image: str) -> None:
+    html = render_markdown(f"如图所示：\n\n{image}")
+    assert "src=" not in html, html
+
+
+def test_an_attached_image_is_shown() -> None:
+    html = render_markdown("![电表箱](/knowledge/attachments/12/)")
+    assert '<img alt="电表箱" src="/knowledge/attachments/12/">' in html
