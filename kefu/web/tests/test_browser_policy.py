@@ -73,3 +73,24 @@ def test_an_article_fetches_no_image_from_elsewhere(
     editor.page.wait_for_load_state("networkidle")
     assert editor.page.locator(".article-body img").count() == 3
     assert [url for url in fetched if "pixel" in url or url.endswith("/x")] == []
+
+
+def test_a_refused_attachment_is_explained_beside_the_form(
+    browser_page: Callable[..., BrowserPage], users: dict[str, User], settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    article = article_create(
+        actor=users["editor"], title="复电申请须知", body="见附件。", kind="faq"
+    )
+    editor = signed_in(browser_page, users["editor"])
+    editor.goto(f"/knowledge/{article.pk}/")
+    page = editor.page
+    disguised = {"name": "复电申请表.pdf", "mimeType": "application/pdf", "buffer": b"<html>"}
+    page.set_input_files("#attach-form input[type=file]", disguised)
+    with page.expect_response(lambda response: response.status == 400):
+        page.click("#attach-form button[type=submit]")
+    assert "内容与文件名所示的类型不符" in page.inner_text("#attach-refused")
+    # The browser logs the 400 itself; nothing else may be wrong.
+    assert all("400" in error for error in editor.errors), editor.errors
+    editor.errors.clear()
+    editor.screenshot("policy-attachment-refused")
