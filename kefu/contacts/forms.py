@@ -19,6 +19,10 @@ class NewCustomerForm(forms.Form):
 
 
 class ContactForm(forms.Form):
+    submission = forms.CharField(
+        max_length=255,
+        error_messages={"required": _("The page is out of date. Reload it and try again.")},
+    )
     caller_number = forms.CharField(max_length=32, required=False)
     customer_id = forms.IntegerField(min_value=1, required=False)
     customer_attribute = forms.CharField(max_length=64, required=False)

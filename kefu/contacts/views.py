@@ -3,6 +3,7 @@ the caller's number."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +21,13 @@ from kefu.contacts.models import CallReason
 from kefu.contacts.queries import call_reasons, contact_list, customer_contacts
 from kefu.core.errors import DomainError
 from kefu.core.http import request_user
+from kefu.core.idempotency import (
+    clean_key,
+    idempotency_claim,
+    idempotency_complete,
+    idempotency_release,
+    route_of,
+)
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.models import User
 from kefu.core.queries import regions
@@ -84,6 +92,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "contents": [r for r in reasons if r.dimension == CallReason.Dimension.SERVICE_CONTENT],
             "regions": regions(),
             "form": ContactForm(initial={"caller_number": caller, "urgency": "normal"}),
+            # One token per rendering of the form: the post that uses it first counts.
+            "submission": secrets.token_urlsafe(24),
             "new_customer": NewCustomerForm(initial={"phone": caller}),
         },
     )
@@ -94,10 +104,20 @@ def _back(caller: str, customer_id: int | None) -> HttpResponse:
     return redirect(f"/workbench/?{urlencode(query)}")
 
 
+# A second post of one workbench form waits this long for the first to finish, then shows
+# its outcome: a double click sends both before the first answer arrives.
+FORM_RESUBMIT_WAIT_SECONDS = 10.0
+
+
 @login_required
 @require_POST
 def workbench_record(request: HttpRequest) -> HttpResponse:
-    """Record the contact: settled on the call, or with a work order opened on it."""
+    """Record the contact: settled on the call, or with a work order opened on it.
+
+    The form carries a one-time token: Back and resubmit, a double click or two identical
+    posts at once record one contact (and open one order), and the later posts show what
+    the first one did.
+    """
     form = ContactForm(request.POST)
     caller = request.POST.get("caller_number", "")[:32]
     customer_id = form.cleaned_data.get("customer_id") if form.is_valid() else None
@@ -105,32 +125,59 @@ def workbench_record(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _back(caller, customer_id)
     try:
-        if form.cleaned_data["settled"]:
-            contact_services.contact_create(
-                actor=request_user(request),
-                started_at=timezone.now(),
-                settled=True,
-                **form.contact(),
-            )
-            messages.success(request, _("Contact recorded as settled."))
-        else:
-            ticket = ticket_create_on_contact(
-                actor=request_user(request),
-                contact={"started_at": timezone.now(), **form.contact()},
-                **form.ticket(),
-            )
-            promised = timezone.localtime(ticket.due_at) if ticket.due_at else None
-            messages.success(
-                request,
-                _("Work order %(number)s opened; the customer is promised an answer by %(due)s.")
-                % {
-                    "number": ticket.number,
-                    "due": f"{promised:%Y-%m-%d %H:%M}" if promised else "—",
-                },
-            )
+        claim = idempotency_claim(
+            user=request_user(request),
+            route=route_of(request),
+            key=clean_key(form.cleaned_data["submission"]),
+            fingerprint="workbench-form",
+            wait=FORM_RESUBMIT_WAIT_SECONDS,
+        )
     except DomainError as error:
         messages.error(request, str(error.message))
-    return _back(caller, customer_id)
+        return _back(caller, customer_id)
+    if claim.status is not None:
+        messages.info(
+            request,
+            _("This form was already sent; nothing was recorded twice. %(outcome)s")
+            % {"outcome": bytes(claim.body).decode()},
+        )
+        return redirect(claim.location)
+    try:
+        outcome = _record(request_user(request), form)
+    except DomainError as error:
+        idempotency_release(claim=claim)  # nothing was recorded: the corrected form may be sent
+        messages.error(request, str(error.message))
+        return _back(caller, customer_id)
+    except BaseException:
+        idempotency_release(claim=claim)
+        raise
+    messages.success(request, outcome)
+    response = _back(caller, customer_id)
+    idempotency_complete(
+        claim=claim,
+        status=response.status_code,
+        content_type="text/plain",
+        body=outcome.encode(),
+        location=response["Location"],
+    )
+    return response
+
+
+def _record(user: User, form: ContactForm) -> str:
+    """Write the contact (and the order); the sentence that tells the agent what was done."""
+    if form.cleaned_data["settled"]:
+        contact_services.contact_create(
+            actor=user, started_at=timezone.now(), settled=True, **form.contact()
+        )
+        return _("Contact recorded as settled.")
+    ticket = ticket_create_on_contact(
+        actor=user, contact={"started_at": timezone.now(), **form.contact()}, **form.ticket()
+    )
+    promised = timezone.localtime(ticket.due_at) if ticket.due_at else None
+    return _("Work order %(number)s opened; the customer is promised an answer by %(due)s.") % {
+        "number": ticket.number,
+        "due": f"{promised:%Y-%m-%d %H:%M}" if promised else "—",
+    }
 
 
 @login_required

@@ -77,6 +77,7 @@ def test_a_settled_contact_is_recorded_without_an_order(
             "region": region.code,
             "summary": "客户咨询停电原因，已告知计划检修。",
             "settled": "on",
+            "submission": "form-1",
         },
     )
     contact = Contact.objects.get(customer=caller)
@@ -101,6 +102,7 @@ def test_one_form_records_the_contact_and_opens_the_order_at_the_expert_seat(
             "kind": "fault",
             "urgency": "urgent",
             "to_expert_seat": "on",
+            "submission": "form-1",
         },
         follow=True,
     )
@@ -114,7 +116,12 @@ def test_one_form_records_the_contact_and_opens_the_order_at_the_expert_seat(
 def test_a_refused_order_leaves_no_contact_behind(agent: Client, caller: Customer) -> None:
     response = agent.post(
         "/workbench/record",
-        {"caller_number": "13912345678", "summary": "未识别客户的投诉", "kind": "complaint"},
+        {
+            "caller_number": "13912345678",
+            "summary": "未识别客户的投诉",
+            "kind": "complaint",
+            "submission": "form-1",
+        },
         follow=True,
     )
     assert "工单需要关联客户" in response.content.decode()
