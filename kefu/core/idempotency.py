@@ -15,6 +15,7 @@ any number of processes and machines, run the create once: the database decides.
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import inspect
 import json
@@ -208,6 +209,11 @@ OPENAPI_EXTRA: dict[str, Any] = {
             ),
         }
     ],
+    "responses": {
+        400: {"description": "Bad request, or a malformed Idempotency-Key."},
+        409: {"description": "Conflict, or the first request with this Idempotency-Key runs."},
+        422: {"description": "Invalid, or the Idempotency-Key was used for other content."},
+    },
 }
 
 
@@ -222,7 +228,7 @@ def idempotent_creates(run: Callable[..., HttpResponseBase]) -> Callable[..., Ht
     operation = getattr(inspect.unwrap(run), "__self__", None)
     if operation is None or "POST" not in operation.methods or 201 not in operation.response_models:
         return run
-    operation.openapi_extra = {**(operation.openapi_extra or {}), **OPENAPI_EXTRA}
+    operation.openapi_extra = {**(operation.openapi_extra or {}), **copy.deepcopy(OPENAPI_EXTRA)}
     handler = operation.view_func
 
     @wraps(handler)

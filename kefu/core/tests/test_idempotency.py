@@ -155,3 +155,37 @@ def test_concurrent_requests_with_one_key_create_one_object(
     statuses = [status for status, _body in results]
     assert set(statuses) <= {201, 409} and 201 in statuses, results
     assert len({body for status, body in results if status == 201}) == 1
+
+
+@pytest.mark.django_db
+def test_an_upload_retried_with_a_new_multipart_boundary_is_the_same_request(
+    api_as: Callable[[str], ApiClient], settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kefu.knowledge.models import Attachment
+
+    settings.MEDIA_ROOT = tmp_path
+    editor = api_as("editor")
+    article = post(
+        editor, "/api/v1/knowledge/articles", {"title": "停电", "body": "正文", "kind": "faq"}, None
+    ).json()
+    url = f"/api/v1/knowledge/articles/{article['id']}/attachments"
+
+    def upload(content: bytes, boundary: str) -> Any:
+        from django.test.client import encode_multipart
+
+        data = {"file": SimpleUploadedFile("申请表.pdf", content, content_type="application/pdf")}
+        return editor.client.post(
+            url,
+            data=encode_multipart(boundary, data),
+            content_type=f"multipart/form-data; boundary={boundary}",
+            headers={**editor.headers, "Idempotency-Key": "upload-1"},
+        )
+
+    first = upload(b"%PDF-1.4 one", "boundary-one")
+    again = upload(b"%PDF-1.4 one", "boundary-two")
+    assert first.status_code == again.status_code == 201, first.content
+    assert again.headers["Idempotent-Replayed"] == "true" and again.content == first.content
+    assert upload(b"%PDF-1.4 two", "boundary-three").status_code == 422
+    assert Attachment.objects.count() == 1
