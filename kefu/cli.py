@@ -13,7 +13,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
-from kefu.serving import Worker, supervise
+from kefu.serving import Worker, die_with_supervisor, supervise
 
 
 def web_workers() -> int:
@@ -68,6 +68,7 @@ def serve(argv: Sequence[str]) -> int:
             "--timeout=60",
         ],
         env=env,
+        preexec_fn=die_with_supervisor,
     )
     worker = None if args.no_worker else Worker([python, "-m", "kefu.cli", "worker"], env)
     print(f"kefu is serving on http://{args.host}:{args.port}/", flush=True)

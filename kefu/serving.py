@@ -13,10 +13,12 @@ No Django here: this process only starts, watches and stops the others.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Sequence
 
@@ -27,6 +29,14 @@ BACKOFF_MAX = 60.0
 # A worker that ran this long was healthy: its next crash starts the back-off over.
 STABLE_AFTER = 60.0
 STOP_TIMEOUT = 20.0
+
+
+def die_with_supervisor() -> None:
+    """`preexec_fn` of every child: on Linux the kernel sends it SIGTERM when `kefu serve`
+    dies, even by SIGKILL, so a restarted `kefu serve` finds its port and queue free."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def describe(returncode: int) -> str:
@@ -50,7 +60,9 @@ class Worker:
     def start(self) -> None:
         # A session of its own: its cluster's processes share one process group, so the
         # ones a crash leaves behind can be found and ended.
-        self.process = subprocess.Popen(self.argv, env=self.env, start_new_session=True)  # noqa: S603
+        self.process = subprocess.Popen(  # noqa: S603
+            self.argv, env=self.env, start_new_session=True, preexec_fn=die_with_supervisor
+        )
         self.started = time.monotonic()
         self.restart_at = None
         log.info("worker started (pid %d)", self.process.pid)

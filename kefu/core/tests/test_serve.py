@@ -3,6 +3,7 @@ worker comes back."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -56,12 +57,26 @@ def children(pid: int) -> dict[int, str]:
     return found
 
 
-def group_alive(pgid: int) -> bool:
+def running(pid: int) -> bool:
     try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
         return False
-    return True
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has finished
+
+
+def group_alive(pgid: int) -> bool:
+    """Whether a process of the group still runs (zombies have finished)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
 
 
 def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
@@ -107,7 +122,8 @@ def served(transactional_db: None, tmp_path: Path) -> Iterator[tuple[str, subpro
             serve.wait()
         for pid in with_children:
             if group_alive(pid):
-                os.killpg(pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pid, signal.SIGKILL)
         log.close()
 
 
@@ -164,3 +180,8 @@ def test_the_web_keeps_serving_while_a_killed_worker_comes_back(
     log = (tmp_path / "serve.log").read_text()
     assert f"worker (pid {worker}) stopped: killed by SIGKILL" in log
     assert "restarting the worker (restart 1)" in log
+    # Whatever kills kefu serve itself takes the web server and the worker with it.
+    started = children(serve.pid)
+    os.kill(serve.pid, signal.SIGKILL)
+    serve.wait()
+    wait_for(lambda: not any(running(pid) for pid in started), 60, "its children to stop")
