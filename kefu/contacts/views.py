@@ -4,6 +4,7 @@ the caller's number."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -112,55 +113,19 @@ FORM_RESUBMIT_WAIT_SECONDS = 10.0
 @login_required
 @require_POST
 def workbench_record(request: HttpRequest) -> HttpResponse:
-    """Record the contact: settled on the call, or with a work order opened on it.
-
-    The form carries a one-time token: Back and resubmit, a double click or two identical
-    posts at once record one contact (and open one order), and the later posts show what
-    the first one did.
-    """
+    """Record the contact: settled on the call, or with a work order opened on it."""
     form = ContactForm(request.POST)
     caller = request.POST.get("caller_number", "")[:32]
     customer_id = form.cleaned_data.get("customer_id") if form.is_valid() else None
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _back(caller, customer_id)
-    try:
-        claim = idempotency_claim(
-            user=request_user(request),
-            route=route_of(request),
-            key=clean_key(form.cleaned_data["submission"]),
-            fingerprint="workbench-form",
-            wait=FORM_RESUBMIT_WAIT_SECONDS,
-        )
-    except DomainError as error:
-        messages.error(request, str(error.message))
-        return _back(caller, customer_id)
-    if claim.status is not None:
-        messages.info(
-            request,
-            _("This form was already sent; nothing was recorded twice. %(outcome)s")
-            % {"outcome": bytes(claim.body).decode()},
-        )
-        return redirect(claim.location)
-    try:
-        outcome = _record(request_user(request), form)
-    except DomainError as error:
-        idempotency_release(claim=claim)  # nothing was recorded: the corrected form may be sent
-        messages.error(request, str(error.message))
-        return _back(caller, customer_id)
-    except BaseException:
-        idempotency_release(claim=claim)
-        raise
-    messages.success(request, outcome)
-    response = _back(caller, customer_id)
-    idempotency_complete(
-        claim=claim,
-        status=response.status_code,
-        content_type="text/plain",
-        body=outcome.encode(),
-        location=response["Location"],
-    )
-    return response
+    user = request_user(request)
+
+    def record() -> tuple[str, HttpResponse]:
+        return _record(user, form), _back(caller, customer_id)
+
+    return _once(request, form.cleaned_data["submission"], record, _back(caller, customer_id))
 
 
 def _record(user: User, form: ContactForm) -> str:
@@ -187,18 +152,68 @@ def workbench_new_customer(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Enter the customer's name and phone."))
         return _back(request.POST.get("phone", "")[:32], None)
-    try:
+    phone = form.cleaned_data["phone"]
+
+    def create() -> tuple[str, HttpResponse]:
         customer = customer_create(
             actor=request_user(request),
             name=form.cleaned_data["name"],
-            phones=[form.cleaned_data["phone"]],
+            phones=[phone],
             address=form.cleaned_data["address"],
+        )
+        return _("Customer created."), _back(phone, customer.pk)
+
+    return _once(request, form.cleaned_data["submission"], create, _back(phone, None))
+
+
+def _once(
+    request: HttpRequest,
+    token: str,
+    write: Callable[[], tuple[str, HttpResponse]],
+    refused: HttpResponse,
+) -> HttpResponse:
+    """Run a workbench form's write once per rendering of the form.
+
+    Each form carries a one-time token: Back and resubmit, a double click or two identical
+    posts at once write once, and the later posts (which wait for the first) show what the
+    first one did. A write the services refuse frees the token for the corrected form.
+    """
+    try:
+        claim = idempotency_claim(
+            user=request_user(request),
+            route=route_of(request),
+            key=clean_key(token),
+            fingerprint="workbench-form",
+            wait=FORM_RESUBMIT_WAIT_SECONDS,
         )
     except DomainError as error:
         messages.error(request, str(error.message))
-        return _back(form.cleaned_data["phone"], None)
-    messages.success(request, _("Customer created."))
-    return _back(form.cleaned_data["phone"], customer.pk)
+        return refused
+    if claim.status is not None:
+        messages.info(
+            request,
+            _("This form was already sent; nothing was recorded twice. %(outcome)s")
+            % {"outcome": bytes(claim.body).decode()},
+        )
+        return redirect(claim.location)
+    try:
+        outcome, response = write()
+    except DomainError as error:
+        idempotency_release(claim=claim)
+        messages.error(request, str(error.message))
+        return refused
+    except BaseException:
+        idempotency_release(claim=claim)
+        raise
+    messages.success(request, outcome)
+    idempotency_complete(
+        claim=claim,
+        status=response.status_code,
+        content_type="text/plain",
+        body=outcome.encode(),
+        location=response["Location"],
+    )
+    return response
 
 
 def _contacts(request: HttpRequest) -> tuple[ContactFilterForm, Any]:

@@ -202,8 +202,9 @@ OPENAPI_EXTRA: dict[str, Any] = {
             "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
             "description": (
                 "Makes a retry safe: a request with the same key by the same user on the "
-                "same path within 24 hours gets the first answer again (status and body, "
-                "with `Idempotent-Replayed: true`) instead of creating a second object. "
+                "same path within a day (KEFU_IDEMPOTENCY_KEY_TTL) gets the first answer "
+                "again (status and body, with `Idempotent-Replayed: true`) instead of "
+                "creating a second object. "
                 "The same key with a different body answers 422; while the first request "
                 "still runs, 409. See docs/api.md."
             ),
@@ -234,7 +235,7 @@ def idempotent_creates(run: Callable[..., HttpResponseBase]) -> Callable[..., Ht
     @wraps(handler)
     def claim_then_handle(request: HttpRequest, *args: Any, **values: Any) -> Any:
         raw = request.headers.get(HEADER)
-        if raw is None:
+        if raw is None or not request.user.is_authenticated:  # keys are kept per user
             return handler(request, *args, **values)
         claim = idempotency_claim(
             user=request_user(request),  # authenticated by now

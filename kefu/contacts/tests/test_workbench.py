@@ -59,7 +59,8 @@ def test_an_unknown_number_offers_a_new_customer(agent: Client, users: dict[str,
     page = agent.get("/workbench/", {"caller": "13700001111"}).content.decode()
     assert "没有客户使用此号码" in page
     response = agent.post(
-        "/workbench/customer", {"name": "周建华", "phone": "13700001111", "address": ""}
+        "/workbench/customer",
+        {"name": "周建华", "phone": "13700001111", "address": "", "submission": "form-1"},
     )
     customer = Customer.objects.get(name="周建华")
     assert response.headers["Location"] == f"/workbench/?caller=13700001111&customer={customer.pk}"

@@ -67,6 +67,21 @@ def test_back_and_resubmit_records_one_contact_and_one_order(
 
 
 @pytest.mark.django_db
+def test_the_new_customer_form_creates_one_customer_when_sent_twice(
+    users: dict[str, User],
+) -> None:
+    agent = signed_in(users["agent"])
+    token = form_token(agent, "13700001111")
+    body = {"name": "周建华", "phone": "13700001111", "address": "", "submission": token}
+    first = agent.post("/workbench/customer", body)
+    again = agent.post("/workbench/customer", body, follow=True)
+    customer = Customer.objects.get()
+    assert first["Location"] == f"/workbench/?caller=13700001111&customer={customer.pk}"
+    assert again.redirect_chain[0][0] == first["Location"]
+    assert "此表单已提交过" in again.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_token_is_the_users_own_and_a_form_without_one_is_refused(
     users: dict[str, User], caller: Customer
 ) -> None:
