@@ -16,6 +16,7 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, django_auth
 
 from kefu.core.errors import DomainError
+from kefu.core.idempotency import idempotent_creates
 from kefu.core.queries import token_user
 
 
@@ -49,6 +50,8 @@ api = NinjaAPI(
     auth=[BearerToken(), django_auth],
     docs_url="/docs",
 )
+# Every create operation honours the Idempotency-Key header (kefu/core/idempotency.py).
+api.add_decorator(idempotent_creates, mode="view")
 
 
 def error_response(

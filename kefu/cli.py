@@ -1,18 +1,19 @@
 """`kefu`: the operator's command.
 
-`serve` runs gunicorn and the background worker together; every other subcommand is a
-Django management command (`kefu migrate`, `kefu demo`, `kefu calendar add …`).
+`serve` runs gunicorn and the background worker together, each supervised on its own
+(kefu/serving.py); every other subcommand is a Django management command (`kefu migrate`,
+`kefu worker`, `kefu demo`, `kefu calendar add …`).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
+
+from kefu.serving import Worker, die_with_supervisor, supervise
 
 
 def web_workers() -> int:
@@ -67,40 +68,18 @@ def serve(argv: Sequence[str]) -> int:
             "--timeout=60",
         ],
         env=env,
+        preexec_fn=die_with_supervisor,
     )
-    children = [web]
-    if not args.no_worker:
-        children.append(subprocess.Popen([python, "-m", "kefu.cli", "qcluster"], env=env))  # noqa: S603
+    worker = None if args.no_worker else Worker([python, "-m", "kefu.cli", "worker"], env)
     print(f"kefu is serving on http://{args.host}:{args.port}/", flush=True)
-
-    def stop(signum: int, frame: object) -> None:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    try:
-        # If either process dies, stop the other: a web server without its worker would let
-        # time limits pass unnoticed.
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-    finally:
-        stop(signal.SIGTERM, None)
-        for child in children:
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.kill()
-    return max((child.returncode or 0) for child in children)
+    # The web server keeps serving when the worker dies; the worker is restarted.
+    return supervise(web, worker)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "serve":
         return serve(args[1:])
-    if args and args[0] == "worker":
-        args = ["qcluster", *args[1:]]
     if args and args[0] == "simulate-calls":
         args = ["simulate_calls", *args[1:]]
     _setup()

@@ -249,6 +249,13 @@ LOGGING = {
 KEFU_IDENTITY_CHECK_RATE = os.environ.get("KEFU_IDENTITY_CHECK_RATE", "10/m")
 # API tokens live this long (seconds) after they are issued.
 KEFU_TOKEN_TTL = int(os.environ.get("KEFU_TOKEN_TTL", str(12 * 3600)))
+# The worker writes its heartbeat this often; /healthz calls it degraded when the last beat
+# is older than the first figure, or a task has waited longer than the second (seconds).
+KEFU_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("KEFU_WORKER_HEARTBEAT_SECONDS", "10"))
+KEFU_HEALTH_WORKER_STALE_SECONDS = int(os.environ.get("KEFU_HEALTH_WORKER_STALE_SECONDS", "60"))
+KEFU_HEALTH_QUEUE_STALE_SECONDS = int(os.environ.get("KEFU_HEALTH_QUEUE_STALE_SECONDS", "300"))
+# A create's Idempotency-Key (or a form's one-time token) is remembered this long (seconds).
+KEFU_IDEMPOTENCY_KEY_TTL = int(os.environ.get("KEFU_IDEMPOTENCY_KEY_TTL", str(24 * 3600)))
 # Years the official holiday calendar must cover, counted from today, before kefu warns.
 KEFU_KB_EXPIRY_WARNING_DAYS = int(os.environ.get("KEFU_KB_EXPIRY_WARNING_DAYS", "7"))
 KEFU_KB_ATTACHMENT_MAX_BYTES = int(os.environ.get("KEFU_KB_ATTACHMENT_MAX_BYTES", str(10 * 2**20)))

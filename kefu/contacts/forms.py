@@ -12,13 +12,22 @@ from kefu.core.forms import start_of
 from kefu.tickets.models import Kind, Urgency
 
 
-class NewCustomerForm(forms.Form):
+class OnceForm(forms.Form):
+    """A form that writes once: the one-time token of its rendering (contacts/views.py)."""
+
+    submission = forms.CharField(
+        max_length=255,
+        error_messages={"required": _("The page is out of date. Reload it and try again.")},
+    )
+
+
+class NewCustomerForm(OnceForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     phone = forms.CharField(label=_("Phone"), max_length=32)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
 
 
-class ContactForm(forms.Form):
+class ContactForm(OnceForm):
     caller_number = forms.CharField(max_length=32, required=False)
     customer_id = forms.IntegerField(min_value=1, required=False)
     customer_attribute = forms.CharField(max_length=64, required=False)

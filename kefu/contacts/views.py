@@ -3,6 +3,8 @@ the caller's number."""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +22,13 @@ from kefu.contacts.models import CallReason
 from kefu.contacts.queries import call_reasons, contact_list, customer_contacts
 from kefu.core.errors import DomainError
 from kefu.core.http import request_user
+from kefu.core.idempotency import (
+    clean_key,
+    idempotency_claim,
+    idempotency_complete,
+    idempotency_release,
+    route_of,
+)
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.models import User
 from kefu.core.queries import regions
@@ -84,6 +93,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "contents": [r for r in reasons if r.dimension == CallReason.Dimension.SERVICE_CONTENT],
             "regions": regions(),
             "form": ContactForm(initial={"caller_number": caller, "urgency": "normal"}),
+            # One token per rendering of the form: the post that uses it first counts.
+            "submission": secrets.token_urlsafe(24),
             "new_customer": NewCustomerForm(initial={"phone": caller}),
         },
     )
@@ -92,6 +103,11 @@ def workbench(request: HttpRequest) -> HttpResponse:
 def _back(caller: str, customer_id: int | None) -> HttpResponse:
     query = {"caller": caller, **({"customer": str(customer_id)} if customer_id else {})}
     return redirect(f"/workbench/?{urlencode(query)}")
+
+
+# A second post of one workbench form waits this long for the first to finish, then shows
+# its outcome: a double click sends both before the first answer arrives.
+FORM_RESUBMIT_WAIT_SECONDS = 10.0
 
 
 @login_required
@@ -104,33 +120,29 @@ def workbench_record(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _back(caller, customer_id)
-    try:
-        if form.cleaned_data["settled"]:
-            contact_services.contact_create(
-                actor=request_user(request),
-                started_at=timezone.now(),
-                settled=True,
-                **form.contact(),
-            )
-            messages.success(request, _("Contact recorded as settled."))
-        else:
-            ticket = ticket_create_on_contact(
-                actor=request_user(request),
-                contact={"started_at": timezone.now(), **form.contact()},
-                **form.ticket(),
-            )
-            promised = timezone.localtime(ticket.due_at) if ticket.due_at else None
-            messages.success(
-                request,
-                _("Work order %(number)s opened; the customer is promised an answer by %(due)s.")
-                % {
-                    "number": ticket.number,
-                    "due": f"{promised:%Y-%m-%d %H:%M}" if promised else "—",
-                },
-            )
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    return _back(caller, customer_id)
+    user = request_user(request)
+
+    def record() -> tuple[str, HttpResponse]:
+        return _record(user, form), _back(caller, customer_id)
+
+    return _once(request, form.cleaned_data["submission"], record, _back(caller, customer_id))
+
+
+def _record(user: User, form: ContactForm) -> str:
+    """Write the contact (and the order); the sentence that tells the agent what was done."""
+    if form.cleaned_data["settled"]:
+        contact_services.contact_create(
+            actor=user, started_at=timezone.now(), settled=True, **form.contact()
+        )
+        return _("Contact recorded as settled.")
+    ticket = ticket_create_on_contact(
+        actor=user, contact={"started_at": timezone.now(), **form.contact()}, **form.ticket()
+    )
+    promised = timezone.localtime(ticket.due_at) if ticket.due_at else None
+    return _("Work order %(number)s opened; the customer is promised an answer by %(due)s.") % {
+        "number": ticket.number,
+        "due": f"{promised:%Y-%m-%d %H:%M}" if promised else "—",
+    }
 
 
 @login_required
@@ -140,18 +152,68 @@ def workbench_new_customer(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Enter the customer's name and phone."))
         return _back(request.POST.get("phone", "")[:32], None)
-    try:
+    phone = form.cleaned_data["phone"]
+
+    def create() -> tuple[str, HttpResponse]:
         customer = customer_create(
             actor=request_user(request),
             name=form.cleaned_data["name"],
-            phones=[form.cleaned_data["phone"]],
+            phones=[phone],
             address=form.cleaned_data["address"],
+        )
+        return _("Customer created."), _back(phone, customer.pk)
+
+    return _once(request, form.cleaned_data["submission"], create, _back(phone, None))
+
+
+def _once(
+    request: HttpRequest,
+    token: str,
+    write: Callable[[], tuple[str, HttpResponse]],
+    refused: HttpResponse,
+) -> HttpResponse:
+    """Run a workbench form's write once per rendering of the form.
+
+    Each form carries a one-time token: Back and resubmit, a double click or two identical
+    posts at once write once, and the later posts (which wait for the first) show what the
+    first one did. A write the services refuse frees the token for the corrected form.
+    """
+    try:
+        claim = idempotency_claim(
+            user=request_user(request),
+            route=route_of(request),
+            key=clean_key(token),
+            fingerprint="workbench-form",
+            wait=FORM_RESUBMIT_WAIT_SECONDS,
         )
     except DomainError as error:
         messages.error(request, str(error.message))
-        return _back(form.cleaned_data["phone"], None)
-    messages.success(request, _("Customer created."))
-    return _back(form.cleaned_data["phone"], customer.pk)
+        return refused
+    if claim.status is not None:
+        messages.info(
+            request,
+            _("This form was already sent; nothing was recorded twice. %(outcome)s")
+            % {"outcome": bytes(claim.body).decode()},
+        )
+        return redirect(claim.location)
+    try:
+        outcome, response = write()
+    except DomainError as error:
+        idempotency_release(claim=claim)
+        messages.error(request, str(error.message))
+        return refused
+    except BaseException:
+        idempotency_release(claim=claim)
+        raise
+    messages.success(request, outcome)
+    idempotency_complete(
+        claim=claim,
+        status=response.status_code,
+        content_type="text/plain",
+        body=outcome.encode(),
+        location=response["Location"],
+    )
+    return response
 
 
 def _contacts(request: HttpRequest) -> tuple[ContactFilterForm, Any]:

@@ -13,6 +13,23 @@ class CoreConfig(AppConfig):
 
         # Like Django's own permissions, the role groups follow the code after every migrate.
         post_migrate.connect(_sync_roles, dispatch_uid="kefu.core.roles_sync")
+        post_migrate.connect(_schedule_purge, sender=self, dispatch_uid="kefu.core.key_purge")
+
+
+def _schedule_purge(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """Expired idempotency keys are forgotten every hour."""
+    from django_q.models import Schedule
+
+    from kefu.core.tasks import PURGE_IDEMPOTENCY_KEYS
+
+    Schedule.objects.using(using).get_or_create(
+        func=PURGE_IDEMPOTENCY_KEYS,
+        defaults={
+            "name": "kefu: forget expired idempotency keys",
+            "schedule_type": Schedule.HOURLY,
+            "repeats": -1,
+        },
+    )
 
 
 def _sync_roles(sender: AppConfig, using: str = "default", **kwargs: object) -> None:

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kefu.contacts.models import Channel
 from kefu.contacts.queries import contacts_visible_to
+from kefu.core.health import health_report
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.queries import counts_by, daily_counts, notifications_of, unread_notification_count
@@ -180,11 +180,19 @@ def wallboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: the process serves and its database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For load balancers and monitoring (no sign-in; it tells nothing about the data).
 
+    503 when the database does not answer: this server cannot serve, take it out. A stale
+    worker or queue is `degraded` with 200, since the pages still work and every web
+    server shares the one worker; `?strict=1` makes `degraded` a 503 too, for monitors
+    that read only the status code."""
+    report = health_report()
+    healthy = report["status"] == "ok" or (
+        report["status"] == "degraded" and "strict" not in request.GET
+    )
+    response = JsonResponse(report, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 CSP_REPORT_MAX_BYTES = 16_384
 CSP_REPORT_FIELDS = ("document-uri", "violated-directive", "blocked-uri", "source-file")

@@ -59,7 +59,8 @@ def test_an_unknown_number_offers_a_new_customer(agent: Client, users: dict[str,
     page = agent.get("/workbench/", {"caller": "13700001111"}).content.decode()
     assert "没有客户使用此号码" in page
     response = agent.post(
-        "/workbench/customer", {"name": "周建华", "phone": "13700001111", "address": ""}
+        "/workbench/customer",
+        {"name": "周建华", "phone": "13700001111", "address": "", "submission": "form-1"},
     )
     customer = Customer.objects.get(name="周建华")
     assert response.headers["Location"] == f"/workbench/?caller=13700001111&customer={customer.pk}"
@@ -77,6 +78,7 @@ def test_a_settled_contact_is_recorded_without_an_order(
             "region": region.code,
             "summary": "客户咨询停电原因，已告知计划检修。",
             "settled": "on",
+            "submission": "form-1",
         },
     )
     contact = Contact.objects.get(customer=caller)
@@ -101,6 +103,7 @@ def test_one_form_records_the_contact_and_opens_the_order_at_the_expert_seat(
             "kind": "fault",
             "urgency": "urgent",
             "to_expert_seat": "on",
+            "submission": "form-1",
         },
         follow=True,
     )
@@ -114,7 +117,12 @@ def test_one_form_records_the_contact_and_opens_the_order_at_the_expert_seat(
 def test_a_refused_order_leaves_no_contact_behind(agent: Client, caller: Customer) -> None:
     response = agent.post(
         "/workbench/record",
-        {"caller_number": "13912345678", "summary": "未识别客户的投诉", "kind": "complaint"},
+        {
+            "caller_number": "13912345678",
+            "summary": "未识别客户的投诉",
+            "kind": "complaint",
+            "submission": "form-1",
+        },
         follow=True,
     )
     assert "工单需要关联客户" in response.content.decode()
