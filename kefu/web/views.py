@@ -194,6 +194,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     response["Cache-Control"] = "no-store"
     return response
 
+
 CSP_REPORT_MAX_BYTES = 16_384
 CSP_REPORT_FIELDS = ("document-uri", "violated-directive", "blocked-uri", "source-file")
 csp_log = logging.getLogger("kefu.csp")
