@@ -24,7 +24,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DATA_DIR = Path(os.environ.get("KEFU_DATA_DIR") or "var").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The data directory holds personal data and the secrets: its owner alone may enter it.
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _read_or_create_secret(path: Path) -> str:
@@ -200,6 +201,9 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded files (knowledge attachments) and the folders made for them: owner only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
