@@ -21,6 +21,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -289,14 +290,21 @@ def _unapplied_migrations() -> list[str]:
     return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
 
 
-def _other_sessions() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT coalesce(nullif(application_name, ''), host(client_addr), 'local') "
-            "FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
-        )
-        return [row[0] for row in cursor.fetchall()]
+def _other_sessions(wait: float = 10.0) -> list[str]:
+    """Who else uses the database; the sessions of processes that just ended are given a
+    few seconds to go, as the server notices only when it next reads from them."""
+    deadline = time.monotonic() + wait
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(nullif(application_name, ''), host(client_addr), 'local') "
+                "FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+            others = [row[0] for row in cursor.fetchall()]
+        if not others or time.monotonic() > deadline:
+            return others
+        time.sleep(0.5)
 
 
 def _check_counts(manifest: dict[str, Any], tables: dict[str, int]) -> None:
