@@ -165,11 +165,7 @@ class Site:
         return self.data_dir / "kefu.sqlite3"
 
     def kefu(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        began = time.monotonic()
-        try:
-            return run(list(args), self.env, check)
-        finally:
-            print(f"TIMING kefu {args[0]} {time.monotonic() - began:.1f}s")
+        return run(list(args), self.env, check)
 
     def start(self) -> None:
         self.port = _free_port()
@@ -203,7 +199,6 @@ class Site:
             assert self.server.poll() is None, self.log.read_text()[-3000:]
             try:
                 if self.request("GET", "/login/")[0] == 200:
-                    print(f"TIMING start {90 - (deadline - time.monotonic()):.1f}s")
                     return
             except OSError:
                 time.sleep(0.3)
