@@ -148,9 +148,14 @@ def _pg_environment() -> dict[str, str]:
 
 
 def _run(command: list[str], **options: Any) -> subprocess.CompletedProcess[bytes]:
-    result = subprocess.run(  # noqa: S603  (the PostgreSQL client's own programs)
-        command, env=_pg_environment(), capture_output=True, check=False, **options
-    )
+    try:
+        result = subprocess.run(  # noqa: S603  (the PostgreSQL client's own programs)
+            command, env=_pg_environment(), capture_output=True, check=False, **options
+        )
+    except FileNotFoundError:
+        raise BackupError(
+            f"{command[0]} is not installed: install the PostgreSQL client programs"
+        ) from None
     if result.returncode != 0:
         message = result.stderr.decode(errors="replace").strip()
         raise BackupError(f"{command[0]} failed: {message}")
@@ -352,6 +357,8 @@ def archive_restore(*, archive: Path) -> Restored:
 
 def _restore(archive: Path, staging: Path, data_dir: Path, engine: str) -> Restored:
     manifest = _unpack(archive, staging)
+    if manifest.get("database") != DATABASE_MEMBER.get(manifest.get("engine", "")):
+        raise BackupError(f"{archive} names no database kefu can restore")
     if manifest["engine"] != engine:
         raise BackupError(
             f"the archive holds a {manifest['engine']} database; kefu here runs on {engine}"

@@ -5,12 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from kefu.core.tests.live import Site, Template, make_template, sites
+from kefu.core.tests.live import Site, Template, drop_template, make_template, sites
 
 
 @pytest.fixture(scope="session")
-def live_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
-    return make_template(tmp_path_factory.mktemp("live-template"))
+def live_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
+    template = make_template(tmp_path_factory.mktemp("live-template"))
+    yield template
+    drop_template(template)
 
 
 @pytest.fixture

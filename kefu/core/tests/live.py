@@ -115,6 +115,11 @@ def make_template(root: Path) -> Template:
     return Template(data_dir, database)
 
 
+def drop_template(template: Template) -> None:
+    if template.database:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{template.database}" WITH (FORCE)')
+
+
 def _env(data_dir: Path, database: str) -> dict[str, str]:
     env = {
         **os.environ,

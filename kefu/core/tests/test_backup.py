@@ -3,14 +3,17 @@ while kefu serves and writes, a crash (SIGKILL), `kefu restore`, then kefu again
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
+import os
 import tarfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from kefu.core.tests.live import Site
+from kefu.core.tests.test_cli import run_kefu
 
 
 def manifest_of(archive: Path) -> dict[str, object]:
@@ -100,3 +103,17 @@ def test_restore_refuses_a_damaged_archive_and_changes_nothing(
     assert "media/knowledge/manual.txt differs from its checksum" in result.stderr
     assert site.table_counts() == before
     assert not list(site.data_dir.glob("replaced-*"))
+
+
+def test_kefu_does_not_start_on_a_data_directory_being_restored(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    fd = os.open(data_dir / "kefu.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as `kefu restore` holds it
+        result = run_kefu(["check"], {"KEFU_DATA_DIR": str(data_dir), "KEFU_DATABASE_URL": ""})
+    finally:
+        os.close(fd)
+    assert result.returncode != 0
+    assert "a restore is in progress" in result.stderr
+    assert not (data_dir / "kefu.sqlite3").exists()

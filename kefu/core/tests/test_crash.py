@@ -31,7 +31,7 @@ def test_sigkill_under_write_load_loses_nothing_acknowledged_and_sweeps_resume(
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    time.sleep(8)
+    time.sleep(6)
     site.kill()
     os.killpg(sweeper.pid, signal.SIGKILL)
     sweeper.wait()
