@@ -41,6 +41,10 @@ def _read_or_create_secret(path: Path) -> str:
 
 
 SECRET_KEY = os.environ.get("KEFU_SECRET_KEY") or _read_or_create_secret(DATA_DIR / "secret_key")
+# Key files copied in by hand or left wider by an older kefu are narrowed at every start.
+for _key_file in (DATA_DIR / "secret_key", DATA_DIR / "data_keys"):
+    if _key_file.is_file() and _key_file.stat().st_mode & 0o077:
+        _key_file.chmod(0o600)
 DEBUG = env_bool("KEFU_DEBUG")
 ALLOWED_HOSTS = env_list("KEFU_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("KEFU_CSRF_TRUSTED_ORIGINS", "")

@@ -253,6 +253,10 @@ def archive_create(*, target: Path) -> dict[str, Any]:
             os.link(partial, target)  # fails rather than replace a file that appeared meanwhile
         except FileExistsError:
             raise BackupError(f"{target} exists; choose a new file") from None
+        except OSError:  # a file system without hard links
+            if target.exists():
+                raise BackupError(f"{target} exists; choose a new file") from None
+            os.replace(partial, target)
     return manifest
 
 

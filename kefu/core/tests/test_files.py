@@ -65,3 +65,16 @@ def test_uploaded_files_and_their_folders_are_the_owners_alone(
     for folder in (path.parent, path.parent.parent, tmp_path / "media" / "knowledge"):
         assert mode(folder) == 0o700, folder
     assert mode(tmp_path / "media") == 0o700
+
+
+def test_key_files_left_readable_by_others_are_narrowed(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    for name in ("secret_key", "data_keys"):
+        (data_dir / name).write_text("k" * 60)
+        (data_dir / name).chmod(0o644)  # copied in by hand
+    # Settings narrow them first thing; what the command then makes of the made-up keys
+    # is not the point here.
+    run_kefu(["check"], {"KEFU_DATA_DIR": str(data_dir), "KEFU_SECRET_KEY": ""})
+    assert mode(data_dir / "secret_key") == 0o600
+    assert mode(data_dir / "data_keys") == 0o600
