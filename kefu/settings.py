@@ -25,7 +25,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DATA_DIR = Path(os.environ.get("KEFU_DATA_DIR") or "var").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The data directory holds personal data and the secrets: its owner alone may enter it.
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _read_or_create_secret(path: Path) -> str:
@@ -41,6 +42,10 @@ def _read_or_create_secret(path: Path) -> str:
 
 
 SECRET_KEY = os.environ.get("KEFU_SECRET_KEY") or _read_or_create_secret(DATA_DIR / "secret_key")
+# Key files copied in by hand or left wider by an older kefu are narrowed at every start.
+for _key_file in (DATA_DIR / "secret_key", DATA_DIR / "data_keys"):
+    if _key_file.is_file() and _key_file.stat().st_mode & 0o077:
+        _key_file.chmod(0o600)
 DEBUG = env_bool("KEFU_DEBUG")
 ALLOWED_HOSTS = env_list("KEFU_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("KEFU_CSRF_TRUSTED_ORIGINS", "")
@@ -225,6 +230,9 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded files (knowledge attachments) and the folders made for them: owner only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

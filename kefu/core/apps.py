@@ -9,7 +9,19 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from kefu.core import checks  # noqa: F401  (registers the system checks)
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        from kefu.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            running,
+        )
+
+        # Marks this process as running on the data directory, so `kefu restore` waits.
+        try:
+            running.hold(settings.DATA_DIR)
+        except running.Busy as busy:
+            raise ImproperlyConfigured(str(busy)) from None
 
         # Like Django's own permissions, the role groups follow the code after every migrate.
         post_migrate.connect(_sync_roles, dispatch_uid="kefu.core.roles_sync")

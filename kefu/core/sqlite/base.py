@@ -5,10 +5,15 @@ SQLite admits a single writer. Writers that find it taken sleep in SQLite's busy
 sleep and tail latency grows with every process. Here a writing transaction first takes
 a thread lock (threads of one process) and an flock on a file beside the database
 (processes): waiters block in the kernel and wake the moment the lock is free.
+
+The database file is created readable by its owner alone, and SQLite gives its -wal and
+-shm files the database file's mode; files left wider by an older kefu are narrowed when
+a process first connects.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
@@ -28,9 +33,26 @@ def _lock_file(database: str) -> int | None:
     return _lock_files[database]
 
 
+def _make_private(database: str) -> None:
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    with contextlib.suppress(FileExistsError):  # SQLite takes an empty file for a new database
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for path in (database, f"{database}-wal", f"{database}-shm", f"{database}-journal"):
+        try:
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except FileNotFoundError:
+            continue
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     _writer_fd: int | None = None
     _holds_writer = False
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        _make_private(str(self.settings_dict["NAME"]))
+        return super().get_new_connection(conn_params)
 
     def _start_transaction_under_autocommit(self) -> None:
         _thread_lock.acquire()

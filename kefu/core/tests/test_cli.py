@@ -142,26 +142,6 @@ def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
-@pytest.mark.django_db(transaction=True)
-def test_backup_copies_sqlite_and_points_postgresql_to_pg_dump(tmp_path: Path) -> None:
-    from django.db import connection
-
-    OrgUnit.objects.create(kind=OrgUnit.Kind.CENTRE, code="backup-centre", name="备份中心")
-    target = tmp_path / "copy.sqlite3"
-    if connection.vendor != "sqlite":
-        with pytest.raises(CommandError, match="pg_dump"):
-            kefu("backup", str(target))
-        return
-    assert kefu("backup", str(target)) == str(target)
-    import sqlite3
-
-    with sqlite3.connect(target) as copy:
-        codes = [row[0] for row in copy.execute("SELECT code FROM core_orgunit")]
-    assert codes == ["backup-centre"]
-    with pytest.raises(CommandError, match="exists"):
-        kefu("backup", str(target))
-
-
 def test_sqlite_file_runs_in_wal_mode(tmp_path: Path) -> None:
     code = (
         "from django.db import connection\n"

@@ -4,23 +4,32 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+
+from kefu.core.backup import BackupError, archive_create
 
 
 class Command(BaseCommand):
-    help = "Write a consistent copy of the SQLite database while kefu keeps running."
+    help = (
+        "Write one archive of the database (a consistent snapshot, taken while kefu runs), "
+        "the uploaded files, the secret key and the data keys, with a manifest of checksums."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", help="file to write, e.g. backups/kefu-2026-11-23.sqlite3")
+        parser.add_argument("archive", help="file to write, e.g. /backups/kefu-2026-11-23.tar.gz")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if connection.vendor != "sqlite":
-            raise CommandError("On PostgreSQL use pg_dump (see docs/operations.md).")
-        target = Path(options["target"]).resolve()
-        if target.exists():
-            raise CommandError(f"{target} exists; choose a new file")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with connection.cursor() as cursor:
-            # VACUUM INTO reads one snapshot, so writers carry on while it copies.
-            cursor.execute("VACUUM INTO %s", [str(target)])
-        self.stdout.write(str(target))
+        target = Path(options["archive"])
+        try:
+            manifest = archive_create(target=target)
+        except BackupError as error:
+            raise CommandError(str(error)) from None
+        files = manifest["files"]
+        uploads = sum(1 for name in files if name.startswith("media/"))
+        keys = [name.removeprefix("keys/") for name in files if name.startswith("keys/")]
+        self.stdout.write(f"{target.resolve()}")
+        self.stdout.write(
+            f"  database: {manifest['engine']}, {len(manifest['tables'])} tables, "
+            f"{sum(manifest['tables'].values())} rows, {len(manifest['migrations'])} migrations"
+        )
+        self.stdout.write(f"  uploaded files: {uploads}")
+        self.stdout.write(f"  keys: {', '.join(keys) or 'none (KEFU_SECRET_KEY is set)'}")
