@@ -3,7 +3,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Path, Router, Schema
+from ninja import Path, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from kefu.core.errors import DomainError, NotFound
@@ -78,12 +78,12 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     summary="Sign out: end the token this request carries",
     description="400: the request is signed in with a page session, not an API token.",
 )
-def revoke_token(request: HttpRequest) -> tuple[int, None]:
+def revoke_token(request: HttpRequest) -> Status[None]:
     digest = getattr(request, "kefu_token_digest", None)
     if digest is None:
         raise NotTokenSigned()
     token_revoke_own(actor=request_user(request), digest=digest)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -100,10 +100,10 @@ def user_tokens(request: HttpRequest, username: Username) -> list[ApiToken]:
     response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="End all of a user's API tokens (administrators)",
 )
-def user_tokens_revoke(request: HttpRequest, username: Username) -> tuple[int, None]:
+def user_tokens_revoke(request: HttpRequest, username: Username) -> Status[None]:
     actor = request_user(request)
     tokens_revoke(user=user_for_admin(actor, username), actor=actor, reason="revoked")
-    return 204, None
+    return Status(204, None)
 
 
 @router.delete(
@@ -115,12 +115,12 @@ def user_token_revoke(
     request: HttpRequest,
     username: Username,
     token_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
-) -> tuple[int, None]:
+) -> Status[None]:
     actor = request_user(request)
     user = user_for_admin(actor, username)
     if not tokens_revoke(user=user, actor=actor, reason="revoked", token_id=token_id):
         raise NotFound(code="token_not_found")
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut})

@@ -116,7 +116,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
         request,
         "registration/password_change.html",
         {"form": form, "password_rules": password_validators_help_texts()},
-        status=400 if form.is_bound else 200,
     )
 
 
