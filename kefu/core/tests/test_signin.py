@@ -178,3 +178,28 @@ def test_two_hundred_wrong_passwords_do_not_leave_the_right_one_working(
     codes = {send("agent", f"guess-{n}").status_code for n in range(200)}
     assert 429 in codes
     assert send("agent", PASSWORD).status_code == 429
+
+
+def test_the_lock_holds_in_the_products_database_cache(
+    users: dict[str, User], settings: Any
+) -> None:
+    """The product counts in the database cache (or Redis), which every process shares;
+    the tests' memory cache would hide a lock that did not reach the database."""
+    from django.db import connection
+
+    memory = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kefu_cache",
+        }
+    }
+    try:
+        answers = [_token("agent", f"guess-{n}", f"10.0.10.{n}").status_code for n in range(5)]
+        assert answers == [401, 401, 401, 401, 429]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM kefu_cache WHERE cache_key LIKE %s", ["%signin%"])
+            assert cursor.fetchone()[0] >= 1
+        assert _token("agent", PASSWORD, "10.0.10.9").status_code == 429
+    finally:
+        settings.CACHES = memory  # the shared fixtures clear the cache after the database
