@@ -20,7 +20,7 @@ from kefu.core.models import (
     User,
     WorkCalendar,
 )
-from kefu.core.services import audit_record, tokens_revoke
+from kefu.core.services import audit_record, signin_unlock, tokens_revoke
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -106,6 +106,20 @@ class ApiTokenInline(admin.TabularInline):
 @admin.register(User)
 class KefuUserAdmin(UserAdmin, AuditedAdmin):
     inlines = [ApiTokenInline]
+    actions = ["unlock_signin"]
+
+    @admin.action(description=_("Lift the sign-in lock of the selected users"))
+    def unlock_signin(self, request: HttpRequest, queryset: Any) -> None:
+        lifted = [
+            user.username
+            for user in queryset
+            if signin_unlock(actor=request.user, user=user)  # type: ignore[arg-type]
+        ]
+        self.message_user(
+            request,
+            _("Sign-in locks lifted: %(users)s") % {"users": "、".join(lifted) or "—"},
+        )
+
     list_display = ["username", "full_name", "centre", "team", "department", "is_active"]
     list_filter = ["groups", "centre", "is_active"]
     search_fields = ["username", "full_name", "employee_number"]

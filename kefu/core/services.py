@@ -217,6 +217,16 @@ def _count_failure(key: str, window: int) -> int:
         return 1
 
 
+def signin_unlock(*, actor: User, user: User) -> bool:
+    """An admin lifts the lock on a user name (someone guessed at it, or the person
+    mistyped too often); returns whether it was locked. Address locks run out alone."""
+    key = _signin_keys(user.username)[0][1]
+    locked = cache.get(f"{key}:locked") is not None
+    cache.delete_many([key, f"{key}:locked"])
+    audit_record(actor=actor, action="signin.unlock", obj=user, after={"was_locked": locked})
+    return locked
+
+
 def signin(*, username: str, password: str, channel: str, request: Any = None) -> User | None:
     """Check a user name and password as every sign-in does (web, admin, API).
 

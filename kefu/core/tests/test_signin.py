@@ -203,3 +203,22 @@ def test_the_lock_holds_in_the_products_database_cache(
         assert _token("agent", PASSWORD, "10.0.10.9").status_code == 429
     finally:
         settings.CACHES = memory  # the shared fixtures clear the cache after the database
+
+
+def test_an_admin_lifts_a_users_sign_in_lock(users: dict[str, User]) -> None:
+    for n in range(5):
+        _token("agent", f"guess-{n}", f"10.0.11.{n}")
+    assert _token("agent", PASSWORD, "10.0.11.9").status_code == 429
+    admin = Client()
+    admin.force_login(users["admin"])
+
+    response = admin.post(
+        "/admin/core/user/",
+        {"action": "unlock_signin", "_selected_action": [users["agent"].pk]},
+        follow=True,
+    )
+
+    assert "已解除登录锁定：agent" in response.content.decode()
+    assert _token("agent", PASSWORD, "10.0.11.9").status_code == 200
+    entry = AuditEntry.objects.get(action="signin.unlock")
+    assert entry.actor == users["admin"] and entry.after == {"was_locked": True}
