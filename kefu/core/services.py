@@ -15,9 +15,10 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kefu.core.audit_context import client_ip_var
 from kefu.core.errors import Invalid, RateLimited, Unauthenticated
@@ -199,12 +200,12 @@ def _signin_keys(username: str) -> list[tuple[str, str, int]]:
 def _signin_locked(until: float) -> RateLimited:
     seconds = max(1, math.ceil(until - time.time()))
     at = timezone.localtime(datetime.fromtimestamp(until, tz=UTC))
-    message = gettext(
-        "Too many failed sign-ins. Try again in %(minutes)d minutes, after %(time)s."
-    ) % {
-        "minutes": math.ceil(seconds / 60),
-        "time": at.strftime("%H:%M"),
-    }
+    minutes = math.ceil(seconds / 60)
+    message = ngettext(
+        "Too many failed sign-ins. Try again in %(minutes)d minute, after %(time)s.",
+        "Too many failed sign-ins. Try again in %(minutes)d minutes, after %(time)s.",
+        minutes,
+    ) % {"minutes": minutes, "time": at.strftime("%H:%M")}
     return RateLimited(message, code="signin_locked", detail={"retry_after": seconds})
 
 
@@ -227,7 +228,9 @@ def signin_unlock(*, actor: User, user: User) -> bool:
     return locked
 
 
-def signin(*, username: str, password: str, channel: str, request: Any = None) -> User | None:
+def signin(
+    *, username: str, password: str, channel: str, request: HttpRequest | None = None
+) -> User | None:
     """Check a user name and password as every sign-in does (web, admin, API).
 
     Returns the user, or None for wrong credentials (and inactive accounts); raises
