@@ -17,7 +17,7 @@ from ninja.security import HttpBearer, django_auth
 
 from kefu.core.errors import DomainError
 from kefu.core.idempotency import idempotent_creates
-from kefu.core.queries import token_user
+from kefu.core.queries import token_digest, token_user
 
 
 class BearerToken(HttpBearer):
@@ -25,6 +25,8 @@ class BearerToken(HttpBearer):
         user = token_user(token)
         if user is not None:
             request.user = user
+            # DELETE /auth/token ends the very token the request carried.
+            setattr(request, "kefu_token_digest", token_digest(token))  # noqa: B010
         return user
 
 
@@ -64,7 +66,10 @@ def error_response(
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    return error_response(request, error.status, error.code, error.message, error.detail)
+    response = error_response(request, error.status, error.code, error.message, error.detail)
+    if error.status == 429 and isinstance(error.detail, dict) and "retry_after" in error.detail:
+        response["Retry-After"] = str(error.detail["retry_after"])
+    return response
 
 
 @api.exception_handler(ValidationError)

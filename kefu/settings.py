@@ -61,6 +61,9 @@ if HTTPS:
     SECURE_HSTS_SECONDS = int(os.environ.get("KEFU_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# How many proxies in front of kefu append to X-Forwarded-For (the client's address is
+# the hop the nearest one appended); without a proxy the header is ignored.
+KEFU_PROXY_COUNT = int(os.environ.get("KEFU_PROXY_COUNT", "1" if HTTPS else "0"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -121,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kefu.core.middleware.RequestContextMiddleware",
+    "kefu.core.middleware.SessionTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "kefu.urls"
@@ -209,14 +213,33 @@ Q_CLUSTER = {
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = ["kefu.core.backends.RoleBackend"]
+# Every password a person sets (their own on the password page, or an admin's for them)
+# must pass these; Django's own translations give their messages in Chinese.
+KEFU_PASSWORD_MIN_LENGTH = int(os.environ.get("KEFU_PASSWORD_MIN_LENGTH", "10"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": KEFU_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
+
+# Sign-in throttling (web login, admin login and the API's token endpoint alike): after
+# this many failed sign-ins for one user name, or from one client address, within the
+# lock-out time, further tries are refused for the lock-out time without checking the
+# password. An office behind one NAT address shares the address limit, hence its size.
+KEFU_SIGNIN_USER_FAILURES = int(os.environ.get("KEFU_SIGNIN_USER_FAILURES", "5"))
+KEFU_SIGNIN_ADDRESS_FAILURES = int(os.environ.get("KEFU_SIGNIN_ADDRESS_FAILURES", "30"))
+KEFU_SIGNIN_LOCKOUT_SECONDS = int(os.environ.get("KEFU_SIGNIN_LOCKOUT_SECONDS", "900"))
+# A signed-in page session ends after this long without a request the person made
+# (background polls do not count), and in any case this long after signing in.
+KEFU_SESSION_IDLE_SECONDS = int(os.environ.get("KEFU_SESSION_IDLE_SECONDS", "1800"))
+KEFU_SESSION_MAX_SECONDS = int(os.environ.get("KEFU_SESSION_MAX_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_AGE = KEFU_SESSION_MAX_SECONDS
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -255,8 +278,8 @@ LOGGING = {
 
 # The three-field check is a way to probe identities: keep it slow for guessers.
 KEFU_IDENTITY_CHECK_RATE = os.environ.get("KEFU_IDENTITY_CHECK_RATE", "10/m")
-# API tokens live this long (seconds) after they are issued.
-KEFU_TOKEN_TTL = int(os.environ.get("KEFU_TOKEN_TTL", str(12 * 3600)))
+# API tokens live this long (seconds) after they are issued: 30 days unless set.
+KEFU_TOKEN_TTL = int(os.environ.get("KEFU_TOKEN_TTL", str(30 * 86400)))
 # The worker writes its heartbeat this often; /healthz calls it degraded when the last beat
 # is older than the first figure, or a task has waited longer than the second (seconds).
 KEFU_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("KEFU_WORKER_HEARTBEAT_SECONDS", "10"))

@@ -10,8 +10,17 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.models import AuditEntry, CalendarOverride, OrgUnit, Region, User, WorkCalendar
-from kefu.core.services import audit_record
+from kefu.core.forms import AdminSigninForm
+from kefu.core.models import (
+    ApiToken,
+    AuditEntry,
+    CalendarOverride,
+    OrgUnit,
+    Region,
+    User,
+    WorkCalendar,
+)
+from kefu.core.services import audit_record, signin_unlock, tokens_revoke
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -80,8 +89,37 @@ class RegionAdmin(AuditedAdmin):
     search_fields = ["name", "code"]
 
 
+class ApiTokenInline(admin.TabularInline):
+    """A user's API tokens: an admin sees when each was issued and ends, and ends any of
+    them with its delete box (the token itself is never shown: only its hash is kept)."""
+
+    model = ApiToken
+    extra = 0
+    fields = ["created_at", "expires_at"]
+    readonly_fields = ["created_at", "expires_at"]
+    verbose_name_plural = _("API tokens (tick to revoke)")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(User)
 class KefuUserAdmin(UserAdmin, AuditedAdmin):
+    inlines = [ApiTokenInline]
+    actions = ["unlock_signin"]
+
+    @admin.action(description=_("Lift the sign-in lock of the selected users"))
+    def unlock_signin(self, request: HttpRequest, queryset: Any) -> None:
+        lifted = [
+            user.username
+            for user in queryset
+            if signin_unlock(actor=request.user, user=user)  # type: ignore[arg-type]
+        ]
+        self.message_user(
+            request,
+            _("Sign-in locks lifted: %(users)s") % {"users": "、".join(lifted) or "—"},
+        )
+
     list_display = ["username", "full_name", "centre", "team", "department", "is_active"]
     list_filter = ["groups", "centre", "is_active"]
     search_fields = ["username", "full_name", "employee_number"]
@@ -92,6 +130,30 @@ class KefuUserAdmin(UserAdmin, AuditedAdmin):
             {"fields": ("full_name", "employee_number", "centre", "team", "department")},
         ),
     )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Every API token in force, by user; revoking is deleting (and is audited)."""
+
+    list_display = ["user", "created_at", "expires_at"]
+    list_filter = ["expires_at"]
+    search_fields = ["user__username", "user__full_name"]
+    readonly_fields = ["user", "created_at", "expires_at"]
+    fields = ["user", "created_at", "expires_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
+        tokens_revoke(user=obj.user, actor=request.user, reason="revoked", token_id=obj.pk)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for token in queryset.select_related("user"):
+            self.delete_model(request, token)
 
 
 class CalendarOverrideInline(admin.TabularInline):
@@ -120,3 +182,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# The admin's own login counts failures and locks out as the login page and the API do.
+admin.site.login_form = AdminSigninForm

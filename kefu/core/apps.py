@@ -26,6 +26,13 @@ class CoreConfig(AppConfig):
         # Like Django's own permissions, the role groups follow the code after every migrate.
         post_migrate.connect(_sync_roles, dispatch_uid="kefu.core.roles_sync")
         post_migrate.connect(_schedule_purge, sender=self, dispatch_uid="kefu.core.key_purge")
+        # A page session's lifetime and idle time count from the sign-in, whichever login
+        # page it was (kefu's own, the admin's).
+        from django.contrib.auth.signals import user_logged_in
+
+        from kefu.core.middleware import session_start
+
+        user_logged_in.connect(session_start, dispatch_uid="kefu.core.session_start")
 
 
 def _schedule_purge(sender: AppConfig, using: str = "default", **kwargs: object) -> None:

@@ -1,10 +1,17 @@
-"""What every page's filter form needs."""
+"""What every page's filter form needs, and the forms of signing in."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
+
+from kefu.core.errors import RateLimited
+from kefu.core.services import signin
 
 
 def start_of(day: date | None) -> datetime | None:
@@ -12,3 +19,39 @@ def start_of(day: date | None) -> datetime | None:
     if day is None:
         return None
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+class ThrottledSignin:
+    """Checks the credentials through `signin`, which counts failures and refuses a locked
+    user name or address, instead of calling `authenticate` unguarded."""
+
+    channel = "web"
+    throttled: RateLimited | None = None
+
+    def clean(self) -> dict[str, Any]:
+        form: Any = self
+        username = form.cleaned_data.get("username")
+        password = form.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                form.user_cache = signin(
+                    username=username,
+                    password=password,
+                    channel=self.channel,
+                    request=form.request,
+                )
+            except RateLimited as error:
+                self.throttled = error
+                raise forms.ValidationError(str(error.message), code="throttled") from error
+            if form.user_cache is None:
+                raise form.get_invalid_login_error()
+            form.confirm_login_allowed(form.user_cache)
+        return dict(form.cleaned_data)
+
+
+class SigninForm(ThrottledSignin, AuthenticationForm):
+    pass
+
+
+class AdminSigninForm(ThrottledSignin, AdminAuthenticationForm):
+    channel = "admin"

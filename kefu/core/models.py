@@ -147,6 +147,19 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new password or a deactivated account ends every API token the user holds.
+        # Done here, where Django itself notices a password change, because it is the one
+        # place every path crosses: the password page, the admin's forms, `changepassword`.
+        password_changed = self._password is not None  # type: ignore[attr-defined]
+        super().save(*args, **kwargs)
+        if password_changed or not self.is_active:
+            from kefu.core.services import tokens_revoke
+
+            tokens_revoke(
+                user=self, reason="password_changed" if password_changed else "deactivated"
+            )
+
     @property
     def role(self) -> str | None:
         """The user's role code: the name of their role group (read once per request)."""

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import Forbidden, Invalid, NotFound
-from kefu.core.models import Notification, OrgUnit, Region, User, WorkCalendar
-from kefu.core.roles import ROLES
+from kefu.core.models import ApiToken, Notification, OrgUnit, Region, User, WorkCalendar
+from kefu.core.roles import MANAGE_USERS, ROLES
 from kefu.core.workcal import WorkingCalendar, parse_periods, uncovered_years
 
 
@@ -38,6 +38,23 @@ def token_user(raw: str) -> User | None:
     user = rows[0]
     user.role = next((row.group_name for row in rows if row.group_name in ROLES), None)
     return user
+
+
+def user_for_admin(actor: User, username: str) -> User:
+    """A user whose account the actor manages (admins manage every account)."""
+    if not actor.has_perm(MANAGE_USERS):
+        raise Forbidden()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotFound(code="user_not_found")
+    return user
+
+
+def tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's API tokens still in force, newest first."""
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by(
+        "-created_at", "-id"
+    )
 
 
 def working_calendar(name: str) -> WorkingCalendar:

@@ -37,6 +37,7 @@ CHECK_IDENTITY = "customers.check_identity"
 VIEW_CONTACT = "contacts.view_contact"
 ADD_CONTACT = "contacts.add_contact"
 VIEW_AUDIT = "core.view_auditentry"
+MANAGE_USERS = "core.change_user"
 VIEW_TICKET = "tickets.view_ticket"
 ADD_TICKET = "tickets.add_ticket"
 VIEW_POLICY = "tickets.view_timelimitpolicy"
@@ -112,6 +113,7 @@ ROLES: dict[str, Role] = {
             _FRONT_LINE
             | {
                 VIEW_AUDIT,
+                MANAGE_USERS,
                 VIEW_POLICY,
                 CHANGE_POLICY,
                 CHANGE_ARTICLE,

@@ -5,7 +5,8 @@ from kefu.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.SigninView.as_view(), name="login"),
+    path("password/", views.password_change, name="password_change"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/badge", views.notification_badge, name="notification_badge"),

@@ -4,7 +4,12 @@ import logging
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.password_validation import password_validators_help_texts
+from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,12 +21,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kefu.contacts.models import Channel
 from kefu.contacts.queries import contacts_visible_to
+from kefu.core.forms import SigninForm
 from kefu.core.health import health_report
 from kefu.core.http import request_user
+from kefu.core.middleware import session_passive
 from kefu.core.models import User
 from kefu.core.queries import counts_by, daily_counts, notifications_of, unread_notification_count
 from kefu.core.roles import VIEW_REPORTS
-from kefu.core.services import notifications_mark_read
+from kefu.core.services import notifications_mark_read, user_password_change
 from kefu.metrics import reports
 from kefu.tickets.models import STATE_CHOICES, Kind
 from kefu.tickets.queries import (
@@ -83,6 +90,38 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(home_for(request_user(request).role))
 
 
+class SigninView(LoginView):
+    """The login page: a locked user name or address answers 429 with the wait in the form."""
+
+    form_class = SigninForm
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.throttled is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(form.throttled.detail["retry_after"])
+        return response
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """修改密码: the user sets a new password of their own, under the password policy."""
+    user = request_user(request)
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user_password_change(actor=user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)  # this session stays; the others end
+        messages.success(
+            request, _("Your password has been changed. Your API tokens no longer work.")
+        )
+        return redirect("password_change")
+    return render(
+        request,
+        "registration/password_change.html",
+        {"form": form, "password_rules": password_validators_help_texts()},
+    )
+
+
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     items = notifications_of(request_user(request))
@@ -90,6 +129,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(request, "web/notifications.html", {"items": items, "unread": unread})
 
 
+@session_passive
 @login_required
 @require_GET
 def notification_badge(request: HttpRequest) -> HttpResponse:
