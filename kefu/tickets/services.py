@@ -27,7 +27,6 @@ from kefu.tickets.lifecycle import (
     State,
     TransitionRefused,
     allowed_actions,
-    may_act,
     next_state,
 )
 from kefu.tickets.models import (
@@ -44,6 +43,7 @@ from kefu.tickets.queries import (
     dispatch_rules_of,
     expert_seat_limits,
     matching_policy,
+    may_act_on_ticket,
     situation_of,
     suggest_department,
     suspension_intervals,
@@ -453,7 +453,7 @@ def ticket_act(
     )
     if ticket is None:
         raise NotFound(code="ticket_not_found")
-    if not may_act(actor.role, act):
+    if not may_act_on_ticket(actor, ticket, act):
         raise Forbidden()
     if version != ticket.version:
         raise _refused(
@@ -673,7 +673,9 @@ class _Recipients:
         if ticket.assignee_id and ticket.stage == "return":
             people.append(ticket.assignee)  # type: ignore[arg-type]
         elif ticket.stage in {"take", "return"} and ticket.department_id:
+            # The department's handlers, or the expert seat's agents.
             people += self._role("handler", department_id=ticket.department_id)
+            people += self._role("expert", department_id=ticket.department_id)
         else:
             people += self._role("backoffice", centre_id=ticket.centre_id)
         people += self._role("leader", centre_id=ticket.centre_id)
