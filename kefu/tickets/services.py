@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.contacts.models import CallReason, Contact
+from kefu.contacts.models import CallReason
+from kefu.contacts.queries import contacts_visible_to
 from kefu.contacts.services import contact_create
 from kefu.core.audit_context import client_ip_var
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -182,7 +183,7 @@ def ticket_create(
         )
     contact = None
     if contact_id is not None:
-        contact = Contact.objects.filter(pk=contact_id, centre_id=actor.centre_id).first()
+        contact = contacts_visible_to(actor).filter(pk=contact_id, centre_id=centre_id).first()
         if contact is None:
             raise Invalid(
                 _("Unknown contact."), code="contact_unknown", detail={"field": "contact_id"}
