@@ -69,6 +69,39 @@ def hidden(editors: dict[str, User], other_centre: OrgUnit) -> dict[str, Article
     }
 
 
+READERS = ("agent", "expert", "handler", "leader", "qa", "manager")
+# What reading an article answers, per role: written out, not derived from the code.
+READS: dict[str, dict[str, int]] = {
+    role: {"published": 200, "draft": 404, "restricted": 404, "other_centre": 404}
+    for role in READERS
+}
+READS["backoffice"] = READS["agent"] | {"restricted": 200}  # the article is meant for it
+for role in ("editor", "admin"):  # those who write the centre's articles read them all
+    READS[role] = {"published": 200, "draft": 200, "restricted": 200, "other_centre": 404}
+
+
+@pytest.mark.parametrize(
+    ("role", "which"),
+    [(role, which) for role in sorted(READS) for which in READS[role]],
+)
+def test_role_against_article(
+    api_as: Callable[[str], ApiClient],
+    editors: dict[str, User],
+    hidden: dict[str, Article],
+    role: str,
+    which: str,
+) -> None:
+    articles = {**hidden, "published": published(editors["editor"], editors["editor2"])}
+    article = articles[which]
+    api = api_as(role)
+
+    assert api.get(f"{BASE}/articles/{article.pk}").status_code == READS[role][which]
+    feedback = api.post(f"{BASE}/articles/{article.pk}/feedback", {"kind": "helpful"})
+    assert feedback.status_code == (201 if READS[role][which] == 200 else 404)
+    listed = {item["id"] for item in ok(api.get(f"{BASE}/articles", limit=100))["items"]}
+    assert (article.pk in listed) == (READS[role][which] == 200)
+
+
 def suggested(api: ApiClient, q: str) -> list[str]:
     return list(ok(api.get(f"{BASE}/suggest", q=q))["items"])
 
