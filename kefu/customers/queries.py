@@ -9,17 +9,25 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import Forbidden, Invalid, NotFound
 from kefu.core.models import User
-from kefu.core.roles import VIEW_CUSTOMER
+from kefu.core.roles import HANDLER, VIEW_CUSTOMER
 from kefu.core.validation import InvalidNumber, normalize_phone
 from kefu.customers.models import Customer, CustomerPhone
+from kefu.tickets.models import Ticket
 
 
 def customers_visible_to(user: User) -> QuerySet[Customer]:
+    """The centre's customers; a department handler sees only the customers of the orders
+    sent to their department (never the archive as a whole)."""
     if not user.has_perm(VIEW_CUSTOMER):
         raise Forbidden()
     customers = Customer.objects.all()
     if not user.is_superuser:
         customers = customers.filter(centre_id=user.centre_id)
+    if user.role == HANDLER:
+        if user.department_id is None:
+            return customers.none()
+        held = Ticket.objects.filter(centre_id=user.centre_id, department_id=user.department_id)
+        customers = customers.filter(pk__in=held.values("customer_id"))
     return customers
 
 

@@ -75,9 +75,12 @@ def load_knowledge(*, author: User, reviewer: User, data: dict[str, Any]) -> Loa
     ArticleVersion.objects.bulk_create(versions, batch_size=500)
     live = {v.article_id: v for v in versions}
     links = []
+    writers = []
     for article, row in zip(articles, data["articles"], strict=True):
         if row["state"] == State.PUBLISHED:
             article.live_version = live[article.pk]
+        if row["state"] in {State.DRAFT, State.IN_REVIEW}:  # a change not yet published
+            writers.append(Article.writers.through(article_id=article.pk, user_id=author.pk))
         links += [
             Article.call_reasons.through(article_id=article.pk, callreason_id=reasons[code])
             for code in row.get("call_reasons", [])
@@ -85,6 +88,7 @@ def load_knowledge(*, author: User, reviewer: User, data: dict[str, Any]) -> Loa
         ]
     Article.objects.bulk_update(articles, ["live_version"], batch_size=500)
     Article.call_reasons.through.objects.bulk_create(links, batch_size=500)
+    Article.writers.through.objects.bulk_create(writers, batch_size=500)
     search_index_update([article.pk for article in articles])
     return Loaded(centre.code, len(articles))
 

@@ -56,6 +56,10 @@ class Engine(Protocol):
         least one alternative."""
         ...
 
+    def holding(self, articles: QuerySet, term: str) -> QuerySet:
+        """Those of `articles` whose indexed text (names, tags or body) holds `term`."""
+        ...
+
 
 def _chunks(items: Sequence, size: int = 500) -> Iterable[Sequence]:
     for start in range(0, len(items), size):
@@ -143,6 +147,21 @@ class SqliteEngine:
             score=f"-bm25({FTS_TABLE}, {weights})",
             limit=limit,
         )
+
+    def holding(self, articles: QuerySet, term: str) -> QuerySet:
+        return _holding(
+            articles,
+            table=FTS_TABLE,
+            key="rowid",
+            match=f"{FTS_TABLE} MATCH %s",
+            expression=_expression([[Group(term, [term])]], every="AND", some="OR", quote='"'),
+        )
+
+
+def _holding(articles: QuerySet, *, table: str, key: str, match: str, expression: str) -> QuerySet:
+    return articles.extra(  # noqa: S610 - the expression is bound
+        tables=[table], where=[f"{table}.{key} = knowledge_article.id", match], params=[expression]
+    )
 
 
 def _expression(
@@ -293,6 +312,15 @@ class PostgresEngine:
             score=" + ".join(parts) or "0",
             score_params=params,
             limit=limit,
+        )
+
+    def holding(self, articles: QuerySet, term: str) -> QuerySet:
+        return _holding(
+            articles,
+            table=PG_TABLE,
+            key="article_id",
+            match=f"{PG_TABLE}.terms @@ %s::tsquery",
+            expression=_expression([[Group(term, [term])]], every="&", some="|", quote="'"),
         )
 
 

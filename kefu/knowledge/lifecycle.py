@@ -8,6 +8,7 @@ live version keeps serving agents until the draft is approved in its turn.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 
 
@@ -46,7 +47,8 @@ class TransitionRefused(Exception):
 
 
 class ReviewerIsAuthor(Exception):
-    """The four-eyes rule: whoever wrote the working copy may not approve it."""
+    """The four-eyes rule: whoever wrote any part of the working copy since the last
+    published version may not approve it."""
 
 
 def next_state(action: Action, state: State) -> State:
@@ -56,8 +58,9 @@ def next_state(action: Action, state: State) -> State:
     return target
 
 
-def check_reviewer(action: Action, *, author_id: int | None, reviewer_id: int) -> None:
-    if action == Action.APPROVE and author_id == reviewer_id:
+def check_reviewer(action: Action, *, writer_ids: Collection[int], reviewer_id: int) -> None:
+    """`writer_ids`: everyone who changed the working copy since it was last published."""
+    if action == Action.APPROVE and reviewer_id in writer_ids:
         raise ReviewerIsAuthor()
 
 

@@ -95,6 +95,11 @@ class Article(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Everyone who wrote any part of the working copy since the last published version
+    # (the author among them): none of them may approve it. Emptied by each approval.
+    writers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("writers"), blank=True, related_name="+"
+    )
     live_version = models.ForeignKey(
         "ArticleVersion",
         verbose_name=_("live version"),

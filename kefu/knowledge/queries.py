@@ -245,9 +245,17 @@ def article_search(
     return hits
 
 
+# How many of the index's commonest words that start with what was typed are weighed,
+# and how many of them, held by articles the user may read, are offered.
+WORD_CANDIDATES = 12
+WORDS_OFFERED = 3
+
+
 def search_suggestions(user: User, prefix: str, *, limit: int = 8) -> list[str]:
     """As the agent types: the index's commonest words that start with what was typed,
-    then the titles the search finds for it."""
+    then the titles the search finds for it. Only from text the user may read: the index
+    counts the words of every centre, draft and role, so each word is offered only when
+    an article the user may read holds it."""
     prefix = analysis.normalize(prefix).strip()
     if not prefix:
         return []
@@ -258,11 +266,19 @@ def search_suggestions(user: User, prefix: str, *, limit: int = 8) -> list[str]:
         if connection.vendor == "postgresql"
         else Q(term__gte=prefix, term__lt=prefix + "\U0010ffff")
     )
-    words = (
+    candidates = (
         SearchTerm.objects.filter(starting, documents__gt=0)
-        .order_by("-documents")
-        .values_list("term", flat=True)[:3]
+        .order_by("-documents", "term")
+        .values_list("term", flat=True)[:WORD_CANDIDATES]
     )
+    readable = articles_visible_to(user)
+    engine = engines.current()
+    words: list[str] = []
+    for term in candidates:
+        if len(words) == WORDS_OFFERED:
+            break
+        if engine.holding(readable, term).exists():
+            words.append(term)
     titles = [hit.title for hit in article_search(user, prefix, limit=limit)]
     return list(dict.fromkeys([*words, *titles]))[:limit]
 

@@ -153,6 +153,7 @@ def article_create(
         },
     )
     article = Article.objects.create(centre_id=centre_id, owner=actor, author=actor, **values)
+    article.writers.add(actor)
     article.call_reasons.set(reasons)
     search_index_update([article.pk])
     audit_record(
@@ -215,6 +216,8 @@ def article_update(*, actor: User, article_id: int, version: int, **changes: Any
     article.state, article.author = State.DRAFT, actor
     article.version += 1
     article.save()
+    # Any change, if only of the tags, makes its editor one of the text's writers.
+    article.writers.add(actor)
     if reasons is not None:
         article.call_reasons.set(reasons)
     search_index_update([article.pk])
@@ -229,6 +232,12 @@ def article_update(*, actor: User, article_id: int, version: int, **changes: Any
         },
     )
     return article
+
+
+def _writer_ids(article: Article) -> set[int]:
+    """Who wrote the working copy since it was last published: its writers, and its last
+    author in any case."""
+    return {*article.writers.values_list("pk", flat=True), article.author_id}
 
 
 @transaction.atomic
@@ -246,7 +255,7 @@ def article_act(
     article = _locked(actor, article_id, version)
     try:
         target = next_state(act, State(article.state))
-        check_reviewer(act, author_id=article.author_id, reviewer_id=actor.pk)
+        check_reviewer(act, writer_ids=_writer_ids(article), reviewer_id=actor.pk)
     except TransitionRefused as error:
         raise Conflict(
             _("This action is not possible in the article's current state."),
@@ -259,7 +268,10 @@ def article_act(
         ) from error
     except ReviewerIsAuthor as error:
         raise Forbidden(
-            _("The author of an article cannot approve it; another editor must."),
+            _(
+                "Whoever wrote any part of a change cannot approve it; "
+                "an editor who took no part in it must."
+            ),
             code="reviewer_is_author",
         ) from error
     if act == Action.REJECT and not reason.strip():
@@ -277,6 +289,7 @@ def article_act(
             approved_by=actor,
         )
         article.expiry_warned_on = None
+        article.writers.clear()  # the next change starts with no writers
     elif act == Action.WITHDRAW:
         article.live_version = None
     article.state = target
@@ -345,7 +358,8 @@ def feedback_record(*, actor: User, article_id: int, kind: str, note: str = "") 
         raise Invalid(_("Unknown kind."), code="kind_unknown", detail={"field": "kind"})
     if kind != Feedback.Kind.HELPFUL and not note.strip():
         raise Invalid(_("Say what is wrong."), code="note_required", detail={"field": "note"})
-    article = Article.objects.filter(pk=article_id, centre_id=actor.centre_id).first()
+    # Only on an article the user may read: one they cannot read is not there for them.
+    article = articles_visible_to(actor).filter(pk=article_id).first()
     if article is None:
         raise NotFound(code="article_not_found")
     return Feedback.objects.create(article=article, user=actor, kind=kind, note=note.strip())

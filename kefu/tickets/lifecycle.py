@@ -75,7 +75,7 @@ WHILE_SUSPENDED = frozenset(
 ACTION_ROLES: dict[Action, frozenset[str]] = {
     Action.DISPATCH: frozenset({"backoffice"}),
     Action.TRANSFER: frozenset({"agent", "backoffice"}),
-    Action.HANDLE_IN_CENTRE: frozenset({"backoffice", "expert"}),
+    Action.HANDLE_IN_CENTRE: frozenset({"backoffice"}),
     Action.TAKE: frozenset({"handler", "backoffice", "expert"}),
     Action.RETURN: frozenset({"handler", "backoffice", "expert"}),
     Action.VERIFY: frozenset({"backoffice"}),
@@ -162,3 +162,25 @@ def allowed_actions(situation: Situation) -> list[Action]:
 
 def may_act(role: str | None, action: Action) -> bool:
     return role == "admin" or (role is not None and role in ACTION_ROLES[action])
+
+
+# The work of whoever holds the order. A department's handlers and an expert seat's
+# agents do it only while the order is with their own unit; the back office only while
+# the centre handles the order itself (no department holds it).
+HOLDER_WORK = frozenset({Action.TAKE, Action.RETURN, Action.SUSPEND, Action.RESUME})
+UNIT_ROLES = frozenset({"handler", "expert"})
+CENTRE_WORK = frozenset({Action.TAKE, Action.RETURN})
+
+
+def may_act_on(
+    role: str | None, action: Action, *, own_unit: int | None, held_by: int | None
+) -> bool:
+    """`may_act` for one order: `own_unit` is the user's department (or expert seat),
+    `held_by` the department that holds the order now, if any."""
+    if not may_act(role, action):
+        return False
+    if role in UNIT_ROLES and action in HOLDER_WORK:
+        return own_unit is not None and held_by == own_unit
+    if role == "backoffice" and action in CENTRE_WORK:
+        return held_by is None
+    return True

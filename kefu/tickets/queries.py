@@ -17,7 +17,14 @@ from kefu.core.queries import calendar_of
 from kefu.core.roles import HANDLER, VIEW_POLICY, VIEW_TICKET
 from kefu.core.workcal import WorkingCalendar
 from kefu.tickets import sla
-from kefu.tickets.lifecycle import Situation, State, allowed_actions, may_act
+from kefu.tickets.lifecycle import (
+    UNIT_ROLES,
+    Action,
+    Situation,
+    State,
+    allowed_actions,
+    may_act_on,
+)
 from kefu.tickets.models import (
     OPEN,
     DispatchRule,
@@ -38,6 +45,10 @@ def tickets_visible_to(user: User) -> QuerySet[Ticket]:
     if not user.is_superuser:
         tickets = tickets.filter(centre_id=user.centre_id)
     if user.role == HANDLER:
+        # A handler of no department has no orders (not the centre's own, which no
+        # department holds).
+        if user.department_id is None:
+            return tickets.none()
         tickets = tickets.filter(department_id=user.department_id)
     return tickets
 
@@ -108,8 +119,12 @@ def backoffice_queue_sizes(user: User) -> dict[str, int]:
 
 def department_inbox(user: User, limit: int = 200) -> list[Ticket]:
     """The orders waiting for a department or in its hands, the most pressing first; a
-    handler's are their department's alone (tickets_visible_to sees to that)."""
+    handler's or an expert's are their own unit's alone."""
     tickets = tickets_visible_to(user).filter(state__in=[State.DISPATCHED, State.HANDLING])
+    if user.role in UNIT_ROLES:
+        if user.department_id is None:
+            return []
+        tickets = tickets.filter(department_id=user.department_id)
     return list(with_list_relations(tickets).order_by(*SOONEST_DUE)[:limit])
 
 
@@ -345,12 +360,18 @@ def ticket_status(ticket: Ticket, now: datetime) -> str:
     return next((worst for worst in ("overdue", "warning") if worst in statuses), "ok")
 
 
+def may_act_on_ticket(user: User, ticket: Ticket, action: Action) -> bool:
+    """Whether the user's role does `action`, and on this order: a department's or an
+    expert seat's people only on what their own unit holds."""
+    return may_act_on(user.role, action, own_unit=user.department_id, held_by=ticket.department_id)
+
+
 def actions_for(user: User, ticket: Ticket) -> list[str]:
     """What this user may do to the order now: the table's answer within the user's role."""
     return [
         str(action)
         for action in allowed_actions(situation_of(ticket))
-        if may_act(user.role, action)
+        if may_act_on_ticket(user, ticket, action)
     ]
 
 

@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.contacts.models import CallReason, Contact
+from kefu.contacts.models import CallReason
+from kefu.contacts.queries import contacts_visible_to
 from kefu.contacts.services import contact_create
 from kefu.core.audit_context import client_ip_var
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -27,7 +28,6 @@ from kefu.tickets.lifecycle import (
     State,
     TransitionRefused,
     allowed_actions,
-    may_act,
     next_state,
 )
 from kefu.tickets.models import (
@@ -44,6 +44,7 @@ from kefu.tickets.queries import (
     dispatch_rules_of,
     expert_seat_limits,
     matching_policy,
+    may_act_on_ticket,
     situation_of,
     suggest_department,
     suspension_intervals,
@@ -182,7 +183,7 @@ def ticket_create(
         )
     contact = None
     if contact_id is not None:
-        contact = Contact.objects.filter(pk=contact_id, centre_id=actor.centre_id).first()
+        contact = contacts_visible_to(actor).filter(pk=contact_id, centre_id=centre_id).first()
         if contact is None:
             raise Invalid(
                 _("Unknown contact."), code="contact_unknown", detail={"field": "contact_id"}
@@ -453,7 +454,7 @@ def ticket_act(
     )
     if ticket is None:
         raise NotFound(code="ticket_not_found")
-    if not may_act(actor.role, act):
+    if not may_act_on_ticket(actor, ticket, act):
         raise Forbidden()
     if version != ticket.version:
         raise _refused(
@@ -673,7 +674,9 @@ class _Recipients:
         if ticket.assignee_id and ticket.stage == "return":
             people.append(ticket.assignee)  # type: ignore[arg-type]
         elif ticket.stage in {"take", "return"} and ticket.department_id:
+            # The department's handlers, or the expert seat's agents.
             people += self._role("handler", department_id=ticket.department_id)
+            people += self._role("expert", department_id=ticket.department_id)
         else:
             people += self._role("backoffice", centre_id=ticket.centre_id)
         people += self._role("leader", centre_id=ticket.centre_id)

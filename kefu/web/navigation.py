@@ -32,7 +32,7 @@ FRONT_AND_SUPERVISION = frozenset({AGENT, EXPERT, BACKOFFICE, LEADER, MANAGER, A
 ENTRIES = [
     Entry(_("Agent workbench"), "/workbench/", frozenset({AGENT, EXPERT, LEADER, ADMIN})),
     Entry(_("Back office"), "/backoffice/", frozenset({BACKOFFICE, ADMIN})),
-    Entry(_("Department orders"), "/department/", frozenset({HANDLER})),
+    Entry(_("Department orders"), "/department/", frozenset({HANDLER, EXPERT})),
     Entry(_("Dashboard"), "/dashboard/", frozenset({LEADER, MANAGER, ADMIN})),
     Entry(_("Wallboard"), "/wallboard/", frozenset({LEADER, MANAGER, ADMIN})),
     Entry(_("Reports"), "/reports/", frozenset({LEADER, MANAGER, ADMIN})),

@@ -74,8 +74,19 @@ def test_role_against_endpoint(
 ) -> None:
     from kefu.contacts.services import contact_create
     from kefu.core.roles import ADMIN
+    from kefu.tickets.services import ActionInput, ticket_act, ticket_create
 
     customer = Customer.objects.create(centre=centre, name="王建国")
+    # An order of the customer's at the handler's department: handlers see only the
+    # customers of their department's orders.
+    order = ticket_create(actor=users[ADMIN], customer_id=customer.pk, kind="fault", title="停电")
+    ticket_act(
+        actor=users[ADMIN],
+        number=order.number,
+        action="dispatch",
+        version=1,
+        fields=ActionInput(department="repair"),
+    )
     contact = contact_create(
         actor=users[ADMIN],
         channel="hotline",

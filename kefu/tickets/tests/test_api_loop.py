@@ -331,9 +331,14 @@ def test_the_list_costs_the_same_few_queries_for_any_page(
 
 
 @pytest.fixture
-def expert_seat(centre: OrgUnit, always: WorkCalendar, make_user: Callable[..., User]) -> OrgUnit:
-    """The centre's expert seat, and the seeds' limits for it: taken within 10 minutes,
-    answered within 10 minutes of taking."""
+def expert_seat(
+    centre: OrgUnit,
+    always: WorkCalendar,
+    make_user: Callable[..., User],
+    users: dict[str, User],
+) -> OrgUnit:
+    """The centre's expert seat, where the `expert` user sits, and the seeds' limits for
+    it: taken within 10 minutes, answered within 10 minutes of taking."""
     seat = OrgUnit.objects.create(
         kind=OrgUnit.Kind.DEPARTMENT,
         code="expert-seat",
@@ -341,6 +346,8 @@ def expert_seat(centre: OrgUnit, always: WorkCalendar, make_user: Callable[..., 
         parent=centre,
         expert_seat=True,
     )
+    users["expert"].department = seat
+    users["expert"].save(update_fields=["department"])
     make_user("expert", username="expert-zhang", department=seat)
     ten_minutes = {"limit": "PT10M", "warning": "PT8M"}
     TimeLimitPolicy.objects.create(

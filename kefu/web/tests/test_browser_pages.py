@@ -34,7 +34,7 @@ PAGES = {
         "/knowledge/new/",
         "/knowledge/synonyms/",
     ],
-    "expert": ["/workbench/", "/tickets/?department=expert-seat"],
+    "expert": ["/workbench/", "/tickets/?department=expert-seat", "/department/"],
     "backoffice": [
         "/backoffice/?queue=review",
         "/backoffice/?queue=verify",
