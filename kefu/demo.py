@@ -191,19 +191,18 @@ def _customers(centre: OrgUnit, count: int, regions: dict[str, Region]) -> int:
         phones: list[list[str]] = []
         for index in range(batch_start, batch_end):
             text, region_code = content.address(rng)
-            customers.append(
-                Customer(
-                    centre=centre,
-                    name=content.person_name(rng),
-                    id_number=content.id_number(rng, region_code),
-                    account_number=content.account_number(index),
-                    address=text,
-                    region=regions[region_code],
-                    tier=content.customer_tier(rng),
-                    created_at=now,
-                    updated_at=now,
-                )
+            customer = Customer(
+                centre=centre,
+                name=content.person_name(rng),
+                account_number=content.account_number(index),
+                address=text,
+                region=regions[region_code],
+                tier=content.customer_tier(rng),
+                created_at=now,
+                updated_at=now,
             )
+            customer.id_number = content.id_number(rng, region_code)
+            customers.append(customer)
             numbers = [content.mobile_number(rng)]
             if rng.random() < 0.35:
                 numbers.append(content.fixed_number(rng))
