@@ -117,3 +117,20 @@ class CustomerPhone(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class RetentionProgress(models.Model):
+    """How far the retention sweep has come in one centre: every contact that started, and
+    every order that closed, before these instants has been anonymised. Each run starts
+    there, so it reads only what expired since, however large the archive."""
+
+    centre = models.OneToOneField(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    contacts_before = models.DateTimeField(null=True, blank=True)
+    orders_before = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("retention progress")
+        verbose_name_plural = _("retention progress")
+
+    def __str__(self) -> str:
+        return str(self.centre_id)

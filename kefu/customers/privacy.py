@@ -30,7 +30,7 @@ from kefu.core.errors import Conflict, Forbidden, Invalid
 from kefu.core.models import AuditEntry, OrgUnit, User
 from kefu.core.roles import HANDLE_PERSONAL_DATA_REQUEST
 from kefu.core.services import audit_record
-from kefu.customers.models import Customer
+from kefu.customers.models import Customer, RetentionProgress
 from kefu.tickets.models import Ticket, TicketEvent
 
 # Keys of audit pictures and ticket-event data that carry personal values or free text.
@@ -294,51 +294,82 @@ def retention_days(centre: OrgUnit) -> int:
     return int(settings.KEFU_RETENTION_DAYS)
 
 
-def retention_sweep(*, now: datetime | None = None, batch: int | None = None) -> RetentionResult:
+def _expired_batch(
+    rows: Any, moment: str, since: datetime | None, cutoff: datetime, limit: int
+) -> list[tuple[int, datetime]]:
+    """The next rows past their period that still hold personal fields, oldest first."""
+    rows = rows.filter(**{f"{moment}__lt": cutoff})
+    if since is not None:
+        rows = rows.filter(**{f"{moment}__gte": since})
+    return list(rows.order_by(moment, "id").values_list("id", moment)[:limit])
+
+
+def retention_sweep(
+    *, now: datetime | None = None, batch: int | None = None, max_batches: int = 50
+) -> RetentionResult:
     """Anonymise the personal fields of contacts and closed orders older than their centre's
-    retention period. Bounded per run (`KEFU_RETENTION_BATCH` rows of each per centre); the
-    next run goes on, and a row already anonymised is never counted twice, so several
-    workers may run it at once."""
+    retention period, in transactions of `KEFU_RETENTION_BATCH` rows, at most `max_batches`
+    of each per centre and run; the next run goes on. Each centre's progress row is locked
+    per batch, so several workers may run it at once and no row is counted twice."""
     now = now or timezone.now()
     limit = batch or settings.KEFU_RETENTION_BATCH
+    label = anonymised_label()
     contacts_done = orders_done = 0
     for centre in OrgUnit.objects.filter(kind=OrgUnit.Kind.CENTRE).order_by("pk"):
         days = retention_days(centre)
         if days <= 0:
             continue
         cutoff = now - timedelta(days=days)
-        with transaction.atomic():
-            contact_ids = list(
-                Contact.objects.filter(centre=centre, started_at__lt=cutoff)
-                .exclude(caller_number="", summary="")
-                .order_by("started_at")
-                .values_list("id", flat=True)[:limit]
-            )
-            contacts = _scrub_contacts(
-                Contact.objects.filter(id__in=contact_ids).exclude(caller_number="", summary="")
-            )
-            label = anonymised_label()
-            order_ids = list(
-                Ticket.objects.filter(centre=centre, closed_at__lt=cutoff)
-                .exclude(Q(title=label) & Q(description="") & Q(result=""))
-                .order_by("closed_at")
-                .values_list("id", flat=True)[:limit]
-            )
-            orders = _scrub_orders(Ticket.objects.filter(id__in=order_ids))
-            if contacts or orders:
-                audit_record(
-                    actor=None,
-                    action="retention.anonymise",
-                    obj=centre,
-                    after={
-                        "days": days,
-                        "before": cutoff.isoformat(),
-                        "contacts": contacts,
-                        "work_orders": orders,
-                    },
-                )
-        contacts_done += contacts
-        orders_done += orders
+        RetentionProgress.objects.get_or_create(centre=centre)
+        for table in ("contacts", "orders"):
+            for _round in range(max_batches):
+                with transaction.atomic():
+                    progress = RetentionProgress.objects.select_for_update().get(centre=centre)
+                    since = getattr(progress, f"{table}_before")
+                    if table == "contacts":
+                        rows = _expired_batch(
+                            Contact.objects.filter(centre=centre).exclude(
+                                caller_number="", summary=""
+                            ),
+                            "started_at",
+                            since,
+                            cutoff,
+                            limit,
+                        )
+                        done = _scrub_contacts(Contact.objects.filter(id__in=[r[0] for r in rows]))
+                        contacts_done += done
+                    else:
+                        rows = _expired_batch(
+                            Ticket.objects.filter(centre=centre).exclude(
+                                Q(title=label) & Q(description="") & Q(result="")
+                            ),
+                            "closed_at",
+                            since,
+                            cutoff,
+                            limit,
+                        )
+                        done = _scrub_orders(Ticket.objects.filter(id__in=[r[0] for r in rows]))
+                        orders_done += done
+                    finished = len(rows) < limit
+                    # Rows sharing the last instant are read again next time and skipped,
+                    # since they hold nothing personal any more.
+                    reached = cutoff if finished else rows[-1][1]
+                    if since is None or reached > since:
+                        setattr(progress, f"{table}_before", reached)
+                        progress.save(update_fields=[f"{table}_before"])
+                    if done:
+                        audit_record(
+                            actor=None,
+                            action="retention.anonymise",
+                            obj=centre,
+                            after={
+                                "days": days,
+                                "before": cutoff.isoformat(),
+                                "contacts" if table == "contacts" else "work_orders": done,
+                            },
+                        )
+                if finished:
+                    break
     return RetentionResult(contacts=contacts_done, work_orders=orders_done)
 
 
