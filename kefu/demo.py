@@ -24,6 +24,7 @@ from kefu.customers.privacy import customer_anonymise
 from kefu.knowledge.demo import FILES, load_knowledge, read
 from kefu.telephony.demo import load_telephony
 from kefu.tickets.demo import load_phrases, load_policies, load_tickets
+from kefu.tickets.models import OPEN, Ticket
 
 PASSWORD = "kefu-demo-2026"
 SEED = 95598
@@ -313,6 +314,7 @@ def _anonymised_customer(centre: OrgUnit) -> None:
     reports, with nothing left that names them."""
     customer = (
         Customer.objects.filter(centre=centre, tickets__isnull=False, contacts__isnull=False)
+        .exclude(pk__in=Ticket.objects.filter(OPEN).values("customer_id"))
         .order_by("pk")
         .first()
     )

@@ -26,6 +26,8 @@ class CustomerFilterForm(forms.Form):
 
 class AnonymiseForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (the customer's request)"), max_length=500, widget=forms.Textarea
+        label=_("Reason (the customer's request)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     confirm = forms.BooleanField(label=_("I understand that this cannot be undone."), required=True)

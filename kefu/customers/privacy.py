@@ -31,7 +31,7 @@ from kefu.core.models import AuditEntry, OrgUnit, User
 from kefu.core.roles import HANDLE_PERSONAL_DATA_REQUEST
 from kefu.core.services import audit_record
 from kefu.customers.models import Customer, RetentionProgress
-from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.models import OPEN, Ticket, TicketEvent
 
 # Keys of audit pictures and ticket-event data that carry personal values or free text.
 PERSONAL_KEYS = frozenset(
@@ -247,6 +247,12 @@ def customer_anonymise(*, actor: User | None, customer: Customer, reason: str) -
     current = Customer.objects.select_for_update().get(pk=customer.pk)
     if current.anonymised_at is not None:
         raise Conflict(_("This customer is anonymised already."), code="customer_anonymised")
+    if Ticket.objects.filter(OPEN, customer=current).exists():
+        # An open order still needs the reply and the callback, which need the phone.
+        raise Conflict(
+            _("The customer has open work orders: close or cancel them first."),
+            code="customer_has_open_orders",
+        )
     current.name = anonymised_label()
     current.id_number = ""
     current.account_number = None

@@ -60,6 +60,7 @@ def _order(
         created_by=agent,
         created_at=created_at,
         closed_at=created_at + timedelta(days=1) if closed else None,
+        stage_started_at=None if closed else created_at,
     )
     TicketEvent.objects.create(
         ticket=ticket,
@@ -158,6 +159,12 @@ def test_anonymising_keeps_the_counts_and_forgets_the_person(
         ).status_code
         == 422
     )
+
+    open_order = _order(customer, users["agent"], "T-2", timezone.now(), closed=False)
+    refused = manager.post(f"/api/v1/customers/{customer.pk}/anonymise", {"reason": "客户申请"})
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "customer_has_open_orders"
+    open_order.delete()
 
     response = manager.post(
         f"/api/v1/customers/{customer.pk}/anonymise", {"reason": "客户来函要求删除个人信息"}
