@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -199,6 +199,10 @@ def customer_history(
 # --- PIPL requests: the customer's copy of their data, and their erasure ----------------
 
 
+# A key the database can hold: a larger number is a 422, not an overflow in the driver.
+CustomerId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class _ErrorOut(Schema):
     code: str
     message: str
@@ -294,7 +298,7 @@ class AnonymiseIn(Schema):
     response={200: PersonalDataOut, 403: _ErrorOut, 404: _ErrorOut},
     by_alias=True,
 )
-def personal_data_export(request: HttpRequest, customer_id: int) -> dict[str, Any]:
+def personal_data_export(request: HttpRequest, customer_id: CustomerId) -> dict[str, Any]:
     """Everything kefu holds about the customer, unmasked (PIPL art. 45); audited.
     Managers and administrators only."""
     customer = customer_get_for_user(request_user(request), customer_id)
@@ -306,7 +310,7 @@ def personal_data_export(request: HttpRequest, customer_id: int) -> dict[str, An
     response={200: CustomerOut, 403: _ErrorOut, 404: _ErrorOut, 409: _ErrorOut, 422: _ErrorOut},
 )
 def anonymise_customer(
-    request: HttpRequest, customer_id: int, payload: AnonymiseIn
+    request: HttpRequest, customer_id: CustomerId, payload: AnonymiseIn
 ) -> dict[str, Any]:
     """Erase the customer's personal data at their request (PIPL art. 47), keeping their
     contacts and orders for the reports; cannot be undone; audited. Managers and

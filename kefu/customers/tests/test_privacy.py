@@ -217,6 +217,10 @@ def test_anonymising_keeps_the_counts_and_forgets_the_person(
     }
     again = manager.post(f"/api/v1/customers/{customer.pk}/anonymise", {"reason": "再次"})
     assert again.status_code == 409
+    too_large = 2**63
+    assert manager.get(f"/api/v1/customers/{too_large}/personal-data").status_code == 422
+    huge = manager.post(f"/api/v1/customers/{too_large}/anonymise", {"reason": "x"})
+    assert huge.status_code == 422
 
 
 def test_anonymising_from_the_customer_page_asks_for_confirmation(
