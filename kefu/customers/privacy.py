@@ -35,7 +35,17 @@ from kefu.tickets.models import OPEN, Ticket, TicketEvent
 
 # Keys of audit pictures and ticket-event data that carry personal values or free text.
 PERSONAL_KEYS = frozenset(
-    {"name", "id_number", "account_number", "address", "notes", "phones", "phone"}
+    {
+        "name",
+        "id_number",
+        "account_number",
+        "address",
+        "notes",
+        "phones",
+        "phone",
+        "caller_number",
+        "summary",
+    }
 )
 FREE_TEXT_KEYS = frozenset({"result", "reason"})
 REDACTED = "***"
@@ -220,8 +230,26 @@ def _scrub_events(ticket_ids: Iterable[int]) -> None:
     TicketEvent.objects.bulk_update(changed, ["note", "data"], batch_size=500)
 
 
+def _redact_audit(object_type: str, ids: Iterable[int], label: str | None = None) -> None:
+    """The audit rows about these objects keep who did what and when, not the values."""
+    entries = AuditEntry.objects.filter(
+        object_type=object_type, object_id__in=[str(pk) for pk in ids]
+    ).only("id", "before", "after", "object_repr")
+    for entry in entries:
+        before, after = _redact(entry.before), _redact(entry.after)
+        if before == entry.before and after == entry.after and label is None:
+            continue
+        # QuerySet.update: the log refuses save() on its rows; only the values go.
+        AuditEntry.objects.filter(pk=entry.pk).update(
+            before=before, after=after, object_repr=label or entry.object_repr
+        )
+
+
 def _scrub_contacts(contacts: Any) -> int:
-    return int(contacts.update(caller_number="", summary=""))
+    ids = list(contacts.values_list("id", flat=True))
+    Contact.objects.filter(id__in=ids).update(caller_number="", summary="")
+    _redact_audit("contacts.contact", ids)
+    return len(ids)
 
 
 def _scrub_orders(orders: Any) -> int:
@@ -264,13 +292,7 @@ def customer_anonymise(*, actor: User | None, customer: Customer, reason: str) -
     current.phones.all().delete()
     contacts = _scrub_contacts(Contact.objects.filter(customer=current))
     orders = _scrub_orders(Ticket.objects.filter(customer=current))
-    for entry in AuditEntry.objects.filter(
-        object_type="customers.customer", object_id=str(current.pk)
-    ).only("id", "before", "after", "object_repr"):
-        # QuerySet.update: the log refuses save() on its rows; only the values go.
-        AuditEntry.objects.filter(pk=entry.pk).update(
-            before=_redact(entry.before), after=_redact(entry.after), object_repr=current.name
-        )
+    _redact_audit("customers.customer", [current.pk], label=current.name)
     audit_record(
         actor=actor,
         action="customer.anonymise",

@@ -19,6 +19,7 @@ from kefu.conftest import PASSWORD, ApiClient
 from kefu.contacts.models import Contact
 from kefu.core.models import AuditEntry, OrgUnit, User
 from kefu.core.roles import ROLES
+from kefu.core.services import audit_record
 from kefu.customers.models import Customer
 from kefu.customers.privacy import retention_sweep
 from kefu.customers.services import customer_create, customer_personal_data_view
@@ -160,6 +161,10 @@ def test_anonymising_keeps_the_counts_and_forgets_the_person(
         == 422
     )
 
+    contact = Contact.objects.get(customer=customer)
+    audit_record(
+        actor=users["agent"], action="contact.create", obj=contact, after={"caller_number": PHONE}
+    )
     open_order = _order(customer, users["agent"], "T-2", timezone.now(), closed=False)
     refused = manager.post(f"/api/v1/customers/{customer.pk}/anonymise", {"reason": "客户申请"})
     assert refused.status_code == 409
@@ -207,6 +212,8 @@ def test_anonymising_keeps_the_counts_and_forgets_the_person(
     )
     for value in (PHONE, "王建国", ADDRESS, "3201001234", "110105"):
         assert value not in stored
+    contact_entry = AuditEntry.objects.get(action="contact.create")
+    assert contact_entry.after == {"caller_number": "***"}
     entry = AuditEntry.objects.get(action="customer.anonymise")
     assert entry.actor == users["manager"]
     assert entry.after == {
