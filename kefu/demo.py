@@ -20,9 +20,11 @@ from kefu.core import demo_content as content
 from kefu.core.models import OrgUnit, Region, User, WorkCalendar
 from kefu.core.services import audit_record, user_create
 from kefu.customers.models import Customer, CustomerPhone, Tag
+from kefu.customers.privacy import customer_anonymise
 from kefu.knowledge.demo import FILES, load_knowledge, read
 from kefu.telephony.demo import load_telephony
 from kefu.tickets.demo import load_phrases, load_policies, load_tickets
+from kefu.tickets.models import OPEN, Ticket
 
 PASSWORD = "kefu-demo-2026"
 SEED = 95598
@@ -191,19 +193,18 @@ def _customers(centre: OrgUnit, count: int, regions: dict[str, Region]) -> int:
         phones: list[list[str]] = []
         for index in range(batch_start, batch_end):
             text, region_code = content.address(rng)
-            customers.append(
-                Customer(
-                    centre=centre,
-                    name=content.person_name(rng),
-                    id_number=content.id_number(rng, region_code),
-                    account_number=content.account_number(index),
-                    address=text,
-                    region=regions[region_code],
-                    tier=content.customer_tier(rng),
-                    created_at=now,
-                    updated_at=now,
-                )
+            customer = Customer(
+                centre=centre,
+                name=content.person_name(rng),
+                account_number=content.account_number(index),
+                address=text,
+                region=regions[region_code],
+                tier=content.customer_tier(rng),
+                created_at=now,
+                updated_at=now,
             )
+            customer.id_number = content.id_number(rng, region_code)
+            customers.append(customer)
             numbers = [content.mobile_number(rng)]
             if rng.random() < 0.35:
                 numbers.append(content.fixed_number(rng))
@@ -308,6 +309,19 @@ def _contacts(centre: OrgUnit, count: int, days: int, agents: list[User]) -> int
     return len(rows)
 
 
+def _anonymised_customer(centre: OrgUnit) -> None:
+    """One customer who asked to be forgotten (PIPL): their contacts and orders stay in the
+    reports, with nothing left that names them."""
+    customer = (
+        Customer.objects.filter(centre=centre, tickets__isnull=False, contacts__isnull=False)
+        .exclude(pk__in=Ticket.objects.filter(OPEN).values("customer_id"))
+        .order_by("pk")
+        .first()
+    )
+    if customer is not None:
+        customer_anonymise(actor=None, customer=customer, reason="示例：客户来函要求删除个人信息")
+
+
 @transaction.atomic
 def demo_load(
     *, customers: int = 500, contacts: int = 3000, tickets: int = 1500, days: int = 60
@@ -352,6 +366,8 @@ def demo_load(
     staff = {user.username: user for user in User.objects.filter(username__in=STAFF)}
     tickets_created = load_tickets(centre, tickets, staff)
     calls_created = load_telephony(centre, agents, days=days)
+    if customers_created:
+        _anonymised_customer(centre)
     if customers_created or contacts_created or tickets_created or calls_created:
         audit_record(
             actor=None,

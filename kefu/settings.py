@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -42,10 +43,34 @@ def _read_or_create_secret(path: Path) -> str:
 
 
 SECRET_KEY = os.environ.get("KEFU_SECRET_KEY") or _read_or_create_secret(DATA_DIR / "secret_key")
+
+
+def _create_data_keys(path: Path) -> None:
+    """The keys that encrypt ID numbers (kefu/core/crypto.py), made once, like the secret."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    index = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+    key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(
+            "# kefu's data keys (docs/security.md): keep this file with kefu, never beside the\n"
+            "# database's backups. The first key: line encrypts; every key: line decrypts.\n"
+            f"index:{index}\nkey:{key}\n"
+        )
+
+
+# Entries `index:…` and `key:…` (kefu/core/crypto.py); when the variable is unset, the file.
+KEFU_DATA_KEYS = os.environ.get("KEFU_DATA_KEYS", "")
+KEFU_DATA_KEYS_FILE = DATA_DIR / "data_keys"
+if not KEFU_DATA_KEYS:
+    _create_data_keys(KEFU_DATA_KEYS_FILE)
 # Key files copied in by hand or left wider by an older kefu are narrowed at every start.
 for _key_file in (DATA_DIR / "secret_key", DATA_DIR / "data_keys"):
     if _key_file.is_file() and _key_file.stat().st_mode & 0o077:
         _key_file.chmod(0o600)
+
 DEBUG = env_bool("KEFU_DEBUG")
 ALLOWED_HOSTS = env_list("KEFU_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("KEFU_CSRF_TRUSTED_ORIGINS", "")
@@ -295,3 +320,8 @@ KEFU_CALENDAR_HORIZON_DAYS = int(os.environ.get("KEFU_CALENDAR_HORIZON_DAYS", "6
 NINJA_PAGINATION_PER_PAGE = 20
 # Dotted path of the class that sends SMS (kefu.core.sms.Gateway); the default only logs.
 KEFU_SMS_GATEWAY = os.environ.get("KEFU_SMS_GATEWAY", "kefu.core.sms.LogGateway")
+# PIPL: days after which contacts' and closed work orders' personal fields are anonymised
+# (a centre may set its own in the admin); 0 keeps them.
+KEFU_RETENTION_DAYS = int(os.environ.get("KEFU_RETENTION_DAYS", str(3 * 365)))
+# How many contacts and orders one run of the retention sweep anonymises at most.
+KEFU_RETENTION_BATCH = int(os.environ.get("KEFU_RETENTION_BATCH", "2000"))

@@ -78,7 +78,7 @@ admin.site.unregister(Group)
 
 @admin.register(OrgUnit)
 class OrgUnitAdmin(AuditedAdmin):
-    list_display = ["name", "code", "kind", "parent", "calendar", "active"]
+    list_display = ["name", "code", "kind", "parent", "calendar", "retention_days", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "code"]
 

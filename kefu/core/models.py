@@ -60,6 +60,16 @@ class OrgUnit(models.Model):
         default=False,
         help_text=_("A department of expert agents inside the centre that takes transfers."),
     )
+    # PIPL: how long a centre keeps the personal fields of its contacts and closed orders.
+    retention_days = models.PositiveIntegerField(
+        _("personal data kept (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Days after which the personal fields of contacts and closed work orders are "
+            "anonymised; empty follows KEFU_RETENTION_DAYS, 0 keeps them."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation unit")

@@ -34,6 +34,8 @@ ADD_CUSTOMER = "customers.add_customer"
 CHANGE_CUSTOMER = "customers.change_customer"
 VIEW_PERSONAL_DATA = "customers.view_personal_data"
 CHECK_IDENTITY = "customers.check_identity"
+# Answering a customer's PIPL request: export everything held about them, or anonymise them.
+HANDLE_PERSONAL_DATA_REQUEST = "customers.handle_personal_data_request"
 VIEW_CONTACT = "contacts.view_contact"
 ADD_CONTACT = "contacts.add_contact"
 VIEW_AUDIT = "core.view_auditentry"
@@ -97,6 +99,7 @@ ROLES: dict[str, Role] = {
                     ADD_CUSTOMER,
                     CHANGE_CUSTOMER,
                     VIEW_PERSONAL_DATA,
+                    HANDLE_PERSONAL_DATA_REQUEST,
                     VIEW_CONTACT,
                     VIEW_AUDIT,
                     VIEW_TICKET,
@@ -112,6 +115,7 @@ ROLES: dict[str, Role] = {
             _("Administrator"),
             _FRONT_LINE
             | {
+                HANDLE_PERSONAL_DATA_REQUEST,
                 VIEW_AUDIT,
                 MANAGE_USERS,
                 VIEW_POLICY,

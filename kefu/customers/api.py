@@ -1,16 +1,17 @@
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
+from pydantic import ConfigDict
 
 from kefu.contacts.models import Contact
 from kefu.contacts.queries import customer_contacts
 from kefu.core.http import request_user
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.pagination import Page, PageParams, page
-from kefu.customers import services
+from kefu.customers import privacy, services
 from kefu.customers.models import Customer, Tier
 from kefu.customers.queries import customer_get_for_user, customer_search
 
@@ -44,6 +45,7 @@ class CustomerOut(Schema):
     masked: bool
     created_at: datetime
     updated_at: datetime
+    anonymised_at: datetime | None
 
 
 class CustomerIn(Schema):
@@ -126,6 +128,7 @@ def customer_out(customer: Customer, *, unmasked: bool = False) -> dict[str, Any
         "masked": not unmasked,
         "created_at": customer.created_at,
         "updated_at": customer.updated_at,
+        "anonymised_at": customer.anonymised_at,
     }
 
 
@@ -191,3 +194,129 @@ def customer_history(
 ) -> dict[str, Any]:
     customer = customer_get_for_user(request_user(request), customer_id)
     return page(customer_contacts(request_user(request), customer), paging, history_item_out)
+
+
+# --- PIPL requests: the customer's copy of their data, and their erasure ----------------
+
+
+# A key the database can hold: a larger number is a 422, not an overflow in the driver.
+CustomerId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class _ErrorOut(Schema):
+    code: str
+    message: str
+    detail: Any = None
+
+
+class PersonalPhoneOut(Schema):
+    number: str
+    kind: str
+
+
+class PersonalArchiveOut(Schema):
+    id: int
+    name: str
+    phones: list[PersonalPhoneOut]
+    id_number: str
+    account_number: str | None
+    address: str
+    region: str | None
+    tier: Tier
+    tags: list[str]
+    notes: str
+    created_at: datetime | None
+    updated_at: datetime | None
+    anonymised_at: datetime | None
+
+
+class PersonalContactOut(Schema):
+    id: int
+    started_at: datetime | None
+    ended_at: datetime | None
+    channel: str
+    direction: str
+    caller_number: str
+    agent: str
+    customer_attribute: str | None
+    region: str | None
+    business_type: str | None
+    service_content: str | None
+    summary: str
+    settled: bool
+
+
+class PersonalOrderEventOut(Schema):
+    at: datetime | None
+    action: str
+    from_: str = Field(alias="from")
+    to: str
+    actor: str | None
+    note: str
+
+
+class PersonalOrderOut(Schema):
+    number: str
+    kind: str
+    category: str | None
+    urgency: str
+    title: str
+    description: str
+    state: str
+    department: str | None
+    result: str
+    satisfied: bool | None
+    created_at: datetime | None
+    closed_at: datetime | None
+    events: list[PersonalOrderEventOut]
+
+
+class PersonalAccessOut(Schema):
+    at: datetime | None
+    actor: str | None
+    action: str
+    ip: str | None
+
+
+class PersonalDataOut(Schema):
+    exported_at: datetime
+    exported_by: str | None
+    customer: PersonalArchiveOut
+    contacts: list[PersonalContactOut]
+    work_orders: list[PersonalOrderOut]
+    access_log: list[PersonalAccessOut]
+
+
+class AnonymiseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+@router.get(
+    "/{int:customer_id}/personal-data",
+    response={200: PersonalDataOut, 403: _ErrorOut, 404: _ErrorOut},
+    by_alias=True,
+)
+def personal_data_export(request: HttpRequest, customer_id: CustomerId) -> dict[str, Any]:
+    """Everything kefu holds about the customer, unmasked (PIPL art. 45); audited.
+    Managers and administrators only."""
+    customer = customer_get_for_user(request_user(request), customer_id)
+    return privacy.customer_personal_data_export(actor=request_user(request), customer=customer)
+
+
+@router.post(
+    "/{int:customer_id}/anonymise",
+    response={200: CustomerOut, 403: _ErrorOut, 404: _ErrorOut, 409: _ErrorOut, 422: _ErrorOut},
+)
+def anonymise_customer(
+    request: HttpRequest, customer_id: CustomerId, payload: AnonymiseIn
+) -> dict[str, Any]:
+    """Erase the customer's personal data at their request (PIPL art. 47), keeping their
+    contacts and orders for the reports; cannot be undone; audited. Managers and
+    administrators only; 409 when the customer is anonymised already."""
+    customer = customer_get_for_user(request_user(request), customer_id)
+    privacy.customer_anonymise(
+        actor=request_user(request), customer=customer, reason=payload.reason
+    )
+    return customer_out(customer_get_for_user(request_user(request), customer_id))

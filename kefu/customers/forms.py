@@ -22,3 +22,12 @@ class CustomerFilterForm(forms.Form):
 
     def filters(self) -> dict[str, Any]:
         return {key: value or None for key, value in self.cleaned_data.items()}
+
+
+class AnonymiseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the customer's request)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(label=_("I understand that this cannot be undone."), required=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.crypto import blind_index, decrypt, encrypt
 from kefu.core.models import OrgUnit, Region
 
 
@@ -38,7 +39,12 @@ class Customer(models.Model):
         OrgUnit, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+"
     )
     name = models.CharField(_("name"), max_length=100, db_index=True)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True, db_index=True)
+    # The ID number is never stored in clear (kefu/core/crypto.py): a token that the data
+    # keys open, and a keyed digest for exact search. `id_number` below reads and sets both.
+    id_number_encrypted = models.TextField(_("ID number (encrypted)"), blank=True, editable=False)
+    id_number_index = models.CharField(
+        _("ID number (search digest)"), max_length=64, blank=True, db_index=True, editable=False
+    )
     account_number = models.CharField(
         _("account number"), max_length=32, null=True, blank=True, unique=True
     )
@@ -52,6 +58,8 @@ class Customer(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set when the customer's personal data was erased at their request (PIPL).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("customer")
@@ -60,10 +68,31 @@ class Customer(models.Model):
         permissions = [
             ("view_personal_data", _("Can view unmasked personal data")),
             ("check_identity", _("Can run the three-field identity check")),
+            (
+                "handle_personal_data_request",
+                _("Can export or anonymise a customer's personal data on request"),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def id_number(self) -> str:
+        """The ID number in clear, decrypted once per instance."""
+        token = self.id_number_encrypted
+        cached = self.__dict__.get("_id_number_clear")
+        if cached is not None and cached[0] == token:
+            return str(cached[1])
+        value = decrypt(token)
+        self.__dict__["_id_number_clear"] = (token, value)
+        return value
+
+    @id_number.setter
+    def id_number(self, value: str) -> None:
+        self.id_number_encrypted = encrypt(value)
+        self.id_number_index = blind_index(value)
+        self.__dict__["_id_number_clear"] = (self.id_number_encrypted, value)
 
 
 class CustomerPhone(models.Model):
@@ -88,3 +117,20 @@ class CustomerPhone(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class RetentionProgress(models.Model):
+    """How far the retention sweep has come in one centre: every contact that started, and
+    every order that closed, before these instants has been anonymised. Each run starts
+    there, so it reads only what expired since, however large the archive."""
+
+    centre = models.OneToOneField(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    contacts_before = models.DateTimeField(null=True, blank=True)
+    orders_before = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("retention progress")
+        verbose_name_plural = _("retention progress")
+
+    def __str__(self) -> str:
+        return str(self.centre_id)

@@ -7,10 +7,11 @@ import contextlib
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.crypto import blind_index
 from kefu.core.errors import Forbidden, Invalid, NotFound
 from kefu.core.models import User
 from kefu.core.roles import HANDLER, VIEW_CUSTOMER
-from kefu.core.validation import InvalidNumber, normalize_phone
+from kefu.core.validation import InvalidNumber, normalize_phone, validate_id_number
 from kefu.customers.models import Customer, CustomerPhone
 from kefu.tickets.models import Ticket
 
@@ -69,9 +70,11 @@ def customer_search(
         text = q.strip()
         if len(text) > 100:
             raise Invalid(_("The search text is too long."), code="query_too_long")
-        match = Q(name__contains=text) | Q(account_number=text) | Q(id_number=text.upper())
+        match = Q(name__contains=text) | Q(account_number=text)
         with contextlib.suppress(InvalidNumber):  # not a phone number: search the rest
             match |= Q(phones__number=normalize_phone(text))
+        with contextlib.suppress(InvalidNumber):  # ID numbers are found by their digest alone
+            match |= Q(id_number_index=blind_index(validate_id_number(text)))
         customers = customers.filter(match).distinct()
     if tier:
         customers = customers.filter(tier=tier)

@@ -11,7 +11,9 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.crypto import blind_index
 from kefu.core.errors import Conflict, Forbidden, Invalid, RateLimited
+from kefu.core.masking import mask_id_number
 from kefu.core.models import User
 from kefu.core.queries import region_for_code, require_centre
 from kefu.core.roles import ADD_CUSTOMER, CHANGE_CUSTOMER, CHECK_IDENTITY, VIEW_PERSONAL_DATA
@@ -101,13 +103,13 @@ def customer_create(
     customer = Customer(
         centre_id=centre_id,
         name=name.strip(),
-        id_number=_clean_id_number(id_number),
         account_number=account_number or None,
         address=address.strip(),
         region=region_for_code(region),
         tier=tier,
         notes=notes,
     )
+    customer.id_number = _clean_id_number(id_number)
     if (
         customer.account_number
         and Customer.objects.filter(account_number=customer.account_number).exists()
@@ -124,17 +126,26 @@ def customer_create(
         actor=actor,
         action="customer.create",
         obj=customer,
-        after={**snapshot(customer, AUDITED_FIELDS), "phones": numbers, "tags": sorted(tags)},
+        after={**_fields(customer), "phones": numbers, "tags": sorted(tags)},
     )
     return customer
+
+
+def _fields(customer: Customer) -> dict[str, Any]:
+    """The audited fields; the ID number only masked, so the log never holds it in clear."""
+    picture = snapshot(customer, AUDITED_FIELDS)
+    picture["id_number"] = mask_id_number(customer.id_number)
+    return picture
 
 
 def _picture(customer: Customer) -> dict[str, Any]:
     """What the audit log keeps of a customer, phones and tags included."""
     return {
-        **snapshot(customer, AUDITED_FIELDS),
+        **_fields(customer),
         "phones": list(customer.phones.values_list("number", flat=True)),
         "tags": sorted(customer.tags.values_list("code", flat=True)),
+        # Compared, never written: a new number with the same masked ends is a change too.
+        "id_number_index": customer.id_number_index,
     }
 
 
@@ -196,6 +207,8 @@ def customer_update(
         current.tags.set(_tags(tags))
     after = _picture(current)
     changed = {key for key in after if after[key] != before[key]}
+    if "id_number_index" in changed:
+        changed = (changed - {"id_number_index"}) | {"id_number"}
     audit_record(
         actor=actor,
         action="customer.update",
@@ -254,7 +267,7 @@ def identity_check(*, actor: User, phone: str, name: str, id_number: str) -> Ide
                 centre_id=actor.centre_id,
                 phones__number=number,
                 name=name.strip(),
-                id_number=clean_id,
+                id_number_index=blind_index(clean_id) or "-",
             )
             .distinct()
             .first()

@@ -5,4 +5,20 @@ from kefu.customers import views
 urlpatterns = [
     path("customers/", views.customer_list_page, name="customer_list"),
     path("customers/export.xlsx", views.customer_export, name="customer_export"),
+    path("customers/<int:customer_id>/", views.customer_page, name="customer_page"),
+    path(
+        "customers/<int:customer_id>/personal-data.<str:fmt>",
+        views.personal_data_download,
+        name="customer_personal_data",
+    ),
+    path(
+        "customers/<int:customer_id>/anonymise/",
+        views.customer_anonymise_page,
+        name="customer_anonymise_page",
+    ),
+    path(
+        "customers/<int:customer_id>/anonymise/confirm",
+        views.customer_anonymise,
+        name="customer_anonymise",
+    ),
 ]

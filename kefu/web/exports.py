@@ -67,18 +67,31 @@ def local(moment: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def xlsx_response(
-    name: str, sheet_title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]
-) -> HttpResponse:
+Sheet = tuple[str, Sequence[Any], Iterable[Sequence[Any]]]
+
+
+def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook of (title, header, rows) sheets; every export writes its cells here."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(sheet_title)[:31])
-    sheet.append(cells(header))
-    for row in rows:
-        sheet.append(cells(row))
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(str(title)[:31])
+        sheet.append(cells(header))
+        for row in rows:
+            sheet.append(cells(row))
     buffer = BytesIO()
     book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    return buffer.getvalue()
+
+
+def xlsx_download(name: str, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="{name}-{timezone.localdate():%Y%m%d}.xlsx"'
     )
     return response
+
+
+def xlsx_response(
+    name: str, sheet_title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
+    return xlsx_download(name, xlsx_bytes([(sheet_title, header, rows)]))

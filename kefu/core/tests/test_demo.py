@@ -76,7 +76,11 @@ def test_every_demo_user_signs_in_with_the_documented_password() -> None:
 
 def test_demo_data_is_valid_and_realistic() -> None:
     demo_load(customers=200, contacts=600, days=60)
-    for customer in Customer.objects.all():
+    # One customer asked to be forgotten: their rows stay, nothing names them.
+    forgotten = Customer.objects.get(anonymised_at__isnull=False)
+    assert (forgotten.id_number, forgotten.address, forgotten.phones.count()) == ("", "", 0)
+    assert forgotten.contacts.exists()
+    for customer in Customer.objects.filter(anonymised_at__isnull=True):
         assert validate_id_number(customer.id_number) == customer.id_number
         assert customer.address.startswith("江苏省南京市")
     for number in CustomerPhone.objects.values_list("number", flat=True):

@@ -10,7 +10,7 @@ import pytest
 
 from kefu.browser import BrowserPage
 from kefu.core.models import User
-from kefu.customers.models import CustomerPhone
+from kefu.customers.models import Customer, CustomerPhone
 from kefu.demo import PASSWORD, demo_load
 from kefu.knowledge.queries import articles_visible_to
 from kefu.tickets.models import Ticket
@@ -76,7 +76,8 @@ def test_every_page_renders_for_every_role_on_the_demo_centre(
     browser_page: Callable[..., BrowserPage],
 ) -> None:
     demo_load(customers=60, contacts=240, tickets=120, days=30)
-    ticket = Ticket.objects.filter(state="returned").first() or Ticket.objects.first()
+    orders = Ticket.objects.filter(customer__anonymised_at__isnull=True)
+    ticket = orders.filter(state="returned").first() or orders.first()
     assert ticket is not None
     caller = CustomerPhone.objects.filter(customer=ticket.customer).values_list(
         "number", flat=True
@@ -87,6 +88,13 @@ def test_every_page_renders_for_every_role_on_the_demo_centre(
     assert edited is not None
     PAGES["agent"].append(f"/knowledge/{edited.pk}/")
     PAGES["editor"] += [f"/knowledge/{edited.pk}/", f"/knowledge/{edited.pk}/edit/"]
+    forgotten = Customer.objects.get(anonymised_at__isnull=False)
+    PAGES["agent"].append(f"/customers/{ticket.customer_id}/")
+    PAGES["manager"] += [
+        f"/customers/{ticket.customer_id}/",
+        f"/customers/{ticket.customer_id}/anonymise/",
+        f"/customers/{forgotten.pk}/",
+    ]
 
     anonymous = browser_page()
     for path, status in (("/login/", 200), ("/no-such-page/", 404)):
