@@ -20,6 +20,7 @@ from kefu.core.models import ApiToken, AuditEntry, Notification, OrgUnit, User
 from kefu.core.queries import token_digest
 from kefu.core.roles import ADMIN, ROLES
 from kefu.core.sms import gateway
+from kefu.core.validation import check_lengths
 
 
 def roles_sync(*, using: str = "default") -> None:
@@ -104,6 +105,7 @@ def user_create(
         is_superuser=role == ADMIN,
     )
     user.set_password(password)
+    check_lengths(user)
     user.save()
     user.groups.add(Group.objects.get(name=role))
     audit_record(

@@ -38,6 +38,7 @@ __all__ = [
     "InvalidInstant",
     "InvalidNumber",
     "InvalidValue",
+    "check_fields",
     "check_instant",
     "check_lengths",
     "id_number_check_digit",
@@ -187,6 +188,21 @@ def too_long(model: type[models.Model], field: str, value: str) -> int | None:
     return limit if limit is not None and len(value) > limit else None
 
 
+def _refuse_long(model: type[models.Model] | models.Model, values: dict[str, Any]) -> None:
+    for field in model._meta.concrete_fields:
+        limit = getattr(field, "max_length", None)
+        if limit is None or not isinstance(field, models.CharField):
+            continue
+        value = values.get(field.attname, values.get(field.name))
+        if isinstance(value, str) and len(value) > limit:
+            raise Invalid(
+                _("%(field)s is too long: at most %(limit)d characters.")
+                % {"field": field.verbose_name, "limit": limit},
+                code="too_long",
+                detail={"field": field.name, "max_length": limit},
+            )
+
+
 def check_lengths(*instances: models.Model) -> None:
     """Refuse text longer than its column holds, before a service saves the instances.
 
@@ -195,18 +211,12 @@ def check_lengths(*instances: models.Model) -> None:
     field and its limit.
     """
     for instance in instances:
-        for field in instance._meta.concrete_fields:
-            limit = getattr(field, "max_length", None)
-            if limit is None or not isinstance(field, models.CharField):
-                continue
-            value: Any = getattr(instance, field.attname)
-            if isinstance(value, str) and len(value) > limit:
-                raise Invalid(
-                    _("%(field)s is too long: at most %(limit)d characters.")
-                    % {"field": field.verbose_name, "limit": limit},
-                    code="too_long",
-                    detail={"field": field.name, "max_length": limit},
-                )
+        _refuse_long(instance, instance.__dict__)
+
+
+def check_fields(model: type[models.Model], **values: Any) -> None:
+    """:func:`check_lengths` for the values a service is about to ``create`` a row with."""
+    _refuse_long(model, values)
 
 
 # --- phone numbers -----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from kefu.core.models import User
 from kefu.core.queries import require_centre
 from kefu.core.roles import CHANGE_ARTICLE, ROLES, VIEW_ARTICLE
 from kefu.core.services import audit_record, notify, snapshot
+from kefu.core.validation import check_fields, check_lengths
 from kefu.knowledge import analysis, engines
 from kefu.knowledge.lifecycle import (
     EDITABLE,
@@ -151,6 +152,7 @@ def article_create(
             "roles": list(roles),
         },
     )
+    check_fields(Article, **values)
     article = Article.objects.create(centre_id=centre_id, owner=actor, author=actor, **values)
     article.call_reasons.set(reasons)
     search_index_update([article.pk])
@@ -213,6 +215,7 @@ def article_update(*, actor: User, article_id: int, version: int, **changes: Any
         setattr(article, field, value)
     article.state, article.author = State.DRAFT, actor
     article.version += 1
+    check_lengths(article)
     article.save()
     if reasons is not None:
         article.call_reasons.set(reasons)
@@ -347,6 +350,7 @@ def feedback_record(*, actor: User, article_id: int, kind: str, note: str = "") 
     article = Article.objects.filter(pk=article_id, centre_id=actor.centre_id).first()
     if article is None:
         raise NotFound(code="article_not_found")
+    check_fields(Feedback, note=note.strip())
     return Feedback.objects.create(article=article, user=actor, kind=kind, note=note.strip())
 
 
@@ -556,6 +560,7 @@ def synonym_save(*, actor: User, words: str, synonym_id: int | None = None) -> S
             detail={"field": "words", "words": clash},
         )
     line = ", ".join(parsed)
+    check_fields(Synonym, words=line)
     if synonym_id is None:
         synonym = Synonym.objects.create(centre_id=centre_id, words=line)
         audit_record(actor=actor, action="synonym.create", obj=synonym, after={"words": line})
