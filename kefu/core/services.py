@@ -144,7 +144,11 @@ def notify(
     link: str = "",
     sms: bool = False,
 ) -> list[Notification]:
-    """In-app notifications now; e-mail and SMS only once the caller's transaction commits."""
+    """In-app notifications now; e-mail and SMS only once the caller's transaction commits.
+    A title made of a ticket's or article's own (full-length) title is shortened to fit."""
+    limit = Notification._meta.get_field("title").max_length or 0
+    if len(title) > limit:
+        title = title[: limit - 1] + "…"
     unique = {user.pk: user for user in recipients if user.is_active}
     rows = Notification.objects.bulk_create(
         Notification(recipient=user, kind=kind, title=title, body=body, link=link)

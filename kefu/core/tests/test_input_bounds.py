@@ -215,3 +215,17 @@ def test_the_createuser_command_refuses_a_long_name_with_the_services_message(
             stdout=StringIO(),
         )
     assert not User.objects.filter(username="u" * 151).exists()
+
+
+def test_a_notification_made_of_a_full_length_title_is_shortened_to_fit(
+    users: dict[str, User],
+) -> None:
+    from kefu.core.models import Notification
+    from kefu.core.services import notify
+
+    [row] = notify(
+        recipients=[users["handler"]], kind="ticket.assigned", title="T-1 派单：" + "题" * 200
+    )
+    row.refresh_from_db()
+    assert len(row.title) == 200 and row.title.endswith("…")
+    assert Notification.objects.get().title == row.title
