@@ -229,3 +229,22 @@ def test_a_notification_made_of_a_full_length_title_is_shortened_to_fit(
     row.refresh_from_db()
     assert len(row.title) == 200 and row.title.endswith("…")
     assert Notification.objects.get().title == row.title
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/contacts/?since={d}",
+        "/contacts/?until={d}",
+        "/tickets/?created_since={d}",
+        "/tickets/?created_until={d}",
+    ],
+)
+def test_page_filters_refuse_days_outside_the_span(
+    url: str, users: dict[str, User], client: Any
+) -> None:
+    client.force_login(users["manager"])
+    for day in ("0001-01-01", "1899-12-31", "9999-12-31"):
+        response = client.get(url.format(d=day))
+        assert response.status_code == 400, (url, day)
+        assert "1970" in response.content.decode(), (url, day)
