@@ -11,6 +11,7 @@ from kefu.contacts.queries import call_reasons, contact_get_for_user, contact_li
 from kefu.core.http import request_user
 from kefu.core.masking import mask_phone
 from kefu.core.pagination import Page, PageParams, page
+from kefu.core.validation import Instant
 
 router = Router(tags=["contacts"])
 
@@ -44,8 +45,8 @@ class ContactIn(Schema):
     direction: Direction = Direction.INBOUND
     caller_number: str = Field("", max_length=32)
     customer_id: int | None = Field(None, ge=1)
-    started_at: datetime
-    ended_at: datetime | None = None
+    started_at: Instant
+    ended_at: Instant | None = None
     customer_attribute: str | None = Field(None, max_length=64)
     region: str | None = Field(None, max_length=12)
     business_type: str | None = Field(None, max_length=64)
@@ -63,8 +64,8 @@ class ContactFilters(Schema):
     settled: bool | None = None
     business_type: str | None = Field(None, max_length=64)
     service_content: str | None = Field(None, max_length=64)
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Instant | None = None
+    until: Instant | None = None
 
 
 class CallReasonOut(Schema):

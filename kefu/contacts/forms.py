@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kefu.contacts.models import Channel
-from kefu.core.forms import start_of
+from kefu.core.forms import DayField, start_of
 from kefu.tickets.models import Kind, Urgency
 
 
@@ -84,8 +84,8 @@ class ContactFilterForm(forms.Form):
         required=False,
     )
     caller = forms.CharField(label=_("Caller number"), max_length=32, required=False)
-    since = forms.DateField(label=_("From"), required=False)
-    until = forms.DateField(label=_("Before"), required=False)
+    since = DayField(label=_("From"), required=False)
+    until = DayField(label=_("Before"), required=False)
     sort = forms.ChoiceField(
         label=_("Order"),
         choices=[("", _("Newest first")), ("oldest", _("Oldest first"))],

@@ -14,7 +14,13 @@ from kefu.core.models import User
 from kefu.core.queries import region_for_code, require_centre
 from kefu.core.roles import ADD_CONTACT
 from kefu.core.services import audit_record, snapshot
-from kefu.core.validation import InvalidNumber, normalize_phone
+from kefu.core.validation import (
+    InvalidInstant,
+    InvalidNumber,
+    check_fields,
+    check_instant,
+    normalize_phone,
+)
 from kefu.customers.queries import customers_visible_to
 
 # A contact can be recorded a little ahead of the server's clock (a PC's clock drifts).
@@ -85,6 +91,12 @@ def contact_create(
         )
     if timezone.is_naive(started_at) or (ended_at is not None and timezone.is_naive(ended_at)):
         raise Invalid(_("Times need a UTC offset."), code="time_naive")
+    for name, moment in (("started_at", started_at), ("ended_at", ended_at)):
+        try:
+            if moment is not None:
+                check_instant(moment)
+        except InvalidInstant as error:
+            raise Invalid(error.message, code=error.code, detail={"field": name}) from error
     if started_at > timezone.now() + CLOCK_SKEW:
         raise Invalid(
             _("A contact cannot start in the future."),
@@ -132,6 +144,7 @@ def contact_create(
                 detail={"field": "service_content"},
             )
     region_row = region_for_code(region)
+    check_fields(Contact, caller_number=number, summary=summary)
     # Everything above only reads; the write transaction holds SQLite's single writer lock
     # for just the two inserts, which keeps concurrent agents from queueing behind it.
     with transaction.atomic():

@@ -26,6 +26,7 @@ from kefu.core.models import ApiToken, AuditEntry, Notification, OrgUnit, User
 from kefu.core.queries import token_digest
 from kefu.core.roles import ADMIN, ROLES
 from kefu.core.sms import gateway
+from kefu.core.validation import check_lengths
 
 
 def roles_sync(*, using: str = "default") -> None:
@@ -110,6 +111,7 @@ def user_create(
         is_superuser=role == ADMIN,
     )
     user.set_password(password)
+    check_lengths(user)
     user.save()
     user.groups.add(Group.objects.get(name=role))
     audit_record(
@@ -284,7 +286,11 @@ def notify(
     link: str = "",
     sms: bool = False,
 ) -> list[Notification]:
-    """In-app notifications now; e-mail and SMS only once the caller's transaction commits."""
+    """In-app notifications now; e-mail and SMS only once the caller's transaction commits.
+    A title made of a ticket's or article's own (full-length) title is shortened to fit."""
+    limit = Notification._meta.get_field("title").max_length or 0
+    if len(title) > limit:
+        title = title[: limit - 1] + "…"
     unique = {user.pk: user for user in recipients if user.is_active}
     rows = Notification.objects.bulk_create(
         Notification(recipient=user, kind=kind, title=title, body=body, link=link)

@@ -1,8 +1,11 @@
-"""Validation of mainland China phone numbers and resident ID numbers (居民身份证号码).
+"""Validation shared by forms, the API, the services, commands and imports: mainland
+China phone numbers, resident ID numbers (居民身份证号码), the span of times kefu accepts,
+and the length of text a model's column holds.
 
-Pure functions with no ORM access, so forms, the API, imports and the demo generator can
-share them. Errors are :class:`InvalidNumber` carrying a stable machine ``code`` and a
-lazily translated ``message``; callers compare codes, never message text.
+Pure functions with no database access, so every caller can share them. Errors are
+:class:`InvalidValue` (:class:`InvalidNumber`, :class:`InvalidInstant`) carrying a stable
+machine ``code`` and a lazily translated ``message``; callers compare codes, never message
+text. :func:`check_lengths` raises the services' :class:`~kefu.core.errors.Invalid`.
 """
 
 from __future__ import annotations
@@ -10,25 +13,40 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Final
+from typing import Annotated, Any, Final
 
 import phonenumbers
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from pydantic import AfterValidator
+
+from kefu.core.errors import Invalid
 
 __all__ = [
     "CHINA_TZ",
+    "EARLIEST",
     "FIXED",
     "ID_CHECK_CHARS",
     "ID_WEIGHTS",
+    "LATEST",
     "MOBILE",
     "PROVINCE_CODES",
+    "Instant",
+    "InvalidInstant",
     "InvalidNumber",
+    "InvalidValue",
+    "check_fields",
+    "check_instant",
+    "check_lengths",
     "id_number_check_digit",
+    "instant_problem",
     "normalize_phone",
     "phone_kind",
+    "seconds_in_range",
+    "too_long",
     "validate_id_number",
 ]
 
@@ -75,8 +93,8 @@ _DIGITS_RE: Final = re.compile(r"[0-9]+")
 _MIN_BIRTH_YEAR: Final = 1900
 
 
-class InvalidNumber(ValueError):
-    """A phone or ID number that cannot be accepted.
+class InvalidValue(ValueError):
+    """A value from outside that cannot be accepted.
 
     ``code`` is stable and meant for programs and tests; ``message`` is a lazy translation
     meant for people (it may be wrapped in a Django ``ValidationError`` as is).
@@ -99,6 +117,106 @@ class InvalidNumber(ValueError):
             return f"{self.code}: {self.message}"
         except ImproperlyConfigured:
             return self.code
+
+
+class InvalidNumber(InvalidValue):
+    """A phone or ID number that cannot be accepted."""
+
+
+class InvalidInstant(InvalidValue):
+    """A time outside the span kefu accepts (:data:`EARLIEST` to :data:`LATEST`)."""
+
+
+# --- times -------------------------------------------------------------------------------
+
+# Every time that comes in (API, forms, commands, imports) lies in [EARLIEST, LATEST). Before
+# 1970 no contact-centre record exists, and zones then had offsets in seconds (Shanghai's
+# local mean time, +08:05:43, until 1901), which RFC 3339 cannot write; beyond 2099 a time is
+# a typo or a garbled field, and some platforms cannot hold it (a 32-bit time_t, Python's
+# year 9999).
+EARLIEST: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+LATEST: Final = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+_EARLIEST_SECONDS: Final = EARLIEST.timestamp()
+_LATEST_SECONDS: Final = LATEST.timestamp()
+
+
+def seconds_in_range(seconds: float) -> bool:
+    """Whether Unix seconds fall in [EARLIEST, LATEST); false for nan and infinities."""
+    return _EARLIEST_SECONDS <= seconds < _LATEST_SECONDS
+
+
+def instant_problem(value: dt.datetime) -> str:
+    """ "" if the time is in [EARLIEST, LATEST), else a few words saying why not. A naive
+    time is judged by its date alone (its zone is the caller's to give)."""
+    # The year first: converting year 1 or 9999 with an offset to UTC would overflow.
+    if not EARLIEST.year <= value.year < LATEST.year:
+        return "time out of range"
+    aware = value.tzinfo is not None and value.utcoffset() is not None
+    if aware and not EARLIEST <= value < LATEST:
+        return "time out of range"
+    return ""
+
+
+def check_instant(value: dt.datetime) -> dt.datetime:
+    """Return ``value`` if it lies in [EARLIEST, LATEST); raise :class:`InvalidInstant`."""
+    if instant_problem(value):
+        raise InvalidInstant(
+            "time_out_of_range",
+            _("Times must lie between 1970 and 2099."),
+        )
+    return value
+
+
+def _pydantic_instant(value: dt.datetime) -> dt.datetime:
+    try:
+        return check_instant(value)
+    except InvalidInstant as error:
+        # pydantic reports a ValueError's text as the field's message.
+        raise ValueError(str(error.message)) from None
+
+
+#: The datetime every API schema takes in: ISO 8601, refused outside [EARLIEST, LATEST).
+Instant = Annotated[dt.datetime, AfterValidator(_pydantic_instant)]
+
+
+# --- text lengths ------------------------------------------------------------------------
+
+
+def too_long(model: type[models.Model], field: str, value: str) -> int | None:
+    """The column's ``max_length`` if ``value`` does not fit in it, else None."""
+    limit = getattr(model._meta.get_field(field), "max_length", None)
+    return limit if limit is not None and len(value) > limit else None
+
+
+def _refuse_long(model: type[models.Model] | models.Model, values: dict[str, Any]) -> None:
+    for field in model._meta.concrete_fields:
+        limit = getattr(field, "max_length", None)
+        if limit is None or not isinstance(field, models.CharField):
+            continue
+        value = values.get(field.attname, values.get(field.name))
+        if isinstance(value, str) and len(value) > limit:
+            raise Invalid(
+                _("%(field)s is too long: at most %(limit)d characters.")
+                % {"field": field.verbose_name, "limit": limit},
+                code="too_long",
+                detail={"field": field.name, "max_length": limit},
+            )
+
+
+def check_lengths(*instances: models.Model) -> None:
+    """Refuse text longer than its column holds, before a service saves the instances.
+
+    PostgreSQL refuses such text with a database error and SQLite stores it whole, so the
+    services check it themselves and both engines behave alike: :class:`Invalid` naming the
+    field and its limit.
+    """
+    for instance in instances:
+        _refuse_long(instance, instance.__dict__)
+
+
+def check_fields(model: type[models.Model], **values: Any) -> None:
+    """:func:`check_lengths` for the values a service is about to ``create`` a row with."""
+    _refuse_long(model, values)
 
 
 # --- phone numbers -----------------------------------------------------------------------

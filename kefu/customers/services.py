@@ -18,7 +18,13 @@ from kefu.core.models import User
 from kefu.core.queries import region_for_code, require_centre
 from kefu.core.roles import ADD_CUSTOMER, CHANGE_CUSTOMER, CHECK_IDENTITY, VIEW_PERSONAL_DATA
 from kefu.core.services import audit_record, snapshot
-from kefu.core.validation import InvalidNumber, normalize_phone, phone_kind, validate_id_number
+from kefu.core.validation import (
+    InvalidNumber,
+    check_lengths,
+    normalize_phone,
+    phone_kind,
+    validate_id_number,
+)
 from kefu.customers.models import Customer, CustomerPhone, Tag, Tier
 
 AUDITED_FIELDS = ["name", "id_number", "account_number", "address", "region", "tier", "notes"]
@@ -115,6 +121,7 @@ def customer_create(
         and Customer.objects.filter(account_number=customer.account_number).exists()
     ):
         raise _account_taken()
+    check_lengths(customer)
     try:
         with transaction.atomic():
             customer.save()
@@ -196,6 +203,7 @@ def customer_update(
     if notes is not None:
         current.notes = notes
     current.version += 1
+    check_lengths(current)
     try:
         with transaction.atomic():
             current.save()

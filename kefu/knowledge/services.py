@@ -25,6 +25,7 @@ from kefu.core.models import User
 from kefu.core.queries import require_centre
 from kefu.core.roles import CHANGE_ARTICLE, ROLES, VIEW_ARTICLE
 from kefu.core.services import audit_record, notify, snapshot
+from kefu.core.validation import check_fields, check_lengths
 from kefu.knowledge import analysis, engines, filetypes
 from kefu.knowledge.lifecycle import (
     EDITABLE,
@@ -152,6 +153,7 @@ def article_create(
             "roles": list(roles),
         },
     )
+    check_fields(Article, **values)
     article = Article.objects.create(centre_id=centre_id, owner=actor, author=actor, **values)
     article.writers.add(actor)
     article.call_reasons.set(reasons)
@@ -215,6 +217,7 @@ def article_update(*, actor: User, article_id: int, version: int, **changes: Any
         setattr(article, field, value)
     article.state, article.author = State.DRAFT, actor
     article.version += 1
+    check_lengths(article)
     article.save()
     # Any change, if only of the tags, makes its editor one of the text's writers.
     article.writers.add(actor)
@@ -362,6 +365,7 @@ def feedback_record(*, actor: User, article_id: int, kind: str, note: str = "") 
     article = articles_visible_to(actor).filter(pk=article_id).first()
     if article is None:
         raise NotFound(code="article_not_found")
+    check_fields(Feedback, note=note.strip())
     return Feedback.objects.create(article=article, user=actor, kind=kind, note=note.strip())
 
 
@@ -571,6 +575,7 @@ def synonym_save(*, actor: User, words: str, synonym_id: int | None = None) -> S
             detail={"field": "words", "words": clash},
         )
     line = ", ".join(parsed)
+    check_fields(Synonym, words=line)
     if synonym_id is None:
         synonym = Synonym.objects.create(centre_id=centre_id, words=line)
         audit_record(actor=actor, action="synonym.create", obj=synonym, after={"words": line})

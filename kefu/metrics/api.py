@@ -11,14 +11,15 @@ from kefu.core.errors import Invalid
 from kefu.core.http import request_user
 from kefu.core.queries import centre_for
 from kefu.core.roles import VIEW_REPORTS
+from kefu.core.validation import Instant
 from kefu.metrics import queries, reports, services, standards
 
 router = Router(tags=["metrics"])
 
 
 class SummaryParams(Schema):
-    start: dt.datetime = Field(alias="from")
-    end: dt.datetime = Field(alias="to")
+    start: Instant = Field(alias="from")
+    end: Instant = Field(alias="to")
     queue: str | None = Field(None, max_length=128)
 
 

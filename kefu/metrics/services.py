@@ -20,6 +20,7 @@ from kefu.core.models import OrgUnit, User
 from kefu.core.queries import require_centre
 from kefu.core.roles import CHANGE_TARGETS
 from kefu.core.services import audit_record
+from kefu.core.validation import check_lengths
 from kefu.metrics import exports, reports, standards
 from kefu.metrics.models import CentreRules, IndicatorTarget, ReportSubscription
 from kefu.telephony.intervals import WAIT_THRESHOLDS
@@ -146,6 +147,7 @@ def subscription_save(
             raise NotFound(code="subscription_not_found")
         row = found
     row.period, row.recipients, row.active = period, "\n".join(addresses), active
+    check_lengths(row)
     row.save()
     audit_record(actor=actor, action="metrics.subscription_save", obj=row, object_repr=period)
     return row

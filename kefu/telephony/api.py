@@ -42,6 +42,7 @@ class RefusedOut(Schema):
 
 class EventsOut(Schema):
     events: int
+    malformed: int
     ignored: int
     calls: int
     errors: list[RefusedOut]

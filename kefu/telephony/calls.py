@@ -30,7 +30,7 @@ from enum import StrEnum
 
 from kefu.telephony import queue_log
 from kefu.telephony.intervals import WAIT_THRESHOLDS, interval_of, split
-from kefu.telephony.queue_log import QueueEvent
+from kefu.telephony.queue_log import MAX_SECONDS, QueueEvent
 
 
 class Outcome(StrEnum):
@@ -105,10 +105,12 @@ def whole_seconds(value: float | None) -> int | None:
 
 def belongs(call: Call, at: int, *, entering: bool) -> bool:
     """Whether an event at `at` is about this stay in the queue: an entry is the same
-    stay within the slack; any other event belongs to a stay that entered before it."""
+    stay within the slack; any other event belongs to a stay that entered before it, and
+    not longer ago than a call can last (so a wait or talk time taken from the events'
+    times is never longer than one a line may give)."""
     if entering:
         return abs(call.entered_at - at) <= ENTRY_SLACK
-    return call.entered_at <= at + ENTRY_SLACK
+    return call.entered_at - ENTRY_SLACK <= at <= call.entered_at + MAX_SECONDS
 
 
 def start(event: QueueEvent) -> Call:

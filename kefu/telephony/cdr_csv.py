@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import BinaryIO
 
-from kefu.telephony.queue_log import QueueEvent
+from kefu.core.validation import instant_problem
+from kefu.telephony.queue_log import MAX_SECONDS, QueueEvent
 
 __all__ = ["COLUMNS", "OUTCOMES", "CallRecord", "parse_row", "read", "to_events"]
 
@@ -96,7 +97,12 @@ def _time(value: str, tz: tzinfo, column: str) -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise _Bad(f"bad {column}") from None
-    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
+    if instant_problem(moment):
+        raise _Bad(f"{column} out of range")
+    moment = moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
+    if instant_problem(moment):
+        raise _Bad(f"{column} out of range")
+    return moment
 
 
 def _seconds(value: str, column: str) -> float | None:
@@ -109,11 +115,17 @@ def _seconds(value: str, column: str) -> float | None:
         raise _Bad(f"bad {column}") from None
     if not math.isfinite(number) or number < 0:
         raise _Bad(f"bad {column}")
+    if number > MAX_SECONDS:
+        raise _Bad(f"{column} out of range (0 to {MAX_SECONDS} s)")
     return number
 
 
 def _since(later: datetime, earlier: datetime) -> float:
-    return (later - earlier).total_seconds()
+    seconds = (later - earlier).total_seconds()
+    if seconds > MAX_SECONDS:
+        # No call waits or talks longer: the times are wrong, not the call.
+        raise _Bad(f"times more than {MAX_SECONDS} s apart")
+    return seconds
 
 
 def _record(cells: dict[str, str], tz: tzinfo) -> CallRecord:
@@ -176,6 +188,8 @@ def _record(cells: dict[str, str], tz: tzinfo) -> CallRecord:
             ended = datetime.fromtimestamp(entered.timestamp() + wait, entered.tzinfo)
         if ended < entered or wait < 0:
             raise _Bad("times out of order")
+    if ended is not None:
+        _since(ended, entered)  # a stay in the queue, conversation included, fits in a day
     if hold is not None and talk is not None and hold > talk:
         raise _Bad("hold_seconds longer than talk_seconds")
 

@@ -12,6 +12,9 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 INTERVAL_SECONDS = 15 * 60
+# The longest span `split` divides: two days, 192 intervals. Calls last at most a day
+# (queue_log.MAX_SECONDS) and agents' activities count at most a day (presence.MAX_COUNTED).
+MAX_SPAN = 2 * 24 * 3600
 
 # Service level and short abandons are asked "within T seconds" for a T the centre
 # configures; the roll-ups count calls under each of these thresholds so any of them can be
@@ -32,6 +35,10 @@ def split(start: float, end: float) -> Iterator[tuple[int, int]]:
     login or a conversation that run across interval boundaries. The seconds add up to
     round(end) - round(start) exactly, so sums over intervals equal the whole duration."""
     first, last = round(start), round(end)
+    if last - first > MAX_SPAN:
+        # Ingestion never asks for more (durations and activities are bounded): a longer
+        # span would write a roll-up row for every quarter hour of it.
+        raise ValueError(f"a span of {last - first} s is longer than {MAX_SPAN} s")
     at = first
     while at < last:
         boundary = interval_of(at) + INTERVAL_SECONDS

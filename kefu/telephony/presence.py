@@ -35,6 +35,10 @@ PAUSES = _PAUSE | _UNPAUSE
 PRESENCE_EVENTS = _LOGIN | _LOGOFF | PAUSES | {"REMOVEMEMBER"}
 
 COUNTER = {Kind.LOGIN: "login_sum", Kind.PAUSE: "pause_sum", Kind.ACW: "acw_sum"}
+# An activity counts its first day at most: no shift is longer, and a logoff never logged
+# (an agent left in the queue over a holiday) would otherwise count weeks, a roll-up row for
+# each of their quarter hours. The stored activity keeps its true end.
+MAX_COUNTED = 24 * 3600
 
 
 @dataclass(slots=True)
@@ -59,7 +63,8 @@ def contribute(activity: Activity, total: Contribution, sign: int = 1) -> None:
     if activity.ended_at is None:
         return
     counter = COUNTER[activity.kind]
-    for interval, seconds in split(activity.started_at, activity.ended_at):
+    end = min(activity.ended_at, activity.started_at + MAX_COUNTED)
+    for interval, seconds in split(activity.started_at, end):
         row_of(total, "agent", (interval, activity.agent))[counter] += sign * seconds
     if activity.kind is Kind.ACW:
         row_of(total, "agent", (interval_of(activity.started_at), activity.agent))["acw_count"] += (

@@ -25,10 +25,14 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import BinaryIO
 
+from kefu.core.validation import EARLIEST, LATEST
+
 __all__ = [
     "CALL_EVENTS",
     "KNOWN_EVENTS",
     "LAYOUTS",
+    "MAX_POSITION",
+    "MAX_SECONDS",
     "TERMINAL_EVENTS",
     "Line",
     "Malformed",
@@ -41,6 +45,7 @@ __all__ = [
     "parse_table_row",
     "pause_reason",
     "position",
+    "problem",
     "read",
     "ring_seconds",
     "talk_seconds",
@@ -108,8 +113,14 @@ KNOWN_EVENTS: frozenset[str] = CALL_EVENTS | {
 LAYOUTS = ("queue_log", "queue_log_table")
 
 CHUNK_SIZE = 1 << 20
-# A time from here on (the year 5138) is a garbled run of digits, not an event's.
-_MAX_TIME = 1e11
+# Times outside kefu's span (kefu.core.validation: 1970 to 2099) are garbled digits.
+_MIN_TIME = EARLIEST.timestamp()
+_MAX_TIME = LATEST.timestamp()
+#: The longest a call can wait, ring or talk: a line saying more is malformed. Every roll-up
+#: a call adds to then spans at most 96 quarter hours.
+MAX_SECONDS = 24 * 3600
+#: No queue holds more callers than this; a larger position is a garbled field.
+MAX_POSITION = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +203,7 @@ def _records(lines: Iterable[str], ends: Iterable[int]) -> Iterator[Line]:
                     error = "bad time"
                 else:
                     # Also refuses nan and inf, for which every comparison is false.
-                    if not 0.0 < when < _MAX_TIME:
+                    if not _MIN_TIME < when < _MAX_TIME:
                         error = "bad time"
         if error:
             rec = line_twin(end, None, error)
@@ -389,6 +400,25 @@ def pause_reason(event: QueueEvent) -> str:
     return ""
 
 
+_DURATIONS = (("wait", wait_seconds), ("talk", talk_seconds), ("ring", ring_seconds))
+
+
+def problem(event: QueueEvent) -> str:
+    """Why a well-formed line cannot be about a real call ("" if it can): a wait, ring or
+    talk time below zero or over :data:`MAX_SECONDS`, or a position out of range. Only
+    the fields the accessors read are judged; a field that is not a number reads as absent."""
+    if event.event not in CALL_EVENTS:
+        return ""
+    for name, seconds in _DURATIONS:
+        value = seconds(event)
+        if value is not None and not 0 <= value <= MAX_SECONDS:
+            return f"{name} time out of range (0 to {MAX_SECONDS} s)"
+    for where in (position(event), orig_position(event)):
+        if where is not None and not 0 <= where <= MAX_POSITION:
+            return "position out of range"
+    return ""
+
+
 # ------------------------------------------------------------ table layout
 
 _ALIASES = {
@@ -507,7 +537,7 @@ def _table_time(value: str, tz: tzinfo) -> float:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=tz)
         when = moment.timestamp()
-    if not 0.0 < when < _MAX_TIME:
+    if not _MIN_TIME < when < _MAX_TIME:
         raise Malformed("bad time")
     return when
 

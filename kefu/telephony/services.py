@@ -25,9 +25,12 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kefu.contacts.models import Contact
+from kefu.core.errors import Invalid
 from kefu.core.models import OrgUnit, User
+from kefu.core.validation import seconds_in_range
 from kefu.telephony import calls, cdr_csv, presence, queue_log
 from kefu.telephony.calls import CALL_EVENTS, ENTRY_SLACK, FINAL, Call, Contribution, Outcome
 from kefu.telephony.intervals import day_of, to_datetime
@@ -69,14 +72,37 @@ class Report:
     calls: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     offset: int = 0
+    # Byte offsets just past each kept refused line of a file, to find its line number.
+    ends: list[int] = field(default_factory=list)
 
-    def refuse(self, line: int, reason: str, *, ignored: bool = False) -> None:
+    def refuse(self, line: int, reason: str, *, ignored: bool = False, end: int = -1) -> None:
         if ignored:
             self.ignored += 1
         else:
             self.malformed += 1
         if len(self.errors) < ERRORS_KEPT:
             self.errors.append((line, reason))
+            self.ends.append(end)
+
+    def number_lines(self, path: Path) -> None:
+        """Give each kept refused line of `path` its line number in the file, as an editor
+        counts them (blank lines and a header included), for the operator to go to."""
+        if not self.errors or min(self.ends) < 0:
+            return
+        wanted = sorted(set(self.ends))
+        numbers: dict[int, int] = {}
+        newlines, read, index = 0, 0, 0
+        with path.open("rb") as stream:
+            while index < len(wanted) and (chunk := stream.read(1 << 20)):
+                while index < len(wanted) and wanted[index] <= read + len(chunk):
+                    numbers[wanted[index]] = newlines + chunk.count(b"\n", 0, wanted[index] - read)
+                    index += 1
+                newlines += chunk.count(b"\n")
+                read += len(chunk)
+        self.errors = [
+            (numbers.get(end, line), reason)
+            for (line, reason), end in zip(self.errors, self.ends, strict=True)
+        ]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +113,26 @@ class Report:
             "calls": self.calls,
             "errors": [{"line": line, "reason": reason} for line, reason in self.errors],
         }
+
+
+# The longest names the tables hold (SQLite would store longer ones, PostgreSQL refuse them).
+_LIMITS = (
+    ("call id", "call_id", CallRow._meta.get_field("call_id").max_length or 0),
+    ("queue", "queue", Queue._meta.get_field("name").max_length or 0),
+    ("agent", "agent", Agent._meta.get_field("name").max_length or 0),
+)
+
+
+def line_problem(event: queue_log.QueueEvent) -> str:
+    """Why an event kefu would fold in cannot be stored ("" if it can): a time outside
+    kefu's span, a name longer than its column, or a duration or position no call has.
+    The line is then refused as malformed, with this reason."""
+    if not seconds_in_range(event.time):
+        return "bad time"
+    for label, attribute, limit in _LIMITS:
+        if len(getattr(event, attribute)) > limit:
+            return f"{label} longer than {limit} characters"
+    return queue_log.problem(event)
 
 
 def _agent_user(name: str, users: dict[str, User]) -> User | None:
@@ -633,16 +679,24 @@ def _consume(
         item = line.event
         if item is None:
             # A well-formed line about an event kefu does not know is ignored, not broken.
-            report.refuse(count, line.error, ignored=line.error.startswith(UNKNOWN))
+            report.refuse(count, line.error, ignored=line.error.startswith(UNKNOWN), end=line.end)
         elif cdr:
+            made = cdr_csv.to_events(item)
+            # Judged before the part is chosen, so every part counts the same refusals.
+            if reason := next(filter(None, map(line_problem, made)), ""):
+                report.refuse(count, reason, end=line.end)
+                continue
             if parts > 1 and zlib.crc32(item.call_id.encode()) % parts != ingester.part:
                 continue
-            events.extend(cdr_csv.to_events(item))
+            events.extend(made)
             details[(item.call_id, item.queue)] = (
                 calls.whole_seconds(item.hold_seconds),
                 calls.whole_seconds(item.acw_seconds),
             )
         elif item.event in wanted:
+            if reason := line_problem(item):
+                report.refuse(count, reason, end=line.end)
+                continue
             if parts > 1:
                 # A call's events go to the part of its call id, an agent's time to the
                 # part of the agent (crc32: the same in every process).
@@ -668,6 +722,54 @@ def _run(centre: OrgUnit, source: str, fmt: str) -> ImportRun:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     return ImportRun.objects.create(centre=centre, source=source[:500], format=fmt)
+
+
+# The first bytes of the compressed and archive formats an operator may hand over by mistake.
+_PACKED = (
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"PK\x03\x04", "zip"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+)
+
+
+def _refuse_file(path: Path, message: str) -> Invalid:
+    return Invalid(message, code="import_file_refused", detail={"file": str(path)})
+
+
+def import_file_check(*, path: Path, fmt: str) -> None:
+    """Refuse, before anything is written, a file that cannot be imported at all: one that
+    is missing, a directory or a device, unreadable, compressed, or (call records) whose
+    header lacks a required column. Bad lines are not this: they are refused one by one."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    if path.is_dir():
+        raise _refuse_file(path, _("%(file)s is a directory, not a file.") % {"file": path})
+    if path.exists() and not path.is_file():
+        raise _refuse_file(path, _("%(file)s is not a regular file.") % {"file": path})
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(8)
+            for magic, kind in _PACKED:
+                if head.startswith(magic):
+                    raise _refuse_file(
+                        path,
+                        _("%(file)s is a %(kind)s file: unpack it and import the text inside.")
+                        % {"file": path, "kind": kind},
+                    )
+            if fmt == "cdr_csv":
+                next(cdr_csv.read(stream, tz=timezone.get_default_timezone()), None)
+    except OSError as error:
+        raise _refuse_file(
+            path,
+            _("%(file)s cannot be read: %(reason)s") % {"file": path, "reason": error.strerror},
+        ) from error
+    except ValueError as error:  # a call-record header without its required columns
+        raise _refuse_file(
+            path, _("%(file)s, line 1: %(reason)s") % {"file": path, "reason": error}
+        ) from error
 
 
 def _finish(run: ImportRun, report: Report) -> None:
@@ -717,13 +819,16 @@ def telephony_import(
     each reads the whole file and folds the calls and agents of its part (see `_consume`),
     writing its own batches. The parts touch different calls and activities, and add to
     the roll-ups, which does not depend on their order. Inside a caller's transaction (the
-    demo loader, the tests) everything runs here, in that transaction."""
+    demo loader, the tests) everything runs here, in that transaction. A file that cannot
+    be read at all is refused before anything is written (`import_file_check`)."""
+    import_file_check(path=path, fmt=fmt)
     run = _run(centre, str(path), fmt)
     parts = 1 if connection.in_atomic_block else (workers or import_workers())
     if parts > 1 and path.stat().st_size > PARALLEL_BYTES:
         report = _import_parallel(centre, path, fmt, batch_lines, parts)
     else:
         report = _import_part(centre, path, fmt, batch_lines, 0, 1)
+    report.number_lines(path)
     _finish(run, report)
     return report
 
@@ -786,6 +891,8 @@ def telephony_follow(
     stored with each batch, so a restart goes on from there; a file rotated under the same
     name (its first line differs, or it is shorter than the offset) is read from its start.
     Returns when `stop()` says so, or after `idle_limit` seconds with nothing new."""
+    if path.exists():
+        import_file_check(path=path, fmt=fmt)
     run = _run(centre, str(path), fmt)
     report = Report()
     ingester = Ingester(centre)
@@ -828,6 +935,9 @@ def telephony_events_post(*, centre: OrgUnit, events: Sequence[queue_log.QueueEv
     accepted = []
     for number, event in enumerate(events, start=1):
         if event.event in CALL_EVENTS or event.event in PRESENCE_EVENTS:
+            if reason := line_problem(event):
+                report.refuse(number, reason)
+                continue
             accepted.append(event)
         elif event.event not in queue_log.KNOWN_EVENTS:
             report.refuse(number, f"{UNKNOWN} {event.event}", ignored=True)

@@ -9,6 +9,7 @@ from ninja.responses import Status
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.pagination import Page, PageParams, page
+from kefu.core.validation import Instant
 from kefu.tickets import services
 from kefu.tickets.lifecycle import Action
 from kefu.tickets.models import DispatchRule, Kind, Ticket, TicketEvent, TimeLimitPolicy, Urgency
@@ -111,8 +112,8 @@ class TicketFilters(Schema):
     department: str | None = Field(None, max_length=64)
     customer_id: int | None = Field(None, ge=1)
     assignee: str | None = Field(None, max_length=150)
-    created_since: datetime | None = None
-    created_until: datetime | None = None
+    created_since: Instant | None = None
+    created_until: Instant | None = None
     warning: bool | None = None
     overdue: bool | None = None
     q: str | None = Field(None, max_length=100)

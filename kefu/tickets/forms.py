@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.forms import start_of
+from kefu.core.forms import DayField, start_of
 from kefu.tickets.models import STATE_CHOICES, Kind
 from kefu.tickets.services import REPLY_CHANNELS, ActionInput
 
@@ -25,8 +25,8 @@ class TicketFilterForm(forms.Form):
     department = forms.CharField(label=_("Department"), max_length=64, required=False)
     warning = forms.ChoiceField(label=_("In warning"), choices=TRI_STATE, required=False)
     overdue = forms.ChoiceField(label=_("Overdue"), choices=TRI_STATE, required=False)
-    created_since = forms.DateField(label=_("Created from"), required=False)
-    created_until = forms.DateField(label=_("Created before"), required=False)
+    created_since = DayField(label=_("Created from"), required=False)
+    created_until = DayField(label=_("Created before"), required=False)
     sort = forms.ChoiceField(
         label=_("Order"),
         choices=[("", _("Newest first")), ("due", _("Due soonest first"))],

@@ -20,6 +20,7 @@ from kefu.core.models import OrgUnit, User, WorkCalendar
 from kefu.core.queries import calendar_of, region_for_code, require_centre
 from kefu.core.roles import ADD_TICKET, CHANGE_POLICY, EXPERT, HANDLER
 from kefu.core.services import audit_record, notify, snapshot
+from kefu.core.validation import check_lengths
 from kefu.customers.models import Tag
 from kefu.customers.queries import customers_visible_to
 from kefu.tickets import sla
@@ -206,6 +207,7 @@ def ticket_create(
     created = _event(ticket, actor=actor, action="create", note=title.strip(), at=now)
     # Last before the insert: the day's counter stays locked until commit.
     ticket.number = next_number(timezone.localdate(now))
+    check_lengths(ticket, created)
     ticket.save()
     created.save()
     if contact is not None:
@@ -597,6 +599,7 @@ def policy_save(
     row.category = _category(actor, category)
     row.callback_required, row.expert_seat, row.active = callback_required, expert_seat, active
     _policy_check(row)
+    check_lengths(row)
     if TimeLimitPolicy.objects.filter(name=row.name).exclude(pk=row.pk).exists():
         raise Conflict(_("Another policy has this name."), code="policy_name_taken")
     row.save()

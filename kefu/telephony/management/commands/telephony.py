@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
-from kefu.core.errors import NotFound
+from kefu.core.errors import DomainError, NotFound
 from kefu.telephony import services
 from kefu.telephony.queries import centre_by_code
 
@@ -54,6 +55,16 @@ class Command(BaseCommand):
                 )
             else:
                 report = services.telephony_import(centre=centre, path=path, fmt=options["format"])
+        except DomainError as error:  # a file that cannot be imported: nothing was written
+            raise CommandError(str(error.message)) from error
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
+        if report.malformed:
+            # Each refused line where an editor finds it, and a status a script can test.
+            for line, reason in report.errors:
+                self.stderr.write(f"{path}:{line}: {reason}")
+            raise CommandError(
+                _("%(file)s: %(count)d malformed lines refused; the other lines were imported.")
+                % {"file": path, "count": report.malformed}
+            )
