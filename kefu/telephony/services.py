@@ -448,6 +448,8 @@ _ORDER = {
 
 
 Statement = tuple[str, list[tuple[Any, ...]]]  # SQL with its rows of parameters
+# The first key of the PostgreSQL advisory lock a centre's roll-up writes take.
+ROLLUP_LOCK = 7001
 
 
 def _execute(statements: list[Statement]) -> None:
@@ -549,11 +551,19 @@ class _Writer:
                 row = by_table[target][(when, owner)]
                 for counter, amount in counts.items():
                     row[counter] += amount
-        return [
+        statements = [
             statement
             for table, rows in by_table.items()
             for statement in self._increment(table, rows)
         ]
+        if statements and connection.vendor == "postgresql":
+            # The parts of a split import add to the same queue rows, each in the order of
+            # its own batch: two of them could each hold a row the other waits for, which
+            # PostgreSQL ends as a deadlock. One part at a time adds its roll-ups, to the
+            # end of its transaction. (SQLite has one writer at a time anyway.)
+            lock = "SELECT pg_advisory_xact_lock(%s, %s)"
+            statements.insert(0, (lock, [(ROLLUP_LOCK, ingester.centre.pk)]))
+        return statements
 
     def _increment(
         self, table: str, rows: dict[tuple[Any, int], dict[str, int]]
