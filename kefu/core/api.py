@@ -3,12 +3,13 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from kefu.core.http import request_user
+from kefu.core.schemas import StrictSchema, errors
 from kefu.core.services import token_issue
 
 router = Router(tags=["platform"])
 
 
-class TokenIn(Schema):
+class TokenIn(StrictSchema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=256)
 
@@ -26,7 +27,7 @@ class MeOut(Schema):
     department: str | None
 
 
-@router.post("/auth/token", auth=None, response=TokenOut)
+@router.post("/auth/token", auth=None, response={200: TokenOut, **errors(401)})
 def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     return {"token": token_issue(username=payload.username, password=payload.password)}
 

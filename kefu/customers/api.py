@@ -1,17 +1,18 @@
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from kefu.contacts.models import Contact
+from kefu.contacts.models import Channel, Contact
 from kefu.contacts.queries import customer_contacts
 from kefu.core.http import request_user
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.pagination import Page, PageParams, page
+from kefu.core.schemas import Id, StrictSchema, Version, errors
 from kefu.customers import services
-from kefu.customers.models import Customer, Tier
+from kefu.customers.models import Customer, PhoneKind, Tier
 from kefu.customers.queries import customer_get_for_user, customer_search
 
 router = Router(tags=["customers"])
@@ -26,7 +27,7 @@ class RegionOut(Schema):
 
 class PhoneOut(Schema):
     number: str
-    kind: str
+    kind: PhoneKind
 
 
 class CustomerOut(Schema):
@@ -46,7 +47,7 @@ class CustomerOut(Schema):
     updated_at: datetime
 
 
-class CustomerIn(Schema):
+class CustomerIn(StrictSchema):
     name: str = Field(min_length=1, max_length=100)
     phones: list[Phone] = Field(default_factory=list, max_length=10)
     id_number: str = Field("", max_length=24)
@@ -58,8 +59,8 @@ class CustomerIn(Schema):
     notes: str = Field("", max_length=2000)
 
 
-class CustomerPatch(Schema):
-    version: int | None = Field(None, ge=1)
+class CustomerPatch(StrictSchema):
+    version: Version | None = None
     name: str | None = Field(None, min_length=1, max_length=100)
     phones: list[Phone] | None = Field(None, max_length=10)
     id_number: str | None = Field(None, max_length=24)
@@ -71,7 +72,7 @@ class CustomerPatch(Schema):
     notes: str | None = Field(None, max_length=2000)
 
 
-class CustomerFilters(Schema):
+class CustomerFilters(StrictSchema):
     phone: str | None = Field(None, max_length=32)
     q: str | None = Field(None, max_length=100)
     tier: Tier | None = None
@@ -79,7 +80,7 @@ class CustomerFilters(Schema):
     region: str | None = Field(None, max_length=12)
 
 
-class IdentityCheckIn(Schema):
+class IdentityCheckIn(StrictSchema):
     phone: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=100)
     id_number: str = Field(min_length=1, max_length=24)
@@ -87,14 +88,14 @@ class IdentityCheckIn(Schema):
 
 class IdentityCheckOut(Schema):
     matched: bool
-    customer_id: int | None
+    customer_id: Id | None
 
 
 class HistoryItemOut(Schema):
-    type: str
+    type: Literal["contact"]
     id: int
     at: datetime
-    channel: str
+    channel: Channel
     agent: str
     business_type: str | None
     service_content: str | None
@@ -136,14 +137,14 @@ def list_customers(
     return page(customer_search(request_user(request), **filters.dict()), paging, customer_out)
 
 
-@router.post("", response={201: CustomerOut})
+@router.post("", response={201: CustomerOut, **errors(409)})
 def create_customer(request: HttpRequest, payload: CustomerIn) -> Status[dict[str, Any]]:
     customer = services.customer_create(actor=request_user(request), **payload.dict())
     customer = customer_get_for_user(request_user(request), customer.pk)
     return Status(201, customer_out(customer))
 
 
-@router.post("/identity-check", response=IdentityCheckOut)
+@router.post("/identity-check", response={200: IdentityCheckOut, **errors(429)})
 def identity_check(request: HttpRequest, payload: IdentityCheckIn) -> dict[str, Any]:
     result = services.identity_check(actor=request_user(request), **payload.dict())
     return {
@@ -153,16 +154,16 @@ def identity_check(request: HttpRequest, payload: IdentityCheckIn) -> dict[str, 
 
 
 @router.get("/{int:customer_id}", response=CustomerOut)
-def get_customer(request: HttpRequest, customer_id: int, unmask: bool = False) -> dict[str, Any]:
+def get_customer(request: HttpRequest, customer_id: Id, unmask: bool = False) -> dict[str, Any]:
     customer = customer_get_for_user(request_user(request), customer_id)
     if unmask:
         services.customer_personal_data_view(actor=request_user(request), customer=customer)
     return customer_out(customer, unmasked=unmask)
 
 
-@router.patch("/{int:customer_id}", response=CustomerOut)
+@router.patch("/{int:customer_id}", response={200: CustomerOut, **errors(409)})
 def update_customer(
-    request: HttpRequest, customer_id: int, payload: CustomerPatch
+    request: HttpRequest, customer_id: Id, payload: CustomerPatch
 ) -> dict[str, Any]:
     customer = customer_get_for_user(request_user(request), customer_id)
     services.customer_update(
@@ -187,7 +188,7 @@ def history_item_out(contact: Contact) -> dict[str, Any]:
 
 @router.get("/{int:customer_id}/history", response=Page[HistoryItemOut])
 def customer_history(
-    request: HttpRequest, customer_id: int, paging: Query[PageParams]
+    request: HttpRequest, customer_id: Id, paging: Query[PageParams]
 ) -> dict[str, Any]:
     customer = customer_get_for_user(request_user(request), customer_id)
     return page(customer_contacts(request_user(request), customer), paging, history_item_out)
