@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,13 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
+from ninja.operation import Operation
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, django_auth
 
 from kefu.core.errors import DomainError
-from kefu.core.idempotency import idempotent_creates
+from kefu.core.idempotency import creates, idempotent_creates
 from kefu.core.queries import token_digest, token_user
+from kefu.core.schemas import ErrorOut
 
 
 class BearerToken(HttpBearer):
@@ -44,7 +49,76 @@ class LocalTimeRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+# What each error status means, as the reference shows it.
+ERROR_STATUSES = {
+    400: "The body is not JSON, or the Idempotency-Key header is malformed.",
+    401: "No token, or a wrong or expired one.",
+    403: "The role may not do this (or, signed in by session, the CSRF token is missing).",
+    404: "No such object, or not one the caller may see.",
+    409: (
+        "A stale version, a duplicate, a step the current state does not allow, or the "
+        "first request with this Idempotency-Key still runs."
+    ),
+    422: (
+        "A field fails the schema or a rule (`detail` names the field), or the "
+        "Idempotency-Key was used for other content."
+    ),
+    429: "Too many tries: wait and try again.",
+}
+
+
+def implied_errors(operation: Operation) -> set[int]:
+    """The error statuses every route of this shape can answer: 401 and 403 behind sign-in,
+    422 for any input, 400 for a JSON body, 404 for an object named in the path, and for a
+    create the answers of its Idempotency-Key (kefu/core/idempotency.py)."""
+    statuses = set()
+    sources = {model.__ninja_param_source__ for model in operation.models}
+    if operation.auth_callbacks:
+        statuses |= {401, 403}
+    if sources:
+        statuses.add(422)
+    if "body" in sources:
+        statuses.add(400)
+    if "path" in sources:
+        statuses.add(404)
+    if creates(operation):
+        statuses |= {400, 409, 422}
+    return statuses
+
+
+class ContractSchema(OpenAPISchema):
+    """The OpenAPI document with every error status a route can answer, each with the one
+    error shape, and with one definition per schema name (two models or enums of the same
+    name would otherwise overwrite each other and misdescribe one of them)."""
+
+    def responses(self, operation: Operation) -> dict[int, Any]:
+        result = super().responses(operation)
+        error_ref = {"$ref": REF_TEMPLATE.format(model="ErrorOut")}
+        for status in sorted(implied_errors(operation) | set(result) & set(ERROR_STATUSES)):
+            result[status] = {
+                "description": ERROR_STATUSES[status],
+                "content": {"application/json": {"schema": error_ref}},
+            }
+        self.add_schema_definitions({"ErrorOut": ErrorOut.json_schema()})
+        return result
+
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        for name, definition in definitions.items():
+            if self.schemas.get(name, definition) != definition:
+                raise TypeError(f"Two API schemas are named {name}: give one another name.")
+        super().add_schema_definitions(definitions)
+
+
+class KefuAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return ContractSchema(self, path_prefix)
+
+
+api = KefuAPI(
     renderer=LocalTimeRenderer(),
     title="kefu API",
     version="1",
@@ -74,6 +148,14 @@ def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    unknown = [
+        str(item["loc"][-1])
+        for item in error.errors
+        if item.get("type") == "extra_forbidden" and item.get("loc")
+    ]
+    if unknown:
+        message = _("Unknown field: %(fields)s.") % {"fields": ", ".join(unknown)}
+        return error_response(request, 422, "unknown_field", message, error.errors)
     return error_response(
         request, 422, "validation_error", _("The data is not valid."), error.errors
     )
@@ -102,6 +184,43 @@ def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
     return error_response(request, 403, "forbidden", _("You do not have permission to do this."))
+
+
+def query_names(operation: Operation) -> set[str]:
+    """The query parameters an operation reads."""
+    names: set[str] = set()
+    for model in operation.models:
+        if model.__ninja_param_source__ == "query":
+            flattened = getattr(model, "__ninja_flatten_map__", None)
+            names |= set(flattened or model.model_fields)
+    return names
+
+
+def strict_query(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse a query parameter the operation does not read, as the strict schemas refuse an
+    unknown body field: `?customer=` for `?customer_id=` would otherwise list everything."""
+    operation = getattr(run, "__self__", None)
+    if not isinstance(operation, Operation):
+        return run
+    known = query_names(operation)
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        unknown = sorted(set(request.GET) - known)
+        if unknown:
+            error = ValidationError(
+                [
+                    {"type": "extra_forbidden", "loc": ["query", name], "msg": "Unknown field"}
+                    for name in unknown
+                ]
+            )
+            return validation_error(request, error)
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(strict_query, mode="view")
 
 
 def _mount() -> None:

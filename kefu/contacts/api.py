@@ -11,6 +11,7 @@ from kefu.contacts.queries import call_reasons, contact_get_for_user, contact_li
 from kefu.core.http import request_user
 from kefu.core.masking import mask_phone
 from kefu.core.pagination import Page, PageParams, page
+from kefu.core.schemas import Id, StrictSchema
 from kefu.core.validation import Instant
 
 router = Router(tags=["contacts"])
@@ -40,11 +41,11 @@ class ContactOut(Schema):
     created_at: datetime
 
 
-class ContactIn(Schema):
+class ContactIn(StrictSchema):
     channel: Channel
     direction: Direction = Direction.INBOUND
     caller_number: str = Field("", max_length=32)
-    customer_id: int | None = Field(None, ge=1)
+    customer_id: Id | None = None
     started_at: Instant
     ended_at: Instant | None = None
     customer_attribute: str | None = Field(None, max_length=64)
@@ -55,10 +56,10 @@ class ContactIn(Schema):
     settled: bool = False
 
 
-class ContactFilters(Schema):
+class ContactFilters(StrictSchema):
     channel: Channel | None = None
     direction: Direction | None = None
-    customer_id: int | None = Field(None, ge=1)
+    customer_id: Id | None = None
     agent: str | None = Field(None, max_length=150)
     caller: str | None = Field(None, max_length=32)
     settled: bool | None = None
@@ -111,7 +112,7 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Status[dict[str,
 
 
 @router.get("/contacts/{int:contact_id}", response=ContactOut)
-def get_contact(request: HttpRequest, contact_id: int) -> dict[str, Any]:
+def get_contact(request: HttpRequest, contact_id: Id) -> dict[str, Any]:
     return contact_out(contact_get_for_user(request_user(request), contact_id))
 
 

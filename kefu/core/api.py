@@ -1,15 +1,16 @@
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Path, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from kefu.core.errors import DomainError, NotFound
 from kefu.core.http import request_user
 from kefu.core.models import ApiToken
 from kefu.core.queries import tokens_of, user_for_admin
+from kefu.core.schemas import ErrorOut, Id, StrictSchema
 from kefu.core.services import token_issue, token_revoke_own, tokens_revoke
 
 router = Router(tags=["platform"])
@@ -17,17 +18,7 @@ router = Router(tags=["platform"])
 Username = Annotated[str, Path(max_length=150)]
 
 
-class ErrorOut(Schema):
-    """The one shape of every error the API answers."""
-
-    code: str
-    message: str
-    detail: Any = None
-
-
-class TokenIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class TokenIn(StrictSchema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=256)
 
@@ -114,7 +105,7 @@ def user_tokens_revoke(request: HttpRequest, username: Username) -> Status[None]
 def user_token_revoke(
     request: HttpRequest,
     username: Username,
-    token_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    token_id: Id,
 ) -> Status[None]:
     actor = request_user(request)
     user = user_for_admin(actor, username)

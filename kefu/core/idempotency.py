@@ -210,12 +210,13 @@ OPENAPI_EXTRA: dict[str, Any] = {
             ),
         }
     ],
-    "responses": {
-        400: {"description": "Bad request, or a malformed Idempotency-Key."},
-        409: {"description": "Conflict, or the first request with this Idempotency-Key runs."},
-        422: {"description": "Invalid, or the Idempotency-Key was used for other content."},
-    },
 }
+
+
+def creates(operation: Any) -> bool:
+    """An operation that creates: a POST answering 201. The OpenAPI document lists the
+    statuses its key adds (kefu.api.implied_errors)."""
+    return "POST" in operation.methods and 201 in operation.response_models
 
 
 def idempotent_creates(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -227,7 +228,7 @@ def idempotent_creates(run: Callable[..., HttpResponseBase]) -> Callable[..., Ht
     operation has turned the handler's result, or its error, into a response.
     """
     operation = getattr(inspect.unwrap(run), "__self__", None)
-    if operation is None or "POST" not in operation.methods or 201 not in operation.response_models:
+    if operation is None or not creates(operation):
         return run
     operation.openapi_extra = {**(operation.openapi_extra or {}), **copy.deepcopy(OPENAPI_EXTRA)}
     handler = operation.view_func

@@ -8,12 +8,14 @@ from typing import Any, Generic, TypeVar
 from django.db.models import QuerySet
 from ninja import Field, Schema
 
+from kefu.core.schemas import Offset
+
 T = TypeVar("T")
 
 
 class PageParams(Schema):
     limit: int = Field(20, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class Page(Schema, Generic[T]):

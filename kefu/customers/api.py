@@ -1,18 +1,18 @@
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import ConfigDict
 
-from kefu.contacts.models import Contact
+from kefu.contacts.models import Channel, Contact
 from kefu.contacts.queries import customer_contacts
 from kefu.core.http import request_user
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.pagination import Page, PageParams, page
+from kefu.core.schemas import Id, StrictSchema, Version, errors
 from kefu.customers import privacy, services
-from kefu.customers.models import Customer, Tier
+from kefu.customers.models import Customer, PhoneKind, Tier
 from kefu.customers.queries import customer_get_for_user, customer_search
 
 router = Router(tags=["customers"])
@@ -27,7 +27,7 @@ class RegionOut(Schema):
 
 class PhoneOut(Schema):
     number: str
-    kind: str
+    kind: PhoneKind
 
 
 class CustomerOut(Schema):
@@ -48,7 +48,7 @@ class CustomerOut(Schema):
     anonymised_at: datetime | None
 
 
-class CustomerIn(Schema):
+class CustomerIn(StrictSchema):
     name: str = Field(min_length=1, max_length=100)
     phones: list[Phone] = Field(default_factory=list, max_length=10)
     id_number: str = Field("", max_length=24)
@@ -60,8 +60,8 @@ class CustomerIn(Schema):
     notes: str = Field("", max_length=2000)
 
 
-class CustomerPatch(Schema):
-    version: int | None = Field(None, ge=1)
+class CustomerPatch(StrictSchema):
+    version: Version | None = None
     name: str | None = Field(None, min_length=1, max_length=100)
     phones: list[Phone] | None = Field(None, max_length=10)
     id_number: str | None = Field(None, max_length=24)
@@ -73,7 +73,7 @@ class CustomerPatch(Schema):
     notes: str | None = Field(None, max_length=2000)
 
 
-class CustomerFilters(Schema):
+class CustomerFilters(StrictSchema):
     phone: str | None = Field(None, max_length=32)
     q: str | None = Field(None, max_length=100)
     tier: Tier | None = None
@@ -81,7 +81,7 @@ class CustomerFilters(Schema):
     region: str | None = Field(None, max_length=12)
 
 
-class IdentityCheckIn(Schema):
+class IdentityCheckIn(StrictSchema):
     phone: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=100)
     id_number: str = Field(min_length=1, max_length=24)
@@ -89,14 +89,14 @@ class IdentityCheckIn(Schema):
 
 class IdentityCheckOut(Schema):
     matched: bool
-    customer_id: int | None
+    customer_id: Id | None
 
 
 class HistoryItemOut(Schema):
-    type: str
+    type: Literal["contact"]
     id: int
     at: datetime
-    channel: str
+    channel: Channel
     agent: str
     business_type: str | None
     service_content: str | None
@@ -139,14 +139,14 @@ def list_customers(
     return page(customer_search(request_user(request), **filters.dict()), paging, customer_out)
 
 
-@router.post("", response={201: CustomerOut})
+@router.post("", response={201: CustomerOut, **errors(409)})
 def create_customer(request: HttpRequest, payload: CustomerIn) -> Status[dict[str, Any]]:
     customer = services.customer_create(actor=request_user(request), **payload.dict())
     customer = customer_get_for_user(request_user(request), customer.pk)
     return Status(201, customer_out(customer))
 
 
-@router.post("/identity-check", response=IdentityCheckOut)
+@router.post("/identity-check", response={200: IdentityCheckOut, **errors(429)})
 def identity_check(request: HttpRequest, payload: IdentityCheckIn) -> dict[str, Any]:
     result = services.identity_check(actor=request_user(request), **payload.dict())
     return {
@@ -156,16 +156,16 @@ def identity_check(request: HttpRequest, payload: IdentityCheckIn) -> dict[str, 
 
 
 @router.get("/{int:customer_id}", response=CustomerOut)
-def get_customer(request: HttpRequest, customer_id: int, unmask: bool = False) -> dict[str, Any]:
+def get_customer(request: HttpRequest, customer_id: Id, unmask: bool = False) -> dict[str, Any]:
     customer = customer_get_for_user(request_user(request), customer_id)
     if unmask:
         services.customer_personal_data_view(actor=request_user(request), customer=customer)
     return customer_out(customer, unmasked=unmask)
 
 
-@router.patch("/{int:customer_id}", response=CustomerOut)
+@router.patch("/{int:customer_id}", response={200: CustomerOut, **errors(409)})
 def update_customer(
-    request: HttpRequest, customer_id: int, payload: CustomerPatch
+    request: HttpRequest, customer_id: Id, payload: CustomerPatch
 ) -> dict[str, Any]:
     customer = customer_get_for_user(request_user(request), customer_id)
     services.customer_update(
@@ -190,23 +190,13 @@ def history_item_out(contact: Contact) -> dict[str, Any]:
 
 @router.get("/{int:customer_id}/history", response=Page[HistoryItemOut])
 def customer_history(
-    request: HttpRequest, customer_id: int, paging: Query[PageParams]
+    request: HttpRequest, customer_id: Id, paging: Query[PageParams]
 ) -> dict[str, Any]:
     customer = customer_get_for_user(request_user(request), customer_id)
     return page(customer_contacts(request_user(request), customer), paging, history_item_out)
 
 
 # --- PIPL requests: the customer's copy of their data, and their erasure ----------------
-
-
-# A key the database can hold: a larger number is a 422, not an overflow in the driver.
-CustomerId = Annotated[int, Field(ge=1, le=2**63 - 1)]
-
-
-class _ErrorOut(Schema):
-    code: str
-    message: str
-    detail: Any = None
 
 
 class PersonalPhoneOut(Schema):
@@ -287,18 +277,16 @@ class PersonalDataOut(Schema):
     access_log: list[PersonalAccessOut]
 
 
-class AnonymiseIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class AnonymiseIn(StrictSchema):
     reason: str = Field(min_length=1, max_length=500)
 
 
 @router.get(
     "/{int:customer_id}/personal-data",
-    response={200: PersonalDataOut, 403: _ErrorOut, 404: _ErrorOut},
+    response={200: PersonalDataOut, **errors(403, 404)},
     by_alias=True,
 )
-def personal_data_export(request: HttpRequest, customer_id: CustomerId) -> dict[str, Any]:
+def personal_data_export(request: HttpRequest, customer_id: Id) -> dict[str, Any]:
     """Everything kefu holds about the customer, unmasked (PIPL art. 45); audited.
     Managers and administrators only."""
     customer = customer_get_for_user(request_user(request), customer_id)
@@ -307,10 +295,10 @@ def personal_data_export(request: HttpRequest, customer_id: CustomerId) -> dict[
 
 @router.post(
     "/{int:customer_id}/anonymise",
-    response={200: CustomerOut, 403: _ErrorOut, 404: _ErrorOut, 409: _ErrorOut, 422: _ErrorOut},
+    response={200: CustomerOut, **errors(403, 404, 409, 422)},
 )
 def anonymise_customer(
-    request: HttpRequest, customer_id: CustomerId, payload: AnonymiseIn
+    request: HttpRequest, customer_id: Id, payload: AnonymiseIn
 ) -> dict[str, Any]:
     """Erase the customer's personal data at their request (PIPL art. 47), keeping their
     contacts and orders for the reports; cannot be undone; audited. Managers and

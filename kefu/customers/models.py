@@ -95,12 +95,15 @@ class Customer(models.Model):
         self.__dict__["_id_number_clear"] = (self.id_number_encrypted, value)
 
 
+class PhoneKind(models.TextChoices):
+    MOBILE = "mobile", _("Mobile")
+    FIXED = "fixed", _("Fixed line")
+
+
 class CustomerPhone(models.Model):
     """One of a customer's numbers, stored normalised so any written form finds it."""
 
-    class Kind(models.TextChoices):
-        MOBILE = "mobile", _("Mobile")
-        FIXED = "fixed", _("Fixed line")
+    Kind = PhoneKind
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
     number = models.CharField(_("number"), max_length=16, db_index=True)

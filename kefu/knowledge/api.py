@@ -7,15 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
+from pydantic import field_validator
 
 from kefu.core.errors import Invalid, NotFound
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.pagination import Page, PageParams, page
 from kefu.core.roles import CHANGE_ARTICLE
+from kefu.core.schemas import Id, StrictSchema, Version, errors
 from kefu.knowledge import queries, services
-from kefu.knowledge.lifecycle import State, allowed_actions
-from kefu.knowledge.models import Article, ArticleVersion, Attachment, Feedback, Kind
+from kefu.knowledge.lifecycle import Action, State, allowed_actions
+from kefu.knowledge.models import Article, ArticleVersion, Attachment, Feedback, FeedbackKind, Kind
 from kefu.knowledge.rendering import diff_lines, render_markdown
 from kefu.tickets.queries import ticket_get_for_user
 
@@ -25,9 +27,14 @@ router = Router(tags=["knowledge"])
 Tag = Annotated[str, Field(min_length=1, max_length=30)]
 # One way a caller asks what the article answers (相似问法).
 Question = Annotated[str, Field(min_length=1, max_length=services.MAX_QUESTION_LENGTH)]
+Role = Literal[
+    "agent", "expert", "backoffice", "handler", "leader", "qa", "editor", "manager", "admin"
+]
+# A call reason's code.
+ReasonCode = Annotated[str, Field(min_length=1, max_length=64)]
 
 
-class ArticleIn(Schema):
+class ArticleIn(StrictSchema):
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1, max_length=100_000)
     kind: Kind
@@ -36,12 +43,14 @@ class ArticleIn(Schema):
     questions: list[Question] = Field(default_factory=list, max_length=services.MAX_QUESTIONS)
     effective_from: date | None = None
     expires_at: date | None = None
-    roles: list[str] = Field(default_factory=list, max_length=20)
-    call_reasons: list[str] = Field(default_factory=list, max_length=20)
+    roles: list[Role] = Field(default_factory=list, max_length=20)
+    call_reasons: list[ReasonCode] = Field(default_factory=list, max_length=20)
 
 
-class ArticlePatch(Schema):
-    version: int = Field(ge=1)
+class ArticlePatch(StrictSchema):
+    """The fields sent are changed; only `category` and the dates may be set to null."""
+
+    version: Version
     title: str | None = Field(None, min_length=1, max_length=200)
     body: str | None = Field(None, min_length=1, max_length=100_000)
     kind: Kind | None = None
@@ -50,23 +59,32 @@ class ArticlePatch(Schema):
     questions: list[Question] | None = Field(None, max_length=services.MAX_QUESTIONS)
     effective_from: date | None = None
     expires_at: date | None = None
-    roles: list[str] | None = Field(None, max_length=20)
-    call_reasons: list[str] | None = Field(None, max_length=20)
+    roles: list[Role] | None = Field(None, max_length=20)
+    call_reasons: list[ReasonCode] | None = Field(None, max_length=20)
+
+    @field_validator(
+        "title", "body", "kind", "tags", "questions", "roles", "call_reasons", mode="before"
+    )
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may be left out, not null")
+        return value
 
 
-class ActionIn(Schema):
-    version: int = Field(ge=1)
+class ArticleActionIn(StrictSchema):
+    version: Version
     reason: str = Field("", max_length=1000)
 
 
 class ArticleOut(Schema):
     id: int
-    kind: str
+    kind: Kind
     title: str
     category: str | None
     tags: list[str]
     questions: list[str]
-    state: str
+    state: State
     version: int
     live_version: int | None
     effective_from: date | None
@@ -77,7 +95,7 @@ class ArticleOut(Schema):
     author: str
     views: int
     uses: int
-    allowed_actions: list[str]
+    allowed_actions: list[Action]
     updated_at: datetime
 
 
@@ -88,7 +106,7 @@ class ArticleDetailOut(ArticleOut):
 
 class VersionOut(Schema):
     number: int
-    kind: str
+    kind: Kind
     title: str
     author: str
     approved_by: str
@@ -112,7 +130,7 @@ class DiffOut(Schema):
     lines: list[DiffLineOut]
 
 
-class SearchParams(Schema):
+class SearchParams(StrictSchema):
     q: str = Field(min_length=1, max_length=200)
     kind: Kind | None = None
     category: str | None = Field(None, max_length=64)
@@ -122,13 +140,13 @@ class SearchParams(Schema):
 class SearchItem(Schema):
     id: int
     title: str
-    kind: str
+    kind: Kind
     snippet: str
     score: float
 
 
-class FeedbackIn(Schema):
-    kind: Feedback.Kind
+class FeedbackIn(StrictSchema):
+    kind: FeedbackKind
     note: str = Field("", max_length=2000)
 
 
@@ -137,22 +155,22 @@ class FeedbackOut(Schema):
     article: int
     article_title: str
     user: str
-    kind: str
+    kind: FeedbackKind
     note: str
     at: datetime
     resolved_at: datetime | None
 
 
-class ResolveIn(Schema):
+class ResolveIn(StrictSchema):
     note: str = Field("", max_length=1000)
 
 
-class UseIn(Schema):
-    contact_id: int | None = Field(None, ge=1)
+class UseIn(StrictSchema):
+    contact_id: Id | None = None
     ticket: str | None = Field(None, max_length=20)
 
 
-class CaseIn(Schema):
+class CaseIn(StrictSchema):
     ticket: str = Field(min_length=1, max_length=20)
 
 
@@ -213,7 +231,7 @@ def feedback_out(feedback: Feedback) -> dict[str, Any]:
     }
 
 
-class ArticleFilters(Schema):
+class ArticleFilters(StrictSchema):
     state: State | None = None
     kind: Kind | None = None
     category: str | None = Field(None, max_length=64)
@@ -241,15 +259,15 @@ def list_articles(
 
 
 @router.get("/articles/{article_id}", response=ArticleDetailOut)
-def get_article(request: HttpRequest, article_id: int) -> dict[str, Any]:
+def get_article(request: HttpRequest, article_id: Id) -> dict[str, Any]:
     user = request_user(request)
     article = queries.article_get_for_user(user, article_id)
     services.article_viewed(actor=user, article_id=article.pk)
     return _detail(article, user)
 
 
-@router.patch("/articles/{article_id}", response=ArticleDetailOut)
-def update_article(request: HttpRequest, article_id: int, payload: ArticlePatch) -> dict[str, Any]:
+@router.patch("/articles/{article_id}", response={200: ArticleDetailOut, **errors(409)})
+def update_article(request: HttpRequest, article_id: Id, payload: ArticlePatch) -> dict[str, Any]:
     """Change the working copy; the fields sent are changed, the others kept."""
     user = request_user(request)
     changes = payload.dict(exclude_unset=True, exclude={"version"})
@@ -259,7 +277,7 @@ def update_article(request: HttpRequest, article_id: int, payload: ArticlePatch)
 
 @router.post("/articles/{article_id}/feedback", response={201: FeedbackOut})
 def give_feedback(
-    request: HttpRequest, article_id: int, payload: FeedbackIn
+    request: HttpRequest, article_id: Id, payload: FeedbackIn
 ) -> Status[dict[str, Any]]:
     feedback = services.feedback_record(
         actor=request_user(request), article_id=article_id, kind=payload.kind, note=payload.note
@@ -268,7 +286,7 @@ def give_feedback(
 
 
 @router.post("/articles/{article_id}/uses", response={201: dict[str, int]})
-def record_use(request: HttpRequest, article_id: int, payload: UseIn) -> Status[dict[str, int]]:
+def record_use(request: HttpRequest, article_id: Id, payload: UseIn) -> Status[dict[str, int]]:
     """The article answered this contact or helped with this work order (counted once)."""
     user = request_user(request)
     services.article_use_record(actor=user, article_id=article_id, **payload.dict())
@@ -276,14 +294,14 @@ def record_use(request: HttpRequest, article_id: int, payload: UseIn) -> Status[
 
 
 @router.get("/articles/{article_id}/versions", response=list[VersionOut])
-def list_versions(request: HttpRequest, article_id: int) -> list[dict[str, Any]]:
+def list_versions(request: HttpRequest, article_id: Id) -> list[dict[str, Any]]:
     user = request_user(request)
     article = queries.article_get_for_user(user, article_id)
     return [version_out(v) for v in queries.article_versions(user, article)]
 
 
 @router.get("/articles/{article_id}/versions/{number}", response=VersionDetailOut)
-def get_version(request: HttpRequest, article_id: int, number: int) -> dict[str, Any]:
+def get_version(request: HttpRequest, article_id: Id, number: Version) -> dict[str, Any]:
     user = request_user(request)
     article = queries.article_get_for_user(user, article_id)
     version = queries.article_versions(user, article).filter(number=number).first()
@@ -294,7 +312,7 @@ def get_version(request: HttpRequest, article_id: int, number: int) -> dict[str,
 
 @router.get("/articles/{article_id}/diff", response=DiffOut)
 def diff_versions(
-    request: HttpRequest, article_id: int, from_version: int, to_version: int | None = None
+    request: HttpRequest, article_id: Id, from_version: Version, to_version: Version | None = None
 ) -> dict[str, Any]:
     """Line by line what changed between two published versions; without `to_version`,
     against the working copy."""
@@ -373,14 +391,14 @@ def list_feedback(request: HttpRequest, paging: Query[PageParams]) -> dict[str, 
 
 
 @router.post("/feedback/{feedback_id}/resolve", response=FeedbackOut)
-def resolve_feedback(request: HttpRequest, feedback_id: int, payload: ResolveIn) -> dict[str, Any]:
+def resolve_feedback(request: HttpRequest, feedback_id: Id, payload: ResolveIn) -> dict[str, Any]:
     feedback = services.feedback_resolve(
         actor=request_user(request), feedback_id=feedback_id, note=payload.note
     )
     return feedback_out(feedback)
 
 
-@router.post("/cases", response={201: ArticleDetailOut})
+@router.post("/cases", response={201: ArticleDetailOut, **errors(404, 409)})
 def case_from_ticket(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
     """A draft case written from a closed work order."""
     user = request_user(request)
@@ -407,14 +425,14 @@ def attachment_out(attachment: Attachment) -> dict[str, Any]:
 
 
 @router.get("/articles/{article_id}/attachments", response=list[AttachmentOut])
-def list_attachments(request: HttpRequest, article_id: int) -> list[dict[str, Any]]:
+def list_attachments(request: HttpRequest, article_id: Id) -> list[dict[str, Any]]:
     article = queries.article_get_for_user(request_user(request), article_id)
     return [attachment_out(a) for a in article.attachments.all()]
 
 
 @router.post("/articles/{article_id}/attachments", response={201: AttachmentOut})
 def add_attachment(
-    request: HttpRequest, article_id: int, file: File[UploadedFile]
+    request: HttpRequest, article_id: Id, file: File[UploadedFile]
 ) -> Status[dict[str, Any]]:
     """A multipart upload (`file`): PDF, images, Office documents or text, 10 MB at most."""
     attachment = services.attachment_add(
@@ -424,18 +442,18 @@ def add_attachment(
 
 
 @router.delete("/attachments/{attachment_id}", response={204: None})
-def remove_attachment(request: HttpRequest, attachment_id: int) -> Status[None]:
+def remove_attachment(request: HttpRequest, attachment_id: Id) -> Status[None]:
     services.attachment_remove(actor=request_user(request), attachment_id=attachment_id)
     return Status(204, None)
 
 
 # Last, so that the fixed paths above (feedback, uses, attachments) are matched first.
-@router.post("/articles/{article_id}/{action}", response=ArticleDetailOut)
+@router.post("/articles/{article_id}/{action}", response={200: ArticleDetailOut, **errors(409)})
 def act_on_article(
     request: HttpRequest,
-    article_id: int,
+    article_id: Id,
     action: Literal["submit", "approve", "reject", "withdraw"],
-    payload: ActionIn,
+    payload: ArticleActionIn,
 ) -> dict[str, Any]:
     user = request_user(request)
     services.article_act(

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from enum import StrEnum
 
 
-class State(StrEnum):
+class ArticleState(StrEnum):
     DRAFT = "draft"  # 草稿: being written or reworked
     IN_REVIEW = "in_review"  # 待审核: frozen until a reviewer decides
     PUBLISHED = "published"  # 已发布: the working copy is the live version
@@ -20,12 +20,19 @@ class State(StrEnum):
     EXPIRED = "expired"  # 已过期: past its expiry date (the sweep)
 
 
-class Action(StrEnum):
+# The API names each enum after its class, so the class name is unique across the apps.
+State = ArticleState
+
+
+class ArticleAction(StrEnum):
     SUBMIT = "submit"
     APPROVE = "approve"
     REJECT = "reject"
     WITHDRAW = "withdraw"
     EXPIRE = "expire"
+
+
+Action = ArticleAction
 
 
 # action: (the states it may start from, the state it leads to)

@@ -11,12 +11,22 @@ from kefu.core.models import AppendOnly, OrgUnit
 from kefu.knowledge.lifecycle import State
 
 
-class Kind(models.TextChoices):
+class ArticleKind(models.TextChoices):
     FAQ = "faq", _("FAQ")
     SCRIPT = "script", _("Approved wording")
     PROCEDURE = "procedure", _("Procedure")
     NOTICE = "notice", _("Notice")
     CASE = "case", _("Case")
+
+
+# The API names each enum after its class, so the class name is unique across the apps.
+Kind = ArticleKind
+
+
+class FeedbackKind(models.TextChoices):
+    HELPFUL = "helpful", _("Helpful")
+    OUTDATED = "outdated", _("Outdated")
+    WRONG = "wrong", _("Wrong")
 
 
 STATE_CHOICES = [
@@ -166,10 +176,7 @@ class ArticleVersion(AppendOnly):
 class Feedback(models.Model):
     """An agent's word on an article: the editors' queue is made of these."""
 
-    class Kind(models.TextChoices):
-        HELPFUL = "helpful", _("Helpful")
-        OUTDATED = "outdated", _("Outdated")
-        WRONG = "wrong", _("Wrong")
+    Kind = FeedbackKind
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -11,13 +11,14 @@ from kefu.core.errors import Invalid
 from kefu.core.http import request_user
 from kefu.core.queries import centre_for
 from kefu.core.roles import VIEW_REPORTS
+from kefu.core.schemas import StrictSchema
 from kefu.core.validation import Instant
 from kefu.metrics import queries, reports, services, standards
 
 router = Router(tags=["metrics"])
 
 
-class SummaryParams(Schema):
+class SummaryParams(StrictSchema):
     start: Instant = Field(alias="from")
     end: Instant = Field(alias="to")
     queue: str | None = Field(None, max_length=128)
@@ -44,7 +45,7 @@ def summary(request: HttpRequest, params: Query[SummaryParams]) -> dict[str, Any
     return {"start": start, "end": end, "indicators": values}
 
 
-class ReportParams(Schema):
+class ReportParams(StrictSchema):
     date: dt.date
     scope: Literal["centre", "queue", "team", "agent"] = "centre"
     name: str | None = Field(None, max_length=128)
@@ -95,9 +96,9 @@ def indicators(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-class TargetIn(Schema):
-    low: float | None = None
-    high: float | None = None
+class TargetIn(StrictSchema):
+    low: float | None = Field(None, allow_inf_nan=False)
+    high: float | None = Field(None, allow_inf_nan=False)
 
 
 @router.put("/targets/{code}", response=StandardOut)

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 from kefu.core.http import request_user
 from kefu.core.queries import centre_for
 from kefu.core.roles import PUSH_CALL_EVENTS
+from kefu.core.schemas import StrictSchema
 from kefu.telephony import queries, services
 from kefu.telephony.queue_log import QueueEvent
 
@@ -19,7 +20,7 @@ MAX_EVENTS = 10_000
 Name = Annotated[str, Field(max_length=128)]
 
 
-class EventIn(Schema):
+class EventIn(StrictSchema):
     """One queue_log event: the fields of a queue_log line, with the time as ISO 8601 or
     Unix seconds."""
 
@@ -31,7 +32,7 @@ class EventIn(Schema):
     data: list[Annotated[str, Field(max_length=256)]] = Field(default_factory=list, max_length=10)
 
 
-class EventsIn(Schema):
+class EventsIn(StrictSchema):
     events: list[EventIn] = Field(min_length=1, max_length=MAX_EVENTS)
 
 

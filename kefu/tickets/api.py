@@ -9,9 +9,11 @@ from ninja.responses import Status
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.pagination import Page, PageParams, page
+from kefu.core.schemas import Id, Int32, StrictSchema, Version, errors
 from kefu.core.validation import Instant
+from kefu.customers.models import Tier
 from kefu.tickets import services
-from kefu.tickets.lifecycle import Action
+from kefu.tickets.lifecycle import Action, State
 from kefu.tickets.models import DispatchRule, Kind, Ticket, TicketEvent, TimeLimitPolicy, Urgency
 from kefu.tickets.queries import (
     actions_for,
@@ -27,6 +29,10 @@ from kefu.tickets.queries import (
 
 router = Router(tags=["work orders"])
 
+ReplyChannel = Literal["email", "letter", "phone", "sms", "visit", "wechat"]
+Status_ = Literal["ok", "warning", "overdue"]
+Stage = Literal["", "review", "take", "return", "verify", "reply", "callback"]
+
 
 class Ref(Schema):
     code: str
@@ -40,7 +46,7 @@ class CustomerRef(Schema):
 
 class TicketOut(Schema):
     number: str
-    state: str
+    state: State
     version: int
     kind: Kind
     category: Ref | None
@@ -58,14 +64,14 @@ class TicketOut(Schema):
     result: str
     satisfied: bool | None
     merged_into: str | None
-    stage: str
+    stage: Stage
     stage_started_at: datetime | None
     stage_warn_at: datetime | None
     stage_due_at: datetime | None
     warn_at: datetime | None
     due_at: datetime | None
-    status: str
-    allowed_actions: list[str]
+    status: Status_
+    allowed_actions: list[Action]
     created_at: datetime
     closed_at: datetime | None
 
@@ -75,8 +81,8 @@ class EventOut(Schema):
     at: datetime
     actor: str | None
     action: str
-    from_state: str
-    to_state: str
+    from_state: State | Literal[""]
+    to_state: State | Literal[""]
     note: str
     data: dict[str, Any]
 
@@ -95,22 +101,22 @@ class TicketDetailOut(TicketOut):
     stages: list[StageOut]
 
 
-class TicketIn(Schema):
-    customer_id: int = Field(ge=1)
+class TicketIn(StrictSchema):
+    customer_id: Id
     kind: Kind
     category: str | None = Field(None, max_length=64)
     urgency: Urgency = Urgency.NORMAL
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=4000)
-    contact_id: int | None = Field(None, ge=1)
+    contact_id: Id | None = None
 
 
-class TicketFilters(Schema):
-    state: str | None = Field(None, max_length=16)
+class TicketFilters(StrictSchema):
+    state: State | Literal["open"] | None = None
     kind: Kind | None = None
     category: str | None = Field(None, max_length=64)
     department: str | None = Field(None, max_length=64)
-    customer_id: int | None = Field(None, ge=1)
+    customer_id: Id | None = None
     assignee: str | None = Field(None, max_length=150)
     created_since: Instant | None = None
     created_until: Instant | None = None
@@ -120,12 +126,12 @@ class TicketFilters(Schema):
     sort: Literal["due"] | None = None
 
 
-class ActionIn(Schema):
-    version: int = Field(ge=1)
+class TicketActionIn(StrictSchema):
+    version: Version
     department: str | None = Field(None, max_length=64)
     result: str = Field("", max_length=4000)
     reason: str = Field("", max_length=1000)
-    channel: str = Field("", max_length=16)
+    channel: ReplyChannel | Literal[""] = ""
     text: str = Field("", max_length=4000)
     satisfied: bool | None = None
     note: str = Field("", max_length=1000)
@@ -224,9 +230,9 @@ def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
     return _detail(request_user(request), number)
 
 
-@router.post("/{number}/{action}", response=TicketOut)
+@router.post("/{number}/{action}", response={200: TicketOut, **errors(409)})
 def act_on_ticket(
-    request: HttpRequest, number: str, action: Action, payload: ActionIn
+    request: HttpRequest, number: str, action: Action, payload: TicketActionIn
 ) -> dict[str, Any]:
     """The order as it is after the action; its story is at GET /tickets/{number}."""
     user = request_user(request)
@@ -244,18 +250,18 @@ def act_on_ticket(
 policies_router = Router(tags=["time-limit policies"])
 
 
-class StageLimitSchema(Schema):
+class StageLimitSchema(StrictSchema):
     limit: str = Field(max_length=32)
     warning: str = Field(max_length=32)
 
 
-class PolicyIn(Schema):
+class PolicyIn(StrictSchema):
     name: str = Field(min_length=1, max_length=100)
     calendar: str = Field(max_length=50)
     limits: dict[str, StageLimitSchema]
     kind: Kind | Literal[""] = ""
     category: str | None = Field(None, max_length=64)
-    tier: str = Field("", max_length=16)
+    tier: Tier | Literal[""] = ""
     urgency: Urgency | Literal[""] = ""
     callback_required: bool = True
     expert_seat: bool = False
@@ -267,20 +273,20 @@ class PolicyOut(Schema):
     name: str
     calendar: str
     limits: dict[str, StageLimitSchema]
-    kind: str
+    kind: Kind | Literal[""]
     category: str | None
-    tier: str
-    urgency: str
+    tier: Tier | Literal[""]
+    urgency: Urgency | Literal[""]
     callback_required: bool
     expert_seat: bool
     active: bool
 
 
-class DispatchRuleIn(Schema):
+class DispatchRuleIn(StrictSchema):
     department: str = Field(max_length=64)
     category: str | None = Field(None, max_length=64)
     region: str | None = Field(None, max_length=12)
-    position: int = Field(0, ge=0)
+    position: Int32 = 0
 
 
 class DispatchRuleOut(Schema):
@@ -328,14 +334,16 @@ def list_policies(request: HttpRequest) -> list[dict[str, Any]]:
     return [policy_out(row) for row in policies_visible_to(request_user(request))]
 
 
-@policies_router.post("/time-limit-policies", response={201: PolicyOut})
+@policies_router.post("/time-limit-policies", response={201: PolicyOut, **errors(409)})
 def create_policy(request: HttpRequest, payload: PolicyIn) -> Status[dict[str, Any]]:
     row = services.policy_save(actor=request_user(request), **_policy_payload(payload))
     return Status(201, policy_out(row))
 
 
-@policies_router.put("/time-limit-policies/{int:policy_id}", response=PolicyOut)
-def replace_policy(request: HttpRequest, policy_id: int, payload: PolicyIn) -> dict[str, Any]:
+@policies_router.put(
+    "/time-limit-policies/{int:policy_id}", response={200: PolicyOut, **errors(409)}
+)
+def replace_policy(request: HttpRequest, policy_id: Id, payload: PolicyIn) -> dict[str, Any]:
     row = services.policy_save(
         actor=request_user(request), policy_id=policy_id, **_policy_payload(payload)
     )
@@ -355,7 +363,7 @@ def create_rule(request: HttpRequest, payload: DispatchRuleIn) -> Status[dict[st
 
 
 @policies_router.put("/dispatch-rules/{int:rule_id}", response=DispatchRuleOut)
-def replace_rule(request: HttpRequest, rule_id: int, payload: DispatchRuleIn) -> dict[str, Any]:
+def replace_rule(request: HttpRequest, rule_id: Id, payload: DispatchRuleIn) -> dict[str, Any]:
     rule = services.dispatch_rule_save(
         actor=request_user(request), rule_id=rule_id, **payload.dict()
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
-class State(StrEnum):
+class TicketState(StrEnum):
     ACCEPTED = "accepted"  # 受理: recorded by the agent, waiting for the back office
     DISPATCHED = "dispatched"  # 派单: sent to a department, not taken yet
     HANDLING = "handling"  # 处理中: a department (or the centre) works on it
@@ -22,7 +22,11 @@ class State(StrEnum):
     MERGED = "merged"  # 合并到另一张工单
 
 
-class Action(StrEnum):
+# The API names each enum after its class, so the class name is unique across the apps.
+State = TicketState
+
+
+class TicketAction(StrEnum):
     DISPATCH = "dispatch"
     TRANSFER = "transfer"  # 转专席: the front line passes the order to an expert seat
     HANDLE_IN_CENTRE = "handle_in_centre"
@@ -40,6 +44,9 @@ class Action(StrEnum):
     REASSIGN = "reassign"
     MERGE = "merge"
     CANCEL = "cancel"
+
+
+Action = TicketAction
 
 
 OPEN_STATES = frozenset(

@@ -10,7 +10,7 @@ from kefu.customers.models import Customer, Tier
 from kefu.tickets.lifecycle import Action, State
 
 
-class Kind(models.TextChoices):
+class TicketKind(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation")
     QUERY = "query", _("Query")
     BUSINESS = "business", _("Business")
@@ -19,6 +19,10 @@ class Kind(models.TextChoices):
     FAULT = "fault", _("Fault report")
     PRAISE = "praise", _("Praise")
     HELP = "help", _("Help")
+
+
+# The API names each enum after its class, so the class name is unique across the apps.
+Kind = TicketKind
 
 
 class Urgency(models.TextChoices):
