@@ -14,16 +14,7 @@ class TicketsConfig(AppConfig):
 
 def _schedule_sweep(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
     """The worker sweeps time limits every minute; migrate makes sure it is scheduled."""
-    from django_q.models import Schedule
-
+    from kefu.core.tasks import schedule_ensure
     from kefu.tickets.tasks import SWEEP
 
-    Schedule.objects.using(using).get_or_create(
-        func=SWEEP,
-        defaults={
-            "name": "kefu: time-limit sweep",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
+    schedule_ensure(using=using, func=SWEEP, name="kefu: time-limit sweep", minutes=1)

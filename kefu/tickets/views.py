@@ -72,7 +72,7 @@ def ticket_list_page(request: HttpRequest) -> HttpResponse:
             "query": query,
             "departments": departments_of(request_user(request)),
         },
-        status=200 if page else 400,
+        status=200 if page is not None else 400,
     )
 
 

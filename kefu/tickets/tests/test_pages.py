@@ -46,6 +46,15 @@ def test_bad_filters_get_a_clear_error(users: dict[str, User]) -> None:
     assert "筛选条件有误" in response.content.decode()
 
 
+def test_a_filter_that_matches_nothing_is_an_empty_list_not_an_error(
+    open_ticket: Callable[..., dict[str, Any]], users: dict[str, User]
+) -> None:
+    open_ticket()
+    response = signed_in(users["leader"]).get("/tickets/", {"warning": "true"})
+    assert response.status_code == 200
+    assert "筛选条件有误" not in response.content.decode()
+
+
 @pytest.mark.parametrize("orders", [1, 8])
 def test_lists_cost_a_fixed_number_of_queries(
     open_ticket: Callable[..., dict[str, Any]],
