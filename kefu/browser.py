@@ -43,7 +43,9 @@ class BrowserPage:
 
     def _console(self, message: Any) -> None:
         if message.type == "error":
-            self.errors.append(message.text)
+            # A failed load names no address in its text; the location does.
+            where = (message.location or {}).get("url") or self.page.url
+            self.errors.append(f"{message.text} ({where})")
 
     def goto(self, path: str) -> Any:
         response = self.page.goto(self.base_url + path)
