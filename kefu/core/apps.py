@@ -37,17 +37,10 @@ class CoreConfig(AppConfig):
 
 def _schedule_purge(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
     """Expired idempotency keys are forgotten every hour."""
-    from django_q.models import Schedule
+    from kefu.core.tasks import PURGE_IDEMPOTENCY_KEYS, schedule_ensure
 
-    from kefu.core.tasks import PURGE_IDEMPOTENCY_KEYS
-
-    Schedule.objects.using(using).get_or_create(
-        func=PURGE_IDEMPOTENCY_KEYS,
-        defaults={
-            "name": "kefu: forget expired idempotency keys",
-            "schedule_type": Schedule.HOURLY,
-            "repeats": -1,
-        },
+    schedule_ensure(
+        using=using, func=PURGE_IDEMPOTENCY_KEYS, name="kefu: forget expired idempotency keys"
     )
 
 

@@ -17,15 +17,7 @@ class CustomersConfig(AppConfig):
 def _schedule_retention(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
     """Retention periods count in days; migrate makes sure the sweep runs every hour, each
     run anonymising a bounded batch, so a backlog drains without one long transaction."""
-    from django_q.models import Schedule
-
+    from kefu.core.tasks import schedule_ensure
     from kefu.customers.tasks import RETENTION_SWEEP
 
-    Schedule.objects.using(using).get_or_create(
-        func=RETENTION_SWEEP,
-        defaults={
-            "name": "kefu: personal data retention sweep",
-            "schedule_type": Schedule.HOURLY,
-            "repeats": -1,
-        },
-    )
+    schedule_ensure(using=using, func=RETENTION_SWEEP, name="kefu: personal data retention sweep")

@@ -18,18 +18,10 @@ class KnowledgeConfig(AppConfig):
 def _schedule_expiry(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
     """Articles expire by the day; migrate makes sure the hourly sweep is scheduled, so an
     article is off the agents' screens within the hour of its expiry date passing."""
-    from django_q.models import Schedule
-
+    from kefu.core.tasks import schedule_ensure
     from kefu.knowledge.tasks import EXPIRY_SWEEP
 
-    Schedule.objects.using(using).get_or_create(
-        func=EXPIRY_SWEEP,
-        defaults={
-            "name": "kefu: knowledge expiry sweep",
-            "schedule_type": Schedule.HOURLY,
-            "repeats": -1,
-        },
-    )
+    schedule_ensure(using=using, func=EXPIRY_SWEEP, name="kefu: knowledge expiry sweep")
 
 
 def _empty_index(sender: AppConfig, using: str = "default", **kwargs: object) -> None:

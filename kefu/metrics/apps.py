@@ -15,15 +15,7 @@ class MetricsConfig(AppConfig):
 def _schedule_reports(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
     """Reports are e-mailed in the morning for the day, week or month just ended; the task
     runs hourly and sends what is due and not sent yet, so a worker that was down catches up."""
-    from django_q.models import Schedule
-
+    from kefu.core.tasks import schedule_ensure
     from kefu.metrics.tasks import REPORTS_SEND
 
-    Schedule.objects.using(using).get_or_create(
-        func=REPORTS_SEND,
-        defaults={
-            "name": "kefu: scheduled reports",
-            "schedule_type": Schedule.HOURLY,
-            "repeats": -1,
-        },
-    )
+    schedule_ensure(using=using, func=REPORTS_SEND, name="kefu: scheduled reports")
