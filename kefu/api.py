@@ -22,7 +22,7 @@ from ninja.security import HttpBearer, django_auth
 from kefu.core.errors import DomainError
 from kefu.core.idempotency import creates, idempotent_creates
 from kefu.core.queries import token_digest, token_user
-from kefu.core.schemas import ErrorOut
+from kefu.core.schemas import ErrorOut, holds_nul
 
 
 class BearerToken(HttpBearer):
@@ -213,6 +213,16 @@ def strict_query(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                     {"type": "extra_forbidden", "loc": ["query", name], "msg": "Unknown field"}
                     for name in unknown
                 ]
+            )
+            return validation_error(request, error)
+        # PostgreSQL refuses NUL in text: a parameter or path holding one is refused here,
+        # as StrictSchema refuses it in a body, before any query could meet it.
+        nul = [["query", name] for name, values in request.GET.lists() if holds_nul(values)]
+        if holds_nul(request.path):
+            nul.append(["path"])
+        if nul:
+            error = ValidationError(
+                [{"type": "string_nul", "loc": loc, "msg": "NUL character"} for loc in nul]
             )
             return validation_error(request, error)
         return run(request, *args, **kwargs)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 # The largest values of the database's integer columns (SQLite's INTEGER and PostgreSQL's
 # bigint for keys; PostgreSQL's integer for counters and positions).
@@ -29,10 +29,30 @@ Version = Annotated[int, Field(ge=1, le=MAX_INT)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 
 
+def holds_nul(value: Any) -> bool:
+    """Whether a NUL character stands anywhere in the value: PostgreSQL refuses it in text,
+    and no name, number or sentence a person writes has one."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
 class StrictSchema(Schema):
-    """A request body or a set of query filters: unknown fields are an error."""
+    """A request body or a set of query filters: unknown fields are an error, and so is
+    text with a NUL character."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        if holds_nul(data):
+            raise ValueError("Text may not hold a NUL character.")
+        return data
 
 
 class ErrorOut(Schema):

@@ -205,3 +205,17 @@ def test_every_route_documents_its_error_statuses(openapi: dict[str, Any]) -> No
         "message",
         "detail",
     }
+
+
+def test_text_with_a_nul_character_is_refused_wherever_it_comes_in(
+    api_as: Callable[[str], ApiClient],
+) -> None:
+    """PostgreSQL refuses NUL in text with a server error (found by the fuzzer on
+    PostgreSQL): a body field, a query parameter and a path holding one get 422 and write
+    nothing, on every database."""
+    admin = api_as("admin")
+    assert_error(admin.post("/api/v1/customers", {"name": "王\x00建国"}), 422, "validation_error")
+    assert not Customer.objects.exists()
+    body = assert_error(admin.get("/api/v1/customers", q="王\x00"), 422, "validation_error")
+    assert body["detail"][0]["loc"] == ["query", "q"]
+    assert_error(admin.get("/api/v1/users/ag%00ent/tokens"), 422, "validation_error")
