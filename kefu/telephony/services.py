@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import multiprocessing
 import os
+import signal
 import time
 import zlib
 from collections import defaultdict
@@ -866,10 +867,15 @@ def _part_process(centre_id: int, path: str, fmt: str, batch_lines: int, part: i
         connections.close_all()
 
 
+def _default_signals() -> None:
+    """A part process ends when the pool terminates it, whatever handlers its parent had."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _import_parallel(centre: OrgUnit, path: Path, fmt: str, batch_lines: int, parts: int) -> Report:
     # A forked process must not use the connections it inherits: they are the parent's.
     connections.close_all()
-    with multiprocessing.get_context("fork").Pool(parts) as pool:
+    with multiprocessing.get_context("fork").Pool(parts, initializer=_default_signals) as pool:
         reports = pool.starmap(
             _part_process,
             [(centre.pk, str(path), fmt, batch_lines, part, parts) for part in range(parts)],

@@ -4,6 +4,7 @@ row for every quarter hour of centuries, or stop an import with a traceback."""
 from __future__ import annotations
 
 import gzip
+import signal
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
@@ -250,6 +251,15 @@ def test_a_directory_is_refused_naming_it_and_nothing_is_written(centre: OrgUnit
         _out, _err, error = run_import(tmp_path, *args)
         assert error is not None and str(tmp_path) in str(error)
     assert set(stored().values()) == {0}
+
+
+def test_following_gives_the_callers_signal_handlers_back(centre: OrgUnit, tmp_path: Path):
+    """The follow mode's own SIGTERM handler only sets a flag: left behind in a process
+    that forks a split import later, it kept the pool's parts from ending, and the import
+    never returned."""
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    run_import(tmp_path, "--follow")
+    assert {sig: signal.getsignal(sig) for sig in before} == before
 
 
 def test_a_call_record_header_without_its_columns_is_refused_before_anything_is_written(

@@ -44,15 +44,21 @@ class Command(BaseCommand):
                 def stop(signum: int, frame: object) -> None:
                     stopping["now"] = True
 
-                signal.signal(signal.SIGTERM, stop)
-                signal.signal(signal.SIGINT, stop)
-                report = services.telephony_follow(
-                    centre=centre,
-                    path=path,
-                    fmt=options["format"],
-                    poll_seconds=options["poll"],
-                    stop=lambda: stopping["now"],
-                )
+                # Handlers of our own while following, the caller's again afterwards: a
+                # process that ran this command (a test, a script) and then forks must not
+                # hand its children a SIGTERM that only sets a flag here.
+                before = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+                try:
+                    report = services.telephony_follow(
+                        centre=centre,
+                        path=path,
+                        fmt=options["format"],
+                        poll_seconds=options["poll"],
+                        stop=lambda: stopping["now"],
+                    )
+                finally:
+                    for sig, handler in before.items():
+                        signal.signal(sig, handler)
             else:
                 report = services.telephony_import(centre=centre, path=path, fmt=options["format"])
         except DomainError as error:  # a file that cannot be imported: nothing was written
