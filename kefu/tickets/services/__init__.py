@@ -1,0 +1,33 @@
+"""Every change of a work order: one function, one transaction, one version, one event.
+
+`actions` opens orders and moves them through the loop; `policies` saves the time-limit
+policies and dispatch rules; `sweeps` records warnings and overdue points; `recording`
+holds what they all write (the order's number, clocks and events).
+"""
+
+from kefu.tickets.services.actions import (
+    ASSIGNING,
+    REPLY_CHANNELS,
+    ActionInput,
+    ticket_act,
+    ticket_create,
+    ticket_create_on_contact,
+)
+from kefu.tickets.services.policies import POLICY_FIELDS, dispatch_rule_save, policy_save
+from kefu.tickets.services.recording import next_number
+from kefu.tickets.services.sweeps import SweepResult, deadline_sweep
+
+__all__ = [
+    "ASSIGNING",
+    "POLICY_FIELDS",
+    "REPLY_CHANNELS",
+    "ActionInput",
+    "SweepResult",
+    "deadline_sweep",
+    "dispatch_rule_save",
+    "next_number",
+    "policy_save",
+    "ticket_act",
+    "ticket_create",
+    "ticket_create_on_contact",
+]

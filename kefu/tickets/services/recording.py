@@ -1,0 +1,126 @@
+"""An order's number, clocks and events: what every change of an order records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.contacts.models import CallReason
+from kefu.core.audit_context import client_ip_var
+from kefu.core.errors import Invalid
+from kefu.core.models import User
+from kefu.core.queries import calendar_of
+from kefu.tickets import sla
+from kefu.tickets.models import (
+    Ticket,
+    TicketEvent,
+    TicketSequence,
+)
+from kefu.tickets.queries import (
+    as_sla_policy,
+    expert_seat_limits,
+    suspension_intervals,
+)
+from kefu.tickets.stages import STAGE_OF_STATE, limits_for
+
+
+def next_number(day: Any) -> str:
+    """GD + date + a six-digit sequence that never repeats, also under concurrent creates."""
+    table = TicketSequence._meta.db_table
+    with connection.cursor() as cursor:
+        # One statement both creates the day's counter and takes the next value, so two
+        # transactions can never read the same one (the row stays locked until commit).
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608  (our table name)
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [day],
+        )
+        (value,) = cursor.fetchone()
+    return f"GD{day:%Y%m%d}{value:06d}"
+
+
+def set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> None:
+    """Warning and due instants of the current stage and of the whole order."""
+    if stage_started_at is not None:
+        ticket.stage_started_at = stage_started_at
+        ticket.stage_warned = ticket.stage_overdue = False
+    ticket.stage = STAGE_OF_STATE.get(ticket.state, "")
+    ticket.stage_warn_at = ticket.stage_due_at = None
+    if not ticket.stage:
+        ticket.stage_started_at = None
+    policy = ticket.policy
+    if policy is None:
+        ticket.warn_at = ticket.due_at = None
+        return
+    calendar = calendar_of(policy.calendar)
+    rules = as_sla_policy(policy)
+    suspensions = suspension_intervals(ticket, timezone.now())
+    overall = sla.stage_clock(calendar, "overall", ticket.created_at, rules, suspensions)
+    ticket.warn_at = overall.warn_at if overall else None
+    ticket.due_at = overall.due_at if overall else None
+    if ticket.stage and ticket.stage_started_at is not None:
+        department = ticket.department
+        holder = department.code if department is not None else None
+        expert_seat = (
+            expert_seat_limits(ticket, frozenset({department.code}))
+            if department is not None and department.expert_seat
+            else None
+        )
+        counted_on, stage_rules = limits_for(ticket.stage, holder, calendar, rules, expert_seat)
+        clock = stage_rules and sla.stage_clock(
+            counted_on, ticket.stage, ticket.stage_started_at, stage_rules, suspensions
+        )
+        if clock:
+            ticket.stage_warn_at, ticket.stage_due_at = clock.warn_at, clock.due_at
+
+
+def new_event(
+    ticket: Ticket,
+    *,
+    actor: User | None,
+    action: str,
+    from_state: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> TicketEvent:
+    """The order's next event, numbered but not yet saved: the caller saves it with the
+    order, in the same transaction."""
+    ticket.last_event_seq += 1
+    return TicketEvent(
+        ticket=ticket,
+        seq=ticket.last_event_seq,
+        at=at or timezone.now(),
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=ticket.state,
+        note=note,
+        data=data or {},
+        ip=client_ip_var.get(),
+    )
+
+
+def category_of(actor: User, code: str | None) -> CallReason | None:
+    if not code:
+        return None
+    category = (
+        CallReason.objects.filter(
+            centre_id=actor.centre_id,
+            code=code,
+            active=True,
+            dimension__in=[
+                CallReason.Dimension.BUSINESS_TYPE,
+                CallReason.Dimension.SERVICE_CONTENT,
+            ],
+        )
+        .select_related("parent")
+        .first()
+    )
+    if category is None:
+        raise Invalid(_("Unknown category."), code="category_unknown", detail={"field": "category"})
+    return category
