@@ -149,6 +149,16 @@ class User(AbstractUser):
         related_name="handlers",
         limit_choices_to={"kind": OrgUnit.Kind.DEPARTMENT},
     )
+    # AB岗 (002 第10篇): while away, a named colleague receives this user's orders and notices.
+    backup = models.ForeignKey(
+        "self",
+        verbose_name=_("backup (AB post)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    away_until = models.DateTimeField(_("away until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -277,6 +277,22 @@ def signin(
     return None
 
 
+def stand_ins(people: list[User]) -> list[User]:
+    """Each person, or their AB-post backup while they are away (002 第10篇); read from
+    the database, as the caller's copies may be older than the absence."""
+    away = dict(
+        User.objects.filter(
+            pk__in=[user.pk for user in people],
+            away_until__gt=timezone.now(),
+            backup__isnull=False,
+        ).values_list("pk", "backup_id")
+    )
+    if not away:
+        return people
+    backups = User.objects.in_bulk(set(away.values()))
+    return [backups.get(away[user.pk], user) if user.pk in away else user for user in people]
+
+
 def notify(
     *,
     recipients: list[User],
@@ -291,7 +307,7 @@ def notify(
     limit = Notification._meta.get_field("title").max_length or 0
     if len(title) > limit:
         title = title[: limit - 1] + "…"
-    unique = {user.pk: user for user in recipients if user.is_active}
+    unique = {user.pk: user for user in stand_ins(recipients) if user.is_active}
     rows = Notification.objects.bulk_create(
         Notification(recipient=user, kind=kind, title=title, body=body, link=link)
         for user in unique.values()

@@ -1,4 +1,4 @@
-"""What an attached file really is, told from its content, not its name. Pure.
+"""What an attached file really is, told from its content, not its name (no ORM).
 
 The signatures of PDF, images and Office documents come from the `filetype` library
 (pure Python, no system libmagic); plain text is checked here: it must decode and must
@@ -14,6 +14,11 @@ from pathlib import PurePath
 from typing import IO
 
 import filetype
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from kefu.core.errors import Invalid
 
 # What agents can open in a browser or office software; anything executable stays out.
 ATTACHMENT_TYPES = {
@@ -82,3 +87,49 @@ def content_matches(name: str, stream: IO[bytes]) -> bool:
             stream, suffix
         )
     return guessed is not None and guessed == ATTACHMENT_TYPES.get(suffix)
+
+
+def checked_upload(upload: UploadedFile, *, limit: int) -> tuple[str, str]:
+    """(name, content type) of an uploaded file that may be attached: its name ends in one
+    of the allowed types and its content is of that type; an empty file, one that cannot
+    be read or one over `limit` bytes is refused (Invalid), each with its reason."""
+    name = PurePath(upload.name or "").name[:200]
+    content_type = declared_type(name)
+    if not name or content_type is None:
+        raise Invalid(
+            _("This kind of file cannot be attached."),
+            code="attachment_type",
+            detail={"name": name, "allowed": sorted(ATTACHMENT_TYPES)},
+        )
+    if (upload.size or 0) > limit:
+        raise Invalid(
+            _("“%(name)s” is larger than %(limit)s and is not attached.")
+            % {"name": name, "limit": filesizeformat(limit)},
+            code="attachment_too_large",
+            detail={"name": name, "max_bytes": limit},
+        )
+    if not upload.size:
+        raise Invalid(
+            _("“%(name)s” is empty and is not attached.") % {"name": name},
+            code="attachment_empty",
+            detail={"name": name},
+        )
+    try:
+        matches = content_matches(name, upload)
+    except (OSError, ValueError) as error:
+        raise Invalid(
+            _("“%(name)s” could not be read and is not attached.") % {"name": name},
+            code="attachment_unreadable",
+            detail={"name": name},
+        ) from error
+    if not matches:
+        raise Invalid(
+            _(
+                "The content of “%(name)s” is not what its name says it is, so it is not "
+                "attached. Save the file again in its own program and attach that."
+            )
+            % {"name": name},
+            code="attachment_content",
+            detail={"name": name, "declared": content_type},
+        )
+    return name, content_type

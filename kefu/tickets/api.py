@@ -2,8 +2,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from kefu.core.http import request_user
@@ -13,8 +15,16 @@ from kefu.core.schemas import Id, Int32, StrictSchema, Version, errors
 from kefu.core.validation import Instant
 from kefu.customers.models import Tier
 from kefu.tickets import services
-from kefu.tickets.lifecycle import Action, State
-from kefu.tickets.models import DispatchRule, Kind, Ticket, TicketEvent, TimeLimitPolicy, Urgency
+from kefu.tickets.lifecycle import Action, CallbackOutcome, State
+from kefu.tickets.models import (
+    DispatchRule,
+    Kind,
+    Ticket,
+    TicketAttachment,
+    TicketEvent,
+    TimeLimitPolicy,
+    Urgency,
+)
 from kefu.tickets.queries import (
     actions_for,
     dispatch_rules_visible_to,
@@ -26,6 +36,7 @@ from kefu.tickets.queries import (
     ticket_status,
     with_list_relations,
 )
+from kefu.tickets.services.steps import EXTENSION_MAX_MINUTES
 
 router = Router(tags=["work orders"])
 
@@ -63,6 +74,11 @@ class TicketOut(Schema):
     reopen_count: int
     result: str
     satisfied: bool | None
+    callback_outcome: CallbackOutcome | Literal[""]
+    callback_attempts: int
+    incomplete: bool
+    extension_pending_minutes: int | None
+    extension_minutes: int
     merged_into: str | None
     stage: Stage
     stage_started_at: datetime | None
@@ -96,9 +112,21 @@ class StageOut(Schema):
     on_time: bool | None
 
 
+class TicketAttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    step: int
+    uploaded_by: str
+    uploaded_at: datetime
+    url: str
+
+
 class TicketDetailOut(TicketOut):
     events: list[EventOut]
     stages: list[StageOut]
+    attachments: list[TicketAttachmentOut]
 
 
 class TicketIn(StrictSchema):
@@ -137,6 +165,20 @@ class TicketActionIn(StrictSchema):
     note: str = Field("", max_length=1000)
     source: str = Field("", max_length=100)
     into: str | None = Field(None, max_length=20)
+    assignee: str | None = Field(None, max_length=150, description="pass_on: the colleague")
+    minutes: int | None = Field(
+        None, ge=1, le=EXTENSION_MAX_MINUTES, description="request_extension: working minutes"
+    )
+    outcome: CallbackOutcome | Literal[""] = Field("", description="callback: what it found")
+
+
+class AwayIn(StrictSchema):
+    backup: str | None = Field(None, max_length=150)
+    until: Instant | None = Field(None, description="None: back now")
+
+
+class AwayOut(Schema):
+    passed_on: list[str]
 
 
 def ticket_out(ticket: Ticket, user: User) -> dict[str, Any]:
@@ -159,6 +201,11 @@ def ticket_out(ticket: Ticket, user: User) -> dict[str, Any]:
         "reopen_count": ticket.reopen_count,
         "result": ticket.result,
         "satisfied": ticket.satisfied,
+        "callback_outcome": ticket.callback_outcome,
+        "callback_attempts": ticket.callback_attempts,
+        "incomplete": ticket.incomplete,
+        "extension_pending_minutes": ticket.extension_pending,
+        "extension_minutes": ticket.extension_minutes,
         "merged_into": ticket.merged_into.number if ticket.merged_into else None,
         "stage": ticket.stage,
         "stage_started_at": ticket.stage_started_at,
@@ -203,6 +250,20 @@ def _detail(user: User, number: str) -> dict[str, Any]:
             }
             for span in ticket_stage_spans(ticket, events)
         ],
+        "attachments": [attachment_out(row) for row in ticket.attachments.all()],
+    }
+
+
+def attachment_out(row: TicketAttachment) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "name": row.name,
+        "content_type": row.content_type,
+        "size": row.size,
+        "step": row.event_seq,
+        "uploaded_by": row.uploaded_by.username,
+        "uploaded_at": row.uploaded_at,
+        "url": reverse("ticket_attachment", args=[row.pk]),
     }
 
 
@@ -228,6 +289,28 @@ def list_tickets(
 @router.get("/{number}", response=TicketDetailOut)
 def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
     return _detail(request_user(request), number)
+
+
+@router.post("/{number}/attachments", response={201: list[TicketAttachmentOut]})
+def attach_to_ticket(
+    request: HttpRequest, number: str, files: File[list[UploadedFile]]
+) -> Status[list[dict[str, Any]]]:
+    """A multipart upload (`files`, up to 10): photos, PDF, Office documents or text, each
+    10 MB at most, attached to the order's latest step. Only its holder or the back office
+    attaches."""
+    rows = services.ticket_attach(actor=request_user(request), number=number, uploads=files)
+    return Status(201, [attachment_out(row) for row in rows])
+
+
+@router.put("/away/{username}", response=AwayOut)
+def set_away(request: HttpRequest, username: str, payload: AwayIn) -> dict[str, Any]:
+    """AB岗: `username` is away until `until` with `backup` standing in (their orders in hand
+    pass to the backup, and so do their notices); `until` null: back now. The person
+    themselves, or a leader or manager, sets it."""
+    passed = services.away_set(
+        actor=request_user(request), username=username, backup=payload.backup, until=payload.until
+    )
+    return {"passed_on": passed}
 
 
 @router.post("/{number}/{action}", response={200: TicketOut, **errors(409)})

@@ -9,8 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.forms import DayField, start_of
-from kefu.tickets.models import STATE_CHOICES, Kind
+from kefu.tickets.models import CALLBACK_OUTCOME_CHOICES, STATE_CHOICES, Kind
 from kefu.tickets.services import REPLY_CHANNELS, ActionInput
+from kefu.tickets.services.steps import EXTENSION_MAX_MINUTES
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
 TRI_STATE = [("", "—"), ("true", _("Yes")), ("false", _("No"))]
@@ -62,10 +63,28 @@ class ActionForm(forms.Form):
     note = forms.CharField(max_length=1000, required=False)
     source = forms.CharField(max_length=100, required=False)
     into = forms.CharField(max_length=20, required=False)
+    assignee = forms.CharField(max_length=150, required=False)
+    hours = forms.IntegerField(min_value=1, max_value=EXTENSION_MAX_MINUTES // 60, required=False)
+    outcome = forms.ChoiceField(choices=BLANK + CALLBACK_OUTCOME_CHOICES, required=False)
 
     def action_input(self) -> ActionInput:
         data = {key: value for key, value in self.cleaned_data.items() if key != "version"}
         data["satisfied"] = {"true": True, "false": False}.get(data["satisfied"])
         data["department"] = data["department"] or None
         data["into"] = data["into"] or None
+        data["assignee"] = data["assignee"] or None
+        hours = data.pop("hours")
+        data["minutes"] = hours * 60 if hours else None
         return ActionInput(**data)
+
+
+class AwayForm(forms.Form):
+    """AB岗: who stands in, and until when."""
+
+    backup = forms.CharField(label=_("Stand-in"), max_length=150, required=False)
+    until = forms.DateTimeField(
+        label=_("Away until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )

@@ -44,9 +44,33 @@ class TicketAction(StrEnum):
     REASSIGN = "reassign"
     MERGE = "merge"
     CANCEL = "cancel"
+    # A department's own steps and the back office's answers to them (issue 15, 19–20).
+    SEND_BACK = "send_back"  # 退单: a wrongly dispatched order goes back to the back office
+    PASS_ON = "pass_on"  # noqa: S105  转交: to a colleague of the same department
+    REQUEST_EXTENSION = "request_extension"  # 延期申请
+    GRANT_EXTENSION = "grant_extension"
+    REFUSE_EXTENSION = "refuse_extension"
+    SEND_TO_AGENT = "send_to_agent"  # 退回补充: an incomplete acceptance back to its agent
+    SUPPLEMENT = "supplement"  # 补充受理: the agent completes it
 
 
 Action = TicketAction
+
+
+class CallbackOutcome(StrEnum):
+    """回访结果: what the callback found."""
+
+    SATISFIED = "satisfied"  # 满意
+    FAIRLY_SATISFIED = "fairly_satisfied"  # 基本满意
+    DISSATISFIED = "dissatisfied"  # 不满意
+    UNREACHABLE = "unreachable"  # 联系不上
+
+
+# Outcomes that count as a satisfied customer, and the one that reopens the order.
+SATISFIED_OUTCOMES = frozenset({CallbackOutcome.SATISFIED, CallbackOutcome.FAIRLY_SATISFIED})
+# A customer not reached is called again, within the callback's own limit; after this many
+# attempts the order is closed as unreachable, counted neither satisfied nor dissatisfied.
+CALLBACK_ATTEMPTS = 3
 
 
 OPEN_STATES = frozenset(
@@ -73,6 +97,10 @@ FORWARD: dict[Action, tuple[State, State]] = {
 }
 # Actions allowed in any open state that leave the state as it is.
 IN_PLACE = frozenset({Action.URGE, Action.ESCALATE, Action.SUSPEND, Action.RESUME})
+# The states in which an order is with a department (or expert seat) to work on: its
+# holder's own steps happen only here. After the return, the check is the centre's, and a
+# department can no longer stop its clock.
+WITH_HOLDER = frozenset({State.DISPATCHED, State.HANDLING})
 # What may still happen while the clock is stopped.
 WHILE_SUSPENDED = frozenset(
     {Action.RESUME, Action.URGE, Action.ESCALATE, Action.MERGE, Action.CANCEL}
@@ -97,6 +125,13 @@ ACTION_ROLES: dict[Action, frozenset[str]] = {
     Action.REASSIGN: frozenset({"backoffice"}),
     Action.MERGE: frozenset({"backoffice"}),
     Action.CANCEL: frozenset({"leader", "manager"}),
+    Action.SEND_BACK: frozenset({"handler"}),
+    Action.PASS_ON: frozenset({"handler", "expert"}),
+    Action.REQUEST_EXTENSION: frozenset({"handler", "expert"}),
+    Action.GRANT_EXTENSION: frozenset({"backoffice"}),
+    Action.REFUSE_EXTENSION: frozenset({"backoffice"}),
+    Action.SEND_TO_AGENT: frozenset({"backoffice"}),
+    Action.SUPPLEMENT: frozenset({"agent"}),
 }
 # The third urge of an order raises it above the centre's routine.
 URGES_TO_ESCALATE = 3
@@ -110,6 +145,9 @@ class Situation:
     suspended: bool = False
     has_department: bool = True
     callback_required: bool = True
+    extension_pending: bool = False
+    incomplete: bool = False
+    callback_attempts: int = 0
 
 
 class TransitionRefused(Exception):
@@ -119,8 +157,55 @@ class TransitionRefused(Exception):
         super().__init__(f"{action} is not allowed in state {situation.state}")
 
 
-def next_state(action: Action, situation: Situation, *, satisfied: bool | None = None) -> State:
-    """The state `action` leads to, or TransitionRefused."""
+def _department_step(action: Action, situation: Situation) -> State | None:
+    """Where a department's own step, or the back office's answer to it, leads; None when
+    `action` is not one of them. Raises TransitionRefused when it is, but not now."""
+    state = situation.state
+    if action == Action.SEND_BACK:
+        if state in WITH_HOLDER and situation.has_department:
+            return State.ACCEPTED
+    elif action in {Action.PASS_ON, Action.REQUEST_EXTENSION}:
+        if state == State.HANDLING and not (
+            action == Action.REQUEST_EXTENSION and situation.extension_pending
+        ):
+            return state
+    elif action in {Action.GRANT_EXTENSION, Action.REFUSE_EXTENSION}:
+        if situation.extension_pending:
+            return state
+    elif action == Action.SEND_TO_AGENT:
+        if state == State.ACCEPTED and not situation.incomplete:
+            return state
+    elif action == Action.SUPPLEMENT:
+        if state == State.ACCEPTED and situation.incomplete:
+            return state
+    else:
+        return None
+    raise TransitionRefused(action, situation)
+
+
+def _callback(situation: Situation, satisfied: bool | None, outcome: str | None) -> State:
+    """After the callback: closed when the customer is satisfied, back to the start when
+    not, still waiting while they cannot be reached (closed after the last attempt)."""
+    if outcome == CallbackOutcome.UNREACHABLE:
+        if situation.callback_attempts + 1 >= CALLBACK_ATTEMPTS:
+            return State.CLOSED
+        return State.REPLIED
+    if outcome is not None:
+        satisfied = outcome in SATISFIED_OUTCOMES
+    if satisfied is None:
+        raise TransitionRefused(Action.CALLBACK, situation)
+    return State.CLOSED if satisfied else State.ACCEPTED
+
+
+def next_state(
+    action: Action,
+    situation: Situation,
+    *,
+    satisfied: bool | None = None,
+    outcome: str | None = None,
+) -> State:
+    """The state `action` leads to, or TransitionRefused. A callback gives either
+    `outcome` (a CallbackOutcome) or, the older way, `satisfied`."""
     state = situation.state
     if state not in OPEN_STATES:
         raise TransitionRefused(action, situation)
@@ -131,7 +216,12 @@ def next_state(action: Action, situation: Situation, *, satisfied: bool | None =
     ):
         raise TransitionRefused(action, situation)
     if action in IN_PLACE:
+        if action == Action.SUSPEND and state == State.RETURNED:
+            raise TransitionRefused(action, situation)  # the centre's check is not stopped
         return state
+    step = _department_step(action, situation)
+    if step is not None:
+        return step
     if action == Action.CLOSE and situation.callback_required:
         raise TransitionRefused(action, situation)
     if action in FORWARD:
@@ -143,9 +233,7 @@ def next_state(action: Action, situation: Situation, *, satisfied: bool | None =
         # Rework goes back to whoever did the work: the department, or the centre itself.
         return State.DISPATCHED if situation.has_department else State.HANDLING
     if action == Action.CALLBACK and state == State.REPLIED:
-        if satisfied is None:
-            raise TransitionRefused(action, situation)
-        return State.CLOSED if satisfied else State.ACCEPTED
+        return _callback(situation, satisfied, outcome)
     if action == Action.REASSIGN and state in {State.DISPATCHED, State.HANDLING}:
         return State.DISPATCHED
     if action == Action.MERGE:
@@ -174,20 +262,38 @@ def may_act(role: str | None, action: Action) -> bool:
 # The work of whoever holds the order. A department's handlers and an expert seat's
 # agents do it only while the order is with their own unit; the back office only while
 # the centre handles the order itself (no department holds it).
-HOLDER_WORK = frozenset({Action.TAKE, Action.RETURN, Action.SUSPEND, Action.RESUME})
+HOLDER_WORK = frozenset(
+    {
+        Action.TAKE,
+        Action.RETURN,
+        Action.SUSPEND,
+        Action.RESUME,
+        Action.SEND_BACK,
+        Action.PASS_ON,
+        Action.REQUEST_EXTENSION,
+    }
+)
 UNIT_ROLES = frozenset({"handler", "expert"})
 CENTRE_WORK = frozenset({Action.TAKE, Action.RETURN})
 
 
 def may_act_on(
-    role: str | None, action: Action, *, own_unit: int | None, held_by: int | None
+    role: str | None,
+    action: Action,
+    *,
+    own_unit: int | None,
+    held_by: int | None,
+    state: str | None = None,
 ) -> bool:
     """`may_act` for one order: `own_unit` is the user's department (or expert seat),
-    `held_by` the department that holds the order now, if any."""
+    `held_by` the department that holds the order now, if any, and `state` its state: a
+    unit does its holder's work only while the order is with it (dispatched or handling),
+    so it cannot suspend an order it has returned."""
     if not may_act(role, action):
         return False
     if role in UNIT_ROLES and action in HOLDER_WORK:
-        return own_unit is not None and held_by == own_unit
+        with_unit = state is None or state in WITH_HOLDER
+        return own_unit is not None and held_by == own_unit and with_unit
     if role == "backoffice" and action in CENTRE_WORK:
         return held_by is None
     return True

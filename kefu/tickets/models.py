@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.contacts.models import CallReason, Contact
 from kefu.core.models import OrgUnit, Region, WorkCalendar
 from kefu.customers.models import Customer, Tier
-from kefu.tickets.lifecycle import Action, State
+from kefu.tickets.lifecycle import Action, CallbackOutcome, State
 
 
 class TicketKind(models.TextChoices):
@@ -61,8 +61,21 @@ ACTION_CHOICES = [
     (Action.REASSIGN.value, _("Reassign")),
     (Action.MERGE.value, _("Merge")),
     (Action.CANCEL.value, _("Cancel")),
+    (Action.SEND_BACK.value, _("Send back to the back office")),
+    (Action.PASS_ON.value, _("Pass to a colleague")),
+    (Action.REQUEST_EXTENSION.value, _("Ask for more time")),
+    (Action.GRANT_EXTENSION.value, _("Grant more time")),
+    (Action.REFUSE_EXTENSION.value, _("Refuse more time")),
+    (Action.SEND_TO_AGENT.value, _("Send back to the agent to complete")),
+    (Action.SUPPLEMENT.value, _("Complete the acceptance")),
     ("warning", _("Warning")),
     ("overdue", _("Overdue")),
+]
+CALLBACK_OUTCOME_CHOICES = [
+    (CallbackOutcome.SATISFIED.value, _("Satisfied")),
+    (CallbackOutcome.FAIRLY_SATISFIED.value, _("Fairly satisfied")),
+    (CallbackOutcome.DISSATISFIED.value, _("Dissatisfied")),
+    (CallbackOutcome.UNREACHABLE.value, _("Unreachable")),
 ]
 
 
@@ -253,6 +266,17 @@ class Ticket(models.Model):
     escalated = models.BooleanField(_("escalated"), default=False)
     result = models.TextField(_("result"), blank=True)
     satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
+    callback_outcome = models.CharField(
+        _("callback outcome"), max_length=16, choices=CALLBACK_OUTCOME_CHOICES, blank=True
+    )
+    callback_attempts = models.PositiveSmallIntegerField(_("callback attempts"), default=0)
+    # Sent back to the agent who took it, until they complete it; how often that happened.
+    incomplete = models.BooleanField(_("incomplete"), default=False)
+    incomplete_count = models.PositiveSmallIntegerField(_("sent back to the agent"), default=0)
+    # 延期申请: minutes asked for, waiting for the back office; minutes granted to the
+    # current stage (they end with it).
+    extension_pending = models.PositiveIntegerField(_("extension asked"), null=True, blank=True)
+    extension_minutes = models.PositiveIntegerField(_("extension granted"), default=0)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -365,3 +389,30 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket} #{self.seq} {self.action}"
+
+
+def _attachment_path(attachment: TicketAttachment, name: str) -> str:
+    return f"tickets/{attachment.ticket.number}/{name}"
+
+
+class TicketAttachment(models.Model):
+    """A photo or file that goes with an order's step: the site after the repair, a form."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    event_seq = models.PositiveIntegerField(_("step"))
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("work-order attachment")
+        verbose_name_plural = _("work-order attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from kefu.core.errors import Forbidden, NotFound
@@ -30,6 +32,7 @@ from kefu.tickets.models import (
     DispatchRule,
     StandardPhrase,
     Ticket,
+    TicketAttachment,
     TicketEvent,
     TimeLimitPolicy,
 )
@@ -59,6 +62,9 @@ def situation_of(ticket: Ticket) -> Situation:
         suspended=ticket.suspended,
         has_department=ticket.department_id is not None,
         callback_required=ticket.policy.callback_required if ticket.policy else True,
+        extension_pending=ticket.extension_pending is not None,
+        incomplete=ticket.incomplete,
+        callback_attempts=ticket.callback_attempts,
     )
 
 
@@ -94,16 +100,18 @@ def ticket_events(ticket: Ticket) -> QuerySet[TicketEvent]:
 SOONEST_DUE = (F("stage_due_at").asc(nulls_last=True), "id")
 # The back office's four queues: the state an order waits in for each.
 BACKOFFICE_QUEUES = {
-    "review": State.ACCEPTED,
-    "verify": State.RETURNED,
-    "reply": State.VERIFIED,
-    "callback": State.REPLIED,
+    "review": Q(state=State.ACCEPTED),
+    "verify": Q(state=State.RETURNED),
+    "reply": Q(state=State.VERIFIED),
+    "callback": Q(state=State.REPLIED),
+    # 延期申请 waiting for an answer, whatever stage the order is in.
+    "extension": Q(extension_pending__isnull=False),
 }
 
 
 def backoffice_queue(user: User, queue: str, limit: int = 100) -> list[Ticket]:
     """One back-office queue, soonest due first, with what its rows and suggestions show."""
-    tickets = tickets_visible_to(user).filter(state=BACKOFFICE_QUEUES[queue])
+    tickets = tickets_visible_to(user).filter(BACKOFFICE_QUEUES[queue])
     return list(
         with_list_relations(tickets)
         .select_related("category__parent")
@@ -113,7 +121,7 @@ def backoffice_queue(user: User, queue: str, limit: int = 100) -> list[Ticket]:
 
 def backoffice_queue_sizes(user: User) -> dict[str, int]:
     return tickets_visible_to(user).aggregate(
-        **{name: Count("pk", filter=Q(state=state)) for name, state in BACKOFFICE_QUEUES.items()}
+        **{name: Count("pk", filter=where) for name, where in BACKOFFICE_QUEUES.items()}
     )
 
 
@@ -362,8 +370,17 @@ def ticket_status(ticket: Ticket, now: datetime) -> str:
 
 def may_act_on_ticket(user: User, ticket: Ticket, action: Action) -> bool:
     """Whether the user's role does `action`, and on this order: a department's or an
-    expert seat's people only on what their own unit holds."""
-    return may_act_on(user.role, action, own_unit=user.department_id, held_by=ticket.department_id)
+    expert seat's people only on what their own unit holds while it is with them; an
+    agent completes only an acceptance of their own."""
+    if action == Action.SUPPLEMENT and user.role == "agent" and ticket.created_by_id != user.pk:
+        return False
+    return may_act_on(
+        user.role,
+        action,
+        own_unit=user.department_id,
+        held_by=ticket.department_id,
+        state=ticket.state,
+    )
 
 
 def actions_for(user: User, ticket: Ticket) -> list[str]:
@@ -414,3 +431,98 @@ def phrases_for(ticket: Ticket) -> dict[str, list[str]]:
     for use, text in rows.values_list("use", "text"):
         phrases[use].append(text.replace("{result}", result))
     return phrases
+
+
+@dataclass(frozen=True)
+class SentBack:
+    """How often a unit's work came back: orders a department sent back (退单) against
+    the orders dispatched to it, or acceptances the back office returned to an agent
+    against the orders the agent opened."""
+
+    name: str
+    sent_back: int
+    out_of: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.sent_back / self.out_of if self.out_of else None
+
+
+def send_backs(user: User, *, since: datetime) -> list[SentBack]:
+    """退单 per department since `since`: each counted against the dispatches to it (a
+    figure for the dispatch rules that sent them there)."""
+    events = TicketEvent.objects.filter(
+        ticket__in=tickets_visible_to(user).order_by().values("pk"), at__gte=since
+    )
+    back = Counter(
+        events.filter(action=Action.SEND_BACK).values_list("data__from_department", flat=True)
+    )
+    dispatched = Counter(
+        events.filter(action__in=[Action.DISPATCH, Action.REASSIGN]).values_list(
+            "data__department", flat=True
+        )
+    )
+    names = dict(
+        OrgUnit.objects.filter(code__in=[code for code in back if code]).values_list("code", "name")
+    )
+    return sorted(
+        (
+            SentBack(names.get(code, code), count, dispatched.get(code, 0))
+            for code, count in back.items()
+            if code
+        ),
+        key=lambda row: -row.sent_back,
+    )
+
+
+def sent_to_agents(user: User, *, since: datetime) -> list[SentBack]:
+    """Acceptances sent back to the agent who took them, per agent, since `since`."""
+    tickets = tickets_visible_to(user).filter(created_at__gte=since).order_by()
+    rows = (
+        tickets.values("created_by__full_name", "created_by__username")
+        .annotate(opened=Count("pk"), back=Sum("incomplete_count"))
+        .filter(back__gt=0)
+        .order_by("-back")
+    )
+    return [
+        SentBack(
+            row["created_by__full_name"] or row["created_by__username"], row["back"], row["opened"]
+        )
+        for row in rows
+    ]
+
+
+def _unit_people(department_id: int | None, but: User) -> list[User]:
+    if department_id is None:
+        return []
+    return list(
+        User.objects.filter(
+            department_id=department_id, is_active=True, groups__name__in=UNIT_ROLES
+        )
+        .exclude(pk=but.pk)
+        .order_by("full_name", "username")
+    )
+
+
+def colleagues_of(user: User, ticket: Ticket) -> list[User]:
+    """Who in the order's department the user may pass it to."""
+    return _unit_people(ticket.department_id, user)
+
+
+def colleagues_in(user: User) -> list[User]:
+    """Who in the user's own department may stand in for them (AB岗)."""
+    return _unit_people(user.department_id, user)
+
+
+def ticket_attachment_get_for_user(user: User, attachment_id: int) -> TicketAttachment:
+    """An order's attachment, for whoever may see the order."""
+    attachment = (
+        TicketAttachment.objects.filter(
+            pk=attachment_id, ticket__in=tickets_visible_to(user).order_by().values("pk")
+        )
+        .select_related("ticket")
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(code="attachment_not_found")
+    return attachment

@@ -3,34 +3,40 @@ Thin: reads through queries, every change through services.ticket_act."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kefu.core.errors import DomainError, Forbidden, NotFound
+from kefu.core.errors import DomainError, Forbidden, Invalid, NotFound
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.queries import departments_of
 from kefu.knowledge.queries import articles_for_ticket
 from kefu.tickets import services
-from kefu.tickets.forms import ActionForm, TicketFilterForm
-from kefu.tickets.models import ACTION_CHOICES, STATE_CHOICES, Ticket
+from kefu.tickets.forms import ActionForm, AwayForm, TicketFilterForm
+from kefu.tickets.models import ACTION_CHOICES, CALLBACK_OUTCOME_CHOICES, STATE_CHOICES, Ticket
 from kefu.tickets.queries import (
     BACKOFFICE_QUEUES,
     actions_for,
     backoffice_queue,
     backoffice_queue_sizes,
+    colleagues_in,
+    colleagues_of,
     department_inbox,
     dispatch_rules_of,
     phrases_for,
+    send_backs,
+    sent_to_agents,
     suggest_department,
+    ticket_attachment_get_for_user,
     ticket_events,
     ticket_get_for_user,
     ticket_list,
@@ -43,6 +49,7 @@ from kefu.web.exports import EXPORT_LIMIT, local, xlsx_response
 from kefu.web.listing import page_of
 
 ACTION_LABELS = dict(ACTION_CHOICES)
+SENT_BACK_DAYS = 30
 STATE_LABELS = dict(STATE_CHOICES)
 
 
@@ -147,6 +154,9 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
         "departments": [unit for unit in departments if not unit.expert_seat],
         "suggested": suggested,
         "channels": sorted(services.REPLY_CHANNELS),
+        "colleagues": colleagues_of(user, ticket) if "pass_on" in actions else [],
+        "outcomes": CALLBACK_OUTCOME_CHOICES,
+        "attachments": list(ticket.attachments.select_related("uploaded_by")),
         "phrases": phrases_for(ticket) if {"reply", "callback"} & set(actions) else {},
         "articles": articles_for_ticket(user, ticket),
         "knowledge_use": {"ticket": ticket.number},
@@ -168,12 +178,13 @@ def ticket_act_page(request: HttpRequest, number: str, action: str) -> HttpRespo
         messages.error(request, _("Some fields are not valid."))
         return redirect("ticket_page", number=number)
     try:
-        services.ticket_act(
+        services.ticket_act_with_files(
             actor=request_user(request),
             number=number,
             action=action,
             version=form.cleaned_data["version"],
             fields=form.action_input(),
+            uploads=request.FILES.getlist("files"),
         )
     except (NotFound, Forbidden):
         raise
@@ -193,13 +204,26 @@ def ticket_act_page(request: HttpRequest, number: str, action: str) -> HttpRespo
 
 
 @login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = ticket_attachment_get_for_user(request_user(request), attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
 def backoffice_page(request: HttpRequest) -> HttpResponse:
-    """The four queues the back office works through, each soonest due first."""
+    """The queues the back office works through, each soonest due first, and how often
+    work came back over the last 30 days (退单 per department, acceptances per agent)."""
     user = request_user(request)
     queue = request.GET.get("queue", "review")
     if queue not in BACKOFFICE_QUEUES:
         queue = "review"
     counts = backoffice_queue_sizes(user)
+    since = timezone.now() - timedelta(days=SENT_BACK_DAYS)
     tickets = backoffice_queue(user, queue)
     rows = _rows(tickets)
     if queue == "review":
@@ -214,6 +238,8 @@ def backoffice_page(request: HttpRequest) -> HttpResponse:
             "queues": [(name, counts[name]) for name in BACKOFFICE_QUEUES],
             "rows": rows,
             "departments": departments_of(user).filter(expert_seat=False),
+            "send_backs": send_backs(user, since=since),
+            "sent_to_agents": sent_to_agents(user, since=since),
         },
     )
 
@@ -255,11 +281,54 @@ def backoffice_dispatch(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def department_page(request: HttpRequest) -> HttpResponse:
-    """A department's open orders, the most pressing first."""
+def department_page(request: HttpRequest, away_form: AwayForm | None = None) -> HttpResponse:
+    """A department's open orders, the most pressing first, and the user's AB post."""
     user = request_user(request)
+    form = away_form or AwayForm(initial={"backup": user.backup.username if user.backup else ""})
     return render(
         request,
         "tickets/department.html",
-        {"rows": _rows(department_inbox(user)), "department": user.department},
+        {
+            "rows": _rows(department_inbox(user)),
+            "department": user.department,
+            "away": user.away_until
+            if user.away_until and user.away_until > timezone.now()
+            else None,
+            "away_form": form,
+            "colleagues": colleagues_in(user),
+        },
+        status=400 if away_form is not None else 200,
     )
+
+
+@login_required
+@require_POST
+def department_away(request: HttpRequest) -> HttpResponse:
+    """Set or end the user's own absence (AB岗)."""
+    user = request_user(request)
+    form = AwayForm(request.POST)
+    if not form.is_valid():
+        return department_page(request, away_form=form)
+    back = "back" in request.POST
+    if not back and form.cleaned_data["until"] is None:
+        form.add_error("until", _("Say until when you are away."))
+        return department_page(request, away_form=form)
+    try:
+        passed = services.away_set(
+            actor=user,
+            username=user.username,
+            backup=form.cleaned_data["backup"] or None,
+            until=None if back else form.cleaned_data["until"],
+        )
+    except Invalid as refused:
+        form.add_error(None, str(refused.message))
+        return department_page(request, away_form=form)
+    if back:
+        messages.success(request, _("Welcome back: your notices come to you again."))
+    else:
+        messages.success(
+            request,
+            _("Your stand-in receives your notices; %(count)d work orders passed to them.")
+            % {"count": len(passed)},
+        )
+    return redirect("department")

@@ -6,140 +6,448 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contacts', '0002_initial'),
-        ('core', '0001_initial'),
-        ('customers', '0001_initial'),
+        ("contacts", "0002_initial"),
+        ("core", "0001_initial"),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TicketSequence',
+            name="TicketSequence",
             fields=[
-                ('day', models.DateField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("day", models.DateField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='DispatchRule',
+            name="DispatchRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contacts.callreason', verbose_name='category')),
-                ('department', models.ForeignKey(limit_choices_to={'kind': 'department'}, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.orgunit', verbose_name='department')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='core.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contacts.callreason",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "department"},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.orgunit",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="core.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dispatch rule',
-                'verbose_name_plural': 'dispatch rules',
-                'ordering': ['position', 'id'],
+                "verbose_name": "dispatch rule",
+                "verbose_name_plural": "dispatch rules",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TimeLimitPolicy',
+            name="TimeLimitPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('kind', models.CharField(blank=True, choices=[('consultation', 'Consultation'), ('query', 'Query'), ('business', 'Business'), ('complaint', 'Complaint'), ('suggestion', 'Suggestion'), ('fault', 'Fault report'), ('praise', 'Praise'), ('help', 'Help')], max_length=16, verbose_name='kind')),
-                ('tier', models.CharField(blank=True, choices=[('special', 'Special customer'), ('vip', 'VIP'), ('high_value', 'High-value'), ('general', 'General')], max_length=16, verbose_name='tier')),
-                ('urgency', models.CharField(blank=True, choices=[('normal', 'Normal'), ('urgent', 'Urgent'), ('very_urgent', 'Very urgent')], max_length=16, verbose_name='urgency')),
-                ('limits', models.JSONField(default=dict, verbose_name='stage limits')),
-                ('callback_required', models.BooleanField(default=True, verbose_name='callback required')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.workcalendar', verbose_name='calendar')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contacts.callreason', verbose_name='category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("consultation", "Consultation"),
+                            ("query", "Query"),
+                            ("business", "Business"),
+                            ("complaint", "Complaint"),
+                            ("suggestion", "Suggestion"),
+                            ("fault", "Fault report"),
+                            ("praise", "Praise"),
+                            ("help", "Help"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("special", "Special customer"),
+                            ("vip", "VIP"),
+                            ("high_value", "High-value"),
+                            ("general", "General"),
+                        ],
+                        max_length=16,
+                        verbose_name="tier",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("normal", "Normal"),
+                            ("urgent", "Urgent"),
+                            ("very_urgent", "Very urgent"),
+                        ],
+                        max_length=16,
+                        verbose_name="urgency",
+                    ),
+                ),
+                ("limits", models.JSONField(default=dict, verbose_name="stage limits")),
+                (
+                    "callback_required",
+                    models.BooleanField(default=True, verbose_name="callback required"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.workcalendar",
+                        verbose_name="calendar",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contacts.callreason",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'time-limit policy',
-                'verbose_name_plural': 'time-limit policies',
-                'ordering': ['name'],
+                "verbose_name": "time-limit policy",
+                "verbose_name_plural": "time-limit policies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Ticket',
+            name="Ticket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='number')),
-                ('kind', models.CharField(choices=[('consultation', 'Consultation'), ('query', 'Query'), ('business', 'Business'), ('complaint', 'Complaint'), ('suggestion', 'Suggestion'), ('fault', 'Fault report'), ('praise', 'Praise'), ('help', 'Help')], max_length=16, verbose_name='kind')),
-                ('urgency', models.CharField(choices=[('normal', 'Normal'), ('urgent', 'Urgent'), ('very_urgent', 'Very urgent')], default='normal', max_length=16, verbose_name='urgency')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('state', models.CharField(choices=[('accepted', 'Accepted'), ('dispatched', 'Dispatched'), ('handling', 'Handling'), ('returned', 'Returned'), ('verified', 'Verified'), ('replied', 'Replied'), ('closed', 'Closed'), ('cancelled', 'Cancelled'), ('merged', 'Merged')], max_length=16, verbose_name='state')),
-                ('suspended', models.BooleanField(default=False, verbose_name='suspended')),
-                ('suspensions', models.JSONField(blank=True, default=list, verbose_name='suspensions')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('last_event_seq', models.PositiveIntegerField(default=0)),
-                ('rework_count', models.PositiveSmallIntegerField(default=0, verbose_name='reworks')),
-                ('urge_count', models.PositiveSmallIntegerField(default=0, verbose_name='urges')),
-                ('reopen_count', models.PositiveSmallIntegerField(default=0, verbose_name='reopens')),
-                ('escalated', models.BooleanField(default=False, verbose_name='escalated')),
-                ('result', models.TextField(blank=True, verbose_name='result')),
-                ('satisfied', models.BooleanField(blank=True, null=True, verbose_name='satisfied')),
-                ('stage', models.CharField(blank=True, max_length=16, verbose_name='stage')),
-                ('stage_started_at', models.DateTimeField(blank=True, null=True, verbose_name='stage started')),
-                ('stage_warn_at', models.DateTimeField(blank=True, null=True, verbose_name='stage warning at')),
-                ('stage_due_at', models.DateTimeField(blank=True, null=True, verbose_name='stage due at')),
-                ('warn_at', models.DateTimeField(blank=True, null=True, verbose_name='warning at')),
-                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='due at')),
-                ('created_at', models.DateTimeField(verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assignee')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contacts.callreason', verbose_name='category')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.orgunit', verbose_name='centre')),
-                ('contacts', models.ManyToManyField(blank=True, related_name='tickets', to='contacts.contact', verbose_name='contacts')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='customers.customer', verbose_name='customer')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='core.orgunit', verbose_name='department')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged', to='tickets.ticket', verbose_name='merged into')),
-                ('policy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tickets.timelimitpolicy', verbose_name='time-limit policy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, unique=True, verbose_name="number")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("consultation", "Consultation"),
+                            ("query", "Query"),
+                            ("business", "Business"),
+                            ("complaint", "Complaint"),
+                            ("suggestion", "Suggestion"),
+                            ("fault", "Fault report"),
+                            ("praise", "Praise"),
+                            ("help", "Help"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("normal", "Normal"),
+                            ("urgent", "Urgent"),
+                            ("very_urgent", "Very urgent"),
+                        ],
+                        default="normal",
+                        max_length=16,
+                        verbose_name="urgency",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("accepted", "Accepted"),
+                            ("dispatched", "Dispatched"),
+                            ("handling", "Handling"),
+                            ("returned", "Returned"),
+                            ("verified", "Verified"),
+                            ("replied", "Replied"),
+                            ("closed", "Closed"),
+                            ("cancelled", "Cancelled"),
+                            ("merged", "Merged"),
+                        ],
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                ("suspended", models.BooleanField(default=False, verbose_name="suspended")),
+                (
+                    "suspensions",
+                    models.JSONField(blank=True, default=list, verbose_name="suspensions"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("last_event_seq", models.PositiveIntegerField(default=0)),
+                (
+                    "rework_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="reworks"),
+                ),
+                ("urge_count", models.PositiveSmallIntegerField(default=0, verbose_name="urges")),
+                (
+                    "reopen_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="reopens"),
+                ),
+                ("escalated", models.BooleanField(default=False, verbose_name="escalated")),
+                ("result", models.TextField(blank=True, verbose_name="result")),
+                ("satisfied", models.BooleanField(blank=True, null=True, verbose_name="satisfied")),
+                ("stage", models.CharField(blank=True, max_length=16, verbose_name="stage")),
+                (
+                    "stage_started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="stage started"),
+                ),
+                (
+                    "stage_warn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="stage warning at"),
+                ),
+                (
+                    "stage_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="stage due at"),
+                ),
+                ("warn_at", models.DateTimeField(blank=True, null=True, verbose_name="warning at")),
+                ("due_at", models.DateTimeField(blank=True, null=True, verbose_name="due at")),
+                ("created_at", models.DateTimeField(verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assignee",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contacts.callreason",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.orgunit",
+                        verbose_name="centre",
+                    ),
+                ),
+                (
+                    "contacts",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="tickets",
+                        to="contacts.contact",
+                        verbose_name="contacts",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="core.orgunit",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged",
+                        to="tickets.ticket",
+                        verbose_name="merged into",
+                    ),
+                ),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tickets.timelimitpolicy",
+                        verbose_name="time-limit policy",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'work order',
-                'verbose_name_plural': 'work orders',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "work order",
+                "verbose_name_plural": "work orders",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TicketEvent',
+            name="TicketEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField(verbose_name='sequence')),
-                ('at', models.DateTimeField(verbose_name='time')),
-                ('action', models.CharField(choices=[('create', 'Create'), ('dispatch', 'Dispatch'), ('handle_in_centre', 'Handle in the centre'), ('take', 'Take'), ('return', 'Return'), ('verify', 'Verify'), ('reject', 'Reject'), ('reply', 'Reply'), ('callback', 'Callback'), ('close', 'Close'), ('urge', 'Urge'), ('escalate', 'Escalate'), ('suspend', 'Suspend'), ('resume', 'Resume'), ('reassign', 'Reassign'), ('merge', 'Merge'), ('cancel', 'Cancel'), ('warning', 'Warning'), ('overdue', 'Overdue')], max_length=20, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=16, verbose_name='from')),
-                ('to_state', models.CharField(blank=True, max_length=16, verbose_name='to')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='tickets.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveIntegerField(verbose_name="sequence")),
+                ("at", models.DateTimeField(verbose_name="time")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Create"),
+                            ("dispatch", "Dispatch"),
+                            ("handle_in_centre", "Handle in the centre"),
+                            ("take", "Take"),
+                            ("return", "Return"),
+                            ("verify", "Verify"),
+                            ("reject", "Reject"),
+                            ("reply", "Reply"),
+                            ("callback", "Callback"),
+                            ("close", "Close"),
+                            ("urge", "Urge"),
+                            ("escalate", "Escalate"),
+                            ("suspend", "Suspend"),
+                            ("resume", "Resume"),
+                            ("reassign", "Reassign"),
+                            ("merge", "Merge"),
+                            ("cancel", "Cancel"),
+                            ("warning", "Warning"),
+                            ("overdue", "Overdue"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("from_state", models.CharField(blank=True, max_length=16, verbose_name="from")),
+                ("to_state", models.CharField(blank=True, max_length=16, verbose_name="to")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="data")),
+                (
+                    "ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="tickets.ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'work-order event',
-                'verbose_name_plural': 'work-order events',
-                'ordering': ['ticket', 'seq'],
-                'constraints': [models.UniqueConstraint(fields=('ticket', 'seq'), name='ticket_event_unique_seq')],
+                "verbose_name": "work-order event",
+                "verbose_name_plural": "work-order events",
+                "ordering": ["ticket", "seq"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("ticket", "seq"), name="ticket_event_unique_seq"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['centre', 'state', 'stage_due_at'], name='ticket_open_due_idx'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["centre", "state", "stage_due_at"], name="ticket_open_due_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['department', 'state'], name='ticket_department_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["department", "state"], name="ticket_department_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['customer', '-created_at'], name='ticket_customer_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['centre', '-created_at'], name='ticket_centre_created_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["centre", "-created_at"], name="ticket_centre_created_idx"),
         ),
     ]

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0001_initial'),
+        ("tickets", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ticket',
-            name='overall_overdue',
+            model_name="ticket",
+            name="overall_overdue",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='overall_warned',
+            model_name="ticket",
+            name="overall_warned",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='stage_overdue',
+            model_name="ticket",
+            name="stage_overdue",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='stage_warned',
+            model_name="ticket",
+            name="stage_warned",
             field=models.BooleanField(default=False),
         ),
     ]

@@ -6,47 +6,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0002_initial'),
-        ('core', '0004_calendar_revision'),
-        ('customers', '0001_initial'),
-        ('tickets', '0002_ticket_deadline_flags'),
+        ("contacts", "0002_initial"),
+        ("core", "0004_calendar_revision"),
+        ("customers", "0001_initial"),
+        ("tickets", "0002_ticket_deadline_flags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ticket',
-            name='centre',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.orgunit', verbose_name='centre'),
+            model_name="ticket",
+            name="centre",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.orgunit",
+                verbose_name="centre",
+            ),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='customer',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='customers.customer', verbose_name='customer'),
+            model_name="ticket",
+            name="customer",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tickets",
+                to="customers.customer",
+                verbose_name="customer",
+            ),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='department',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='core.orgunit', verbose_name='department'),
+            model_name="ticket",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tickets",
+                to="core.orgunit",
+                verbose_name="department",
+            ),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='number',
-            field=models.CharField(max_length=20, verbose_name='number'),
+            model_name="ticket",
+            name="number",
+            field=models.CharField(max_length=20, verbose_name="number"),
         ),
         migrations.AlterField(
-            model_name='ticketevent',
-            name='ticket',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='tickets.ticket'),
+            model_name="ticketevent",
+            name="ticket",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="tickets.ticket",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('stage_started_at__isnull', False)), fields=['department', '-created_at'], include=('centre', 'suspended', 'stage_warn_at', 'stage_due_at', 'warn_at', 'due_at'), name='ticket_open_department_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("stage_started_at__isnull", False)),
+                fields=["department", "-created_at"],
+                include=(
+                    "centre",
+                    "suspended",
+                    "stage_warn_at",
+                    "stage_due_at",
+                    "warn_at",
+                    "due_at",
+                ),
+                name="ticket_open_department_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.UniqueConstraint(fields=('number',), name='ticket_unique_number'),
+            model_name="ticket",
+            constraint=models.UniqueConstraint(fields=("number",), name="ticket_unique_number"),
         ),
     ]

@@ -4,20 +4,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0003_indexes_for_the_loop'),
+        ("tickets", "0003_indexes_for_the_loop"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='timelimitpolicy',
-            name='expert_seat',
-            field=models.BooleanField(default=False, help_text="Limits for taking and answering while an expert seat holds the order; the order's own policy keeps every other limit.", verbose_name='expert seat'),
+            model_name="timelimitpolicy",
+            name="expert_seat",
+            field=models.BooleanField(
+                default=False,
+                help_text="Limits for taking and answering while an expert seat holds the order; the order's own policy keeps every other limit.",
+                verbose_name="expert seat",
+            ),
         ),
         migrations.AlterField(
-            model_name='ticketevent',
-            name='action',
-            field=models.CharField(choices=[('create', 'Create'), ('dispatch', 'Dispatch'), ('transfer', 'Transfer to an expert seat'), ('handle_in_centre', 'Handle in the centre'), ('take', 'Take'), ('return', 'Return'), ('verify', 'Verify'), ('reject', 'Reject'), ('reply', 'Reply'), ('callback', 'Callback'), ('close', 'Close'), ('urge', 'Urge'), ('escalate', 'Escalate'), ('suspend', 'Suspend'), ('resume', 'Resume'), ('reassign', 'Reassign'), ('merge', 'Merge'), ('cancel', 'Cancel'), ('warning', 'Warning'), ('overdue', 'Overdue')], max_length=20, verbose_name='action'),
+            model_name="ticketevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "Create"),
+                    ("dispatch", "Dispatch"),
+                    ("transfer", "Transfer to an expert seat"),
+                    ("handle_in_centre", "Handle in the centre"),
+                    ("take", "Take"),
+                    ("return", "Return"),
+                    ("verify", "Verify"),
+                    ("reject", "Reject"),
+                    ("reply", "Reply"),
+                    ("callback", "Callback"),
+                    ("close", "Close"),
+                    ("urge", "Urge"),
+                    ("escalate", "Escalate"),
+                    ("suspend", "Suspend"),
+                    ("resume", "Resume"),
+                    ("reassign", "Reassign"),
+                    ("merge", "Merge"),
+                    ("cancel", "Cancel"),
+                    ("warning", "Warning"),
+                    ("overdue", "Overdue"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
     ]

@@ -5,22 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0002_initial'),
-        ('core', '0004_calendar_revision'),
-        ('customers', '0001_initial'),
-        ('tickets', '0004_expert_seat'),
+        ("contacts", "0002_initial"),
+        ("core", "0004_calendar_revision"),
+        ("customers", "0001_initial"),
+        ("tickets", "0004_expert_seat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('stage_started_at__isnull', False)), fields=['centre', 'stage_due_at'], name='ticket_open_stage_due_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("stage_started_at__isnull", False)),
+                fields=["centre", "stage_due_at"],
+                name="ticket_open_stage_due_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('closed_at__isnull', False)), fields=['centre', 'closed_at'], name='ticket_closed_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("closed_at__isnull", False)),
+                fields=["centre", "closed_at"],
+                name="ticket_closed_idx",
+            ),
         ),
     ]

@@ -4,26 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0005_dashboard_indexes'),
+        ("tickets", "0005_dashboard_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StandardPhrase',
+            name="StandardPhrase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('use', models.CharField(choices=[('reply', 'Reply to the customer'), ('callback', 'Callback note')], max_length=16, verbose_name='used for')),
-                ('kind', models.CharField(blank=True, choices=[('consultation', 'Consultation'), ('query', 'Query'), ('business', 'Business'), ('complaint', 'Complaint'), ('suggestion', 'Suggestion'), ('fault', 'Fault report'), ('praise', 'Praise'), ('help', 'Help')], help_text='Empty: any kind.', max_length=16, verbose_name='kind')),
-                ('text', models.TextField(help_text='{result} stands for the returned result.', verbose_name='text')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "use",
+                    models.CharField(
+                        choices=[("reply", "Reply to the customer"), ("callback", "Callback note")],
+                        max_length=16,
+                        verbose_name="used for",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("consultation", "Consultation"),
+                            ("query", "Query"),
+                            ("business", "Business"),
+                            ("complaint", "Complaint"),
+                            ("suggestion", "Suggestion"),
+                            ("fault", "Fault report"),
+                            ("praise", "Praise"),
+                            ("help", "Help"),
+                        ],
+                        help_text="Empty: any kind.",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="{result} stands for the returned result.", verbose_name="text"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'standard phrase',
-                'verbose_name_plural': 'standard phrases',
-                'ordering': ['use', 'position', 'id'],
+                "verbose_name": "standard phrase",
+                "verbose_name_plural": "standard phrases",
+                "ordering": ["use", "position", "id"],
             },
         ),
     ]

@@ -22,7 +22,9 @@ from kefu.core.validation import check_lengths
 from kefu.customers.models import Tag
 from kefu.customers.queries import customers_visible_to
 from kefu.tickets.lifecycle import (
+    SATISFIED_OUTCOMES,
     Action,
+    CallbackOutcome,
     State,
     TransitionRefused,
     allowed_actions,
@@ -43,6 +45,7 @@ from kefu.tickets.queries import (
     tickets_visible_to,
 )
 from kefu.tickets.services.recording import category_of, new_event, next_number, set_clocks
+from kefu.tickets.services.steps import department_step, tell
 from kefu.tickets.stages import STAGE_OF_STATE
 
 REPLY_CHANNELS = {"phone", "sms", "wechat", "email", "letter", "visit"}
@@ -159,6 +162,9 @@ class ActionInput:
     note: str = ""
     source: str = ""
     into: str | None = None
+    assignee: str | None = None  # pass_on: the colleague's user name
+    minutes: int | None = None  # request_extension: working minutes asked for
+    outcome: str = ""  # callback: a CallbackOutcome
 
 
 def _refused(ticket: Ticket, message: Any = None, code: str = "transition_refused") -> Conflict:
@@ -265,15 +271,15 @@ def _apply(
             )
         data.update(channel=channel, text=_require(fields.text, "text"))
     elif action == Action.CALLBACK:
-        if fields.satisfied is None:
-            raise Invalid(
-                _("Say whether the customer is satisfied."),
-                code="field_required",
-                detail={"field": "satisfied"},
-            )
-        ticket.satisfied = fields.satisfied
-        data["satisfied"] = fields.satisfied
-        if not fields.satisfied:
+        outcome = _outcome(fields)
+        data["outcome"] = ticket.callback_outcome = outcome
+        ticket.callback_attempts += 1
+        if outcome == CallbackOutcome.UNREACHABLE:
+            data["attempt"] = ticket.callback_attempts
+            return data
+        ticket.satisfied = outcome in SATISFIED_OUTCOMES
+        data["satisfied"] = ticket.satisfied
+        if not ticket.satisfied:
             ticket.reopen_count += 1
             ticket.department, ticket.assignee = None, None
             _reopen_customer(ticket)
@@ -298,6 +304,22 @@ def _apply(
         ticket.merged_into = target
         data["into"] = target.number
     return data
+
+
+def _outcome(fields: ActionInput) -> CallbackOutcome:
+    """The callback's outcome: given, or read from the older yes/no `satisfied`."""
+    if fields.outcome:
+        try:
+            return CallbackOutcome(fields.outcome)
+        except ValueError:
+            raise Invalid(
+                _("Unknown callback outcome."), code="outcome_unknown", detail={"field": "outcome"}
+            ) from None
+    if fields.satisfied is None:
+        raise Invalid(
+            _("Say what the callback found."), code="field_required", detail={"field": "outcome"}
+        )
+    return CallbackOutcome.SATISFIED if fields.satisfied else CallbackOutcome.DISSATISFIED
 
 
 def _merge_target(actor: User, ticket: Ticket, number: str | None) -> Ticket:
@@ -358,11 +380,18 @@ def ticket_act(
         )
     from_state = ticket.state
     try:
-        target = next_state(act, situation_of(ticket), satisfied=fields.satisfied)
+        target = next_state(
+            act, situation_of(ticket), satisfied=fields.satisfied, outcome=fields.outcome or None
+        )
     except TransitionRefused as error:
         raise _refused(ticket) from error
     now = min(at, timezone.now()) if at is not None else timezone.now()
-    data = _apply(actor, ticket, act, fields, now)
+    step = department_step(actor, ticket, act, fields)
+    told: list[User] = []
+    if step is not None:
+        data, told = step
+    else:
+        data = _apply(actor, ticket, act, fields, now)
     ticket.state = target
     if target == State.CLOSED:
         ticket.closed_at = now
@@ -411,6 +440,7 @@ def ticket_act(
     TicketEvent.objects.bulk_create(events)
     if act in ASSIGNING and ticket.department is not None:
         _notify_assigned(ticket, act)
+    tell(ticket, act, told)
     return ticket
 
 

@@ -14,6 +14,7 @@ from kefu.core.audit_context import client_ip_var
 from kefu.core.errors import Invalid
 from kefu.core.models import User
 from kefu.core.queries import calendar_of
+from kefu.core.workcal import add_duration
 from kefu.tickets import sla
 from kefu.tickets.models import (
     Ticket,
@@ -48,6 +49,7 @@ def set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> N
     if stage_started_at is not None:
         ticket.stage_started_at = stage_started_at
         ticket.stage_warned = ticket.stage_overdue = False
+        ticket.extension_minutes = 0  # an extension is the stage's, and ends with it
     ticket.stage = STAGE_OF_STATE.get(ticket.state, "")
     ticket.stage_warn_at = ticket.stage_due_at = None
     if not ticket.stage:
@@ -76,6 +78,11 @@ def set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> N
         )
         if clock:
             ticket.stage_warn_at, ticket.stage_due_at = clock.warn_at, clock.due_at
+            if ticket.extension_minutes:
+                # 延期: the time granted moves both points, counted on the stage's calendar.
+                more = f"PT{ticket.extension_minutes}M"
+                ticket.stage_warn_at = add_duration(counted_on, clock.warn_at, more)
+                ticket.stage_due_at = add_duration(counted_on, clock.due_at, more)
 
 
 def new_event(

@@ -74,7 +74,7 @@ def test_a_complaint_walks_the_loop_from_the_screen_pop_to_the_callback(
     backoffice.page.click("form.action-verify button")
     backoffice.page.fill("form.action-reply textarea[name=text]", "已电话告知客户处理结果。")
     backoffice.page.click("form.action-reply button")
-    backoffice.page.check("form.action-callback input[value=true]")
+    backoffice.page.check("form.action-callback input[value=satisfied]")
     backoffice.page.fill("form.action-callback textarea[name=note]", "客户表示满意。")
     backoffice.page.click("form.action-callback button")
     backoffice.page.wait_for_load_state()
