@@ -209,7 +209,9 @@ def service_figures(centre: OrgUnit, period: Period, rules: Rules) -> dict[str, 
     repeated = with_reason.filter(Exists(later))
     events = TicketEvent.objects.filter(ticket__centre=centre, at__gte=window[0], at__lt=window[1])
     actions = dict(events.values_list("action").annotate(n=Count("id")).order_by())
-    callbacks = events.filter(action="callback")
+    # Callbacks that reached the customer: one not reached (联系不上) says nothing of
+    # satisfaction and is called again.
+    callbacks = events.filter(action="callback", data__has_key="satisfied")
     return {
         "contacts": counted["all"],
         "contacts_settled": counted["settled"],

@@ -451,17 +451,25 @@ class SentBack:
 def send_backs(user: User, *, since: datetime) -> list[SentBack]:
     """退单 per department since `since`: each counted against the dispatches to it (a
     figure for the dispatch rules that sent them there)."""
-    events = TicketEvent.objects.filter(
-        ticket__in=tickets_visible_to(user).order_by().values("pk"), at__gte=since
+    steps = TicketEvent.objects.filter(
+        ticket__in=tickets_visible_to(user).order_by().values("pk"),
+        at__gte=since,
+        action__in=[Action.SEND_BACK, Action.DISPATCH, Action.REASSIGN],
     )
-    back = Counter(
-        events.filter(action=Action.SEND_BACK).values_list("data__from_department", flat=True)
+    grouped = (
+        steps.values_list("action", "data__from_department", "data__department")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    dispatched = Counter(
-        events.filter(action__in=[Action.DISPATCH, Action.REASSIGN]).values_list(
-            "data__department", flat=True
-        )
-    )
+    back: Counter[str] = Counter()
+    dispatched: Counter[str] = Counter()
+    for action, came_from, went_to, count in grouped:
+        if action == Action.SEND_BACK:
+            back[came_from] += count
+        else:
+            dispatched[went_to] += count
+    if not back:
+        return []
     names = dict(
         OrgUnit.objects.filter(code__in=[code for code in back if code]).values_list("code", "name")
     )

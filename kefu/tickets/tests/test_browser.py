@@ -108,3 +108,54 @@ def test_a_second_browser_on_a_stale_page_gets_the_clear_message(
     assert second.page.locator("form.action-take").count() == 0
     second.screenshot("work-order-stale-version")
     assert Ticket.objects.get(number=number).urge_count == 0
+
+
+@pytest.mark.usefixtures("complaint_category")
+def test_a_handler_sends_back_returns_with_a_photo_and_the_back_office_sees_the_figures(
+    browser_page: Callable[..., BrowserPage],
+    users: dict[str, User],
+    open_ticket: Callable[..., dict[str, Any]],
+    act: Callable[..., Any],
+    tmp_path: Any,
+) -> None:
+    """Issue 15, 19–20, at 1366×768: 退单 with a reason, a return with a photo, the AB
+    post on the department page, and the back office's table of work that came back."""
+    wrong, right = (str(open_ticket(title=title)["number"]) for title in ("表计故障", "抢修态度"))
+    for number in (wrong, right):
+        act("backoffice", number, "dispatch", department="repair")
+    handler = person(browser_page, users["handler"])
+    handler.goto(f"/tickets/{wrong}/")
+    handler.page.fill("form.action-send_back textarea[name=reason]", "不属于本部门")
+    handler.page.click("form.action-send_back button")
+    handler.page.wait_for_load_state()
+    assert Ticket.objects.get(number=wrong).state == "accepted"
+
+    handler.goto(f"/tickets/{right}/")
+    handler.page.click("form.action-take button")
+    handler.page.wait_for_load_state()
+    assert handler.page.locator("form.action-suspend").count() == 1
+    photo = tmp_path / "现场.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40)
+    handler.page.fill("form.action-return textarea[name=result]", "已向客户道歉并批评教育。")
+    handler.page.set_input_files("form.action-return input[name=files]", str(photo))
+    handler.screenshot("department-return-with-photo")
+    handler.page.click("form.action-return button")
+    handler.page.wait_for_load_state()
+    assert "现场.png" in handler.page.inner_text("body")
+    # Returned: the department may no longer stop the centre's check.
+    assert handler.page.locator("form.action-suspend").count() == 0
+
+    handler.goto("/department/")
+    assert "AB岗" in handler.page.inner_text("body")
+    handler.screenshot("department-ab-post")
+
+    office = person(browser_page, users["backoffice"])
+    office.goto("/backoffice/")
+    table = office.page.locator("table", has_text="部门退单")
+    headers = table.locator("th").all_inner_texts()
+    cells = table.locator("tbody tr").first.locator("td").all_inner_texts()
+    row = dict(zip(headers, cells, strict=True))
+    assert row["退回"] == "1" and row["已派单"] == "2" and row["占比"] == "50%"
+    office.screenshot("backoffice-sent-back")
+    box = table.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1366

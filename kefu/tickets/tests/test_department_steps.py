@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from kefu.conftest import PASSWORD, ApiClient
 from kefu.core.models import Notification, OrgUnit, User
+from kefu.metrics.queries import Period, rules_of, service_figures
 from kefu.tickets.lifecycle import CALLBACK_ATTEMPTS
 from kefu.tickets.models import Ticket, TicketAttachment
 from kefu.tickets.queries import send_backs, sent_to_agents
@@ -267,7 +268,7 @@ def test_fairly_satisfied_closes_the_order_as_satisfied(
 
 
 def test_an_unreachable_customer_is_called_again_then_closed_as_unreachable(
-    open_ticket: Callable[..., dict[str, Any]], act: Act
+    open_ticket: Callable[..., dict[str, Any]], act: Act, centre: OrgUnit
 ) -> None:
     number = _replied(open_ticket, act)
     for attempt in range(1, CALLBACK_ATTEMPTS):
@@ -280,6 +281,10 @@ def test_an_unreachable_customer_is_called_again_then_closed_as_unreachable(
         None,
         CALLBACK_ATTEMPTS,
     )
+    # Not reached is neither satisfied nor dissatisfied: no callback in the satisfaction rate.
+    today = Period.days(timezone.localdate(), timezone.localdate())
+    figures = service_figures(centre, today, rules_of(centre))
+    assert (figures["callbacks"], figures["callbacks_satisfied"]) == (0, 0)
 
 
 def test_the_older_yes_or_no_still_answers_a_callback(

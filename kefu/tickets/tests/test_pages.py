@@ -65,8 +65,9 @@ def test_lists_cost_a_fixed_number_of_queries(
     for _ in range(orders):
         open_ticket()
     client = signed_in(users["backoffice"])
-    for path in ("/tickets/", "/backoffice/?queue=review", "/department/"):
-        with django_assert_max_num_queries(9):
+    # The back office's page also counts the work that came back (two queries).
+    for path, queries in (("/tickets/", 9), ("/backoffice/?queue=review", 11), ("/department/", 9)):
+        with django_assert_max_num_queries(queries):
             assert client.get(path).status_code == 200, path
 
 
