@@ -128,6 +128,9 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
     events = list(ticket_events(ticket))
     spans = ticket_stage_spans(ticket, events)
     actions = actions_for(user, ticket)
+    colleagues = colleagues_of(user, ticket) if "pass_on" in actions else []
+    if not colleagues and "pass_on" in actions:
+        actions.remove("pass_on")  # nobody to pass it to
     suggested = None
     if {"dispatch", "reassign"} & set(actions):
         suggested = suggest_department(dispatch_rules_of(ticket.centre_id), ticket)
@@ -154,7 +157,7 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
         "departments": [unit for unit in departments if not unit.expert_seat],
         "suggested": suggested,
         "channels": sorted(services.REPLY_CHANNELS),
-        "colleagues": colleagues_of(user, ticket) if "pass_on" in actions else [],
+        "colleagues": colleagues,
         "outcomes": CALLBACK_OUTCOME_CHOICES,
         "attachments": list(ticket.attachments.select_related("uploaded_by")),
         "phrases": phrases_for(ticket) if {"reply", "callback"} & set(actions) else {},
@@ -198,7 +201,8 @@ def ticket_act_page(request: HttpRequest, number: str, action: str) -> HttpRespo
         messages.error(request, message)
         return redirect("ticket_page", number=number)
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
-    if request.POST.get("next") == "/department/":
+    if request.POST.get("next") == "/department/" or action == "send_back":
+        # Sent back, the order is no longer the department's to see.
         return redirect("department")
     return redirect("ticket_page", number=number)
 

@@ -6,6 +6,7 @@ import pytest
 
 from kefu.tickets.lifecycle import (
     ACTION_ROLES,
+    CALLBACK_ATTEMPTS,
     OPEN_STATES,
     Action,
     Situation,
@@ -60,6 +61,8 @@ def test_reject_sends_the_work_back_to_whoever_did_it() -> None:
 @pytest.mark.parametrize("state", sorted(OPEN_STATES))
 def test_urge_escalate_suspend_keep_the_state(state: State) -> None:
     for action in (Action.URGE, Action.ESCALATE, Action.SUSPEND):
+        if action == Action.SUSPEND and state == State.RETURNED:
+            continue  # issue 15, 19: the centre's check of a returned order never freezes
         assert next_state(action, Situation(state)) == state
     assert next_state(Action.RESUME, Situation(state, suspended=True)) == state
     assert next_state(Action.CANCEL, Situation(state)) == State.CANCELLED
@@ -100,15 +103,51 @@ def test_finished_orders_accept_nothing(state: State) -> None:
 def test_allowed_actions_in_each_open_state() -> None:
     common = {Action.URGE, Action.ESCALATE, Action.SUSPEND, Action.MERGE, Action.CANCEL}
     expected = {
-        State.ACCEPTED: {Action.DISPATCH, Action.TRANSFER, Action.HANDLE_IN_CENTRE},
-        State.DISPATCHED: {Action.TAKE, Action.REASSIGN},
-        State.HANDLING: {Action.RETURN, Action.REASSIGN},
+        State.ACCEPTED: {
+            Action.DISPATCH,
+            Action.TRANSFER,
+            Action.HANDLE_IN_CENTRE,
+            Action.SEND_TO_AGENT,
+        },
+        State.DISPATCHED: {Action.TAKE, Action.REASSIGN, Action.SEND_BACK},
+        State.HANDLING: {
+            Action.RETURN,
+            Action.REASSIGN,
+            Action.SEND_BACK,
+            Action.PASS_ON,
+            Action.REQUEST_EXTENSION,
+        },
         State.RETURNED: {Action.VERIFY, Action.REJECT},
         State.VERIFIED: {Action.REPLY},
         State.REPLIED: {Action.CALLBACK},
     }
     for state, specific in expected.items():
-        assert set(allowed_actions(Situation(state))) == specific | common, state
+        allowed = specific | common
+        if state == State.RETURNED:
+            allowed -= {Action.SUSPEND}
+        assert set(allowed_actions(Situation(state))) == allowed, state
+
+
+def test_the_department_steps_wait_for_their_moment() -> None:
+    """Issue 15, 19–20: one extension request at a time, answered only while it waits; an
+    acceptance is completed only after it was sent back; 退单 only from a department."""
+    asked = Situation(State.HANDLING, extension_pending=True)
+    assert Action.REQUEST_EXTENSION not in allowed_actions(asked)
+    assert {Action.GRANT_EXTENSION, Action.REFUSE_EXTENSION} <= set(allowed_actions(asked))
+    incomplete = Situation(State.ACCEPTED, incomplete=True)
+    assert Action.SUPPLEMENT in allowed_actions(incomplete)
+    assert Action.SEND_TO_AGENT not in allowed_actions(incomplete)
+    with pytest.raises(TransitionRefused):
+        next_state(Action.SEND_BACK, Situation(State.HANDLING, has_department=False))
+
+
+def test_a_callback_outcome_decides_where_the_order_goes() -> None:
+    replied = Situation(State.REPLIED)
+    assert next_state(Action.CALLBACK, replied, outcome="fairly_satisfied") == State.CLOSED
+    assert next_state(Action.CALLBACK, replied, outcome="dissatisfied") == State.ACCEPTED
+    assert next_state(Action.CALLBACK, replied, outcome="unreachable") == State.REPLIED
+    last = Situation(State.REPLIED, callback_attempts=CALLBACK_ATTEMPTS - 1)
+    assert next_state(Action.CALLBACK, last, outcome="unreachable") == State.CLOSED
 
 
 def test_every_action_belongs_to_some_role_and_admin_may_do_all() -> None:
