@@ -414,3 +414,13 @@ def phrases_for(ticket: Ticket) -> dict[str, list[str]]:
     for use, text in rows.values_list("use", "text"):
         phrases[use].append(text.replace("{result}", result))
     return phrases
+
+
+def phrases_for_calls() -> list[StandardPhrase]:
+    """What an agent says in each situation of a call (002 第13篇), in the centre's order;
+    a phrase for one kind of order comes with that kind."""
+    return list(
+        StandardPhrase.objects.filter(active=True, use=StandardPhrase.Use.CALL).order_by(
+            "position", "id"
+        )
+    )
