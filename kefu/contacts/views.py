@@ -124,6 +124,7 @@ def _page(
     caller: str,
     chosen: str = "",
     form: ContactForm | None = None,
+    new_customer: NewCustomerForm | None = None,
     submission: str = "",
 ) -> HttpResponse:
     """The workbench; with a refused `form`, everything the agent typed, and why."""
@@ -181,7 +182,8 @@ def _page(
             # One token per rendering of the form: the post that uses it first counts. A
             # refused form keeps its token, which nothing has used yet.
             "submission": submission or secrets.token_urlsafe(24),
-            "new_customer": NewCustomerForm(initial={"phone": caller}),
+            "new_customer": new_customer or NewCustomerForm(initial={"phone": caller}),
+            "new_customer_problems": _problems(new_customer) if new_customer else [],
         },
     )
 
@@ -257,10 +259,19 @@ def _record(user: User, form: ContactForm) -> str:
 @login_required
 @require_POST
 def workbench_new_customer(request: HttpRequest) -> HttpResponse:
+    """A caller no customer has: create one. Refused, the form comes back as typed."""
     form = NewCustomerForm(request.POST)
+
+    def refused() -> HttpResponse:
+        return _page(
+            request,
+            caller=request.POST.get("phone", "").strip()[:32],
+            new_customer=form,
+            submission=request.POST.get("submission", "")[:255],
+        )
+
     if not form.is_valid():
-        messages.error(request, _("Enter the customer's name and phone."))
-        return _back(request.POST.get("phone", "")[:32], None)
+        return refused()
     phone = form.cleaned_data["phone"]
 
     def create() -> tuple[str, HttpResponse]:
@@ -272,7 +283,7 @@ def workbench_new_customer(request: HttpRequest) -> HttpResponse:
         )
         return _("Customer created."), _back(phone, customer.pk)
 
-    return _once(request, form.cleaned_data["submission"], create, lambda: _back(phone, None))
+    return _once(request, form.cleaned_data["submission"], create, refused, form=form)
 
 
 def _problems(form: forms.Form) -> list[str]:

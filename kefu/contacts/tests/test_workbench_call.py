@@ -255,3 +255,19 @@ def test_an_unknown_number_is_flagged_by_its_earlier_contacts(
     shown = text_of(signed_in(users["agent"]).get("/workbench/", {"caller": "13700001111"}))
     assert "可能是重复来电" in shown and "电费查询 ×1" in shown
     assert "已告知抢修人员" not in shown  # another caller's contact
+
+
+def test_a_refused_new_customer_keeps_what_was_typed(users: dict[str, User], scene: Scene) -> None:
+    agent = signed_in(users["agent"])
+    typed = {"name": "周建华", "phone": "12345", "address": "南京市玄武区北京东路9号"}
+    response = agent.post("/workbench/customer", {**typed, "submission": "form-9"})
+    page = response.content.decode()
+    assert 'class="message error"' in page
+    for value in typed.values():
+        assert f'value="{value}"' in page, value
+    long_name = "周" * 101
+    response = agent.post(
+        "/workbench/customer", {**typed, "phone": "13700001111", "name": long_name}
+    )
+    assert "姓名：" in text_of(response) and f'value="{long_name}"' in response.content.decode()
+    assert not scene.customer.__class__.objects.filter(name__startswith="周").exists()
