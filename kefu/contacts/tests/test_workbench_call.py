@@ -230,6 +230,7 @@ def test_the_screen_pop_flags_earlier_contacts_on_a_reason_within_the_window(
     assert "可能是重复来电" in shown and "7 天内来电 1 次" in shown
     assert "故障报修 › 停电 ×1" in shown
     assert "已告知抢修人员两小时内到达" in shown  # in the flag, one click away
+    assert 'href="/contacts/?caller=13912345678"' in html  # and every one of them
 
 
 def test_the_window_is_the_centres_first_contact_window(
