@@ -151,6 +151,7 @@ def test_the_three_field_check_on_the_workbench_is_audited(
         "/workbench/identity-check", {**check, "id_number": "11010519491231002X"}, headers=HTMX
     )
     assert "三字段认证通过" in text_of(passed)
+    assert "11010519491231002X" not in passed.content.decode()  # not echoed once checked
     failed = agent.post(
         "/workbench/identity-check", {**check, "id_number": "110101199003074477"}, headers=HTMX
     )
