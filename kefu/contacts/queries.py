@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from kefu.contacts.models import CallReason, Contact
 from kefu.core.errors import Forbidden, Invalid, NotFound
-from kefu.core.models import User
+from kefu.core.models import Region, User
 from kefu.core.roles import VIEW_CONTACT
 from kefu.core.validation import InvalidNumber, normalize_phone
 from kefu.customers.models import Customer
@@ -92,3 +94,53 @@ def call_reasons(user: User) -> QuerySet[CallReason]:
     if not user.is_superuser:
         reasons = reasons.filter(centre_id=user.centre_id)
     return reasons.select_related("parent").order_by("dimension", "position", "code")
+
+
+def reason_paths(
+    user: User, reasons: Iterable[CallReason] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """The service contents the user's centre classifies contacts by (among `reasons`, the
+    user's call reasons when not given), code → the names of its business type and its
+    own: what the call-reason box shows and accepts."""
+    return {
+        reason.code: (reason.parent.name if reason.parent else "", reason.name)
+        for reason in (call_reasons(user) if reasons is None else reasons)
+        if reason.dimension == CallReason.Dimension.SERVICE_CONTENT
+    }
+
+
+def region_paths() -> dict[str, tuple[str, ...]]:
+    """Every region, code → the names from the province down: what the region box shows."""
+    rows = {
+        code: (name, parent)
+        for code, name, parent in Region.objects.values_list("code", "name", "parent__code")
+    }
+    paths: dict[str, tuple[str, ...]] = {}
+    for code in sorted(rows):
+        names: list[str] = []
+        seen: set[str] = set()
+        current: str | None = code
+        while current is not None and current in rows and current not in seen:
+            seen.add(current)
+            name, parent = rows[current]
+            names.append(name)
+            current = parent
+        paths[code] = tuple(reversed(names))
+    return paths
+
+
+def contacts_of_caller(
+    user: User, *, customer: Customer | None, caller: str, since: datetime
+) -> QuerySet[Contact]:
+    """The caller's contacts since `since`, newest first: the customer's, and those from
+    the same number. The same caller as the first-contact-resolution figure counts
+    (metrics.queries.service_figures), so the flag and the figure agree."""
+    same = Q(pk__in=[])
+    if customer is not None:
+        same |= Q(customer=customer)
+    if caller:
+        with contextlib.suppress(InvalidNumber):  # an unknown number's contacts are none
+            same |= Q(caller_number=normalize_phone(caller))
+    return (
+        contacts_visible_to(user).filter(same, started_at__gte=since).order_by("-started_at", "-id")
+    )

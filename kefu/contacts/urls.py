@@ -6,6 +6,16 @@ urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
     path("workbench/record", views.workbench_record, name="workbench_record"),
     path("workbench/customer", views.workbench_new_customer, name="workbench_customer"),
+    path(
+        "workbench/identity-check",
+        views.workbench_identity_check,
+        name="workbench_identity_check",
+    ),
+    path(
+        "workbench/customers/<int:customer_id>/address",
+        views.workbench_address,
+        name="workbench_address",
+    ),
     path("contacts/", views.contact_list_page, name="contact_list"),
     path("contacts/export.xlsx", views.contact_export, name="contact_export"),
 ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -17,9 +19,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.contacts import services as contact_services
-from kefu.contacts.forms import ContactFilterForm, ContactForm, NewCustomerForm
-from kefu.contacts.models import CallReason
-from kefu.contacts.queries import call_reasons, contact_list, customer_contacts
+from kefu.contacts.forms import (
+    DESCRIPTION_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    ContactFilterForm,
+    ContactForm,
+    IdentityCheckForm,
+    NewCustomerForm,
+    UnmaskForm,
+)
+from kefu.contacts.labels import path_label
+from kefu.contacts.models import CallReason, Contact
+from kefu.contacts.queries import (
+    call_reasons,
+    contact_list,
+    contacts_of_caller,
+    customer_contacts,
+    reason_paths,
+    region_paths,
+)
 from kefu.core.errors import DomainError
 from kefu.core.http import request_user
 from kefu.core.idempotency import (
@@ -31,13 +50,15 @@ from kefu.core.idempotency import (
 )
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.models import User
-from kefu.core.queries import regions
+from kefu.core.roles import CHECK_IDENTITY, VIEW_PERSONAL_DATA
 from kefu.customers.models import Customer
-from kefu.customers.queries import customer_search
-from kefu.customers.services import customer_create
+from kefu.customers.queries import customer_get_for_user, customer_search
+from kefu.customers.services import customer_address_unmask, customer_create, identity_check
 from kefu.customers.views import masked
+from kefu.metrics.indicators import Rules
+from kefu.metrics.queries import rules_of
 from kefu.tickets.models import OPEN
-from kefu.tickets.queries import ticket_status, tickets_visible_to
+from kefu.tickets.queries import phrases_for_calls, ticket_status, tickets_visible_to
 from kefu.tickets.services import ticket_create_on_contact
 from kefu.web.exports import EXPORT_LIMIT, local, xlsx_response
 from kefu.web.listing import page_of
@@ -55,6 +76,8 @@ def _card(user: User, customer: Customer) -> dict[str, Any]:
         **masked(customer),
         "id_number": mask_id_number(customer.id_number) if customer.id_number else "",
         "address": mask_address(customer.address) if customer.address else "",
+        "may_unmask": user.has_perm(VIEW_PERSONAL_DATA) and bool(customer.address),
+        "may_check_identity": user.has_perm(CHECK_IDENTITY),
         "open_orders": open_orders,
         "recent_orders": list(orders.exclude(OPEN)[:5]),
         "recent_contacts": list(
@@ -63,11 +86,49 @@ def _card(user: User, customer: Customer) -> dict[str, Any]:
     }
 
 
-@login_required
-def workbench(request: HttpRequest) -> HttpResponse:
+def _repeat(user: User, customer: Customer | None, caller: str) -> dict[str, Any] | None:
+    """The caller's earlier contacts within the centre's first-contact window, and the call
+    reasons among them: the same reason again is a repeat contact (not settled the first
+    time), as the first-contact-resolution figure counts it."""
+    if customer is None and not caller:
+        return None
+    days = (rules_of(user.centre) if user.centre is not None else Rules()).fcr_window_days
+    earlier = list(
+        contacts_of_caller(
+            user, customer=customer, caller=caller, since=timezone.now() - timedelta(days=days)
+        )[:20]
+    )
+    if not earlier:
+        return None
+    reasons: dict[str, dict[str, Any]] = {}
+    for contact in earlier:
+        reason = contact.service_content
+        if reason is not None:
+            row = reasons.setdefault(
+                reason.code,
+                {"code": reason.code, "label": _reason_label(contact), "count": 0},
+            )
+            row["count"] += 1
+    return {"days": days, "contacts": earlier, "reasons": list(reasons.values())}
+
+
+def _reason_label(contact: Contact) -> str:
+    parts = [contact.business_type.name if contact.business_type else ""]
+    parts.append(contact.service_content.name if contact.service_content else "")
+    return path_label(parts)
+
+
+def _page(
+    request: HttpRequest,
+    *,
+    caller: str,
+    chosen: str = "",
+    form: ContactForm | None = None,
+    new_customer: NewCustomerForm | None = None,
+    submission: str = "",
+) -> HttpResponse:
+    """The workbench; with a refused `form`, everything the agent typed, and why."""
     user = request_user(request)
-    caller = request.GET.get("caller", "").strip()[:32]
-    chosen = request.GET.get("customer", "")
     matches: list[Customer] = []
     lookup_error = ""
     if caller:
@@ -79,6 +140,19 @@ def workbench(request: HttpRequest) -> HttpResponse:
         matches = list(customer_search(user).filter(pk=int(chosen))[:1]) or matches
     customer = matches[0] if len(matches) == 1 else None
     reasons = list(call_reasons(user))
+    contents = reason_paths(user, reasons)
+    region_choices = region_paths()
+    if form is None:
+        region = customer.region.code if customer and customer.region else ""
+        form = ContactForm(
+            initial={
+                "caller_number": caller,
+                "urgency": "normal",
+                "region": path_label(region_choices.get(region, ())),
+            },
+            contents=contents,
+            regions=region_choices,
+        )
     return render(
         request,
         "contacts/workbench.html",
@@ -87,16 +161,39 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "matches": matches,
             "lookup_error": lookup_error,
             "card": _card(user, customer) if customer else None,
+            "customer_id": customer.pk if customer else form["customer_id"].value() or "",
+            "repeat": _repeat(user, customer, caller),
             "attributes": [
                 r for r in reasons if r.dimension == CallReason.Dimension.CUSTOMER_ATTRIBUTE
             ],
-            "contents": [r for r in reasons if r.dimension == CallReason.Dimension.SERVICE_CONTENT],
-            "regions": regions(),
-            "form": ContactForm(initial={"caller_number": caller, "urgency": "normal"}),
-            # One token per rendering of the form: the post that uses it first counts.
-            "submission": secrets.token_urlsafe(24),
-            "new_customer": NewCustomerForm(initial={"phone": caller}),
+            "contents": sorted((path_label(path), code) for code, path in contents.items()),
+            "regions": sorted((path_label(path), code) for code, path in region_choices.items()),
+            "form": form,
+            "problems": form.problems() if form.is_bound else [],
+            "limits": {
+                "summary": SUMMARY_MAX_LENGTH,
+                "title": TITLE_MAX_LENGTH,
+                "description": DESCRIPTION_MAX_LENGTH,
+            },
+            "phrases": phrases_for_calls(),
+            "check": IdentityCheckForm(
+                initial={"phone": caller, "customer_id": customer.pk if customer else None}
+            ),
+            # One token per rendering of the form: the post that uses it first counts. A
+            # refused form keeps its token, which nothing has used yet.
+            "submission": submission or secrets.token_urlsafe(24),
+            "new_customer": new_customer or NewCustomerForm(initial={"phone": caller}),
+            "new_customer_problems": _problems(new_customer) if new_customer else [],
         },
+    )
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    return _page(
+        request,
+        caller=request.GET.get("caller", "").strip()[:32],
+        chosen=request.GET.get("customer", ""),
     )
 
 
@@ -113,19 +210,33 @@ FORM_RESUBMIT_WAIT_SECONDS = 10.0
 @login_required
 @require_POST
 def workbench_record(request: HttpRequest) -> HttpResponse:
-    """Record the contact: settled on the call, or with a work order opened on it."""
-    form = ContactForm(request.POST)
-    caller = request.POST.get("caller_number", "")[:32]
-    customer_id = form.cleaned_data.get("customer_id") if form.is_valid() else None
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _back(caller, customer_id)
+    """Record the contact: settled on the call, or with a work order opened on it.
+
+    A refused form (a field the form or the services refuse) comes back as it was sent,
+    with the refusal named by the field; nothing the agent typed is lost.
+    """
     user = request_user(request)
+    form = ContactForm(request.POST, contents=reason_paths(user), regions=region_paths())
+    caller = request.POST.get("caller_number", "")[:32]
+    chosen = request.POST.get("customer_id", "")
+
+    def refused() -> HttpResponse:
+        return _page(
+            request,
+            caller=caller,
+            chosen=chosen,
+            form=form,
+            submission=request.POST.get("submission", "")[:255],
+        )
+
+    if not form.is_valid():
+        return refused()
+    customer_id = form.cleaned_data["customer_id"]
 
     def record() -> tuple[str, HttpResponse]:
         return _record(user, form), _back(caller, customer_id)
 
-    return _once(request, form.cleaned_data["submission"], record, _back(caller, customer_id))
+    return _once(request, form.cleaned_data["submission"], record, refused, form=form)
 
 
 def _record(user: User, form: ContactForm) -> str:
@@ -148,10 +259,19 @@ def _record(user: User, form: ContactForm) -> str:
 @login_required
 @require_POST
 def workbench_new_customer(request: HttpRequest) -> HttpResponse:
+    """A caller no customer has: create one. Refused, the form comes back as typed."""
     form = NewCustomerForm(request.POST)
+
+    def refused() -> HttpResponse:
+        return _page(
+            request,
+            caller=request.POST.get("phone", "").strip()[:32],
+            new_customer=form,
+            submission=request.POST.get("submission", "")[:255],
+        )
+
     if not form.is_valid():
-        messages.error(request, _("Enter the customer's name and phone."))
-        return _back(request.POST.get("phone", "")[:32], None)
+        return refused()
     phone = form.cleaned_data["phone"]
 
     def create() -> tuple[str, HttpResponse]:
@@ -163,14 +283,94 @@ def workbench_new_customer(request: HttpRequest) -> HttpResponse:
         )
         return _("Customer created."), _back(phone, customer.pk)
 
-    return _once(request, form.cleaned_data["submission"], create, _back(phone, None))
+    return _once(request, form.cleaned_data["submission"], create, refused, form=form)
+
+
+def _problems(form: forms.Form) -> list[str]:
+    return [
+        f"{form.fields[name].label}：{error}" if name in form.fields else str(error)
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+
+
+@login_required
+@require_POST
+def workbench_identity_check(request: HttpRequest) -> HttpResponse:
+    """三字段认证 (000 第8篇): do the caller's number, the name and the ID number they give
+    belong to one customer? Answered in place (htmx), so the contact form keeps what the
+    agent typed; every check is audited by `customers.services.identity_check`."""
+    user = request_user(request)
+    form = IdentityCheckForm(request.POST)
+    context: dict[str, Any] = {"check": form, "checked": None, "problems": []}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = identity_check(
+                actor=user, phone=data["phone"], name=data["name"], id_number=data["id_number"]
+            )
+        except DomainError as error:
+            context["problems"] = [str(error.message)]
+        else:
+            context["checked"] = {
+                "matched": result.matched,
+                # The check matched someone else than the customer on the card.
+                "other": result.matched
+                and result.customer is not None
+                and data["customer_id"] is not None
+                and result.customer.pk != data["customer_id"],
+            }
+    else:
+        context["problems"] = _problems(form)
+    if not request.htmx:  # type: ignore[attr-defined]
+        for problem in context["problems"]:
+            messages.error(request, problem)
+        if context["checked"] is not None:
+            matched = context["checked"]["matched"] and not context["checked"]["other"]
+            (messages.success if matched else messages.error)(
+                request,
+                _("Three-field check passed.") if matched else _("Three-field check failed."),
+            )
+        return _back(request.POST.get("phone", "")[:32], form.cleaned_data.get("customer_id"))
+    # htmx swaps in only successful answers: a refusal is the partial's own text.
+    return render(request, "contacts/partials/identity.html", context)
+
+
+@login_required
+@require_POST
+def workbench_address(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The full address, shown on purpose with a reason (for a repair crew); audited."""
+    user = request_user(request)
+    customer = customer_get_for_user(user, customer_id)
+    form = UnmaskForm(request.POST)
+    context: dict[str, Any] = {"customer": customer, "address": None, "problems": []}
+    if form.is_valid():
+        try:
+            context["address"] = customer_address_unmask(
+                actor=user, customer=customer, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            context["problems"] = [str(error.message)]
+    else:
+        context["problems"] = _problems(form)
+    context["masked_address"] = mask_address(customer.address)
+    context["reason"] = request.POST.get("reason", "")
+    if not request.htmx:  # type: ignore[attr-defined]
+        for problem in context["problems"]:
+            messages.error(request, problem)
+        if context["address"]:
+            messages.info(request, context["address"])
+        return _back("", customer.pk)
+    # htmx swaps in only successful answers: a refusal is the partial's own text.
+    return render(request, "contacts/partials/address.html", context)
 
 
 def _once(
     request: HttpRequest,
     token: str,
     write: Callable[[], tuple[str, HttpResponse]],
-    refused: HttpResponse,
+    refused: Callable[[], HttpResponse],
+    form: forms.Form | None = None,
 ) -> HttpResponse:
     """Run a workbench form's write once per rendering of the form.
 
@@ -188,7 +388,7 @@ def _once(
         )
     except DomainError as error:
         messages.error(request, str(error.message))
-        return refused
+        return refused()
     if claim.status is not None:
         messages.info(
             request,
@@ -200,8 +400,12 @@ def _once(
         outcome, response = write()
     except DomainError as error:
         idempotency_release(claim=claim)
-        messages.error(request, str(error.message))
-        return refused
+        field = (error.detail or {}).get("field") if isinstance(error.detail, dict) else None
+        if form is not None and field in form.fields:
+            form.add_error(field, str(error.message))
+        else:
+            messages.error(request, str(error.message))
+        return refused()
     except BaseException:
         idempotency_release(claim=claim)
         raise

@@ -235,6 +235,38 @@ def customer_personal_data_view(*, actor: User, customer: Customer) -> Customer:
     return customer
 
 
+# The longest reason an agent gives for unmasking; the audit log keeps it whole.
+UNMASK_REASON_MAX_LENGTH = 200
+
+
+@transaction.atomic
+def customer_address_unmask(*, actor: User, customer: Customer, reason: str) -> str:
+    """The customer's full address, for an agent who needs it (a repair crew's visit): only
+    with a reason, and the look and its reason go to the audit log."""
+    _require(actor, VIEW_PERSONAL_DATA)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise Invalid(
+            _("Say why you need the full address."),
+            code="reason_required",
+            detail={"field": "reason"},
+        )
+    if len(reason) > UNMASK_REASON_MAX_LENGTH:
+        raise Invalid(
+            _("The reason is at most %(limit)d characters (it has %(length)d).")
+            % {"limit": UNMASK_REASON_MAX_LENGTH, "length": len(reason)},
+            code="reason_too_long",
+            detail={"field": "reason"},
+        )
+    audit_record(
+        actor=actor,
+        action="customer.view_personal_data",
+        obj=customer,
+        after={"fields": ["address"], "reason": reason},
+    )
+    return customer.address
+
+
 @dataclass(frozen=True)
 class IdentityCheckResult:
     matched: bool

@@ -210,13 +210,103 @@ PHRASES = [
 ]
 
 
+# (situation, kind or "", what to say, what never to say): an agent's wording during a
+# call, from 002 第13篇 (客户服务中心规范用语), the centre's name and number put in.
+CALL_PHRASES = [
+    ("开头语", "", "国网95598，您好，很高兴为您服务。", "“讲”；“说话”；“我听的见”；“喂”"),
+    (
+        "听不清或听不懂客户的讲话",
+        "",
+        "对不起先生/女士，由于线路的问题，我没有听清楚您的意思，您能再重复一遍吗？",
+        "“您说话呀”；“您说什么？”；“嗯？”；“什么？”",
+    ),
+    (
+        "需要向主管咨询后答复",
+        "",
+        "先生/女士抱歉，您的问题需要向主管咨询，请您不要挂机，等待一下可以吗？",
+        "没有征求客户的同意就离席问问题；“我不知道，我给您问一下吧”",
+    ),
+    (
+        "让客户久等之后",
+        "",
+        "先生/女士，很抱歉让您久等了。",
+        "“我告诉您…”；“我查了一下…”；“喂”；“您记一下。”",
+    ),
+    (
+        "查询时间较长",
+        "",
+        "由于信息量很大，系统处理要花一些时间，您需要稍等，请原谅！",
+        "“我不是正在给您查那吗？”；“您等会不行呀！”",
+    ),
+    (
+        "需要转接电话",
+        "",
+        "我需要将您的电话转给专席处理，您看可以吗？（客户同意后再转接，并说“谢谢您！”）",
+        "客户不同意时私自把电话转出",
+    ),
+    (
+        "客户表示不满或抱怨",
+        "complaint",
+        "先生/女士，真对不起给您带来这么多麻烦，请您不要生气，您的意思我明白，我会尽快帮助您协调的。",
+        "在客户抱怨时打断客户；“您的意思我不懂”；“您到底让我们怎么办？”",
+    ),
+    (
+        "客户要求找领导",
+        "",
+        "先生/女士很抱歉给您带来这么多麻烦，您有什么事情可以跟我讲一下，我也会尽快帮您反映的，您看可以吗？",
+        "“您有多大的事还用找领导，和我讲就可以了”",
+    ),
+    (
+        "客户询问处理结果",
+        "query",
+        "先生/女士，我们这里已经有了您反映的问题的记录，并且已经通知相关部门正在帮您处理，一有结果我们会马上和您联系。很抱歉给您带来这么多麻烦，您再耐心地等待一下好吗？",
+        "“您得给我们处理时间呀！”；“我们处理也得有个过程吧！”",
+    ),
+    (
+        "客户提出意见和建议",
+        "suggestion",
+        "非常感谢您给我们提出这么好的建议，我已经作了详细的记录，并会反馈到相关部门进行分析，根据实际情况进行改进。",
+        "不作任何回应，继续下一个问题或结束通话",
+    ),
+    (
+        "客户投诉工作人员",
+        "complaint",
+        "先生/女士很抱歉给您带来这么多麻烦，您所反映的问题我们已经做了相关记录，一经核实，会对其进行严肃处理。",
+        "推脱客户、回避客户投诉座席的问题",
+    ),
+    (
+        "客户有无理要求",
+        "",
+        "感谢您提出的宝贵意见，我们会针对您所提出的意见进行调查，如有需要，公司会考虑修改相关规定。",
+        "“不可能，您的要求我们做不到。”；“这个我们办不到。”",
+    ),
+    (
+        "结束通话",
+        "",
+        "感谢您的来电，今后有什么需要帮助，请随时拨打95598与我们联系，再见！",
+        "客户还在反映问题时强行说结束语并挂断电话",
+    ),
+]
+
+
 def load_phrases() -> None:
-    if StandardPhrase.objects.exists():
-        return
-    StandardPhrase.objects.bulk_create(
-        StandardPhrase(use=use, kind=kind, text=text, position=position)
-        for position, (use, kind, text) in enumerate(PHRASES)
-    )
+    if not StandardPhrase.objects.exclude(use=StandardPhrase.Use.CALL).exists():
+        StandardPhrase.objects.bulk_create(
+            StandardPhrase(use=use, kind=kind, text=text, position=position)
+            for position, (use, kind, text) in enumerate(PHRASES)
+        )
+    if not StandardPhrase.objects.filter(use=StandardPhrase.Use.CALL).exists():
+        StandardPhrase.objects.bulk_create(
+            StandardPhrase(
+                use=StandardPhrase.Use.CALL,
+                situation=situation,
+                kind=kind,
+                text=text,
+                avoid=avoid,
+                position=position,
+            )
+            for position, (situation, kind, text, avoid) in enumerate(CALL_PHRASES)
+        )
 
 
 def load_policies(centre: OrgUnit) -> None:

@@ -534,3 +534,13 @@ def ticket_attachment_get_for_user(user: User, attachment_id: int) -> TicketAtta
     if attachment is None:
         raise NotFound(code="attachment_not_found")
     return attachment
+
+
+def phrases_for_calls() -> list[StandardPhrase]:
+    """What an agent says in each situation of a call (002 第13篇), in the centre's order;
+    a phrase for one kind of order comes with that kind."""
+    return list(
+        StandardPhrase.objects.filter(active=True, use=StandardPhrase.Use.CALL).order_by(
+            "position", "id"
+        )
+    )
