@@ -24,9 +24,26 @@ class SummaryParams(StrictSchema):
     queue: str | None = Field(None, max_length=128)
 
 
-class SummaryOut(Schema):
+class WindowOut(Schema):
     start: dt.datetime = Field(serialization_alias="from")
     end: dt.datetime = Field(serialization_alias="to")
+
+
+class RulesOut(Schema):
+    service_level_seconds: int
+    short_abandon_seconds: int
+    fcr_window_days: int
+
+
+class SummaryOut(Schema):
+    """`from` and `to` are the window counted: the roll-ups hold whole 15-minute intervals,
+    so a window off that grid is widened to the intervals it touches; `requested` is the
+    window asked for. `rules` are the thresholds the figures were counted with."""
+
+    start: dt.datetime = Field(serialization_alias="from")
+    end: dt.datetime = Field(serialization_alias="to")
+    requested: WindowOut
+    rules: RulesOut
     indicators: dict[str, float | None]
 
 
@@ -41,8 +58,14 @@ def summary(request: HttpRequest, params: Query[SummaryParams]) -> dict[str, Any
     start, end = _aware(params.start), _aware(params.end)
     if end <= start:
         raise Invalid("to must come after from", code="period_empty", detail={"field": "to"})
-    values = queries.summary(centre, queries.Period(start, end), queue=params.queue)
-    return {"start": start, "end": end, "indicators": values}
+    result = reports.summary_json(centre, queries.Period(start, end), queue=params.queue)
+    return {
+        "start": result["from"],
+        "end": result["to"],
+        "requested": {"start": start, "end": end},
+        "rules": result["rules"],
+        "indicators": result["indicators"],
+    }
 
 
 class ReportParams(StrictSchema):

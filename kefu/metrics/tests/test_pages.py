@@ -161,7 +161,10 @@ def test_weekly_monthly_and_narrower_reports(
     assert 'id="kpi-service_level"' not in team.content.decode()
     assert "单个队列、班组或客服代表不统计的指标未列出。" in team.content.decode()
     agent = client.get("/reports/", {"date": day, "scope": "agent", "name": "Agent/1001"})
-    assert agent.status_code == 200 and "王晓婷 · Agent/1001" in agent.content.decode()
+    assert agent.status_code == 200 and "客服代表 · 王晓婷" in agent.content.decode()
+    # Agents are offered by name alone, under 客服代表 (issue 15, point 22).
+    assert "Agent/1001</option>" not in agent.content.decode()
+    assert '<option value="Agent/1001" selected>王晓婷</option>' in agent.content.decode()
     export = client.get("/reports/export", {"date": day, "scope": "agent", "name": "Agent/1001"})
     assert f"daily-{calls_day:%Y%m%d}-agent-Agent1001.xlsx" in export["Content-Disposition"]
 
@@ -232,7 +235,7 @@ def test_a_manager_sets_a_target_and_bad_input_changes_nothing(
     assert (target.low, target.high) == (0.5, None)
     report = reports.build(centre, "daily", calls_day)
     line = next(line for line in report.lines if line.code == "service_level")
-    assert line.target == "≥ 50.0%" and line.status == "good"
+    assert line.target == "≥ 50.0% · 越高越好" and line.status == "good"
 
     inverted = client.post("/reports/targets/service_level/", {"low": "90", "high": "80"})
     assert inverted.status_code == 400

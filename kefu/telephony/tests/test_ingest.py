@@ -106,7 +106,7 @@ def test_a_queue_log_becomes_calls_activities_and_roll_ups(centre: OrgUnit, log_
     assert day_totals("offered") == 5
     assert day_totals("answered") == 2
     assert day_totals("abandoned") == 2
-    assert day_totals("abandoned_wait_5") == 1  # the 3-second abandon
+    assert day_totals("abandoned_wait_3") == 1  # the 3-second abandon: 3 s or less
     assert day_totals("transferred") == 1
     assert day_totals("answered_wait_15") == 1  # 12 s
     assert day_totals("answered_wait_30") == 1  # 30 s, not within 20
