@@ -121,6 +121,7 @@ class Standard:
     seed: str = ""  # the seed section the definition follows ("002 第7篇"); "" for kefu's own
     seed_term: str = ""  # the seed's own name for the figure, quoted on the definitions page
     target_basis: str = ""  # the seed's words the default target follows, quoted
+    target_seed: str = ""  # the section those words are from, where not `seed`
     target_note: Promise | None = None  # why the default differs from the seed's words, or is ours
     formula: Promise | None = None  # how kefu computes it, and what its data can and cannot see
 
@@ -368,8 +369,9 @@ _SEED_STANDARDS = (
         group=Group.QUEUE,
         industry_average="2–3",
         default_target=Target(low=None, high=3),
-        seed="002 第15篇",
+        seed="002 第7篇",
         seed_term="平均振铃次数",
+        target_seed="002 第15篇",
         target_basis="值班人员应电话铃响3声内接听电话",
         target_note=_NOTE_RINGS,
         actions=(

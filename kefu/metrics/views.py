@@ -285,7 +285,7 @@ def basis_text(standard: standards.Standard) -> str:
     reads them as it does; or that kefu chose it."""
     parts = []
     if standard.target_basis:
-        parts.append(f"{standard.seed}：“{standard.target_basis}”")
+        parts.append(f"{standard.target_seed or standard.seed}：“{standard.target_basis}”")
     if standard.target_note is not None:
         parts.append(str(standard.target_note))
     return " ".join(parts)
