@@ -142,6 +142,24 @@ def test_roll_ups_equal_a_recomputation_from_the_stored_calls(centre: OrgUnit, l
     assert rollups() == incremental
 
 
+def test_the_command_rebuilds_roll_ups_counted_the_old_way(centre: OrgUnit, log_file: Path):
+    """An upgrade that changes how the roll-ups count (short abandons became "the threshold
+    or less", 002 第7篇) is applied to stored data by `kefu telephony rebuild`."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.telephony_import(centre=centre, path=log_file)
+    incremental = rollups()
+    # The 3-second abandon as the old buckets counted it: "under 5", not "3 or less".
+    QueueDay.objects.filter(abandoned_wait_3=1).update(abandoned_wait_3=0, abandoned_wait_5=1)
+    assert rollups() != incremental
+    out = StringIO()
+    call_command("telephony", "rebuild", stdout=out)
+    assert '"calls": 5' in out.getvalue()
+    assert rollups() == incremental
+
+
 def test_a_file_cut_mid_line_then_read_whole_counts_each_call_once(
     centre: OrgUnit, log_file: Path, tmp_path: Path
 ):
