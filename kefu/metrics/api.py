@@ -95,12 +95,19 @@ class StandardOut(Schema):
     industry_average: str
     low: float | None
     high: float | None
+    direction: Literal["higher", "lower", "range"] | None
+    formula: str
+    seed: str
+    seed_term: str
+    target_basis: str
+    target_note: str
     actions: list[str]
 
 
 @router.get("/indicators", response=list[StandardOut])
 def indicators(request: HttpRequest) -> list[dict[str, Any]]:
-    """The catalogue, with this centre's target for each indicator."""
+    """The catalogue: each indicator's one name and definition, its seed source, and this
+    centre's target with the direction that is good."""
     centre = centre_for(request_user(request), VIEW_REPORTS)
     targets = queries.targets_of(centre)
     return [
@@ -113,6 +120,12 @@ def indicators(request: HttpRequest) -> list[dict[str, Any]]:
             "industry_average": standard.industry_average,
             "low": target.low if (target := targets.get(standard.code)) else None,
             "high": target.high if target else None,
+            "direction": target.direction.value if target else None,
+            "formula": str(standard.formula or ""),
+            "seed": standard.seed,
+            "seed_term": standard.seed_term,
+            "target_basis": standard.target_basis,
+            "target_note": str(standard.target_note or ""),
             "actions": [str(action) for action in standard.actions],
         }
         for standard in standards.STANDARDS

@@ -162,3 +162,19 @@ def test_centres_at_the_old_short_abandon_default_move_to_20_seconds_002_7(
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert CentreRules.objects.get(centre=centre).short_abandon_seconds == 20
     assert CentreRules.objects.get(centre=other).short_abandon_seconds == 10
+
+
+@pytest.mark.django_db
+def test_the_api_catalogue_gives_each_definitions_source_and_direction_002_7(
+    users: dict[str, User], api_as: Any
+) -> None:
+    response = api_as("manager").get("/api/v1/metrics/indicators")
+    assert response.status_code == 200, response.content
+    by_code = {item["code"]: item for item in response.json()}
+    cost = by_code["cost_per_call"]
+    assert (cost["seed"], cost["seed_term"]) == ("002 第7篇", "平均单呼成本")
+    assert cost["direction"] == "lower" and cost["high"] == 5 and "IVR" in cost["formula"]
+    assert by_code["avg_queue_seconds"]["direction"] == "lower"
+    assert by_code["avg_talk_seconds"]["direction"] == "range"
+    assert by_code["service_level"]["direction"] == "higher"
+    assert by_code["monitoring_score"]["direction"] is None
