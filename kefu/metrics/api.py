@@ -24,9 +24,26 @@ class SummaryParams(StrictSchema):
     queue: str | None = Field(None, max_length=128)
 
 
-class SummaryOut(Schema):
+class WindowOut(Schema):
     start: dt.datetime = Field(serialization_alias="from")
     end: dt.datetime = Field(serialization_alias="to")
+
+
+class RulesOut(Schema):
+    service_level_seconds: int
+    short_abandon_seconds: int
+    fcr_window_days: int
+
+
+class SummaryOut(Schema):
+    """`from` and `to` are the window counted: the roll-ups hold whole 15-minute intervals,
+    so a window off that grid is widened to the intervals it touches; `requested` is the
+    window asked for. `rules` are the thresholds the figures were counted with."""
+
+    start: dt.datetime = Field(serialization_alias="from")
+    end: dt.datetime = Field(serialization_alias="to")
+    requested: WindowOut
+    rules: RulesOut
     indicators: dict[str, float | None]
 
 
@@ -41,8 +58,14 @@ def summary(request: HttpRequest, params: Query[SummaryParams]) -> dict[str, Any
     start, end = _aware(params.start), _aware(params.end)
     if end <= start:
         raise Invalid("to must come after from", code="period_empty", detail={"field": "to"})
-    values = queries.summary(centre, queries.Period(start, end), queue=params.queue)
-    return {"start": start, "end": end, "indicators": values}
+    result = reports.summary_json(centre, queries.Period(start, end), queue=params.queue)
+    return {
+        "start": result["from"],
+        "end": result["to"],
+        "requested": {"start": start, "end": end},
+        "rules": result["rules"],
+        "indicators": result["indicators"],
+    }
 
 
 class ReportParams(StrictSchema):
@@ -72,12 +95,19 @@ class StandardOut(Schema):
     industry_average: str
     low: float | None
     high: float | None
+    direction: Literal["higher", "lower", "range"] | None
+    formula: str
+    seed: str
+    seed_term: str
+    target_basis: str
+    target_note: str
     actions: list[str]
 
 
 @router.get("/indicators", response=list[StandardOut])
 def indicators(request: HttpRequest) -> list[dict[str, Any]]:
-    """The catalogue, with this centre's target for each indicator."""
+    """The catalogue: each indicator's one name and definition, its seed source, and this
+    centre's target with the direction that is good."""
     centre = centre_for(request_user(request), VIEW_REPORTS)
     targets = queries.targets_of(centre)
     return [
@@ -90,6 +120,12 @@ def indicators(request: HttpRequest) -> list[dict[str, Any]]:
             "industry_average": standard.industry_average,
             "low": target.low if (target := targets.get(standard.code)) else None,
             "high": target.high if target else None,
+            "direction": target.direction.value if target else None,
+            "formula": str(standard.formula or ""),
+            "seed": standard.seed,
+            "seed_term": standard.seed_term,
+            "target_basis": standard.target_basis,
+            "target_note": str(standard.target_note or ""),
             "actions": [str(action) for action in standard.actions],
         }
         for standard in standards.STANDARDS

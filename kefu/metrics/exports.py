@@ -30,7 +30,6 @@ STATUS_TITLES = {
     "unjudged": gettext_noop("No target"),
 }
 EXTRA_COLUMNS = {
-    "avg_talk_seconds_agent": (gettext_noop("Average talk time"), standards.Unit.SECONDS),
     "login_hours": (gettext_noop("Hours logged in"), standards.Unit.COUNT),
 }
 # Other figures keep Excel's general format, which shows them as rounded.
@@ -100,6 +99,7 @@ def report_xlsx(report: Report) -> bytes:
             formatting.spreadsheet_value(line.previous, line.unit),
             line.target,
             _(STATUS_TITLES[line.status]),
+            line.note,
             "；".join(line.actions),
         ]
         for line in report.lines
@@ -113,6 +113,7 @@ def report_xlsx(report: Report) -> bytes:
             _("Previous period"),
             _("Target"),
             _("Status"),
+            _("Counting rule"),
             _("Management actions"),
         ],
         lines,

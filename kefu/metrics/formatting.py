@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from kefu.metrics.standards import Target, Unit
+from kefu.metrics.standards import Direction, Target, Unit
 
 
 def value_text(value: float | None, unit: Unit | str) -> str:
@@ -42,7 +42,18 @@ def change_text(value: float | None, previous: float | None, unit: Unit | str) -
     return ("+" if delta > 0 else "−") + text
 
 
-def target_text(target: Target | None, unit: Unit | str) -> str:
+def direction_text(target: Target | None) -> str:
+    """Which way the figure is better, as a target states it; empty without a target."""
+    if target is None:
+        return ""
+    return {
+        Direction.HIGHER: _("higher is better"),
+        Direction.LOWER: _("lower is better"),
+        Direction.RANGE: _("within the range is good"),
+    }[target.direction]
+
+
+def bounds_text(target: Target | None, unit: Unit | str) -> str:
     """ "≥ 80.0%", "20 s – 60 s", "≤ 20 s"; empty when the indicator has no target."""
     if target is None or (target.low is None and target.high is None):
         return ""
@@ -51,6 +62,15 @@ def target_text(target: Target | None, unit: Unit | str) -> str:
     if target.low is not None:
         return f"≥ {value_text(target.low, unit)}"
     return f"≤ {value_text(target.high, unit)}"
+
+
+def target_text(target: Target | None, unit: Unit | str) -> str:
+    """ "≥ 80.0% · higher is better", "≤ 90 s · lower is better", "270 s – 360 s · within the
+    range is good": every target says which way is good; empty without a target."""
+    bounds = bounds_text(target, unit)
+    if not bounds:
+        return ""
+    return f"{bounds} · {direction_text(target)}"
 
 
 def spreadsheet_value(value: float | None, unit: Unit | str) -> float | str | None:

@@ -7,7 +7,14 @@ for None, never zero. Rates are fractions (0.8, not 80).
 
 The queue-call conventions (offered at ENTERQUEUE and counted in the interval of entry,
 answered at CONNECT, abandoned at ABANDON, exited at EXITWITHTIMEOUT / EXITWITHKEY /
-EXITEMPTY, short abandons under the threshold) are those written in `calls`.
+EXITEMPTY, short abandons) are those written in `calls`.
+
+One computation for every scope. A report for the centre, a queue, a team or an agent, and
+each row of its breakdowns, is `compute` over the same kind of `Totals`, so a figure means the
+same thing wherever it is shown. Figures about conversations (talk, hold, after-call work,
+transfers) are read from the agent roll-ups wherever the scope has agents (centre, team,
+agent), so a centre's figure is exactly its agents' together; a queue's come from the queue
+roll-ups, since agent time is not split by queue.
 """
 
 from __future__ import annotations
@@ -22,8 +29,10 @@ from kefu.telephony.intervals import WAIT_THRESHOLDS
 class Rules:
     """What a centre decides about how its figures are counted."""
 
-    service_level_seconds: int = 20  # the Y of "X % answered in Y s"
-    short_abandon_seconds: int = 5  # callers who hang up sooner dialled by mistake
+    service_level_seconds: int = 20  # the Y of "X % answered in Y s" (002 第7篇 服务水平)
+    # 002 第7篇 呼叫放弃率: "“短时放弃”按通常标准是20秒或者更少": callers who hang up
+    # within it are left out of the abandonment rate and the service level.
+    short_abandon_seconds: int = 20
     # A ring is one cycle of China's ringback tone: 1 s on, 4 s off.
     ring_cycle_seconds: float = 5.0
     fcr_window_days: int = 7  # a repeat contact on the same reason within it is not FCR
@@ -45,6 +54,7 @@ class Totals:
     # contacts and work orders
     contacts: int | None = None
     contacts_settled: int | None = None  # settled on contact, by the agent's coding
+    contacts_resolved: int | None = None  # of those, not followed by a repeat in the window
     contacts_with_reason: int | None = None
     contacts_repeated: int | None = None  # followed by another on the same reason in the window
     complaints: int | None = None
@@ -83,13 +93,20 @@ def _a(totals: Totals, name: str) -> int:
     return int(totals.agent.get(name, 0))
 
 
+def _talk(totals: Totals, name: str) -> int:
+    """A conversation counter (completed, talk_sum, hold_sum, acw_sum, transferred, answered)
+    from the agent roll-ups when the scope has agents, else from the queue's."""
+    source = totals.agent if totals.agent else totals.queue
+    return int(source.get(name, 0))
+
+
 def answered_within(totals: Totals, seconds: int) -> int:
     """Answered calls that waited at most `seconds` (the sum of the wait buckets to it)."""
     return sum(_q(totals, f"answered_wait_{t}") for t in WAIT_THRESHOLDS if t <= seconds)
 
 
-def abandoned_under(totals: Totals, seconds: int) -> int:
-    """Abandoned calls that waited less than `seconds`."""
+def abandoned_within(totals: Totals, seconds: int) -> int:
+    """Abandoned calls that waited `seconds` or less (the sum of the wait buckets to it)."""
     return sum(_q(totals, f"abandoned_wait_{t}") for t in WAIT_THRESHOLDS if t <= seconds)
 
 
@@ -102,8 +119,10 @@ def offered(t: Totals, r: Rules) -> float | None:
 
 
 def answered(t: Totals, r: Rules) -> float | None:
-    """Calls connected to an agent."""
-    return _q(t, "answered") if t.queue else None
+    """Calls connected to an agent: the queue's count, or the agents' for a team or agent."""
+    if t.queue:
+        return _q(t, "answered")
+    return _a(t, "answered") if t.agent else None
 
 
 def abandoned(t: Totals, r: Rules) -> float | None:
@@ -112,8 +131,9 @@ def abandoned(t: Totals, r: Rules) -> float | None:
 
 
 def short_abandoned(t: Totals, r: Rules) -> float | None:
-    """Abandoned with a wait under the short-abandon threshold."""
-    return abandoned_under(t, r.short_abandon_seconds) if t.queue else None
+    """短时放弃: abandoned after a wait of the short-abandon threshold or less (002 第7篇:
+    "“短时放弃”按通常标准是20秒或者更少")."""
+    return abandoned_within(t, r.short_abandon_seconds) if t.queue else None
 
 
 def exited(t: Totals, r: Rules) -> float | None:
@@ -126,7 +146,7 @@ def exited(t: Totals, r: Rules) -> float | None:
 
 
 def _counted(t: Totals, r: Rules) -> int:
-    return _q(t, "offered") - abandoned_under(t, r.short_abandon_seconds)
+    return _q(t, "offered") - abandoned_within(t, r.short_abandon_seconds)
 
 
 def service_level(t: Totals, r: Rules) -> float | None:
@@ -141,7 +161,7 @@ def service_level_answered(t: Totals, r: Rules) -> float | None:
 
 def abandon_rate(t: Totals, r: Rules) -> float | None:
     """呼叫放弃率: (abandoned − short abandons) ÷ (offered − short abandons)."""
-    short = abandoned_under(t, r.short_abandon_seconds)
+    short = abandoned_within(t, r.short_abandon_seconds)
     return _ratio(_q(t, "abandoned") - short, _counted(t, r))
 
 
@@ -172,13 +192,13 @@ def queued_rate(t: Totals, r: Rules) -> float | None:
 
 
 def avg_talk_seconds(t: Totals, r: Rules) -> float | None:
-    """平均交谈时间: mean talk time of completed calls."""
-    return _ratio(_q(t, "talk_sum"), _q(t, "completed"))
+    """平均交谈时间 (002 第7篇): mean talk time of completed calls."""
+    return _ratio(_talk(t, "talk_sum"), _talk(t, "completed"))
 
 
 def transfer_rate(t: Totals, r: Rules) -> float | None:
-    """转接率: transferred ÷ answered."""
-    return _ratio(_q(t, "transferred"), _q(t, "answered"))
+    """转接呼叫率 (002 第7篇): transferred ÷ answered."""
+    return _ratio(_talk(t, "transferred"), _talk(t, "answered"))
 
 
 def avg_rings(t: Totals, r: Rules) -> float | None:
@@ -188,7 +208,8 @@ def avg_rings(t: Totals, r: Rules) -> float | None:
 
 
 def avg_hold_seconds(t: Totals, r: Rules) -> float | None:
-    """平均持线时间: mean hold per call, where the platform reports hold (call records)."""
+    """平均持线时间: mean hold per call, where the platform reports hold (call records). A
+    queue's own figure: the agent roll-ups do not count the calls that reported hold."""
     return _ratio(_q(t, "hold_sum"), _q(t, "hold_count"))
 
 
@@ -201,8 +222,17 @@ def acw_seconds(t: Totals, r: Rules) -> float | None:
 
 
 def aht_seconds(t: Totals, r: Rules) -> float | None:
-    """平均处理时长: (talk + hold + after-call work) ÷ completed calls; None without
-    after-call work, which would make it look shorter than it is."""
+    """平均通话时间 (002 第7篇: "指谈话时间和事后处理时间的总和"): (talk + after-call work)
+    ÷ completed calls, hold not added. None without after-call work, which would make it
+    look shorter than it is."""
+    if not _a(t, "acw_count"):
+        return None
+    return _ratio(_a(t, "talk_sum") + _a(t, "acw_sum"), _a(t, "completed"))
+
+
+def aht_with_hold_seconds(t: Totals, r: Rules) -> float | None:
+    """含持线的平均处理时长: the industry's variant, (talk + hold + after-call work) ÷
+    completed calls; named apart from the seed's 平均通话时间."""
     if not _a(t, "acw_count"):
         return None
     work = _a(t, "talk_sum") + _a(t, "hold_sum") + _a(t, "acw_sum")
@@ -245,8 +275,11 @@ def blocked_rate(t: Totals, r: Rules) -> float | None:
 
 
 def cost_per_call(t: Totals, r: Rules) -> float | None:
-    """平均单呼成本: the centre's whole cost in the period ÷ calls answered."""
-    return _ratio(t.cost, _q(t, "answered"))
+    """平均单呼成本 (002 第7篇): the centre's whole cost in the period ÷ all calls it
+    received, "不管是由业务员接听的,还是由技术系统接听的": every call that entered a queue,
+    answered or abandoned. Calls that ended in the IVR without queueing are not in the
+    telephone data, so they cannot be counted."""
+    return _ratio(t.cost, _q(t, "offered"))
 
 
 def monitoring_score(t: Totals, r: Rules) -> float | None:
@@ -262,16 +295,21 @@ def turnover(t: Totals, r: Rules) -> float | None:
 
 
 def fcr(t: Totals, r: Rules) -> float | None:
-    """一次性解决问题的呼叫率: contacts the agent coded as settled on the contact ÷ contacts."""
+    """一次解决率, the seed's 一次性解决问题的呼叫率 (002 第7篇: "不需要呼叫者再呼、也不需要
+    业务员回呼就将问题解决了的电话的百分数"): contacts settled on the contact (no work order,
+    so nobody calls back) and not followed by a repeat within the window ÷ contacts."""
+    return _ratio(t.contacts_resolved, t.contacts)
+
+
+def settled_rate(t: Totals, r: Rules) -> float | None:
+    """即时办结率: contacts the agent settled on the contact ÷ contacts."""
     return _ratio(t.contacts_settled, t.contacts)
 
 
-def fcr_contacts(t: Totals, r: Rules) -> float | None:
-    """FCR from contacts: contacts with a call reason not followed by another on the same
-    reason from the same caller within the window ÷ contacts with a call reason."""
-    if t.contacts_with_reason is None or t.contacts_repeated is None:
-        return None
-    return _ratio(t.contacts_with_reason - t.contacts_repeated, t.contacts_with_reason)
+def repeat_contact_rate(t: Totals, r: Rules) -> float | None:
+    """重复来电率: contacts with a call reason followed by another from the same caller on
+    the same reason within the window ÷ contacts with a call reason."""
+    return _ratio(t.contacts_repeated, t.contacts_with_reason)
 
 
 def complaints_per_10k(t: Totals, r: Rules) -> float | None:
@@ -332,6 +370,7 @@ INDICATORS: dict[str, Indicator] = {
         avg_hold_seconds,
         acw_seconds,
         aht_seconds,
+        aht_with_hold_seconds,
         calls_per_agent_hour,
         occupancy,
         adherence,
@@ -341,7 +380,8 @@ INDICATORS: dict[str, Indicator] = {
         monitoring_score,
         turnover,
         fcr,
-        fcr_contacts,
+        settled_rate,
+        repeat_contact_rate,
         complaints_per_10k,
         escalated_complaints,
         on_time_rate,

@@ -18,8 +18,9 @@ class CentreRules(models.Model):
     service_level_seconds = models.PositiveSmallIntegerField(
         _("service level threshold (s)"), choices=THRESHOLD_CHOICES, default=20
     )
+    # 002 第7篇: "“短时放弃”按通常标准是20秒或者更少".
     short_abandon_seconds = models.PositiveSmallIntegerField(
-        _("short abandon threshold (s)"), choices=THRESHOLD_CHOICES, default=5
+        _("short abandon threshold (s)"), choices=THRESHOLD_CHOICES, default=20
     )
     ring_cycle_seconds = models.FloatField(_("ring cycle (s)"), default=5.0)
     fcr_window_days = models.PositiveSmallIntegerField(_("repeat-contact window (days)"), default=7)

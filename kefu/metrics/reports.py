@@ -1,6 +1,9 @@
 """The daily, weekly and monthly reports (日报/周报/月报), assembled from `queries`.
 
-One `Report` feeds the page, the .xlsx file and the e-mail, so the three always agree.
+One `Report` feeds the page, the .xlsx file and the e-mail, so the three always agree; every
+figure in it, whatever the scope and in every breakdown row, is `indicators.compute` over
+`queries.totals_for` of that scope, so the same agent's figure is the same in the centre's
+report and in the agent's own.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from django.utils.translation import gettext_noop
 
 from kefu.core.models import OrgUnit
 from kefu.metrics import formatting, queries, standards
-from kefu.metrics.indicators import Totals, compute
+from kefu.metrics.indicators import Rules, Totals, compute
 from kefu.metrics.queries import Period
 
 KINDS = ("daily", "weekly", "monthly")
@@ -33,7 +36,7 @@ QUEUE_COLUMNS = (
 )
 AGENT_COLUMNS = (
     "answered",
-    "avg_talk_seconds_agent",
+    "avg_talk_seconds",
     "aht_seconds",
     "acw_seconds",
     "calls_per_agent_hour",
@@ -74,6 +77,7 @@ class Line:
     status: str
     target: str
     actions: list[str]
+    note: str = ""  # the counting rule the figure depends on, shown beside it
 
 
 @dataclass
@@ -90,6 +94,7 @@ class Report:
     trend: list[dict[str, Any]] = field(default_factory=list)
     reasons: list[dict[str, Any]] = field(default_factory=list)
     stages: list[dict[str, Any]] = field(default_factory=list)
+    rules: Rules = field(default_factory=Rules)
 
     @property
     def first_day(self) -> dt.date:
@@ -105,17 +110,34 @@ class Report:
         return [line for line in self.lines if line.status == standards.Status.OFF]
 
 
-def _agent_figures(counts: dict[str, int], values: dict[str, float | None]) -> dict[str, Any]:
-    completed = counts.get("completed", 0)
-    return {
-        "answered": counts.get("answered", 0),
-        "avg_talk_seconds_agent": counts.get("talk_sum", 0) / completed if completed else None,
-        "aht_seconds": values["aht_seconds"],
-        "acw_seconds": values["acw_seconds"],
-        "calls_per_agent_hour": values["calls_per_agent_hour"],
-        "occupancy": values["occupancy"],
-        "login_hours": counts.get("login_sum", 0) / 3600,
+def rule_note(code: str, rules: Rules) -> str:
+    """The counting rule a figure depends on, said beside it wherever it is shown: the
+    service level's threshold, the short abandons left out (002 第7篇), the repeat window."""
+    short = _("short abandons of %(seconds)s s or less left out") % {
+        "seconds": rules.short_abandon_seconds
     }
+    within = _("answered within %(seconds)s s") % {"seconds": rules.service_level_seconds}
+    window = _("repeat window %(days)s days") % {"days": rules.fcr_window_days}
+    both = _("answered within %(within)s s; short abandons of %(short)s s or less left out")
+    notes = {
+        "service_level": both
+        % {"within": rules.service_level_seconds, "short": rules.short_abandon_seconds},
+        "service_level_answered": within,
+        "abandon_rate": short,
+        "short_abandoned": _("waited %(seconds)s s or less")
+        % {"seconds": rules.short_abandon_seconds},
+        "fcr": window,
+        "repeat_contact_rate": window,
+    }
+    return notes.get(code, "")
+
+
+def _agent_figures(counts: dict[str, int], rules: Rules) -> dict[str, Any]:
+    """A team's or agent's row: the same computation as that team's or agent's report."""
+    values = compute(Totals(agent=counts), rules)
+    figures: dict[str, Any] = {code: values[code] for code in AGENT_COLUMNS if code in values}
+    figures["login_hours"] = counts.get("login_sum", 0) / 3600
+    return figures
 
 
 def build(
@@ -171,11 +193,18 @@ def build(
                 actions=[str(action) for action in standard.actions]
                 if status == standards.Status.OFF
                 else [],
+                note=rule_note(code, rules),
             )
         )
     label = {"centre": centre.name, "team": team.name if team else ""}.get(scope, name or "")
     report = Report(
-        kind=kind, centre=centre, scope=scope, scope_label=label, period=period, lines=lines
+        kind=kind,
+        centre=centre,
+        scope=scope,
+        scope_label=label,
+        period=period,
+        lines=lines,
+        rules=rules,
     )
     if brief:
         return report
@@ -188,21 +217,19 @@ def build(
         for labels, counts in queries.breakdown(centre, period, "agent"):
             if team is not None and labels["agent__team__name"] != team.name:
                 continue
-            values = compute(Totals(agent=counts), rules)
             report.agents.append(
                 {
                     "name": labels["agent__user__full_name"] or labels["agent__name"],
                     "team": labels["agent__team__name"] or "",
-                    **_agent_figures(counts, values),
+                    **_agent_figures(counts, rules),
                 }
             )
     if scope == "centre":
         for labels, counts in queries.breakdown(centre, period, "team"):
-            values = compute(Totals(agent=counts), rules)
             report.teams.append(
                 {
                     "name": labels["agent__team__name"] or _("No team"),
-                    **_agent_figures(counts, values),
+                    **_agent_figures(counts, rules),
                 }
             )
     if scope in ("centre", "queue"):
@@ -230,6 +257,29 @@ def _pick(counts: dict[str, int], rules: Any) -> dict[str, Any]:
     return {code: values[code] for code in QUEUE_COLUMNS}
 
 
+def summary_json(centre: OrgUnit, period: Period, *, queue: str | None = None) -> dict[str, Any]:
+    """Every indicator for a period as the API and the command print it: `from` and `to` are
+    the window actually counted (widened to whole 15-minute intervals, `Period.on_grid`),
+    `requested` the window asked for."""
+    counted = period.on_grid()
+    return {
+        "from": counted.start.isoformat(),
+        "to": counted.end.isoformat(),
+        "requested": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "rules": rules_json(queries.rules_of(centre)),
+        "indicators": queries.summary(centre, period, queue=queue),
+    }
+
+
+def rules_json(rules: Rules) -> dict[str, Any]:
+    """The counting rules the figures were computed with, for JSON readers."""
+    return {
+        "service_level_seconds": rules.service_level_seconds,
+        "short_abandon_seconds": rules.short_abandon_seconds,
+        "fcr_window_days": rules.fcr_window_days,
+    }
+
+
 def as_json(report: Report) -> dict[str, Any]:
     return {
         "kind": report.kind,
@@ -237,8 +287,14 @@ def as_json(report: Report) -> dict[str, Any]:
         "name": report.scope_label,
         "from": report.period.start.isoformat(),
         "to": report.period.end.isoformat(),
+        "rules": rules_json(report.rules),
         "indicators": {
-            line.code: {"value": line.value, "previous": line.previous, "status": line.status}
+            line.code: {
+                "value": line.value,
+                "previous": line.previous,
+                "status": line.status,
+                **({"note": line.note} if line.note else {}),
+            }
             for line in report.lines
         },
         "queues": report.queues,

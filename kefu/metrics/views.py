@@ -164,21 +164,21 @@ def _reasons(report: reports.Report) -> list[dict[str, Any]]:
 
 
 def _groups(lines: list[reports.Line], *, narrow: bool) -> tuple[list[dict[str, Any]], bool]:
-    """The cards by group, and whether some group was left out: for one queue, team or
-    agent, the groups the platform does not count at that level (agent time per queue,
-    queue waits per team, contacts and costs per anything) would be nothing but n/a."""
+    """The cards by group, and whether some were left out: for one queue, team or agent,
+    the figures the platform does not count at that level (agent time per queue, queue
+    waits per team, contacts and costs per anything) would be nothing but n/a."""
     by_group: dict[Group, list[reports.Line]] = {}
+    left_out = False
     for line in lines:
-        by_group.setdefault(standards.BY_CODE[line.code].group, []).append(line)
-    groups, left_out = [], False
-    for group, title in GROUP_TITLES.items():
-        members = by_group.get(group)
-        if not members:
-            continue
-        if narrow and all(line.value is None and line.previous is None for line in members):
+        if narrow and line.value is None and line.previous is None:
             left_out = True
             continue
-        groups.append({"title": title, "lines": members})
+        by_group.setdefault(standards.BY_CODE[line.code].group, []).append(line)
+    groups = [
+        {"title": title, "lines": by_group[group]}
+        for group, title in GROUP_TITLES.items()
+        if by_group.get(group)
+    ]
     return groups, left_out
 
 
@@ -227,6 +227,10 @@ def report_page(request: HttpRequest) -> HttpResponse:
                 report.agents, reports.AGENT_COLUMNS, [("name", _("Agent")), ("team", _("Team"))]
             ),
             "reasons": _reasons(report),
+            "rule_notes": [
+                reports.rule_note("service_level", report.rules),
+                reports.rule_note("fcr", report.rules),
+            ],
             "stages": _stages(report),
             "export_url": f"{reverse('report_export')}?{urlencode(form.query())}",
             "can_change_targets": user.has_perm(CHANGE_TARGETS),
@@ -263,6 +267,57 @@ def report_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The definitions page ------------------------------------------------------------------
+
+
+def source_text(standard: standards.Standard) -> str:
+    """Where a definition comes from: the seed section, its title and the seed's own name
+    for the figure (002 第7篇《客户服务中心标准》“平均单呼成本”), or that it is kefu's."""
+    if not standard.seed:
+        return _("kefu's own indicator, from its work-order process")
+    title = standards.SEED_SECTIONS.get(standard.seed, "")
+    text = f"{standard.seed}《{title}》" if title else standard.seed
+    return f"{text}“{standard.seed_term}”" if standard.seed_term else text
+
+
+def basis_text(standard: standards.Standard) -> str:
+    """Where a default target comes from: the seed's words it follows, quoted, and why it
+    reads them as it does; or that kefu chose it."""
+    parts = []
+    if standard.target_basis:
+        parts.append(f"{standard.target_seed or standard.seed}：“{standard.target_basis}”")
+    if standard.target_note is not None:
+        parts.append(str(standard.target_note))
+    return " ".join(parts)
+
+
+@login_required
+@require_GET
+def definitions_page(request: HttpRequest) -> HttpResponse:
+    """指标定义: every indicator's one name and one definition, how kefu counts it, its seed
+    source, and the default target with its direction and where it comes from."""
+    _user, centre = _centre(request, VIEW_REPORTS)
+    rules = queries.rules_of(centre)
+    targets = queries.targets_of(centre)
+    groups = []
+    for group, title in GROUP_TITLES.items():
+        items = [
+            {
+                "standard": standard,
+                "source": source_text(standard),
+                "default": formatting.target_text(standard.default_target, standard.unit),
+                "basis": basis_text(standard),
+                "current": formatting.target_text(targets.get(standard.code), standard.unit),
+                "note": reports.rule_note(standard.code, rules),
+            }
+            for standard in standards.STANDARDS
+            if standard.group == group
+        ]
+        if items:
+            groups.append({"title": title, "items": items})
+    return render(request, "metrics/definitions.html", {"centre": centre, "groups": groups})
+
+
 # The targets page ----------------------------------------------------------------------
 
 
@@ -286,6 +341,7 @@ def _target_row(
     return {
         "standard": standard,
         "default": formatting.target_text(standard.default_target, standard.unit),
+        "basis": basis_text(standard),
         "current": current,
         "own": bounds is not None,
         "low": typed["low"] if typed else shown(effective[0], standard.unit),

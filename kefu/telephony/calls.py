@@ -12,7 +12,7 @@ The conventions for queue calls (fixed, so every report means the same thing):
   offered calls;
 - answered: connected to an agent (CONNECT), whatever happened after;
 - abandoned: the caller hung up while queued (ABANDON); a short abandon is one whose wait
-  is under the centre's short-abandon threshold;
+  is at most the centre's short-abandon threshold (20 s unless the centre sets another);
 - exited: left the queue by EXITWITHTIMEOUT, EXITWITHKEY or EXITEMPTY (or was withdrawn
   from it by the platform, WITHDRAW);
 - completed: the conversation ended (COMPLETEAGENT, COMPLETECALLER or a transfer), with
@@ -23,7 +23,7 @@ The conventions for queue calls (fixed, so every report means the same thing):
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -171,9 +171,10 @@ def apply(call: Call, event: QueueEvent) -> None:
 # The counters each roll-up row holds, by table. Seconds are whole numbers, so a sum over
 # intervals equals the sum over calls exactly.
 # Waits are counted in buckets, one counter each, so a call adds one to one of them:
-# answered_wait_T counts answered calls whose wait was over the threshold before T and at
-# most T; abandoned_wait_T abandons whose wait was at least the threshold before T and
-# under T. "Answered within T" and "abandoned under T" are the sums of the buckets up to T.
+# answered_wait_T counts answered calls, and abandoned_wait_T abandons, whose wait was over
+# the threshold before T and at most T. "Answered within T" and "abandoned within T" are the
+# sums of the buckets up to T: a short abandon is one that waited T s or less, as the
+# standard puts it ("20秒或者更少", seed 002 第7篇).
 ANSWERED_WAIT = tuple(f"answered_wait_{t}" for t in WAIT_THRESHOLDS)
 ABANDONED_WAIT = tuple(f"abandoned_wait_{t}" for t in WAIT_THRESHOLDS)
 QUEUE_COUNTERS: tuple[str, ...] = (
@@ -287,7 +288,7 @@ def contribute(call: Call, total: Contribution, sign: int = 1) -> None:
         queue["abandoned"] += sign
         queue["wait_abandoned_sum"] += sign * wait
         queue["wait_sum"] += sign * wait
-        bucket = bisect_right(WAIT_THRESHOLDS, wait)
+        bucket = bisect_left(WAIT_THRESHOLDS, wait)
         if bucket < len(ABANDONED_WAIT):
             queue[ABANDONED_WAIT[bucket]] += sign
     elif outcome in EXITED:

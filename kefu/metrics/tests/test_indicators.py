@@ -16,7 +16,8 @@ from kefu.telephony.calls import ABANDONED_WAIT, AGENT_COUNTERS, ANSWERED_WAIT, 
 RULES = Rules()
 
 # A morning of one queue: 100 calls offered. 80 answered (60 within 20 s, 70 within 30 s),
-# 15 abandoned (4 of them within 5 s), 3 left on timeout, 2 still queued at the end.
+# 15 abandoned (6 of them within 20 s, the default short abandon), 3 left on timeout, 2
+# still queued at the end.
 # Of the answered, 78 completed with 14,040 s of talk (180 s each), 4 transferred.
 QUEUE = {
     "offered": 100,
@@ -25,7 +26,7 @@ QUEUE = {
     "answered_wait_20": 10,
     "answered_wait_30": 10,
     "abandoned": 15,
-    "abandoned_wait_5": 4,  # 4 in [3, 5) s, 2 in [5, 10)
+    "abandoned_wait_5": 4,  # 4 in (3, 5] s, 2 in (5, 10]
     "abandoned_wait_10": 2,
     "exited_timeout": 3,
     "completed": 78,
@@ -43,6 +44,7 @@ QUEUE = {
 AGENT = {
     "answered": 80,
     "completed": 78,
+    "transferred": 4,
     "talk_sum": 14_040,
     "acw_sum": 2_340,
     "acw_count": 78,
@@ -58,11 +60,11 @@ TOTALS = Totals(queue=QUEUE, agent=AGENT)
         ("offered", 100),
         ("answered", 80),
         ("abandoned", 15),
-        ("short_abandoned", 4),
+        ("short_abandoned", 6),
         ("exited", 3),
-        ("service_level", 60 / 96),  # short abandons leave the denominator
+        ("service_level", 60 / 94),  # short abandons leave the denominator
         ("service_level_answered", 60 / 80),
-        ("abandon_rate", 11 / 96),
+        ("abandon_rate", 9 / 94),
         ("answered_rate", 0.8),
         ("asa_seconds", 15),
         ("avg_abandon_seconds", 40),
@@ -73,6 +75,7 @@ TOTALS = Totals(queue=QUEUE, agent=AGENT)
         ("avg_rings", 2),  # 10 s of ringing in 5-second cycles
         ("acw_seconds", 30),
         ("aht_seconds", 210),
+        ("aht_with_hold_seconds", 210),  # no hold recorded: the same
         ("calls_per_agent_hour", 10),
         ("occupancy", 14_040 / (28_800 - 3_600 - 2_340)),
     ],
@@ -82,9 +85,9 @@ def test_queue_and_agent_indicators_by_hand(code: str, expected: float):
 
 
 def test_other_thresholds_are_read_from_their_own_counters():
-    rules = Rules(service_level_seconds=30, short_abandon_seconds=10)
-    assert ind.service_level(TOTALS, rules) == pytest.approx(70 / 94)
-    assert ind.abandon_rate(TOTALS, rules) == pytest.approx(9 / 94)
+    rules = Rules(service_level_seconds=30, short_abandon_seconds=5)
+    assert ind.service_level(TOTALS, rules) == pytest.approx(70 / 96)
+    assert ind.abandon_rate(TOTALS, rules) == pytest.approx(11 / 96)
     with pytest.raises(ValueError, match="must be one of"):
         Rules(service_level_seconds=25)
 
@@ -92,8 +95,9 @@ def test_other_thresholds_are_read_from_their_own_counters():
 @pytest.mark.parametrize(
     ("totals", "code", "expected"),
     [
-        (Totals(contacts=200, contacts_settled=170), "fcr", 0.85),
-        (Totals(contacts_with_reason=100, contacts_repeated=8), "fcr_contacts", 0.92),
+        (Totals(contacts=200, contacts_resolved=160), "fcr", 0.8),
+        (Totals(contacts=200, contacts_settled=170), "settled_rate", 0.85),
+        (Totals(contacts_with_reason=100, contacts_repeated=8), "repeat_contact_rate", 0.08),
         (Totals(complaints=3, customers=20_000), "complaints_per_10k", 1.5),
         (Totals(escalated_complaints=2), "escalated_complaints", 2),
         (Totals(stage_completions=50, stage_overdue=2), "on_time_rate", 0.96),
@@ -104,7 +108,7 @@ def test_other_thresholds_are_read_from_their_own_counters():
         (Totals(scheduled_agents=20, present_agents=19), "attendance", 0.95),
         (Totals(queue=QUEUE, blocked=4), "blocked_rate", 4 / 104),
         (Totals(queue=QUEUE, blocked=4), "offered", 104),
-        (Totals(queue=QUEUE, cost=2_000.0), "cost_per_call", 25),
+        (Totals(queue=QUEUE, cost=2_000.0), "cost_per_call", 20),  # ÷ 100 received
         (Totals(monitoring_scores=(90, 80, 85)), "monitoring_score", 85),
         (Totals(headcount=40, leavers=2), "turnover", 0.05),
     ],
@@ -174,7 +178,7 @@ def test_totals_add_up_across_intervals(intervals: list[dict[str, int]]):
     answered = sum(counts["answered"] for counts in intervals)
     assert values["answered"] == answered
     counted = sum(
-        counts["offered"] - counts["abandoned_wait_3"] - counts["abandoned_wait_5"]
+        counts["offered"] - sum(counts[f"abandoned_wait_{t}"] for t in (3, 5, 10, 15, 20))
         for counts in intervals
     )
     within = sum(counts[f"answered_wait_{t}"] for t in (3, 5, 10, 15, 20) for counts in intervals)
@@ -186,3 +190,62 @@ def test_counter_names_are_the_roll_up_columns():
     used = {"offered", "answered", "abandoned", "completed", "talk_sum", "wait_sum"}
     assert used <= set(QUEUE_COUNTERS)
     assert {"login_sum", "pause_sum", "acw_sum", "acw_count"} <= set(AGENT_COUNTERS)
+
+
+# The seed's definitions, each checked against the words it follows -------------------
+
+
+def test_short_abandons_are_20_seconds_or_less_by_default_002_7():
+    """002 第7篇 呼叫放弃率: "“短时放弃”按通常标准是20秒或者更少". The default is 20 s, and
+    a caller who hung up after exactly 20 s is a short abandon; after 21 s is not."""
+    from kefu.metrics.models import CentreRules
+    from kefu.telephony import calls
+
+    assert Rules().short_abandon_seconds == 20
+    assert CentreRules._meta.get_field("short_abandon_seconds").default == 20
+    total: calls.Contribution = {}
+    for number, wait in enumerate((20, 21)):
+        call = calls.Call(call_id=f"c{number}", queue="q", entered_at=0)
+        call.outcome, call.wait, call.ended_at = calls.Outcome.ABANDONED, wait, wait
+        calls.contribute(call, total)
+    queue = Totals(queue=dict(total[("queue", (0, "q"))]))
+    assert ind.short_abandoned(queue, Rules()) == 1
+    assert ind.abandon_rate(queue, Rules()) == 1.0  # the 21 s one, of the one counted
+
+
+def test_cost_per_call_divides_by_every_call_received_002_7():
+    """002 第7篇 平均单呼成本: "等于某段时间内中心所花的全部费用除以这段时间中中心所接听的
+    所有电话数…不管是由业务员接听的,还是由技术系统接听的": all calls that reached the
+    centre (answered or abandoned), not the agent-answered ones."""
+    totals = Totals(queue={"offered": 400, "answered": 300, "abandoned": 100}, cost=1_200.0)
+    assert ind.cost_per_call(totals, RULES) == pytest.approx(3.0)
+    formula = str(BY_CODE["cost_per_call"].formula)
+    assert "IVR" in formula  # the definition says what the telephone data cannot see
+
+
+def test_handling_time_is_talk_plus_after_call_work_002_7():
+    """002 第7篇 平均通话时间: "指谈话时间和事后处理时间的总和". Hold is not added; the
+    variant with hold is a figure of its own, under a name of its own."""
+    agent = {**AGENT, "hold_sum": 1_560}  # 20 s of hold a call
+    totals = Totals(agent=agent)
+    assert ind.aht_seconds(totals, RULES) == pytest.approx((14_040 + 2_340) / 78)
+    assert ind.aht_with_hold_seconds(totals, RULES) == pytest.approx((14_040 + 1_560 + 2_340) / 78)
+    assert BY_CODE["aht_seconds"].seed_term == "平均通话时间"
+    assert str(BY_CODE["aht_seconds"].name) != str(BY_CODE["aht_with_hold_seconds"].name)
+
+
+def test_first_contact_resolution_is_settled_and_not_repeated_002_7():
+    """002 第7篇 一次性解决问题的呼叫率: "不需要呼叫者再呼、也不需要业务员回呼就将问题解决了
+    的电话的百分数": settled on the contact (no work order, no callback) and not repeated."""
+    totals = Totals(contacts=10, contacts_settled=8, contacts_resolved=6)
+    assert ind.fcr(totals, RULES) == pytest.approx(0.6)
+    assert ind.settled_rate(totals, RULES) == pytest.approx(0.8)
+
+
+def test_a_scope_with_agents_reads_conversations_from_the_agent_roll_ups():
+    """One computation for every scope: an agent's or team's report has no queue counters,
+    and its talk time and transfers are still there, the same as in the centre's rows."""
+    only_agents = Totals(agent=AGENT)
+    assert ind.avg_talk_seconds(only_agents, RULES) == pytest.approx(180)
+    assert ind.transfer_rate(only_agents, RULES) == pytest.approx(0.05)
+    assert ind.answered(only_agents, RULES) == 80

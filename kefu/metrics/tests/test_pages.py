@@ -161,7 +161,10 @@ def test_weekly_monthly_and_narrower_reports(
     assert 'id="kpi-service_level"' not in team.content.decode()
     assert "单个队列、班组或客服代表不统计的指标未列出。" in team.content.decode()
     agent = client.get("/reports/", {"date": day, "scope": "agent", "name": "Agent/1001"})
-    assert agent.status_code == 200 and "王晓婷 · Agent/1001" in agent.content.decode()
+    assert agent.status_code == 200 and "客服代表 · 王晓婷" in agent.content.decode()
+    # Agents are offered by name alone, under 客服代表 (issue 15, point 22).
+    assert "Agent/1001</option>" not in agent.content.decode()
+    assert '<option value="Agent/1001" selected>王晓婷</option>' in agent.content.decode()
     export = client.get("/reports/export", {"date": day, "scope": "agent", "name": "Agent/1001"})
     assert f"daily-{calls_day:%Y%m%d}-agent-Agent1001.xlsx" in export["Content-Disposition"]
 
@@ -232,7 +235,7 @@ def test_a_manager_sets_a_target_and_bad_input_changes_nothing(
     assert (target.low, target.high) == (0.5, None)
     report = reports.build(centre, "daily", calls_day)
     line = next(line for line in report.lines if line.code == "service_level")
-    assert line.target == "≥ 50.0%" and line.status == "good"
+    assert line.target == "≥ 50.0% · 越高越好" and line.status == "good"
 
     inverted = client.post("/reports/targets/service_level/", {"low": "90", "high": "80"})
     assert inverted.status_code == 400
@@ -310,3 +313,115 @@ def test_a_manager_subscribes_to_report_emails(
     assert stolen.status_code == 404
     theirs.refresh_from_db()
     assert theirs.period == "daily"
+
+
+# Issue 15: the figures follow the seeds, and every page says how they were counted ----
+
+
+def test_the_short_abandon_threshold_is_shown_beside_the_figures_it_changes_002_7(
+    users: dict[str, User],
+    centre: OrgUnit,
+    call_history: dict[str, OrgUnit],
+    calls_day: dt.date,
+) -> None:
+    """002 第7篇: short abandons ("20秒或者更少") are left out of the abandonment rate and the
+    service level; the threshold stands beside both on the report, the dashboard's panel
+    and in the workbook, and follows the centre's own setting."""
+    client = signed_in(users["manager"])
+    day = f"{calls_day:%Y-%m-%d}"
+    page = client.get("/reports/", {"date": day}).content.decode()
+    for code in ("abandon_rate", "service_level"):
+        card = page.split(f'id="kpi-{code}"')[1].split("</article>")[0]
+        assert "不计 20 秒及以内的短时放弃" in card, code
+    assert "20 秒内接听" in page.split('id="kpi-service_level"')[1].split("</article>")[0]
+    window = page.split('id="report-window"')[1].split("</p>")[0]
+    assert f"统计时段：{day} 00:00 至" in window
+    dashboard = client.get("/dashboard/").content.decode()
+    panel = dashboard.split('id="today-indicators"')[1]
+    assert (
+        "不计 20 秒及以内的短时放弃"
+        in panel.split('id="kpi-abandon_rate"')[1].split("</article>")[0]
+    )
+    book = load_workbook(BytesIO(client.get("/reports/export", {"date": day}).content))
+    sheet = book["指标"]
+    assert sheet.cell(1, 6).value == "统计口径"
+    notes = {row[0]: row[5] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert notes["呼叫放弃率"] == "不计 20 秒及以内的短时放弃"
+    CentreRules.objects.update_or_create(centre=centre, defaults={"short_abandon_seconds": 10})
+    page = client.get("/reports/", {"date": day}).content.decode()
+    assert "不计 10 秒及以内的短时放弃" in page.split('id="kpi-abandon_rate"')[1]
+
+
+def test_a_manager_reads_every_definition_with_its_seed_source(
+    users: dict[str, User], centre: OrgUnit
+) -> None:
+    """One definition, one name, and a page to read them on: every indicator once, with its
+    source (002 第7篇《客户服务中心标准》and the seed's own name for it) and its default
+    target with the direction that is good and where it comes from."""
+    from kefu.metrics import standards
+
+    client = signed_in(users["leader"])
+    response = client.get("/reports/definitions/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    with translation.override("zh-hans"):
+        for standard in standards.STANDARDS:
+            block = page.split(f'id="def-{standard.code}"')[1].split("</article>")[0]
+            assert escape(str(standard.name)) in block
+            assert escape(str(standard.definition)) in block
+    cost = page.split('id="def-cost_per_call"')[1].split("</article>")[0]
+    assert "002 第7篇《客户服务中心标准》“平均单呼成本”" in cost
+    assert "IVR" in cost  # what the telephone data cannot see
+    queue = page.split('id="def-avg_queue_seconds"')[1].split("</article>")[0]
+    assert "≤ 90 秒 · 越低越好" in queue and "30-90秒" in queue
+    fcr = page.split('id="def-fcr"')[1].split("</article>")[0]
+    assert "一次解决率" in fcr and "“一次性解决问题的呼叫率”" in fcr
+    rings = page.split('id="def-avg_rings"')[1].split("</article>")[0]
+    assert "002 第15篇：“值班人员应电话铃响3声内接听电话”" in rings
+    aht = page.split('id="def-aht_seconds"')[1].split("</article>")[0]
+    assert "平均通话时间" in aht and "“平均通话时间”" in aht
+    assert signed_in(users["agent"]).get("/reports/definitions/").status_code == 403
+
+
+def test_the_targets_page_says_each_targets_direction_and_source(
+    users: dict[str, User],
+) -> None:
+    page = signed_in(users["manager"]).get("/reports/targets/").content.decode()
+    queue = page.split('id="target-avg_queue_seconds"')[1].split("</tr>")[0]
+    assert "≤ 90 秒 · 越低越好" in queue
+    assert "002 第7篇：“建议的目标范围在30-90秒钟之间”" in queue
+    answered = page.split('id="target-answered_rate"')[1].split("</tr>")[0]
+    assert "≥ 98.0% · 越高越好" in answered and "98%" in answered
+    talk = page.split('id="target-avg_talk_seconds"')[1].split("</tr>")[0]
+    assert "区间内为好" in talk
+    on_time = page.split('id="target-on_time_rate"')[1].split("</tr>")[0]
+    assert "kefu 的默认值" in on_time
+
+
+def test_the_call_reason_tables_are_headed_by_their_dimension_000_8(
+    users: dict[str, User], call_history: dict[str, OrgUnit], calls_day: dt.date
+) -> None:
+    """000 第8篇: reasons are classified by 客户属性, 地域, 业务种类 and 服务内容; each table is
+    headed by its own dimension, not by 来电原因."""
+    page = signed_in(users["manager"]).get("/reports/", {"date": f"{calls_day:%Y-%m-%d}"})
+    reasons = page.content.decode().split('id="report-reasons"')[1]
+    heads = re.findall(r'<thead><tr><th scope="col">([^<]+)</th>', reasons)
+    assert heads == ["客户属性"] * 2 + ["地域"] * 2 + ["业务种类"] * 2 + ["服务内容"] * 2
+    assert '<th scope="col">来电原因</th>' not in reasons
+
+
+def test_the_scope_picker_offers_only_the_chosen_scopes_names(
+    users: dict[str, User], call_history: dict[str, OrgUnit], calls_day: dt.date
+) -> None:
+    """Queues are not offered under 班组, and agents read by name (王晓婷), not
+    "王晓婷 · Agent/1001"."""
+    client = signed_in(users["manager"])
+    page = client.get(
+        "/reports/", {"date": f"{calls_day:%Y-%m-%d}", "scope": "team", "name": "team-1"}
+    ).content.decode()
+    select = page.split('id="report-name"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]*)"', select) == ["", "team-1", "team-2"]
+    agents = page.split('data-scope="agent"')[1].split("</template>")[0]
+    assert ">王晓婷</option>" in agents and "Agent/1001</option>" not in agents
+    queues = page.split('data-scope="queue"')[1].split("</template>")[0]
+    assert ">故障报修</option>" in queues

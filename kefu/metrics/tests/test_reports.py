@@ -151,7 +151,8 @@ def test_the_api_summary_and_report(calls: OrgUnit, api_as: Callable[[str], Any]
     )
     assert response.status_code == 200, response.content
     body = response.json()
-    assert set(body) == {"from", "to", "indicators"}
+    assert set(body) == {"from", "to", "requested", "rules", "indicators"}
+    assert body["rules"]["short_abandon_seconds"] == 20
     assert body["indicators"]["offered"] == 4
     assert body["indicators"]["adherence"] is None
     report = manager.get("/api/v1/metrics/reports/daily", date="2026-11-20")
@@ -194,7 +195,8 @@ def test_a_centre_sets_its_own_target(calls: OrgUnit, api_as: Callable[[str], An
 def test_counting_rules_change_the_thresholds(calls: OrgUnit, users: dict[str, User]):
     services.rules_set(actor=users["manager"], service_level_seconds=30, short_abandon_seconds=3)
     values = queries.summary(calls, reports.period_of("daily", DAY))
-    assert values["service_level"] == pytest.approx(2 / 4)  # 12 s and 30 s; no short abandon
+    # 12 s and 30 s of 4 − 1: the 3 s abandon is short, "3 s or less" (002 第7篇).
+    assert values["service_level"] == pytest.approx(2 / 3)
     with pytest.raises(Invalid):
         services.rules_set(
             actor=users["manager"], service_level_seconds=25, short_abandon_seconds=5
@@ -248,9 +250,11 @@ def test_service_figures_from_contacts_and_work_orders(calls: OrgUnit, users: di
             settled=settled,
         )
     values = queries.summary(calls, reports.period_of("daily", DAY))
-    assert values["fcr"] == pytest.approx(2 / 3)
-    # The first call from 138… was followed by another on the same reason: not resolved.
-    assert values["fcr_contacts"] == pytest.approx(2 / 3)
+    # 002 第7篇: resolved is settled on the contact and not repeated. The first call from
+    # 138… was settled but followed by another on the same reason; the second not settled.
+    assert values["fcr"] == pytest.approx(1 / 3)
+    assert values["settled_rate"] == pytest.approx(2 / 3)
+    assert values["repeat_contact_rate"] == pytest.approx(1 / 3)
     report = reports.build(calls, "daily", DAY)
     service = next(block for block in report.reasons if block["dimension"] == "service_content")
     assert service["top"] == [{"reason": "电费查询", "count": 3, "previous": 0, "change": 3}]

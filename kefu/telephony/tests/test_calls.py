@@ -57,12 +57,12 @@ def test_an_answered_call_counts_where_it_entered_and_its_talk_where_it_happened
     assert agent == {"answered": 1, "completed": 1, "talk_sum": 120}
 
 
-def test_an_abandon_counts_its_wait_and_is_short_under_the_threshold():
+def test_an_abandon_counts_its_wait_and_is_short_within_the_threshold():
     call = fold(event(T0 + 10, "ENTERQUEUE", "", "139"), event(T0 + 14, "ABANDON", "1", "1", "4"))
     queue = totals(call)[("queue", (T0, "q"))]
     assert call.outcome is Outcome.ABANDONED and call.wait == 4
     assert queue["abandoned"] == 1 and queue["wait_abandoned_sum"] == 4
-    assert queue["abandoned_wait_5"] == 1  # 4 s: at least 3, under 5
+    assert queue["abandoned_wait_5"] == 1  # 4 s: over 3, at most 5
     assert sum(queue.get(name, 0) for name in calls.ABANDONED_WAIT) == 1
     assert "answered" not in queue
 

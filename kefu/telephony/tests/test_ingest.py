@@ -106,7 +106,7 @@ def test_a_queue_log_becomes_calls_activities_and_roll_ups(centre: OrgUnit, log_
     assert day_totals("offered") == 5
     assert day_totals("answered") == 2
     assert day_totals("abandoned") == 2
-    assert day_totals("abandoned_wait_5") == 1  # the 3-second abandon
+    assert day_totals("abandoned_wait_3") == 1  # the 3-second abandon: 3 s or less
     assert day_totals("transferred") == 1
     assert day_totals("answered_wait_15") == 1  # 12 s
     assert day_totals("answered_wait_30") == 1  # 30 s, not within 20
@@ -139,6 +139,24 @@ def test_roll_ups_equal_a_recomputation_from_the_stored_calls(centre: OrgUnit, l
     services.telephony_import(centre=centre, path=log_file, batch_lines=4)
     incremental = rollups()
     services.telephony_rollups_rebuild(centre=centre)
+    assert rollups() == incremental
+
+
+def test_the_command_rebuilds_roll_ups_counted_the_old_way(centre: OrgUnit, log_file: Path):
+    """An upgrade that changes how the roll-ups count (short abandons became "the threshold
+    or less", 002 第7篇) is applied to stored data by `kefu telephony rebuild`."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.telephony_import(centre=centre, path=log_file)
+    incremental = rollups()
+    # The 3-second abandon as the old buckets counted it: "under 5", not "3 or less".
+    QueueDay.objects.filter(abandoned_wait_3=1).update(abandoned_wait_3=0, abandoned_wait_5=1)
+    assert rollups() != incremental
+    out = StringIO()
+    call_command("telephony", "rebuild", stdout=out)
+    assert '"calls": 5' in out.getvalue()
     assert rollups() == incremental
 
 

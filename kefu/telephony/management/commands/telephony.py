@@ -28,12 +28,22 @@ class Command(BaseCommand):
             help="keep reading as the file grows, resuming where the last run stopped",
         )
         read.add_argument("--poll", type=float, default=1.0, help="seconds between looks")
+        rebuild = sub.add_parser(
+            "rebuild",
+            help="recompute the roll-ups from the stored calls and activities (after a restore, "
+            "or an upgrade that changes how they are counted)",
+        )
+        rebuild.add_argument("--centre", help="centre code (needed when there are several)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             centre = centre_by_code(options["centre"])
         except NotFound as error:
             raise CommandError(str(error.message)) from error
+        if options["action"] == "rebuild":
+            calls = services.telephony_rollups_rebuild(centre=centre)
+            self.stdout.write(json.dumps({"calls": calls}))
+            return
         path: Path = options["file"]
         if not path.exists() and not options["follow"]:
             raise CommandError(f"no such file: {path}")
