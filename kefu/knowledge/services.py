@@ -13,20 +13,20 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import F, Max
-from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.contacts.models import CallReason
 from kefu.contacts.queries import contacts_visible_to
+from kefu.core import filetypes
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import User
 from kefu.core.queries import require_centre
 from kefu.core.roles import CHANGE_ARTICLE, ROLES, VIEW_ARTICLE
 from kefu.core.services import audit_record, notify, snapshot
 from kefu.core.validation import check_fields, check_lengths
-from kefu.knowledge import analysis, engines, filetypes
+from kefu.knowledge import analysis, engines
 from kefu.knowledge.lifecycle import (
     EDITABLE,
     Action,
@@ -612,52 +612,16 @@ def synonym_delete(*, actor: User, synonym_id: int) -> None:
 @transaction.atomic
 def attachment_add(*, actor: User, article_id: int, upload: UploadedFile) -> Attachment:
     """Attach a file to an article. Its name must end in one of the allowed types and its
-    content must be of that type (kefu.knowledge.filetypes); empty files, files that cannot
+    content must be of that type (kefu.core.filetypes); empty files, files that cannot
     be read and files over KEFU_KB_ATTACHMENT_MAX_BYTES are refused, each with its reason."""
     centre_id = _editor(actor)
     article = Article.objects.filter(pk=article_id, centre_id=centre_id).first()
     if article is None:
         raise NotFound(code="article_not_found")
     name = Path(upload.name or "").name[:200]
-    content_type = filetypes.declared_type(name)
-    if not name or content_type is None:
-        raise Invalid(
-            _("This kind of file cannot be attached."),
-            code="attachment_type",
-            detail={"name": name, "allowed": sorted(filetypes.ATTACHMENT_TYPES)},
-        )
-    limit = settings.KEFU_KB_ATTACHMENT_MAX_BYTES
-    if (upload.size or 0) > limit:
-        raise Invalid(
-            _("“%(name)s” is larger than %(limit)s and is not attached.")
-            % {"name": name, "limit": filesizeformat(limit)},
-            code="attachment_too_large",
-            detail={"name": name, "max_bytes": limit},
-        )
-    if not upload.size:
-        raise Invalid(
-            _("“%(name)s” is empty and is not attached.") % {"name": name},
-            code="attachment_empty",
-            detail={"name": name},
-        )
-    try:
-        matches = filetypes.content_matches(name, upload)
-    except (OSError, ValueError) as error:
-        raise Invalid(
-            _("“%(name)s” could not be read and is not attached.") % {"name": name},
-            code="attachment_unreadable",
-            detail={"name": name},
-        ) from error
-    if not matches:
-        raise Invalid(
-            _(
-                "The content of “%(name)s” is not what its name says it is, so it is not "
-                "attached. Save the file again in its own program and attach that."
-            )
-            % {"name": name},
-            code="attachment_content",
-            detail={"name": name, "declared": content_type},
-        )
+    content_type = filetypes.upload_check(
+        name, upload.size or 0, upload, max_bytes=settings.KEFU_KB_ATTACHMENT_MAX_BYTES
+    )
     attachment = Attachment(
         article=article,
         name=name,
