@@ -315,6 +315,9 @@ KEFU_IDEMPOTENCY_KEY_TTL = int(os.environ.get("KEFU_IDEMPOTENCY_KEY_TTL", str(24
 # Years the official holiday calendar must cover, counted from today, before kefu warns.
 KEFU_KB_EXPIRY_WARNING_DAYS = int(os.environ.get("KEFU_KB_EXPIRY_WARNING_DAYS", "7"))
 KEFU_KB_ATTACHMENT_MAX_BYTES = int(os.environ.get("KEFU_KB_ATTACHMENT_MAX_BYTES", str(10 * 2**20)))
+KEFU_CUSTOMER_DOCUMENT_MAX_BYTES = int(
+    os.environ.get("KEFU_CUSTOMER_DOCUMENT_MAX_BYTES", str(10 * 2**20))
+)
 KEFU_CALENDAR_HORIZON_DAYS = int(os.environ.get("KEFU_CALENDAR_HORIZON_DAYS", "60"))
 
 NINJA_PAGINATION_PER_PAGE = 20

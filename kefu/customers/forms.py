@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kefu.customers.models import Tier
+from kefu.customers.models import CustomerDocument, Tier
 
 
 class CustomerFilterForm(forms.Form):
@@ -31,3 +31,34 @@ class AnonymiseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     confirm = forms.BooleanField(label=_("I understand that this cannot be undone."), required=True)
+
+
+class CustomerEditForm(forms.Form):
+    """What the customer page lets its editors change: tier, tags and notes (the rest of
+    the archive changes through the API or the workbench)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices)
+    tags = forms.MultipleChoiceField(
+        label=_("Tags"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    # Notes may hold personal data: the textarea comes only with an audited unmasking, and
+    # the notes change only when it was sent.
+    edit_notes = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, tags: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["tags"]
+        if isinstance(field, forms.MultipleChoiceField):  # always: declared above
+            field.choices = tags
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CustomerDocument.Kind.choices)
+    file = forms.FileField(label=_("File"))
