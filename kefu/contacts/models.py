@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.masking import mask_phone
 from kefu.core.models import OrgUnit, Region
 from kefu.customers.models import Customer
 
@@ -191,6 +192,10 @@ class ContactSms(models.Model):
 
     def __str__(self) -> str:
         return self.article_title or self.text[:40]
+
+    @property
+    def masked_number(self) -> str:
+        return mask_phone(self.number)
 
 
 class HelpRequest(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -135,17 +136,21 @@ def help_request_get_for_user(user: User, help_request_id: int) -> HelpRequest:
     return help_request
 
 
-def assistance_of(user: User, session: str) -> dict[str, list]:
-    """What happened during the call on this workbench form so far: texts sent, help asked."""
+def assistance_of(user: User, session: str) -> dict[str, Any]:
+    """What happened during the call on this workbench form so far: texts sent, help asked,
+    and whether anything still waits (a text not yet answered by the gateway, a call for
+    help no leader has taken), which the page then follows."""
     if not session:
-        return {"texts": [], "helps": []}
-    return {
-        "texts": list(
-            ContactSms.objects.filter(session=session, agent=user).order_by("-created_at")[:10]
-        ),
-        "helps": list(
-            HelpRequest.objects.filter(session=session, agent=user)
-            .select_related("taken_by")
-            .order_by("-created_at")[:5]
-        ),
-    }
+        return {"texts": [], "helps": [], "waiting": False}
+    texts = list(
+        ContactSms.objects.filter(session=session, agent=user).order_by("-created_at")[:10]
+    )
+    helps = list(
+        HelpRequest.objects.filter(session=session, agent=user)
+        .select_related("taken_by")
+        .order_by("-created_at")[:5]
+    )
+    waiting = any(sms.status == ContactSms.Status.PENDING for sms in texts) or any(
+        help_request.taken_by_id is None for help_request in helps
+    )
+    return {"texts": texts, "helps": helps, "waiting": waiting}

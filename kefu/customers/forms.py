@@ -54,6 +54,7 @@ class CustomerEditForm(forms.Form):
 
     def __init__(self, *args: Any, tags: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["notes"].widget.attrs.pop("maxlength", None)  # the server says why
         field = self.fields["tags"]
         if isinstance(field, forms.MultipleChoiceField):  # always: declared above
             field.choices = tags
@@ -62,3 +63,35 @@ class CustomerEditForm(forms.Form):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CustomerDocument.Kind.choices)
     file = forms.FileField(label=_("File"))
+
+
+# The seed's instruction for nuisance calls (002 第17篇 28), offered as the default.
+NUISANCE_INSTRUCTION = _(
+    "Say politely: “Sorry, your request is outside our service; please hang up.” If the "
+    "caller keeps on, transfer the call to the automatic service or report it to the "
+    "supervisor on the floor. Never blame the caller or hang up rudely."
+)
+
+
+class WatchEntryForm(forms.Form):
+    """Lengths are checked on the server, which says so; a browser's maxlength would cut a
+    pasted text without a word."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+
+    number = forms.CharField(label=_("Phone number"), max_length=32)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+    instruction = forms.CharField(
+        label=_("Instruction to the agent"),
+        max_length=500,
+        initial=NUISANCE_INSTRUCTION,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    until = forms.DateField(
+        label=_("Until (inclusive)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

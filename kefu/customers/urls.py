@@ -4,6 +4,7 @@ from kefu.customers import views
 
 urlpatterns = [
     path("customers/", views.customer_list_page, name="customer_list"),
+    path("customers/watch-list/", views.watch_list_page, name="watch_list"),
     path("customers/export.xlsx", views.customer_export, name="customer_export"),
     path("customers/<int:customer_id>/", views.customer_page, name="customer_page"),
     path("customers/<int:customer_id>/edit", views.customer_edit, name="customer_edit"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,13 +21,20 @@ from kefu.core.masking import mask_address, mask_id_number, mask_phone, mask_tex
 from kefu.core.roles import CHANGE_CUSTOMER, HANDLE_PERSONAL_DATA_REQUEST, VIEW_PERSONAL_DATA
 from kefu.customers import privacy
 from kefu.customers.exports import personal_data_json, personal_data_xlsx
-from kefu.customers.forms import AnonymiseForm, CustomerEditForm, CustomerFilterForm, DocumentForm
+from kefu.customers.forms import (
+    AnonymiseForm,
+    CustomerEditForm,
+    CustomerFilterForm,
+    DocumentForm,
+    WatchEntryForm,
+)
 from kefu.customers.models import Customer, Tag
 from kefu.customers.queries import (
     customer_document_get_for_user,
     customer_documents,
     customer_get_for_user,
     customer_search,
+    watch_list,
 )
 from kefu.customers.services import (
     customer_document_add,
@@ -34,6 +42,8 @@ from kefu.customers.services import (
     customer_document_remove,
     customer_personal_data_view,
     customer_update,
+    watch_entry_add,
+    watch_entry_remove,
 )
 from kefu.tickets.queries import tickets_visible_to
 from kefu.web.exports import EXPORT_LIMIT, xlsx_download, xlsx_response
@@ -339,3 +349,50 @@ def customer_anonymise(request: HttpRequest, customer_id: int) -> HttpResponse:
         return redirect("customer_page", customer_id=customer.pk)
     messages.success(request, _("The customer's personal data is anonymised."))
     return redirect("customer_page", customer_id=customer.pk)
+
+
+@login_required
+def watch_list_page(request: HttpRequest) -> HttpResponse:
+    """The centre's watch list of nuisance and abusive callers (002 第17篇 28), kept by team
+    leaders and managers: add an entry with its reason, instruction and end, remove one."""
+    user = request_user(request)
+    entries = watch_list(user)  # refuses those who may not keep it
+    form = WatchEntryForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("remove", "").isdigit():
+            watch_entry_remove(actor=user, entry_id=int(request.POST["remove"]))
+            messages.success(request, _("The number is off the watch list."))
+            return redirect("watch_list")
+        if form.is_valid():
+            until = form.cleaned_data["until"]
+            try:
+                watch_entry_add(
+                    actor=user,
+                    number=form.cleaned_data["number"],
+                    reason=form.cleaned_data["reason"],
+                    instruction=form.cleaned_data["instruction"],
+                    expires_at=_end_of(until) if until else None,
+                )
+            except DomainError as refused:
+                form.add_error(None, str(refused.message))
+            else:
+                messages.success(request, _("The number is on the watch list."))
+                return redirect("watch_list")
+        status = 400
+    now = timezone.now()
+    rows = [
+        {
+            "entry": entry,
+            "number": mask_phone(entry.number),
+            "live": entry.removed_at is None
+            and (entry.expires_at is None or entry.expires_at > now),
+        }
+        for entry in entries[:200]
+    ]
+    return render(request, "customers/watch_list.html", {"form": form, "rows": rows}, status=status)
+
+
+def _end_of(day: date) -> datetime:
+    """An entry "until" a day lasts to the end of that day in the centre's time zone."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
