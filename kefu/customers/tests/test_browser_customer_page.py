@@ -74,3 +74,29 @@ def test_an_agent_edits_the_customer_and_keeps_a_contract(
     assert CustomerDocument.objects.filter(customer=customer).count() == 1
     customer = Customer.objects.get(pk=customer.pk)
     assert customer.tier == "vip"
+
+
+def test_a_leader_keeps_the_watch_list(
+    browser_page: Callable[..., BrowserPage], users: dict[str, User]
+) -> None:
+    """002 第17篇 28: the seed's instruction for nuisance calls is offered; a refused entry
+    keeps what was typed; the entry shows in force with who added it."""
+    leader = browser_page()
+    leader.sign_in("leader", PASSWORD)
+    leader.goto("/customers/")
+    leader.page.click("a:has-text('重点关注名单')")
+    page = leader.page
+    assert "请您挂机" in page.input_value("textarea[name=instruction]")
+    page.fill("input[name=number]", "12")
+    page.fill("input[name=reason]", "多次来电辱骂坐席")
+    page.click("button:has-text('加入重点关注名单')")
+    page.wait_for_selector(".message.error")
+    assert page.input_value("input[name=reason]") == "多次来电辱骂坐席"
+    assert leader.errors and all("status of 400" in error for error in leader.errors)
+    leader.errors.clear()
+    page.fill("input[name=number]", "139 0000 9999")
+    page.click("button:has-text('加入重点关注名单')")
+    page.wait_for_selector(".message:has-text('该号码已加入重点关注名单')")
+    row = page.locator("table.grid tbody tr").first.inner_text()
+    assert "139****9999" in row and "多次来电辱骂坐席" in row and "生效中" in row
+    leader.screenshot("watch-list")
