@@ -39,7 +39,9 @@ def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> No
 
 
 @pytest.fixture(autouse=True)
-def _fast_settings(settings: Any) -> None:
+def _fast_settings(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Uploaded files (attachments, customer documents, the demo's) never land in var/.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}

@@ -19,6 +19,7 @@ from kefu.contacts.models import CallReason, Channel, Contact, Direction
 from kefu.core import demo_content as content
 from kefu.core.models import OrgUnit, Region, User, WorkCalendar
 from kefu.core.services import audit_record, user_create
+from kefu.customers.demo import load_customer_extras
 from kefu.customers.models import Customer, CustomerPhone, Tag
 from kefu.customers.privacy import customer_anonymise
 from kefu.knowledge.demo import FILES, load_knowledge, read
@@ -368,6 +369,7 @@ def demo_load(
     calls_created = load_telephony(centre, agents, days=days)
     if customers_created:
         _anonymised_customer(centre)
+        load_customer_extras(centre, staff)
     if customers_created or contacts_created or tickets_created or calls_created:
         audit_record(
             actor=None,

@@ -6,7 +6,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from kefu.contacts import services
-from kefu.contacts.models import CallReason, Channel, Contact, Direction
+from kefu.contacts.models import CallReason, Channel, Contact, ContactSms, Direction, HelpRequest
 from kefu.contacts.queries import call_reasons, contact_get_for_user, contact_list
 from kefu.core.http import request_user
 from kefu.core.masking import mask_phone
@@ -39,6 +39,34 @@ class ContactOut(Schema):
     summary: str
     settled: bool
     created_at: datetime
+
+
+class SmsOut(Schema):
+    number: str
+    text: str
+    article_id: int | None
+    article_title: str
+    agent: str
+    status: ContactSms.Status
+    error: str
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class HelpRequestOut(Schema):
+    reason: HelpRequest.Reason
+    note: str
+    agent: str
+    created_at: datetime
+    taken_by: str | None
+    taken_at: datetime | None
+
+
+class ContactDetailOut(ContactOut):
+    """One contact with what happened during it: texts sent to the caller, help asked."""
+
+    texts: list[SmsOut]
+    help_requests: list[HelpRequestOut]
 
 
 class ContactIn(StrictSchema):
@@ -111,9 +139,39 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Status[dict[str,
     return Status(201, contact_out(contact))
 
 
-@router.get("/contacts/{int:contact_id}", response=ContactOut)
+@router.get("/contacts/{int:contact_id}", response=ContactDetailOut)
 def get_contact(request: HttpRequest, contact_id: Id) -> dict[str, Any]:
-    return contact_out(contact_get_for_user(request_user(request), contact_id))
+    contact = contact_get_for_user(request_user(request), contact_id)
+    return {
+        **contact_out(contact),
+        "texts": [
+            {
+                "number": sms.masked_number,
+                "text": sms.text,
+                "article_id": sms.article_id,
+                "article_title": sms.article_title,
+                "agent": sms.agent.username,
+                "status": sms.status,
+                "error": sms.error,
+                "created_at": sms.created_at,
+                "sent_at": sms.sent_at,
+            }
+            for sms in contact.sms_messages.select_related("agent").order_by("created_at")
+        ],
+        "help_requests": [
+            {
+                "reason": help.reason,
+                "note": help.note,
+                "agent": help.agent.username,
+                "created_at": help.created_at,
+                "taken_by": help.taken_by.username if help.taken_by else None,
+                "taken_at": help.taken_at,
+            }
+            for help in contact.help_requests.select_related("agent", "taken_by").order_by(
+                "created_at"
+            )
+        ],
+    }
 
 
 @router.get("/call-reasons", response=list[CallReasonOut])

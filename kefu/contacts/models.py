@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.masking import mask_phone
 from kefu.core.models import OrgUnit, Region
 from kefu.customers.models import Customer
 
@@ -138,3 +139,114 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ContactSms(models.Model):
+    """A text message the agent sent the caller during a contact (a knowledge answer, as a
+    rule), kept with what was sent, to which number, by whom, when, and what the SMS
+    gateway answered. Sent before the contact is saved, it carries the workbench form's
+    token (`session`) and is tied to the contact when the contact is saved."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Not sent")
+
+    centre = models.ForeignKey(
+        OrgUnit, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sms_messages",
+    )
+    session = models.CharField(max_length=64, blank=True, db_index=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    number = models.CharField(_("phone number"), max_length=16)
+    article_id = models.PositiveIntegerField(_("knowledge article"), null=True, blank=True)
+    article_title = models.CharField(_("knowledge article"), max_length=200, blank=True)
+    text = models.CharField(_("text"), max_length=500)
+    status = models.CharField(
+        _("delivery"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    gateway_reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.article_title or self.text[:40]
+
+    @property
+    def masked_number(self) -> str:
+        return mask_phone(self.number)
+
+
+class HelpRequest(models.Model):
+    """The agent's 求助 during a contact: the team leader on duty is alerted at once (an
+    abusive caller, a customer who demands a leader: 002 第13篇 17, 第17篇 28), and the
+    leader's take-over is recorded here and on the contact."""
+
+    class Reason(models.TextChoices):
+        ABUSIVE = "abusive", _("Abusive or harassing caller")
+        DEMANDS_LEADER = "demands_leader", _("The customer demands a leader")
+        OTHER = "other", _("Other")
+
+    centre = models.ForeignKey(
+        OrgUnit, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="help_requests",
+    )
+    session = models.CharField(max_length=64, blank=True, db_index=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    caller_number = models.CharField(_("caller number"), max_length=16, blank=True)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken over by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    taken_at = models.DateTimeField(_("taken over"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("help request")
+        verbose_name_plural = _("help requests")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.get_reason_display()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from kefu.contacts.models import CallReason, Contact
+from kefu.contacts.models import CallReason, Contact, ContactSms, HelpRequest
 from kefu.core.errors import Forbidden, Invalid, NotFound
 from kefu.core.models import Region, User
-from kefu.core.roles import VIEW_CONTACT
+from kefu.core.roles import LEADER, TAKE_OVER_CONTACT, VIEW_CONTACT
 from kefu.core.validation import InvalidNumber, normalize_phone
 from kefu.customers.models import Customer
 
@@ -144,3 +145,64 @@ def contacts_of_caller(
     return (
         contacts_visible_to(user).filter(same, started_at__gte=since).order_by("-started_at", "-id")
     )
+
+
+def leaders_on_duty(agent: User) -> list[User]:
+    """Who answers the agent's 求助: the active team leaders of the agent's team, or, for an
+    agent with no team or a team without a leader, every active team leader of the centre.
+    (kefu keeps no rota yet; when it does, this narrows to the leaders on shift.)"""
+    leaders = User.objects.filter(
+        groups__name=LEADER, is_active=True, centre_id=agent.centre_id
+    ).order_by("id")
+    if agent.team_id is not None:
+        of_team = list(leaders.filter(team_id=agent.team_id))
+        if of_team:
+            return of_team
+    return list(leaders)
+
+
+def help_requests_open(user: User) -> QuerySet[HelpRequest]:
+    """The centre's calls for help that no leader has taken yet, oldest first, for the
+    leaders' alert; only for those who may take a contact over."""
+    if not user.has_perm(TAKE_OVER_CONTACT):
+        return HelpRequest.objects.none()
+    return (
+        HelpRequest.objects.filter(centre_id=user.centre_id, taken_by__isnull=True)
+        .select_related("agent", "customer")
+        .order_by("created_at", "id")
+    )
+
+
+def help_request_get_for_user(user: User, help_request_id: int) -> HelpRequest:
+    """A call for help the user may see: the agent who raised it, or a leader or manager of
+    the centre who may take it over."""
+    help_request = (
+        HelpRequest.objects.filter(pk=help_request_id, centre_id=user.centre_id)
+        .select_related("agent", "customer", "taken_by", "contact")
+        .first()
+    )
+    if help_request is None or not (
+        help_request.agent_id == user.pk or user.has_perm(TAKE_OVER_CONTACT)
+    ):
+        raise NotFound(code="help_request_not_found")
+    return help_request
+
+
+def assistance_of(user: User, session: str) -> dict[str, Any]:
+    """What happened during the call on this workbench form so far: texts sent, help asked,
+    and whether anything still waits (a text not yet answered by the gateway, a call for
+    help no leader has taken), which the page then follows."""
+    if not session:
+        return {"texts": [], "helps": [], "waiting": False}
+    texts = list(
+        ContactSms.objects.filter(session=session, agent=user).order_by("-created_at")[:10]
+    )
+    helps = list(
+        HelpRequest.objects.filter(session=session, agent=user)
+        .select_related("taken_by")
+        .order_by("-created_at")[:5]
+    )
+    waiting = any(sms.status == ContactSms.Status.PENDING for sms in texts) or any(
+        help_request.taken_by_id is None for help_request in helps
+    )
+    return {"texts": texts, "helps": helps, "waiting": waiting}

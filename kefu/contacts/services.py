@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.contacts.models import CallReason, Channel, Contact, Direction
-from kefu.core.errors import Forbidden, Invalid
+from kefu.contacts.models import CallReason, Channel, Contact, ContactSms, Direction, HelpRequest
+from kefu.contacts.queries import leaders_on_duty
+from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from kefu.core.masking import mask_phone
 from kefu.core.models import User
 from kefu.core.queries import region_for_code, require_centre
-from kefu.core.roles import ADD_CONTACT
-from kefu.core.services import audit_record, snapshot
+from kefu.core.roles import ADD_CONTACT, TAKE_OVER_CONTACT
+from kefu.core.services import audit_record, notify, snapshot
+from kefu.core.sms import gateway
 from kefu.core.validation import (
+    MOBILE,
     InvalidInstant,
     InvalidNumber,
     check_fields,
     check_instant,
+    check_lengths,
     normalize_phone,
+    phone_kind,
 )
+from kefu.customers.models import Customer
 from kefu.customers.queries import customers_visible_to
+
+logger = logging.getLogger(__name__)
 
 # A contact can be recorded a little ahead of the server's clock (a PC's clock drifts).
 CLOCK_SKEW = timedelta(minutes=5)
@@ -171,3 +182,212 @@ def contact_create(
             after=snapshot(contact, AUDITED_FIELDS),
         )
     return contact
+
+
+# --- during a contact: SMS to the caller, help from the team leader ----------------------
+
+SESSION_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _session(session: str) -> str:
+    """The workbench form's token, which ties what happens during a call to the contact
+    recorded at its end."""
+    if session and not SESSION_PATTERN.fullmatch(session):
+        raise Invalid(_("The form has expired; reload the page."), code="session_invalid")
+    return session
+
+
+def _visible_customer(actor: User, customer_id: int | None) -> Customer | None:
+    if customer_id is None:
+        return None
+    customer = customers_visible_to(actor).filter(pk=customer_id).first()
+    if customer is None:
+        raise Invalid(
+            _("Unknown customer."), code="customer_unknown", detail={"field": "customer_id"}
+        )
+    return customer
+
+
+def contact_sms_send(
+    *,
+    actor: User,
+    number: str,
+    text: str,
+    session: str = "",
+    customer_id: int | None = None,
+    article_id: int | None = None,
+    article_title: str = "",
+) -> ContactSms:
+    """Send the caller a text (a knowledge answer, as a rule) through the centre's SMS
+    gateway (kefu.core.sms). Recorded first, with the number, the text, the agent and the
+    time; the gateway is called only once that record is committed, and its answer
+    (sent, or not sent and why) is written back to the record. Audited, number masked."""
+    if not actor.has_perm(ADD_CONTACT):
+        raise Forbidden()
+    centre_id = require_centre(actor)
+    try:
+        clean = normalize_phone(number)
+    except InvalidNumber as error:
+        raise Invalid(error.message, code=error.code, detail={"field": "number"}) from error
+    if phone_kind(clean) != MOBILE:
+        raise Invalid(
+            _("A text message can only go to a mobile number."),
+            code="sms_needs_mobile",
+            detail={"field": "number"},
+        )
+    text = text.strip()
+    if not text:
+        raise Invalid(_("The message is empty."), code="sms_empty", detail={"field": "text"})
+    customer = _visible_customer(actor, customer_id)
+    sms = ContactSms(
+        centre_id=centre_id,
+        session=_session(session),
+        agent=actor,
+        customer=customer,
+        number=clean,
+        article_id=article_id,
+        article_title=article_title[:200],
+        text=text,
+    )
+    check_lengths(sms)
+    with transaction.atomic():
+        sms.save()
+        audit_record(
+            actor=actor,
+            action="contact.sms_send",
+            obj=sms,
+            after={
+                "number": mask_phone(clean),
+                "article": article_id,
+                "characters": len(text),
+            },
+        )
+        transaction.on_commit(lambda: sms_deliver(sms_id=sms.pk))
+    return sms
+
+
+def sms_deliver(*, sms_id: int) -> ContactSms:
+    """Hand a recorded text to the gateway and keep its answer. A gateway that raises has
+    not sent it: the record says so, with the gateway's reason, and the agent sees it."""
+    sms = ContactSms.objects.get(pk=sms_id)
+    try:
+        reference = gateway().send(sms.number, sms.text)
+    except Exception as error:
+        sms.status = ContactSms.Status.FAILED
+        sms.error = (str(error) or type(error).__name__)[:200]
+        logger.warning("SMS %s not sent: %s", sms.pk, sms.error)
+    else:
+        sms.status = ContactSms.Status.SENT
+        sms.sent_at = timezone.now()
+        sms.gateway_reference = str(reference or "")[:100]
+    sms.save(update_fields=["status", "error", "sent_at", "gateway_reference"])
+    return sms
+
+
+def help_request_raise(
+    *,
+    actor: User,
+    reason: str,
+    note: str = "",
+    session: str = "",
+    caller_number: str = "",
+    customer_id: int | None = None,
+) -> HelpRequest:
+    """The agent's 求助 button: the team leaders on duty are alerted at once, in the product
+    and by SMS (an abusive caller, 002 第17篇 28; a customer who demands a leader, 002 第13篇
+    17). Audited."""
+    if not actor.has_perm(ADD_CONTACT):
+        raise Forbidden()
+    centre_id = require_centre(actor)
+    if reason not in HelpRequest.Reason.values:
+        raise Invalid(
+            _("Say why you need help."), code="reason_unknown", detail={"field": "reason"}
+        )
+    number = ""
+    if caller_number:
+        try:
+            number = normalize_phone(caller_number)
+        except InvalidNumber:
+            number = ""  # a withheld or odd number must not stop a call for help
+    customer = _visible_customer(actor, customer_id)
+    help_request = HelpRequest(
+        centre_id=centre_id,
+        session=_session(session),
+        agent=actor,
+        caller_number=number,
+        customer=customer,
+        reason=reason,
+        note=note.strip(),
+    )
+    check_lengths(help_request)
+    leaders = leaders_on_duty(actor)
+    with transaction.atomic():
+        help_request.save()
+        audit_record(
+            actor=actor,
+            action="contact.help_request",
+            obj=help_request,
+            after={"reason": reason, "leaders": [leader.username for leader in leaders]},
+        )
+        notify(
+            recipients=leaders,
+            kind="help_request",
+            title=str(
+                _("Help needed: %(agent)s · %(reason)s")
+                % {"agent": actor, "reason": help_request.get_reason_display()}
+            ),
+            body=note.strip(),
+            link=f"/help/{help_request.pk}/",
+            sms=True,
+        )
+    return help_request
+
+
+def help_request_take(*, actor: User, help_request_id: int) -> HelpRequest:
+    """The team leader takes the contact over: recorded on the request (and so on the
+    contact), audited, and the agent is told who took it. A second leader is told that it
+    is taken already."""
+    if not actor.has_perm(TAKE_OVER_CONTACT):
+        raise Forbidden()
+    with transaction.atomic():
+        help_request = (
+            HelpRequest.objects.select_for_update()
+            .filter(pk=help_request_id, centre_id=require_centre(actor))
+            .first()
+        )
+        if help_request is None:
+            raise NotFound(code="help_request_not_found")
+        if help_request.taken_by_id is not None:
+            if help_request.taken_by_id == actor.pk:
+                return help_request
+            raise Conflict(
+                _("Another leader has taken this contact over already."),
+                code="help_request_taken",
+            )
+        help_request.taken_by = actor
+        help_request.taken_at = timezone.now()
+        help_request.save(update_fields=["taken_by", "taken_at"])
+        audit_record(
+            actor=actor,
+            action="contact.take_over",
+            obj=help_request,
+            after={"agent": help_request.agent.username, "contact": help_request.contact_id},
+        )
+        notify(
+            recipients=[help_request.agent],
+            kind="help_taken",
+            title=str(_("%(leader)s is taking the contact over.") % {"leader": actor}),
+            link="/workbench/",
+        )
+    return help_request
+
+
+def contact_assistance_attach(*, actor: User, contact: Contact, session: str) -> int:
+    """Tie the texts sent and the help asked for during the call (same form, same agent) to
+    the contact now recorded; how many were tied."""
+    if not session:
+        return 0
+    session = _session(session)
+    texts = ContactSms.objects.filter(session=session, agent=actor, contact__isnull=True)
+    helps = HelpRequest.objects.filter(session=session, agent=actor, contact__isnull=True)
+    return texts.update(contact=contact) + helps.update(contact=contact)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.contacts import views
+from kefu.contacts import assist, views
 
 urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
@@ -18,4 +18,10 @@ urlpatterns = [
     ),
     path("contacts/", views.contact_list_page, name="contact_list"),
     path("contacts/export.xlsx", views.contact_export, name="contact_export"),
+    path("workbench/assist", assist.assist_state, name="workbench_assist"),
+    path("workbench/sms/compose", assist.sms_compose, name="workbench_sms_compose"),
+    path("workbench/sms", assist.sms_send, name="workbench_sms_send"),
+    path("workbench/help", assist.help_raise, name="workbench_help"),
+    path("help/open", assist.help_alerts, name="help_alerts"),
+    path("help/<int:help_request_id>/", assist.help_page, name="help_page"),
 ]

@@ -241,14 +241,18 @@ def workbench_record(request: HttpRequest) -> HttpResponse:
 
 def _record(user: User, form: ContactForm) -> str:
     """Write the contact (and the order); the sentence that tells the agent what was done."""
+    session = form.cleaned_data["submission"]
     if form.cleaned_data["settled"]:
-        contact_services.contact_create(
+        contact = contact_services.contact_create(
             actor=user, started_at=timezone.now(), settled=True, **form.contact()
         )
+        contact_services.contact_assistance_attach(actor=user, contact=contact, session=session)
         return _("Contact recorded as settled.")
     ticket = ticket_create_on_contact(
         actor=user, contact={"started_at": timezone.now(), **form.contact()}, **form.ticket()
     )
+    for contact in ticket.contacts.all():
+        contact_services.contact_assistance_attach(actor=user, contact=contact, session=session)
     promised = timezone.localtime(ticket.due_at) if ticket.due_at else None
     return _("Work order %(number)s opened; the customer is promised an answer by %(due)s.") % {
         "number": ticket.number,

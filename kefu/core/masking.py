@@ -6,9 +6,17 @@ and exports, where one malformed legacy value must not break the whole page.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
-__all__ = ["ADDRESS_MASK", "PHONE_MASK", "mask_address", "mask_id_number", "mask_phone"]
+__all__ = [
+    "ADDRESS_MASK",
+    "PHONE_MASK",
+    "mask_address",
+    "mask_id_number",
+    "mask_phone",
+    "mask_text",
+]
 
 # A fixed-width mask hides how many digits were removed, as the apps of Chinese carriers
 # and banks do ("138****5678").
@@ -103,3 +111,14 @@ def mask_address(value: str) -> str:
         return ""
     end = _admin_prefix_end(text) or _ADDRESS_FALLBACK
     return f"{text[:end]}{ADDRESS_MASK}"
+
+
+# Numbers inside free text (a customer's notes): ID numbers, mobile and fixed-line numbers.
+_ID_IN_TEXT: Final = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_PHONE_IN_TEXT: Final = re.compile(r"(?<!\d)(1\d{10}|0\d{2,3}-?\d{7,8})(?!\d)")
+
+
+def mask_text(value: str) -> str:
+    """Free text as pages show it: ID numbers and phone numbers written in it masked."""
+    text = _ID_IN_TEXT.sub(lambda match: mask_id_number(match.group(1)), value)
+    return _PHONE_IN_TEXT.sub(lambda match: mask_phone(match.group(1)), text)

@@ -49,6 +49,10 @@ CHANGE_ARTICLE = "knowledge.change_article"
 VIEW_REPORTS = "metrics.view_reports"
 CHANGE_TARGETS = "metrics.change_indicatortarget"
 PUSH_CALL_EVENTS = "telephony.push_events"
+# The centre's watch list of nuisance and abusive callers (002 第17篇 28): leaders, managers.
+MANAGE_WATCH_LIST = "customers.change_watchentry"
+# Taking over a contact an agent asked help with (求助): the team leader on duty, managers.
+TAKE_OVER_CONTACT = "contacts.change_helprequest"
 
 _FRONT_LINE = frozenset(
     {
@@ -81,7 +85,16 @@ ROLES: dict[str, Role] = {
             LEADER,
             _("Team leader"),
             frozenset(
-                {VIEW_CUSTOMER, VIEW_CONTACT, ADD_CONTACT, VIEW_TICKET, VIEW_ARTICLE, VIEW_REPORTS}
+                {
+                    VIEW_CUSTOMER,
+                    VIEW_CONTACT,
+                    ADD_CONTACT,
+                    VIEW_TICKET,
+                    VIEW_ARTICLE,
+                    VIEW_REPORTS,
+                    MANAGE_WATCH_LIST,
+                    TAKE_OVER_CONTACT,
+                }
             ),
         ),
         Role(
@@ -107,6 +120,8 @@ ROLES: dict[str, Role] = {
                     VIEW_ARTICLE,
                     VIEW_REPORTS,
                     CHANGE_TARGETS,
+                    MANAGE_WATCH_LIST,
+                    TAKE_OVER_CONTACT,
                 }
             ),
         ),
@@ -124,6 +139,7 @@ ROLES: dict[str, Role] = {
                 VIEW_REPORTS,
                 CHANGE_TARGETS,
                 PUSH_CALL_EVENTS,
+                MANAGE_WATCH_LIST,
             },
         ),
     )

@@ -13,7 +13,10 @@ logger = logging.getLogger("kefu.sms")
 
 
 class Gateway(Protocol):
-    def send(self, number: str, text: str) -> None: ...
+    """Sends one text. Returns the gateway's reference for the message, if it gives one;
+    raises when the message was not accepted (the caller records why)."""
+
+    def send(self, number: str, text: str) -> str | None: ...
 
 
 class LogGateway:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -137,3 +140,80 @@ class RetentionProgress(models.Model):
 
     def __str__(self) -> str:
         return str(self.centre_id)
+
+
+def _document_path(instance: CustomerDocument, filename: str) -> str:
+    # Stored under a random name, as knowledge attachments are: the original name is kept
+    # in the row, never trusted as a path.
+    return f"customers/{instance.customer_id}/{uuid.uuid4().hex}"
+
+
+class CustomerDocument(models.Model):
+    """A document kept in the customer's archive: an application form, a contract, a
+    certificate. Checked like every upload (kefu.core.filetypes) and read only through
+    the customer's access-checked getter."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("Application")
+        CONTRACT = "contract", _("Contract")
+        OTHER = "other", _("Other document")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    file = models.FileField(_("file"), upload_to=_document_path, max_length=200)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer document")
+        verbose_name_plural = _("customer documents")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WatchEntry(models.Model):
+    """A caller on the centre's watch list: nuisance or abusive callers (002 第17篇 28),
+    flagged to the agent at screen pop with the centre's instruction. Kept by team leaders
+    and managers; an entry ends at its expiry or when it is removed, and is never deleted."""
+
+    centre = models.ForeignKey(
+        OrgUnit, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.CharField(_("phone number"), max_length=16, db_index=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    instruction = models.CharField(_("instruction to the agent"), max_length=500)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("removed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("watch-list entry")
+        verbose_name_plural = _("watch list")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.reason

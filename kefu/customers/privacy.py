@@ -24,13 +24,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kefu.contacts.models import Contact
+from kefu.contacts.models import Contact, ContactSms, HelpRequest
 from kefu.core.crypto import is_current, reencrypt
 from kefu.core.errors import Conflict, Forbidden, Invalid
 from kefu.core.models import AuditEntry, OrgUnit, User
 from kefu.core.roles import HANDLE_PERSONAL_DATA_REQUEST
 from kefu.core.services import audit_record
-from kefu.customers.models import Customer, RetentionProgress
+from kefu.customers.models import Customer, CustomerDocument, RetentionProgress
 from kefu.tickets.models import OPEN, Ticket, TicketEvent
 
 # Keys of audit pictures and ticket-event data that carry personal values or free text.
@@ -248,6 +248,9 @@ def _redact_audit(object_type: str, ids: Iterable[int], label: str | None = None
 def _scrub_contacts(contacts: Any) -> int:
     ids = list(contacts.values_list("id", flat=True))
     Contact.objects.filter(id__in=ids).update(caller_number="", summary="")
+    # What was sent by SMS during the contact, and to which number, goes with it.
+    ContactSms.objects.filter(contact_id__in=ids).update(number="", text="")
+    HelpRequest.objects.filter(contact_id__in=ids).update(caller_number="", note="")
     _redact_audit("contacts.contact", ids)
     return len(ids)
 
@@ -257,6 +260,19 @@ def _scrub_orders(orders: Any) -> int:
     Ticket.objects.filter(id__in=ids).update(title=anonymised_label(), description="", result="")
     _scrub_events(ids)
     return len(ids)
+
+
+def _documents_delete(customer: Customer) -> None:
+    """The customer's documents go, rows now and files once the transaction commits."""
+    documents = list(CustomerDocument.objects.filter(customer=customer))
+    stored = [(document.file.storage, document.file.name) for document in documents]
+    CustomerDocument.objects.filter(pk__in=[document.pk for document in documents]).delete()
+
+    def remove_files() -> None:
+        for storage, name in stored:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
 
 
 @transaction.atomic
@@ -290,6 +306,7 @@ def customer_anonymise(*, actor: User | None, customer: Customer, reason: str) -
     current.version += 1
     current.save()
     current.phones.all().delete()
+    _documents_delete(current)
     contacts = _scrub_contacts(Contact.objects.filter(customer=current))
     orders = _scrub_orders(Ticket.objects.filter(customer=current))
     _redact_audit("customers.customer", [current.pk], label=current.name)

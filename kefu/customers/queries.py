@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.crypto import blind_index
 from kefu.core.errors import Forbidden, Invalid, NotFound
 from kefu.core.models import User
-from kefu.core.roles import HANDLER, VIEW_CUSTOMER
+from kefu.core.roles import HANDLER, MANAGE_WATCH_LIST, VIEW_CUSTOMER
 from kefu.core.validation import InvalidNumber, normalize_phone, validate_id_number
-from kefu.customers.models import Customer, CustomerPhone
+from kefu.customers.models import Customer, CustomerDocument, CustomerPhone, WatchEntry
 from kefu.tickets.models import Ticket
 
 
@@ -84,3 +86,51 @@ def customer_search(
         customers = customers.filter(region__code=region)
     order = ("name", "id") if sort == "name" else ("-id",)
     return customers.select_related("region").prefetch_related("phones", "tags").order_by(*order)
+
+
+def customer_documents(user: User, customer: Customer) -> QuerySet[CustomerDocument]:
+    """The documents of a customer, newest first; `customer` comes from
+    `customer_get_for_user`, so the user may see it."""
+    return customer.documents.select_related("uploaded_by")
+
+
+def customer_document_get_for_user(user: User, document_id: int) -> CustomerDocument:
+    """A document of a customer the user may see."""
+    document = (
+        CustomerDocument.objects.filter(pk=document_id, customer__in=customers_visible_to(user))
+        .select_related("customer")
+        .first()
+    )
+    if document is None:
+        raise NotFound(code="document_not_found")
+    return document
+
+
+def watch_entries_live(centre_id: int | None) -> QuerySet[WatchEntry]:
+    """The centre's watch-list entries in force now: not removed, not expired."""
+    return WatchEntry.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+        centre_id=centre_id,
+        removed_at__isnull=True,
+    ).select_related("created_by")
+
+
+def watch_flags(user: User, numbers: Iterable[str]) -> list[WatchEntry]:
+    """The watch-list entries in force for any of these numbers (the caller's number and the
+    customer's phones), for the agent's screen pop; numbers written any way."""
+    clean: set[str] = set()
+    for number in numbers:
+        with contextlib.suppress(InvalidNumber):
+            clean.add(normalize_phone(number))
+    if not clean:
+        return []
+    return list(watch_entries_live(user.centre_id).filter(number__in=clean))
+
+
+def watch_list(user: User) -> QuerySet[WatchEntry]:
+    """The watch list as its keepers see it: every entry of the centre, newest first."""
+    if not user.has_perm(MANAGE_WATCH_LIST):
+        raise Forbidden()
+    return WatchEntry.objects.filter(centre_id=user.centre_id).select_related(
+        "created_by", "removed_by"
+    )

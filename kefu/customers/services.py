@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core import filetypes
 from kefu.core.crypto import blind_index
-from kefu.core.errors import Conflict, Forbidden, Invalid, RateLimited
+from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from kefu.core.masking import mask_id_number
 from kefu.core.models import User
 from kefu.core.queries import region_for_code, require_centre
-from kefu.core.roles import ADD_CUSTOMER, CHANGE_CUSTOMER, CHECK_IDENTITY, VIEW_PERSONAL_DATA
+from kefu.core.roles import (
+    ADD_CUSTOMER,
+    CHANGE_CUSTOMER,
+    CHECK_IDENTITY,
+    MANAGE_WATCH_LIST,
+    VIEW_PERSONAL_DATA,
+)
 from kefu.core.services import audit_record, snapshot
 from kefu.core.validation import (
     InvalidNumber,
@@ -25,7 +36,14 @@ from kefu.core.validation import (
     phone_kind,
     validate_id_number,
 )
-from kefu.customers.models import Customer, CustomerPhone, Tag, Tier
+from kefu.customers.models import (
+    Customer,
+    CustomerDocument,
+    CustomerPhone,
+    Tag,
+    Tier,
+    WatchEntry,
+)
 
 AUDITED_FIELDS = ["name", "id_number", "account_number", "address", "region", "tier", "notes"]
 
@@ -320,3 +338,151 @@ def identity_check(*, actor: User, phone: str, name: str, id_number: str) -> Ide
             after={"matched": customer is not None, "phone": number},
         )
     return IdentityCheckResult(matched=customer is not None, customer=customer)
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def customer_document_add(
+    *,
+    actor: User,
+    customer: Customer,
+    upload: UploadedFile,
+    kind: str = CustomerDocument.Kind.OTHER,
+) -> CustomerDocument:
+    """Keep a document (an application, a contract) in the customer's archive. Checked as
+    every upload is (kefu.core.filetypes): allowed kinds of file only, content that is what
+    the name says, not empty, at most KEFU_CUSTOMER_DOCUMENT_MAX_BYTES; audited."""
+    _require(actor, CHANGE_CUSTOMER)
+    if customer.anonymised_at is not None:
+        raise Conflict(
+            _("This customer is anonymised; nothing more is kept about them."),
+            code="customer_anonymised",
+        )
+    if kind not in CustomerDocument.Kind.values:
+        raise Invalid(_("Unknown document kind."), code="document_kind_unknown")
+    name = Path(upload.name or "").name[:200]
+    content_type = filetypes.upload_check(
+        name, upload.size or 0, upload, max_bytes=settings.KEFU_CUSTOMER_DOCUMENT_MAX_BYTES
+    )
+    document = CustomerDocument(
+        customer=customer,
+        kind=kind,
+        name=name,
+        content_type=content_type,
+        size=upload.size or 0,
+        uploaded_by=actor,
+    )
+    document.file.save(name, upload, save=False)
+    document.save()
+    audit_record(
+        actor=actor,
+        action="customer.document_add",
+        obj=customer,
+        after={"document": document.pk, "name": name, "kind": kind, "size": document.size},
+    )
+    return document
+
+
+@transaction.atomic
+def customer_document_remove(*, actor: User, document: CustomerDocument) -> None:
+    """Remove a document from the archive; the file goes once the row is surely gone."""
+    _require(actor, CHANGE_CUSTOMER)
+    audit_record(
+        actor=actor,
+        action="customer.document_remove",
+        obj=document.customer,
+        before={"document": document.pk, "name": document.name, "kind": document.kind},
+    )
+    stored = document.file.name
+    storage = document.file.storage
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(stored))
+
+
+@transaction.atomic
+def customer_document_download(*, actor: User, document: CustomerDocument) -> CustomerDocument:
+    """Opening a document shows personal data unmasked: only for those who may see it, and
+    every opening is audited."""
+    _require(actor, VIEW_PERSONAL_DATA)
+    audit_record(
+        actor=actor,
+        action="customer.document_download",
+        obj=document.customer,
+        after={"document": document.pk, "name": document.name},
+    )
+    return document
+
+
+# --- the watch list -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def watch_entry_add(
+    *,
+    actor: User,
+    number: str,
+    reason: str,
+    instruction: str,
+    expires_at: datetime | None = None,
+) -> WatchEntry:
+    """Put a caller's number on the centre's watch list (002 第17篇 28), with the reason, the
+    instruction the agent sees at screen pop, and when the entry ends; audited."""
+    _require(actor, MANAGE_WATCH_LIST)
+    centre_id = require_centre(actor)
+    clean = _clean_phones([number])[0]
+    if not reason.strip():
+        raise Invalid(_("Give the reason."), code="reason_required", detail={"field": "reason"})
+    if not instruction.strip():
+        raise Invalid(
+            _("Give the instruction to the agent."),
+            code="instruction_required",
+            detail={"field": "instruction"},
+        )
+    if expires_at is not None and expires_at <= timezone.now():
+        raise Invalid(
+            _("The end of the entry must lie in the future."),
+            code="expires_in_past",
+            detail={"field": "expires_at"},
+        )
+    entry = WatchEntry(
+        centre_id=centre_id,
+        number=clean,
+        reason=reason.strip(),
+        instruction=instruction.strip(),
+        expires_at=expires_at,
+        created_by=actor,
+    )
+    check_lengths(entry)
+    entry.save()
+    audit_record(
+        actor=actor,
+        action="watch_list.add",
+        obj=entry,
+        after=snapshot(entry, ["number", "reason", "instruction", "expires_at"]),
+    )
+    return entry
+
+
+@transaction.atomic
+def watch_entry_remove(*, actor: User, entry_id: int) -> WatchEntry:
+    """Take an entry off the watch list: kept, with who removed it and when; audited."""
+    _require(actor, MANAGE_WATCH_LIST)
+    entry = (
+        WatchEntry.objects.select_for_update()
+        .filter(pk=entry_id, centre_id=require_centre(actor), removed_at__isnull=True)
+        .first()
+    )
+    if entry is None:
+        raise NotFound(code="watch_entry_not_found")
+    entry.removed_at = timezone.now()
+    entry.removed_by = actor
+    entry.save(update_fields=["removed_at", "removed_by"])
+    audit_record(
+        actor=actor,
+        action="watch_list.remove",
+        obj=entry,
+        before={"number": entry.number, "reason": entry.reason},
+    )
+    return entry

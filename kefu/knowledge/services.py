@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -18,13 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.contacts.models import CallReason
 from kefu.contacts.queries import contacts_visible_to
+from kefu.core import filetypes
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import User
 from kefu.core.queries import require_centre
 from kefu.core.roles import CHANGE_ARTICLE, ROLES, VIEW_ARTICLE
 from kefu.core.services import audit_record, notify, snapshot
 from kefu.core.validation import check_fields, check_lengths
-from kefu.knowledge import analysis, engines, filetypes
+from kefu.knowledge import analysis, engines
 from kefu.knowledge.lifecycle import (
     EDITABLE,
     Action,
@@ -609,14 +611,16 @@ def synonym_delete(*, actor: User, synonym_id: int) -> None:
 
 @transaction.atomic
 def attachment_add(*, actor: User, article_id: int, upload: UploadedFile) -> Attachment:
-    """Attach a file to an article, once `filetypes.checked_upload` accepts it (at most
-    KEFU_KB_ATTACHMENT_MAX_BYTES)."""
+    """Attach a file to an article. Its name must end in one of the allowed types and its
+    content must be of that type (kefu.core.filetypes); empty files, files that cannot
+    be read and files over KEFU_KB_ATTACHMENT_MAX_BYTES are refused, each with its reason."""
     centre_id = _editor(actor)
     article = Article.objects.filter(pk=article_id, centre_id=centre_id).first()
     if article is None:
         raise NotFound(code="article_not_found")
-    name, content_type = filetypes.checked_upload(
-        upload, limit=settings.KEFU_KB_ATTACHMENT_MAX_BYTES
+    name = Path(upload.name or "").name[:200]
+    content_type = filetypes.upload_check(
+        name, upload.size or 0, upload, max_bytes=settings.KEFU_KB_ATTACHMENT_MAX_BYTES
     )
     attachment = Attachment(
         article=article,

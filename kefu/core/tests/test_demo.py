@@ -135,3 +135,23 @@ def test_demo_telephone_history_runs_up_to_now_and_loads_once() -> None:
     assert today - dt.timedelta(days=3) in days
     # Today so far is there too, unless the test runs in the first minutes after midnight.
     assert today in days or timezone.localtime().hour == 0
+
+
+def test_demo_has_a_watch_listed_caller_and_a_customer_with_documents() -> None:
+    """Issue 15, 18a and 18b: the demo shows both at work (002 第17篇 28 for the watch list)."""
+    from kefu.customers.models import CustomerDocument, WatchEntry
+    from kefu.customers.queries import watch_flags
+
+    demo_load(customers=40, contacts=120, days=60)
+    documents = CustomerDocument.objects.all()
+    assert sorted(documents.values_list("kind", flat=True)) == ["application", "contract"]
+    assert all(document.file.storage.exists(document.file.name) for document in documents)
+    entry = WatchEntry.objects.get()
+    assert entry.expires_at is not None and "请您挂机" in entry.instruction
+    agent = User.objects.get(username="agent")
+    assert watch_flags(agent, [entry.number]) == [entry]
+    page = Client()
+    page.login(username="agent", password=PASSWORD)
+    phone = CustomerPhone.objects.get(number=entry.number)
+    html = page.get(f"/workbench/?caller={entry.number}&customer={phone.customer_id}").content
+    assert "近一周五次来电辱骂坐席".encode() in html

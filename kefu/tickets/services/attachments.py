@@ -1,20 +1,21 @@
 """Photos and files on an order's step: the site after a repair, a signed form, sent with
 the department's return (issue 15, point 19). Checked by content like the knowledge base's
-attachments (`kefu.knowledge.filetypes`)."""
+attachments (`kefu.core.filetypes`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core import filetypes
 from kefu.core.errors import Forbidden, Invalid, NotFound
 from kefu.core.models import User
 from kefu.core.services import audit_record
-from kefu.knowledge import filetypes
 from kefu.tickets.models import Ticket, TicketAttachment
 from kefu.tickets.queries import tickets_visible_to
 from kefu.tickets.services.actions import ActionInput, ticket_act
@@ -49,7 +50,12 @@ def ticket_attach(
             detail={"field": "files", "max": FILES_PER_STEP},
         )
     limit = settings.KEFU_TICKET_ATTACHMENT_MAX_BYTES
-    checked = [(upload, *filetypes.checked_upload(upload, limit=limit)) for upload in uploads]
+    checked = []
+    for upload in uploads:
+        name = PurePath(upload.name or "").name[:200]
+        checked.append(
+            (upload, name, filetypes.upload_check(name, upload.size or 0, upload, max_bytes=limit))
+        )
     attached = []
     for upload, name, content_type in checked:
         attachment = TicketAttachment(
