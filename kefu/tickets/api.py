@@ -14,7 +14,15 @@ from kefu.core.validation import Instant
 from kefu.customers.models import Tier
 from kefu.tickets import services
 from kefu.tickets.lifecycle import Action, State
-from kefu.tickets.models import DispatchRule, Kind, Ticket, TicketEvent, TimeLimitPolicy, Urgency
+from kefu.tickets.models import (
+    DispatchRule,
+    EscalationSource,
+    Kind,
+    Ticket,
+    TicketEvent,
+    TimeLimitPolicy,
+    Urgency,
+)
 from kefu.tickets.queries import (
     actions_for,
     dispatch_rules_visible_to,
@@ -135,7 +143,7 @@ class TicketActionIn(StrictSchema):
     text: str = Field("", max_length=4000)
     satisfied: bool | None = None
     note: str = Field("", max_length=1000)
-    source: str = Field("", max_length=100)
+    source: EscalationSource | Literal[""] = ""
     into: str | None = Field(None, max_length=20)
 
 

@@ -9,10 +9,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.forms import DayField, start_of
-from kefu.tickets.models import STATE_CHOICES, Kind
+from kefu.tickets.models import STATE_CHOICES, EscalationSource, Kind
 from kefu.tickets.services import REPLY_CHANNELS, ActionInput
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
+# The escalation sources a person names; the third urge escalates by itself.
+MANUAL_ESCALATION_SOURCES = [
+    (value, label) for value, label in EscalationSource.choices if value != EscalationSource.URGE
+]
 TRI_STATE = [("", "—"), ("true", _("Yes")), ("false", _("No"))]
 
 
@@ -60,7 +64,7 @@ class ActionForm(forms.Form):
     text = forms.CharField(max_length=4000, required=False)
     satisfied = forms.ChoiceField(choices=TRI_STATE, required=False)
     note = forms.CharField(max_length=1000, required=False)
-    source = forms.CharField(max_length=100, required=False)
+    source = forms.ChoiceField(choices=BLANK + MANUAL_ESCALATION_SOURCES, required=False)
     into = forms.CharField(max_length=20, required=False)
 
     def action_input(self) -> ActionInput:

@@ -44,6 +44,11 @@ class TicketAction(StrEnum):
     REASSIGN = "reassign"
     MERGE = "merge"
     CANCEL = "cancel"
+    # The expert seat's own steps (专席, 000 第8篇): see EXPERT_ACTIONS below.
+    ANSWER_CLOSE = "answer_close"
+    SEND_BACK = "send_back"
+    FIELD_DISPATCH = "field_dispatch"
+    WARN_MAINTENANCE = "warn_maintenance"
 
 
 Action = TicketAction
@@ -97,9 +102,35 @@ ACTION_ROLES: dict[Action, frozenset[str]] = {
     Action.REASSIGN: frozenset({"backoffice"}),
     Action.MERGE: frozenset({"backoffice"}),
     Action.CANCEL: frozenset({"leader", "manager"}),
+    Action.ANSWER_CLOSE: frozenset({"expert"}),
+    Action.SEND_BACK: frozenset({"expert"}),
+    Action.FIELD_DISPATCH: frozenset({"expert"}),
+    Action.WARN_MAINTENANCE: frozenset({"expert"}),
 }
 # The third urge of an order raises it above the centre's routine.
 URGES_TO_ESCALATE = 3
+
+# ------------------------------------------------------------------ the expert seat's steps
+# 000 第8篇 (宽带专席): the expert seat is where the customer's problem ends. Within 10
+# minutes of taking an order the expert answers the customer, and closes the order, sends
+# it back to the front line, dispatches it to a department (field staff, 上门服务), or warns
+# maintenance of a regional fault (预警). Only while an expert seat holds the order in
+# handling, and only its own experts (HOLDER_WORK).
+EXPERT_ACTIONS = frozenset(
+    {Action.ANSWER_CLOSE, Action.SEND_BACK, Action.FIELD_DISPATCH, Action.WARN_MAINTENANCE}
+)
+EXPERT_TARGETS: dict[Action, State | None] = {
+    Action.ANSWER_CLOSE: State.CLOSED,  # answered on the spot: the loop ends here
+    Action.SEND_BACK: State.ACCEPTED,  # back to the front line, which reviews it again
+    Action.FIELD_DISPATCH: State.DISPATCHED,  # to a department's field staff
+    Action.WARN_MAINTENANCE: None,  # a warning to maintenance; the expert keeps the order
+}
+
+
+def _expert_next_state(action: Action, situation: Situation) -> State:
+    if not situation.expert_seat or situation.state != State.HANDLING:
+        raise TransitionRefused(action, situation)
+    return EXPERT_TARGETS[action] or situation.state
 
 
 @dataclass(frozen=True)
@@ -110,6 +141,8 @@ class Situation:
     suspended: bool = False
     has_department: bool = True
     callback_required: bool = True
+    # Whether the department holding the order is an expert seat (专席).
+    expert_seat: bool = False
 
 
 class TransitionRefused(Exception):
@@ -132,6 +165,8 @@ def next_state(action: Action, situation: Situation, *, satisfied: bool | None =
         raise TransitionRefused(action, situation)
     if action in IN_PLACE:
         return state
+    if action in EXPERT_ACTIONS:
+        return _expert_next_state(action, situation)
     if action == Action.CLOSE and situation.callback_required:
         raise TransitionRefused(action, situation)
     if action in FORWARD:
@@ -174,7 +209,9 @@ def may_act(role: str | None, action: Action) -> bool:
 # The work of whoever holds the order. A department's handlers and an expert seat's
 # agents do it only while the order is with their own unit; the back office only while
 # the centre handles the order itself (no department holds it).
-HOLDER_WORK = frozenset({Action.TAKE, Action.RETURN, Action.SUSPEND, Action.RESUME})
+HOLDER_WORK = frozenset(
+    {Action.TAKE, Action.RETURN, Action.SUSPEND, Action.RESUME, *EXPERT_ACTIONS}
+)
 UNIT_ROLES = frozenset({"handler", "expert"})
 CENTRE_WORK = frozenset({Action.TAKE, Action.RETURN})
 

@@ -31,6 +31,36 @@ class Urgency(models.TextChoices):
     VERY_URGENT = "very_urgent", _("Very urgent")
 
 
+class EscalationSource(models.TextChoices):
+    """Where an escalation (升级) came from. The outside bodies the customer took the
+    complaint to make it an escalated complaint (升级投诉 / 越级投诉, GLOSSARY.md);
+    the third urge and a raise inside the centre are escalations of another kind and are
+    counted apart from it."""
+
+    REGULATOR = "regulator", _("Regulator (e.g. the 12398 energy regulation hotline)")
+    GOVERNMENT_HOTLINE = "hotline_12345", _("12345 government service hotline")
+    CONSUMER_ASSOCIATION = "consumer_association", _("Consumer association (12315)")
+    MANAGEMENT = "management", _("Higher management of the company")
+    MEDIA = "media", _("News media")
+    OTHER_EXTERNAL = "other_external", _("Another body outside the centre")
+    INTERNAL = "internal", _("Raised inside the centre")
+    URGE = "urge", _("Third urge (automatic)")
+
+
+# The sources that make an escalation an escalated complaint: the customer went above
+# the centre.
+EXTERNAL_ESCALATION_SOURCES = frozenset(
+    {
+        EscalationSource.REGULATOR,
+        EscalationSource.GOVERNMENT_HOTLINE,
+        EscalationSource.CONSUMER_ASSOCIATION,
+        EscalationSource.MANAGEMENT,
+        EscalationSource.MEDIA,
+        EscalationSource.OTHER_EXTERNAL,
+    }
+)
+
+
 STATE_CHOICES = [
     (State.ACCEPTED.value, _("Accepted")),
     (State.DISPATCHED.value, _("Dispatched")),
@@ -63,6 +93,11 @@ ACTION_CHOICES = [
     (Action.CANCEL.value, _("Cancel")),
     ("warning", _("Warning")),
     ("overdue", _("Overdue")),
+    # The expert seat's own steps (000 第8篇).
+    (Action.ANSWER_CLOSE.value, _("Answer the customer and close")),
+    (Action.SEND_BACK.value, _("Send back to the front line")),
+    (Action.FIELD_DISPATCH.value, _("Dispatch to field staff")),
+    (Action.WARN_MAINTENANCE.value, _("Warn maintenance")),
 ]
 
 
@@ -268,12 +303,21 @@ class Ticket(models.Model):
     stage_due_at = models.DateTimeField(_("stage due at"), null=True, blank=True)
     warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    # The promise of an answer to the customer (the policy's `answer` limit, 002 第17篇):
+    # owed from `answer_started_at` (created, or reopened) until `answered_at` (the
+    # reply, or the expert seat's answer); its clock runs only while the answer is owed.
+    answer_started_at = models.DateTimeField(_("answer owed since"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answer_warn_at = models.DateTimeField(_("answer warning at"), null=True, blank=True)
+    answer_due_at = models.DateTimeField(_("answer due at"), null=True, blank=True)
     # Whether the sweep has recorded the current stage's (and the order's) warning and
     # overdue events: each is recorded once.
     stage_warned = models.BooleanField(default=False)
     stage_overdue = models.BooleanField(default=False)
     overall_warned = models.BooleanField(default=False)
     overall_overdue = models.BooleanField(default=False)
+    answer_warned = models.BooleanField(default=False)
+    answer_overdue = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -34,7 +34,7 @@ from kefu.tickets.models import (
     TimeLimitPolicy,
 )
 from kefu.tickets.sla import status_at
-from kefu.tickets.stages import ExpertSeatLimits, StageSpan, Step, stage_spans
+from kefu.tickets.stages import ExpertSeatLimits, StageSpan, Step, answer_span, stage_spans
 
 
 def tickets_visible_to(user: User) -> QuerySet[Ticket]:
@@ -59,6 +59,7 @@ def situation_of(ticket: Ticket) -> Situation:
         suspended=ticket.suspended,
         has_department=ticket.department_id is not None,
         callback_required=ticket.policy.callback_required if ticket.policy else True,
+        expert_seat=ticket.department is not None and ticket.department.expert_seat,
     )
 
 
@@ -129,8 +130,13 @@ def department_inbox(user: User, limit: int = 200) -> list[Ticket]:
 
 
 def overdue_at(now: datetime) -> Q:
-    """Open, running, and past the current stage's limit or the whole order's."""
-    return OPEN & Q(suspended=False) & (Q(stage_due_at__lte=now) | Q(due_at__lte=now))
+    """Open, running, and past the current stage's limit, the whole order's, or the promised
+    answer's."""
+    return (
+        OPEN
+        & Q(suspended=False)
+        & (Q(stage_due_at__lte=now) | Q(due_at__lte=now) | Q(answer_due_at__lte=now))
+    )
 
 
 def in_warning_at(now: datetime) -> Q:
@@ -138,7 +144,11 @@ def in_warning_at(now: datetime) -> Q:
     return (
         OPEN
         & Q(suspended=False)
-        & (Q(stage_warn_at__lte=now, stage_due_at__gt=now) | Q(warn_at__lte=now, due_at__gt=now))
+        & (
+            Q(stage_warn_at__lte=now, stage_due_at__gt=now)
+            | Q(warn_at__lte=now, due_at__gt=now)
+            | Q(answer_warn_at__lte=now, answer_due_at__gt=now)
+        )
     )
 
 
@@ -325,16 +335,27 @@ def ticket_stage_spans(ticket: Ticket, events: list[TicketEvent]) -> list[StageS
     steps = [
         Step(e.at, e.action, e.from_state, e.to_state, e.data.get("department")) for e in events
     ]
-    return stage_spans(
+    rules = as_sla_policy(policy) if policy else None
+    suspensions = suspension_intervals(ticket, now)
+    spans = stage_spans(
         steps,
         calendar=calendar,
-        policy=as_sla_policy(policy) if policy else None,
-        suspensions=suspension_intervals(ticket, now),
+        policy=rules,
+        suspensions=suspensions,
         now=now,
         expert_seat=expert_seat_limits(
             ticket, expert_seats_among({s.department for s in steps if s.department})
         ),
     )
+    promise = answer_span(
+        started_at=ticket.answer_started_at,
+        ended_at=ticket.answered_at,
+        calendar=calendar,
+        policy=rules,
+        suspensions=suspensions,
+        now=now,
+    )
+    return [*spans, promise] if promise else spans
 
 
 def suspension_intervals(ticket: Ticket, now: datetime) -> list[tuple[datetime, datetime]]:
@@ -354,6 +375,7 @@ def ticket_status(ticket: Ticket, now: datetime) -> str:
         for warn, due in (
             (ticket.stage_warn_at, ticket.stage_due_at),
             (ticket.warn_at, ticket.due_at),
+            (ticket.answer_warn_at, ticket.answer_due_at),
         )
         if warn is not None and due is not None
     }

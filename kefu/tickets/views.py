@@ -20,8 +20,9 @@ from kefu.core.models import User
 from kefu.core.queries import departments_of
 from kefu.knowledge.queries import articles_for_ticket
 from kefu.tickets import services
-from kefu.tickets.forms import ActionForm, TicketFilterForm
-from kefu.tickets.models import ACTION_CHOICES, STATE_CHOICES, Ticket
+from kefu.tickets.forms import MANUAL_ESCALATION_SOURCES, ActionForm, TicketFilterForm
+from kefu.tickets.lifecycle import EXPERT_ACTIONS
+from kefu.tickets.models import ACTION_CHOICES, STATE_CHOICES, EscalationSource, Ticket
 from kefu.tickets.queries import (
     BACKOFFICE_QUEUES,
     actions_for,
@@ -44,6 +45,7 @@ from kefu.web.listing import page_of
 
 ACTION_LABELS = dict(ACTION_CHOICES)
 STATE_LABELS = dict(STATE_CHOICES)
+ESCALATION_SOURCE_LABELS = dict(EscalationSource.choices)
 
 
 def _rows(tickets: list[Ticket]) -> list[dict[str, Any]]:
@@ -130,6 +132,7 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
         event.from_label = STATE_LABELS.get(event.from_state, "")  # type: ignore[attr-defined]
         event.to_label = STATE_LABELS.get(event.to_state, "")  # type: ignore[attr-defined]
         event.department_name = names.get(event.data.get("department", ""), "")  # type: ignore[attr-defined]
+        event.source_label = ESCALATION_SOURCE_LABELS.get(event.data.get("source", ""), "")  # type: ignore[attr-defined]
     return {
         "ticket": ticket,
         "status": ticket_status(ticket, timezone.now()),
@@ -150,6 +153,22 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
         "phrases": phrases_for(ticket) if {"reply", "callback"} & set(actions) else {},
         "articles": articles_for_ticket(user, ticket),
         "knowledge_use": {"ticket": ticket.number},
+        "escalation_sources": MANUAL_ESCALATION_SOURCES,
+        **_expert_context(),
+    }
+
+
+def _expert_context() -> dict[str, Any]:
+    """What the expert seat's step forms offer (000 第8篇)."""
+    return {
+        "expert_actions": sorted(EXPERT_ACTIONS),
+        # The expert answers while the customer is reachable: on the line, or in writing.
+        "expert_channels": [
+            ("phone", _("Phone")),
+            ("sms", _("SMS")),
+            ("wechat", _("WeChat")),
+            ("email", _("E-mail")),
+        ],
     }
 
 

@@ -22,6 +22,7 @@ from kefu.core.validation import check_lengths
 from kefu.customers.models import Tag
 from kefu.customers.queries import customers_visible_to
 from kefu.tickets.lifecycle import (
+    EXPERT_ACTIONS,
     Action,
     State,
     TransitionRefused,
@@ -29,6 +30,7 @@ from kefu.tickets.lifecycle import (
     next_state,
 )
 from kefu.tickets.models import (
+    EscalationSource,
     Kind,
     Ticket,
     TicketEvent,
@@ -42,7 +44,14 @@ from kefu.tickets.queries import (
     suggest_department,
     tickets_visible_to,
 )
-from kefu.tickets.services.recording import category_of, new_event, next_number, set_clocks
+from kefu.tickets.services.recording import (
+    answer_given,
+    answer_owed,
+    category_of,
+    new_event,
+    next_number,
+    set_clocks,
+)
 from kefu.tickets.stages import STAGE_OF_STATE
 
 REPLY_CHANNELS = {"phone", "sms", "wechat", "email", "letter", "visit"}
@@ -97,6 +106,7 @@ def ticket_create(
         created_at=now,
     )
     ticket.policy = matching_policy(ticket)
+    answer_owed(ticket, now)
     set_clocks(ticket, stage_started_at=now)
     created = new_event(ticket, actor=actor, action="create", note=title.strip(), at=now)
     # Last before the insert: the day's counter stays locked until commit.
@@ -282,7 +292,7 @@ def _apply(
         data["urge_count"] = ticket.urge_count
     elif action == Action.ESCALATE:
         ticket.escalated = True
-        data["source"] = fields.source.strip() or "centre"
+        data["source"] = _escalation_source(fields.source)
     elif action == Action.SUSPEND:
         data["reason"] = _require(fields.reason, "reason")
         ticket.suspended = True
@@ -297,7 +307,108 @@ def _apply(
         target = _merge_target(actor, ticket, fields.into)
         ticket.merged_into = target
         data["into"] = target.number
+    elif action in EXPERT_ACTIONS:
+        data = _apply_expert(actor, ticket, action, fields)
     return data
+
+
+def _answer_promise(ticket: Ticket, act: Action, fields: ActionInput, now: datetime) -> None:
+    """The promise of an answer (002 第17篇): kept by the reply to the customer or the expert
+    seat's answer, owed again when the callback finds the customer unsatisfied."""
+    if act in {Action.REPLY, Action.ANSWER_CLOSE}:
+        answer_given(ticket, now)
+    elif act == Action.CALLBACK and fields.satisfied is False:
+        answer_owed(ticket, now)
+
+
+# ------------------------------------------------------------------ the expert seat's steps
+
+
+def _apply_expert(
+    actor: User, ticket: Ticket, action: Action, fields: ActionInput
+) -> dict[str, Any]:
+    """The expert seat's own steps (000 第8篇): answer the customer and close, send the
+    order back to the front line, dispatch it to a department's field staff, or warn
+    maintenance. The lifecycle table has checked that the expert's seat holds the order."""
+    data: dict[str, Any] = {"seat": ticket.department.code if ticket.department else None}
+    if action == Action.ANSWER_CLOSE:
+        channel = fields.channel or "phone"
+        if channel not in REPLY_CHANNELS:
+            raise Invalid(
+                _("Unknown channel."), code="channel_unknown", detail={"field": "channel"}
+            )
+        ticket.result = _require(fields.text, "text")
+        data.update(channel=channel, text=ticket.result)
+    elif action == Action.SEND_BACK:
+        data["reason"] = _require(fields.reason, "reason")
+        ticket.department, ticket.assignee = None, None
+    elif action == Action.FIELD_DISPATCH:
+        department = _field_department(ticket, fields.department)
+        data.update(department=department.code, from_department=data["seat"])
+        if fields.text.strip():
+            data["text"] = fields.text.strip()  # what the customer was told meanwhile
+        ticket.department, ticket.assignee = department, None
+    elif action == Action.WARN_MAINTENANCE:
+        department = _field_department(ticket, fields.department)
+        data.update(department=department.code, warning=_require(fields.note, "note"))
+    return data
+
+
+def _field_department(ticket: Ticket, code: str | None) -> OrgUnit:
+    """A department of the centre outside the expert seats, named by the expert."""
+    department = OrgUnit.objects.filter(
+        code=_require(code or "", "department"),
+        kind=OrgUnit.Kind.DEPARTMENT,
+        parent_id=ticket.centre_id,
+        active=True,
+        expert_seat=False,
+    ).first()
+    if department is None:
+        raise Invalid(
+            _("Unknown department."), code="department_unknown", detail={"field": "department"}
+        )
+    return department
+
+
+def _notify_expert_step(actor: User, ticket: Ticket, act: Action, data: dict[str, Any]) -> None:
+    """Tell the people the expert's step concerns: the agent who took the order when it is
+    sent back; the department's people when they are to go out or are warned."""
+    if act == Action.SEND_BACK:
+        notify(
+            recipients=[ticket.created_by],
+            kind="ticket.sent_back",
+            title=f"{ticket.number} {_('Sent back by the expert seat')}: {ticket.title}",
+            body=data["reason"],
+            link=f"/tickets/{ticket.number}/",
+        )
+    elif act == Action.WARN_MAINTENANCE:
+        people = User.objects.filter(
+            department__code=data["department"],
+            department__parent_id=ticket.centre_id,
+            groups__name=HANDLER,
+            is_active=True,
+        )
+        notify(
+            recipients=list(people),
+            kind="ticket.maintenance_warning",
+            title=f"{ticket.number} {_('Warning from the expert seat')}: {ticket.title}",
+            body=data["warning"],
+            link=f"/tickets/{ticket.number}/",
+            sms=True,
+        )
+
+
+def _escalation_source(source: str) -> str:
+    """Where a recorded escalation came from: one of the sources a person may name (the
+    third urge escalates by itself, never by hand)."""
+    source = _require(source, "source")
+    if source not in EscalationSource.values or source == EscalationSource.URGE:
+        raise Invalid(
+            _("Unknown escalation source."),
+            code="escalation_source_unknown",
+            detail={"field": "source"},
+        )
+    return source
 
 
 def _merge_target(actor: User, ticket: Ticket, number: str | None) -> Ticket:
@@ -363,6 +474,7 @@ def ticket_act(
         raise _refused(ticket) from error
     now = min(at, timezone.now()) if at is not None else timezone.now()
     data = _apply(actor, ticket, act, fields, now)
+    _answer_promise(ticket, act, fields, now)
     ticket.state = target
     if target == State.CLOSED:
         ticket.closed_at = now
@@ -389,7 +501,7 @@ def ticket_act(
                 actor=None,
                 action=Action.ESCALATE,
                 from_state=ticket.state,
-                data={"source": "urge", "urge_count": ticket.urge_count},
+                data={"source": EscalationSource.URGE.value, "urge_count": ticket.urge_count},
                 at=now,
             )
         )
@@ -411,12 +523,21 @@ def ticket_act(
     TicketEvent.objects.bulk_create(events)
     if act in ASSIGNING and ticket.department is not None:
         _notify_assigned(ticket, act)
+    if act in EXPERT_ACTIONS:
+        _notify_expert_step(actor, ticket, act, data)
     return ticket
 
 
 # Actions after which a department has an order to take (again).
-ASSIGNING = {Action.DISPATCH, Action.TRANSFER, Action.REASSIGN, Action.REJECT}
+ASSIGNING = {
+    Action.DISPATCH,
+    Action.TRANSFER,
+    Action.REASSIGN,
+    Action.REJECT,
+    Action.FIELD_DISPATCH,
+}
 ASSIGNMENT_LABELS = {
+    Action.FIELD_DISPATCH: _("Dispatched by the expert seat"),
     Action.DISPATCH: _("New work order"),
     Action.TRANSFER: _("Transferred to the expert seat"),
     Action.REASSIGN: _("Reassigned to your department"),

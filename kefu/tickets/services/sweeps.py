@@ -76,6 +76,8 @@ def _sweep_one(ticket_id: int, now: datetime, recipients: _Recipients, result: S
             ("stage_warned", "warning", ticket.stage_warn_at, ticket.stage),
             ("overall_overdue", "overdue", ticket.due_at, "overall"),
             ("overall_warned", "warning", ticket.warn_at, "overall"),
+            ("answer_overdue", "overdue", ticket.answer_due_at, "answer"),
+            ("answer_warned", "warning", ticket.answer_warn_at, "answer"),
         ]
         changed = []
         events: list[TicketEvent] = []
@@ -90,7 +92,12 @@ def _sweep_one(ticket_id: int, now: datetime, recipients: _Recipients, result: S
             if kind == "overdue" and flag == "overall_overdue":
                 ticket.overall_warned = True
                 changed.append("overall_warned")
-            due = ticket.stage_due_at if stage != "overall" else ticket.due_at
+            if kind == "overdue" and flag == "answer_overdue":
+                ticket.answer_warned = True
+                changed.append("answer_warned")
+            due = {"overall": ticket.due_at, "answer": ticket.answer_due_at}.get(
+                stage, ticket.stage_due_at
+            )
             events.append(
                 new_event(
                     ticket,
@@ -131,6 +138,8 @@ def deadline_sweep(*, now: datetime | None = None) -> SweepResult:
             | Q(stage_overdue=False, stage_due_at__lte=now)
             | Q(overall_warned=False, warn_at__lte=now)
             | Q(overall_overdue=False, due_at__lte=now)
+            | Q(answer_warned=False, answer_warn_at__lte=now)
+            | Q(answer_overdue=False, answer_due_at__lte=now)
         )
         .order_by("stage_due_at")
         .values_list("pk", flat=True)
