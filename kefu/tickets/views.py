@@ -122,7 +122,8 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
     ticket = ticket_get_for_user(user, number)
     events = list(ticket_events(ticket))
     spans = ticket_stage_spans(ticket, events)
-    actions = actions_for(user, ticket)
+    # The expert seat's own steps first: they are what its people are there for.
+    actions = sorted(actions_for(user, ticket), key=lambda action: action not in EXPERT_ACTIONS)
     suggested = None
     if {"dispatch", "reassign"} & set(actions):
         suggested = suggest_department(dispatch_rules_of(ticket.centre_id), ticket)
