@@ -291,18 +291,20 @@ class PolicyOut(Schema):
 
 
 class DispatchRuleIn(StrictSchema):
-    department: str = Field(max_length=64)
+    department: str | None = Field(None, max_length=64)
     category: str | None = Field(None, max_length=64)
     region: str | None = Field(None, max_length=12)
     position: Int32 = 0
+    to_leaders: bool = False
 
 
 class DispatchRuleOut(Schema):
     id: int
-    department: str
+    department: str | None
     category: str | None
     region: str | None
     position: int
+    to_leaders: bool
 
 
 def policy_out(row: TimeLimitPolicy) -> dict[str, Any]:
@@ -324,10 +326,11 @@ def policy_out(row: TimeLimitPolicy) -> dict[str, Any]:
 def rule_out(rule: DispatchRule) -> dict[str, Any]:
     return {
         "id": rule.pk,
-        "department": rule.department.code,
+        "department": rule.department.code if rule.department else None,
         "category": rule.category.code if rule.category else None,
         "region": rule.region.code if rule.region else None,
         "position": rule.position,
+        "to_leaders": rule.to_leaders,
     }
 
 

@@ -183,6 +183,10 @@ EXPERT_ANSWERS = [
     "专席已指导客户通过网上国网App办理峰谷电价变更。",
     "专席已向客户说明分布式光伏并网流程及所需材料。",
 ]
+LEADER_RESULTS = [
+    "班长已回电客户致歉，并对当班客服代表进行服务规范辅导。",
+    "值班长调听录音核实，确认服务用语不规范，已向客户道歉并纳入班组考核。",
+]
 REJECT_REASONS = [
     "回单未说明处理依据，请补充。",
     "客户反映问题未彻底解决，请重新核实处理。",
@@ -263,6 +267,10 @@ def load_policies(centre: OrgUnit) -> None:
             department=departments["operation"],
             position=0,
         )
+    # 002 第17篇 18-19: complaints about a staff member's attitude go to the team leaders.
+    attitude = CallReason.objects.filter(centre=centre, code="service_attitude").first()
+    if attitude is not None:
+        DispatchRule.objects.create(category=attitude, to_leaders=True, position=0)
 
 
 def _handlers(centre: OrgUnit) -> dict[str, User]:
@@ -404,7 +412,13 @@ def _tell(
     handler = handlers.get(department) if department else backoffice
     results = RESULTS.get(department, RESULTS[None])
     answer_minutes = (30, 1800)
-    if department is None and rng.random() < 0.3:
+    if story.ticket.with_leaders:
+        # A complaint about a staff member: the team leader calls the customer back at
+        # once and settles it within the 2 hours promised (002 第17篇).
+        handler, results, answer_minutes = leader, LEADER_RESULTS, (20, 70)
+        if not story.step(leader, "take", (3, 20)):
+            return
+    elif department is None and rng.random() < 0.3:
         # 一线+专席: the front line passes a hard question to the expert seat, which takes
         # it within minutes and answers the customer itself.
         if not story.step(staff["agent"], "transfer", (1, 5), department=EXPERT_SEAT):

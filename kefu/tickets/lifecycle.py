@@ -49,6 +49,8 @@ class TicketAction(StrEnum):
     SEND_BACK = "send_back"
     FIELD_DISPATCH = "field_dispatch"
     WARN_MAINTENANCE = "warn_maintenance"
+    # 提交组长或主管处理 (002 第17篇 18-19): a complaint about a staff member's attitude.
+    REFER = "refer"
 
 
 Action = TicketAction
@@ -69,6 +71,7 @@ OPEN_STATES = frozenset(
 FORWARD: dict[Action, tuple[State, State]] = {
     Action.DISPATCH: (State.ACCEPTED, State.DISPATCHED),
     Action.TRANSFER: (State.ACCEPTED, State.DISPATCHED),
+    Action.REFER: (State.ACCEPTED, State.DISPATCHED),
     Action.HANDLE_IN_CENTRE: (State.ACCEPTED, State.HANDLING),
     Action.TAKE: (State.DISPATCHED, State.HANDLING),
     Action.RETURN: (State.HANDLING, State.RETURNED),
@@ -88,8 +91,8 @@ ACTION_ROLES: dict[Action, frozenset[str]] = {
     Action.DISPATCH: frozenset({"backoffice"}),
     Action.TRANSFER: frozenset({"agent", "backoffice"}),
     Action.HANDLE_IN_CENTRE: frozenset({"backoffice"}),
-    Action.TAKE: frozenset({"handler", "backoffice", "expert"}),
-    Action.RETURN: frozenset({"handler", "backoffice", "expert"}),
+    Action.TAKE: frozenset({"handler", "backoffice", "expert", "leader", "manager"}),
+    Action.RETURN: frozenset({"handler", "backoffice", "expert", "leader", "manager"}),
     Action.VERIFY: frozenset({"backoffice"}),
     Action.REJECT: frozenset({"backoffice"}),
     Action.REPLY: frozenset({"backoffice"}),
@@ -97,8 +100,8 @@ ACTION_ROLES: dict[Action, frozenset[str]] = {
     Action.CLOSE: frozenset({"backoffice"}),
     Action.URGE: frozenset({"agent", "expert", "backoffice"}),
     Action.ESCALATE: frozenset({"backoffice", "leader", "manager"}),
-    Action.SUSPEND: frozenset({"backoffice", "handler", "expert"}),
-    Action.RESUME: frozenset({"backoffice", "handler", "expert"}),
+    Action.SUSPEND: frozenset({"backoffice", "handler", "expert", "leader", "manager"}),
+    Action.RESUME: frozenset({"backoffice", "handler", "expert", "leader", "manager"}),
     Action.REASSIGN: frozenset({"backoffice"}),
     Action.MERGE: frozenset({"backoffice"}),
     Action.CANCEL: frozenset({"leader", "manager"}),
@@ -106,6 +109,7 @@ ACTION_ROLES: dict[Action, frozenset[str]] = {
     Action.SEND_BACK: frozenset({"expert"}),
     Action.FIELD_DISPATCH: frozenset({"expert"}),
     Action.WARN_MAINTENANCE: frozenset({"expert"}),
+    Action.REFER: frozenset({"agent", "backoffice"}),
 }
 # The third urge of an order raises it above the centre's routine.
 URGES_TO_ESCALATE = 3
@@ -143,6 +147,8 @@ class Situation:
     callback_required: bool = True
     # Whether the department holding the order is an expert seat (专席).
     expert_seat: bool = False
+    # Whether the centre's team leaders hold it (a complaint about a staff member).
+    with_leaders: bool = False
 
 
 class TransitionRefused(Exception):
@@ -216,15 +222,28 @@ UNIT_ROLES = frozenset({"handler", "expert"})
 CENTRE_WORK = frozenset({Action.TAKE, Action.RETURN})
 
 
+# The team leaders and supervisors hold only the complaints referred to them.
+LEADER_ROLES = frozenset({"leader", "manager"})
+LEADER_WORK = frozenset({Action.TAKE, Action.RETURN, Action.SUSPEND, Action.RESUME})
+
+
 def may_act_on(
-    role: str | None, action: Action, *, own_unit: int | None, held_by: int | None
+    role: str | None,
+    action: Action,
+    *,
+    own_unit: int | None,
+    held_by: int | None,
+    with_leaders: bool = False,
 ) -> bool:
     """`may_act` for one order: `own_unit` is the user's department (or expert seat),
-    `held_by` the department that holds the order now, if any."""
+    `held_by` the department that holds the order now, if any, and `with_leaders` whether
+    the centre's team leaders hold it."""
     if not may_act(role, action):
         return False
     if role in UNIT_ROLES and action in HOLDER_WORK:
         return own_unit is not None and held_by == own_unit
+    if role in LEADER_ROLES and action in LEADER_WORK:
+        return with_leaders
     if role == "backoffice" and action in CENTRE_WORK:
-        return held_by is None
+        return held_by is None and not with_leaders
     return True

@@ -98,6 +98,7 @@ ACTION_CHOICES = [
     (Action.SEND_BACK.value, _("Send back to the front line")),
     (Action.FIELD_DISPATCH.value, _("Dispatch to field staff")),
     (Action.WARN_MAINTENANCE.value, _("Warn maintenance")),
+    (Action.REFER.value, _("Refer to the team leaders")),
 ]
 
 
@@ -161,9 +162,22 @@ class DispatchRule(models.Model):
     department = models.ForeignKey(
         OrgUnit,
         verbose_name=_("department"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="+",
         limit_choices_to={"kind": OrgUnit.Kind.DEPARTMENT},
+    )
+    # 002 第17篇 18-19: a complaint about a staff member's attitude is "提交组长或主管处理":
+    # such a rule sends the category's complaints to the centre's team leaders and
+    # supervisors instead of a department.
+    to_leaders = models.BooleanField(
+        _("to the team leaders"),
+        default=False,
+        help_text=_(
+            "Complaints of this category (a staff member's attitude) go to the team leaders "
+            "and supervisors, not to a department."
+        ),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
 
@@ -171,9 +185,17 @@ class DispatchRule(models.Model):
         verbose_name = _("dispatch rule")
         verbose_name_plural = _("dispatch rules")
         ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(department__isnull=False, to_leaders=False)
+                | models.Q(department__isnull=True, to_leaders=True, category__isnull=False),
+                name="dispatch_rule_one_target",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.category or '*'} / {self.region or '*'} → {self.department}"
+        target = self.department if self.department_id else _("team leaders")
+        return f"{self.category or '*'} / {self.region or '*'} → {target}"
 
 
 class StandardPhrase(models.Model):
@@ -286,6 +308,9 @@ class Ticket(models.Model):
     urge_count = models.PositiveSmallIntegerField(_("urges"), default=0)
     reopen_count = models.PositiveSmallIntegerField(_("reopens"), default=0)
     escalated = models.BooleanField(_("escalated"), default=False)
+    # With the centre's team leaders and supervisors (a complaint about a staff member's
+    # attitude, 002 第17篇 18-19), not with the back office or a department.
+    with_leaders = models.BooleanField(_("with the team leaders"), default=False)
     result = models.TextField(_("result"), blank=True)
     satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
     merged_into = models.ForeignKey(

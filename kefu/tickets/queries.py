@@ -60,6 +60,7 @@ def situation_of(ticket: Ticket) -> Situation:
         has_department=ticket.department_id is not None,
         callback_required=ticket.policy.callback_required if ticket.policy else True,
         expert_seat=ticket.department is not None and ticket.department.expert_seat,
+        with_leaders=ticket.with_leaders,
     )
 
 
@@ -258,7 +259,10 @@ def dispatch_rules_visible_to(user: User) -> QuerySet[DispatchRule]:
         raise Forbidden()
     rules = DispatchRule.objects.select_related("department", "category", "region")
     if not user.is_superuser:
-        rules = rules.filter(department__parent_id=user.centre_id)
+        rules = rules.filter(
+            Q(department__parent_id=user.centre_id)
+            | Q(category__centre_id=user.centre_id, to_leaders=True)
+        )
     return rules.order_by("position", "id")
 
 
@@ -385,7 +389,13 @@ def ticket_status(ticket: Ticket, now: datetime) -> str:
 def may_act_on_ticket(user: User, ticket: Ticket, action: Action) -> bool:
     """Whether the user's role does `action`, and on this order: a department's or an
     expert seat's people only on what their own unit holds."""
-    return may_act_on(user.role, action, own_unit=user.department_id, held_by=ticket.department_id)
+    return may_act_on(
+        user.role,
+        action,
+        own_unit=user.department_id,
+        held_by=ticket.department_id,
+        with_leaders=ticket.with_leaders,
+    )
 
 
 def actions_for(user: User, ticket: Ticket) -> list[str]:
@@ -400,7 +410,9 @@ def actions_for(user: User, ticket: Ticket) -> list[str]:
 def dispatch_rules_of(centre_id: int) -> list[DispatchRule]:
     """The centre's dispatch rules, read once for any number of orders."""
     return list(
-        DispatchRule.objects.filter(department__parent_id=centre_id).select_related("department")
+        DispatchRule.objects.filter(
+            Q(department__parent_id=centre_id) | Q(category__centre_id=centre_id, to_leaders=True)
+        ).select_related("department")
     )
 
 
@@ -416,6 +428,8 @@ def suggest_department(rules: list[DispatchRule], ticket: Ticket) -> OrgUnit | N
     region_id = ticket.customer.region_id
     best: tuple[int, int, DispatchRule] | None = None
     for rule in rules:
+        if rule.to_leaders:  # not a department: see refers_to_leaders
+            continue
         if rule.category_id is not None and rule.category_id not in categories:
             continue
         if rule.region_id is not None and rule.region_id != region_id:
@@ -425,6 +439,32 @@ def suggest_department(rules: list[DispatchRule], ticket: Ticket) -> OrgUnit | N
         if best is None or score < best[:2]:
             best = (*score, rule)
     return best[2].department if best else None
+
+
+def refers_to_leaders(rules: list[DispatchRule], ticket: Ticket) -> bool:
+    """Whether the order is a complaint of a category the centre's rules send to its team
+    leaders and supervisors (a staff member's attitude: 002 第17篇 18-19, "提交组长或主管
+    处理"), its own category or one above it."""
+    if ticket.kind != "complaint":
+        return False
+    categories: set[int] = set()
+    node = ticket.category
+    while node is not None:
+        categories.add(node.pk)
+        node = node.parent
+    region_id = ticket.customer.region_id
+    return any(
+        rule.to_leaders and rule.category_id in categories and rule.region_id in {None, region_id}
+        for rule in rules
+    )
+
+
+def leaders_inbox(user: User, limit: int = 200) -> list[Ticket]:
+    """The complaints with the centre's team leaders and supervisors, most pressing first."""
+    tickets = tickets_visible_to(user).filter(
+        with_leaders=True, state__in=[State.DISPATCHED, State.HANDLING]
+    )
+    return list(with_list_relations(tickets).order_by(*SOONEST_DUE)[:limit])
 
 
 def phrases_for(ticket: Ticket) -> dict[str, list[str]]:

@@ -5,6 +5,7 @@ from kefu.tickets import views
 urlpatterns = [
     path("tickets/", views.ticket_list_page, name="ticket_list"),
     path("tickets/export.xlsx", views.ticket_export, name="ticket_export"),
+    path("tickets/leaders/", views.leaders_page, name="leaders"),
     path("tickets/<str:number>/", views.ticket_page, name="ticket_page"),
     path("tickets/<str:number>/<str:action>/", views.ticket_act_page, name="ticket_act"),
     path("backoffice/", views.backoffice_page, name="backoffice"),

@@ -30,6 +30,7 @@ from kefu.tickets.queries import (
     backoffice_queue_sizes,
     department_inbox,
     dispatch_rules_of,
+    leaders_inbox,
     phrases_for,
     suggest_department,
     ticket_events,
@@ -209,6 +210,8 @@ def ticket_act_page(request: HttpRequest, number: str, action: str) -> HttpRespo
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     if request.POST.get("next") == "/department/":
         return redirect("department")
+    if request.POST.get("next") == "/tickets/leaders/":
+        return redirect("leaders")
     return redirect("ticket_page", number=number)
 
 
@@ -282,4 +285,13 @@ def department_page(request: HttpRequest) -> HttpResponse:
         request,
         "tickets/department.html",
         {"rows": _rows(department_inbox(user)), "department": user.department},
+    )
+
+
+@login_required
+def leaders_page(request: HttpRequest) -> HttpResponse:
+    """The complaints about a staff member's attitude that the centre's team leaders and
+    supervisors handle (002 第17篇 18-19), the most pressing first."""
+    return render(
+        request, "tickets/leaders.html", {"rows": _rows(leaders_inbox(request_user(request)))}
     )

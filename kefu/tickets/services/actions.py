@@ -16,7 +16,7 @@ from kefu.contacts.services import contact_create
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import OrgUnit, User
 from kefu.core.queries import require_centre
-from kefu.core.roles import ADD_TICKET, EXPERT, HANDLER
+from kefu.core.roles import ADD_TICKET, EXPERT, HANDLER, LEADER, MANAGER
 from kefu.core.services import notify
 from kefu.core.validation import check_lengths
 from kefu.customers.models import Tag
@@ -40,6 +40,7 @@ from kefu.tickets.queries import (
     dispatch_rules_of,
     matching_policy,
     may_act_on_ticket,
+    refers_to_leaders,
     situation_of,
     suggest_department,
     tickets_visible_to,
@@ -109,11 +110,15 @@ def ticket_create(
     answer_owed(ticket, now)
     set_clocks(ticket, stage_started_at=now)
     created = new_event(ticket, actor=actor, action="create", note=title.strip(), at=now)
+    referred = _refer_on_creation(actor, ticket, now)
     # Last before the insert: the day's counter stays locked until commit.
     ticket.number = next_number(timezone.localdate(now))
     check_lengths(ticket, created)
     ticket.save()
     created.save()
+    if referred is not None:
+        referred.save()
+        _notify_leaders(ticket)
     if contact is not None:
         ticket.contacts.add(contact)
     return ticket
@@ -257,6 +262,8 @@ def _apply(
         ticket.department, ticket.assignee = seat, None
     elif action == Action.HANDLE_IN_CENTRE:
         ticket.department, ticket.assignee = None, actor
+    elif action == Action.REFER:
+        _refer(ticket)
     elif action == Action.TAKE:
         ticket.assignee = actor
     elif action == Action.RETURN:
@@ -319,6 +326,50 @@ def _answer_promise(ticket: Ticket, act: Action, fields: ActionInput, now: datet
         answer_given(ticket, now)
     elif act == Action.CALLBACK and fields.satisfied is False:
         answer_owed(ticket, now)
+
+
+# ------------------------------------------------- complaints about a staff member's attitude
+# 002 第17篇 18-19: "提交组长或主管处理": the centre's team leaders and supervisors take them,
+# not a department; the back office verifies and replies as for any order.
+
+# Actions after which someone other than the team leaders holds the order.
+LEAVING_THE_LEADERS = {
+    Action.DISPATCH,
+    Action.TRANSFER,
+    Action.HANDLE_IN_CENTRE,
+    Action.REASSIGN,
+}
+
+
+def _refer(ticket: Ticket) -> None:
+    ticket.department, ticket.assignee, ticket.with_leaders = None, None, True
+
+
+def _refer_on_creation(actor: User, ticket: Ticket, now: datetime) -> TicketEvent | None:
+    """A complaint of a category the centre sends to its team leaders goes to them as it is
+    recorded, as the agent would submit it (the seed's 提交组长或主管处理)."""
+    if not refers_to_leaders(dispatch_rules_of(ticket.centre_id), ticket):
+        return None
+    from_state = ticket.state
+    _refer(ticket)
+    ticket.state = State.DISPATCHED
+    set_clocks(ticket, stage_started_at=now)
+    return new_event(
+        ticket, actor=actor, action=Action.REFER, from_state=from_state, data={}, at=now
+    )
+
+
+def _notify_leaders(ticket: Ticket) -> None:
+    people = User.objects.filter(
+        centre_id=ticket.centre_id, groups__name__in=[LEADER, MANAGER], is_active=True
+    )
+    notify(
+        recipients=list(people),
+        kind="ticket.referred",
+        title=f"{ticket.number} {_('Complaint for the team leaders')}: {ticket.title}",
+        link=f"/tickets/{ticket.number}/",
+        sms=True,
+    )
 
 
 # ------------------------------------------------------------------ the expert seat's steps
@@ -473,6 +524,8 @@ def ticket_act(
     except TransitionRefused as error:
         raise _refused(ticket) from error
     now = min(at, timezone.now()) if at is not None else timezone.now()
+    if act in LEAVING_THE_LEADERS or (act == Action.CALLBACK and fields.satisfied is False):
+        ticket.with_leaders = False
     data = _apply(actor, ticket, act, fields, now)
     _answer_promise(ticket, act, fields, now)
     ticket.state = target
@@ -525,6 +578,8 @@ def ticket_act(
         _notify_assigned(ticket, act)
     if act in EXPERT_ACTIONS:
         _notify_expert_step(actor, ticket, act, data)
+    if act == Action.REFER:
+        _notify_leaders(ticket)
     return ticket
 
 

@@ -48,6 +48,8 @@ class _Recipients:
         people: list[User] = []
         if ticket.assignee_id and ticket.stage == "return":
             people.append(ticket.assignee)  # type: ignore[arg-type]
+        elif ticket.with_leaders:
+            pass  # the centre's team leaders, told below like every time
         elif ticket.stage in {"take", "return"} and ticket.department_id:
             # The department's handlers, or the expert seat's agents.
             people += self._role("handler", department_id=ticket.department_id)
