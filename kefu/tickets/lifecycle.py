@@ -149,6 +149,8 @@ class Situation:
     expert_seat: bool = False
     # Whether the centre's team leaders hold it (a complaint about a staff member).
     with_leaders: bool = False
+    # Only a complaint is referred to the team leaders.
+    complaint: bool = False
 
 
 class TransitionRefused(Exception):
@@ -174,6 +176,8 @@ def next_state(action: Action, situation: Situation, *, satisfied: bool | None =
     if action in EXPERT_ACTIONS:
         return _expert_next_state(action, situation)
     if action == Action.CLOSE and situation.callback_required:
+        raise TransitionRefused(action, situation)
+    if action == Action.REFER and not situation.complaint:
         raise TransitionRefused(action, situation)
     if action in FORWARD:
         source, target = FORWARD[action]

@@ -61,6 +61,7 @@ def situation_of(ticket: Ticket) -> Situation:
         callback_required=ticket.policy.callback_required if ticket.policy else True,
         expert_seat=ticket.department is not None and ticket.department.expert_seat,
         with_leaders=ticket.with_leaders,
+        complaint=ticket.kind == "complaint",
     )
 
 

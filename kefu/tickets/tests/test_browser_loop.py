@@ -11,7 +11,7 @@ import pytest
 from kefu.browser import BrowserPage
 from kefu.conftest import PASSWORD
 from kefu.core.models import OrgUnit, User, WorkCalendar
-from kefu.tickets.models import Ticket, TicketEvent, TimeLimitPolicy
+from kefu.tickets.models import DispatchRule, Ticket, TicketEvent, TimeLimitPolicy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -148,3 +148,36 @@ def test_a_complaint_shows_its_promise_and_its_escalation_source(
         "source": "hotline_12345"
     }
     manager.screenshot("complaint-escalated")
+
+
+def test_a_team_leader_takes_a_complaint_about_an_agents_attitude(
+    browser_page: Callable[..., BrowserPage],
+    users: dict[str, User],
+    open_ticket: Callable[..., dict[str, Any]],
+    complaint_category: Any,
+) -> None:
+    """002 第17篇 18-19: recorded by the agent, submitted to a team leader or supervisor."""
+    DispatchRule.objects.create(category=complaint_category, to_leaders=True)
+    number = open_ticket()["number"]
+
+    leader = person(browser_page, users["leader"])
+    leader.page.locator("nav a", has_text="待处理投诉").click()
+    leader.page.wait_for_load_state()
+    assert leader.page.locator("h1").inner_text() == "待处理投诉"
+    row = leader.page.locator("tr", has_text=number)
+    assert "抢修人员态度差" in row.inner_text() and "已派单" in row.inner_text()
+    assert visible(leader, f"tr:has-text('{number}') button")
+    leader.screenshot("leader-complaints")
+    row.locator("button", has_text="接单").click()
+    leader.page.wait_for_load_state()
+    leader.page.locator("tr", has_text=number).locator("a", has_text="回单").click()
+    leader.page.wait_for_load_state()
+    assert "组长或主管" in leader.page.locator("section.facts").inner_text()
+    assert visible(leader, "form.action-return button")
+    leader.page.fill(
+        "form.action-return textarea[name=result]", "已回电客户致歉，并对当班客服代表进行辅导。"
+    )
+    leader.page.click("form.action-return button")
+    leader.page.wait_for_load_state()
+    assert Ticket.objects.get(number=number).state == "returned"
+    leader.screenshot("leader-complaint-returned")

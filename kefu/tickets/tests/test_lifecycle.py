@@ -119,3 +119,14 @@ def test_every_action_belongs_to_some_role_and_admin_may_do_all() -> None:
         assert not may_act(None, action)
     assert may_act("handler", Action.TAKE) and not may_act("handler", Action.DISPATCH)
     assert may_act("leader", Action.CANCEL) and not may_act("agent", Action.CANCEL)
+
+
+def test_only_a_complaint_is_referred_to_the_team_leaders() -> None:
+    """002 第17篇 18-19: a complaint about a staff member goes to a leader or supervisor."""
+    complaint = Situation(State.ACCEPTED, complaint=True)
+    assert next_state(Action.REFER, complaint) == State.DISPATCHED
+    assert Action.REFER in allowed_actions(complaint)
+    with pytest.raises(TransitionRefused):
+        next_state(Action.REFER, Situation(State.ACCEPTED))
+    with pytest.raises(TransitionRefused):
+        next_state(Action.REFER, Situation(State.RETURNED, complaint=True))

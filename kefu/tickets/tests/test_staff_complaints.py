@@ -75,7 +75,9 @@ def test_other_orders_of_the_category_and_other_complaints_go_the_usual_way(
         ticket = Ticket.objects.get(number=number)
         assert (ticket.state, ticket.with_leaders) == ("accepted", False)
         assert act("leader", number, "take").status_code == 403
-    # The back office may still refer one by hand, and take it back by dispatching it.
+    # The back office may still refer a complaint by hand (only a complaint), and take it
+    # back by dispatching it.
+    assert act("backoffice", query, "refer").status_code == 409
     assert act("backoffice", other, "refer").status_code == 200
     assert Ticket.objects.get(number=other).with_leaders is True
     assert act("leader", other, "take").status_code == 200
