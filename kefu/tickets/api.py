@@ -132,6 +132,7 @@ class TicketFilters(StrictSchema):
     overdue: bool | None = None
     q: str | None = Field(None, max_length=100)
     sort: Literal["due"] | None = None
+    escalation: Literal["external", "internal", "urge"] | None = None
 
 
 class TicketActionIn(StrictSchema):

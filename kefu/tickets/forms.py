@@ -31,6 +31,16 @@ class TicketFilterForm(forms.Form):
     overdue = forms.ChoiceField(label=_("Overdue"), choices=TRI_STATE, required=False)
     created_since = DayField(label=_("Created from"), required=False)
     created_until = DayField(label=_("Created before"), required=False)
+    escalation = forms.ChoiceField(
+        label=_("Escalated by way of"),
+        choices=[
+            *BLANK,
+            ("external", _("Escalated complaint (above the centre)")),
+            ("internal", _("Raised inside the centre")),
+            ("urge", _("Third urge (automatic)")),
+        ],
+        required=False,
+    )
     sort = forms.ChoiceField(
         label=_("Order"),
         choices=[("", _("Newest first")), ("due", _("Due soonest first"))],
@@ -50,6 +60,7 @@ class TicketFilterForm(forms.Form):
             "created_since": start_of(data["created_since"]),
             "created_until": start_of(data["created_until"]),
             "sort": data["sort"] or None,
+            "escalation": data["escalation"] or None,
         }
 
 

@@ -149,6 +149,19 @@ def test_a_complaint_shows_its_promise_and_its_escalation_source(
     }
     manager.screenshot("complaint-escalated")
 
+    # The list counts escalated complaints apart from the centre's own escalations.
+    manager.goto("/tickets/")
+    manager.page.select_option("select[name=escalation]", label="升级投诉（越过本中心）")
+    manager.page.click("form.filters button[type=submit]")
+    manager.page.wait_for_load_state()
+    assert manager.page.locator("tr", has_text=number).count() == 1
+    assert "1" in manager.page.locator("p.count").inner_text()
+    manager.page.select_option("select[name=escalation]", label="中心内部升级")
+    manager.page.click("form.filters button[type=submit]")
+    manager.page.wait_for_load_state()
+    assert manager.page.locator("tr", has_text=number).count() == 0
+    manager.screenshot("work-orders-internal-escalations")
+
 
 def test_a_team_leader_takes_a_complaint_about_an_agents_attitude(
     browser_page: Callable[..., BrowserPage],

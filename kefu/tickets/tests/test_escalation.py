@@ -72,6 +72,17 @@ def test_escalated_complaints_count_only_what_the_customer_took_above_the_centre
     assert summary.status_code == 200, summary.content
     assert summary.json()["indicators"]["escalated_complaints"] == 2
 
+    # The other escalations are counted apart, each kind on its own.
+    def numbers(kind: str) -> set[str]:
+        listed = api_as("manager").get("/api/v1/tickets", escalation=kind)
+        assert listed.status_code == 200, listed.content
+        return {item["number"] for item in listed.json()["items"]}
+
+    assert numbers("external") == {regulator, hotline}
+    assert numbers("internal") == {internal}
+    assert numbers("urge") == {urged}
+    assert api_as("manager").get("/api/v1/tickets", escalation="centre").status_code == 422
+
 
 def test_the_escalation_form_offers_the_sources_in_chinese(
     open_ticket: Callable[..., dict[str, Any]], users: dict[str, User]
