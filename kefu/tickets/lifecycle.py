@@ -147,8 +147,6 @@ class Situation:
     callback_required: bool = True
     # Whether the department holding the order is an expert seat (专席).
     expert_seat: bool = False
-    # Whether the centre's team leaders hold it (a complaint about a staff member).
-    with_leaders: bool = False
     # Only a complaint is referred to the team leaders.
     complaint: bool = False
 

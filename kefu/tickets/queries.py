@@ -62,7 +62,6 @@ def situation_of(ticket: Ticket) -> Situation:
         has_department=ticket.department_id is not None,
         callback_required=ticket.policy.callback_required if ticket.policy else True,
         expert_seat=ticket.department is not None and ticket.department.expert_seat,
-        with_leaders=ticket.with_leaders,
         complaint=ticket.kind == "complaint",
     )
 
@@ -418,7 +417,9 @@ def may_act_on_ticket(user: User, ticket: Ticket, action: Action) -> bool:
         action,
         own_unit=user.department_id,
         held_by=ticket.department_id,
-        with_leaders=ticket.with_leaders,
+        # The leaders hold it while it waits for them or is in their hands, not once
+        # their result is back with the back office.
+        with_leaders=ticket.with_leaders and ticket.state in {State.DISPATCHED, State.HANDLING},
     )
 
 

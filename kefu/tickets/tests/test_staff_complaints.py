@@ -59,6 +59,7 @@ def test_a_complaint_about_a_staff_members_attitude_goes_to_the_team_leaders(
     assert Ticket.objects.get(number=number).assignee == users["leader"]
     returned = act("leader", number, "return", result="已回电致歉，并对当班客服代表进行辅导")
     assert returned.status_code == 200 and returned.json()["state"] == "returned"
+    assert act("leader", number, "suspend", reason="等待").status_code == 403
     # The back office verifies and answers the customer as for any order.
     assert act("backoffice", number, "verify").status_code == 200
     replied = act("backoffice", number, "reply", channel="phone", text="已回复客户")
