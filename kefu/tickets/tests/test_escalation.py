@@ -3,6 +3,7 @@ indicator): only what the customer took above the centre counts."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -111,3 +112,16 @@ def test_the_escalation_form_offers_the_sources_in_chinese(
     assert TicketEvent.objects.get(ticket__number=number, action="escalate").data == {
         "source": "hotline_12345"
     }
+
+
+def test_old_free_text_sources_are_named_by_what_they_say() -> None:
+    """The migration that turns the free-text sources of earlier escalations into the list."""
+    migration = importlib.import_module(
+        "kefu.tickets.migrations.0008_backfill_answers_and_escalation_sources"
+    )
+    assert migration.source_of("12398能源监管热线转办") == "regulator"
+    assert migration.source_of("12345热线转来") == "hotline_12345"
+    assert migration.source_of("电视台记者采访") == "media"
+    assert migration.source_of("centre") == migration.source_of("") == "internal"
+    assert migration.source_of("urge") == "urge"
+    assert migration.source_of("客户要求见面") == "other_external"
