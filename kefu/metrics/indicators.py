@@ -319,7 +319,8 @@ def complaints_per_10k(t: Totals, r: Rules) -> float | None:
 
 
 def escalated_complaints(t: Totals, r: Rules) -> float | None:
-    """越级投诉: complaints escalated above the centre in the period."""
+    """升级投诉 / 越级投诉: orders the customer took above the centre in the period (an
+    escalation from an outside source; not the third urge, not a raise inside the centre)."""
     return t.escalated_complaints
 
 

@@ -809,8 +809,10 @@ _SERVICE_STANDARDS = (
         code="escalated_complaints",
         name=_("Escalated complaints"),
         definition=_(
-            "Complaints customers took over the centre's head, to a higher level or to a "
-            "regulator, in the period."
+            "Work orders whose customer took them above the centre in the period (to a "
+            "regulator such as 12398, the 12345 hotline, a consumer association, higher "
+            "management or the media), each counted once. Escalations on the third urge and "
+            "escalations raised inside the centre are counted separately, not here."
         ),
         unit=Unit.COUNT,
         group=Group.SERVICE,

@@ -46,7 +46,7 @@ class TimeLimitPolicyAdmin(AuditedAdmin):
 
 @admin.register(DispatchRule)
 class DispatchRuleAdmin(AuditedAdmin):
-    list_display = ["category", "region", "department", "position"]
+    list_display = ["category", "region", "department", "to_leaders", "position"]
     list_select_related = ["category", "region", "department"]
 
 

@@ -18,6 +18,7 @@ from kefu.tickets import services
 from kefu.tickets.lifecycle import Action, CallbackOutcome, State
 from kefu.tickets.models import (
     DispatchRule,
+    EscalationSource,
     Kind,
     Ticket,
     TicketAttachment,
@@ -152,6 +153,7 @@ class TicketFilters(StrictSchema):
     overdue: bool | None = None
     q: str | None = Field(None, max_length=100)
     sort: Literal["due"] | None = None
+    escalation: Literal["external", "internal", "urge"] | None = None
 
 
 class TicketActionIn(StrictSchema):
@@ -163,7 +165,7 @@ class TicketActionIn(StrictSchema):
     text: str = Field("", max_length=4000)
     satisfied: bool | None = None
     note: str = Field("", max_length=1000)
-    source: str = Field("", max_length=100)
+    source: EscalationSource | Literal[""] = ""
     into: str | None = Field(None, max_length=20)
     assignee: str | None = Field(None, max_length=150, description="pass_on: the colleague")
     minutes: int | None = Field(
@@ -366,18 +368,20 @@ class PolicyOut(Schema):
 
 
 class DispatchRuleIn(StrictSchema):
-    department: str = Field(max_length=64)
+    department: str | None = Field(None, max_length=64)
     category: str | None = Field(None, max_length=64)
     region: str | None = Field(None, max_length=12)
     position: Int32 = 0
+    to_leaders: bool = False
 
 
 class DispatchRuleOut(Schema):
     id: int
-    department: str
+    department: str | None
     category: str | None
     region: str | None
     position: int
+    to_leaders: bool
 
 
 def policy_out(row: TimeLimitPolicy) -> dict[str, Any]:
@@ -399,10 +403,11 @@ def policy_out(row: TimeLimitPolicy) -> dict[str, Any]:
 def rule_out(rule: DispatchRule) -> dict[str, Any]:
     return {
         "id": rule.pk,
-        "department": rule.department.code,
+        "department": rule.department.code if rule.department else None,
         "category": rule.category.code if rule.category else None,
         "region": rule.region.code if rule.region else None,
         "position": rule.position,
+        "to_leaders": rule.to_leaders,
     }
 
 

@@ -9,11 +9,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.forms import DayField, start_of
-from kefu.tickets.models import CALLBACK_OUTCOME_CHOICES, STATE_CHOICES, Kind
+from kefu.tickets.models import CALLBACK_OUTCOME_CHOICES, STATE_CHOICES, EscalationSource, Kind
 from kefu.tickets.services import REPLY_CHANNELS, ActionInput
 from kefu.tickets.services.steps import EXTENSION_MAX_MINUTES
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
+# The escalation sources a person names; the third urge escalates by itself.
+MANUAL_ESCALATION_SOURCES = [
+    (value, label) for value, label in EscalationSource.choices if value != EscalationSource.URGE
+]
 TRI_STATE = [("", "—"), ("true", _("Yes")), ("false", _("No"))]
 
 
@@ -28,6 +32,16 @@ class TicketFilterForm(forms.Form):
     overdue = forms.ChoiceField(label=_("Overdue"), choices=TRI_STATE, required=False)
     created_since = DayField(label=_("Created from"), required=False)
     created_until = DayField(label=_("Created before"), required=False)
+    escalation = forms.ChoiceField(
+        label=_("Escalated by way of"),
+        choices=[
+            *BLANK,
+            ("external", _("Escalated complaint (above the centre)")),
+            ("internal", _("Raised inside the centre")),
+            ("urge", _("Third urge (automatic)")),
+        ],
+        required=False,
+    )
     sort = forms.ChoiceField(
         label=_("Order"),
         choices=[("", _("Newest first")), ("due", _("Due soonest first"))],
@@ -47,6 +61,7 @@ class TicketFilterForm(forms.Form):
             "created_since": start_of(data["created_since"]),
             "created_until": start_of(data["created_until"]),
             "sort": data["sort"] or None,
+            "escalation": data["escalation"] or None,
         }
 
 
@@ -61,7 +76,7 @@ class ActionForm(forms.Form):
     text = forms.CharField(max_length=4000, required=False)
     satisfied = forms.ChoiceField(choices=TRI_STATE, required=False)
     note = forms.CharField(max_length=1000, required=False)
-    source = forms.CharField(max_length=100, required=False)
+    source = forms.ChoiceField(choices=BLANK + MANUAL_ESCALATION_SOURCES, required=False)
     into = forms.CharField(max_length=20, required=False)
     assignee = forms.CharField(max_length=150, required=False)
     hours = forms.IntegerField(min_value=1, max_value=EXTENSION_MAX_MINUTES // 60, required=False)

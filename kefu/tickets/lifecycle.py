@@ -44,8 +44,15 @@ class TicketAction(StrEnum):
     REASSIGN = "reassign"
     MERGE = "merge"
     CANCEL = "cancel"
+    # The expert seat's own steps (专席, 000 第8篇): see EXPERT_ACTIONS below.
+    ANSWER_CLOSE = "answer_close"
+    SEND_BACK = "send_back"
+    FIELD_DISPATCH = "field_dispatch"
+    WARN_MAINTENANCE = "warn_maintenance"
+    # 提交组长或主管处理 (002 第17篇 18-19): a complaint about a staff member's attitude.
+    REFER = "refer"
     # A department's own steps and the back office's answers to them (issue 15, 19–20).
-    SEND_BACK = "send_back"  # 退单: a wrongly dispatched order goes back to the back office
+    DECLINE = "decline"  # 退单: a wrongly dispatched order goes back to the back office
     PASS_ON = "pass_on"  # noqa: S105  转交: to a colleague of the same department
     REQUEST_EXTENSION = "request_extension"  # 延期申请
     GRANT_EXTENSION = "grant_extension"
@@ -88,6 +95,7 @@ OPEN_STATES = frozenset(
 FORWARD: dict[Action, tuple[State, State]] = {
     Action.DISPATCH: (State.ACCEPTED, State.DISPATCHED),
     Action.TRANSFER: (State.ACCEPTED, State.DISPATCHED),
+    Action.REFER: (State.ACCEPTED, State.DISPATCHED),
     Action.HANDLE_IN_CENTRE: (State.ACCEPTED, State.HANDLING),
     Action.TAKE: (State.DISPATCHED, State.HANDLING),
     Action.RETURN: (State.HANDLING, State.RETURNED),
@@ -111,8 +119,8 @@ ACTION_ROLES: dict[Action, frozenset[str]] = {
     Action.DISPATCH: frozenset({"backoffice"}),
     Action.TRANSFER: frozenset({"agent", "backoffice"}),
     Action.HANDLE_IN_CENTRE: frozenset({"backoffice"}),
-    Action.TAKE: frozenset({"handler", "backoffice", "expert"}),
-    Action.RETURN: frozenset({"handler", "backoffice", "expert"}),
+    Action.TAKE: frozenset({"handler", "backoffice", "expert", "leader", "manager"}),
+    Action.RETURN: frozenset({"handler", "backoffice", "expert", "leader", "manager"}),
     Action.VERIFY: frozenset({"backoffice"}),
     Action.REJECT: frozenset({"backoffice"}),
     Action.REPLY: frozenset({"backoffice"}),
@@ -120,12 +128,17 @@ ACTION_ROLES: dict[Action, frozenset[str]] = {
     Action.CLOSE: frozenset({"backoffice"}),
     Action.URGE: frozenset({"agent", "expert", "backoffice"}),
     Action.ESCALATE: frozenset({"backoffice", "leader", "manager"}),
-    Action.SUSPEND: frozenset({"backoffice", "handler", "expert"}),
-    Action.RESUME: frozenset({"backoffice", "handler", "expert"}),
+    Action.SUSPEND: frozenset({"backoffice", "handler", "expert", "leader", "manager"}),
+    Action.RESUME: frozenset({"backoffice", "handler", "expert", "leader", "manager"}),
     Action.REASSIGN: frozenset({"backoffice"}),
     Action.MERGE: frozenset({"backoffice"}),
     Action.CANCEL: frozenset({"leader", "manager"}),
-    Action.SEND_BACK: frozenset({"handler"}),
+    Action.ANSWER_CLOSE: frozenset({"expert"}),
+    Action.SEND_BACK: frozenset({"expert"}),
+    Action.FIELD_DISPATCH: frozenset({"expert"}),
+    Action.WARN_MAINTENANCE: frozenset({"expert"}),
+    Action.REFER: frozenset({"agent", "backoffice"}),
+    Action.DECLINE: frozenset({"handler"}),
     Action.PASS_ON: frozenset({"handler", "expert"}),
     Action.REQUEST_EXTENSION: frozenset({"handler", "expert"}),
     Action.GRANT_EXTENSION: frozenset({"backoffice"}),
@@ -135,6 +148,28 @@ ACTION_ROLES: dict[Action, frozenset[str]] = {
 }
 # The third urge of an order raises it above the centre's routine.
 URGES_TO_ESCALATE = 3
+
+# ------------------------------------------------------------------ the expert seat's steps
+# 000 第8篇 (宽带专席): the expert seat is where the customer's problem ends. Within 10
+# minutes of taking an order the expert answers the customer, and closes the order, sends
+# it back to the front line, dispatches it to a department (field staff, 上门服务), or warns
+# maintenance of a regional fault (预警). Only while an expert seat holds the order in
+# handling, and only its own experts (HOLDER_WORK).
+EXPERT_ACTIONS = frozenset(
+    {Action.ANSWER_CLOSE, Action.SEND_BACK, Action.FIELD_DISPATCH, Action.WARN_MAINTENANCE}
+)
+EXPERT_TARGETS: dict[Action, State | None] = {
+    Action.ANSWER_CLOSE: State.CLOSED,  # answered on the spot: the loop ends here
+    Action.SEND_BACK: State.ACCEPTED,  # back to the front line, which reviews it again
+    Action.FIELD_DISPATCH: State.DISPATCHED,  # to a department's field staff
+    Action.WARN_MAINTENANCE: None,  # a warning to maintenance; the expert keeps the order
+}
+
+
+def _expert_next_state(action: Action, situation: Situation) -> State:
+    if not situation.expert_seat or situation.state != State.HANDLING:
+        raise TransitionRefused(action, situation)
+    return EXPERT_TARGETS[action] or situation.state
 
 
 @dataclass(frozen=True)
@@ -148,6 +183,10 @@ class Situation:
     extension_pending: bool = False
     incomplete: bool = False
     callback_attempts: int = 0
+    # Whether the department holding the order is an expert seat (专席).
+    expert_seat: bool = False
+    # Only a complaint is referred to the team leaders.
+    complaint: bool = False
 
 
 class TransitionRefused(Exception):
@@ -161,7 +200,7 @@ def _department_step(action: Action, situation: Situation) -> State | None:
     """Where a department's own step, or the back office's answer to it, leads; None when
     `action` is not one of them. Raises TransitionRefused when it is, but not now."""
     state = situation.state
-    if action == Action.SEND_BACK:
+    if action == Action.DECLINE:
         if state in WITH_HOLDER and situation.has_department:
             return State.ACCEPTED
     elif action in {Action.PASS_ON, Action.REQUEST_EXTENSION}:
@@ -219,10 +258,14 @@ def next_state(
         if action == Action.SUSPEND and state == State.RETURNED:
             raise TransitionRefused(action, situation)  # the centre's check is not stopped
         return state
+    if action in EXPERT_ACTIONS:
+        return _expert_next_state(action, situation)
     step = _department_step(action, situation)
     if step is not None:
         return step
     if action == Action.CLOSE and situation.callback_required:
+        raise TransitionRefused(action, situation)
+    if action == Action.REFER and not situation.complaint:
         raise TransitionRefused(action, situation)
     if action in FORWARD:
         source, target = FORWARD[action]
@@ -268,13 +311,19 @@ HOLDER_WORK = frozenset(
         Action.RETURN,
         Action.SUSPEND,
         Action.RESUME,
-        Action.SEND_BACK,
+        Action.DECLINE,
         Action.PASS_ON,
         Action.REQUEST_EXTENSION,
+        *EXPERT_ACTIONS,
     }
 )
 UNIT_ROLES = frozenset({"handler", "expert"})
 CENTRE_WORK = frozenset({Action.TAKE, Action.RETURN})
+
+
+# The team leaders and supervisors hold only the complaints referred to them.
+LEADER_ROLES = frozenset({"leader", "manager"})
+LEADER_WORK = frozenset({Action.TAKE, Action.RETURN, Action.SUSPEND, Action.RESUME})
 
 
 def may_act_on(
@@ -284,16 +333,20 @@ def may_act_on(
     own_unit: int | None,
     held_by: int | None,
     state: str | None = None,
+    with_leaders: bool = False,
 ) -> bool:
     """`may_act` for one order: `own_unit` is the user's department (or expert seat),
-    `held_by` the department that holds the order now, if any, and `state` its state: a
-    unit does its holder's work only while the order is with it (dispatched or handling),
-    so it cannot suspend an order it has returned."""
+    `held_by` the department that holds the order now, if any, `state` its state, and
+    `with_leaders` whether the centre's team leaders hold it. A unit does its holder's work
+    only while the order is with it (dispatched or handling), so it cannot suspend an
+    order it has returned."""
     if not may_act(role, action):
         return False
     if role in UNIT_ROLES and action in HOLDER_WORK:
         with_unit = state is None or state in WITH_HOLDER
         return own_unit is not None and held_by == own_unit and with_unit
+    if role in LEADER_ROLES and action in LEADER_WORK:
+        return with_leaders
     if role == "backoffice" and action in CENTRE_WORK:
-        return held_by is None
+        return held_by is None and not with_leaders
     return True

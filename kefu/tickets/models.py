@@ -31,6 +31,36 @@ class Urgency(models.TextChoices):
     VERY_URGENT = "very_urgent", _("Very urgent")
 
 
+class EscalationSource(models.TextChoices):
+    """Where an escalation (升级) came from. The outside bodies the customer took the
+    complaint to make it an escalated complaint (升级投诉 / 越级投诉, GLOSSARY.md);
+    the third urge and a raise inside the centre are escalations of another kind and are
+    counted apart from it."""
+
+    REGULATOR = "regulator", _("Regulator (e.g. the 12398 energy regulation hotline)")
+    GOVERNMENT_HOTLINE = "hotline_12345", _("12345 government service hotline")
+    CONSUMER_ASSOCIATION = "consumer_association", _("Consumer association (12315)")
+    MANAGEMENT = "management", _("Higher management of the company")
+    MEDIA = "media", _("News media")
+    OTHER_EXTERNAL = "other_external", _("Another body outside the centre")
+    INTERNAL = "internal", _("Raised inside the centre")
+    URGE = "urge", _("Third urge (automatic)")
+
+
+# The sources that make an escalation an escalated complaint: the customer went above
+# the centre.
+EXTERNAL_ESCALATION_SOURCES = frozenset(
+    {
+        EscalationSource.REGULATOR,
+        EscalationSource.GOVERNMENT_HOTLINE,
+        EscalationSource.CONSUMER_ASSOCIATION,
+        EscalationSource.MANAGEMENT,
+        EscalationSource.MEDIA,
+        EscalationSource.OTHER_EXTERNAL,
+    }
+)
+
+
 STATE_CHOICES = [
     (State.ACCEPTED.value, _("Accepted")),
     (State.DISPATCHED.value, _("Dispatched")),
@@ -61,7 +91,7 @@ ACTION_CHOICES = [
     (Action.REASSIGN.value, _("Reassign")),
     (Action.MERGE.value, _("Merge")),
     (Action.CANCEL.value, _("Cancel")),
-    (Action.SEND_BACK.value, _("Send back to the back office")),
+    (Action.DECLINE.value, _("Send back to the back office")),
     (Action.PASS_ON.value, _("Pass to a colleague")),
     (Action.REQUEST_EXTENSION.value, _("Ask for more time")),
     (Action.GRANT_EXTENSION.value, _("Grant more time")),
@@ -70,6 +100,12 @@ ACTION_CHOICES = [
     (Action.SUPPLEMENT.value, _("Complete the acceptance")),
     ("warning", _("Warning")),
     ("overdue", _("Overdue")),
+    # The expert seat's own steps (000 第8篇).
+    (Action.ANSWER_CLOSE.value, _("Answer the customer and close")),
+    (Action.SEND_BACK.value, _("Send back to the front line")),
+    (Action.FIELD_DISPATCH.value, _("Dispatch to field staff")),
+    (Action.WARN_MAINTENANCE.value, _("Warn maintenance")),
+    (Action.REFER.value, _("Refer to the team leaders")),
 ]
 CALLBACK_OUTCOME_CHOICES = [
     (CallbackOutcome.SATISFIED.value, _("Satisfied")),
@@ -139,9 +175,22 @@ class DispatchRule(models.Model):
     department = models.ForeignKey(
         OrgUnit,
         verbose_name=_("department"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="+",
         limit_choices_to={"kind": OrgUnit.Kind.DEPARTMENT},
+    )
+    # 002 第17篇 18-19: a complaint about a staff member's attitude is "提交组长或主管处理":
+    # such a rule sends the category's complaints to the centre's team leaders and
+    # supervisors instead of a department.
+    to_leaders = models.BooleanField(
+        _("to the team leaders"),
+        default=False,
+        help_text=_(
+            "Complaints of this category (a staff member's attitude) go to the team leaders "
+            "and supervisors, not to a department."
+        ),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
 
@@ -149,9 +198,17 @@ class DispatchRule(models.Model):
         verbose_name = _("dispatch rule")
         verbose_name_plural = _("dispatch rules")
         ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(department__isnull=False, to_leaders=False)
+                | models.Q(department__isnull=True, to_leaders=True, category__isnull=False),
+                name="dispatch_rule_one_target",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.category or '*'} / {self.region or '*'} → {self.department}"
+        target = self.department if self.department_id else _("team leaders")
+        return f"{self.category or '*'} / {self.region or '*'} → {target}"
 
 
 class StandardPhrase(models.Model):
@@ -276,6 +333,9 @@ class Ticket(models.Model):
     urge_count = models.PositiveSmallIntegerField(_("urges"), default=0)
     reopen_count = models.PositiveSmallIntegerField(_("reopens"), default=0)
     escalated = models.BooleanField(_("escalated"), default=False)
+    # With the centre's team leaders and supervisors (a complaint about a staff member's
+    # attitude, 002 第17篇 18-19), not with the back office or a department.
+    with_leaders = models.BooleanField(_("with the team leaders"), default=False)
     result = models.TextField(_("result"), blank=True)
     satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
     callback_outcome = models.CharField(
@@ -304,12 +364,21 @@ class Ticket(models.Model):
     stage_due_at = models.DateTimeField(_("stage due at"), null=True, blank=True)
     warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    # The promise of an answer to the customer (the policy's `answer` limit, 002 第17篇):
+    # owed from `answer_started_at` (created, or reopened) until `answered_at` (the
+    # reply, or the expert seat's answer); its clock runs only while the answer is owed.
+    answer_started_at = models.DateTimeField(_("answer owed since"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answer_warn_at = models.DateTimeField(_("answer warning at"), null=True, blank=True)
+    answer_due_at = models.DateTimeField(_("answer due at"), null=True, blank=True)
     # Whether the sweep has recorded the current stage's (and the order's) warning and
     # overdue events: each is recorded once.
     stage_warned = models.BooleanField(default=False)
     stage_overdue = models.BooleanField(default=False)
     overall_warned = models.BooleanField(default=False)
     overall_overdue = models.BooleanField(default=False)
+    answer_warned = models.BooleanField(default=False)
+    answer_overdue = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

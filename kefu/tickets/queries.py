@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from kefu.core.errors import Forbidden, NotFound
@@ -28,8 +28,10 @@ from kefu.tickets.lifecycle import (
     may_act_on,
 )
 from kefu.tickets.models import (
+    EXTERNAL_ESCALATION_SOURCES,
     OPEN,
     DispatchRule,
+    EscalationSource,
     StandardPhrase,
     Ticket,
     TicketAttachment,
@@ -37,7 +39,7 @@ from kefu.tickets.models import (
     TimeLimitPolicy,
 )
 from kefu.tickets.sla import status_at
-from kefu.tickets.stages import ExpertSeatLimits, StageSpan, Step, stage_spans
+from kefu.tickets.stages import ExpertSeatLimits, StageSpan, Step, answer_span, stage_spans
 
 
 def tickets_visible_to(user: User) -> QuerySet[Ticket]:
@@ -65,6 +67,8 @@ def situation_of(ticket: Ticket) -> Situation:
         extension_pending=ticket.extension_pending is not None,
         incomplete=ticket.incomplete,
         callback_attempts=ticket.callback_attempts,
+        expert_seat=ticket.department is not None and ticket.department.expert_seat,
+        complaint=ticket.kind == "complaint",
     )
 
 
@@ -137,8 +141,13 @@ def department_inbox(user: User, limit: int = 200) -> list[Ticket]:
 
 
 def overdue_at(now: datetime) -> Q:
-    """Open, running, and past the current stage's limit or the whole order's."""
-    return OPEN & Q(suspended=False) & (Q(stage_due_at__lte=now) | Q(due_at__lte=now))
+    """Open, running, and past the current stage's limit, the whole order's, or the promised
+    answer's."""
+    return (
+        OPEN
+        & Q(suspended=False)
+        & (Q(stage_due_at__lte=now) | Q(due_at__lte=now) | Q(answer_due_at__lte=now))
+    )
 
 
 def in_warning_at(now: datetime) -> Q:
@@ -146,7 +155,11 @@ def in_warning_at(now: datetime) -> Q:
     return (
         OPEN
         & Q(suspended=False)
-        & (Q(stage_warn_at__lte=now, stage_due_at__gt=now) | Q(warn_at__lte=now, due_at__gt=now))
+        & (
+            Q(stage_warn_at__lte=now, stage_due_at__gt=now)
+            | Q(warn_at__lte=now, due_at__gt=now)
+            | Q(answer_warn_at__lte=now, answer_due_at__gt=now)
+        )
     )
 
 
@@ -191,6 +204,7 @@ def ticket_list(
     overdue: bool | None = None,
     q: str | None = None,
     sort: str | None = None,
+    escalation: str | None = None,
 ) -> QuerySet[Ticket]:
     """The orders the user may see, filtered; newest first, or soonest due with `sort="due"`."""
     tickets = tickets_visible_to(user)
@@ -233,9 +247,29 @@ def ticket_list(
         tickets = tickets.filter(
             Q(number=text.upper()) | Q(title__contains=text) | Q(customer__name=text)
         )
+    if escalation:
+        tickets = tickets.filter(escalated_by(escalation))
     if sort == "due":
         return tickets.order_by(*SOONEST_DUE)
     return tickets.order_by("-created_at", "-id")
+
+
+# Escalations counted apart (issue 15, 4): the customer took the order above the centre
+# (升级投诉), the centre raised it itself, or the third urge did.
+ESCALATION_KINDS = {
+    "external": sorted(EXTERNAL_ESCALATION_SOURCES),
+    "internal": [EscalationSource.INTERNAL.value],
+    "urge": [EscalationSource.URGE.value],
+}
+
+
+def escalated_by(kind: str) -> Exists:
+    """Orders with an escalation of one kind (`ESCALATION_KINDS`)."""
+    return Exists(
+        TicketEvent.objects.filter(
+            ticket_id=OuterRef("pk"), action="escalate", data__source__in=ESCALATION_KINDS[kind]
+        )
+    )
 
 
 def with_list_relations(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
@@ -256,7 +290,10 @@ def dispatch_rules_visible_to(user: User) -> QuerySet[DispatchRule]:
         raise Forbidden()
     rules = DispatchRule.objects.select_related("department", "category", "region")
     if not user.is_superuser:
-        rules = rules.filter(department__parent_id=user.centre_id)
+        rules = rules.filter(
+            Q(department__parent_id=user.centre_id)
+            | Q(category__centre_id=user.centre_id, to_leaders=True)
+        )
     return rules.order_by("position", "id")
 
 
@@ -333,16 +370,27 @@ def ticket_stage_spans(ticket: Ticket, events: list[TicketEvent]) -> list[StageS
     steps = [
         Step(e.at, e.action, e.from_state, e.to_state, e.data.get("department")) for e in events
     ]
-    return stage_spans(
+    rules = as_sla_policy(policy) if policy else None
+    suspensions = suspension_intervals(ticket, now)
+    spans = stage_spans(
         steps,
         calendar=calendar,
-        policy=as_sla_policy(policy) if policy else None,
-        suspensions=suspension_intervals(ticket, now),
+        policy=rules,
+        suspensions=suspensions,
         now=now,
         expert_seat=expert_seat_limits(
             ticket, expert_seats_among({s.department for s in steps if s.department})
         ),
     )
+    promise = answer_span(
+        started_at=ticket.answer_started_at,
+        ended_at=ticket.answered_at,
+        calendar=calendar,
+        policy=rules,
+        suspensions=suspensions,
+        now=now,
+    )
+    return [*spans, promise] if promise else spans
 
 
 def suspension_intervals(ticket: Ticket, now: datetime) -> list[tuple[datetime, datetime]]:
@@ -362,6 +410,7 @@ def ticket_status(ticket: Ticket, now: datetime) -> str:
         for warn, due in (
             (ticket.stage_warn_at, ticket.stage_due_at),
             (ticket.warn_at, ticket.due_at),
+            (ticket.answer_warn_at, ticket.answer_due_at),
         )
         if warn is not None and due is not None
     }
@@ -380,6 +429,9 @@ def may_act_on_ticket(user: User, ticket: Ticket, action: Action) -> bool:
         own_unit=user.department_id,
         held_by=ticket.department_id,
         state=ticket.state,
+        # The leaders hold it while it waits for them or is in their hands, not once
+        # their result is back with the back office.
+        with_leaders=ticket.with_leaders and ticket.state in {State.DISPATCHED, State.HANDLING},
     )
 
 
@@ -395,7 +447,9 @@ def actions_for(user: User, ticket: Ticket) -> list[str]:
 def dispatch_rules_of(centre_id: int) -> list[DispatchRule]:
     """The centre's dispatch rules, read once for any number of orders."""
     return list(
-        DispatchRule.objects.filter(department__parent_id=centre_id).select_related("department")
+        DispatchRule.objects.filter(
+            Q(department__parent_id=centre_id) | Q(category__centre_id=centre_id, to_leaders=True)
+        ).select_related("department")
     )
 
 
@@ -411,6 +465,8 @@ def suggest_department(rules: list[DispatchRule], ticket: Ticket) -> OrgUnit | N
     region_id = ticket.customer.region_id
     best: tuple[int, int, DispatchRule] | None = None
     for rule in rules:
+        if rule.to_leaders:  # not a department: see refers_to_leaders
+            continue
         if rule.category_id is not None and rule.category_id not in categories:
             continue
         if rule.region_id is not None and rule.region_id != region_id:
@@ -420,6 +476,32 @@ def suggest_department(rules: list[DispatchRule], ticket: Ticket) -> OrgUnit | N
         if best is None or score < best[:2]:
             best = (*score, rule)
     return best[2].department if best else None
+
+
+def refers_to_leaders(rules: list[DispatchRule], ticket: Ticket) -> bool:
+    """Whether the order is a complaint of a category the centre's rules send to its team
+    leaders and supervisors (a staff member's attitude: 002 第17篇 18-19, "提交组长或主管
+    处理"), its own category or one above it."""
+    if ticket.kind != "complaint":
+        return False
+    categories: set[int] = set()
+    node = ticket.category
+    while node is not None:
+        categories.add(node.pk)
+        node = node.parent
+    region_id = ticket.customer.region_id
+    return any(
+        rule.to_leaders and rule.category_id in categories and rule.region_id in {None, region_id}
+        for rule in rules
+    )
+
+
+def leaders_inbox(user: User, limit: int = 200) -> list[Ticket]:
+    """The complaints with the centre's team leaders and supervisors, most pressing first."""
+    tickets = tickets_visible_to(user).filter(
+        with_leaders=True, state__in=[State.DISPATCHED, State.HANDLING]
+    )
+    return list(with_list_relations(tickets).order_by(*SOONEST_DUE)[:limit])
 
 
 def phrases_for(ticket: Ticket) -> dict[str, list[str]]:
@@ -454,7 +536,7 @@ def send_backs(user: User, *, since: datetime) -> list[SentBack]:
     steps = TicketEvent.objects.filter(
         ticket__in=tickets_visible_to(user).order_by().values("pk"),
         at__gte=since,
-        action__in=[Action.SEND_BACK, Action.DISPATCH, Action.REASSIGN],
+        action__in=[Action.DECLINE, Action.DISPATCH, Action.REASSIGN],
     )
     grouped = (
         steps.values_list("action", "data__from_department", "data__department")
@@ -464,7 +546,7 @@ def send_backs(user: User, *, since: datetime) -> list[SentBack]:
     back: Counter[str] = Counter()
     dispatched: Counter[str] = Counter()
     for action, came_from, went_to, count in grouped:
-        if action == Action.SEND_BACK:
+        if action == Action.DECLINE:
             back[came_from] += count
         else:
             dispatched[went_to] += count

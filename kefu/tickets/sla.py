@@ -50,8 +50,11 @@ __all__ = [
 # review: accepted -> dispatched or taken into handling in the centre; take: dispatched ->
 # taken; return: handling -> result returned; verify: returned -> verified; reply:
 # verified -> customer told; callback: replied -> closed by the callback; overall:
-# created -> closed.
-STAGES = ("review", "take", "return", "verify", "reply", "callback", "overall")
+# created -> closed; answer: created (or reopened) -> the customer has the answer (the
+# reply, or the expert seat's answer), the promise a complaint is given (002 第17篇 20:
+# "2小时之内（简单投诉）/24小时之内（复杂投诉）给您明确的答复"), whatever the stages on the
+# way took and however long the callback after it takes.
+STAGES = ("review", "take", "return", "verify", "reply", "callback", "overall", "answer")
 # The stages an expert seat (专席) owns when an order is transferred to it: taking the
 # transfer and answering. An expert-seat policy sets only these; the order's own policy
 # keeps the customer's overall promise and every other stage.

@@ -21,6 +21,7 @@ STAGE_LABELS = {
     "verify": gettext_lazy("Verify"),
     "reply": gettext_lazy("Reply to the customer"),
     "callback": gettext_lazy("Callback"),
+    "answer": gettext_lazy("Answer promised to the customer"),
 }
 STAGE_OF_STATE = {
     "accepted": "review",
@@ -33,7 +34,7 @@ STAGE_OF_STATE = {
 # Actions that restart the stage clock although the state may stay the same.
 RESTARTING_ACTIONS = {"reassign", "reject"}
 # Actions after which the department in the step's data holds the order (None: the centre).
-HOLDER_ACTIONS = {"dispatch", "transfer", "reassign", "handle_in_centre"}
+HOLDER_ACTIONS = {"dispatch", "transfer", "reassign", "handle_in_centre", "field_dispatch"}
 
 
 @dataclass(frozen=True)
@@ -136,3 +137,30 @@ def stage_spans(
     if current is not None:
         close(*current, None)
     return spans
+
+
+def answer_span(
+    *,
+    started_at: datetime | None,
+    ended_at: datetime | None,
+    calendar: WorkingCalendar,
+    policy: sla.Policy | None,
+    suspensions: Sequence[tuple[datetime, datetime]] = (),
+    now: datetime,
+) -> StageSpan | None:
+    """The promise of an answer (002 第17篇) as a span beside the stages: from the moment
+    the customer was owed an answer to the answer, against the policy's `answer` limit;
+    None when the policy promises none."""
+    if started_at is None or policy is None or "answer" not in policy.limits:
+        return None
+    clock = sla.stage_clock(calendar, "answer", started_at, policy, suspensions)
+    if clock is None:
+        return None
+    used = sla.time_used(calendar, started_at, ended_at or now, suspensions)
+    on_time: bool | None = None
+    if ended_at is not None:
+        on_time = sla.on_time(ended_at, clock.due_at)
+    elif now >= clock.due_at:
+        on_time = False
+    limit = sla.time_used(calendar, started_at, clock.due_at, suspensions)
+    return StageSpan("answer", started_at, ended_at, used, clock.due_at, limit, on_time)

@@ -10,6 +10,7 @@ urlpatterns = [
         views.attachment_download,
         name="ticket_attachment",
     ),
+    path("tickets/leaders/", views.leaders_page, name="leaders"),
     path("tickets/<str:number>/", views.ticket_page, name="ticket_page"),
     path("tickets/<str:number>/<str:action>/", views.ticket_act_page, name="ticket_act"),
     path("backoffice/", views.backoffice_page, name="backoffice"),

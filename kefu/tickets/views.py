@@ -21,8 +21,15 @@ from kefu.core.models import User
 from kefu.core.queries import departments_of
 from kefu.knowledge.queries import articles_for_ticket
 from kefu.tickets import services
-from kefu.tickets.forms import ActionForm, AwayForm, TicketFilterForm
-from kefu.tickets.models import ACTION_CHOICES, CALLBACK_OUTCOME_CHOICES, STATE_CHOICES, Ticket
+from kefu.tickets.forms import MANUAL_ESCALATION_SOURCES, ActionForm, AwayForm, TicketFilterForm
+from kefu.tickets.lifecycle import EXPERT_ACTIONS
+from kefu.tickets.models import (
+    ACTION_CHOICES,
+    CALLBACK_OUTCOME_CHOICES,
+    STATE_CHOICES,
+    EscalationSource,
+    Ticket,
+)
 from kefu.tickets.queries import (
     BACKOFFICE_QUEUES,
     actions_for,
@@ -32,6 +39,7 @@ from kefu.tickets.queries import (
     colleagues_of,
     department_inbox,
     dispatch_rules_of,
+    leaders_inbox,
     phrases_for,
     send_backs,
     sent_to_agents,
@@ -51,6 +59,7 @@ from kefu.web.listing import page_of
 ACTION_LABELS = dict(ACTION_CHOICES)
 SENT_BACK_DAYS = 30
 STATE_LABELS = dict(STATE_CHOICES)
+ESCALATION_SOURCE_LABELS = dict(EscalationSource.choices)
 
 
 def _rows(tickets: list[Ticket]) -> list[dict[str, Any]]:
@@ -127,7 +136,8 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
     ticket = ticket_get_for_user(user, number)
     events = list(ticket_events(ticket))
     spans = ticket_stage_spans(ticket, events)
-    actions = actions_for(user, ticket)
+    # The expert seat's own steps first: they are what its people are there for.
+    actions = sorted(actions_for(user, ticket), key=lambda action: action not in EXPERT_ACTIONS)
     colleagues = colleagues_of(user, ticket) if "pass_on" in actions else []
     if not colleagues and "pass_on" in actions:
         actions.remove("pass_on")  # nobody to pass it to
@@ -140,6 +150,7 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
         event.from_label = STATE_LABELS.get(event.from_state, "")  # type: ignore[attr-defined]
         event.to_label = STATE_LABELS.get(event.to_state, "")  # type: ignore[attr-defined]
         event.department_name = names.get(event.data.get("department", ""), "")  # type: ignore[attr-defined]
+        event.source_label = ESCALATION_SOURCE_LABELS.get(event.data.get("source", ""), "")  # type: ignore[attr-defined]
     return {
         "ticket": ticket,
         "status": ticket_status(ticket, timezone.now()),
@@ -163,6 +174,22 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
         "phrases": phrases_for(ticket) if {"reply", "callback"} & set(actions) else {},
         "articles": articles_for_ticket(user, ticket),
         "knowledge_use": {"ticket": ticket.number},
+        "escalation_sources": MANUAL_ESCALATION_SOURCES,
+        **_expert_context(),
+    }
+
+
+def _expert_context() -> dict[str, Any]:
+    """What the expert seat's step forms offer (000 第8篇)."""
+    return {
+        "expert_actions": sorted(EXPERT_ACTIONS),
+        # The expert answers while the customer is reachable: on the line, or in writing.
+        "expert_channels": [
+            ("phone", _("Phone")),
+            ("sms", _("SMS")),
+            ("wechat", _("WeChat")),
+            ("email", _("E-mail")),
+        ],
     }
 
 
@@ -201,9 +228,11 @@ def ticket_act_page(request: HttpRequest, number: str, action: str) -> HttpRespo
         messages.error(request, message)
         return redirect("ticket_page", number=number)
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
-    if request.POST.get("next") == "/department/" or action == "send_back":
+    if request.POST.get("next") == "/department/" or action == "decline":
         # Sent back, the order is no longer the department's to see.
         return redirect("department")
+    if request.POST.get("next") == "/tickets/leaders/":
+        return redirect("leaders")
     return redirect("ticket_page", number=number)
 
 
@@ -336,3 +365,12 @@ def department_away(request: HttpRequest) -> HttpResponse:
             % {"count": len(passed)},
         )
     return redirect("department")
+
+
+@login_required
+def leaders_page(request: HttpRequest) -> HttpResponse:
+    """The complaints about a staff member's attitude that the centre's team leaders and
+    supervisors handle (002 第17篇 18-19), the most pressing first."""
+    return render(
+        request, "tickets/leaders.html", {"rows": _rows(leaders_inbox(request_user(request)))}
+    )

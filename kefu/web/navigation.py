@@ -33,6 +33,7 @@ ENTRIES = [
     Entry(_("Agent workbench"), "/workbench/", frozenset({AGENT, EXPERT, LEADER, ADMIN})),
     Entry(_("Back office"), "/backoffice/", frozenset({BACKOFFICE, ADMIN})),
     Entry(_("Department orders"), "/department/", frozenset({HANDLER, EXPERT})),
+    Entry(_("Complaints to handle"), "/tickets/leaders/", frozenset({LEADER, MANAGER})),
     Entry(_("Dashboard"), "/dashboard/", frozenset({LEADER, MANAGER, ADMIN})),
     Entry(_("Wallboard"), "/wallboard/", frozenset({LEADER, MANAGER, ADMIN})),
     Entry(_("Reports"), "/reports/", frozenset({LEADER, MANAGER, ADMIN})),

@@ -16,12 +16,13 @@ from kefu.contacts.services import contact_create
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import OrgUnit, User
 from kefu.core.queries import require_centre
-from kefu.core.roles import ADD_TICKET, EXPERT, HANDLER
+from kefu.core.roles import ADD_TICKET, EXPERT, HANDLER, LEADER, MANAGER
 from kefu.core.services import notify
 from kefu.core.validation import check_lengths
 from kefu.customers.models import Tag
 from kefu.customers.queries import customers_visible_to
 from kefu.tickets.lifecycle import (
+    EXPERT_ACTIONS,
     SATISFIED_OUTCOMES,
     Action,
     CallbackOutcome,
@@ -31,6 +32,7 @@ from kefu.tickets.lifecycle import (
     next_state,
 )
 from kefu.tickets.models import (
+    EscalationSource,
     Kind,
     Ticket,
     TicketEvent,
@@ -40,11 +42,19 @@ from kefu.tickets.queries import (
     dispatch_rules_of,
     matching_policy,
     may_act_on_ticket,
+    refers_to_leaders,
     situation_of,
     suggest_department,
     tickets_visible_to,
 )
-from kefu.tickets.services.recording import category_of, new_event, next_number, set_clocks
+from kefu.tickets.services.recording import (
+    answer_given,
+    answer_owed,
+    category_of,
+    new_event,
+    next_number,
+    set_clocks,
+)
 from kefu.tickets.services.steps import department_step, tell
 from kefu.tickets.stages import STAGE_OF_STATE
 
@@ -100,13 +110,18 @@ def ticket_create(
         created_at=now,
     )
     ticket.policy = matching_policy(ticket)
+    answer_owed(ticket, now)
     set_clocks(ticket, stage_started_at=now)
     created = new_event(ticket, actor=actor, action="create", note=title.strip(), at=now)
+    referred = _refer_on_creation(actor, ticket, now)
     # Last before the insert: the day's counter stays locked until commit.
     ticket.number = next_number(timezone.localdate(now))
     check_lengths(ticket, created)
     ticket.save()
     created.save()
+    if referred is not None:
+        referred.save()
+        _notify_leaders(ticket)
     if contact is not None:
         ticket.contacts.add(contact)
     return ticket
@@ -253,6 +268,8 @@ def _apply(
         ticket.department, ticket.assignee = seat, None
     elif action == Action.HANDLE_IN_CENTRE:
         ticket.department, ticket.assignee = None, actor
+    elif action == Action.REFER:
+        _refer(ticket)
     elif action == Action.TAKE:
         ticket.assignee = actor
     elif action == Action.RETURN:
@@ -288,7 +305,7 @@ def _apply(
         data["urge_count"] = ticket.urge_count
     elif action == Action.ESCALATE:
         ticket.escalated = True
-        data["source"] = fields.source.strip() or "centre"
+        data["source"] = _escalation_source(fields.source)
     elif action == Action.SUSPEND:
         data["reason"] = _require(fields.reason, "reason")
         ticket.suspended = True
@@ -303,6 +320,8 @@ def _apply(
         target = _merge_target(actor, ticket, fields.into)
         ticket.merged_into = target
         data["into"] = target.number
+    elif action in EXPERT_ACTIONS:
+        data = _apply_expert(actor, ticket, action, fields)
     return data
 
 
@@ -320,6 +339,150 @@ def _outcome(fields: ActionInput) -> CallbackOutcome:
             _("Say what the callback found."), code="field_required", detail={"field": "outcome"}
         )
     return CallbackOutcome.SATISFIED if fields.satisfied else CallbackOutcome.DISSATISFIED
+
+
+def _answer_promise(ticket: Ticket, act: Action, data: dict[str, Any], now: datetime) -> None:
+    """The promise of an answer (002 第17篇): kept by the reply to the customer or the expert
+    seat's answer, owed again when the callback finds the customer unsatisfied (`data`: what
+    the action's event records)."""
+    if act in {Action.REPLY, Action.ANSWER_CLOSE}:
+        answer_given(ticket, now)
+    elif act == Action.CALLBACK and data.get("satisfied") is False:
+        answer_owed(ticket, now)
+
+
+# ------------------------------------------------- complaints about a staff member's attitude
+# 002 第17篇 18-19: "提交组长或主管处理": the centre's team leaders and supervisors take them,
+# not a department; the back office verifies and replies as for any order.
+
+# Actions after which someone other than the team leaders holds the order.
+LEAVING_THE_LEADERS = {
+    Action.DISPATCH,
+    Action.TRANSFER,
+    Action.HANDLE_IN_CENTRE,
+    Action.REASSIGN,
+}
+
+
+def _refer(ticket: Ticket) -> None:
+    ticket.department, ticket.assignee, ticket.with_leaders = None, None, True
+
+
+def _refer_on_creation(actor: User, ticket: Ticket, now: datetime) -> TicketEvent | None:
+    """A complaint of a category the centre sends to its team leaders goes to them as it is
+    recorded, as the agent would submit it (the seed's 提交组长或主管处理)."""
+    if not refers_to_leaders(dispatch_rules_of(ticket.centre_id), ticket):
+        return None
+    from_state = ticket.state
+    _refer(ticket)
+    ticket.state = State.DISPATCHED
+    set_clocks(ticket, stage_started_at=now)
+    return new_event(
+        ticket, actor=actor, action=Action.REFER, from_state=from_state, data={}, at=now
+    )
+
+
+def _notify_leaders(ticket: Ticket) -> None:
+    people = User.objects.filter(
+        centre_id=ticket.centre_id, groups__name__in=[LEADER, MANAGER], is_active=True
+    )
+    notify(
+        recipients=list(people),
+        kind="ticket.referred",
+        title=f"{ticket.number} {_('Complaint for the team leaders')}: {ticket.title}",
+        link=f"/tickets/{ticket.number}/",
+        sms=True,
+    )
+
+
+# ------------------------------------------------------------------ the expert seat's steps
+
+
+def _apply_expert(
+    actor: User, ticket: Ticket, action: Action, fields: ActionInput
+) -> dict[str, Any]:
+    """The expert seat's own steps (000 第8篇): answer the customer and close, send the
+    order back to the front line, dispatch it to a department's field staff, or warn
+    maintenance. The lifecycle table has checked that the expert's seat holds the order."""
+    data: dict[str, Any] = {"seat": ticket.department.code if ticket.department else None}
+    if action == Action.ANSWER_CLOSE:
+        channel = fields.channel or "phone"
+        if channel not in REPLY_CHANNELS:
+            raise Invalid(
+                _("Unknown channel."), code="channel_unknown", detail={"field": "channel"}
+            )
+        ticket.result = _require(fields.text, "text")
+        data.update(channel=channel, text=ticket.result)
+    elif action == Action.SEND_BACK:
+        data["reason"] = _require(fields.reason, "reason")
+        ticket.department, ticket.assignee = None, None
+    elif action == Action.FIELD_DISPATCH:
+        department = _field_department(ticket, fields.department)
+        data.update(department=department.code, from_department=data["seat"])
+        if fields.text.strip():
+            data["text"] = fields.text.strip()  # what the customer was told meanwhile
+        ticket.department, ticket.assignee = department, None
+    elif action == Action.WARN_MAINTENANCE:
+        department = _field_department(ticket, fields.department)
+        data.update(department=department.code, warning=_require(fields.note, "note"))
+    return data
+
+
+def _field_department(ticket: Ticket, code: str | None) -> OrgUnit:
+    """A department of the centre outside the expert seats, named by the expert."""
+    department = OrgUnit.objects.filter(
+        code=_require(code or "", "department"),
+        kind=OrgUnit.Kind.DEPARTMENT,
+        parent_id=ticket.centre_id,
+        active=True,
+        expert_seat=False,
+    ).first()
+    if department is None:
+        raise Invalid(
+            _("Unknown department."), code="department_unknown", detail={"field": "department"}
+        )
+    return department
+
+
+def _notify_expert_step(actor: User, ticket: Ticket, act: Action, data: dict[str, Any]) -> None:
+    """Tell the people the expert's step concerns: the agent who took the order when it is
+    sent back; the department's people when they are to go out or are warned."""
+    if act == Action.SEND_BACK:
+        notify(
+            recipients=[ticket.created_by],
+            kind="ticket.sent_back",
+            title=f"{ticket.number} {_('Sent back by the expert seat')}: {ticket.title}",
+            body=data["reason"],
+            link=f"/tickets/{ticket.number}/",
+        )
+    elif act == Action.WARN_MAINTENANCE:
+        people = User.objects.filter(
+            department__code=data["department"],
+            department__parent_id=ticket.centre_id,
+            groups__name=HANDLER,
+            is_active=True,
+        )
+        notify(
+            recipients=list(people),
+            kind="ticket.maintenance_warning",
+            title=f"{ticket.number} {_('Warning from the expert seat')}: {ticket.title}",
+            body=data["warning"],
+            link=f"/tickets/{ticket.number}/",
+            sms=True,
+        )
+
+
+def _escalation_source(source: str) -> str:
+    """Where a recorded escalation came from: one of the sources a person may name (the
+    third urge escalates by itself, never by hand)."""
+    source = _require(source, "source")
+    if source not in EscalationSource.values or source == EscalationSource.URGE:
+        raise Invalid(
+            _("Unknown escalation source."),
+            code="escalation_source_unknown",
+            detail={"field": "source"},
+        )
+    return source
 
 
 def _merge_target(actor: User, ticket: Ticket, number: str | None) -> Ticket:
@@ -386,12 +549,17 @@ def ticket_act(
     except TransitionRefused as error:
         raise _refused(ticket) from error
     now = min(at, timezone.now()) if at is not None else timezone.now()
+    if act in LEAVING_THE_LEADERS:
+        ticket.with_leaders = False
     step = department_step(actor, ticket, act, fields)
     told: list[User] = []
     if step is not None:
         data, told = step
     else:
         data = _apply(actor, ticket, act, fields, now)
+    if act == Action.CALLBACK and data.get("satisfied") is False:
+        ticket.with_leaders = False  # reopened: the centre reviews it again
+    _answer_promise(ticket, act, data, now)
     ticket.state = target
     if target == State.CLOSED:
         ticket.closed_at = now
@@ -418,7 +586,7 @@ def ticket_act(
                 actor=None,
                 action=Action.ESCALATE,
                 from_state=ticket.state,
-                data={"source": "urge", "urge_count": ticket.urge_count},
+                data={"source": EscalationSource.URGE.value, "urge_count": ticket.urge_count},
                 at=now,
             )
         )
@@ -441,12 +609,23 @@ def ticket_act(
     if act in ASSIGNING and ticket.department is not None:
         _notify_assigned(ticket, act)
     tell(ticket, act, told)
+    if act in EXPERT_ACTIONS:
+        _notify_expert_step(actor, ticket, act, data)
+    if act == Action.REFER:
+        _notify_leaders(ticket)
     return ticket
 
 
 # Actions after which a department has an order to take (again).
-ASSIGNING = {Action.DISPATCH, Action.TRANSFER, Action.REASSIGN, Action.REJECT}
+ASSIGNING = {
+    Action.DISPATCH,
+    Action.TRANSFER,
+    Action.REASSIGN,
+    Action.REJECT,
+    Action.FIELD_DISPATCH,
+}
 ASSIGNMENT_LABELS = {
+    Action.FIELD_DISPATCH: _("Dispatched by the expert seat"),
     Action.DISPATCH: _("New work order"),
     Action.TRANSFER: _("Transferred to the expert seat"),
     Action.REASSIGN: _("Reassigned to your department"),

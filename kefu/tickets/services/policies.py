@@ -96,25 +96,44 @@ def dispatch_rule_save(
     *,
     actor: User,
     rule_id: int | None = None,
-    department: str,
+    department: str | None = None,
     category: str | None = None,
     region: str | None = None,
     position: int = 0,
+    to_leaders: bool = False,
 ) -> DispatchRule:
+    """Where orders of a category go: a department, or with `to_leaders` (complaints about a
+    staff member's attitude, 002 第17篇 18-19) the centre's team leaders and supervisors."""
     if not actor.has_perm(CHANGE_POLICY):
         raise Forbidden()
     rule = DispatchRule() if rule_id is None else DispatchRule.objects.filter(pk=rule_id).first()
     if rule is None:
         raise NotFound(code="dispatch_rule_not_found")
-    before = snapshot(rule, ["category", "region", "department", "position"]) if rule.pk else None
-    unit = OrgUnit.objects.filter(
-        code=department, kind=OrgUnit.Kind.DEPARTMENT, parent_id=actor.centre_id
-    ).first()
-    if unit is None:
-        raise Invalid(
-            _("Unknown department."), code="department_unknown", detail={"field": "department"}
-        )
-    rule.department, rule.position = unit, position
+    fields = ["category", "region", "department", "to_leaders", "position"]
+    before = snapshot(rule, fields) if rule.pk else None
+    unit = None
+    if to_leaders:
+        if department:
+            raise Invalid(
+                _("A rule sends orders to a department or to the team leaders, not both."),
+                code="dispatch_rule_two_targets",
+                detail={"field": "department"},
+            )
+        if not category:
+            raise Invalid(
+                _("Name the category whose complaints go to the team leaders."),
+                code="field_required",
+                detail={"field": "category"},
+            )
+    else:
+        unit = OrgUnit.objects.filter(
+            code=department or "", kind=OrgUnit.Kind.DEPARTMENT, parent_id=actor.centre_id
+        ).first()
+        if unit is None:
+            raise Invalid(
+                _("Unknown department."), code="department_unknown", detail={"field": "department"}
+            )
+    rule.department, rule.to_leaders, rule.position = unit, to_leaders, position
     rule.category = category_of(actor, category)
     rule.region = region_for_code(region)
     rule.save()
@@ -123,6 +142,6 @@ def dispatch_rule_save(
         action="dispatch_rule.update" if before else "dispatch_rule.create",
         obj=rule,
         before=before,
-        after=snapshot(rule, ["category", "region", "department", "position"]),
+        after=snapshot(rule, fields),
     )
     return rule

@@ -54,6 +54,7 @@ def set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> N
     ticket.stage_warn_at = ticket.stage_due_at = None
     if not ticket.stage:
         ticket.stage_started_at = None
+    ticket.answer_warn_at = ticket.answer_due_at = None
     policy = ticket.policy
     if policy is None:
         ticket.warn_at = ticket.due_at = None
@@ -64,6 +65,10 @@ def set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> N
     overall = sla.stage_clock(calendar, "overall", ticket.created_at, rules, suspensions)
     ticket.warn_at = overall.warn_at if overall else None
     ticket.due_at = overall.due_at if overall else None
+    if ticket.stage and ticket.answer_started_at is not None and ticket.answered_at is None:
+        answer = sla.stage_clock(calendar, "answer", ticket.answer_started_at, rules, suspensions)
+        if answer:
+            ticket.answer_warn_at, ticket.answer_due_at = answer.warn_at, answer.due_at
     if ticket.stage and ticket.stage_started_at is not None:
         department = ticket.department
         holder = department.code if department is not None else None
@@ -83,6 +88,18 @@ def set_clocks(ticket: Ticket, *, stage_started_at: datetime | None = None) -> N
                 more = f"PT{ticket.extension_minutes}M"
                 ticket.stage_warn_at = add_duration(counted_on, clock.warn_at, more)
                 ticket.stage_due_at = add_duration(counted_on, clock.due_at, more)
+
+
+def answer_owed(ticket: Ticket, now: datetime) -> None:
+    """The customer is owed an answer from `now` (a new order, or one reopened)."""
+    ticket.answer_started_at, ticket.answered_at = now, None
+    ticket.answer_warned = ticket.answer_overdue = False
+
+
+def answer_given(ticket: Ticket, now: datetime) -> None:
+    """The customer has the answer: the promise is kept or broken, and its clock stops."""
+    if ticket.answered_at is None:
+        ticket.answered_at = now
 
 
 def new_event(

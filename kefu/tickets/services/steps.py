@@ -24,7 +24,7 @@ from kefu.tickets.models import Ticket
 EXTENSION_MAX_MINUTES = 7 * 24 * 60
 
 LABELS = {
-    Action.SEND_BACK: _("Sent back by the department"),
+    Action.DECLINE: _("Sent back by the department"),
     Action.PASS_ON: _("Passed to you"),
     Action.REQUEST_EXTENSION: _("More time asked for"),
     Action.GRANT_EXTENSION: _("More time granted"),
@@ -81,7 +81,7 @@ def department_step(
     """Change the order for a department step; returns what the event records and whom
     to tell, or None when `act` is not one of these steps."""
     data: dict[str, Any] = {}
-    if act == Action.SEND_BACK:
+    if act == Action.DECLINE:
         data["reason"] = _required(fields.reason, "reason")
         data["from_department"] = ticket.department.code if ticket.department else None
         ticket.department, ticket.assignee = None, None

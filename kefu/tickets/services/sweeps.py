@@ -48,6 +48,8 @@ class _Recipients:
         people: list[User] = []
         if ticket.assignee_id and ticket.stage == "return":
             people.append(ticket.assignee)  # type: ignore[arg-type]
+        elif ticket.with_leaders:
+            pass  # the centre's team leaders, told below like every time
         elif ticket.stage in {"take", "return"} and ticket.department_id:
             # The department's handlers, or the expert seat's agents.
             people += self._role("handler", department_id=ticket.department_id)
@@ -76,6 +78,8 @@ def _sweep_one(ticket_id: int, now: datetime, recipients: _Recipients, result: S
             ("stage_warned", "warning", ticket.stage_warn_at, ticket.stage),
             ("overall_overdue", "overdue", ticket.due_at, "overall"),
             ("overall_warned", "warning", ticket.warn_at, "overall"),
+            ("answer_overdue", "overdue", ticket.answer_due_at, "answer"),
+            ("answer_warned", "warning", ticket.answer_warn_at, "answer"),
         ]
         changed = []
         events: list[TicketEvent] = []
@@ -90,7 +94,12 @@ def _sweep_one(ticket_id: int, now: datetime, recipients: _Recipients, result: S
             if kind == "overdue" and flag == "overall_overdue":
                 ticket.overall_warned = True
                 changed.append("overall_warned")
-            due = ticket.stage_due_at if stage != "overall" else ticket.due_at
+            if kind == "overdue" and flag == "answer_overdue":
+                ticket.answer_warned = True
+                changed.append("answer_warned")
+            due = {"overall": ticket.due_at, "answer": ticket.answer_due_at}.get(
+                stage, ticket.stage_due_at
+            )
             events.append(
                 new_event(
                     ticket,
@@ -131,6 +140,8 @@ def deadline_sweep(*, now: datetime | None = None) -> SweepResult:
             | Q(stage_overdue=False, stage_due_at__lte=now)
             | Q(overall_warned=False, warn_at__lte=now)
             | Q(overall_overdue=False, due_at__lte=now)
+            | Q(answer_warned=False, answer_warn_at__lte=now)
+            | Q(answer_overdue=False, answer_due_at__lte=now)
         )
         .order_by("stage_due_at")
         .values_list("pk", flat=True)

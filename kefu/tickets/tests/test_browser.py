@@ -125,8 +125,8 @@ def test_a_handler_sends_back_returns_with_a_photo_and_the_back_office_sees_the_
         act("backoffice", number, "dispatch", department="repair")
     handler = person(browser_page, users["handler"])
     handler.goto(f"/tickets/{wrong}/")
-    handler.page.fill("form.action-send_back textarea[name=reason]", "不属于本部门")
-    handler.page.click("form.action-send_back button")
+    handler.page.fill("form.action-decline textarea[name=reason]", "不属于本部门")
+    handler.page.click("form.action-decline button")
     handler.page.wait_for_load_state()
     assert Ticket.objects.get(number=wrong).state == "accepted"
 

@@ -60,16 +60,16 @@ def test_while_handling_the_department_may_still_suspend(handling: str, act: Act
     assert act("handler", handling, "resume").status_code == 200
 
 
-def test_send_back_returns_a_wrong_dispatch_and_counts_against_it(
+def test_decline_returns_a_wrong_dispatch_and_counts_against_it(
     handling: str, act: Act, users: dict[str, User], department: OrgUnit
 ) -> None:
-    assert act("handler", handling, "send_back").status_code == 422  # a reason is required
-    response = act("handler", handling, "send_back", reason="不属于本部门，应派营销部")
+    assert act("handler", handling, "decline").status_code == 422  # a reason is required
+    response = act("handler", handling, "decline", reason="不属于本部门，应派营销部")
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["state"], body["department"]) == ("accepted", None)
     assert Notification.objects.filter(
-        recipient=users["backoffice"], kind="ticket.send_back"
+        recipient=users["backoffice"], kind="ticket.decline"
     ).exists()
     [row] = send_backs(users["backoffice"], since=timezone.now() - timedelta(days=1))
     assert (row.name, row.sent_back, row.out_of) == (department.name, 1, 1)
@@ -84,9 +84,7 @@ def test_only_the_holding_department_sends_back(
     make_user("handler", "outsider", department=other)
     api = ApiClient(_token("outsider"))
     version = Ticket.objects.get(number=handling).version
-    response = api.post(
-        f"/api/v1/tickets/{handling}/send_back", {"version": version, "reason": "x"}
-    )
+    response = api.post(f"/api/v1/tickets/{handling}/decline", {"version": version, "reason": "x"})
     assert response.status_code == 404
 
 

@@ -109,11 +109,11 @@ def test_allowed_actions_in_each_open_state() -> None:
             Action.HANDLE_IN_CENTRE,
             Action.SEND_TO_AGENT,
         },
-        State.DISPATCHED: {Action.TAKE, Action.REASSIGN, Action.SEND_BACK},
+        State.DISPATCHED: {Action.TAKE, Action.REASSIGN, Action.DECLINE},
         State.HANDLING: {
             Action.RETURN,
             Action.REASSIGN,
-            Action.SEND_BACK,
+            Action.DECLINE,
             Action.PASS_ON,
             Action.REQUEST_EXTENSION,
         },
@@ -138,7 +138,7 @@ def test_the_department_steps_wait_for_their_moment() -> None:
     assert Action.SUPPLEMENT in allowed_actions(incomplete)
     assert Action.SEND_TO_AGENT not in allowed_actions(incomplete)
     with pytest.raises(TransitionRefused):
-        next_state(Action.SEND_BACK, Situation(State.HANDLING, has_department=False))
+        next_state(Action.DECLINE, Situation(State.HANDLING, has_department=False))
 
 
 def test_a_callback_outcome_decides_where_the_order_goes() -> None:
@@ -158,3 +158,14 @@ def test_every_action_belongs_to_some_role_and_admin_may_do_all() -> None:
         assert not may_act(None, action)
     assert may_act("handler", Action.TAKE) and not may_act("handler", Action.DISPATCH)
     assert may_act("leader", Action.CANCEL) and not may_act("agent", Action.CANCEL)
+
+
+def test_only_a_complaint_is_referred_to_the_team_leaders() -> None:
+    """002 第17篇 18-19: a complaint about a staff member goes to a leader or supervisor."""
+    complaint = Situation(State.ACCEPTED, complaint=True)
+    assert next_state(Action.REFER, complaint) == State.DISPATCHED
+    assert Action.REFER in allowed_actions(complaint)
+    with pytest.raises(TransitionRefused):
+        next_state(Action.REFER, Situation(State.ACCEPTED))
+    with pytest.raises(TransitionRefused):
+        next_state(Action.REFER, Situation(State.RETURNED, complaint=True))

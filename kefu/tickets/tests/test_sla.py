@@ -426,6 +426,9 @@ def test_stage_clock_for_every_general_stage() -> None:
     start = at(2025, 3, 3, 9)
     for stage in STAGES:
         clock = stage_clock(WH, stage, start, GENERAL)
+        if stage == "answer":  # a promise of an answer is the complaints' (002 第17篇)
+            assert clock is None
+            continue
         assert clock is not None
         assert clock.stage == stage
         assert clock.started_at == start
