@@ -117,7 +117,7 @@ def test_the_escalation_form_offers_the_sources_in_chinese(
 def test_old_free_text_sources_are_named_by_what_they_say() -> None:
     """The migration that turns the free-text sources of earlier escalations into the list."""
     migration = importlib.import_module(
-        "kefu.tickets.migrations.0008_backfill_answers_and_escalation_sources"
+        "kefu.tickets.migrations.0010_backfill_answers_and_escalation_sources"
     )
     assert migration.source_of("12398能源监管热线转办") == "regulator"
     assert migration.source_of("12345热线转来") == "hotline_12345"
