@@ -75,7 +75,7 @@ def test_every_demo_user_signs_in_with_the_documented_password() -> None:
 
 
 def test_demo_data_is_valid_and_realistic() -> None:
-    demo_load(customers=200, contacts=600, days=60)
+    demo_load(customers=200, contacts=600, tickets=40, days=60)
     # One customer asked to be forgotten: their rows stay, nothing names them.
     forgotten = Customer.objects.get(anonymised_at__isnull=False)
     assert (forgotten.id_number, forgotten.address, forgotten.phones.count()) == ("", "", 0)
@@ -94,7 +94,8 @@ def test_demo_data_is_valid_and_realistic() -> None:
     channels = Counter(contact.channel for contact in contacts)
     assert channels.most_common(1)[0][0] == "hotline"
     assert len({contact.started_at.date() for contact in contacts}) > 30
-    assert 0.3 < sum(contact.settled for contact in contacts) / len(contacts) < 0.6
+    # A well-run centre settles most contacts on the spot; the others opened a work order.
+    assert sum(not contact.settled for contact in contacts) == 40
 
 
 def test_demo_work_orders_tell_coherent_stories() -> None:
