@@ -7,6 +7,9 @@ KEFU := $(VENV)/bin/kefu
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 # The browser tests drive Debian's Chromium, with CJK fonts so pages render as users see them.
 CHROMIUM := /usr/bin/chromium
+# `make run PORT=8123` (or KEFU_PORT=8123 make run) serves on another port.
+KEFU_PORT ?= 8000
+PORT ?= $(KEFU_PORT)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: install run test bench lint demo clean
@@ -19,10 +22,12 @@ install: $(UV)
 	$(UV) sync --frozen --quiet
 	$(VENV)/bin/pybabel --quiet compile --domain django --directory kefu/locale
 
+# The port is checked first: a taken port is said at once, not after loading the demo.
 run: install
+	$(KEFU) serve --port $(PORT) --check-port
 	$(KEFU) migrate --no-input
 	$(KEFU) demo
-	$(KEFU) serve
+	$(KEFU) serve --port $(PORT)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq

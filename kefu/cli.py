@@ -8,9 +8,12 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 
 from kefu.serving import Worker, die_with_supervisor, supervise
@@ -24,6 +27,40 @@ def web_workers() -> int:
 
 def web_threads() -> int:
     return int(os.environ.get("KEFU_WEB_THREADS", "2"))
+
+
+def port_taken(host: str, port: int) -> str:
+    """An error for the operator when ``host:port`` cannot be listened on, else ""."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            return (
+                f"kefu: 端口 {port} 已被占用，请换一个端口（make run PORT={port + 1} 或 "
+                f"KEFU_PORT={port + 1}）。Port {port} is already in use: choose another one "
+                f"(make run PORT={port + 1} or KEFU_PORT={port + 1})."
+            )
+        return (
+            f"kefu: 无法监听 {host}:{port}（{error.strerror}）。"
+            f"Cannot listen on {host}:{port}: {error.strerror}."
+        )
+    return ""
+
+
+def wait_listening(web: subprocess.Popen[bytes], host: str, port: int) -> bool:
+    """Wait until the web server accepts connections (True) or exits (False)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if web.poll() is not None:
+            return False
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return web.poll() is None
 
 
 def _setup() -> None:
@@ -47,12 +84,26 @@ def serve(argv: Sequence[str]) -> int:
         help="threads per gunicorn worker",
     )
     parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+    parser.add_argument(
+        "--check-port", action="store_true", help="only say whether the port is free"
+    )
     args = parser.parse_args(argv)
+    taken = port_taken(args.host, args.port)
+    if taken:
+        print(taken, file=sys.stderr, flush=True)
+        return 1
+    if args.check_port:
+        return 0
     _setup()
     env = dict(os.environ)
     python = sys.executable
     subprocess.run(  # noqa: S603  (our own interpreter and module)
         [python, "-m", "kefu.cli", "collectstatic", "--no-input", "-v0"], check=True
+    )
+    # Once per start, not with every command: whether the official holiday calendar
+    # covers the coming weeks (kefu.W001; administrators also see it as a banner).
+    subprocess.run(  # noqa: S603
+        [python, "-m", "kefu.cli", "check", "--deploy", "--tag", "kefu", "-v0"], check=False
     )
     web = subprocess.Popen(  # noqa: S603
         [
@@ -70,6 +121,9 @@ def serve(argv: Sequence[str]) -> int:
         env=env,
         preexec_fn=die_with_supervisor,
     )
+    if not wait_listening(web, args.host, args.port):
+        # gunicorn said why on its own; nothing claims that kefu is serving.
+        return web.wait() or 1
     worker = None if args.no_worker else Worker([python, "-m", "kefu.cli", "worker"], env)
     print(f"kefu is serving on http://{args.host}:{args.port}/", flush=True)
     # The web server keeps serving when the worker dies; the worker is restarted.

@@ -8,22 +8,29 @@ running the loader twice changes nothing.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cache
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kefu.contacts.models import CallReason, Channel, Contact, Direction
 from kefu.core import demo_content as content
 from kefu.core.models import OrgUnit, Region, User, WorkCalendar
-from kefu.core.services import audit_record, user_create
+from kefu.core.roles import ADMIN
+from kefu.core.services import audit_record
 from kefu.customers.demo import load_customer_extras
 from kefu.customers.models import Customer, CustomerPhone, Tag
 from kefu.customers.privacy import customer_anonymise
 from kefu.knowledge.demo import FILES, load_knowledge, read
+from kefu.telephony.calls import CONNECTED
 from kefu.telephony.demo import load_telephony
+from kefu.telephony.models import Call
 from kefu.tickets.demo import load_phrases, load_policies, load_tickets
 from kefu.tickets.models import OPEN, Ticket
 
@@ -51,6 +58,13 @@ TELECOM_USERS = [
     ("tel-editor2", "editor", "冯晓燕"),
 ]
 EXTRA_AGENTS = 16
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, role, full name) of every demo user who can sign in, as README lists them."""
+    return [(u, role, name) for u, role, name, _t, _d in DEMO_USERS] + TELECOM_USERS
+
+
 STAFF = ["agent", "expert", "backoffice", "leader", "manager"]
 
 TAGS = [
@@ -60,6 +74,8 @@ TAGS = [
     ("important-load", "重要负荷"),
 ]
 
+# The share of contacts that come by other channels than the hotline (WeChat, the app, …).
+OTHER_CHANNELS_SHARE = 0.3
 CHANNEL_WEIGHTS = {
     Channel.HOTLINE: 70,
     Channel.WECHAT: 9,
@@ -145,19 +161,49 @@ def _taxonomy(centre: OrgUnit, taxonomy: content.Taxonomy) -> None:
                 )
 
 
+def _login(
+    username: str,
+    role: str,
+    full_name: str,
+    centre: OrgUnit,
+    team: OrgUnit | None = None,
+    department: OrgUnit | None = None,
+) -> None:
+    """A demo user who signs in with PASSWORD, as `user_create` makes one (same fields, same
+    audit row) but with the password hashed once for all of them: a dozen deliberately slow
+    hashes would cost the load ten seconds."""
+    if User.objects.filter(username=username).exists():
+        return
+    user = User.objects.create(
+        username=username,
+        full_name=full_name,
+        centre=centre,
+        team=team,
+        department=department,
+        is_staff=role == ADMIN,
+        is_superuser=role == ADMIN,
+        password=_hashed_password(),
+    )
+    user.groups.add(Group.objects.get(name=role))
+    audit_record(
+        actor=None,
+        action="user.create",
+        obj=user,
+        after={"username": username, "role": role, "centre": centre.pk},
+    )
+
+
+@cache
+def _hashed_password() -> str:
+    return make_password(PASSWORD)
+
+
 def _users(centre: OrgUnit) -> list[User]:
     units = {unit.code: unit for unit in OrgUnit.objects.filter(parent=centre)}
     for username, role, full_name, team, department in DEMO_USERS:
-        if not User.objects.filter(username=username).exists():
-            user_create(
-                username=username,
-                password=PASSWORD,
-                role=role,
-                full_name=full_name,
-                centre=centre,
-                team=units.get(team or ""),
-                department=units.get(department or ""),
-            )
+        _login(
+            username, role, full_name, centre, units.get(team or ""), units.get(department or "")
+        )
     rng = random.Random(SEED + 1)
     agents_group = Group.objects.get(name="agent")
     for index in range(1, EXTRA_AGENTS + 1):
@@ -250,64 +296,121 @@ def _customers(centre: OrgUnit, count: int, regions: dict[str, Region]) -> int:
     return created
 
 
-def _contacts(centre: OrgUnit, count: int, days: int, agents: list[User]) -> int:
-    if Contact.objects.filter(centre=centre).exists() or count <= 0:
-        return 0
+def _contacts(
+    centre: OrgUnit, *, days: int, limit: int | None, orders: int, agents: list[User]
+) -> tuple[int, dict[int, str]]:
+    """The contacts the agents recorded: one for every call they answered, as a well-run
+    centre records them, and the other channels' contacts beside them in proportion.
+
+    ``orders`` of them (with a known customer) opened a work order and say so; every other
+    one was settled on the spot and says nothing of an order. ``limit``, when given, keeps
+    that many of them (tests). Returns the count and the title of each order-opening
+    contact's work order, by contact id.
+    """
+    if Contact.objects.filter(centre=centre).exists() or limit == 0:
+        return 0, {}
     rng = random.Random(SEED + 2)
     reasons = list(CallReason.objects.filter(centre=centre))
     attributes = [r for r in reasons if r.dimension == CallReason.Dimension.CUSTOMER_ATTRIBUTE]
-    contents = [r for r in reasons if r.dimension == CallReason.Dimension.SERVICE_CONTENT]
-    businesses = {r.pk: r for r in reasons if r.dimension == CallReason.Dimension.BUSINESS_TYPE}
-    customers = list(
-        Customer.objects.filter(centre=centre)
+    by_code = {r.code: r for r in reasons}
+    kinds = {
+        order: [
+            (by_code[business], by_code[code])
+            for business, code in content.note_contents("power", order=order)
+            if business in by_code and code in by_code
+        ]
+        for order in (True, False)
+    }
+    calls = list(
+        Call.objects.filter(
+            queue__centre=centre,
+            outcome__in=[outcome.value for outcome in CONNECTED],
+            connected_at__isnull=False,
+            agent__user__isnull=False,
+        )
         .order_by("pk")
-        .values_list("pk", "region_id")[: max(count, 1000)]
+        .values_list(
+            "pk", "connected_at", "ended_at", "caller_number", "customer_id", "agent__user_id"
+        )
     )
+    others = round(len(calls) * OTHER_CHANNELS_SHARE / (1 - OTHER_CHANNELS_SHARE))
+    if limit is not None:
+        hotline = min(len(calls), round(limit * (1 - OTHER_CHANNELS_SHARE)))
+        calls = sorted(rng.sample(calls, hotline))
+        others = limit - hotline
+    regions = dict(Customer.objects.filter(centre=centre).values_list("pk", "region_id"))
+    known = list(regions)
     first_phone = dict(
-        CustomerPhone.objects.filter(
-            customer_id__in=[pk for pk, _ in customers], position=0
-        ).values_list("customer_id", "number")
+        CustomerPhone.objects.filter(customer__centre=centre, position=0).values_list(
+            "customer_id", "number"
+        )
     )
-    channels = list(CHANNEL_WEIGHTS)
-    channel_weights = list(CHANNEL_WEIGHTS.values())
     today = timezone.localdate()
     zone = timezone.get_current_timezone()
     now = timezone.now()
-    rows: list[Contact] = []
-    for _ in range(count):
-        day = today - timedelta(days=rng.randrange(days))
-        hour = rng.choices(range(24), weights=HOUR_WEIGHTS)[0]
-        started = datetime.combine(day, time(hour, rng.randrange(60), rng.randrange(60)), zone)
-        duration = timedelta(seconds=rng.randint(45, 900))
-        if started + duration > now:  # today's later hours have not happened yet
-            started -= timedelta(days=1)
-        service = rng.choice(contents)
-        business = businesses[service.parent_id]  # type: ignore[index]
-        known = rng.random() < 0.9
-        customer_pk, region_pk = rng.choice(customers) if known else (None, None)
-        channel = rng.choices(channels, weights=channel_weights)[0]
-        rows.append(
+    # (started, ended, channel, caller number, customer, agent id, call id)
+    rows: list[tuple[datetime, datetime, str, str, int | None, int, int | None]] = [
+        (connected, ended or now, Channel.HOTLINE.value, number, customer, user, pk)
+        for pk, connected, ended, number, customer, user in calls
+        if connected is not None
+    ]
+    channels: list[str] = [c.value for c in CHANNEL_WEIGHTS if c != Channel.HOTLINE]
+    channel_weights = [CHANNEL_WEIGHTS[Channel(channel)] for channel in channels]
+    for _other in range(others):
+        ended = now + timedelta(days=1)
+        while ended > now:  # today's later hours have not happened yet: draw again
+            day = today - timedelta(days=rng.randrange(days + 1))
+            hour = rng.choices(range(24), weights=HOUR_WEIGHTS)[0]
+            started = datetime.combine(day, time(hour, rng.randrange(60), rng.randrange(60)), zone)
+            ended = started + timedelta(seconds=rng.randint(45, 900))
+        customer = rng.choice(known) if known and rng.random() < 0.8 else None
+        number = first_phone.get(customer, "") if customer else content.mobile_number(rng)
+        channel: str = rng.choices(channels, weights=channel_weights)[0]
+        rows.append((started, ended, channel, number, customer, rng.choice(agents).pk, None))
+    rows.sort(key=lambda row: row[0])
+    with_customer = [index for index, row in enumerate(rows) if row[4] is not None]
+    opening = set(rng.sample(with_customer, min(orders, len(with_customer))))
+    contacts: list[Contact] = []
+    titles: list[str] = []
+    for index, (started, ended, channel, number, customer, agent, _call) in enumerate(rows):
+        order = index in opening
+        business, service = rng.choice(kinds[order])
+        note = content.contact_note(
+            rng, business.code, service.code, order=order, day=timezone.localdate(started)
+        )
+        titles.append(note.title)
+        contacts.append(
             Contact(
                 centre=centre,
                 channel=channel,
                 direction=Direction.OUTBOUND if channel == Channel.OUTBOUND else Direction.INBOUND,
-                caller_number=content.mobile_number(rng)
-                if customer_pk is None
-                else first_phone.get(customer_pk, ""),
-                customer_id=customer_pk,
-                agent=rng.choice(agents),
+                caller_number=number,
+                customer_id=customer,
+                agent_id=agent,
                 started_at=started,
-                ended_at=started + duration,
+                ended_at=max(ended, started + timedelta(seconds=1)),
                 customer_attribute=rng.choice(attributes),
-                region_id=region_pk,
+                region_id=regions.get(customer) if customer else None,
                 business_type=business,
                 service_content=service,
-                summary=content.contact_summary(rng, business.code, service.code),
-                settled=rng.random() < 0.45,
+                summary=note.summary,
+                settled=not order,
             )
         )
-    Contact.objects.bulk_create(rows, batch_size=500)
-    return len(rows)
+    Contact.objects.bulk_create(contacts, batch_size=1000)
+    if contacts and contacts[0].pk is None:  # backends that do not return keys: read them
+        # back (the centre had none, and rows are inserted in order).
+        ids = Contact.objects.filter(centre=centre).order_by("pk").values_list("pk", flat=True)
+        for contact, pk in zip(contacts, ids, strict=True):
+            contact.pk = pk
+    links = [
+        (contact.pk, row[6])
+        for contact, row in zip(contacts, rows, strict=True)
+        if row[6] is not None
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany("UPDATE telephony_call SET contact_id = %s WHERE id = %s", links)
+    return len(contacts), {contacts[index].pk: titles[index] for index in opening}
 
 
 def _anonymised_customer(centre: OrgUnit) -> None:
@@ -323,10 +426,29 @@ def _anonymised_customer(centre: OrgUnit) -> None:
         customer_anonymise(actor=None, customer=customer, reason="示例：客户来函要求删除个人信息")
 
 
+Progress = Callable[[str], None]
+
+
+def _silent(message: str) -> None:
+    pass
+
+
 @transaction.atomic
 def demo_load(
-    *, customers: int = 500, contacts: int = 3000, tickets: int = 1500, days: int = 60
+    *,
+    customers: int = 3000,
+    contacts: int | None = None,
+    tickets: int = 1500,
+    days: int = 60,
+    progress: Progress = _silent,
 ) -> DemoSummary:
+    """Load the demo centre as it stands at this moment: `days` days of history up to now.
+
+    ``contacts`` None records one contact for every answered call and the other channels'
+    in proportion (as a well-run centre does); a number keeps that many (tests).
+    ``progress`` is told each step as it starts.
+    """
+    progress(str(_("Organisation, calendars, call reasons and users")))
     calendars = _calendars()
     regions = _regions()
     org = content.ORGANISATION
@@ -351,22 +473,26 @@ def demo_load(
     _taxonomy(telecom, content.TELECOM_TAXONOMY)
     agents = _users(centre)
     for username, role, full_name in TELECOM_USERS:
-        if not User.objects.filter(username=username).exists():
-            user_create(
-                username=username, password=PASSWORD, role=role, full_name=full_name, centre=telecom
-            )
+        _login(username, role, full_name, telecom)
+    progress(str(_("Knowledge bases")))
     editors = {"nj95598": ("editor", "editor2"), "demo10010": ("tel-editor", "tel-editor2")}
     for name in FILES:
         data = read(name)
         author, reviewer = (User.objects.get(username=u) for u in editors[data["centre"]])
         load_knowledge(author=author, reviewer=reviewer, data=data)
+    progress(str(_("Customers")))
     customers_created = _customers(centre, customers, regions)
-    contacts_created = _contacts(centre, contacts, days, agents)
     load_policies(centre)
     load_phrases()
-    staff = {user.username: user for user in User.objects.filter(username__in=STAFF)}
-    tickets_created = load_tickets(centre, tickets, staff)
+    progress(str(_("Telephone history (%(days)s days)")) % {"days": days})
     calls_created = load_telephony(centre, agents, days=days)
+    progress(str(_("Contacts")))
+    contacts_created, titles = _contacts(
+        centre, days=days, limit=contacts, orders=tickets, agents=agents
+    )
+    progress(str(_("Work orders")))
+    staff = {user.username: user for user in User.objects.filter(username__in=STAFF)}
+    tickets_created = load_tickets(centre, tickets, staff, titles=titles, progress=progress)
     if customers_created:
         _anonymised_customer(centre)
         load_customer_extras(centre, staff)

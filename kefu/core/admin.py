@@ -2,25 +2,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.forms import AdminSigninForm
+from kefu.core.holidays import parse_notice
 from kefu.core.models import (
     ApiToken,
     AuditEntry,
     CalendarOverride,
+    HolidayNotice,
     OrgUnit,
     Region,
     User,
     WorkCalendar,
 )
-from kefu.core.services import audit_record, signin_unlock, tokens_revoke
+from kefu.core.queries import calendar_uncovered_years
+from kefu.core.services import audit_record, holiday_notice_enter, signin_unlock, tokens_revoke
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -161,10 +170,81 @@ class CalendarOverrideInline(admin.TabularInline):
     extra = 1
 
 
+class HolidayNoticeForm(forms.Form):
+    year = forms.IntegerField(label=_("Notice year"), min_value=2000, max_value=2100)
+    text = forms.CharField(
+        label=_("The State Council's notice"),
+        widget=forms.Textarea(attrs={"rows": 9, "cols": 90}),
+        help_text=_(
+            "One holiday a line: its name, the days off, then 上班 and the make-up working "
+            "days, e.g. 春节：2月6日至13日放假，2月14日、2月20日上班 (or 2027-02-06~2027-02-13). "
+            "The notice's own wording can be pasted as it is."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "year" in data and "text" in data:
+            try:
+                data["notice"] = parse_notice(data["year"], data["text"])
+            except ValueError as error:
+                self.add_error("text", str(error))
+        return data
+
+
 @admin.register(WorkCalendar)
 class WorkCalendarAdmin(AuditedAdmin):
     list_display = ["name", "title", "kind", "periods", "official_holidays"]
     inlines = [CalendarOverrideInline]
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "holiday-notice/",
+                self.admin_site.admin_view(self.holiday_notice),
+                name="core_workcalendar_holiday_notice",
+            ),
+            *super().get_urls(),
+        ]
+
+    def holiday_notice(self, request: HttpRequest) -> HttpResponse:
+        """Enter the State Council's holiday notice for a year in one form: checked, shown
+        day by day, then written to every working-hours calendar."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        missing = calendar_uncovered_years()
+        year = missing[0] if missing else timezone.localdate().year + 1
+        notice = None
+        if request.method == "POST":
+            form = HolidayNoticeForm(request.POST)
+            if form.is_valid():
+                notice = form.cleaned_data["notice"]
+                if "save" in request.POST:
+                    holiday_notice_enter(
+                        actor=request.user,  # type: ignore[arg-type]
+                        year=form.cleaned_data["year"],
+                        text=form.cleaned_data["text"],
+                    )
+                    messages.success(
+                        request,
+                        _("The %(year)s holidays are entered in every working-hours calendar.")
+                        % {"year": form.cleaned_data["year"]},
+                    )
+                    return redirect("admin:core_workcalendar_holiday_notice")
+        else:
+            entered = HolidayNotice.objects.filter(year=year).first()
+            form = HolidayNoticeForm(
+                initial={"year": year, "text": entered.text if entered else ""}
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Enter the State Council's holiday notice"),
+            "opts": self.model._meta,
+            "form": form,
+            "notice": notice,
+            "notices": HolidayNotice.objects.all(),
+        }
+        return TemplateResponse(request, "admin/core/holiday_notice.html", context)
 
 
 @admin.register(AuditEntry)

@@ -8,7 +8,9 @@ from django.db import DatabaseError
 from kefu.core.queries import calendar_uncovered_years
 
 
-@register("kefu", deploy=False)
+# A deployment check: `kefu check --deploy` and each start of `kefu serve` print it, not
+# every command (migrate, demo, …); administrators see it as a banner.
+@register("kefu", deploy=True)
 def official_calendar_coverage(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     try:
         years = calendar_uncovered_years()

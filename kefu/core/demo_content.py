@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from itertools import accumulate
-from typing import Final, TypedDict
+from typing import Final, NamedTuple, TypedDict
 
 from kefu.core.validation import PROVINCE_CODES, id_number_check_digit
 
@@ -593,7 +594,7 @@ _POWER_SUMMARIES: Final[dict[str, _Business]] = {
     "fault_repair": (
         (
             "客户来电反映{addr}{ask}，{reply}，已派发抢修工单，抢修人员预计{eta}分钟内到达现场。",
-            "客户反映{addr}自{date}{time}起{ask}，要求尽快处理。{reply}，已生成故障报修工单派至"
+            "客户反映{addr}自{since}起{ask}，要求尽快处理。{reply}，已生成故障报修工单派至"
             "{repair_team}，告知客户抢修人员到达前会电话联系，请保持电话畅通。",
             "客户第{n_times}次来电催办，反映{addr}{ask}，前次报修已超过{hours}小时仍无人到场，"
             "客户情绪激动。已安抚客户并再次催办{repair_team}。",
@@ -901,10 +902,10 @@ _POWER_SUMMARIES: Final[dict[str, _Business]] = {
             "planned_outage_query": (
                 (
                     "查询{area}近期是否有计划停电",
-                    "已告知客户{date}8:00至17:00因线路检修计划停电，可关注网上国网App停电公告",
+                    "已告知客户{later}8:00至17:00因线路检修计划停电，可关注网上国网App停电公告",
                 ),
                 (
-                    "咨询{date}的计划停电是否照常进行",
+                    "咨询{later}的计划停电是否照常进行",
                     "已核实该计划停电按原计划执行，停电时间为8:30至16:30",
                 ),
             ),
@@ -930,7 +931,7 @@ _POWER_SUMMARIES: Final[dict[str, _Business]] = {
             ),
             "outage_scope": (
                 (
-                    "咨询{date}的计划停电是否影响所住小区",
+                    "咨询{later}的计划停电是否影响所住小区",
                     "已核实该小区在本次停电范围内，已告知客户提前做好准备",
                 ),
                 (
@@ -1528,6 +1529,7 @@ _RESTORE_TIMES: Final = (
     "今天中午12点前", "今天下午3点左右", "今天下午5点前", "今天18:00左右", "今晚8点前",
     "今晚10点左右",
 )  # fmt: skip
+_SINCE: Final = ("半小时前", "一小时前", "今天早些时候", "刚才")
 _DEMANDS: Final = ("尽快处理并给予答复", "相关部门给予合理解释", "给予书面答复")
 _PLAN_FEES: Final = ("59", "79", "99", "129", "159", "199")
 _DATA_PACKS: Final = (("10", "5"), ("20", "10"), ("30", "20"), ("50", "40"))
@@ -1537,14 +1539,24 @@ def _money(value: float) -> str:
     return f"{value:.2f}元"
 
 
-def _summary_context(rng: random.Random) -> dict[str, str]:
-    """Every placeholder any template may use, drawn in a fixed order for determinism."""
+def _day(value: dt.date) -> str:
+    return f"{value.month}月{value.day}日"
+
+
+def _summary_context(rng: random.Random, day: dt.date | None = None) -> dict[str, str]:
+    """Every placeholder any template may use, drawn in a fixed order for determinism.
+
+    Dates are told relative to ``day``, the day of the contact: something the customer did
+    lies a few days before it, a planned outage a few days after, and the bill asked about
+    is last month's or the one before.
+    """
+    day = day or dt.datetime.now(tz=dt.UTC).date()
     full_address, district = address(rng)
     district_name = _DISTRICT_NAMES[district]
     short = district_name.removesuffix("区")
     street = rng.choice(_STREETS[district])
     kwh = rng.randint(80, 850)
-    month = rng.randint(1, 12)
+    billed = day.replace(day=1) - dt.timedelta(days=1 + 31 * rng.choice((0, 0, 0, 1)))
     reading = rng.randint(1200, 25000)
     kw = rng.choice((4, 6, 8, 10))
     plan_fee = rng.choice(_PLAN_FEES)
@@ -1559,8 +1571,10 @@ def _summary_context(rng: random.Random) -> dict[str, str]:
         "big_amount": _money(rng.uniform(600, 2600)),
         "small_amount": _money(rng.choice((3, 5, 6, 9.9, 10, 15, 19.9, 25, 30))),
         "kwh_year": str(rng.randint(2800, 4700)),
-        "month": str(month),
-        "date": f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日",
+        "month": str(billed.month),
+        "date": _day(day - dt.timedelta(days=rng.randint(2, 12))),
+        "later": _day(day + dt.timedelta(days=rng.randint(1, 6))),
+        "since": rng.choice(_SINCE),
         "time": rng.choice(_TIMES),
         "eta": "45" if district in _URBAN_DISTRICTS else rng.choice(("45", "90")),
         "days": str(rng.randint(2, 5)),
@@ -1595,12 +1609,50 @@ def _summary_context(rng: random.Random) -> dict[str, str]:
     }
 
 
-def contact_summary(
-    rng: random.Random, business_code: str, content_code: str, taxonomy: str = "power"
-) -> str:
-    """An agent's one-to-three sentence note on a contact, e.g. "客户来电反映…，已…。".
+# A note mentions a work order when it says one was opened, dispatched or chased: such a
+# contact was not settled on the spot, and every other contact was.
+ORDER_WORDS: Final = re.compile(r"工单|派单|派发|派至|转至|转交|转派|催办|登记|受理|上报|转相关")
 
-    ``taxonomy`` is "power" or "telecom"; the content must belong to the business type.
+
+class Note(NamedTuple):
+    summary: str
+    #: The work order's title when the contact opens one: what the customer asks, whole.
+    title: str
+
+
+def _mentions_order(text: str) -> bool:
+    return ORDER_WORDS.search(text) is not None
+
+
+def note_contents(taxonomy: str, *, order: bool) -> list[tuple[str, str]]:
+    """The (business type, service content) pairs whose notes can say, as ``order`` asks,
+    that a work order was opened (True) or that the contact was settled on the spot (False).
+    """
+    found = []
+    for business, (templates, contents) in _SUMMARIES[taxonomy].items():
+        for code, pairs in contents.items():
+            if any(
+                _mentions_order(template + ask + reply) == order
+                for template in templates
+                for ask, reply in pairs
+            ):
+                found.append((business, code))
+    return found
+
+
+def contact_note(
+    rng: random.Random,
+    business_code: str,
+    content_code: str,
+    taxonomy: str = "power",
+    *,
+    order: bool | None = None,
+    day: dt.date | None = None,
+) -> Note:
+    """An agent's note on a contact on ``day``, and the title of the order it may open.
+
+    With ``order`` given, the note says a work order was opened (True) or says nothing of
+    one (False); `note_contents` lists the contents that allow it.
     """
     try:
         templates, contents = _SUMMARIES[taxonomy][business_code]
@@ -1608,7 +1660,26 @@ def contact_summary(
         raise ValueError(f"Unknown {taxonomy!r} business type: {business_code!r}") from None
     if content_code not in contents:
         raise ValueError(f"{content_code!r} is not a content of {business_code!r}")
-    template = rng.choice(templates)
-    ask, reply = rng.choice(contents[content_code])
-    context = _summary_context(rng)
-    return template.format(ask=ask.format(**context), reply=reply.format(**context), **context)
+    combinations = [
+        (template, ask, reply)
+        for template in templates
+        for ask, reply in contents[content_code]
+        if order is None or _mentions_order(template + ask + reply) == order
+    ]
+    if not combinations:
+        raise ValueError(f"{content_code!r} has no note that {'opens' if order else 'settles'}")
+    template, ask, reply = rng.choice(combinations)
+    context = _summary_context(rng, day)
+    asked = ask.format(**context)
+    summary = template.format(ask=asked, reply=reply.format(**context), **context)
+    return Note(summary, asked)
+
+
+def contact_summary(
+    rng: random.Random, business_code: str, content_code: str, taxonomy: str = "power"
+) -> str:
+    """An agent's one-to-three sentence note on a contact, e.g. "客户来电反映…，已…。".
+
+    ``taxonomy`` is "power" or "telecom"; the content must belong to the business type.
+    """
+    return contact_note(rng, business_code, content_code, taxonomy).summary

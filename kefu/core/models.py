@@ -398,3 +398,30 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class HolidayNotice(models.Model):
+    """The State Council's holiday notice for a year, entered by an administrator while the
+    official calendar kefu ships does not cover that year (kefu/core/holidays.py).
+
+    Its days are written as overrides of every working-hours calendar that follows the
+    official holidays; a year with a notice counts as covered.
+    """
+
+    year = models.PositiveIntegerField(_("notice year"), unique=True)
+    text = models.TextField(_("notice text"))
+    # [["2027-01-01", "元旦"], …]: what was written as overrides, to replace on re-entry.
+    holidays = models.JSONField(_("days off"), default=list)
+    workdays = models.JSONField(_("make-up working days"), default=list)
+    entered_by = models.ForeignKey(
+        User, verbose_name=_("entered by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("entered"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("holiday notice")
+        verbose_name_plural = _("holiday notices")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

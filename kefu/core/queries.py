@@ -14,7 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import Forbidden, Invalid, NotFound
-from kefu.core.models import ApiToken, Notification, OrgUnit, Region, User, WorkCalendar
+from kefu.core.models import (
+    ApiToken,
+    HolidayNotice,
+    Notification,
+    OrgUnit,
+    Region,
+    User,
+    WorkCalendar,
+)
 from kefu.core.roles import MANAGE_USERS, ROLES
 from kefu.core.workcal import WorkingCalendar, parse_periods, uncovered_years
 
@@ -103,7 +111,12 @@ def calendar_uncovered_years(today: date | None = None) -> list[int]:
     if not WorkCalendar.objects.filter(official_holidays=True, kind="working_hours").exists():
         return []
     horizon = today + timedelta(days=settings.KEFU_CALENDAR_HORIZON_DAYS)
-    return uncovered_years(today, horizon)
+    missing = uncovered_years(today, horizon)
+    if not missing:
+        return []
+    # A year whose State Council notice an administrator entered is covered.
+    entered = set(HolidayNotice.objects.filter(year__in=missing).values_list("year", flat=True))
+    return [year for year in missing if year not in entered]
 
 
 def region_for_code(code: str | None) -> Region | None:

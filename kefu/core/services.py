@@ -6,7 +6,7 @@ import hashlib
 import math
 import secrets
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +22,16 @@ from django.utils.translation import ngettext
 
 from kefu.core.audit_context import client_ip_var
 from kefu.core.errors import Invalid, RateLimited, Unauthenticated
-from kefu.core.models import ApiToken, AuditEntry, Notification, OrgUnit, User
+from kefu.core.models import (
+    ApiToken,
+    AuditEntry,
+    CalendarOverride,
+    HolidayNotice,
+    Notification,
+    OrgUnit,
+    User,
+    WorkCalendar,
+)
 from kefu.core.queries import token_digest
 from kefu.core.roles import ADMIN, ROLES
 from kefu.core.sms import gateway
@@ -331,3 +340,55 @@ def notifications_mark_read(*, actor: User) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+@transaction.atomic
+def holiday_notice_enter(*, actor: User | None, year: int, text: str) -> HolidayNotice:
+    """Enter (or correct) the State Council's holiday notice for `year`: its days become
+    overrides of every working-hours calendar that follows the official holidays, replacing
+    those of the notice entered before for the year. Raises Invalid naming the line at fault.
+    """
+    from kefu.core.holidays import parse_notice
+
+    try:
+        notice = parse_notice(year, text)
+    except ValueError as error:
+        raise Invalid(
+            str(error), code="holiday_notice_invalid", detail={"field": "text"}
+        ) from error
+    row = HolidayNotice.objects.select_for_update().filter(year=year).first()
+    calendars = list(
+        WorkCalendar.objects.filter(
+            official_holidays=True, kind=WorkCalendar.Kind.WORKING_HOURS
+        ).order_by("pk")
+    )
+    if row is not None:
+        earlier = [date.fromisoformat(day) for day, _name in row.holidays + row.workdays]
+        CalendarOverride.objects.filter(calendar__in=calendars, day__in=earlier).delete()
+    else:
+        row = HolidayNotice(year=year)
+    days = [(day, name, False) for day, name in notice.holidays] + [
+        (day, name, True) for day, name in notice.workdays
+    ]
+    for calendar in calendars:
+        for day, name, working in days:
+            CalendarOverride.objects.update_or_create(
+                calendar=calendar,
+                day=day,
+                defaults={
+                    "is_working_day": working,
+                    "note": f"{name}{'调休上班' if working else '放假'}（{year}年国务院通知）",
+                },
+            )
+    row.text = text
+    row.holidays = [[day.isoformat(), name] for day, name in notice.holidays]
+    row.workdays = [[day.isoformat(), name] for day, name in notice.workdays]
+    row.entered_by = actor
+    row.save()
+    audit_record(
+        actor=actor,
+        action="holiday_notice.enter",
+        obj=row,
+        after={"holidays": len(row.holidays), "workdays": len(row.workdays)},
+    )
+    return row

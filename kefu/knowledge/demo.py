@@ -10,6 +10,7 @@ minutes and add nothing the services' tests do not already show.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,6 +27,17 @@ from kefu.knowledge.services import search_index_update
 
 DATA = Path(__file__).with_name("demo_data")
 FILES = ("power.json", "telecom.json")
+# The day the demo articles were written: notices about coming days (planned outages,
+# maintenance windows) are moved by as many days as have passed since, so a notice is
+# live before its day and expired after it, whenever the demo is loaded.
+WRITTEN = date(2026, 11, 23)
+_DATE = re.compile(
+    r"(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})(?P<suffix>[日号])"
+    r"(?P<weekday>（星期[一二三四五六日]）)?(?:至(?P<until>\d{1,2})日)?"
+)
+_WEEKDAYS = "一二三四五六日"
+# Notices tied to a season or a public holiday keep their dates.
+_SEASONAL = re.compile(r"\d{4}年|国庆|中秋|春节|迎峰度夏")
 
 
 @dataclass(frozen=True)
@@ -65,7 +77,8 @@ def load_knowledge(*, author: User, reviewer: User, data: dict[str, Any]) -> Loa
         ).values_list("code", "pk")
     )
     today = timezone.localdate()
-    articles = [_article(centre, row, categories, author, today) for row in data["articles"]]
+    rows = [dated(row, today) for row in data["articles"]]
+    articles = [_article(centre, row, categories, author, today) for row in rows]
     Article.objects.bulk_create(articles, batch_size=500)
     versions = [
         first_version(article, reviewer=reviewer)
@@ -104,6 +117,52 @@ def first_version(article: Article, *, reviewer: User) -> ArticleVersion:
         author=article.author,
         approved_by=reviewer,
     )
+
+
+def _near(month: int, day: int) -> date:
+    """The date M月D日 nearest to when the articles were written."""
+    options = []
+    for year in (WRITTEN.year - 1, WRITTEN.year, WRITTEN.year + 1):
+        try:
+            options.append(date(year, month, day))
+        except ValueError:
+            continue
+    return min(options, key=lambda option: abs(option - WRITTEN))
+
+
+def shift_dates(text: str, days: int) -> str:
+    """`text` with every date in it moved by `days`, weekdays told again."""
+
+    def moved(match: re.Match[str]) -> str:
+        month, day = int(match["month"]), int(match["day"])
+        try:
+            old = date(int(match["year"]), month, day) if match["year"] else _near(month, day)
+        except ValueError:
+            return match[0]
+        new = old + timedelta(days=days)
+        out = f"{new.year}年" if match["year"] else ""
+        out += f"{new.month}月{new.day}{match['suffix']}"
+        if match["weekday"]:
+            out += f"（星期{_WEEKDAYS[new.weekday()]}）"
+        if match["until"]:
+            end = old.replace(day=int(match["until"])) + timedelta(days=days)
+            out += f"至{end.day}日" if end.month == new.month else f"至{end.month}月{end.day}日"
+        return out
+
+    return _DATE.sub(moved, text)
+
+
+def dated(row: dict[str, Any], today: date) -> dict[str, Any]:
+    """A notice with an expiry, its dates moved to today's (see `WRITTEN`)."""
+    if row.get("expires_in_days") is None or _SEASONAL.search(row["title"]):
+        return row
+    days = (today - WRITTEN).days
+    return {
+        **row,
+        "title": shift_dates(row["title"], days),
+        "body": shift_dates(row["body"], days),
+        "questions": [shift_dates(question, days) for question in row.get("questions", [])],
+    }
 
 
 def _article(

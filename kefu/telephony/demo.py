@@ -4,6 +4,7 @@ platform's file would be."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 import tempfile
 import time
 from itertools import takewhile
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from kefu.core.demo_content import mobile_number
 from kefu.core.models import OrgUnit, User
 from kefu.customers.models import CustomerPhone
 from kefu.telephony import services, simulator
@@ -37,11 +39,15 @@ def load_telephony(centre: OrgUnit, agents: list[User], *, days: int = 60) -> in
         Queue.objects.create(centre=centre, name=name, title=title)
     zone = ZoneInfo(settings.TIME_ZONE)
     today = timezone.localdate()
+    # The centre's customers call from their numbers; as many callers again are not on
+    # file (new customers, neighbours, passers-by who report a fault).
     callers = list(
         CustomerPhone.objects.filter(customer__centre=centre, position=0).values_list(
             "number", flat=True
-        )[:2000]
+        )
     )
+    rng = random.Random(SEED)  # noqa: S311  (demo data, not secrets)
+    callers += [mobile_number(rng) for _ in range(max(len(callers), 1000))]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "queue_log"
         now = time.time()

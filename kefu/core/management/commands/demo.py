@@ -1,33 +1,58 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
     help = "Load the demo centre (idempotent: a second run changes nothing)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--customers", type=int, default=500)
-        parser.add_argument("--contacts", type=int, default=3000)
+        parser.add_argument("--customers", type=int, default=3000)
+        parser.add_argument(
+            "--contacts",
+            type=int,
+            default=None,
+            help="contacts to record (default: one per answered call, other channels beside)",
+        )
         parser.add_argument("--tickets", type=int, default=1500)
-        parser.add_argument("--days", type=int, default=60, help="contacts spread over N days")
+        parser.add_argument("--days", type=int, default=60, help="days of history up to now")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from kefu.demo import DEMO_USERS, PASSWORD, demo_load
+        from kefu.demo import PASSWORD, demo_load, demo_logins
+
+        started = time.monotonic()
+
+        # Each step on a line of its own as it starts, with the time since the start:
+        # the whole load takes a minute or more and should not look stuck.
+        def progress(message: str) -> None:
+            self.stdout.write(f"[{time.monotonic() - started:5.0f} s] {message}")
+            self.stdout.flush()
 
         summary = demo_load(
             customers=options["customers"],
             contacts=options["contacts"],
             tickets=options["tickets"],
             days=options["days"],
+            progress=progress,
         )
         self.stdout.write(
-            f"Demo centre {summary.centre.name}: {summary.customers_created} customers, "
-            f"{summary.contacts_created} contacts, {summary.tickets_created} work orders and "
-            f"{summary.calls_created} queue calls added."
+            _(
+                "Demo centre %(centre)s: %(customers)s customers, %(contacts)s contacts, "
+                "%(tickets)s work orders and %(calls)s queue calls added in %(seconds).0f s."
+            )
+            % {
+                "centre": summary.centre.name,
+                "customers": summary.customers_created,
+                "contacts": summary.contacts_created,
+                "tickets": summary.tickets_created,
+                "calls": summary.calls_created,
+                "seconds": time.monotonic() - started,
+            }
         )
-        self.stdout.write(f"Demo logins (password {PASSWORD}):")
-        for username, role, full_name, _team, _department in DEMO_USERS:
+        self.stdout.write(_("Demo logins (password %(password)s):") % {"password": PASSWORD})
+        for username, role, full_name in demo_logins():
             self.stdout.write(f"  {username:<11} {role:<11} {full_name}")

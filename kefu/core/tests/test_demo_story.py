@@ -1,0 +1,121 @@
+"""The demo centre tells a coherent story (issue 15, point 26): a well-run centre on an
+ordinary day, every date relative to the moment it is loaded."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F, Q
+from django.utils import timezone
+
+from kefu.contacts.models import Contact
+from kefu.core.demo_content import ORDER_WORDS
+from kefu.demo import demo_load
+from kefu.knowledge.demo import WRITTEN, shift_dates
+from kefu.knowledge.models import Article
+from kefu.telephony.calls import CONNECTED
+from kefu.telephony.models import Call
+from kefu.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+OPEN_STATES = ["accepted", "dispatched", "handling", "returned", "verified", "replied"]
+# "A believable handful of problems" at the first sign-in.
+HANDFUL = 5
+_TITLE_DATE = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
+
+
+def _near(today: date, month: int, day: int) -> date:
+    options = [date(year, month, day) for year in (today.year - 1, today.year, today.year + 1)]
+    return min(options, key=lambda option: abs(option - today))
+
+
+@pytest.fixture
+def story() -> None:
+    demo_load(customers=800, tickets=150, days=7)
+
+
+def test_the_demo_centre_tells_a_coherent_story(story: None) -> None:
+    now = timezone.now()
+    today = timezone.localdate()
+    tickets = list(Ticket.objects.filter(customer__anonymised_at__isnull=True))
+    assert len(tickets) >= 145  # one customer asked to be forgotten: their orders say so
+
+    # Titles are what the customer asked, whole: never a summary cut at a length.
+    for ticket in tickets:
+        description = ticket.description  # the note of the contact that opened it
+        assert len(ticket.title) <= 40, ticket.title
+        at = description.index(ticket.title)
+        assert description[at + len(ticket.title)] in "，。；", (ticket.title, description)
+
+    # Settled contacts say nothing of a work order; every contact that says so opened one.
+    contacts = Contact.objects.all()
+    for summary in contacts.filter(settled=True).values_list("summary", flat=True):
+        assert ORDER_WORDS.search(summary) is None, summary
+    opened = set(Ticket.contacts.through.objects.values_list("contact_id", flat=True))
+    unsettled = set(contacts.filter(settled=False).values_list("pk", flat=True))
+    assert opened == unsettled
+    assert len(opened) == Ticket.objects.count() == 150
+
+    # The recorded contacts and the telephony's answered calls agree: every answered call
+    # is a hotline contact of the same agent, the other channels add less than half again.
+    answered = Call.objects.filter(outcome__in=[o.value for o in CONNECTED])
+    assert answered.count() > 500
+    assert not answered.filter(contact__isnull=True).exists()
+    hotline = contacts.filter(channel="hotline")
+    assert hotline.count() == answered.count()
+    assert not answered.exclude(contact__agent_id=F("agent__user_id")).exists()
+    assert answered.count() < contacts.count() < 1.5 * answered.count()
+    per_day_calls = Counter(
+        timezone.localdate(c) for c in answered.values_list("connected_at", flat=True)
+    )
+    per_day_contacts = Counter(
+        timezone.localdate(c) for c in hotline.values_list("started_at", flat=True)
+    )
+    assert per_day_calls == per_day_contacts
+
+    # A well-run centre: a handful of late orders at most, none forgotten before dispatch.
+    open_orders = Ticket.objects.filter(state__in=OPEN_STATES)
+    overdue = open_orders.filter(Q(stage_due_at__lt=now) | Q(due_at__lt=now))
+    assert overdue.filter(state="accepted").count() <= HANDFUL
+    assert overdue.count() <= HANDFUL
+    assert Ticket.objects.filter(state="closed").count() > 0.6 * len(tickets)
+
+    # No notice is live past its day; live notices are about today or the days to come.
+    live = Article.objects.filter(state="published").filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gte=today)
+    )
+    assert not Article.objects.filter(state="published", expires_at__lt=today).exists()
+    dated = 0
+    for title in live.values_list("title", flat=True):
+        for month, day in _TITLE_DATE.findall(title):
+            dated += 1
+            assert _near(today, int(month), int(day)) >= today, title
+    assert dated >= 5
+    # Contacts tell dates relative to their own day: none mentions a day months away.
+    for contact in contacts.filter(summary__contains="月").order_by("?")[:300]:
+        started = timezone.localdate(contact.started_at)
+        for month, day in re.findall(r"(\d{1,2})月(\d{1,2})日", contact.summary):
+            told = _near(started, int(month), int(day))
+            assert abs((told - started).days) <= 14, contact.summary
+
+
+def test_notices_move_with_the_day_the_demo_is_loaded() -> None:
+    """The articles were written on WRITTEN; loaded 12 days later, their days move by 12."""
+    text = "秦淮区11月26日计划停电公告：2026年11月26日（星期四）8:00–17:00；11月28日至29日"
+    assert shift_dates(text, (WRITTEN + timedelta(days=12) - WRITTEN).days) == (
+        "秦淮区12月8日计划停电公告：2026年12月8日（星期二）8:00–17:00；12月10日至11日"
+    )
+
+
+def test_kefu_demo_shows_its_progress(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("demo", customers=50, contacts=60, tickets=10, days=1)
+    lines = capsys.readouterr().out.splitlines()
+    steps = [line for line in lines if re.match(r"\[\s*\d+ s\] ", line)]
+    assert len(steps) >= 6, lines
+    assert any("话务数据（1天）" in line for line in steps), steps
+    assert any(line.startswith("示例中心") and "秒" in line for line in lines), lines
