@@ -347,6 +347,7 @@ def article_expiry_sweep(*, today: date | None = None) -> ExpirySweepResult:
                     kind="article.expiring",
                     title=f"{article.title}: {_('expires on')} {article.expires_at:%Y-%m-%d}",
                     link=f"/knowledge/{article.pk}/",
+                    key=f"article.expiring:{article.pk}:{article.expires_at:%Y-%m-%d}",
                 )
                 result.warned += 1
     return result

@@ -9,8 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.forms import DayField, start_of
-from kefu.tickets.models import STATE_CHOICES, Kind
-from kefu.tickets.services import REPLY_CHANNELS, ActionInput
+from kefu.tickets.models import REPLY_CHANNEL_CHOICES, STATE_CHOICES, Kind
+from kefu.tickets.services import ActionInput
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
 TRI_STATE = [("", "—"), ("true", _("Yes")), ("false", _("No"))]
@@ -54,9 +54,7 @@ class ActionForm(forms.Form):
     department = forms.CharField(max_length=64, required=False)
     result = forms.CharField(max_length=4000, required=False)
     reason = forms.CharField(max_length=1000, required=False)
-    channel = forms.ChoiceField(
-        choices=BLANK + [(code, code) for code in sorted(REPLY_CHANNELS)], required=False
-    )
+    channel = forms.ChoiceField(choices=BLANK + REPLY_CHANNEL_CHOICES, required=False)
     text = forms.CharField(max_length=4000, required=False)
     satisfied = forms.ChoiceField(choices=TRI_STATE, required=False)
     note = forms.CharField(max_length=1000, required=False)

@@ -31,6 +31,17 @@ class Urgency(models.TextChoices):
     VERY_URGENT = "very_urgent", _("Very urgent")
 
 
+# How the back office gives the customer the answer (回复方式).
+REPLY_CHANNEL_CHOICES = [
+    ("phone", _("Phone call")),
+    ("sms", _("SMS")),
+    ("wechat", _("WeChat")),
+    ("email", _("E-mail")),
+    ("letter", _("Letter")),
+    ("visit", _("Visit")),
+]
+REPLY_CHANNEL_LABELS = dict(REPLY_CHANNEL_CHOICES)
+
 STATE_CHOICES = [
     (State.ACCEPTED.value, _("Accepted")),
     (State.DISPATCHED.value, _("Dispatched")),

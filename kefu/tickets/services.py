@@ -32,6 +32,7 @@ from kefu.tickets.lifecycle import (
     next_state,
 )
 from kefu.tickets.models import (
+    REPLY_CHANNEL_LABELS,
     DispatchRule,
     Kind,
     Ticket,
@@ -51,9 +52,9 @@ from kefu.tickets.queries import (
     suspension_intervals,
     tickets_visible_to,
 )
-from kefu.tickets.stages import STAGE_OF_STATE, limits_for
+from kefu.tickets.stages import STAGE_LABELS, STAGE_OF_STATE, limits_for
 
-REPLY_CHANNELS = {"phone", "sms", "wechat", "email", "letter", "visit"}
+REPLY_CHANNELS = set(REPLY_CHANNEL_LABELS)
 
 
 def next_number(day: Any) -> str:
@@ -540,6 +541,7 @@ def _notify_assigned(ticket: Ticket, act: Action) -> None:
         kind="ticket.assigned",
         title=f"{ticket.number} {ASSIGNMENT_LABELS[act]}: {ticket.title}",
         link=f"/tickets/{ticket.number}/",
+        key=f"ticket.assigned:{ticket.number}:{ticket.last_event_seq}",
     )
 
 
@@ -733,12 +735,16 @@ def _sweep_one(ticket_id: int, now: datetime, recipients: _Recipients, result: S
                 result.overdue += 1
             else:
                 result.warnings += 1
+            # The stage's limit and the whole order's are two events, named apart; each
+            # is told once per person (the key), however often it is swept.
+            which = STAGE_LABELS.get(stage, stage) if stage != "overall" else _("whole order")
             notify(
                 recipients=recipients.for_ticket(ticket, overdue=kind == "overdue"),
                 kind=f"ticket.{kind}",
-                title=f"{ticket.number} {LABELS[kind]}: {ticket.title}",
+                title=f"{ticket.number} {LABELS[kind]}（{which}）: {ticket.title}",
                 link=f"/tickets/{ticket.number}/",
                 sms=kind == "overdue",
+                key=f"ticket.{kind}:{ticket.number}:{stage}:{due.isoformat() if due else ''}",
             )
         if changed:
             ticket.save(update_fields=[*dict.fromkeys(changed), "last_event_seq"])

@@ -21,7 +21,13 @@ from kefu.core.queries import departments_of
 from kefu.knowledge.queries import articles_for_ticket
 from kefu.tickets import services
 from kefu.tickets.forms import ActionForm, TicketFilterForm
-from kefu.tickets.models import ACTION_CHOICES, STATE_CHOICES, Ticket
+from kefu.tickets.models import (
+    ACTION_CHOICES,
+    REPLY_CHANNEL_CHOICES,
+    REPLY_CHANNEL_LABELS,
+    STATE_CHOICES,
+    Ticket,
+)
 from kefu.tickets.queries import (
     BACKOFFICE_QUEUES,
     actions_for,
@@ -130,6 +136,8 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
         event.from_label = STATE_LABELS.get(event.from_state, "")  # type: ignore[attr-defined]
         event.to_label = STATE_LABELS.get(event.to_state, "")  # type: ignore[attr-defined]
         event.department_name = names.get(event.data.get("department", ""), "")  # type: ignore[attr-defined]
+        # A reply says how the customer was answered, by the channel's name.
+        event.channel_label = REPLY_CHANNEL_LABELS.get(event.data.get("channel", ""), "")  # type: ignore[attr-defined]
     return {
         "ticket": ticket,
         "status": ticket_status(ticket, timezone.now()),
@@ -146,7 +154,7 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
         "actions": [(action, ACTION_LABELS.get(action, action)) for action in actions],
         "departments": [unit for unit in departments if not unit.expert_seat],
         "suggested": suggested,
-        "channels": sorted(services.REPLY_CHANNELS),
+        "channels": REPLY_CHANNEL_CHOICES,
         "phrases": phrases_for(ticket) if {"reply", "callback"} & set(actions) else {},
         "articles": articles_for_ticket(user, ticket),
         "knowledge_use": {"ticket": ticket.number},
