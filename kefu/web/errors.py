@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -110,7 +111,23 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """The form was sent from a page too old (the session ended or changed since) or from
-    elsewhere: the user reloads the page and sends it again."""
+    elsewhere: the user reloads the page and sends it again. The sign-in form, the one
+    most often left open, comes back at once with the user name kept."""
+    if request.path == reverse("login") and request.method == "POST":
+        from kefu.core.forms import SigninForm
+
+        username = request.POST.get("username", "")[:150]
+        form = SigninForm(request, initial={"username": username})
+        return render(
+            request,
+            "registration/login.html",
+            {
+                "form": form,
+                "next": request.POST.get("next", ""),
+                "expired": _("The page was out of date: enter your password again."),
+            },
+            status=403,
+        )
     return _answer(
         request,
         status=403,
