@@ -8,4 +8,5 @@ urlpatterns = [
     path("workbench/customer", views.workbench_new_customer, name="workbench_customer"),
     path("contacts/", views.contact_list_page, name="contact_list"),
     path("contacts/export.xlsx", views.contact_export, name="contact_export"),
+    path("contacts/<int:contact_id>/", views.contact_page, name="contact_page"),
 ]
