@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -28,8 +29,12 @@ def _explanation(exception: BaseException | None) -> str:
 def _back(request: HttpRequest) -> str:
     """The page the user came from, when it is one of ours: the way back."""
     referer = request.headers.get("referer", "")
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the 400 for a host we do not serve: no way back to trust
+        return ""
     if referer and url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        referer, allowed_hosts={host}, require_https=request.is_secure()
     ):
         return referer
     return ""

@@ -111,3 +111,12 @@ def test_the_api_keeps_its_error_shape_for_unknown_addresses(db: None) -> None:
     response = Client().get("/api/v1/no/such/thing", headers={"accept-language": "zh-hans"})
     assert response.status_code == 404
     assert set(response.json()) == {"code", "message", "detail"}
+
+
+def test_a_request_for_another_host_is_a_chinese_400(db: None) -> None:
+    response = Client(raise_request_exception=False).get(
+        "/login/", headers={"referer": "http://evil.example/"}, HTTP_HOST="evil.example"
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "地址或提交的表单无效" in html and "evil.example" not in html
