@@ -19,6 +19,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, django_auth
 
+from kefu.core.api_messages import describe
 from kefu.core.errors import DomainError
 from kefu.core.idempotency import creates, idempotent_creates
 from kefu.core.queries import token_digest, token_user
@@ -153,12 +154,11 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
         for item in error.errors
         if item.get("type") == "extra_forbidden" and item.get("loc")
     ]
+    message, detail = describe(error.errors)
     if unknown:
         message = _("Unknown field: %(fields)s.") % {"fields": ", ".join(unknown)}
-        return error_response(request, 422, "unknown_field", message, error.errors)
-    return error_response(
-        request, 422, "validation_error", _("The data is not valid."), error.errors
-    )
+        return error_response(request, 422, "unknown_field", message, detail)
+    return error_response(request, 422, "validation_error", message, detail)
 
 
 @api.exception_handler(AuthenticationError)
@@ -172,8 +172,11 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         return error_response(
             request, 403, "csrf_failed", _("The page is out of date. Reload it and try again.")
         )
-    code = "bad_request" if error.status_code == 400 else f"http_{error.status_code}"
-    return error_response(request, error.status_code, code, error.message)
+    if error.status_code == 400:  # django-ninja could not read the body (not JSON)
+        return error_response(
+            request, 400, "bad_request", _("The request body cannot be read: send valid JSON.")
+        )
+    return error_response(request, error.status_code, f"http_{error.status_code}", error.message)
 
 
 @api.exception_handler(Http404)

@@ -251,6 +251,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/login/"
+# A form refused by the CSRF check says so in the product's layout and language.
+CSRF_FAILURE_VIEW = "kefu.web.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "/"
 
 # Sign-in throttling (web login, admin login and the API's token endpoint alike): after

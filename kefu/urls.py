@@ -14,3 +14,9 @@ urlpatterns = [
     path("", include("kefu.metrics.urls")),
     path("", include("kefu.web.urls")),
 ]
+
+# Failed requests get a page in the product's layout and language, or the API's error shape.
+handler400 = "kefu.web.errors.bad_request"
+handler403 = "kefu.web.errors.permission_denied"
+handler404 = "kefu.web.errors.page_not_found"
+handler500 = "kefu.web.errors.server_error"

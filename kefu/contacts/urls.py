@@ -24,4 +24,5 @@ urlpatterns = [
     path("workbench/help", assist.help_raise, name="workbench_help"),
     path("help/open", assist.help_alerts, name="help_alerts"),
     path("help/<int:help_request_id>/", assist.help_page, name="help_page"),
+    path("contacts/<int:contact_id>/", views.contact_page, name="contact_page"),
 ]

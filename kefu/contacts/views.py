@@ -33,6 +33,7 @@ from kefu.contacts.labels import path_label
 from kefu.contacts.models import CallReason, Contact
 from kefu.contacts.queries import (
     call_reasons,
+    contact_get_for_user,
     contact_list,
     contacts_of_caller,
     customer_contacts,
@@ -50,7 +51,7 @@ from kefu.core.idempotency import (
 )
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.models import User
-from kefu.core.roles import CHECK_IDENTITY, VIEW_PERSONAL_DATA
+from kefu.core.roles import CHECK_IDENTITY, VIEW_PERSONAL_DATA, VIEW_TICKET
 from kefu.customers.models import Customer
 from kefu.customers.queries import customer_get_for_user, customer_search
 from kefu.customers.services import customer_address_unmask, customer_create, identity_check
@@ -480,3 +481,30 @@ def contact_export(request: HttpRequest) -> HttpResponse:
         for c in contacts[:EXPORT_LIMIT]
     )
     return xlsx_response("contacts", _("Contacts"), header, rows)
+
+
+@login_required
+def contact_page(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """接触记录详情: one contact whole (the full summary, its four-dimension call reason,
+    the work orders it opened or updated), for QA, leaders and anyone who may see it."""
+    user = request_user(request)
+    contact = contact_get_for_user(user, contact_id)
+    orders = (
+        list(tickets_visible_to(user).filter(contacts=contact).order_by("created_at"))
+        if user.has_perm(VIEW_TICKET)
+        else []
+    )
+    duration = ""
+    if contact.ended_at and contact.ended_at >= contact.started_at:
+        minutes, seconds = divmod(int((contact.ended_at - contact.started_at).total_seconds()), 60)
+        duration = _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": seconds}
+    return render(
+        request,
+        "contacts/detail.html",
+        {
+            "contact": contact,
+            "caller": mask_phone(contact.caller_number),
+            "duration": duration,
+            "orders": orders,
+        },
+    )

@@ -337,6 +337,9 @@ class Notification(models.Model):
     body = models.TextField(_("text"), blank=True)
     link = models.CharField(_("link"), max_length=200, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # The event told of (`ticket.overdue:GD…:review:<due>`): a person is told of one event
+    # once, however often or by however many workers it is noticed. Empty: no such key.
+    key = models.CharField(_("event"), max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = _("notification")
@@ -344,6 +347,13 @@ class Notification(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "read_at", "-at"], name="notification_inbox_idx")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=~models.Q(key=""),
+                name="notification_once_per_event_and_person",
+            )
         ]
 
     def __str__(self) -> str:

@@ -310,16 +310,28 @@ def notify(
     body: str = "",
     link: str = "",
     sms: bool = False,
+    key: str = "",
 ) -> list[Notification]:
     """In-app notifications now; e-mail and SMS only once the caller's transaction commits.
-    A title made of a ticket's or article's own (full-length) title is shortened to fit."""
+    A title made of a ticket's or article's own (full-length) title is shortened to fit.
+
+    `key` names the event told of: whoever was told of it already is not told again (a
+    unique constraint holds this against concurrent sweepers too), by mail and SMS neither.
+    """
     limit = Notification._meta.get_field("title").max_length or 0
     if len(title) > limit:
         title = title[: limit - 1] + "…"
     unique = {user.pk: user for user in stand_ins(recipients) if user.is_active}
+    if key:
+        told = Notification.objects.filter(key=key, recipient_id__in=list(unique))
+        for pk in told.values_list("recipient_id", flat=True):
+            unique.pop(pk, None)
     rows = Notification.objects.bulk_create(
-        Notification(recipient=user, kind=kind, title=title, body=body, link=link)
-        for user in unique.values()
+        (
+            Notification(recipient=user, kind=kind, title=title, body=body, link=link, key=key)
+            for user in unique.values()
+        ),
+        ignore_conflicts=bool(key),
     )
     addresses = [user.email for user in unique.values() if user.email]
     numbers = [user.phone for user in unique.values() if sms and user.phone]
@@ -335,11 +347,19 @@ def notify(
     return rows
 
 
-def notifications_mark_read(*, actor: User) -> int:
-    """Everything in the user's bell is read now; returns how many were unread."""
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+def notifications_mark_read(
+    *, actor: User, kind: str = "", link: str = "", ids: list[int] | None = None
+) -> int:
+    """The user's unread notifications are read now: all of them, or those of one kind,
+    about one thing (`link`), or the ones named; returns how many were unread."""
+    unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if kind:
+        unread = unread.filter(kind=kind)
+    if link:
+        unread = unread.filter(link=link)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
 
 
 @transaction.atomic

@@ -27,9 +27,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
+from html.parser import HTMLParser
 
 import jieba
 from pypinyin import lazy_pinyin
+
+from kefu.knowledge.rendering import render_markdown
 
 # FTS5's constants: the PostgreSQL engine uses the same ones so both rank alike.
 K1 = 1.2
@@ -436,14 +439,39 @@ def group_bm25(
 
 # --- snippets ---------------------------------------------------------------------------
 
-_MARKDOWN_NOISE = re.compile(
-    r"[#*_`|\[\]]+|!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|^\s*(?:>+|[-+])\s+", re.M
-)
+# Where a rendered article's text breaks: blocks, list items and table cells stay apart.
+_BREAKS = frozenset(
+    {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th",
+     "blockquote", "pre", "table", "ul", "ol"}
+)  # fmt: skip
+
+
+class _TextOf(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BREAKS:
+            self.parts.append(" ")
+        elif tag == "img":  # an image reads as its alternative text
+            self.parts.append(dict(attrs).get("alt") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BREAKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
 
 
 def plain_text(markdown_text: str) -> str:
-    """Markdown without its markup, for snippets."""
-    return re.sub(r"\s+", " ", _MARKDOWN_NOISE.sub(" ", markdown_text)).strip()
+    """The text a reader reads of an article: its Markdown rendered and sanitised as on
+    the article's page, then without the markup (no `|`, `---` of a table, no `###`)."""
+    parser = _TextOf()
+    parser.feed(render_markdown(markdown_text))
+    parser.close()
+    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
 
 
 def snippet(text: str, words: Sequence[str], *, width: int = 80) -> str:
@@ -452,6 +480,10 @@ def snippet(text: str, words: Sequence[str], *, width: int = 80) -> str:
     text = plain_text(text)
     folded = normalize(text)
     words = sorted({normalize(w) for w in words if w}, key=len, reverse=True)
+    # Whole terms are marked: a lone character (电 of 电费, 的) only when nothing longer
+    # was asked, else every 电 in the passage would light up.
+    if any(len(word) > 1 for word in words):
+        words = [word for word in words if len(word) > 1]
     spans: list[tuple[int, int]] = []
     for word in words:
         for found in re.finditer(re.escape(word), folded):

@@ -16,7 +16,7 @@ from kefu.core.pagination import Page, PageParams, page
 from kefu.core.roles import CHANGE_ARTICLE
 from kefu.core.schemas import Id, StrictSchema, Version, errors
 from kefu.knowledge import queries, services
-from kefu.knowledge.lifecycle import Action, State, allowed_actions
+from kefu.knowledge.lifecycle import Action, State, actions_for, allowed_actions
 from kefu.knowledge.models import Article, ArticleVersion, Attachment, Feedback, FeedbackKind, Kind
 from kefu.knowledge.rendering import diff_lines, render_markdown
 from kefu.tickets.queries import ticket_get_for_user
@@ -204,7 +204,12 @@ def article_out(article: Article, user: User) -> dict[str, Any]:
 
 def _detail(article: Article, user: User) -> dict[str, Any]:
     shown = queries.article_text_for(user, article)
-    return {**article_out(article, user), "body": shown.body, "html": render_markdown(shown.body)}
+    out = article_out(article, user)
+    if out["allowed_actions"]:
+        # For this editor: the writer of a change recalls it, another editor reviews it.
+        writer = user.pk in queries.article_writer_ids(article)
+        out["allowed_actions"] = [str(a) for a in actions_for(State(article.state), writer=writer)]
+    return {**out, "body": shown.body, "html": render_markdown(shown.body)}
 
 
 def version_out(version: ArticleVersion) -> dict[str, Any]:
@@ -452,7 +457,7 @@ def remove_attachment(request: HttpRequest, attachment_id: Id) -> Status[None]:
 def act_on_article(
     request: HttpRequest,
     article_id: Id,
-    action: Literal["submit", "approve", "reject", "withdraw"],
+    action: Literal["submit", "approve", "reject", "withdraw", "recall"],
     payload: ArticleActionIn,
 ) -> dict[str, Any]:
     user = request_user(request)

@@ -107,6 +107,13 @@ class FeedbackForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
 
 
+class PreviewForm(forms.Form):
+    """What the editor's preview renders: the title and body as typed, bounded as saved."""
+
+    title = forms.CharField(max_length=200, required=False)
+    body = forms.CharField(max_length=100_000, required=False)  # ArticleForm's bound
+
+
 class ActForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     reason = forms.CharField(max_length=1000, required=False)

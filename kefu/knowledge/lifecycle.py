@@ -30,6 +30,7 @@ class ArticleAction(StrEnum):
     REJECT = "reject"
     WITHDRAW = "withdraw"
     EXPIRE = "expire"
+    RECALL = "recall"  # 撤回: the writer takes a change back from review to the draft
 
 
 Action = ArticleAction
@@ -42,6 +43,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State]] = {
     Action.REJECT: (frozenset({State.IN_REVIEW}), State.DRAFT),
     Action.WITHDRAW: (frozenset({State.PUBLISHED, State.IN_REVIEW, State.DRAFT}), State.WITHDRAWN),
     Action.EXPIRE: (frozenset({State.PUBLISHED}), State.EXPIRED),
+    Action.RECALL: (frozenset({State.IN_REVIEW}), State.DRAFT),
 }
 # Where editing the working copy leaves it: a draft again, except while under review.
 EDITABLE = frozenset({State.DRAFT, State.PUBLISHED, State.WITHDRAWN, State.EXPIRED})
@@ -58,6 +60,10 @@ class ReviewerIsAuthor(Exception):
     published version may not approve it."""
 
 
+class RecallerIsNotWriter(Exception):
+    """Only whoever wrote a change takes it back from review; a reviewer sends it back."""
+
+
 def next_state(action: Action, state: State) -> State:
     sources, target = TRANSITIONS[action]
     if state not in sources:
@@ -69,6 +75,8 @@ def check_reviewer(action: Action, *, writer_ids: Collection[int], reviewer_id: 
     """`writer_ids`: everyone who changed the working copy since it was last published."""
     if action == Action.APPROVE and reviewer_id in writer_ids:
         raise ReviewerIsAuthor()
+    if action == Action.RECALL and reviewer_id not in writer_ids:
+        raise RecallerIsNotWriter()
 
 
 def allowed_actions(state: State) -> list[Action]:
@@ -77,4 +85,20 @@ def allowed_actions(state: State) -> list[Action]:
         action
         for action, (sources, _target) in TRANSITIONS.items()
         if state in sources and action != Action.EXPIRE
+    ]
+
+
+# What a writer of the change may not do to it (the four-eyes rule), and what only a
+# writer may do.
+NOT_FOR_WRITERS = frozenset({Action.APPROVE, Action.REJECT})
+ONLY_FOR_WRITERS = frozenset({Action.RECALL})
+
+
+def actions_for(state: State, *, writer: bool) -> list[Action]:
+    """What one editor may do to an article in `state`: its writer recalls a change from
+    review but neither approves nor rejects it; another editor does not recall it."""
+    return [
+        action
+        for action in allowed_actions(state)
+        if action not in (NOT_FOR_WRITERS if writer else ONLY_FOR_WRITERS)
     ]

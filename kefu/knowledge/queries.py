@@ -306,6 +306,12 @@ def article_get_for_user(user: User, article_id: int) -> Article:
     return article
 
 
+def article_writer_ids(article: Article) -> set[int]:
+    """Who wrote the working copy since it was last published: its writers, and its last
+    author in any case (the four-eyes rule's writers)."""
+    return {*article.writers.values_list("pk", flat=True), article.author_id}
+
+
 def article_list(
     user: User,
     *,

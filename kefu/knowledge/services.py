@@ -30,6 +30,7 @@ from kefu.knowledge import analysis, engines
 from kefu.knowledge.lifecycle import (
     EDITABLE,
     Action,
+    RecallerIsNotWriter,
     ReviewerIsAuthor,
     State,
     TransitionRefused,
@@ -247,7 +248,8 @@ def _writer_ids(article: Article) -> set[int]:
 def article_act(
     *, actor: User, article_id: int, action: str, version: int, reason: str = ""
 ) -> Article:
-    """submit, approve, reject or withdraw; approving publishes a new immutable version."""
+    """submit, approve, reject, withdraw or recall; approving publishes a new immutable
+    version."""
     _editor(actor)
     try:
         act = Action(action)
@@ -268,6 +270,11 @@ def article_act(
                 "version": article.version,
                 "allowed_actions": [str(a) for a in allowed_actions(State(article.state))],
             },
+        ) from error
+    except RecallerIsNotWriter as error:
+        raise Forbidden(
+            _("Only whoever wrote the change can recall it; a reviewer sends it back instead."),
+            code="recaller_not_writer",
         ) from error
     except ReviewerIsAuthor as error:
         raise Forbidden(
@@ -347,6 +354,7 @@ def article_expiry_sweep(*, today: date | None = None) -> ExpirySweepResult:
                     kind="article.expiring",
                     title=f"{article.title}: {_('expires on')} {article.expires_at:%Y-%m-%d}",
                     link=f"/knowledge/{article.pk}/",
+                    key=f"article.expiring:{article.pk}:{article.expires_at:%Y-%m-%d}",
                 )
                 result.warned += 1
     return result

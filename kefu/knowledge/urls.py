@@ -7,6 +7,7 @@ urlpatterns = [
     path("knowledge/search/", views.search_panel, name="knowledge_search_panel"),
     path("knowledge/suggest/", views.suggest_options, name="knowledge_suggest"),
     path("knowledge/new/", views.article_edit_page, name="article_new"),
+    path("knowledge/preview/", views.article_preview, name="article_preview"),
     path("knowledge/review/", views.review_page, name="knowledge_review"),
     path("knowledge/cases/", views.case_page, name="knowledge_case"),
     path("knowledge/synonyms/", views.synonyms_page, name="knowledge_synonyms"),

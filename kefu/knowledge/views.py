@@ -22,10 +22,18 @@ from kefu.contacts.models import CallReason
 from kefu.contacts.queries import call_reasons
 from kefu.core.errors import DomainError, Forbidden, Invalid, NotFound
 from kefu.core.http import request_user
+from kefu.core.models import User
 from kefu.core.roles import CHANGE_ARTICLE
 from kefu.knowledge import queries, services
-from kefu.knowledge.forms import ActForm, ArticleForm, FeedbackForm, SearchForm, UseForm
-from kefu.knowledge.lifecycle import Action, State, allowed_actions
+from kefu.knowledge.forms import (
+    ActForm,
+    ArticleForm,
+    FeedbackForm,
+    PreviewForm,
+    SearchForm,
+    UseForm,
+)
+from kefu.knowledge.lifecycle import Action, State, actions_for
 from kefu.knowledge.models import Article
 from kefu.knowledge.rendering import diff_lines, render_markdown
 from kefu.web.listing import page_of
@@ -34,7 +42,8 @@ ACTION_LABELS = {
     Action.SUBMIT: gettext_lazy("Submit for review"),
     Action.APPROVE: gettext_lazy("Approve and publish"),
     Action.REJECT: gettext_lazy("Send back"),
-    Action.WITHDRAW: gettext_lazy("Withdraw"),
+    Action.WITHDRAW: gettext_lazy("Take off the knowledge base"),
+    Action.RECALL: gettext_lazy("Recall from review"),
 }
 
 
@@ -140,6 +149,19 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
     return _article_response(request, article_id)
 
 
+def _actions(user: User, article: Article) -> list[tuple[Action, Any]]:
+    """The editorial actions this editor may take now, and only those: the writer of a
+    change is not offered to approve it, and recalls it from review instead."""
+    writer = user.pk in queries.article_writer_ids(article)
+    labels = dict(ACTION_LABELS)
+    if article.live_version_id is None:
+        labels[Action.WITHDRAW] = gettext_lazy("Discard the draft")
+    actions = actions_for(State(article.state), writer=writer)
+    # Taking an article off (or discarding a draft) comes last, away from the usual step.
+    actions.sort(key=lambda action: action == Action.WITHDRAW)
+    return [(action, labels[action]) for action in actions]
+
+
 def _article_response(
     request: HttpRequest, article_id: int, *, refused: str = "", status: int = 200
 ) -> HttpResponse:
@@ -160,11 +182,7 @@ def _article_response(
             "shown": shown,
             "html": render_markdown(shown.body),
             "editor": editor,
-            "actions": [
-                (action, ACTION_LABELS[action])
-                for action in allowed_actions(State(article.state))
-                if editor
-            ],
+            "actions": _actions(user, article) if editor else [],
             "versions": versions,
             "attachments": attachments,
             "attach_refused": refused,
@@ -204,6 +222,22 @@ def article_edit_page(request: HttpRequest, article_id: int | None = None) -> Ht
         initial = ArticleForm.initial_of(article) if article else {"kind": "faq"}
         form = ArticleForm(initial=initial, categories=categories, reasons=reasons)
     return render(request, "knowledge/edit.html", {"form": form, "article": article}, status=200)
+
+
+@login_required
+@require_POST
+def article_preview(request: HttpRequest) -> HttpResponse:
+    """The text being edited rendered as agents will read it: the same Markdown and the
+    same sanitising as the article's page, nothing saved."""
+    if not request_user(request).has_perm(CHANGE_ARTICLE):
+        raise Forbidden()
+    form = PreviewForm(request.POST)
+    values = form.cleaned_data if form.is_valid() else {"title": "", "body": ""}
+    return render(
+        request,
+        "knowledge/partials/preview.html",
+        {"preview_title": values["title"], "preview_html": render_markdown(values["body"])},
+    )
 
 
 @login_required

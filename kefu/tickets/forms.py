@@ -9,8 +9,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.forms import DayField, start_of
-from kefu.tickets.models import CALLBACK_OUTCOME_CHOICES, STATE_CHOICES, EscalationSource, Kind
-from kefu.tickets.services import REPLY_CHANNELS, ActionInput
+from kefu.tickets.models import (
+    CALLBACK_OUTCOME_CHOICES,
+    REPLY_CHANNEL_CHOICES,
+    STATE_CHOICES,
+    EscalationSource,
+    Kind,
+)
+from kefu.tickets.services import ActionInput
 from kefu.tickets.services.steps import EXTENSION_MAX_MINUTES
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
@@ -70,9 +76,7 @@ class ActionForm(forms.Form):
     department = forms.CharField(max_length=64, required=False)
     result = forms.CharField(max_length=4000, required=False)
     reason = forms.CharField(max_length=1000, required=False)
-    channel = forms.ChoiceField(
-        choices=BLANK + [(code, code) for code in sorted(REPLY_CHANNELS)], required=False
-    )
+    channel = forms.ChoiceField(choices=BLANK + REPLY_CHANNEL_CHOICES, required=False)
     text = forms.CharField(max_length=4000, required=False)
     satisfied = forms.ChoiceField(choices=TRI_STATE, required=False)
     note = forms.CharField(max_length=1000, required=False)

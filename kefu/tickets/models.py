@@ -60,6 +60,16 @@ EXTERNAL_ESCALATION_SOURCES = frozenset(
     }
 )
 
+# How the back office gives the customer the answer (回复方式).
+REPLY_CHANNEL_CHOICES = [
+    ("phone", _("Phone call")),
+    ("sms", _("SMS")),
+    ("wechat", _("WeChat")),
+    ("email", _("E-mail")),
+    ("letter", _("Letter")),
+    ("visit", _("Visit")),
+]
+REPLY_CHANNEL_LABELS = dict(REPLY_CHANNEL_CHOICES)
 
 STATE_CHOICES = [
     (State.ACCEPTED.value, _("Accepted")),

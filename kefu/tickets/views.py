@@ -26,6 +26,8 @@ from kefu.tickets.lifecycle import EXPERT_ACTIONS
 from kefu.tickets.models import (
     ACTION_CHOICES,
     CALLBACK_OUTCOME_CHOICES,
+    REPLY_CHANNEL_CHOICES,
+    REPLY_CHANNEL_LABELS,
     STATE_CHOICES,
     EscalationSource,
     Ticket,
@@ -151,6 +153,8 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
         event.to_label = STATE_LABELS.get(event.to_state, "")  # type: ignore[attr-defined]
         event.department_name = names.get(event.data.get("department", ""), "")  # type: ignore[attr-defined]
         event.source_label = ESCALATION_SOURCE_LABELS.get(event.data.get("source", ""), "")  # type: ignore[attr-defined]
+        # A reply says how the customer was answered, by the channel's name.
+        event.channel_label = REPLY_CHANNEL_LABELS.get(event.data.get("channel", ""), "")  # type: ignore[attr-defined]
     return {
         "ticket": ticket,
         "status": ticket_status(ticket, timezone.now()),
@@ -167,7 +171,7 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
         "actions": [(action, ACTION_LABELS.get(action, action)) for action in actions],
         "departments": [unit for unit in departments if not unit.expert_seat],
         "suggested": suggested,
-        "channels": sorted(services.REPLY_CHANNELS),
+        "channels": REPLY_CHANNEL_CHOICES,
         "colleagues": colleagues,
         "outcomes": CALLBACK_OUTCOME_CHOICES,
         "attachments": list(ticket.attachments.select_related("uploaded_by")),

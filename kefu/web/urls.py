@@ -11,6 +11,11 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/badge", views.notification_badge, name="notification_badge"),
     path("notifications/read", views.notifications_read, name="notifications_read"),
+    path(
+        "notifications/<int:notification_id>/open",
+        views.notification_open,
+        name="notification_open",
+    ),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("wallboard/", views.wallboard, name="wallboard"),
     path("healthz", views.healthz, name="healthz"),

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +27,14 @@ from kefu.core.health import health_report
 from kefu.core.http import request_user
 from kefu.core.middleware import session_passive
 from kefu.core.models import User
-from kefu.core.queries import counts_by, daily_counts, notifications_of, unread_notification_count
+from kefu.core.queries import (
+    counts_by,
+    daily_counts,
+    notification_get_for_user,
+    notification_groups,
+    notification_kinds_of,
+    unread_notification_count,
+)
 from kefu.core.roles import VIEW_REPORTS
 from kefu.core.services import notifications_mark_read, user_password_change
 from kefu.metrics import reports
@@ -122,26 +130,68 @@ def password_change(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Beyond this the badge says 99+: a number the eye takes in at once.
+BADGE_MAX = 99
+
+
 @login_required
+@require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = notifications_of(request_user(request))
-    unread = any(item.read_at is None for item in items)
-    return render(request, "web/notifications.html", {"items": items, "unread": unread})
+    """通知: grouped by the work order or article they are about, filtered by kind and by
+    read or unread; all (of the kind shown) or one group marked read at once."""
+    user = request_user(request)
+    kinds = notification_kinds_of(user)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in dict(kinds) else ""
+    shown = request.GET.get("state", "")
+    unread = {"unread": True, "read": False}.get(shown)
+    groups = notification_groups(user, kind=kind, unread=unread)
+    return render(
+        request,
+        "web/notifications.html",
+        {
+            "groups": groups,
+            "kinds": kinds,
+            "kind": kind,
+            "state": shown if unread is not None else "",
+            "states": [("", _("All")), ("unread", _("Unread")), ("read", _("Read"))],
+            "unread": unread_notification_count(user),
+        },
+    )
 
 
 @session_passive
 @login_required
 @require_GET
 def notification_badge(request: HttpRequest) -> HttpResponse:
-    """The unread count in the top bar, polled by htmx."""
+    """The unread count in the top bar, polled by htmx: 99+ past 99."""
     count = unread_notification_count(request_user(request))
-    return HttpResponse(str(count) if count else "")
+    return HttpResponse(f"{BADGE_MAX}+" if count > BADGE_MAX else str(count) if count else "")
 
 
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    notifications_mark_read(actor=request_user(request))
+    """Mark read: all, all of one kind, or the ones about one thing (`link`)."""
+    user = request_user(request)
+    kind = request.POST.get("kind", "")[:32]
+    link = request.POST.get("link", "")[:200]
+    notifications_mark_read(actor=user, kind=kind, link=link)
+    back = request.POST.get("next", "")
+    if back.startswith("/notifications/") and url_has_allowed_host_and_scheme(back, None):
+        return redirect(back)
+    return redirect("notifications")
+
+
+@login_required
+@require_GET
+def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Follow a notification's link; it is read from then on."""
+    user = request_user(request)
+    item = notification_get_for_user(user, notification_id)
+    notifications_mark_read(actor=user, ids=[item.pk])
+    if item.link.startswith("/") and url_has_allowed_host_and_scheme(item.link, None):
+        return redirect(item.link)
     return redirect("notifications")
 
 

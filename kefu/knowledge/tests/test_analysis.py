@@ -147,8 +147,26 @@ def test_snippets_mark_the_words_near_each_other_and_escape_html() -> None:
     body = "### 说明\n\n" + "无关内容。" * 30 + "光猫的LOS灯亮<b>红灯</b>时，请检查尾纤。"
     text = analysis.snippet(body, ["光猫", "红灯"])
     assert "<mark>光猫</mark>" in text and "<mark>红灯</mark>" in text
-    assert "&lt;b&gt;" in text and "###" not in text and text.startswith("…")
+    assert "<b>" not in text and "###" not in text and text.startswith("…")
     assert analysis.snippet("短文", ["不在"]) == "短文"
+    escaped = analysis.snippet("光猫 `<script>x</script>` 红灯", ["光猫"])
+    assert "&lt;script&gt;" in escaped and "<script>" not in escaped
+
+
+def test_snippets_are_the_text_readers_read_not_the_markdown() -> None:
+    """Issue 15, point 25: a table's rows were shown as `| 项目 | 标准 | --- ---`."""
+    body = "## 电价表\n\n| 项目 | 标准 |\n| --- | --- |\n| 居民电价 | 0.5283 元 |\n\n详见[公告](https://example.cn)。"
+    text = analysis.snippet(body, ["电价"])
+    assert "---" not in text and "|" not in text and "##" not in text and "](" not in text
+    assert "<mark>电价</mark>" in text and "0.5283 元" in text and "公告" in text
+
+
+def test_snippets_mark_whole_terms_not_single_characters() -> None:
+    body = "电费的缴纳方式：电费可以在网上国网缴纳，也可以到营业厅。电是商品。"
+    text = analysis.snippet(body, ["电费", "缴纳", "电", "的"])
+    assert text.count("<mark>") == 4  # 电费 ×2, 缴纳 ×2; not every 电 and 的
+    assert "<mark>电</mark>" not in text and "<mark>的</mark>" not in text
+    assert "<mark>电</mark>" in analysis.snippet("停电了", ["电"])  # asked alone: marked
 
 
 def test_split_words_takes_commas_and_spaces() -> None:

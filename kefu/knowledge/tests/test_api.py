@@ -310,3 +310,21 @@ def test_the_ways_callers_ask_find_the_article(
     )
     assert changed["questions"] == ["电视烧了找谁"] and changed["state"] == "draft"
     assert ok(agent.get(f"{BASE}/search", q="冰箱烧坏"))["count"] == 0
+
+
+def test_the_writer_recalls_a_change_and_is_not_offered_to_review_it(
+    api_as: Callable[[str], ApiClient], reviewer: ApiClient
+) -> None:
+    """Issue 15, point 25: the actions an article offers are the ones this editor may take."""
+    editor = api_as("editor")
+    body = {"title": "电费发票", "body": "在网上国网开具。", "kind": "faq"}
+    article = ok(editor.post(f"{BASE}/articles", body), 201)
+    path = f"{BASE}/articles/{article['id']}"
+    article = ok(editor.post(f"{path}/submit", {"version": article["version"]}))
+    assert ok(editor.get(path))["allowed_actions"] == ["withdraw", "recall"]
+    assert ok(reviewer.get(path))["allowed_actions"] == ["approve", "reject", "withdraw"]
+
+    refused = reviewer.post(f"{path}/recall", {"version": article["version"]})
+    assert refused.status_code == 403 and refused.json()["code"] == "recaller_not_writer"
+    recalled = ok(editor.post(f"{path}/recall", {"version": article["version"]}))
+    assert recalled["state"] == "draft"

@@ -5,9 +5,11 @@ import pytest
 from kefu.knowledge.lifecycle import (
     EDITABLE,
     Action,
+    RecallerIsNotWriter,
     ReviewerIsAuthor,
     State,
     TransitionRefused,
+    actions_for,
     allowed_actions,
     check_reviewer,
     next_state,
@@ -41,7 +43,26 @@ def test_only_published_articles_expire_and_review_freezes_the_text() -> None:
     assert next_state(Action.EXPIRE, State.PUBLISHED) == State.EXPIRED
     assert State.IN_REVIEW not in EDITABLE
     assert Action.EXPIRE not in allowed_actions(State.PUBLISHED)
-    assert allowed_actions(State.IN_REVIEW) == [Action.APPROVE, Action.REJECT, Action.WITHDRAW]
+    assert allowed_actions(State.IN_REVIEW) == [
+        Action.APPROVE,
+        Action.REJECT,
+        Action.WITHDRAW,
+        Action.RECALL,
+    ]
+
+
+def test_the_writer_of_a_change_recalls_it_and_another_editor_reviews_it() -> None:
+    """Issue 15, point 25: the author was offered 审核通过并发布 and refused on click."""
+    assert actions_for(State.IN_REVIEW, writer=True) == [Action.WITHDRAW, Action.RECALL]
+    assert actions_for(State.IN_REVIEW, writer=False) == [
+        Action.APPROVE,
+        Action.REJECT,
+        Action.WITHDRAW,
+    ]
+    assert next_state(Action.RECALL, State.IN_REVIEW) == State.DRAFT
+    with pytest.raises(RecallerIsNotWriter):
+        check_reviewer(Action.RECALL, writer_ids={1}, reviewer_id=2)
+    check_reviewer(Action.RECALL, writer_ids={1}, reviewer_id=1)
 
 
 def test_the_reviewer_must_not_be_the_author() -> None:

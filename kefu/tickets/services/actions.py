@@ -32,6 +32,7 @@ from kefu.tickets.lifecycle import (
     next_state,
 )
 from kefu.tickets.models import (
+    REPLY_CHANNEL_LABELS,
     EscalationSource,
     Kind,
     Ticket,
@@ -58,7 +59,7 @@ from kefu.tickets.services.recording import (
 from kefu.tickets.services.steps import department_step, tell
 from kefu.tickets.stages import STAGE_OF_STATE
 
-REPLY_CHANNELS = {"phone", "sms", "wechat", "email", "letter", "visit"}
+REPLY_CHANNELS = set(REPLY_CHANNEL_LABELS)
 
 
 @transaction.atomic
@@ -643,4 +644,5 @@ def _notify_assigned(ticket: Ticket, act: Action) -> None:
         kind="ticket.assigned",
         title=f"{ticket.number} {ASSIGNMENT_LABELS[act]}: {ticket.title}",
         link=f"/tickets/{ticket.number}/",
+        key=f"ticket.assigned:{ticket.number}:{ticket.last_event_seq}",
     )

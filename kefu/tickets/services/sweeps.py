@@ -19,7 +19,7 @@ from kefu.tickets.models import (
     TicketEvent,
 )
 from kefu.tickets.services.recording import new_event
-from kefu.tickets.stages import STAGE_OF_STATE
+from kefu.tickets.stages import STAGE_LABELS, STAGE_OF_STATE
 
 
 @dataclass
@@ -114,12 +114,16 @@ def _sweep_one(ticket_id: int, now: datetime, recipients: _Recipients, result: S
                 result.overdue += 1
             else:
                 result.warnings += 1
+            # The stage's limit and the whole order's are two events, named apart; each
+            # is told once per person (the key), however often it is swept.
+            which = STAGE_LABELS.get(stage, stage) if stage != "overall" else _("whole order")
             notify(
                 recipients=recipients.for_ticket(ticket, overdue=kind == "overdue"),
                 kind=f"ticket.{kind}",
-                title=f"{ticket.number} {LABELS[kind]}: {ticket.title}",
+                title=f"{ticket.number} {LABELS[kind]}（{which}）: {ticket.title}",
                 link=f"/tickets/{ticket.number}/",
                 sms=kind == "overdue",
+                key=f"ticket.{kind}:{ticket.number}:{stage}:{due.isoformat() if due else ''}",
             )
         if changed:
             ticket.save(update_fields=[*dict.fromkeys(changed), "last_event_seq"])
