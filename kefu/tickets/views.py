@@ -189,10 +189,9 @@ def _expert_context() -> dict[str, Any]:
         "expert_actions": sorted(EXPERT_ACTIONS),
         # The expert answers while the customer is reachable: on the line, or in writing.
         "expert_channels": [
-            ("phone", _("Phone")),
-            ("sms", _("SMS")),
-            ("wechat", _("WeChat")),
-            ("email", _("E-mail")),
+            (code, label)
+            for code, label in REPLY_CHANNEL_CHOICES
+            if code in {"phone", "sms", "wechat", "email"}
         ],
     }
 
