@@ -21,6 +21,7 @@ from kefu.contacts.forms import ContactFilterForm, ContactForm, NewCustomerForm
 from kefu.contacts.models import CallReason
 from kefu.contacts.queries import call_reasons, contact_list, customer_contacts
 from kefu.core.errors import DomainError
+from kefu.core.exports import EXPORT_LIMIT, local, xlsx_response
 from kefu.core.http import request_user
 from kefu.core.idempotency import (
     clean_key,
@@ -29,6 +30,7 @@ from kefu.core.idempotency import (
     idempotency_release,
     route_of,
 )
+from kefu.core.listing import page_of
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.models import User
 from kefu.core.queries import regions
@@ -39,8 +41,6 @@ from kefu.customers.views import masked
 from kefu.tickets.models import OPEN
 from kefu.tickets.queries import ticket_status, tickets_visible_to
 from kefu.tickets.services import ticket_create_on_contact
-from kefu.web.exports import EXPORT_LIMIT, local, xlsx_response
-from kefu.web.listing import page_of
 
 
 def _card(user: User, customer: Customer) -> dict[str, Any]:

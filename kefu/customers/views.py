@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 
 from kefu.contacts.queries import customer_contacts
 from kefu.core.errors import DomainError, Forbidden, NotFound
+from kefu.core.exports import EXPORT_LIMIT, xlsx_download, xlsx_response
 from kefu.core.http import request_user
+from kefu.core.listing import page_of
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.roles import HANDLE_PERSONAL_DATA_REQUEST
 from kefu.customers import privacy
@@ -23,8 +25,6 @@ from kefu.customers.forms import AnonymiseForm, CustomerFilterForm
 from kefu.customers.models import Customer, Tag
 from kefu.customers.queries import customer_get_for_user, customer_search
 from kefu.tickets.queries import tickets_visible_to
-from kefu.web.exports import EXPORT_LIMIT, xlsx_download, xlsx_response
-from kefu.web.listing import page_of
 
 
 def _customers(request: HttpRequest) -> tuple[CustomerFilterForm, Any]:

