@@ -21,7 +21,7 @@ from kefu.contacts.forms import ContactFilterForm, ContactForm, NewCustomerForm
 from kefu.contacts.models import CallReason
 from kefu.contacts.queries import call_reasons, contact_list, customer_contacts
 from kefu.core.errors import DomainError
-from kefu.core.exports import EXPORT_LIMIT, local, xlsx_response
+from kefu.core.exports import EXPORT_LIMIT, local, person, xlsx_response
 from kefu.core.http import request_user
 from kefu.core.idempotency import (
     clean_key,
@@ -267,8 +267,8 @@ def contact_export(request: HttpRequest) -> HttpResponse:
             c.service_content.name if c.service_content else "",
             c.summary,
             _("Yes") if c.settled else _("No"),
-            c.agent.username if c.agent else "",
+            person(c.agent),
         ]
         for c in contacts[:EXPORT_LIMIT]
     )
-    return xlsx_response("contacts", _("Contacts"), header, rows)
+    return xlsx_response(_("Contacts"), header, rows, fallback="contacts")

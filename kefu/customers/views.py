@@ -8,13 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.contacts.queries import customer_contacts
 from kefu.core.errors import DomainError, Forbidden, NotFound
-from kefu.core.exports import EXPORT_LIMIT, xlsx_download, xlsx_response
+from kefu.core.exports import EXPORT_LIMIT, attachment, dated, xlsx_download, xlsx_response
 from kefu.core.http import request_user
 from kefu.core.listing import page_of
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
@@ -82,7 +81,7 @@ def customer_export(request: HttpRequest) -> HttpResponse:
         ]
         for row in map(masked, customers[:EXPORT_LIMIT])
     )
-    return xlsx_response("customers", _("Customers"), header, rows)
+    return xlsx_response(_("Customers"), header, rows, fallback="customers")
 
 
 @login_required
@@ -118,12 +117,13 @@ def personal_data_download(request: HttpRequest, customer_id: int, fmt: str) -> 
     user = request_user(request)
     customer = customer_get_for_user(user, customer_id)
     data = privacy.customer_personal_data_export(actor=user, customer=customer, file_format=fmt)
-    name = f"personal-data-{customer.pk}"
+    # The archive's number, not the customer's name: a file name is seen in folders and mail.
+    title, fallback = f"{_('Personal data')}-{customer.pk}", f"personal-data-{customer.pk}"
     if fmt == "xlsx":
-        return xlsx_download(name, personal_data_xlsx(data))
+        return xlsx_download(title, personal_data_xlsx(data), fallback=fallback)
     response = HttpResponse(personal_data_json(data), content_type="application/json")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{name}-{timezone.localdate():%Y%m%d}.json"'
+    response["Content-Disposition"] = attachment(
+        dated(title, "json"), fallback=dated(fallback, "json")
     )
     return response
 

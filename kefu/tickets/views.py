@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden, NotFound
-from kefu.core.exports import EXPORT_LIMIT, local, xlsx_response
+from kefu.core.exports import EXPORT_LIMIT, local, person, xlsx_response
 from kefu.core.http import request_user
 from kefu.core.listing import page_of
 from kefu.core.models import User
@@ -92,7 +92,7 @@ def ticket_export(request: HttpRequest) -> HttpResponse:
             ticket.title,
             ticket.customer.name,
             ticket.department.name if ticket.department else "",
-            ticket.assignee.username if ticket.assignee else "",
+            person(ticket.assignee),
             local(ticket.created_at),
             local(ticket.stage_due_at),
             local(ticket.due_at),
@@ -113,7 +113,7 @@ def ticket_export(request: HttpRequest) -> HttpResponse:
         _("Order due"),
         _("Time limit"),
     ]
-    return xlsx_response("work-orders", _("Work orders"), header, rows)
+    return xlsx_response(_("Work orders"), header, rows, fallback="work-orders")
 
 
 def _detail_context(user: User, number: str) -> dict[str, Any]:
