@@ -45,7 +45,7 @@ WORDS = [
     "电费",
     "客户",
 ]
-NOWHERE = ["光伏并网", "充电桩 报装", "zz9999"]
+NOWHERE = ["宽带", "光猫 红灯", "zz9999"]
 
 
 def texts() -> dict[str, Any]:

@@ -189,3 +189,23 @@ def test_the_list_page_search_box_finds_a_description(
     assert page.status_code == 200
     html = page.content.decode()
     assert number in html and html.count("客户询问阶梯电价") == 0
+
+
+def test_a_common_word_finds_the_same_orders_newest_first(
+    api_as: Callable[[str], ApiClient],
+    open_ticket: Callable[..., dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above `COMMON` matches SQLite walks the orders newest first: the same answer."""
+    numbers = [
+        open_ticket(title=f"停电报修{index}", description="小区停电")["number"]
+        for index in range(3)
+    ]
+    open_ticket(title="电费查询")
+    api = api_as("backoffice")
+    before = api.get("/api/v1/tickets", q="停电").json()["items"]
+    monkeypatch.setattr(search, "COMMON", 1)
+    after = api.get("/api/v1/tickets", q="停电").json()["items"]
+    assert [item["number"] for item in after] == [item["number"] for item in before]
+    assert sorted(item["number"] for item in after) == sorted(numbers)
+    assert after[0]["number"] == numbers[-1]
