@@ -284,7 +284,7 @@ def matching(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
         )
         params += [_like(word) for word in words for _ in columns]
     union = " UNION ALL ".join(parts)
-    if words and not _postgres() and _common(params[2]):
+    if words and not _postgres() and _common(str(params[2])):
         # Thousands of matches: SQLite would fetch and sort them all for a page of 20;
         # walking the orders newest first and asking the matches is cheaper then ("+"
         # keeps it from reading the matches by key instead).
@@ -293,7 +293,7 @@ def matching(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     return tickets.filter(Q(pk__in=found))
 
 
-def _common(expression: object) -> bool:
+def _common(expression: str) -> bool:
     """Whether the index holds more than COMMON orders for the expression (SQLite)."""
     with connection.cursor() as cursor:
         cursor.execute(
