@@ -233,14 +233,16 @@ def _on_termination() -> None:
 # The tables, views, sequences and functions a benchmark made in its PostgreSQL database.
 _EMPTY_DATABASE = """
 DO $$ DECLARE item record; BEGIN
-  FOR item IN SELECT c.oid::regclass AS name, c.relkind FROM pg_class c
+  -- Tables first: each takes its own sequences and the views on it along.
+  FOR item IN SELECT c.oid::regclass::text AS name, c.relkind FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') LOOP
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+      ORDER BY c.relkind IN ('r', 'p', 'f') DESC LOOP
     EXECUTE format('DROP %s IF EXISTS %s CASCADE', CASE item.relkind
       WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
       WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, item.name);
   END LOOP;
-  FOR item IN SELECT p.oid::regprocedure AS name FROM pg_proc p
+  FOR item IN SELECT p.oid::regprocedure::text AS name FROM pg_proc p
       JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' LOOP
     EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', item.name);
   END LOOP;
