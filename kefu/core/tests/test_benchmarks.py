@@ -51,7 +51,7 @@ def _database_url() -> Iterator[str | None]:
     if database["ENGINE"] == "django.db.backends.postgresql":
         yield (
             f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-            f"{database['NAME']}_bench"
+            f"{database['NAME']}_bench_cleanup_test"
         )
 
 
