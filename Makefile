@@ -36,10 +36,12 @@ $(CHROMIUM):
 test: install $(CHROMIUM)
 	$(VENV)/bin/pytest
 
-# Each benchmark prints one JSON report; bench/tickets.py --database-url runs on PostgreSQL.
+# Each benchmark prints one JSON report and removes its data when it ends; with
+# --database-url (an empty PostgreSQL database, emptied again afterwards) it runs there.
 bench: install
 	$(VENV)/bin/python bench/api.py
 	$(VENV)/bin/python bench/tickets.py
+	$(VENV)/bin/python bench/ticket_search.py
 	$(VENV)/bin/python bench/pages.py
 	$(VENV)/bin/python bench/kb_search.py
 	$(VENV)/bin/python bench/telephony.py

@@ -17,14 +17,13 @@ import random
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import KEFU, ROOT, cpu_probe_ms, drive, serving, token
+from harness import KEFU, ROOT, bench_env, cpu_probe_ms, drive, serving, token
 
 from kefu.cli import web_threads, web_workers
 
@@ -58,9 +57,12 @@ def main() -> int:
     parser.add_argument("--data-dir", help="reuse this data directory (kept afterwards)")
     args = parser.parse_args()
 
-    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="kefu-bench-"))
-    env = {**os.environ, "KEFU_DATA_DIR": str(data_dir), "KEFU_LOG_LEVEL": "WARNING"}
-    env.pop("KEFU_DATABASE_URL", None)
+    if args.data_dir:
+        env = {**os.environ, "KEFU_DATA_DIR": args.data_dir, "KEFU_LOG_LEVEL": "WARNING"}
+        env.pop("KEFU_DATABASE_URL", None)
+    else:
+        env = bench_env("api", None)  # removed again when the benchmark ends
+    data_dir = Path(env["KEFU_DATA_DIR"])
     began = time.perf_counter()
     prepare(args.customers, env)
     prepare_seconds = time.perf_counter() - began

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import http.client
 import json
 import os
 import random
 import resource
+import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -18,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,7 +156,7 @@ def token(port: int, username: str = "agent") -> str:
     return str(json.loads(connection.getresponse().read())["token"])
 
 
-def wait_until_serving(port: int, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_until_serving(port: int, server: subprocess.Popen[bytes], timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -215,10 +219,75 @@ def child(script: str, env: dict[str, str], *args: str) -> dict[str, Any]:
     return dict(json.loads(out[out.index("{") :]))
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (or SIGHUP) ends a benchmark as Ctrl-C does, through its clean-up."""
+    raise KeyboardInterrupt
+
+
+def _on_termination() -> None:
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(number) in (signal.SIG_DFL, None):
+            signal.signal(number, _interrupt)
+
+
+# The tables, views, sequences and functions a benchmark made in its PostgreSQL database.
+_EMPTY_DATABASE = """
+DO $$ DECLARE item record; BEGIN
+  -- Tables first: each takes its own sequences and the views on it along.
+  FOR item IN SELECT c.oid::regclass::text AS name, c.relkind FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+      ORDER BY c.relkind IN ('r', 'p', 'f') DESC LOOP
+    EXECUTE format('DROP %s IF EXISTS %s CASCADE', CASE item.relkind
+      WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
+      WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, item.name);
+  END LOOP;
+  FOR item IN SELECT p.oid::regprocedure::text AS name FROM pg_proc p
+      JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' LOOP
+    EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', item.name);
+  END LOOP;
+END $$
+"""
+
+
+def _tables(database_url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _empty(database_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute(_EMPTY_DATABASE)
+
+
+def cleanup(data_dir: str, database_url: str | None) -> None:
+    """Everything a benchmark made goes: its data directory (hundreds of MB after a large
+    run) and what it wrote into its PostgreSQL database, which it found empty."""
+    shutil.rmtree(data_dir, ignore_errors=True)
+    if database_url:
+        try:
+            _empty(database_url)
+        except Exception as error:  # the figures are printed already: say so and go on
+            print(f"could not empty the benchmark's database: {error}", file=sys.stderr)
+
+
 def bench_env(prefix: str, database_url: str | None) -> dict[str, str]:
     """The environment of a benchmark's `kefu` processes: a fresh data directory, and
-    SQLite unless an (empty) PostgreSQL database is named."""
+    SQLite unless an empty PostgreSQL database is named. Both are left as they were found
+    when the benchmark ends, however it ends: finished, failed, Ctrl-C or SIGTERM (not
+    SIGKILL, which nothing survives)."""
+    if database_url and _tables(database_url):
+        raise SystemExit(f"{database_url} is not empty: a benchmark needs an empty database")
     data_dir = tempfile.mkdtemp(prefix=f"kefu-bench-{prefix}-")
+    atexit.register(cleanup, data_dir, database_url)
+    _on_termination()
     env = {**os.environ, "KEFU_DATA_DIR": data_dir, "KEFU_LOG_LEVEL": "WARNING"}
     env.pop("KEFU_DATABASE_URL", None)
     if database_url:

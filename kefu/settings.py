@@ -134,6 +134,8 @@ INSTALLED_APPS = [
     "kefu.telephony",
     "kefu.metrics",
     "kefu.web",
+    # Last: the project level, whose commands (`kefu demo`) reach every app above.
+    "kefu.apps.ProjectConfig",
 ]
 
 MIDDLEWARE = [

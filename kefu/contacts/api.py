@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -7,12 +7,18 @@ from ninja.responses import Status
 
 from kefu.contacts import services
 from kefu.contacts.models import CallReason, Channel, Contact, ContactSms, Direction, HelpRequest
-from kefu.contacts.queries import call_reasons, contact_get_for_user, contact_list
+from kefu.contacts.queries import (
+    call_reasons,
+    contact_get_for_user,
+    contact_list,
+    customer_contacts,
+)
 from kefu.core.http import request_user
 from kefu.core.masking import mask_phone
 from kefu.core.pagination import Page, PageParams, page
 from kefu.core.schemas import Id, StrictSchema
 from kefu.core.validation import Instant
+from kefu.customers.queries import customer_get_for_user
 
 router = Router(tags=["contacts"])
 
@@ -185,3 +191,43 @@ def list_call_reasons(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for reason in call_reasons(request_user(request))
     ]
+
+
+# --- A customer's history: the customer app knows nothing of contacts, so the contacts
+# app offers it, under the customer's path.
+
+
+class HistoryItemOut(Schema):
+    type: Literal["contact"]
+    id: int
+    at: datetime
+    channel: Channel
+    agent: str
+    business_type: str | None
+    service_content: str | None
+    summary: str
+    settled: bool
+
+
+def history_item_out(contact: Contact) -> dict[str, Any]:
+    return {
+        "type": "contact",
+        "id": contact.pk,
+        "at": contact.started_at,
+        "channel": contact.channel,
+        "agent": contact.agent.username,
+        "business_type": contact.business_type.name if contact.business_type else None,
+        "service_content": contact.service_content.name if contact.service_content else None,
+        "summary": contact.summary,
+        "settled": contact.settled,
+    }
+
+
+@router.get(
+    "/customers/{int:customer_id}/history", response=Page[HistoryItemOut], tags=["customers"]
+)
+def customer_history(
+    request: HttpRequest, customer_id: Id, paging: Query[PageParams]
+) -> dict[str, Any]:
+    customer = customer_get_for_user(request_user(request), customer_id)
+    return page(customer_contacts(request_user(request), customer), paging, history_item_out)

@@ -41,6 +41,7 @@ from kefu.contacts.queries import (
     region_paths,
 )
 from kefu.core.errors import DomainError
+from kefu.core.exports import EXPORT_LIMIT, local, person, xlsx_response
 from kefu.core.http import request_user
 from kefu.core.idempotency import (
     clean_key,
@@ -49,6 +50,7 @@ from kefu.core.idempotency import (
     idempotency_release,
     route_of,
 )
+from kefu.core.listing import page_of
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.models import User
 from kefu.core.roles import CHECK_IDENTITY, VIEW_PERSONAL_DATA, VIEW_TICKET
@@ -61,8 +63,6 @@ from kefu.metrics.queries import rules_of
 from kefu.tickets.models import OPEN
 from kefu.tickets.queries import phrases_for_calls, ticket_status, tickets_visible_to
 from kefu.tickets.services import ticket_create_on_contact
-from kefu.web.exports import EXPORT_LIMIT, local, xlsx_response
-from kefu.web.listing import page_of
 
 
 def _card(user: User, customer: Customer) -> dict[str, Any]:
@@ -476,11 +476,11 @@ def contact_export(request: HttpRequest) -> HttpResponse:
             c.service_content.name if c.service_content else "",
             c.summary,
             _("Yes") if c.settled else _("No"),
-            c.agent.username if c.agent else "",
+            person(c.agent),
         ]
         for c in contacts[:EXPORT_LIMIT]
     )
-    return xlsx_response("contacts", _("Contacts"), header, rows)
+    return xlsx_response(_("Contacts"), header, rows, fallback="contacts")
 
 
 @login_required

@@ -1,12 +1,10 @@
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from kefu.contacts.models import Channel, Contact
-from kefu.contacts.queries import customer_contacts
 from kefu.core.http import request_user
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.pagination import Page, PageParams, page
@@ -92,18 +90,6 @@ class IdentityCheckOut(Schema):
     customer_id: Id | None
 
 
-class HistoryItemOut(Schema):
-    type: Literal["contact"]
-    id: int
-    at: datetime
-    channel: Channel
-    agent: str
-    business_type: str | None
-    service_content: str | None
-    summary: str
-    settled: bool
-
-
 def customer_out(customer: Customer, *, unmasked: bool = False) -> dict[str, Any]:
     """The customer as the API shows it: personal data masked unless explicitly unmasked."""
 
@@ -172,28 +158,6 @@ def update_customer(
         actor=request_user(request), customer=customer, **payload.dict(exclude_unset=True)
     )
     return customer_out(customer_get_for_user(request_user(request), customer_id))
-
-
-def history_item_out(contact: Contact) -> dict[str, Any]:
-    return {
-        "type": "contact",
-        "id": contact.pk,
-        "at": contact.started_at,
-        "channel": contact.channel,
-        "agent": contact.agent.username,
-        "business_type": contact.business_type.name if contact.business_type else None,
-        "service_content": contact.service_content.name if contact.service_content else None,
-        "summary": contact.summary,
-        "settled": contact.settled,
-    }
-
-
-@router.get("/{int:customer_id}/history", response=Page[HistoryItemOut])
-def customer_history(
-    request: HttpRequest, customer_id: Id, paging: Query[PageParams]
-) -> dict[str, Any]:
-    customer = customer_get_for_user(request_user(request), customer_id)
-    return page(customer_contacts(request_user(request), customer), paging, history_item_out)
 
 
 # --- PIPL requests: the customer's copy of their data, and their erasure ----------------

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from kefu.web.exports import local, xlsx_bytes
+from kefu.core.exports import local, xlsx_bytes
 
 
 def _time(value: str | None) -> datetime | None:

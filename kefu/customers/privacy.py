@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.contacts.models import Contact, ContactSms, HelpRequest
 from kefu.core.crypto import is_current, reencrypt
 from kefu.core.errors import Conflict, Forbidden, Invalid
+from kefu.core.exports import person
 from kefu.core.models import AuditEntry, OrgUnit, User
 from kefu.core.roles import HANDLE_PERSONAL_DATA_REQUEST
 from kefu.core.services import audit_record
@@ -107,7 +108,7 @@ def _contacts(customer: Customer) -> list[dict[str, Any]]:
             "channel": contact.channel,
             "direction": contact.direction,
             "caller_number": contact.caller_number,
-            "agent": contact.agent.username,
+            "agent": person(contact.agent),
             "customer_attribute": _name(contact.customer_attribute),
             "region": _name(contact.region),
             "business_type": _name(contact.business_type),
@@ -146,7 +147,7 @@ def _orders(customer: Customer) -> list[dict[str, Any]]:
                     "action": event.action,
                     "from": event.from_state,
                     "to": event.to_state,
-                    "actor": event.actor.username if event.actor else None,
+                    "actor": person(event.actor) or None,
                     "note": event.note,
                 }
                 for event in ticket.events.all()
@@ -165,7 +166,7 @@ def _access_log(customer: Customer) -> list[dict[str, Any]]:
     return [
         {
             "at": _iso(entry.at),
-            "actor": entry.actor.username if entry.actor else None,
+            "actor": person(entry.actor) or None,
             "action": entry.action,
             "ip": entry.ip,
         }
@@ -196,7 +197,7 @@ def customer_personal_data_export(
     )
     return {
         "exported_at": timezone.now().isoformat(),
-        "exported_by": actor.username if actor is not None else None,
+        "exported_by": person(actor) or None,
         "customer": _archive(customer),
         "contacts": contacts,
         "work_orders": orders,

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from kefu.contacts.queries import customer_contacts
 from kefu.core.errors import DomainError, Forbidden, NotFound
+from kefu.core.exports import EXPORT_LIMIT, attachment, dated, xlsx_download, xlsx_response
 from kefu.core.http import request_user
+from kefu.core.listing import page_of
 from kefu.core.masking import mask_address, mask_id_number, mask_phone, mask_text
 from kefu.core.roles import CHANGE_CUSTOMER, HANDLE_PERSONAL_DATA_REQUEST, VIEW_PERSONAL_DATA
 from kefu.customers import privacy
@@ -46,8 +48,6 @@ from kefu.customers.services import (
     watch_entry_remove,
 )
 from kefu.tickets.queries import tickets_visible_to
-from kefu.web.exports import EXPORT_LIMIT, xlsx_download, xlsx_response
-from kefu.web.listing import page_of
 
 
 def _customers(request: HttpRequest) -> tuple[CustomerFilterForm, Any]:
@@ -105,7 +105,7 @@ def customer_export(request: HttpRequest) -> HttpResponse:
         ]
         for row in map(masked, customers[:EXPORT_LIMIT])
     )
-    return xlsx_response("customers", _("Customers"), header, rows)
+    return xlsx_response(_("Customers"), header, rows, fallback="customers")
 
 
 def _edit_form(customer: Customer, data: Any = None) -> CustomerEditForm:
@@ -298,12 +298,13 @@ def personal_data_download(request: HttpRequest, customer_id: int, fmt: str) -> 
     user = request_user(request)
     customer = customer_get_for_user(user, customer_id)
     data = privacy.customer_personal_data_export(actor=user, customer=customer, file_format=fmt)
-    name = f"personal-data-{customer.pk}"
+    # The archive's number, not the customer's name: a file name is seen in folders and mail.
+    title, fallback = f"{_('Personal data')}-{customer.pk}", f"personal-data-{customer.pk}"
     if fmt == "xlsx":
-        return xlsx_download(name, personal_data_xlsx(data))
+        return xlsx_download(title, personal_data_xlsx(data), fallback=fallback)
     response = HttpResponse(personal_data_json(data), content_type="application/json")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{name}-{timezone.localdate():%Y%m%d}.json"'
+    response["Content-Disposition"] = attachment(
+        dated(title, "json"), fallback=dated(fallback, "json")
     )
     return response
 

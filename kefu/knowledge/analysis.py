@@ -17,11 +17,9 @@ each group of the query counting as one term.
 from __future__ import annotations
 
 import itertools
-import logging
 import math
 import re
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +30,11 @@ from html.parser import HTMLParser
 import jieba
 from pypinyin import lazy_pinyin
 
+# The segmenter's dictionary, the stop words and the normal form are shared with the
+# work-order search (kefu/core/fulltext.py), so both read Chinese alike.
+from kefu.core.fulltext import ALNUM as _ALNUM
+from kefu.core.fulltext import MAX_TERM_LENGTH, STOPWORDS, normalize
+from kefu.core.fulltext import dictionary as _jieba_dictionary
 from kefu.knowledge.rendering import render_markdown
 
 # FTS5's constants: the PostgreSQL engine uses the same ones so both rank alike.
@@ -48,35 +51,10 @@ CENTRE_WEIGHT = 2.0
 # A group held by more than this share of the articles is matched last (`match_levels`).
 COMMON_SHARE = 0.2
 
-# Function words and the fillers callers use, which say nothing about the answer.
-_STOPWORD_TEXT = """
-    的 了 吗 呢 吧 啊 呀 哦 嘛 么 着 过 是 在 有 和 与 及 或 也 都 就 还 又 才 再 很 太 更
-    我 你 他 她 它 您 我们 你们 他们 咱 咱们 自己 这 那 这个 那个 这里 那里 这样 那样 哪 哪个
-    请问 请 问 一下 一个 怎么 怎么办 怎么样 怎样 如何 为什么 为啥 什么 啥 咋 咋办 能 能不能
-    可以 可不可以 是不是 有没有 要 想 需要 应该 会 不会 还是 但是 可是 而且 然后 如果 因为
-    所以 已经 一直 现在 刚才 刚刚 今天 昨天 到底 其实 就是 一些 有点 有些 这么 那么 多少
-    之 其 被 把 给 让 从 对 向 于 为 以 等 等等 或者 以及 并 并且 则 但 而 即 如 若
-    a an the is are to of and or in on for
-"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
-_ALNUM = re.compile(r"[^\W_]+")
 _ASPECT_LE = re.compile(r"(?<=[\u4e00-\u9fff])了(?![解结])")
 # The A-not-A question (停不停电, 收不收费, 有没有): the verb once, as a statement says it.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
-
-logging.getLogger("jieba").setLevel(logging.WARNING)
-jieba.setLogLevel(logging.WARNING)
-
-
-@lru_cache(maxsize=1)
-def _jieba_dictionary() -> jieba.Tokenizer:
-    """jieba's own dictionary, never taught: every vocabulary starts again from it, so what
-    the segmenter knows is the centre's words of now, not of whatever the process saw
-    before. Loaded at the first search, not at start-up."""
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
 
 
 @dataclass
@@ -108,11 +86,6 @@ def _current() -> _Taught:
             if _taught is None:
                 _taught = _untaught()
     return _taught
-
-
-def normalize(text: str) -> str:
-    """Full-width letters and digits to half-width, capitals to small."""
-    return unicodedata.normalize("NFKC", text).lower()
 
 
 def _teach(taught: _Taught, words: Iterable[str]) -> None:
@@ -150,10 +123,6 @@ def _pieces(text: str, *, search_mode: bool) -> list[str]:
         tokenizer.cut_for_search(normalize(text)) if search_mode else tokenizer.cut(normalize(text))
     )
     return [piece for word in words for piece in _ALNUM.findall(word)]
-
-
-# Longer runs are serial numbers, links and the like: nobody searches them by the whole.
-MAX_TERM_LENGTH = 32
 
 
 def terms(text: str) -> list[str]:

@@ -22,6 +22,7 @@ from kefu.contacts.models import CallReason
 from kefu.contacts.queries import call_reasons
 from kefu.core.errors import DomainError, Forbidden, Invalid, NotFound
 from kefu.core.http import request_user
+from kefu.core.listing import page_of
 from kefu.core.models import User
 from kefu.core.roles import CHANGE_ARTICLE
 from kefu.knowledge import queries, services
@@ -36,7 +37,6 @@ from kefu.knowledge.forms import (
 from kefu.knowledge.lifecycle import Action, State, actions_for
 from kefu.knowledge.models import Article
 from kefu.knowledge.rendering import diff_lines, render_markdown
-from kefu.web.listing import page_of
 
 ACTION_LABELS = {
     Action.SUBMIT: gettext_lazy("Submit for review"),

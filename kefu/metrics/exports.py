@@ -11,10 +11,10 @@ from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from kefu.core.exports import cells, finish_sheet, local
 from kefu.metrics import formatting, standards
 from kefu.metrics.reports import AGENT_COLUMNS, QUEUE_COLUMNS, REASON_TITLES, Report
 from kefu.tickets.stages import STAGE_LABELS
-from kefu.web.exports import cells, local
 
 # Marked with gettext_noop so that extraction finds them; translated where they are used.
 KIND_TITLES = {
@@ -67,6 +67,16 @@ def _sheet(
     for column in sheet.columns:
         width = max(len(str(cell.value or "")) for cell in column)
         sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width * 1.6))
+    finish_sheet(sheet, columns=len(header), rows=len(rows) + 1)
+
+
+def report_filename(report: Report) -> str:
+    """The workbook's name in the user's language: 日报-20261130.xlsx, a narrower report
+    with its scope (日报-20261130-班组 一班.xlsx)."""
+    name = f"{_(KIND_TITLES[report.kind])}-{report.first_day:%Y%m%d}"
+    if report.scope != "centre":
+        name += f"-{report.scope_label}"
+    return f"{name}.xlsx"
 
 
 def _table(

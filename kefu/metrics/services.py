@@ -211,7 +211,5 @@ def _message(centre: OrgUnit, report: reports.Report, recipients: list[str]) -> 
     else:
         lines.append(_("Every indicator with a target is within it or close to it."))
     message = EmailMessage(subject=title, body="\n".join(lines), to=recipients)
-    message.attach(
-        f"{report.kind}-{report.first_day:%Y%m%d}.xlsx", exports.report_xlsx(report), XLSX
-    )
+    message.attach(exports.report_filename(report), exports.report_xlsx(report), XLSX)
     return message

@@ -15,12 +15,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kefu.core.errors import Forbidden, Invalid, NotFound
+from kefu.core.exports import attachment
 from kefu.core.http import request_user
 from kefu.core.models import OrgUnit, User
 from kefu.core.roles import CHANGE_TARGETS, VIEW_REPORTS
@@ -259,7 +259,7 @@ def report_export(request: HttpRequest) -> HttpResponse:
         context = {"form": form, "centre": centre}
         return render(request, "metrics/report.html", context, status=400)
     report = _build(centre, form)
-    disposition = content_disposition_header(True, _filename(report, form)) or "attachment"
+    disposition = attachment(exports.report_filename(report), fallback=_filename(report, form))
     return HttpResponse(
         exports.report_xlsx(report),
         content_type=services.XLSX,

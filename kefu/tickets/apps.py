@@ -10,6 +10,7 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_schedule_sweep, sender=self, dispatch_uid="kefu.tickets.sweep")
+        post_migrate.connect(_search, sender=self, dispatch_uid="kefu.tickets.search")
 
 
 def _schedule_sweep(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
@@ -18,3 +19,16 @@ def _schedule_sweep(sender: AppConfig, using: str = "default", **kwargs: object)
     from kefu.tickets.tasks import SWEEP
 
     schedule_ensure(using=using, func=SWEEP, name="kefu: time-limit sweep", minutes=1)
+
+
+def _search(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """The triggers of the work-order search (kefu/tickets/search.py), made where missing,
+    and the worker indexing changed orders every minute."""
+    from kefu.core.tasks import schedule_ensure
+    from kefu.tickets.search import triggers_ensure
+    from kefu.tickets.tasks import SEARCH_CATCH_UP
+
+    triggers_ensure(using)
+    schedule_ensure(
+        using=using, func=SEARCH_CATCH_UP, name="kefu: work-order search index", minutes=1
+    )

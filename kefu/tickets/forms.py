@@ -28,7 +28,14 @@ TRI_STATE = [("", "—"), ("true", _("Yes")), ("false", _("No"))]
 
 
 class TicketFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Number, customer, or words of the order"), "size": 24}
+        ),
+    )
     state = forms.ChoiceField(
         label=_("State"), choices=[*BLANK, ("open", _("Open")), *STATE_CHOICES], required=False
     )

@@ -18,7 +18,7 @@ from kefu.core.models import OrgUnit, User
 from kefu.core.queries import calendar_of
 from kefu.core.roles import HANDLER, VIEW_POLICY, VIEW_TICKET
 from kefu.core.workcal import WorkingCalendar
-from kefu.tickets import sla
+from kefu.tickets import search, sla
 from kefu.tickets.lifecycle import (
     UNIT_ROLES,
     Action,
@@ -242,11 +242,8 @@ def ticket_list(
     if warning is not None:
         warned = in_warning_at(now)
         tickets = tickets.filter(warned) if warning else tickets.exclude(warned)
-    if q:
-        text = q.strip()
-        tickets = tickets.filter(
-            Q(number=text.upper()) | Q(title__contains=text) | Q(customer__name=text)
-        )
+    if q and q.strip():
+        tickets = search.matching(tickets, q)
     if escalation:
         tickets = tickets.filter(escalated_by(escalation))
     if sort == "due":

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden, Invalid, NotFound
+from kefu.core.exports import EXPORT_LIMIT, local, person, xlsx_response
 from kefu.core.http import request_user
+from kefu.core.listing import page_of
 from kefu.core.models import User
 from kefu.core.queries import departments_of
 from kefu.knowledge.queries import articles_for_ticket
@@ -55,8 +57,6 @@ from kefu.tickets.queries import (
     with_list_relations,
 )
 from kefu.tickets.stages import STAGE_LABELS
-from kefu.web.exports import EXPORT_LIMIT, local, xlsx_response
-from kefu.web.listing import page_of
 
 ACTION_LABELS = dict(ACTION_CHOICES)
 SENT_BACK_DAYS = 30
@@ -110,7 +110,7 @@ def ticket_export(request: HttpRequest) -> HttpResponse:
             ticket.title,
             ticket.customer.name,
             ticket.department.name if ticket.department else "",
-            ticket.assignee.username if ticket.assignee else "",
+            person(ticket.assignee),
             local(ticket.created_at),
             local(ticket.stage_due_at),
             local(ticket.due_at),
@@ -131,7 +131,7 @@ def ticket_export(request: HttpRequest) -> HttpResponse:
         _("Order due"),
         _("Time limit"),
     ]
-    return xlsx_response("work-orders", _("Work orders"), header, rows)
+    return xlsx_response(_("Work orders"), header, rows, fallback="work-orders")
 
 
 def _detail_context(user: User, number: str) -> dict[str, Any]:

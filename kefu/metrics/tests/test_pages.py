@@ -8,6 +8,7 @@ import json
 import re
 from io import BytesIO
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -119,8 +120,13 @@ def test_the_workbook_holds_the_figures_of_the_page(
     with django_assert_max_num_queries(53):
         response = client.get("/reports/export", {"date": f"{calls_day:%Y-%m-%d}"})
     assert response.status_code == 200 and response["Content-Type"] == XLSX
+    # Issue 15, point 24: a Chinese file name, and every sheet's header frozen and filtered.
     assert f'filename="daily-{calls_day:%Y%m%d}.xlsx"' in response["Content-Disposition"]
+    chinese = quote(f"日报-{calls_day:%Y%m%d}.xlsx")
+    assert f"filename*=UTF-8''{chinese}" in response["Content-Disposition"]
     book = load_workbook(BytesIO(response.content))
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
     assert book.sheetnames[0] == "指标" and "队列" in book.sheetnames
     assert "来电原因 服务内容" in book.sheetnames
     rows = list(book["指标"].iter_rows(min_row=2))

@@ -219,7 +219,7 @@ def test_scheduled_reports_are_mailed_once_with_the_workbook(
     [message] = mail.outbox
     assert message.to == ["boss@example.com", "team@example.com"]
     name, content, _ = message.attachments[0]
-    assert name == "daily-20261120.xlsx"
+    assert name == "日报-20261120.xlsx"
     assert load_workbook(BytesIO(content)).worksheets[0].cell(2, 2).value == 4
     assert ReportSubscription.objects.get().last_sent_for == dt.date(2026, 11, 20)
     # The weekly report goes out on Mondays only.
