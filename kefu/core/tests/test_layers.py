@@ -40,6 +40,10 @@ KNOWN_UPWARD = {
     ("customers/views.py", "tickets"),
     ("contacts/forms.py", "tickets"),
     ("contacts/views.py", "tickets"),
+    # The workbench reads the centre's first-contact window (metrics' rules) and texts a
+    # knowledge answer: the agent's screen composes apps above contacts.
+    ("contacts/views.py", "metrics"),
+    ("contacts/assist.py", "knowledge"),
     ("tickets/views.py", "knowledge"),
 }
 
