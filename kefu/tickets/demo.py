@@ -399,8 +399,9 @@ class _Story:
         self.rng, self.ticket, self.now = rng, ticket, now
         self.at = ticket.created_at
 
-    def step(self, actor: User, action: str, minutes: tuple[int, int], **fields: object) -> bool:
-        gap = timedelta(minutes=self.rng.randint(*minutes))
+    def step(self, actor: User, action: str, within: tuple[int, int], **fields: object) -> bool:
+        """Take `action` some minutes (`within` a range) after the last step."""
+        gap = timedelta(minutes=self.rng.randint(*within))
         late = self.rng.random() < LATE_SHARE
         dues = [due for due in (self.ticket.stage_due_at, self.ticket.due_at) if due]
         if dues and not late:
@@ -540,16 +541,57 @@ def _tell(
         # Unsatisfied at the callback, the order is handled again (重办), and the second
         # time the customer is satisfied.
         satisfied = attempt > 0 or rng.random() > 0.06
+        if rng.random() < 0.08 and not story.step(
+            backoffice,
+            "callback",
+            (30, 600),
+            outcome="unreachable",
+            note="客户电话无人接听，稍后再拨。",
+        ):
+            return
+        fairly = satisfied and rng.random() < 0.15
+        outcome = "fairly_satisfied" if fairly else "satisfied" if satisfied else "dissatisfied"
         if not story.step(
             backoffice,
             "callback",
             (60, 2880),
-            satisfied=satisfied,
+            outcome=outcome,
             note=rng.choice(CALLBACK_NOTES[satisfied]),
         ):
             return
         if satisfied:
             return
+
+
+def _department_detours(
+    story: _Story,
+    rng: random.Random,
+    department: str,
+    handlers: dict[str, User],
+    backoffice: User,
+) -> bool:
+    """Now and then an acceptance lacks a detail and goes back to its agent, or an order
+    first goes to the wrong department, which sends it back (退单); False where the story
+    stops."""
+    if rng.random() < 0.04:
+        if not story.step(
+            backoffice, "send_to_agent", (5, 30), reason="受理信息缺少详细地址，请补充。"
+        ):
+            return False
+        if not story.step(
+            story.ticket.created_by, "supplement", (5, 30), text="详细地址已向客户核实补充。"
+        ):
+            return False
+    others = sorted(code for code in handlers if code not in {department, EXPERT_SEAT})
+    if others and rng.random() < 0.04:
+        wrong = rng.choice(others)
+        if not story.step(backoffice, "dispatch", (5, 90), department=wrong):
+            return False
+        if not story.step(
+            handlers[wrong], "decline", (5, 60), reason="不属于本部门业务，请重新派单。"
+        ):
+            return False
+    return True
 
 
 def _handle(
@@ -588,10 +630,24 @@ def _handle(
         if not story.step(handler, "take", (5, 60)):
             return False
     elif department:
+        if not again and not _department_detours(story, rng, department, handlers, backoffice):
+            return False
         if not story.step(backoffice, "dispatch", (5, 90), department=department):
             return False
         if not story.step(handler, "take", (5, 240)):  # type: ignore[arg-type]
             return False
+        if not again and rng.random() < 0.04:
+            # 延期申请: the part is on order; the back office grants the time asked.
+            if not story.step(
+                handler,  # type: ignore[arg-type]
+                "request_extension",
+                (5, 60),
+                minutes=240,
+                reason="需等待备件到货，申请延期4个工作小时。",
+            ):
+                return False
+            if not story.step(backoffice, "grant_extension", (5, 30), note="同意延期。"):
+                return False
     elif not story.step(backoffice, "handle_in_centre", (5, 90)):
         return False
     if not story.step(handler, "return", answer_minutes, result=rng.choice(results)):  # type: ignore[arg-type]

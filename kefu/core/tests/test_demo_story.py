@@ -19,7 +19,7 @@ from kefu.knowledge.demo import WRITTEN, shift_dates
 from kefu.knowledge.models import Article
 from kefu.telephony.calls import CONNECTED
 from kefu.telephony.models import Call
-from kefu.tickets.models import Ticket
+from kefu.tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,17 @@ def test_the_demo_centre_tells_a_coherent_story(story: None) -> None:
         for month, day in re.findall(r"(\d{1,2})月(\d{1,2})日", contact.summary):
             told = _near(started, int(month), int(day))
             assert abs((told - started).days) <= 14, contact.summary
+
+
+def test_the_departments_and_back_offices_own_steps_are_part_of_the_day(story: None) -> None:
+    """Issue 15, 19–20: an order sent back by the wrong department (退单), an extension
+    asked for and granted, an acceptance completed by its agent, a callback that did not
+    reach the customer, a customer fairly satisfied."""
+    actions = set(TicketEvent.objects.values_list("action", flat=True))
+    steps = {"decline", "request_extension", "grant_extension", "send_to_agent", "supplement"}
+    assert steps <= actions
+    assert TicketEvent.objects.filter(action="callback", data__outcome="unreachable").exists()
+    assert Ticket.objects.filter(callback_outcome="fairly_satisfied").exists()
 
 
 def test_notices_move_with_the_day_the_demo_is_loaded() -> None:
