@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import Forbidden, Invalid, NotFound
 from kefu.core.models import ApiToken, Notification, OrgUnit, Region, User, WorkCalendar
-from kefu.core.roles import MANAGE_USERS, ROLES
+from kefu.core.roles import LEADER, MANAGE_USERS, ROLES
 from kefu.core.workcal import WorkingCalendar, parse_periods, uncovered_years
 
 
@@ -173,3 +173,16 @@ def departments_of(user: User) -> QuerySet[OrgUnit]:
 def regions() -> QuerySet[Region]:
     """Every region, for the pickers that classify a contact by where it comes from."""
     return Region.objects.order_by("code")
+
+
+# A team leader who signed in this recently is taken to be on duty (there is no rota yet).
+ON_DUTY_SINCE = timedelta(hours=12)
+
+
+def leaders_on_duty(centre: OrgUnit, now: datetime | None = None) -> list[User]:
+    """The centre's team leaders on duty: those who signed in within the last shift. When
+    none did, every active team leader of the centre, so an alert never goes unheard."""
+    now = now or timezone.now()
+    leaders = User.objects.filter(groups__name=LEADER, centre=centre, is_active=True)
+    on_duty = list(leaders.filter(last_login__gte=now - ON_DUTY_SINCE))
+    return on_duty or list(leaders)
