@@ -152,7 +152,7 @@ def token(port: int, username: str = "agent") -> str:
     return str(json.loads(connection.getresponse().read())["token"])
 
 
-def wait_until_serving(port: int, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_until_serving(port: int, server: subprocess.Popen[bytes], timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
