@@ -120,8 +120,9 @@ def live_state(centre: OrgUnit, at: dt.datetime) -> LiveState:
     talking_agents: dict[int, dt.datetime] = {}
     for queue_id, outcome, entered, connected, agent_id in CallRow.objects.filter(
         ended_at__isnull=True,
+        # No upper bound: a platform's clock a second ahead of ours (or a time rounded up)
+        # must not hide a call that has arrived.
         entered_at__gte=at - LIVE_CALL_HORIZON,
-        entered_at__lte=at,
         queue__centre=centre,
     ).values_list("queue_id", "outcome", "entered_at", "connected_at", "agent_id"):
         queue = queues[queue_id]
@@ -138,7 +139,6 @@ def live_state(centre: OrgUnit, at: dt.datetime) -> LiveState:
         agent__centre=centre,
         ended_at__isnull=True,
         started_at__gte=at - LIVE_LOGIN_HORIZON,
-        started_at__lte=at,
     ).values_list("agent_id", "kind", "started_at", "reason"):
         open_stretches[agent_id][kind] = (started, reason)
     agents = []

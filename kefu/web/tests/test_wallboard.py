@@ -179,3 +179,37 @@ def test_the_live_wallboard_costs_a_fixed_number_of_queries(
     client = signed_in(users["manager"])
     with django_assert_max_num_queries(15):
         assert client.get("/wallboard/live").status_code == 200
+
+
+def test_the_worker_finds_a_breach_when_no_wallboard_is_open(
+    users: dict[str, User], centre: OrgUnit
+) -> None:
+    from kefu.web.services import wallboard_thresholds_set
+    from kefu.web.tasks import breaches_check
+
+    live_centre(centre)
+    wallboard_thresholds_set(
+        actor=users["manager"], waiting=None, longest_wait_seconds=10, service_level=None
+    )
+    assert breaches_check() == 1
+    assert breaches_check() == 0  # still the same breach: no second notice
+    notice = Notification.objects.get(recipient=users["leader"], kind="wallboard.breach")
+    assert notice.title.startswith("power-billing：最长等待") and notice.link == "/wallboard/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_processes_that_see_a_breach_at_once_notify_the_leaders_once(
+    users: dict[str, User], centre: OrgUnit
+) -> None:
+    from kefu.conftest import race
+    from kefu.web.models import Measure
+    from kefu.web.queries import Breach
+    from kefu.web.services import wallboard_breaches_record
+
+    breach = Breach(Measure.WAITING, "power-billing", "电费电价", 12, 10)
+    results = race(
+        [lambda: wallboard_breaches_record(centre=centre, breaches=[breach]) for _n in range(4)]
+    )
+    assert sorted(len(result) for result in results) == [0, 0, 0, 1], results
+    assert WallboardBreach.objects.filter(cleared_at__isnull=True).count() == 1
+    assert Notification.objects.filter(kind="wallboard.breach").count() == 1
