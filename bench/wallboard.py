@@ -102,7 +102,7 @@ def history(path: str) -> dict[str, Any]:
     lines = simulator.simulate(
         start=timezone.localdate() - dt.timedelta(days=1),
         days=2,
-        queues=QUEUES,
+        queues=QUEUES[:-1],  # the probe's queue has nobody else's callers
         agents=AGENTS,
         tz=ZoneInfo(settings.TIME_ZONE),
         seed=2026,
@@ -210,7 +210,9 @@ def waiting(board: Browser) -> int | None:
     return int(match[1]) if match else None
 
 
-def probe(board: Browser, send: Any, count: int, timeout: float = 30.0) -> dict[str, Any]:
+def probe(
+    board: Browser, send: Any, count: int, phase: str, timeout: float = 30.0
+) -> dict[str, Any]:
     """`count` probe events, alternately a caller entering the probe queue and abandoning;
     each lag from the event's arrival to the first wallboard response showing it."""
     lags, missed = [], 0
@@ -218,7 +220,7 @@ def probe(board: Browser, send: Any, count: int, timeout: float = 30.0) -> dict[
         before = None
         while before is None:
             before = waiting(board)
-        call = f"probe-{os.getpid()}-{number // 2}"
+        call = f"probe-{phase}-{number // 2}"
         entering = number % 2 == 0
         expected = before + 1 if entering else before - 1
         sent = send(call, entering)
@@ -305,8 +307,8 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
 
         # Untimed: the follower and the web processes start up, as they would have long
         # before on a real centre.
-        probe(board, append, 2, timeout=300)
-        results["followed_queue_log"] = probe(board, append, args.probes)
+        probe(board, append, 2, "file-warm-up", timeout=300)
+        results["followed_queue_log"] = probe(board, append, args.probes, "file")
 
         api = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         api.request(
@@ -339,8 +341,8 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
             assert response.status == 200, response.status
             return sent
 
-        probe(board, push, 2, timeout=300)
-        results["pushed_api"] = probe(board, push, args.probes)
+        probe(board, push, 2, "api-warm-up", timeout=300)
+        results["pushed_api"] = probe(board, push, args.probes, "api")
         traffic.stopped.set()
         loader.join(timeout=10)
     probe_after = cpu_probe_ms()
