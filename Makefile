@@ -45,6 +45,7 @@ bench: install
 	$(VENV)/bin/python bench/pages.py
 	$(VENV)/bin/python bench/kb_search.py
 	$(VENV)/bin/python bench/telephony.py
+	$(VENV)/bin/python bench/wallboard.py
 
 lint: install
 	$(VENV)/bin/ruff check .

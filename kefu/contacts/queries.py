@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from kefu.contacts.models import CallReason, Contact, ContactSms, HelpRequest
 from kefu.core.errors import Forbidden, Invalid, NotFound
 from kefu.core.models import Region, User
-from kefu.core.roles import LEADER, TAKE_OVER_CONTACT, VIEW_CONTACT
+from kefu.core.roles import TAKE_OVER_CONTACT, VIEW_CONTACT
 from kefu.core.validation import InvalidNumber, normalize_phone
 from kefu.customers.models import Customer
 
@@ -145,20 +145,6 @@ def contacts_of_caller(
     return (
         contacts_visible_to(user).filter(same, started_at__gte=since).order_by("-started_at", "-id")
     )
-
-
-def leaders_on_duty(agent: User) -> list[User]:
-    """Who answers the agent's 求助: the active team leaders of the agent's team, or, for an
-    agent with no team or a team without a leader, every active team leader of the centre.
-    (kefu keeps no rota yet; when it does, this narrows to the leaders on shift.)"""
-    leaders = User.objects.filter(
-        groups__name=LEADER, is_active=True, centre_id=agent.centre_id
-    ).order_by("id")
-    if agent.team_id is not None:
-        of_team = list(leaders.filter(team_id=agent.team_id))
-        if of_team:
-            return of_team
-    return list(leaders)
 
 
 def help_requests_open(user: User) -> QuerySet[HelpRequest]:

@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.contacts.models import CallReason, Channel, Contact, ContactSms, Direction, HelpRequest
-from kefu.contacts.queries import leaders_on_duty
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.masking import mask_phone
 from kefu.core.models import User
-from kefu.core.queries import region_for_code, require_centre
+from kefu.core.queries import leaders_on_duty, region_for_code, require_centre
 from kefu.core.roles import ADD_CONTACT, TAKE_OVER_CONTACT
 from kefu.core.services import audit_record, notify, snapshot
 from kefu.core.sms import gateway
@@ -320,7 +319,7 @@ def help_request_raise(
         note=note.strip(),
     )
     check_lengths(help_request)
-    leaders = leaders_on_duty(actor)
+    leaders = leaders_on_duty(actor.centre_id, team_id=actor.team_id)  # type: ignore[arg-type]
     with transaction.atomic():
         help_request.save()
         audit_record(

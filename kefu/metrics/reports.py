@@ -149,12 +149,15 @@ def build(
     name: str | None = None,
     period: Period | None = None,
     brief: bool = False,
+    service: bool = True,
 ) -> Report:
     """The report of `kind` for the period holding `day`, for the centre or one queue, team
     or agent (`name` is the queue's or agent's platform name, or the team's code).
 
     A `brief` report holds only the period's indicators, judged: no previous period, no
-    breakdowns, trend or call reasons. The dashboard shows it on every load."""
+    breakdowns, trend or call reasons. The dashboard shows it on every load. Without
+    `service`, only the telephone figures are computed (the wallboard, every few seconds):
+    the indicators that need contacts and work orders are not available."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}; one of {', '.join(SCOPES)}")
     if scope != "centre" and not name:
@@ -167,7 +170,9 @@ def build(
         "agent": name if scope == "agent" else None,
         "team": team,
     }
-    current = compute(queries.totals_for(centre, period, rules=rules, **selection), rules)
+    current = compute(
+        queries.totals_for(centre, period, rules=rules, service=service, **selection), rules
+    )
     earlier: dict[str, float | None] = {}
     if not brief:
         earlier = compute(

@@ -7,6 +7,7 @@ import datetime as dt
 import random
 import tempfile
 import time
+import zlib
 from itertools import takewhile
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,8 +18,11 @@ from django.utils import timezone
 from kefu.core.demo_content import mobile_number
 from kefu.core.models import OrgUnit, User
 from kefu.customers.models import CustomerPhone
-from kefu.telephony import services, simulator
+from kefu.telephony import queries, services, simulator
+from kefu.telephony.calls import Outcome
+from kefu.telephony.models import Call as CallRow
 from kefu.telephony.models import Queue
+from kefu.telephony.queue_log import QueueEvent
 
 # (platform name, title): what a 95598 centre's ACD routes to.
 QUEUES = [
@@ -64,4 +68,122 @@ def load_telephony(centre: OrgUnit, agents: list[User], *, days: int = 60) -> in
             # The lines come in time order: today's stop at this moment.
             out.writelines(takewhile(lambda line: int(line.split("|", 1)[0]) <= now, lines))
         report = services.telephony_import(centre=centre, path=path)
+    live_schedule(centre)
     return report.calls
+
+
+# -- live calls ------------------------------------------------------------------------------
+
+LIVE_FEED = "kefu.telephony.demo.live_feed"
+LIVE_WINDOW = 60  # seconds of calls each run of the feed adds: the worker runs it each minute
+ABANDON_AFTER = 90  # a demo caller waits this long at most
+PAUSE_SECONDS = 300
+
+
+def live_schedule(centre: OrgUnit) -> None:
+    """The worker plays the demo centre's telephone platform every minute from now on, so
+    the wallboard is alive after `make run`. Only a centre the demo loaded gets it."""
+    from django_q.models import Schedule
+
+    Schedule.objects.get_or_create(
+        func=LIVE_FEED,
+        args=str(centre.pk),
+        defaults={
+            "name": f"kefu: demo live calls ({centre.code})",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
+    )
+
+
+def _talk_seconds(call_id: str) -> int:
+    """How long a demo call lasts, the same in every run (a stable hash of its id)."""
+    return 60 + zlib.crc32(call_id.encode()) % 420
+
+
+def live_feed(centre_id: int, *, now: float | None = None, window: int = LIVE_WINDOW) -> int:
+    """The last `window` seconds of the demo centre's calls, as its platform would push
+    them: callers arriving at the hour's usual rate, waiting callers answered by free
+    agents (or hanging up after a while), conversations ending, agents taking short breaks.
+    Read from what is stored, so runs continue each other; returns the events fed."""
+    centre = OrgUnit.objects.get(pk=centre_id)
+    now = time.time() if now is None else now
+    start = now - window
+    rng = random.Random(int(now))  # noqa: S311 - demo traffic, nothing secret
+    queues = list(Queue.objects.filter(centre=centre).values_list("name", flat=True))
+    if not queues:
+        return 0
+    moment = dt.datetime.fromtimestamp(now, tz=dt.UTC)
+    live = queries.live_state(centre, moment)
+    free = [agent.name for agent in live.agents if agent.state is queries.AgentState.AVAILABLE]
+    rng.shuffle(free)
+    events: list[QueueEvent] = []
+
+    def add(at: float, call_id: str, queue: str, agent: str, name: str, *data: str) -> None:
+        events.append(QueueEvent(min(at, now), call_id, queue, agent, name, data))
+
+    hour = timezone.localtime(moment).hour
+    logged_in = [agent for agent in live.agents if agent.state is not queries.AgentState.LOGGED_OFF]
+    if 8 <= hour < 20 and len(logged_in) < len(live.agents) // 2:
+        for agent in live.agents:  # the day shift signs in
+            if agent.state is queries.AgentState.LOGGED_OFF:
+                for queue in queues:
+                    add(start, "", queue, agent.name, "ADDMEMBER")
+                free.append(agent.name)
+    for agent in live.agents:  # breaks end after five minutes, after-call work at once
+        since = agent.since.timestamp() if agent.since else start
+        if agent.state is queries.AgentState.ACW or (
+            agent.state is queries.AgentState.PAUSED and now - since >= PAUSE_SECONDS
+        ):
+            add(max(start, since + 1), "", "", agent.name, "UNPAUSEALL")
+    in_progress = CallRow.objects.filter(
+        queue__centre=centre,
+        ended_at__isnull=True,
+        entered_at__gte=moment - queries.LIVE_CALL_HORIZON,
+    ).values_list("call_id", "queue__name", "outcome", "entered_at", "connected_at", "agent__name")
+    waiting = []
+    for call_id, queue, outcome, entered_at, connected, agent_name in in_progress:
+        if outcome == Outcome.ANSWERED and connected is not None:
+            ends = connected.timestamp() + _talk_seconds(call_id)
+            if ends <= now:
+                wait = int((connected - entered_at).total_seconds())
+                talk = _talk_seconds(call_id)
+                add(max(ends, start), call_id, queue, agent_name or "", "COMPLETECALLER",
+                    str(wait), str(talk), "1")  # fmt: skip
+                free.append(agent_name or "")
+        elif outcome == Outcome.QUEUED:
+            waiting.append((entered_at.timestamp(), call_id, queue))
+    per_day = simulator.default_calls_per_day(max(1, len(live.agents)))
+    rate = per_day * simulator.HOURLY_PROFILE[hour] / sum(simulator.HOURLY_PROFILE) / 3600
+    callers = list(
+        CustomerPhone.objects.filter(customer__centre=centre, position=0).values_list(
+            "number", flat=True
+        )[:500]
+    ) or ["13800000000"]
+    at = start + rng.expovariate(rate) if rate > 0 else now + 1
+    while at < now:
+        call_id = f"demo-{int(at)}.{rng.randrange(1000)}"
+        queue = rng.choice(queues)
+        add(at, call_id, queue, "", "ENTERQUEUE", "", rng.choice(callers), "1")
+        waiting.append((at, call_id, queue))
+        at += rng.expovariate(rate)
+    for entered, call_id, queue in sorted(waiting):
+        free = [name for name in free if name]
+        if free:
+            agent_name = free.pop()
+            answered = max(entered + rng.uniform(3, 25), start)
+            add(answered, call_id, queue, agent_name, "CONNECT",
+                str(int(answered - entered)), f"{call_id}.1", "3")  # fmt: skip
+        elif now - entered >= ABANDON_AFTER:
+            gave_up = max(entered + ABANDON_AFTER, start)
+            add(gave_up, call_id, queue, "", "ABANDON", "1", "1", str(int(gave_up - entered)))
+    for name in free[: max(0, len(free) // 10)]:  # one in ten free agents takes a break
+        if rng.random() < 0.3:
+            add(start + rng.uniform(0, window), "", "", name, "PAUSEALL", rng.choice(REASONS))
+    events.sort(key=lambda event: event.time)
+    services.telephony_events_post(centre=centre, events=events)
+    return len(events)
+
+
+REASONS = ("休息", "培训", "会议")

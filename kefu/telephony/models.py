@@ -151,6 +151,13 @@ class Call(models.Model):
         ]
         indexes = [
             models.Index(fields=["queue", "entered_at"], name="telephony_call_queue_idx"),
+            # The calls in progress (waiting or talking) the wallboard reads every few
+            # seconds: a handful of rows at any moment, so the index costs ingestion little.
+            models.Index(
+                fields=["entered_at"],
+                condition=models.Q(ended_at__isnull=True),
+                name="telephony_call_live_idx",
+            ),
         ]
 
     def __str__(self) -> str:

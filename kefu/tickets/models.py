@@ -477,6 +477,9 @@ class TicketEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ticket", "seq"], name="ticket_event_unique_seq")
         ]
+        # The indicators of a period (the dashboard's today on every load) count the events
+        # in a time window; without this they read the whole table.
+        indexes = [models.Index(fields=["at"], name="ticket_event_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.ticket} #{self.seq} {self.action}"

@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("wallboard/", views.wallboard, name="wallboard"),
+    path("wallboard/live", views.wallboard_live, name="wallboard_live"),
+    path("wallboard/thresholds/", views.wallboard_thresholds, name="wallboard_thresholds"),
     path("healthz", views.healthz, name="healthz"),
     path("csp-report/", views.csp_report, name="csp_report"),
 ]

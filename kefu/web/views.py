@@ -11,6 +11,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -26,7 +27,7 @@ from kefu.core.forms import SigninForm
 from kefu.core.health import health_report
 from kefu.core.http import request_user
 from kefu.core.middleware import session_passive
-from kefu.core.models import User
+from kefu.core.models import OrgUnit, User
 from kefu.core.queries import (
     counts_by,
     daily_counts,
@@ -35,7 +36,7 @@ from kefu.core.queries import (
     notification_kinds_of,
     unread_notification_count,
 )
-from kefu.core.roles import VIEW_REPORTS
+from kefu.core.roles import CHANGE_TARGETS, VIEW_REPORTS
 from kefu.core.services import notifications_mark_read, user_password_change
 from kefu.metrics import reports
 from kefu.tickets.models import STATE_CHOICES, Kind
@@ -45,13 +46,18 @@ from kefu.tickets.queries import (
     tickets_visible_to,
     with_list_relations,
 )
+from kefu.web.forms import ThresholdsForm
 from kefu.web.navigation import home_for
+from kefu.web.queries import Board, board_of, recent_breaches, thresholds_of, today_lines
+from kefu.web.services import wallboard_breaches_record, wallboard_thresholds_set
 
 TREND_DAYS = 30
 TREND_CACHE_SECONDS = 3600
 # 今日指标: the figures a supervisor steers the day by, in the order they are read.
 TODAY_INDICATORS = (
     "service_level",
+    "answered",
+    "abandoned",
     "asa_seconds",
     "abandon_rate",
     "answered_rate",
@@ -209,11 +215,11 @@ def _trend(rows: QuerySet[Any], field: str, days: list[date]) -> list[int]:
 
 def _today_indicators(user: User, today: date) -> list[reports.Line] | None:
     """Today's key indicators so far, judged against the centre's targets, for those who
-    may see reports; off-target ones carry their management actions."""
+    may see reports; off-target ones carry their management actions. The wallboard shows
+    the same computation (`today_lines`)."""
     if not user.has_perm(VIEW_REPORTS) or user.centre is None:
         return None
-    report = reports.build(user.centre, "daily", today, brief=True)
-    lines = {line.code: line for line in report.lines}
+    lines = today_lines(user.centre, today)
     return [lines[code] for code in TODAY_INDICATORS if code in lines]
 
 
@@ -264,8 +270,71 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def wallboard(request: HttpRequest) -> HttpResponse:
-    """大屏: the centre's numbers for a wall display, refreshing themselves."""
-    return render(request, "web/wallboard.html", _centre_today(request_user(request)))
+    """大屏: the centre's calls and agents live, today's call figures, and its work orders.
+    The live part polls `wallboard_live` every few seconds, the orders every 30 s."""
+    user = request_user(request)
+    context = _centre_today(user)
+    if user.centre is not None:
+        context["board"] = _board(user.centre, context["now"], context["today"])
+    context["live_seconds"] = LIVE_POLL_SECONDS
+    context["can_set_thresholds"] = user.has_perm(CHANGE_TARGETS)
+    return render(request, "web/wallboard.html", context)
+
+
+# How often an open wallboard asks for the live figures: with ingestion's own second,
+# a figure is on the wall within about three seconds of its event reaching kefu.
+LIVE_POLL_SECONDS = 2
+
+
+def _board(centre: OrgUnit, now: datetime, today: date) -> Board:
+    """The board at `now`, and the breaches it shows recorded (the leaders told once)."""
+    board = board_of(centre, now, today)
+    if board.thresholds is not None:
+        wallboard_breaches_record(centre=centre, breaches=board.breaches, now=now)
+    return board
+
+
+@session_passive
+@login_required
+@require_GET
+def wallboard_live(request: HttpRequest) -> HttpResponse:
+    """The wallboard's live part, read from the database on every request, so whichever
+    web process answers shows the same."""
+    user = request_user(request)
+    if user.centre is None:
+        return HttpResponse(status=204)
+    now = timezone.now()
+    board = _board(user.centre, now, timezone.localdate(now))
+    response = render(
+        request,
+        "web/partials/live.html",
+        {"board": board, "now": now, "live_seconds": LIVE_POLL_SECONDS},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def wallboard_thresholds(request: HttpRequest) -> HttpResponse:
+    """大屏阈值: the manager sets when a tile turns red and the team leaders are told."""
+    user = request_user(request)
+    if not user.has_perm(CHANGE_TARGETS) or user.centre is None:
+        raise PermissionDenied
+    form = ThresholdsForm.of(thresholds_of(user.centre), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wallboard_thresholds_set(
+            actor=user,
+            waiting=form.cleaned_data["waiting"],
+            longest_wait_seconds=form.cleaned_data["longest_wait_seconds"],
+            service_level=form.service_level(),
+        )
+        messages.success(request, _("The wallboard thresholds are saved."))
+        return redirect("wallboard_thresholds")
+    return render(
+        request,
+        "web/wallboard_thresholds.html",
+        {"form": form, "breaches": recent_breaches(user.centre)},
+    )
 
 
 @require_GET
