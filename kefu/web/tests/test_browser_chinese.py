@@ -26,6 +26,7 @@ ALLOWED = {
     "JPEG", "JSON", "Markdown", "ONU", "PDF", "PNG", "PowerPoint", "SLA", "SMS", "VIP",
     "WiFi", "Word", "CTI", "LED", "Asterisk", "LOS", "PON", "IPTV", "APN", "VoLTE", "SIM",
     "PUK", "PIN", "USB", "DNS", "MAC", "IP", "URL", "QQ", "WLAN", "Mbps", "GB", "MB",
+    "AB",  # AB岗, the backup post (002 第10篇)
 }  # fmt: skip
 # A word, or a code (`service_attitude`); not the letters of a number (GD2026…, 5G).
 WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z_]*[A-Za-z](?![A-Za-z0-9_])")
