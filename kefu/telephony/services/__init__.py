@@ -276,15 +276,19 @@ def _part_process(centre_id: int, path: str, fmt: str, batch_lines: int, part: i
         connections.close_all()
 
 
-def _default_signals() -> None:
-    """A part process ends when the pool terminates it, whatever handlers its parent had."""
+def _part_start() -> None:
+    """A part process ends when the pool terminates it, whatever handlers its parent had,
+    and opens connections of its own: any it inherited open are forgotten, never used nor
+    closed, since their sockets are the parent's."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for alias in connections:
+        connections[alias].connection = None
 
 
 def _import_parallel(centre: OrgUnit, path: Path, fmt: str, batch_lines: int, parts: int) -> Report:
     # A forked process must not use the connections it inherits: they are the parent's.
     connections.close_all()
-    with multiprocessing.get_context("fork").Pool(parts, initializer=_default_signals) as pool:
+    with multiprocessing.get_context("fork").Pool(parts, initializer=_part_start) as pool:
         reports = pool.starmap(
             _part_process,
             [(centre.pk, str(path), fmt, batch_lines, part, parts) for part in range(parts)],
