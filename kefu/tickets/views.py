@@ -60,6 +60,7 @@ from kefu.tickets.stages import STAGE_LABELS
 
 ACTION_LABELS = dict(ACTION_CHOICES)
 SENT_BACK_DAYS = 30
+CAME_BACK = "came_back"  # the back office's tab of work that came back
 STATE_LABELS = dict(STATE_CHOICES)
 ESCALATION_SOURCE_LABELS = dict(EscalationSource.choices)
 
@@ -252,32 +253,32 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 
 @login_required
 def backoffice_page(request: HttpRequest) -> HttpResponse:
-    """The queues the back office works through, each soonest due first, and how often
-    work came back over the last 30 days (退单 per department, acceptances per agent)."""
+    """The queues the back office works through, each soonest due first; and, on a tab of
+    its own (`?queue=came_back`, read only when asked), how often work came back over the
+    last 30 days (退单 per department, acceptances per agent)."""
     user = request_user(request)
     queue = request.GET.get("queue", "review")
-    if queue not in BACKOFFICE_QUEUES:
+    if queue not in BACKOFFICE_QUEUES and queue != CAME_BACK:
         queue = "review"
     counts = backoffice_queue_sizes(user)
-    since = timezone.now() - timedelta(days=SENT_BACK_DAYS)
-    tickets = backoffice_queue(user, queue)
-    rows = _rows(tickets)
-    if queue == "review":
-        rules = dispatch_rules_of(user.centre_id)  # type: ignore[arg-type]
-        for row in rows:
-            row["suggested"] = suggest_department(rules, row["ticket"])
-    return render(
-        request,
-        "tickets/backoffice.html",
-        {
-            "queue": queue,
-            "queues": [(name, counts[name]) for name in BACKOFFICE_QUEUES],
-            "rows": rows,
-            "departments": departments_of(user).filter(expert_seat=False),
-            "send_backs": send_backs(user, since=since),
-            "sent_to_agents": sent_to_agents(user, since=since),
-        },
-    )
+    context: dict[str, Any] = {
+        "queue": queue,
+        "queues": [(name, counts[name]) for name in BACKOFFICE_QUEUES],
+        "came_back": CAME_BACK,
+        "rows": [],
+    }
+    if queue == CAME_BACK:
+        since = timezone.now() - timedelta(days=SENT_BACK_DAYS)
+        context["send_backs"] = send_backs(user, since=since)
+        context["sent_to_agents"] = sent_to_agents(user, since=since)
+    else:
+        context["rows"] = rows = _rows(backoffice_queue(user, queue))
+        context["departments"] = departments_of(user).filter(expert_seat=False)
+        if queue == "review":
+            rules = dispatch_rules_of(user.centre_id)  # type: ignore[arg-type]
+            for row in rows:
+                row["suggested"] = suggest_department(rules, row["ticket"])
+    return render(request, "tickets/backoffice.html", context)
 
 
 @login_required

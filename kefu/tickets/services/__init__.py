@@ -1,10 +1,10 @@
 """Every change of a work order: one function, one transaction, one version, one event.
 
-`actions` opens orders and moves them through the loop; `steps` holds a department's own
-steps (退单, passing on, 延期) and the back office's answers; `attachments` the files that
-go with a step; `backup` the AB post; `policies` saves the time-limit policies and
-dispatch rules; `sweeps` records warnings and overdue points; `recording` holds what they
-all write (the order's number, clocks and events).
+`actions` opens orders and moves them through the loop; `expert` holds the expert seat's
+own steps; `steps` a department's own steps (退单, passing on, 延期) and the back office's
+answers; `attachments` the files that go with a step; `backup` the AB post; `policies`
+saves the time-limit policies and dispatch rules; `sweeps` records warnings and overdue
+points; `recording` holds what they all write (the order's number, clocks and events).
 """
 
 from kefu.tickets.services.actions import (

@@ -48,6 +48,7 @@ from kefu.tickets.queries import (
     suggest_department,
     tickets_visible_to,
 )
+from kefu.tickets.services.expert import expert_step, tell_expert_step
 from kefu.tickets.services.recording import (
     answer_given,
     answer_owed,
@@ -56,7 +57,7 @@ from kefu.tickets.services.recording import (
     next_number,
     set_clocks,
 )
-from kefu.tickets.services.steps import department_step, tell
+from kefu.tickets.services.steps import department_step, required, tell
 from kefu.tickets.stages import STAGE_OF_STATE
 
 REPLY_CHANNELS = set(REPLY_CHANNEL_LABELS)
@@ -195,12 +196,6 @@ def _refused(ticket: Ticket, message: Any = None, code: str = "transition_refuse
     )
 
 
-def _require(value: str, field: str) -> str:
-    if not value.strip():
-        raise Invalid(_("This field is required."), code="field_required", detail={"field": field})
-    return value.strip()
-
-
 def _department(actor: User, ticket: Ticket, code: str | None) -> OrgUnit:
     if code:
         department = OrgUnit.objects.filter(
@@ -274,20 +269,20 @@ def _apply(
     elif action == Action.TAKE:
         ticket.assignee = actor
     elif action == Action.RETURN:
-        ticket.result = _require(fields.result, "result")
+        ticket.result = required(fields.result, "result")
         data["result"] = ticket.result
     elif action == Action.REJECT:
-        data["reason"] = _require(fields.reason, "reason")
+        data["reason"] = required(fields.reason, "reason")
         ticket.rework_count += 1
         if ticket.department_id:
             ticket.assignee = None
     elif action == Action.REPLY:
-        channel = _require(fields.channel, "channel")
+        channel = required(fields.channel, "channel")
         if channel not in REPLY_CHANNELS:
             raise Invalid(
                 _("Unknown channel."), code="channel_unknown", detail={"field": "channel"}
             )
-        data.update(channel=channel, text=_require(fields.text, "text"))
+        data.update(channel=channel, text=required(fields.text, "text"))
     elif action == Action.CALLBACK:
         outcome = _outcome(fields)
         data["outcome"] = ticket.callback_outcome = outcome
@@ -308,7 +303,7 @@ def _apply(
         ticket.escalated = True
         data["source"] = _escalation_source(fields.source)
     elif action == Action.SUSPEND:
-        data["reason"] = _require(fields.reason, "reason")
+        data["reason"] = required(fields.reason, "reason")
         ticket.suspended = True
         ticket.suspensions = [*ticket.suspensions, [now.isoformat(), None]]
     elif action == Action.RESUME:
@@ -316,13 +311,13 @@ def _apply(
         *done, (start, _end) = ticket.suspensions
         ticket.suspensions = [*done, [start, now.isoformat()]]
     elif action == Action.CANCEL:
-        data["reason"] = _require(fields.reason, "reason")
+        data["reason"] = required(fields.reason, "reason")
     elif action == Action.MERGE:
         target = _merge_target(actor, ticket, fields.into)
         ticket.merged_into = target
         data["into"] = target.number
     elif action in EXPERT_ACTIONS:
-        data = _apply_expert(actor, ticket, action, fields)
+        data = expert_step(actor, ticket, action, fields)
     return data
 
 
@@ -396,87 +391,10 @@ def _notify_leaders(ticket: Ticket) -> None:
     )
 
 
-# ------------------------------------------------------------------ the expert seat's steps
-
-
-def _apply_expert(
-    actor: User, ticket: Ticket, action: Action, fields: ActionInput
-) -> dict[str, Any]:
-    """The expert seat's own steps (000 第8篇): answer the customer and close, send the
-    order back to the front line, dispatch it to a department's field staff, or warn
-    maintenance. The lifecycle table has checked that the expert's seat holds the order."""
-    data: dict[str, Any] = {"seat": ticket.department.code if ticket.department else None}
-    if action == Action.ANSWER_CLOSE:
-        channel = fields.channel or "phone"
-        if channel not in REPLY_CHANNELS:
-            raise Invalid(
-                _("Unknown channel."), code="channel_unknown", detail={"field": "channel"}
-            )
-        ticket.result = _require(fields.text, "text")
-        data.update(channel=channel, text=ticket.result)
-    elif action == Action.SEND_BACK:
-        data["reason"] = _require(fields.reason, "reason")
-        ticket.department, ticket.assignee = None, None
-    elif action == Action.FIELD_DISPATCH:
-        department = _field_department(ticket, fields.department)
-        data.update(department=department.code, from_department=data["seat"])
-        if fields.text.strip():
-            data["text"] = fields.text.strip()  # what the customer was told meanwhile
-        ticket.department, ticket.assignee = department, None
-    elif action == Action.WARN_MAINTENANCE:
-        department = _field_department(ticket, fields.department)
-        data.update(department=department.code, warning=_require(fields.note, "note"))
-    return data
-
-
-def _field_department(ticket: Ticket, code: str | None) -> OrgUnit:
-    """A department of the centre outside the expert seats, named by the expert."""
-    department = OrgUnit.objects.filter(
-        code=_require(code or "", "department"),
-        kind=OrgUnit.Kind.DEPARTMENT,
-        parent_id=ticket.centre_id,
-        active=True,
-        expert_seat=False,
-    ).first()
-    if department is None:
-        raise Invalid(
-            _("Unknown department."), code="department_unknown", detail={"field": "department"}
-        )
-    return department
-
-
-def _notify_expert_step(actor: User, ticket: Ticket, act: Action, data: dict[str, Any]) -> None:
-    """Tell the people the expert's step concerns: the agent who took the order when it is
-    sent back; the department's people when they are to go out or are warned."""
-    if act == Action.SEND_BACK:
-        notify(
-            recipients=[ticket.created_by],
-            kind="ticket.sent_back",
-            title=f"{ticket.number} {_('Sent back by the expert seat')}: {ticket.title}",
-            body=data["reason"],
-            link=f"/tickets/{ticket.number}/",
-        )
-    elif act == Action.WARN_MAINTENANCE:
-        people = User.objects.filter(
-            department__code=data["department"],
-            department__parent_id=ticket.centre_id,
-            groups__name=HANDLER,
-            is_active=True,
-        )
-        notify(
-            recipients=list(people),
-            kind="ticket.maintenance_warning",
-            title=f"{ticket.number} {_('Warning from the expert seat')}: {ticket.title}",
-            body=data["warning"],
-            link=f"/tickets/{ticket.number}/",
-            sms=True,
-        )
-
-
 def _escalation_source(source: str) -> str:
     """Where a recorded escalation came from: one of the sources a person may name (the
     third urge escalates by itself, never by hand)."""
-    source = _require(source, "source")
+    source = required(source, "source")
     if source not in EscalationSource.values or source == EscalationSource.URGE:
         raise Invalid(
             _("Unknown escalation source."),
@@ -611,7 +529,7 @@ def ticket_act(
         _notify_assigned(ticket, act)
     tell(ticket, act, told)
     if act in EXPERT_ACTIONS:
-        _notify_expert_step(actor, ticket, act, data)
+        tell_expert_step(ticket, act, data)
     if act == Action.REFER:
         _notify_leaders(ticket)
     return ticket

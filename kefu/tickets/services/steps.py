@@ -34,7 +34,8 @@ LABELS = {
 }
 
 
-def _required(value: str, field: str) -> str:
+def required(value: str, field: str) -> str:
+    """The field's text without its surrounding blanks; Invalid when nothing is left."""
     if not value.strip():
         raise Invalid(_("This field is required."), code="field_required", detail={"field": field})
     return value.strip()
@@ -82,7 +83,7 @@ def department_step(
     to tell, or None when `act` is not one of these steps."""
     data: dict[str, Any] = {}
     if act == Action.DECLINE:
-        data["reason"] = _required(fields.reason, "reason")
+        data["reason"] = required(fields.reason, "reason")
         data["from_department"] = ticket.department.code if ticket.department else None
         ticket.department, ticket.assignee = None, None
         return data, _back_office(ticket)
@@ -93,24 +94,24 @@ def department_step(
         return data, [colleague]
     if act == Action.REQUEST_EXTENSION:
         ticket.extension_pending = data["minutes"] = _minutes(fields.minutes)
-        data["reason"] = _required(fields.reason, "reason")
+        data["reason"] = required(fields.reason, "reason")
         return data, _back_office(ticket)
     if act in {Action.GRANT_EXTENSION, Action.REFUSE_EXTENSION}:
         data["minutes"] = ticket.extension_pending
         if act == Action.GRANT_EXTENSION:
             ticket.extension_minutes += ticket.extension_pending or 0
         else:
-            data["reason"] = _required(fields.reason, "reason")
+            data["reason"] = required(fields.reason, "reason")
         ticket.extension_pending = None
         asked = ticket.events.filter(action=Action.REQUEST_EXTENSION).order_by("-seq").first()
         return data, [asked.actor] if asked is not None and asked.actor else []
     if act == Action.SEND_TO_AGENT:
-        data["reason"] = _required(fields.reason, "reason")
+        data["reason"] = required(fields.reason, "reason")
         ticket.incomplete = True
         ticket.incomplete_count += 1
         return data, [ticket.created_by]
     if act == Action.SUPPLEMENT:
-        text = _required(fields.text, "text")
+        text = required(fields.text, "text")
         ticket.description = f"{ticket.description}\n\n{text}".strip()
         ticket.incomplete = False
         return data, _back_office(ticket)

@@ -151,6 +151,8 @@ def test_a_handler_sends_back_returns_with_a_photo_and_the_back_office_sees_the_
 
     office = person(browser_page, users["backoffice"])
     office.goto("/backoffice/")
+    office.page.click("nav.tabs a:has-text('退回统计')")
+    office.page.wait_for_load_state()
     table = office.page.locator("table", has_text="部门退单")
     headers = table.locator("th").all_inner_texts()
     cells = table.locator("tbody tr").first.locator("td").all_inner_texts()
