@@ -73,7 +73,7 @@ def _vocabulary_revision() -> tuple[object, ...]:
 def vocabulary_prepare(centre_id: int | None = None) -> Mapping[str, Sequence[str]]:
     """Teach the segmenter the centres' words once per process, and again whenever they
     change; returns the centre's synonym index. The tags of an article are taught as it
-    is indexed (`services._document`), and here with all the others."""
+    is indexed (`services.index._document`), and here with all the others."""
     global _loaded_revision
     revision = _vocabulary_revision()
     if revision != _loaded_revision:

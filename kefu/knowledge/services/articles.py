@@ -1,17 +1,15 @@
-"""Every change of a knowledge article: one function, one transaction, one audit row."""
+"""Writing, reviewing and retiring knowledge articles, and what readers do with them (views,
+uses, feedback); one function, one transaction, one audit row."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,14 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.contacts.models import CallReason
 from kefu.contacts.queries import contacts_visible_to
-from kefu.core import filetypes
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import User
 from kefu.core.queries import require_centre
 from kefu.core.roles import CHANGE_ARTICLE, ROLES, VIEW_ARTICLE
 from kefu.core.services import audit_record, notify, snapshot
 from kefu.core.validation import check_fields, check_lengths
-from kefu.knowledge import analysis, engines
 from kefu.knowledge.lifecycle import (
     EDITABLE,
     Action,
@@ -42,15 +38,12 @@ from kefu.knowledge.models import (
     Article,
     ArticleUse,
     ArticleVersion,
-    Attachment,
     Feedback,
     Kind,
     KnowledgeCategory,
-    SearchStats,
-    SearchTerm,
-    Synonym,
 )
-from kefu.knowledge.queries import articles_visible_to, vocabulary_prepare
+from kefu.knowledge.queries import articles_visible_to
+from kefu.knowledge.services.index import search_index_update
 from kefu.tickets.lifecycle import State as TicketState
 from kefu.tickets.models import Ticket
 from kefu.tickets.queries import ticket_events, ticket_get_for_user
@@ -71,7 +64,7 @@ MAX_QUESTIONS = 30
 MAX_QUESTION_LENGTH = 100
 
 
-def _editor(actor: User) -> int:
+def editor_centre(actor: User) -> int:
     if not actor.has_perm(CHANGE_ARTICLE):
         raise Forbidden()
     return require_centre(actor)
@@ -138,7 +131,7 @@ def article_create(
     call_reasons: Sequence[str] = (),
 ) -> Article:
     """A new article, as a draft owned and written by the editor."""
-    centre_id = _editor(actor)
+    centre_id = editor_centre(actor)
     reasons = _call_reasons(centre_id, call_reasons)
     values = _clean(
         actor,
@@ -200,7 +193,7 @@ def _locked(actor: User, article_id: int, version: int) -> Article:
 def article_update(*, actor: User, article_id: int, version: int, **changes: Any) -> Article:
     """Rewrite the working copy. A published article stays live as it was until the new
     draft is approved; under review the text is frozen."""
-    _editor(actor)
+    editor_centre(actor)
     article = _locked(actor, article_id, version)
     if State(article.state) not in EDITABLE:
         raise Conflict(
@@ -250,7 +243,7 @@ def article_act(
 ) -> Article:
     """submit, approve, reject, withdraw or recall; approving publishes a new immutable
     version."""
-    _editor(actor)
+    editor_centre(actor)
     try:
         act = Action(action)
     except ValueError as error:
@@ -377,92 +370,6 @@ def feedback_record(*, actor: User, article_id: int, kind: str, note: str = "") 
     return Feedback.objects.create(article=article, user=actor, kind=kind, note=note.strip())
 
 
-# --- the search index ------------------------------------------------------------------
-
-
-def _document(article: Article) -> analysis.Document:
-    """What agents search is what they read."""
-    text = article.readable
-    analysis.add_words([*article.tags, *([article.category.name] if article.category else [])])
-    return analysis.Document.of(
-        title=text.title, questions=article.questions, tags=article.tags, body=text.body
-    )
-
-
-def search_index_update(article_ids: Sequence[int]) -> None:
-    """Bring the index up to date for these articles, in the caller's transaction, with
-    the term counts and totals BM25 weighs by. Index writers queue on the one totals row,
-    so two editors publishing at once cannot miscount a term."""
-    if not article_ids:
-        return
-    vocabulary_prepare()
-    articles = Article.objects.filter(pk__in=article_ids).select_related("live_version", "category")
-    search_index_write(article_ids, [(article.pk, _document(article)) for article in articles])
-
-
-def search_index_write(
-    article_ids: Sequence[int], documents: Sequence[tuple[int, analysis.Document]]
-) -> None:
-    """Store these articles' documents (the ones without a document leave the index) and
-    keep the term counts and totals true."""
-    stats, _ = SearchStats.objects.select_for_update().get_or_create(pk=1)
-    engine = engines.current()
-    before = engine.frequencies(list(article_ids))
-    delta: Counter[str] = Counter()
-    documents_delta = tokens_delta = 0
-    for held, length in before.values():
-        delta.subtract(held.keys())
-        documents_delta -= 1
-        tokens_delta -= length
-    for _pk, document in documents:
-        delta.update(set(document.title + document.tags + document.body))
-        documents_delta += 1
-        tokens_delta += document.length
-    engine.remove(sorted(set(article_ids) - {pk for pk, _ in documents}))
-    engine.store(documents)
-    _count_terms({term: change for term, change in delta.items() if change})
-    SearchStats.objects.filter(pk=stats.pk).update(
-        documents=F("documents") + documents_delta, terms=F("terms") + tokens_delta
-    )
-
-
-def _count_terms(changes: dict[str, int]) -> None:
-    """Add each term's change in article count; new terms come with their pinyin."""
-    terms = sorted(changes)
-    existing: set[str] = set()
-    for start in range(0, len(terms), 500):
-        chunk = terms[start : start + 500]
-        existing.update(SearchTerm.objects.filter(term__in=chunk).values_list("term", flat=True))
-    with connection.cursor() as cursor:
-        # One plain UPDATE a term: an ORM bulk_update writes a CASE per row, far slower
-        # when a batch of articles touches tens of thousands of terms.
-        cursor.executemany(
-            "UPDATE knowledge_searchterm SET documents = documents + %s WHERE term = %s",
-            [(changes[term], term) for term in terms if term in existing],
-        )
-    SearchTerm.objects.bulk_create(
-        [
-            SearchTerm(term=term, documents=changes[term], pinyin=analysis.pinyin_key(term))
-            for term in terms
-            if term not in existing
-        ],
-        batch_size=500,
-    )
-
-
-@transaction.atomic
-def search_index_rebuild(*, batch: int = 1000) -> int:
-    """Index every article anew: after a change of segmentation or synonyms' words."""
-    engine = engines.current()
-    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
-    engine.remove(ids)
-    SearchTerm.objects.all().delete()
-    SearchStats.objects.all().delete()
-    for start in range(0, len(ids), batch):
-        search_index_update(ids[start : start + batch])
-    return len(ids)
-
-
 # --- reading, using, and feeding back -------------------------------------------------
 
 
@@ -502,7 +409,7 @@ def article_use_record(
 @transaction.atomic
 def feedback_resolve(*, actor: User, feedback_id: int, note: str = "") -> Feedback:
     """An editor has dealt with a mark: it leaves the queue, and the audit says how."""
-    _editor(actor)
+    editor_centre(actor)
     feedback = (
         Feedback.objects.select_for_update()
         .filter(pk=feedback_id, article__centre_id=actor.centre_id)
@@ -526,7 +433,7 @@ def feedback_resolve(*, actor: User, feedback_id: int, note: str = "") -> Feedba
 def article_case_from_ticket(*, actor: User, number: str) -> Article:
     """A draft case (案例) written from a closed work order: what the customer asked, what
     was done and how it ended, without the customer's personal data."""
-    centre_id = _editor(actor)
+    centre_id = editor_centre(actor)
     # Editors do not read work orders otherwise: only its category and its story serve here.
     ticket = (
         Ticket.objects.select_related("category").filter(centre_id=centre_id, number=number).first()
@@ -555,112 +462,3 @@ def article_case_from_ticket(*, actor: User, number: str) -> Article:
         actor=actor, action="article.case_from_ticket", obj=article, after={"ticket": number}
     )
     return article
-
-
-# --- synonyms ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def synonym_save(*, actor: User, words: str, synonym_id: int | None = None) -> Synonym:
-    """Add or change a line of the synonym table. A search finds the change at once; the
-    articles already indexed keep their terms, and a rebuild re-segments them with it."""
-    centre_id = _editor(actor)
-    parsed = analysis.split_words(words)
-    if len(parsed) < 2:
-        raise Invalid(
-            _("A synonym line needs at least two words."),
-            code="synonyms_too_few",
-            detail={"field": "words"},
-        )
-    others = Synonym.objects.filter(centre_id=centre_id).exclude(pk=synonym_id or 0)
-    taken = {word for line in others for word in analysis.split_words(line.words)}
-    clash = sorted(set(map(analysis.normalize, parsed)) & set(map(analysis.normalize, taken)))
-    if clash:
-        raise Invalid(
-            _("A word can stand in one synonym line only: %(words)s.")
-            % {"words": "、".join(clash)},
-            code="synonym_taken",
-            detail={"field": "words", "words": clash},
-        )
-    line = ", ".join(parsed)
-    check_fields(Synonym, words=line)
-    if synonym_id is None:
-        synonym = Synonym.objects.create(centre_id=centre_id, words=line)
-        audit_record(actor=actor, action="synonym.create", obj=synonym, after={"words": line})
-        return synonym
-    found = Synonym.objects.select_for_update().filter(pk=synonym_id, centre_id=centre_id).first()
-    if found is None:
-        raise NotFound(code="synonym_not_found")
-    before = found.words
-    found.words = line
-    found.save(update_fields=["words", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="synonym.update",
-        obj=found,
-        before={"words": before},
-        after={"words": line},
-    )
-    return found
-
-
-@transaction.atomic
-def synonym_delete(*, actor: User, synonym_id: int) -> None:
-    centre_id = _editor(actor)
-    synonym = Synonym.objects.filter(pk=synonym_id, centre_id=centre_id).first()
-    if synonym is None:
-        raise NotFound(code="synonym_not_found")
-    audit_record(actor=actor, action="synonym.delete", obj=synonym, before={"words": synonym.words})
-    synonym.delete()
-
-
-# --- attachments ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def attachment_add(*, actor: User, article_id: int, upload: UploadedFile) -> Attachment:
-    """Attach a file to an article. Its name must end in one of the allowed types and its
-    content must be of that type (kefu.core.filetypes); empty files, files that cannot
-    be read and files over KEFU_KB_ATTACHMENT_MAX_BYTES are refused, each with its reason."""
-    centre_id = _editor(actor)
-    article = Article.objects.filter(pk=article_id, centre_id=centre_id).first()
-    if article is None:
-        raise NotFound(code="article_not_found")
-    name = Path(upload.name or "").name[:200]
-    content_type = filetypes.upload_check(
-        name, upload.size or 0, upload, max_bytes=settings.KEFU_KB_ATTACHMENT_MAX_BYTES
-    )
-    attachment = Attachment(
-        article=article,
-        name=name,
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=actor,
-    )
-    attachment.file.save(name, upload, save=False)
-    attachment.save()
-    audit_record(
-        actor=actor,
-        action="article.attach",
-        obj=article,
-        after={"name": name, "size": attachment.size},
-    )
-    return attachment
-
-
-@transaction.atomic
-def attachment_remove(*, actor: User, attachment_id: int) -> None:
-    centre_id = _editor(actor)
-    attachment = Attachment.objects.filter(pk=attachment_id, article__centre_id=centre_id).first()
-    if attachment is None:
-        raise NotFound(code="attachment_not_found")
-    audit_record(
-        actor=actor,
-        action="article.detach",
-        obj=attachment.article,
-        before={"name": attachment.name, "size": attachment.size},
-    )
-    stored = attachment.file.name
-    attachment.delete()
-    # The file goes only once the row is surely gone.
-    transaction.on_commit(lambda: attachment.file.storage.delete(stored))
