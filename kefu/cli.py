@@ -130,21 +130,12 @@ def serve(argv: Sequence[str]) -> int:
     return supervise(web, worker)
 
 
-def command_args(args: list[str]) -> list[str]:
-    """The management command and its arguments for what the operator typed."""
-    if args and args[0] == "simulate-calls":
-        return ["simulate_calls", *args[1:]]
-    if args[:2] in (["import", "knowledge"], ["export", "knowledge"]):
-        # `kefu import knowledge FILE` is `kefu knowledge import FILE`.
-        return ["knowledge", args[0], *args[2:]]
-    return args
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "serve":
         return serve(args[1:])
-    args = command_args(args)
+    if args and args[0] == "simulate-calls":
+        args = ["simulate_calls", *args[1:]]
     _setup()
     from django.core.management import execute_from_command_line
 

@@ -31,7 +31,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, Forbidden
+from kefu.core.imports import Progress
 from kefu.core.models import User
 from kefu.core.services import audit_record
 from kefu.knowledge.documents import (
@@ -159,6 +160,7 @@ def articles_import(
     dry_run: bool = False,
     category: str | None = None,
     kind: str = Kind.PROCEDURE,
+    progress: Progress | None = None,
 ) -> KnowledgeImportReport:
     """Import the documents of `batch` as drafts (see the module's docstring). `category`
     (a code or a name) is for documents that name none, by a front matter or by a folder
@@ -187,8 +189,10 @@ def articles_import(
     # (memory holds one document at a time; the write pass reads each one again).
     titles: dict[str, str] = {}
     used: set[str] = set()
-    for entry in documents:
+    for done, entry in enumerate(documents, start=1):
         document = convert_document(entry, batch, limits)
+        if progress:
+            progress("check", done, len(documents))
         used.update(image.source for image in document.images)
         report.problems.extend(document.problems)
         if document.refused:
@@ -212,8 +216,10 @@ def articles_import(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            for entry in documents:
+            for done, entry in enumerate(documents, start=1):
                 document = convert_document(entry, batch, limits)
+                if progress:
+                    progress("write", done, len(documents))
                 try:
                     report.articles.append(
                         _write(
@@ -463,11 +469,17 @@ def _export_articles(articles: Any) -> Iterator[ExportArticle]:
         )
 
 
-def articles_export(*, actor: User, out: IO[bytes], category: str | None = None) -> int:
+def articles_export(
+    *, actor: User | None, out: IO[bytes], centre_id: int | None = None, category: str | None = None
+) -> int:
     """Write the centre's articles (working copies, as the editors see them) to `out` as a
     .zip of Markdown files with their attachments, which `articles_import` reads back;
-    how many were written. Editors only: drafts are theirs to read."""
-    centre_id = editor_centre(actor)
+    how many were written. Editors only (drafts are theirs to read), or with no actor the
+    operator's command line for `centre_id`."""
+    if actor is not None:
+        centre_id = editor_centre(actor)
+    if centre_id is None:
+        raise Forbidden()
     articles = (
         Article.objects.filter(centre_id=centre_id)
         .select_related("category")
@@ -486,7 +498,7 @@ def articles_export(*, actor: User, out: IO[bytes], category: str | None = None)
     )
 
 
-def export_to_bytes(*, actor: User, category: str | None = None) -> bytes:
+def export_to_bytes(*, actor: User | None, category: str | None = None) -> bytes:
     out = io.BytesIO()
     articles_export(actor=actor, out=out, category=category)
     return out.getvalue()
