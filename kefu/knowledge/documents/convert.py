@@ -15,6 +15,7 @@ import io
 import mimetypes
 import posixpath
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -80,16 +81,54 @@ FRONT_MATTER_KEYS = frozenset(
 )
 
 
+class Spool:
+    """The pictures of a batch, one after another in one temporary file: memory holds
+    none of them (and one file descriptor serves them all) between the check pass that
+    reads them and the write pass that attaches them."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115  (closed by close())
+        self.end = 0
+
+    def keep(self, stream: Any, limit: int) -> tuple[int, int]:
+        """Where the stream's content (at most `limit` + 1 bytes: enough to tell it is
+        too large) now is, and its size."""
+        self.file.seek(self.end)
+        size = 0
+        start = self.end
+        while size <= limit:
+            chunk = stream.read(min(2**20, limit + 1 - size))
+            if not chunk:
+                break
+            self.file.write(chunk)
+            size += len(chunk)
+        self.end += size
+        return start, size
+
+    def read(self, offset: int, size: int) -> bytes:
+        self.file.seek(offset)
+        return self.file.read(size)
+
+    def close(self) -> None:
+        self.file.close()
+
+
 @dataclass
 class Image:
     """An image of the document (or, from a front matter, another file that goes with
-    it), to become one of the article's attachments."""
+    it), to become one of the article's attachments; its content waits in the spool."""
 
     name: str
     place: Any  # where in the document, in words
-    data: bytes = field(repr=False)
+    spool: Spool = field(repr=False)
+    offset: int
+    size: int
     inline: bool = True  # shown in the body, not only listed among the attachments
     source: str = ""  # the file of the batch it is, when it is not inside the document
+
+    @property
+    def data(self) -> bytes:
+        return self.spool.read(self.offset, self.size)
 
 
 @dataclass
@@ -121,13 +160,17 @@ def place_images(body: str, urls: list[str]) -> str:
     return PLACED.sub(lambda match: f"]({urls[int(match.group(1))]})", body)
 
 
-def convert_document(entry: Entry, batch: Batch, limits: Limits) -> Document:
-    """The document at `entry` as an article's title, body and images, or its problems."""
+def convert_document(
+    entry: Entry, batch: Batch, limits: Limits, spool: Spool | None = None
+) -> Document:
+    """The document at `entry` as an article's title, body and images (kept in `spool`,
+    a spool of its own if none is given), or its problems."""
     document = Document(entry.path)
+    spool = spool or Spool()
     if entry.suffix in DOCX_SUFFIXES:
-        _from_docx(document, entry, limits)
+        _from_docx(document, entry, limits, spool)
     else:
-        _from_markdown(document, entry, batch, limits)
+        _from_markdown(document, entry, batch, limits, spool)
     if not document.refused:
         _check(document, entry, limits)
     return document
@@ -147,7 +190,7 @@ def _check(document: Document, entry: Entry, limits: Limits) -> None:
         try:
             filetypes.upload_check(
                 image.name,
-                len(image.data),
+                image.size,
                 io.BytesIO(image.data),
                 max_bytes=limits.max_image_bytes,
             )
@@ -230,7 +273,7 @@ def _docx_package(document: Document, data: bytes, limits: Limits) -> bool:
     return True
 
 
-def _from_docx(document: Document, entry: Entry, limits: Limits) -> None:
+def _from_docx(document: Document, entry: Entry, limits: Limits, spool: Spool) -> None:
     data = entry.read()
     if not _docx_package(document, data, limits):
         return
@@ -239,12 +282,12 @@ def _from_docx(document: Document, entry: Entry, limits: Limits) -> None:
     def image(picture: Any) -> dict[str, str]:
         number = len(document.images)
         with picture.open() as stream:
-            content = stream.read(limits.max_image_bytes + 1)
+            offset, size = spool.keep(stream, limits.max_image_bytes)
         content_type = picture.content_type or ""
         suffix = IMAGE_SUFFIXES.get(content_type) or mimetypes.guess_extension(content_type) or ""
         name = f"{stem}-{number + 1}{suffix}"
         document.images.append(
-            Image(name, _("picture %(number)d") % {"number": number + 1}, content)
+            Image(name, _("picture %(number)d") % {"number": number + 1}, spool, offset, size)
         )
         # Shown where the picture cannot be: its description in Word, else its name.
         return {"src": PLACEHOLDER.format(number), "alt": (picture.alt_text or "").strip() or name}
@@ -395,7 +438,9 @@ def _markdown_title(document: Document, body: str) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def _from_markdown(document: Document, entry: Entry, batch: Batch, limits: Limits) -> None:
+def _from_markdown(
+    document: Document, entry: Entry, batch: Batch, limits: Limits, spool: Spool
+) -> None:
     text = _decode(entry.read())
     if text is None:
         document.problem(
@@ -431,7 +476,9 @@ def _from_markdown(document: Document, entry: Entry, batch: Batch, limits: Limit
         if picture.path not in found:
             found[picture.path] = len(document.images)
             document.images.append(
-                Image(picture.name, place, _bounded(picture, limits), source=picture.path)
+                Image(
+                    picture.name, place, spool, *_kept(picture, limits, spool), source=picture.path
+                )
             )
         return f"![{match.group('alt')}]({PLACEHOLDER.format(found[picture.path])})"
 
@@ -451,16 +498,15 @@ def _from_markdown(document: Document, entry: Entry, batch: Batch, limits: Limit
                 Image(
                     attached.name,
                     _("front matter"),
-                    _bounded(attached, limits),
+                    spool,
+                    *_kept(attached, limits, spool),
                     inline=False,
                     source=attached.path,
                 )
             )
 
 
-def _bounded(entry: Entry, limits: Limits) -> bytes:
-    """The file's content, or only as much of it as shows it is too large."""
-    if entry.size > limits.max_image_bytes:
-        with entry.opener() as stream:
-            return bytes(stream.read(limits.max_image_bytes + 1))
-    return entry.read()
+def _kept(entry: Entry, limits: Limits, spool: Spool) -> tuple[int, int]:
+    """The file's content in the spool (only as much of it as shows it is too large)."""
+    with entry.opener() as stream:
+        return spool.keep(stream, limits.max_image_bytes)

@@ -1,6 +1,6 @@
 """The files of one knowledge import: one document, the members of a .zip or the files of
 a folder, read within stated limits so that a huge file or a zip bomb is refused before
-anything is unpacked, and memory holds one document at a time. No database."""
+anything is unpacked, and memory holds no more than the document being read. No database."""
 
 from __future__ import annotations
 

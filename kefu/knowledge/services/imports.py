@@ -20,6 +20,7 @@ nothing changed; if the article changed since the export, the document is refuse
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -27,7 +28,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -47,11 +48,13 @@ from kefu.knowledge.documents import (
     export_zip,
     place_images,
 )
-from kefu.knowledge.documents.sources import DOCUMENT_SUFFIXES
+from kefu.knowledge.documents.convert import Spool
+from kefu.knowledge.documents.sources import DOCUMENT_SUFFIXES, Entry
 from kefu.knowledge.models import Article, Attachment, Kind, KnowledgeCategory
 from kefu.knowledge.services.articles import article_create, article_update, editor_centre
 from kefu.knowledge.services.attachments import attachment_add
 
+log = logging.getLogger(__name__)
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 ACTIONS = {
     CREATE: _("New draft"),
@@ -179,18 +182,42 @@ def articles_import(
             )
     if _kinds().get(kind) is None:
         report.problems.append(Problem(batch.name, _kind_unknown(kind)))
-    limits = import_limits()
     documents = batch.documents()
     if not documents:
         report.problems.append(
             Problem(batch.name, _("There is no Word (.docx) or Markdown (.md) document to import."))
         )
-    # The check pass: every document read and converted, its images checked and dropped
-    # (memory holds one document at a time; the write pass reads each one again).
+    spool = Spool()
+    try:
+        return _import(
+            report, actor, centre_id, batch, documents, spool, categories, default, kind,
+            dry_run, progress,
+        )  # fmt: skip
+    finally:
+        spool.close()
+
+
+def _import(
+    report: KnowledgeImportReport,
+    actor: User,
+    centre_id: int,
+    batch: Batch,
+    documents: list[Entry],
+    spool: Spool,
+    categories: dict[str, KnowledgeCategory],
+    default: KnowledgeCategory | None,
+    kind: str,
+    dry_run: bool,
+    progress: Progress | None,
+) -> KnowledgeImportReport:
+    # The check pass: every document read and converted once; the bodies stay in memory,
+    # the pictures wait in the spool (a temporary file) for the write pass.
     titles: dict[str, str] = {}
     used: set[str] = set()
+    converted: list[Document] = []
     for done, entry in enumerate(documents, start=1):
-        document = convert_document(entry, batch, limits)
+        document = convert_document(entry, batch, import_limits(), spool)
+        converted.append(document)
         if progress:
             progress("check", done, len(documents))
         used.update(image.source for image in document.images)
@@ -214,12 +241,12 @@ def articles_import(
     if report.refused:
         return report
     stored: list[str] = []
+    kept = False
     try:
         with transaction.atomic():
-            for done, entry in enumerate(documents, start=1):
-                document = convert_document(entry, batch, limits)
+            for done, document in enumerate(converted, start=1):
                 if progress:
-                    progress("write", done, len(documents))
+                    progress("write", done, len(converted))
                 try:
                     report.articles.append(
                         _write(
@@ -227,13 +254,21 @@ def articles_import(
                         )
                     )
                 except _Refused as refused:
-                    report.problems.append(Problem(entry.path, refused.message, refused.place))
+                    report.problems.append(Problem(document.path, refused.message, refused.place))
                 except DomainError as error:
-                    report.problems.append(Problem(entry.path, error.message, _field(error)))
+                    report.problems.append(Problem(document.path, error.message, _field(error)))
             if dry_run or report.refused:
                 transaction.set_rollback(True)
+            else:
+                kept = True
+    except DatabaseError as error:
+        log.exception("knowledge import of %s failed while writing", batch.name)
+        report.problems.append(
+            Problem(batch.name, _("The database refused the data (%(error)s).") % {"error": error})
+        )
     finally:
-        if dry_run or report.refused:
+        # The files of a batch that was not kept go with it (the rows are rolled back).
+        if not kept or report.refused:
             _forget(stored)
     if report.refused:
         report.articles.clear()
@@ -401,7 +436,7 @@ def _attach(
     for image in document.images:
         attachment = next((a for a in existing if _same(a, image.name, image.data)), None)
         if attachment is None and not dry_run:
-            upload = SimpleUploadedFile(image.name, image.data)
+            upload = SimpleUploadedFile(image.name, image.data)  # one picture at a time
             attachment = attachment_add(actor=actor, article_id=article.pk, upload=upload)
             stored.append(attachment.file.name)
         # A dry run stores no file: its body keeps the placeholder in the rolled-back row.

@@ -244,3 +244,21 @@ def test_the_export_writes_markdown_with_a_front_matter_and_the_files_beside_it(
         ("电表 箱.png", True),
         ("申请表.pdf", False),
     ]
+
+
+def test_a_picture_from_elsewhere_is_said_and_a_picture_of_a_wrong_type_refused() -> None:
+    text = "# 电表\n\n![外链](https://img.example.cn/a.png)\n\n![表箱](表箱.bmp)\n"
+    batch, limits = markdown_batch({"电表.md": text.encode(), "表箱.bmp": bmp()})
+    document = convert_document(batch.documents()[0], batch, limits)
+    assert [(str(problem), problem.warning) for problem in document.problems] == [
+        (
+            "电表.md（第 3 行）：图片“https://img.example.cn/a.png”不在导入的文件中："
+            "文章里只显示它的说明文字。",
+            True,
+        ),
+        (
+            "电表.md（第 5 行）：这种类型（BMP）的图片不能在文章中显示：请把图片另存为 PNG、"
+            "JPEG 或 GIF 后重新插入。",
+            False,
+        ),
+    ]
