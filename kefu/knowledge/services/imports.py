@@ -276,9 +276,9 @@ def _import(
 
 
 def _field(error: DomainError) -> Any:
-    detail = error.detail if isinstance(error.detail, dict) else {}
-    name = detail.get("field") or detail.get("name") or ""
-    return _("front matter: %(name)s") % {"name": name} if detail.get("field") else name
+    """Where a service's refusal points: the front matter field it names, if any."""
+    field = error.detail.get("field") if isinstance(error.detail, dict) else None
+    return _("front matter: %(name)s") % {"name": field} if field else ""
 
 
 def _forget(stored: list[str]) -> None:

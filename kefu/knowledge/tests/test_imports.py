@@ -358,3 +358,22 @@ def test_kefu_knowledge_import_takes_a_category_and_a_kind_and_refuses_with_a_st
         [f"已导出 1 篇文章到 {output}。"],
         "",
     )
+
+
+def test_what_the_article_services_refuse_is_said_under_the_front_matter_field(
+    users: dict[str, User], categories: dict[str, KnowledgeCategory]
+) -> None:
+    archive = zipped(
+        {
+            "a.md": "---\nroles: [agent, nobody]\n---\n# 复电\n\n缴清后复电。".encode(),
+            "b.md": (
+                "---\neffective_from: 2027-03-01\nexpires_at: 2027-01-31\n---\n# 峰谷\n\n电价。"
+            ).encode(),
+        }
+    )
+    report = run(users["editor"], "k.zip", archive)
+    assert [str(problem) for problem in report.problems] == [
+        "a.md（文件开头的属性：roles）：角色不存在。",
+        "b.md（文件开头的属性：expires_at）：失效日期不能早于生效日期。",
+    ]
+    assert not Article.objects.exists()
