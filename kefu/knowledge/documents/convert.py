@@ -270,7 +270,34 @@ def _docx_package(document: Document, data: bytes, limits: Limits) -> bool:
             % {"limit": limits.max_unpacked_bytes // 2**20}
         )
         return False
+    if _declares_entities(data, infos):
+        document.problem(
+            _(
+                "The document holds XML declarations Word never writes (a DOCTYPE), so it "
+                "is not read: open it in Word, save it as .docx and import that."
+            )
+        )
+        return False
     return True
+
+
+def _declares_entities(data: bytes, infos: list[zipfile.ZipInfo]) -> bool:
+    """Whether any XML part declares a DOCTYPE: Word writes none, and its entities are
+    how a small part expands into gigabytes ("billion laughs") in a parser."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            for info in infos:
+                if not info.filename.endswith((".xml", ".rels")):
+                    continue
+                with package.open(info) as part:
+                    tail = b""
+                    while chunk := part.read(2**16):
+                        if b"<!doctype" in (tail + chunk).lower():
+                            return True
+                        tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False  # mammoth says the document is damaged
+    return False
 
 
 def _from_docx(document: Document, entry: Entry, limits: Limits, spool: Spool) -> None:

@@ -115,3 +115,23 @@ def zipped(files: dict[str, bytes], *, utf8_names: bool = True) -> bytes:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, content)
     return buffer.getvalue()
+
+
+def entity_bomb() -> bytes:
+    """A Word document whose text is "billion laughs": nine levels of XML entities, each
+    ten of the one below, a few hundred bytes that a parser would expand into gigabytes."""
+    source = zipfile.ZipFile(io.BytesIO(word(outage_procedure)))
+    levels = "".join(
+        f'<!ENTITY lol{level} "{(f"&lol{level - 1};" if level > 1 else "lol") * 10}">'
+        for level in range(1, 10)
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                text = data.decode()
+                text = text[text.index("<w:document") :].replace("停电报修处理流程", "&lol9;", 1)
+                data = f'<?xml version="1.0"?><!DOCTYPE d [{levels}]>{text}'.encode()
+            package.writestr(info, data)
+    return buffer.getvalue()

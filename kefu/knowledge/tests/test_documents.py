@@ -16,7 +16,14 @@ from kefu.knowledge.documents.convert import Document, _markdown
 from kefu.knowledge.documents.export import ExportArticle, ExportFile
 from kefu.knowledge.documents.sources import Batch, BatchRefused, open_path, open_upload
 from kefu.knowledge.rendering import render_markdown
-from kefu.knowledge.tests.documents import bmp, outage_procedure, png, word, zipped
+from kefu.knowledge.tests.documents import (
+    bmp,
+    entity_bomb,
+    outage_procedure,
+    png,
+    word,
+    zipped,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -261,4 +268,12 @@ def test_a_picture_from_elsewhere_is_said_and_a_picture_of_a_wrong_type_refused(
             "JPEG 或 GIF 后重新插入。",
             False,
         ),
+    ]
+
+
+def test_a_document_declaring_xml_entities_is_refused_before_it_is_parsed() -> None:
+    document = one("炸弹.docx", entity_bomb())
+    assert messages(document) == [
+        "炸弹.docx：文档含有 Word 从不写入的 XML 声明（DOCTYPE），因此不予读取：请在 Word 中打开，"
+        "另存为 .docx 后再导入。"
     ]
