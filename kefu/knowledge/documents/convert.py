@@ -379,8 +379,26 @@ def _front_matter(document: Document, text: str) -> tuple[str, int]:
     if end is None:
         document.problem(_("The front matter that begins on line 1 has no closing “---” line."))
         return text, 0
+    source = "\n".join(lines[1:end])
     try:
-        fields = yaml.safe_load("\n".join(lines[1:end])) or {}
+        # Anchors and aliases (&a, *a) are refused: nested, a few lines of them stand for
+        # billions of values once written out.
+        alias = next(
+            (
+                e
+                for e in yaml.parse(source, Loader=yaml.SafeLoader)
+                if isinstance(e, yaml.AliasEvent)
+            ),
+            None,
+        )
+        if alias is not None:
+            mark = alias.start_mark
+            document.problem(
+                _("The front matter may not use YAML anchors and aliases (& and *)."),
+                _("line %(line)d") % {"line": mark.line + 2} if mark is not None else "",
+            )
+            return text, 0
+        fields = yaml.safe_load(source) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -406,8 +424,10 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, str):
         return [part.strip() for part in re.split(r"[,，、]", value) if part.strip()]
     if isinstance(value, list):
-        return [str(part).strip() for part in value if str(part).strip()]
-    return [str(value)]
+        # Only plain values: a nested list or table is not a word.
+        plain = [part for part in value if isinstance(part, str | int | float | date)]
+        return [str(part).strip() for part in plain if str(part).strip()]
+    return [str(value)] if isinstance(value, str | int | float | date) else []
 
 
 def _fields(document: Document, raw: dict[str, Any]) -> dict[str, Any]:

@@ -200,6 +200,20 @@ def test_markdown_in_gb18030_and_its_first_heading_as_title() -> None:
     assert (document.title, document.body) == ("复电", "缴清欠费后 24 小时内复电。\n")
 
 
+def test_a_front_matter_of_yaml_aliases_is_refused_before_it_is_expanded() -> None:
+    laughs = (
+        "".join(f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 10)}]\n" for n in range(1, 10))
+        .replace("l1: &l1 [*l0", "l1: &l1 [lol", 1)
+        .replace(", *l0", ", lol")
+    )
+    text = f"---\nl0: lol\n{laughs}tags: *l9\n---\n# 炸弹\n\n正文"
+    batch, limits = markdown_batch({"炸弹.md": text.encode()})
+    document = convert_document(batch.documents()[0], batch, limits)
+    assert messages(document) == [
+        "炸弹.md（第 4 行）：文件开头的属性不能使用 YAML 的锚点和别名（& 和 *）。"
+    ]
+
+
 def test_markdown_problems_say_the_line() -> None:
     text = "---\ntitle: [未闭合\n---\n正文"
     batch, limits = markdown_batch(
