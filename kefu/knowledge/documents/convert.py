@@ -26,6 +26,7 @@ from urllib.parse import unquote
 import mammoth
 import yaml
 from bs4 import BeautifulSoup, Tag
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from markdownify import MarkdownConverter
 
@@ -266,8 +267,18 @@ def _docx_package(document: Document, data: bytes, limits: Limits) -> bool:
     unpacked = sum(info.file_size for info in infos)
     if len(infos) > limits.max_files or unpacked > limits.max_unpacked_bytes:
         document.problem(
-            _("Unpacked, the document is too large to import (over %(limit)d MB).")
-            % {"limit": limits.max_unpacked_bytes // 2**20}
+            _("Unpacked, the document is too large to import (over %(limit)s).")
+            % {"limit": filesizeformat(limits.max_unpacked_bytes)}
+        )
+        return False
+    xml = sum(info.file_size for info in infos if info.filename.endswith((".xml", ".rels")))
+    if xml > limits.max_xml_bytes:
+        document.problem(
+            _(
+                "The document's text is too large to read (over %(limit)s of XML): split "
+                "it into several documents and import those."
+            )
+            % {"limit": filesizeformat(limits.max_xml_bytes)}
         )
         return False
     if _declares_entities(data, infos):

@@ -40,6 +40,9 @@ class Limits:
     max_files: int = 1000
     # One image or attached file (the attachments' own limit).
     max_image_bytes: int = 10 * 2**20
+    # The XML of one .docx (its text, styles, numbering): parsed whole in memory, where it
+    # takes many times its size. A document of hundreds of pages holds a few MB.
+    max_xml_bytes: int = 32 * 2**20
 
 
 @dataclass(frozen=True)

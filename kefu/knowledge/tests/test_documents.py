@@ -139,9 +139,14 @@ def test_a_zip_bomb_is_refused_from_its_declared_sizes_before_anything_is_unpack
     with pytest.raises(BatchRefused) as refused:
         open_upload("知识.zip", io.BytesIO(many), len(many), Limits(max_files=10))
     assert str(refused.value) == "知识.zip：压缩包里有 11 个文件，超过导入上限 10 个。"
-    # A .docx is a zip too: its own parts are bounded the same way.
+    # A .docx is a zip too: its own parts are bounded the same way, and its XML, which
+    # the parser holds whole in memory, more tightly.
     document = one("大.docx", word(outage_procedure), Limits(max_unpacked_bytes=10_000))
     assert "解压后过大" in messages(document)[0]
+    document = one("长.docx", word(outage_procedure), Limits(max_xml_bytes=2**20 // 2))
+    assert messages(document) == [
+        "长.docx：文档的文字部分过大，无法读取（XML 超过 512.0\xa0KB）：请拆分成几篇文档后再导入。"
+    ]
 
 
 def test_not_a_zip_and_not_a_document_are_refused() -> None:
