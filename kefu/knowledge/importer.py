@@ -83,7 +83,9 @@ class KnowledgeArticles(Importer[Any]):
             )
             return
         try:
-            with open_path(path, import_limits()) as batch:
+            # An uploaded file may wait under a name of its own: the kind of file is told
+            # by the name it came with.
+            with open_path(path, import_limits(), name=report.file_name) as batch:
                 result = articles_import(
                     actor=self.actor, batch=batch, dry_run=dry_run, progress=progress
                 )

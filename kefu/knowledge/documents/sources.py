@@ -180,15 +180,16 @@ def open_upload(name: str, stream: IO[bytes], size: int, limits: Limits) -> Batc
     return _open_zip(name, stream, limits)
 
 
-def open_path(path: Path, limits: Limits) -> Batch:
-    """The batch at `path`: a folder, a .zip or one document."""
+def open_path(path: Path, limits: Limits, *, name: str = "") -> Batch:
+    """The batch at `path`: a folder, a .zip or one document (of the kind `name` says,
+    when the file was stored under another)."""
     if path.is_dir():
         return open_directory(path, limits)
     if not path.is_file():
         raise BatchRefused(Problem(path.name, _("There is no such file or folder.")))
     stream = path.open("rb")
     try:
-        batch = open_upload(path.name, stream, path.stat().st_size, limits)
+        batch = open_upload(name or path.name, stream, path.stat().st_size, limits)
     except BaseException:
         stream.close()
         raise

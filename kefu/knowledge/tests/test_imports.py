@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from kefu.core.errors import Forbidden
+from kefu.core.imports import import_file
 from kefu.core.models import AuditEntry, OrgUnit, User
 from kefu.knowledge import services
 from kefu.knowledge.documents import Limits, open_upload
@@ -377,3 +378,15 @@ def test_what_the_article_services_refuse_is_said_under_the_front_matter_field(
         "b.md（文件开头的属性：expires_at）：失效日期不能早于生效日期。",
     ]
     assert not Article.objects.exists()
+
+
+def test_the_knowledge_kind_reads_an_upload_stored_under_a_name_of_its_own(
+    users: dict[str, User], centre: OrgUnit, tmp_path: Path
+) -> None:
+    stored = tmp_path / "upload-7f3a.part"
+    stored.write_bytes(zipped({"电费/缴费.md": "# 缴费\n\n营业厅。".encode()}))
+    report = import_file(
+        "knowledge", stored, centre=centre, actor=users["editor"], file_name="知识库.zip"
+    )
+    assert report.ok and report.written and (report.rows, report.created) == (1, 1)
+    assert Article.objects.get().title == "缴费"
