@@ -57,7 +57,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}（{self.place}）" if self.place else self.file
-        return f"{where}：{self.message}"
+        return f"{where}：{self.message}" if where else str(self.message)
 
 
 class BatchRefused(Exception):

@@ -359,6 +359,12 @@ def test_kefu_knowledge_import_takes_a_category_and_a_kind_and_refuses_with_a_st
         [f"已导出 1 篇文章到 {output}。"],
         "",
     )
+    assert cli(
+        "knowledge", "export", "-o", str(output), "--user", "editor", "--category", "停电"
+    ) == ([f"已导出 0 篇文章到 {output}。"], "")
+    assert cli(
+        "knowledge", "export", "-o", str(output), "--user", "editor", "--category", "水费"
+    ) == ([], "1: 没有“水费”这个知识分类。")
 
 
 def test_what_the_article_services_refuse_is_said_under_the_front_matter_field(
