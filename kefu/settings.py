@@ -319,6 +319,14 @@ KEFU_IDEMPOTENCY_KEY_TTL = int(os.environ.get("KEFU_IDEMPOTENCY_KEY_TTL", str(24
 # Years the official holiday calendar must cover, counted from today, before kefu warns.
 KEFU_KB_EXPIRY_WARNING_DAYS = int(os.environ.get("KEFU_KB_EXPIRY_WARNING_DAYS", "7"))
 KEFU_KB_ATTACHMENT_MAX_BYTES = int(os.environ.get("KEFU_KB_ATTACHMENT_MAX_BYTES", str(10 * 2**20)))
+# Knowledge imports (kefu/knowledge/documents): the file given (one document or a .zip) at
+# most this large; a .zip or folder at most this much once unpacked, in at most so many
+# files (a zip bomb is refused before anything is unpacked).
+KEFU_KB_IMPORT_MAX_BYTES = int(os.environ.get("KEFU_KB_IMPORT_MAX_BYTES", str(50 * 2**20)))
+KEFU_KB_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("KEFU_KB_IMPORT_MAX_UNPACKED_BYTES", str(200 * 2**20))
+)
+KEFU_KB_IMPORT_MAX_FILES = int(os.environ.get("KEFU_KB_IMPORT_MAX_FILES", "1000"))
 KEFU_TICKET_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("KEFU_TICKET_ATTACHMENT_MAX_BYTES", str(10 * 2**20))
 )

@@ -9,6 +9,10 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self) -> None:
+        from kefu.core.imports import register
+        from kefu.knowledge.importer import KnowledgeArticles
+
+        register(KnowledgeArticles)
         post_migrate.connect(
             _schedule_expiry, sender=self, dispatch_uid="kefu.knowledge.expiry_sweep"
         )

@@ -123,3 +123,21 @@ class UseForm(forms.Form):
     contact = forms.IntegerField(min_value=1, required=False)
     ticket = forms.CharField(max_length=20, required=False)
     next = forms.CharField(max_length=200, required=False)
+
+
+class ImportForm(forms.Form):
+    """Documents to import as drafts: the file, and what documents that say nothing of it
+    get (a category, a kind); a dry run only reports."""
+
+    file = forms.FileField(label=_("File"))
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        help_text=_("For documents whose folder or front matter names no category."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.PROCEDURE)
+    dry_run = forms.BooleanField(label=_("Check only, write nothing (dry run)"), required=False)
+
+    def __init__(self, *args: Any, categories: list[KnowledgeCategory], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = BLANK + [(c.code, c.name) for c in categories]  # type: ignore[attr-defined]

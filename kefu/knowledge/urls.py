@@ -11,6 +11,8 @@ urlpatterns = [
     path("knowledge/review/", views.review_page, name="knowledge_review"),
     path("knowledge/cases/", views.case_page, name="knowledge_case"),
     path("knowledge/synonyms/", views.synonyms_page, name="knowledge_synonyms"),
+    path("knowledge/import/", views.import_page, name="knowledge_import"),
+    path("knowledge/export/", views.export_download, name="knowledge_export"),
     path(
         "knowledge/feedback/<int:feedback_id>/resolve/",
         views.feedback_resolve_page,

@@ -4,6 +4,7 @@ reads through queries, every change through services."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,10 +28,12 @@ from kefu.core.listing import page_of
 from kefu.core.models import User
 from kefu.core.roles import CHANGE_ARTICLE
 from kefu.knowledge import queries, services
+from kefu.knowledge.documents import BatchRefused, open_upload
 from kefu.knowledge.forms import (
     ActForm,
     ArticleForm,
     FeedbackForm,
+    ImportForm,
     PreviewForm,
     SearchForm,
     UseForm,
@@ -37,6 +41,7 @@ from kefu.knowledge.forms import (
 from kefu.knowledge.lifecycle import Action, State, actions_for
 from kefu.knowledge.models import Article
 from kefu.knowledge.rendering import diff_lines, render_markdown
+from kefu.knowledge.services.imports import import_limits
 
 ACTION_LABELS = {
     Action.SUBMIT: gettext_lazy("Submit for review"),
@@ -424,3 +429,51 @@ def attachment_page(request: HttpRequest, article_id: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose a file first."))
     return redirect("article_page", article_id=article_id)
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Word and Markdown documents (or a .zip of them) imported as drafts for review: the
+    report of what was, or would be, created and every problem by file and place."""
+    user = request_user(request)
+    if not user.has_perm(CHANGE_ARTICLE):
+        raise Forbidden()
+    categories = list(queries.categories_of(user))
+    form = ImportForm(request.POST or None, request.FILES or None, categories=categories)
+    report = refused = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            with open_upload(upload.name or "", upload, upload.size or 0, import_limits()) as batch:
+                report = services.articles_import(
+                    actor=user,
+                    batch=batch,
+                    dry_run=form.cleaned_data["dry_run"],
+                    category=form.cleaned_data["category"] or None,
+                    kind=form.cleaned_data["kind"],
+                )
+        except BatchRefused as error:
+            refused = error.problem
+        status = 400 if refused or report is None or report.refused else 200
+    elif request.method == "POST":
+        status = 400
+    limits = import_limits()
+    return render(
+        request,
+        "knowledge/import.html",
+        {"form": form, "report": report, "refused": refused, "limits": limits},
+        status=status,
+    )
+
+
+@login_required
+def export_download(request: HttpRequest) -> FileResponse:
+    """Every article of the centre as Markdown files with their attachments, in a .zip
+    the import reads back."""
+    user = request_user(request)
+    out = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
+    services.articles_export(actor=user, out=out)
+    out.seek(0)
+    name = f"{_('Knowledge base')}-{timezone.localdate():%Y%m%d}.zip"
+    return FileResponse(out, as_attachment=True, filename=name, content_type="application/zip")

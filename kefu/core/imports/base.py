@@ -66,7 +66,8 @@ class Importer(Generic[R]):
     created or updated).
 
     A kind that reads documents rather than a table (`tabular = False`) overrides
-    `import_file` and does its own reading, reporting problems in the same report.
+    `import_file` and does its own reading, reporting problems in the same report; and
+    `export_file` and `template_file`, writing files of its own shape.
     """
 
     kind: ClassVar[str]
@@ -100,7 +101,16 @@ class Importer(Generic[R]):
     def import_file(
         self, path: Path, report: Report, *, dry_run: bool, progress: Progress | None
     ) -> None:
-        """A non-tabular kind's whole import (`tabular = False`)."""
+        """A non-tabular kind's whole import (`tabular = False`); `path` may be a folder."""
+        raise NotImplementedError
+
+    def export_file(self, path: Path) -> int:
+        """A non-tabular kind's export to `path`; how many records it holds."""
+        raise NotImplementedError
+
+    @classmethod
+    def template_file(cls, path: Path) -> None:
+        """A non-tabular kind's template: a sample of the files it reads."""
         raise NotImplementedError
 
     # -- for the kinds -------------------------------------------------------------------

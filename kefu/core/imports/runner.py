@@ -257,6 +257,9 @@ def template_write(kind: str, path: Path) -> None:
     column formatted as text so Excel keeps long numbers whole, and a sheet of
     instructions: what each column holds, whether it is required, an example."""
     cls = importer_class(kind)
+    if not cls.tabular:
+        cls.template_file(path)
+        return
     book = Workbook()
     sheet = book.active
     sheet.title = str(cls.title)[:31]
@@ -297,6 +300,8 @@ def export_write(kind: str, path: Path, *, centre: OrgUnit, actor: User | None) 
     name's suffix) a UTF-8 CSV Excel opens; streamed, so any size fits. How many rows."""
     cls = importer_class(kind)
     exporter = cls(centre=centre, actor=actor)
+    if not cls.tabular:
+        return exporter.export_file(path)
     header = [_header(column, mark_required=False) for column in cls.columns]
     count = 0
     if path.suffix.lower() == ".csv":

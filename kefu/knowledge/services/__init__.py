@@ -20,6 +20,11 @@ from kefu.knowledge.services.articles import (
     feedback_resolve,
 )
 from kefu.knowledge.services.attachments import attachment_add, attachment_remove
+from kefu.knowledge.services.imports import (
+    KnowledgeImportReport,
+    articles_export,
+    articles_import,
+)
 from kefu.knowledge.services.index import (
     search_index_rebuild,
     search_index_update,
@@ -31,6 +36,7 @@ __all__ = [
     "MAX_QUESTIONS",
     "MAX_QUESTION_LENGTH",
     "ExpirySweepResult",
+    "KnowledgeImportReport",
     "article_act",
     "article_case_from_ticket",
     "article_create",
@@ -38,6 +44,8 @@ __all__ = [
     "article_update",
     "article_use_record",
     "article_viewed",
+    "articles_export",
+    "articles_import",
     "attachment_add",
     "attachment_remove",
     "feedback_record",

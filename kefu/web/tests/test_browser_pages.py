@@ -33,6 +33,7 @@ PAGES = {
         "/knowledge/review/",
         "/knowledge/new/",
         "/knowledge/synonyms/",
+        "/knowledge/import/",
     ],
     "expert": ["/workbench/", "/tickets/?department=expert-seat", "/department/"],
     "backoffice": [

@@ -37,7 +37,8 @@ class Command(BaseCommand):
             return
         kind = kind_named(options["what"])
         path = Path(options["target"])
-        if not path.is_file():
+        # A kind that reads documents (knowledge) also reads a folder of them.
+        if not (path.is_file() or (path.is_dir() and not importer_class(kind).tabular)):
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         try:
             centre = centre_by_code(options["centre"])
