@@ -461,3 +461,47 @@ def test_only_who_may_change_policies_imports_them(
         (None, "", "您无权修改时限规则。")
     ]
     assert run("policies", path, centre, actor=users["admin"]).created == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_centres_catalogue_policies_and_routes_round_trip(tmp_path: Path) -> None:
+    """The demo centre's own rules (the power-grid catalogue, the policies of 002 第17篇
+    and 000 第8篇, the routes) exported and imported again: nothing changes."""
+    from kefu import demo
+    from kefu.core import demo_content
+    from kefu.tickets.demo import load_policies
+
+    calendars = demo._calendars()
+    org = demo_content.ORGANISATION
+    centre = OrgUnit.objects.create(
+        kind=OrgUnit.Kind.CENTRE,
+        code=org["code"],
+        name=org["name"],
+        calendar=calendars["workhours"],
+    )
+    for unit in org["departments"]:
+        OrgUnit.objects.create(
+            kind=OrgUnit.Kind.DEPARTMENT, code=unit["code"], name=unit["name"], parent=centre
+        )
+    demo._taxonomy(centre, demo_content.POWER_TAXONOMY)
+    load_policies(centre)
+    reasons = list(CallReason.objects.order_by("pk").values())
+    policies = list(TimeLimitPolicy.objects.order_by("pk").values())
+    rules = list(DispatchRule.objects.order_by("pk").values())
+    for kind in ("call-reasons", "policies", "dispatch-rules"):
+        exported = tmp_path / f"{kind}.xlsx"
+        count = export_write(kind, exported, centre=centre, actor=None)
+        again = run(kind, exported, centre)
+        assert (again.ok, again.unchanged, again.created, again.updated) == (
+            True,
+            count,
+            0,
+            0,
+        ), (kind, problems(again))
+    assert list(CallReason.objects.order_by("pk").values()) == reasons
+    assert list(TimeLimitPolicy.objects.order_by("pk").values()) == policies
+    assert list(DispatchRule.objects.order_by("pk").values()) == rules
+    # A name holding the path separator is written by its code.
+    sheet = load_workbook(tmp_path / "call-reasons.xlsx").active
+    parents = {row[3]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert parents["线上缴费"] == "online_channel" and parents["电费查询"] == "电费电价"
