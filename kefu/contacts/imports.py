@@ -292,24 +292,32 @@ class CallReasons(Importer[Plan]):
         by_id = {reason.pk: reason for reason in reasons}
         parents = {reason.pk: reason.parent_id for reason in reasons}
         paths = {reason.pk: _path(reason.pk, by_id, parents) for reason in reasons}
-        path_count: dict[tuple[str, tuple[str, ...]], int] = defaultdict(int)
+        # How many reasons of a dimension each tail of names fits, as the import reads a
+        # parent: 电费电价 alone, or 营销类/电费电价.
+        tails: dict[tuple[str, tuple[str, ...]], int] = defaultdict(int)
         for reason in reasons:
-            path_count[(reason.dimension, paths[reason.pk])] += 1
+            path = paths[reason.pk]
+            for start in range(len(path)):
+                tails[(reason.dimension, path[start:])] += 1
+        codes = {(reason.dimension, reason.code) for reason in reasons}
         labels = dict(Dimension.choices)
         order = list(Dimension.values)
 
         def parent_text(reason: CallReason) -> str:
-            """The parent's path of names where every step of it is unambiguous (and no
-            name holds the separator), its code otherwise."""
+            """The parent by the fewest names that find it alone (none of them holding the
+            separator, and not read as a code), by its code otherwise."""
             parent = by_id.get(reason.parent_id) if reason.parent_id else None
             if parent is None:
                 return ""
             path = paths[parent.pk]
-            plain = not any(_PATH_SPLIT.search(name) for name in path)
-            unique = all(
-                path_count[(parent.dimension, path[:end])] == 1 for end in range(1, len(path) + 1)
-            )
-            return "/".join(path) if plain and unique else parent.code
+            if any(_PATH_SPLIT.search(name) for name in path):
+                return parent.code
+            for start in range(len(path) - 1, -1, -1):
+                tail = path[start:]
+                text = "/".join(tail)
+                if tails[(parent.dimension, tail)] == 1 and (parent.dimension, text) not in codes:
+                    return text
+            return parent.code
 
         def sort_key(reason: CallReason) -> tuple[Any, ...]:
             chain: list[tuple[int, str]] = []
@@ -471,24 +479,28 @@ class _Catalogue:
         pk = self.db_by_code.get((dimension, ref))
         if pk is not None:
             return self.taken.get(pk, ("db", pk))
+        # A name, or a path of names read from its end: the reason of that name whose
+        # parents bear the names before it (营销类/电费电价, or 电费电价 alone when only one
+        # reason of the dimension has that name).
         names = [name for name in _PATH_SPLIT.split(ref) if name]
-        current: Key | None = None
-        for name in names:
-            candidates = []
-            for key in self.by_name.get((dimension, name), []):
-                parent = self.parent_of(key)
-                if parent is _PENDING:
+        candidates = []
+        for key in self.by_name.get((dimension, names[-1]) if names else ("", ""), []):
+            if key[0] == "row" and self.parent[key] is _PENDING:
+                return _PENDING  # it may yet stand for a reason of the database
+            above: Any = key
+            for name in reversed(names[:-1]):
+                above = self.parent_of(above)
+                if above is _PENDING:
                     return _PENDING
-                if parent == current:
-                    candidates.append(key)
-            if len(candidates) != 1:
-                break
-            current = candidates[0]
-        else:
-            if current == node.key:
+                if above is None or self.nodes[above].name != name:
+                    break
+            else:
+                candidates.append(key)
+        if len(candidates) == 1:
+            if candidates[0] == node.key:
                 self._loop(node)
                 return False
-            return current
+            return candidates[0]
         if candidates:
             self.problem(
                 node,

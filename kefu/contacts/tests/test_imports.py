@@ -227,3 +227,66 @@ def test_only_who_may_change_policies_may_change_the_catalogue(
     refused = run(xlsx(tmp_path / "c.xlsx", CATALOGUE), centre, actor=users["agent"])
     assert problems(refused) == [(None, "", "您无权修改来电原因目录。")]
     assert run(xlsx(tmp_path / "c.xlsx", CATALOGUE), centre, actor=users["admin"]).created == 9
+
+
+@pytest.mark.django_db
+def test_nested_business_types_by_name_path_and_an_ambiguous_name(
+    centre: OrgUnit, tmp_path: Path
+) -> None:
+    rows = [
+        HEADER,
+        # The service content names its parent before the parent's row: order is free.
+        ["服务内容", "营销类/电费电价", "", "电费查询", "", ""],
+        ["业务种类", "", "", "营销类", "", ""],
+        ["业务种类", "营销类", "", "电费电价", "", ""],
+        ["业务种类", "", "", "运检类", "", ""],
+        ["业务种类", "运检类", "", "电费电价", "", ""],
+    ]
+    report = run(xlsx(tmp_path / "n.xlsx", rows), centre)
+    assert report.ok, problems(report)
+    query = CallReason.objects.select_related("parent__parent").get(name="电费查询")
+    parent = query.parent
+    assert parent is not None and parent.parent is not None
+    assert (parent.name, parent.parent.name, parent.code) == (
+        "电费电价",
+        "营销类",
+        "dianfeidianjia",
+    )
+    # The second 电费电价 of the dimension is told apart by its parent's code.
+    assert CallReason.objects.filter(code="yunjianlei_dianfeidianjia").exists()
+    ambiguous = [HEADER, ["服务内容", "电费电价", "", "电费发票", "", ""]]
+    again = run(xlsx(tmp_path / "a.xlsx", ambiguous), centre)
+    assert problems(again) == [
+        (2, "上级", "有多个来电原因叫这个名称：请填写代码，或连同上级名称一起填写。")
+    ]
+
+
+@pytest.mark.django_db
+def test_an_export_names_each_parent_by_the_fewest_names_that_find_it(
+    centre: OrgUnit, tmp_path: Path
+) -> None:
+    rows = [
+        HEADER,
+        ["业务种类", "", "yx", "营销类", "", ""],
+        ["业务种类", "营销类", "yx_bill", "电费电价", "", ""],
+        ["业务种类", "", "yj", "运检类", "", ""],
+        ["业务种类", "运检类", "yj_bill", "电费电价", "", ""],
+        ["业务种类", "", "bill", "电费电价", "", ""],
+        ["服务内容", "yx_bill", "", "电费查询", "", ""],
+        ["服务内容", "yj_bill", "", "电费查询", "", ""],
+        ["服务内容", "bill", "", "电费查询", "", ""],
+        ["服务内容", "运检类", "", "巡视", "", ""],
+    ]
+    assert run(xlsx(tmp_path / "n.xlsx", rows), centre).ok
+    exported = tmp_path / "e.xlsx"
+    export_write("call-reasons", exported, centre=centre, actor=None)
+    sheet = load_workbook(exported).active
+    parents = {row[2]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    # 电费电价 is three reasons; each of its two under a parent is found with it, and the
+    # top one (whose name alone fits the other two as well) by its code.
+    assert parents["yx_bill_dianfeichaxun"] == "营销类/电费电价"
+    assert parents["yj_bill_dianfeichaxun"] == "运检类/电费电价"
+    assert parents["dianfeichaxun"] == "bill"
+    assert parents["xunshi"] == "运检类"
+    again = run(exported, centre)
+    assert (again.ok, again.unchanged) == (True, 9), problems(again)

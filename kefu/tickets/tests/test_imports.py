@@ -505,3 +505,25 @@ def test_the_demo_centres_catalogue_policies_and_routes_round_trip(tmp_path: Pat
     sheet = load_workbook(tmp_path / "call-reasons.xlsx").active
     parents = {row[3]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert parents["线上缴费"] == "online_channel" and parents["电费查询"] == "电费电价"
+
+
+@pytest.mark.django_db
+def test_the_command_line_exports_and_tries_a_policy_file(
+    centre: OrgUnit, setting: dict[str, Any], tmp_path: Path
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    assert run("policies", xlsx(tmp_path / "p.xlsx", [header(), SIMPLE]), centre).ok
+    exported = tmp_path / "时限规则.csv"
+    call_command("export", "policies", "-o", str(exported), stdout=StringIO())
+    edited = exported.read_text(encoding="utf-8-sig").replace("1小时30分钟", "1小时45分钟")
+    exported.write_text(edited, encoding="utf-8-sig")
+    out = StringIO()
+    call_command("import", "policies", str(exported), "--dry-run", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "试导入，未写入任何数据。共 1 行：新增 0，更新 1，未变 0。"
+    assert lines[1].endswith("投诉（简单，2小时答复）：答复客户预警：1小时30分钟 → 1小时45分钟")
+    stored = TimeLimitPolicy.objects.get().limits["answer"]
+    assert stored == {"limit": "PT2H", "warning": "PT1H30M"}
