@@ -290,3 +290,54 @@ def test_an_export_names_each_parent_by_the_fewest_names_that_find_it(
     assert parents["xunshi"] == "运检类"
     again = run(exported, centre)
     assert (again.ok, again.unchanged) == (True, 9), problems(again)
+
+
+@pytest.mark.django_db
+def test_a_csv_saved_by_chinese_excel_in_gb18030(centre: OrgUnit, tmp_path: Path) -> None:
+    path = tmp_path / "来电原因.csv"
+    path.write_bytes("\r\n".join(",".join(row) for row in CATALOGUE).encode("gb18030"))
+    report = run(path, centre)
+    assert (report.ok, report.created) == (True, 9), problems(report)
+    assert CallReason.objects.get(code="bill_inquiry").parent == CallReason.objects.get(
+        code="billing"
+    )
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_a_wrong_parent_a_loop_and_a_taken_code(centre: OrgUnit) -> None:
+    from kefu.contacts.services import call_reason_save
+    from kefu.core.errors import Conflict, Invalid
+
+    dims = CallReason.Dimension
+    top = call_reason_save(
+        actor=None, centre=centre, dimension=dims.BUSINESS_TYPE, code="a", name="甲"
+    )
+    below = call_reason_save(
+        actor=None, centre=centre, dimension=dims.BUSINESS_TYPE, code="b", name="乙", parent=top
+    )
+    attribute = call_reason_save(
+        actor=None, centre=centre, dimension=dims.CUSTOMER_ATTRIBUTE, code="r", name="居民"
+    )
+    with pytest.raises(Invalid, match="上一级维度"):
+        call_reason_save(
+            actor=None,
+            centre=centre,
+            dimension=dims.SERVICE_CONTENT,
+            code="c",
+            name="丙",
+            parent=attribute,
+        )
+    with pytest.raises(Invalid, match="不能挂在自己"):
+        call_reason_save(
+            actor=None,
+            centre=centre,
+            reason=top,
+            dimension=dims.BUSINESS_TYPE,
+            code="a",
+            name="甲",
+            parent=below,
+        )
+    with pytest.raises(Conflict):
+        call_reason_save(
+            actor=None, centre=centre, dimension=dims.BUSINESS_TYPE, code="a", name="又一个甲"
+        )

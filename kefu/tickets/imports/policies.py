@@ -363,6 +363,7 @@ class Policies(Importer[PolicyPlan]):
         self, row: Row, report: Report, flags: dict[str, bool | None]
     ) -> dict[str, dict[str, str]]:
         limits: dict[str, dict[str, str]] = {}
+        problems = report.problem_count
         for stage in STAGE_HEADERS:
             limit_key, warning_key = f"{stage}_limit", f"{stage}_warning"
             values = {}
@@ -418,7 +419,7 @@ class Policies(Importer[PolicyPlan]):
                 )
                 continue
             limits[stage] = {"limit": limit, "warning": warning}
-        if flags["expert_seat"] and not limits and report.ok:
+        if flags["expert_seat"] and not limits and report.problem_count == problems:
             self.problem(
                 report, row, "take_limit", _("An expert-seat policy needs its take limit.")
             )

@@ -265,6 +265,10 @@ def test_a_second_import_updates_by_name_and_reports_what_changed(
             [(2, "审核派单时限", "专席时限只设接单和处理回单两项。")],
         ),
         (
+            policy_row("甲", limits={}, 专席="是"),
+            [(2, "接单时限", "专席时限必须填写接单时限。")],
+        ),
+        (
             policy_row("甲", limits={}, 工单类型="催办", 客户等级="钻石"),
             [
                 (
@@ -287,6 +291,7 @@ def test_a_second_import_updates_by_name_and_reports_what_changed(
         "zero-limit",
         "callback-without-callbacks",
         "expert-seat-stage",
+        "expert-seat-without-limits",
         "unknown-kind-and-tier",
     ],
 )
@@ -527,3 +532,13 @@ def test_the_command_line_exports_and_tries_a_policy_file(
     assert lines[1].endswith("投诉（简单，2小时答复）：答复客户预警：1小时30分钟 → 1小时45分钟")
     stored = TimeLimitPolicy.objects.get().limits["answer"]
     assert stored == {"limit": "PT2H", "warning": "PT1H30M"}
+
+
+def test_the_dispatch_rules_template_and_its_examples(tmp_path: Path) -> None:
+    template = tmp_path / "t.xlsx"
+    template_write("dispatch-rules", template)
+    sheet, notes = load_workbook(template).worksheets
+    assert (sheet.title, [cell.value for cell in sheet[1]]) == ("派单规则", RULES_HEADER)
+    text = [[cell.value for cell in row if cell.value] for row in notes.iter_rows()]
+    assert ["服务态度", "是", "30"] in text
+    assert any("文件中没有的规则不会被删除" in str(row) for row in text)
