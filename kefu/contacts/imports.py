@@ -174,6 +174,7 @@ class CallReasons(Importer[Plan]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.checked = False
+        self.dimensions = dimension_labels()
 
     # -- check ---------------------------------------------------------------------------
 
@@ -195,7 +196,7 @@ class CallReasons(Importer[Plan]):
         return _Catalogue(self, nodes, by_row, report).plans()
 
     def _node(self, row: Row, report: Report) -> Node | None:
-        dimension = dimension_labels().get(row["dimension"].lower())
+        dimension = self.dimensions.get(row["dimension"].lower())
         if not row["dimension"]:
             self.problem(report, row, "dimension", _("Required."))
         elif dimension is None:
@@ -244,10 +245,12 @@ class CallReasons(Importer[Plan]):
     # -- write ---------------------------------------------------------------------------
 
     def write(self, records: list[Plan], report: Report) -> None:
-        reasons = {
-            reason.pk: reason
-            for reason in CallReason.objects.filter(centre=self.centre).select_related("parent")
-        }
+        reasons = {reason.pk: reason for reason in CallReason.objects.filter(centre=self.centre)}
+        # One instance per reason, parents included, so the service's loop check walks the
+        # tree as this write leaves it.
+        for one in reasons.values():
+            if one.parent_id in reasons:
+                one.parent = reasons[one.parent_id]
         made: dict[Key, CallReason] = {}
         labels = dict(Dimension.choices)
         for plan in records:

@@ -341,3 +341,16 @@ def test_the_service_refuses_a_wrong_parent_a_loop_and_a_taken_code(centre: OrgU
         call_reason_save(
             actor=None, centre=centre, dimension=dims.BUSINESS_TYPE, code="a", name="又一个甲"
         )
+
+
+@pytest.mark.django_db
+def test_two_reasons_trade_places_in_one_import(centre: OrgUnit, tmp_path: Path) -> None:
+    first = [HEADER, ["业务种类", "", "a", "甲", "", ""], ["业务种类", "a", "b", "乙", "", ""]]
+    assert run(xlsx(tmp_path / "1.xlsx", first), centre).ok
+    traded = [HEADER, ["业务种类", "b", "a", "甲", "", ""], ["业务种类", "", "b", "乙", "", ""]]
+    report = run(xlsx(tmp_path / "2.xlsx", traded), centre)
+    assert (report.ok, report.updated) == (True, 2), problems(report)
+    assert tree(centre) == {
+        ("business_type", "a"): ("甲", "b", 1, True),
+        ("business_type", "b"): ("乙", None, 1, True),
+    }
