@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from kefu.contacts.models import CallReason
 from kefu.core.models import OrgUnit, Region, WorkCalendar
 
+# What people write in a match column that matches anything (as a blank cell does).
 ANY = {"不限", "全部", "任意", "所有", "*", "any", "all"}
 
 
-# The stages in the order a work order meets them, and what the sheet calls each.
 def choices_by_name(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
     """Every way a file may name a choice (Chinese label, English label, code) → code."""
     names: dict[str, str] = {}
@@ -127,4 +127,5 @@ class Names:
 
 
 def any_blank(text: str) -> str:
+    """The cell's text, or "" when it says "any" (不限, 全部, *)."""
     return "" if text.strip().lower() in ANY else text.strip()

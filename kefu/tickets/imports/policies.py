@@ -26,15 +26,14 @@ from kefu.tickets.models import TicketKind, TimeLimitPolicy, Urgency
 from kefu.tickets.services import policy_save
 from kefu.tickets.stages import STAGE_LABELS
 
+# The stages in the order a work order meets them (sla.STAGES), and what the sheet calls
+# each: the pages' names, and short ones for the two spans over the stages.
 STAGE_HEADERS = {
     **{stage: STAGE_LABELS[stage] for stage in ("review", "take", "return", "verify", "reply")},
     "callback": STAGE_LABELS["callback"],
     "overall": gettext_lazy("Whole order"),
     "answer": gettext_lazy("Answer to the customer"),
 }
-
-
-# -- time-limit policies ----------------------------------------------------------------------
 
 
 @dataclass

@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from kefu.contacts.models import CallReason
 from kefu.core.imports import Report, export_write, import_file, template_write
 from kefu.core.models import AuditEntry, OrgUnit, Region, User, WorkCalendar
+from kefu.tickets import sla
 from kefu.tickets.imports.policies import STAGE_HEADERS
 from kefu.tickets.models import DispatchRule, TimeLimitPolicy
 
@@ -162,6 +163,7 @@ def test_the_templates_examples_are_the_seeds_limits_and_import_as_they_are(
     book = load_workbook(template)
     sheet, notes = book.worksheets
     assert [str(cell.value).rstrip("*") for cell in sheet[1]] == header()
+    assert sorted(STAGE_HEADERS) == sorted(sla.STAGES)  # a column pair for every stage
     rows = [[cell.value or "" for cell in row] for row in notes.iter_rows()]
     text = "\n".join("".join(map(str, row)) for row in rows)
     assert "002 第17篇 第20条" in text and "000 第8篇" in text
