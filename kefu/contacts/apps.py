@@ -6,3 +6,9 @@ class ContactsConfig(AppConfig):
     name = "kefu.contacts"
     label = "contacts"
     verbose_name = _("Contacts")
+
+    def ready(self) -> None:
+        from kefu.contacts.imports import CallReasons
+        from kefu.core.imports import register
+
+        register(CallReasons)

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from kefu.contacts.models import CallReason, Channel, Contact, ContactSms, Direction, HelpRequest
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.masking import mask_phone
-from kefu.core.models import User
+from kefu.core.models import OrgUnit, User
 from kefu.core.queries import leaders_on_duty, region_for_code, require_centre
-from kefu.core.roles import ADD_CONTACT, TAKE_OVER_CONTACT
+from kefu.core.roles import ADD_CONTACT, CHANGE_POLICY, TAKE_OVER_CONTACT
 from kefu.core.services import audit_record, notify, snapshot
 from kefu.core.sms import gateway
 from kefu.core.validation import (
@@ -390,3 +390,74 @@ def contact_assistance_attach(*, actor: User, contact: Contact, session: str) ->
     texts = ContactSms.objects.filter(session=session, agent=actor, contact__isnull=True)
     helps = HelpRequest.objects.filter(session=session, agent=actor, contact__isnull=True)
     return texts.update(contact=contact) + helps.update(contact=contact)
+
+
+# The dimension a reason's parent is in: service contents hang under the business type
+# they belong to (the workbench's call-reason box reads them so); the others nest, if at
+# all, within their own dimension.
+PARENT_DIMENSION: dict[str, str] = {
+    CallReason.Dimension.CUSTOMER_ATTRIBUTE: CallReason.Dimension.CUSTOMER_ATTRIBUTE,
+    CallReason.Dimension.BUSINESS_TYPE: CallReason.Dimension.BUSINESS_TYPE,
+    CallReason.Dimension.SERVICE_CONTENT: CallReason.Dimension.BUSINESS_TYPE,
+}
+CALL_REASON_FIELDS = ["dimension", "code", "name", "parent", "position", "active"]
+
+
+@transaction.atomic
+def call_reason_save(
+    *,
+    actor: User | None,
+    centre: OrgUnit,
+    reason: CallReason | None = None,
+    dimension: str,
+    code: str,
+    name: str,
+    parent: CallReason | None = None,
+    position: int = 0,
+    active: bool = True,
+) -> CallReason:
+    """Create a call reason of `centre`'s catalogue, or change `reason`. Who may change
+    the time-limit policies may change the catalogue they are chosen by; `actor` None is
+    the operator at the `kefu` command."""
+    if actor is not None and not actor.has_perm(CHANGE_POLICY):
+        raise Forbidden()
+    if dimension not in PARENT_DIMENSION:
+        raise Invalid(
+            _("Unknown dimension."), code="dimension_unknown", detail={"field": "dimension"}
+        )
+    if parent is not None:
+        if parent.centre_id != centre.pk or parent.dimension != PARENT_DIMENSION[dimension]:
+            raise Invalid(
+                _("This parent is not in the dimension above this one."),
+                code="call_reason_parent_invalid",
+                detail={"field": "parent"},
+            )
+        node: CallReason | None = parent
+        while node is not None:
+            if reason is not None and node.pk == reason.pk:
+                raise Invalid(
+                    _("A call reason cannot sit under itself or under one of its own."),
+                    code="call_reason_cycle",
+                    detail={"field": "parent"},
+                )
+            node = node.parent
+    row = reason or CallReason(centre=centre)
+    before = snapshot(row, CALL_REASON_FIELDS) if row.pk else None
+    row.dimension, row.code, row.name = dimension, code.strip(), name.strip()
+    row.parent, row.position, row.active = parent, position, active
+    check_lengths(row)
+    taken = CallReason.objects.filter(centre=centre, dimension=dimension, code=row.code)
+    if taken.exclude(pk=row.pk).exists():
+        raise Conflict(
+            _("Another call reason of this dimension has this code."),
+            code="call_reason_code_taken",
+        )
+    row.save()
+    audit_record(
+        actor=actor,
+        action="call_reason.update" if before else "call_reason.create",
+        obj=row,
+        before=before,
+        after=snapshot(row, CALL_REASON_FIELDS),
+    )
+    return row

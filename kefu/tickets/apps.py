@@ -9,6 +9,11 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Work orders")
 
     def ready(self) -> None:
+        from kefu.core.imports import register
+        from kefu.tickets.imports import DispatchRules, Policies
+
+        register(Policies)
+        register(DispatchRules)
         post_migrate.connect(_schedule_sweep, sender=self, dispatch_uid="kefu.tickets.sweep")
         post_migrate.connect(_search, sender=self, dispatch_uid="kefu.tickets.search")
 

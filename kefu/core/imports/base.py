@@ -57,7 +57,10 @@ class Importer(Generic[R]):
 
     `check` adds a problem to the report for every bad cell (`self.problem`) and returns
     a record for each good row; it never writes. `write` creates or updates, counting in
-    the report (created, updated, unchanged, and `report.change` for what changed).
+    the report (created, updated, unchanged, and `report.change` for what changed). When
+    a service refuses a row in `write` (a `DomainError`: its own rule, or data changed
+    since the check), the kind may report it on the row and re-raise: the file (or the
+    batch) is rolled back and the report says why.
 
     `per_batch = False`: the whole file is written in one transaction, and a dry run
     writes it and rolls it back, so its counts are exact. `per_batch = True` (a file of a
@@ -78,6 +81,11 @@ class Importer(Generic[R]):
     tabular: ClassVar[bool] = True
     # The file types the kind reads, for the upload form and messages.
     suffixes: ClassVar[tuple[str, ...]] = (".xlsx", ".csv", ".txt")
+    # For the template's instructions: what the person should know beyond the columns
+    # (what a re-import does, what it never does), and whole example rows in `columns`
+    # order, shown there rather than in the sheet so they are never imported by mistake.
+    notes: ClassVar[tuple[str | Promise, ...]] = ()
+    examples: ClassVar[tuple[tuple[str, ...], ...]] = ()
 
     def __init__(self, *, centre: OrgUnit, actor: User | None) -> None:
         self.centre = centre

@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kefu.core.errors import DomainError
 from kefu.core.exports import CsvWriter, cells, finish_sheet
 from kefu.core.imports.base import Column, Importer, Progress, Row, importer_class
 from kefu.core.imports.reading import Table, TableError, Truncated, header_key, open_table
@@ -165,6 +166,10 @@ def _write(
                 _("Changed while importing: %(problem)s") % {"problem": problem.message},
                 problem.value,
             )
+    except DomainError as error:
+        # A service refused what the check pass let through: nothing of it is kept.
+        if report.ok:
+            report.problem(None, "", str(error.message))
     except DatabaseError as error:
         log.exception("import %s of %s failed while writing", report.kind, report.file_name)
         report.problem(None, "", _("The database refused the data (%(error)s).") % {"error": error})
@@ -292,6 +297,16 @@ def template_write(kind: str, path: Path) -> None:
         notes.column_dimensions[letter].width = width
     notes.append([])
     notes.append([_("Columns marked * are required. Fill one row per record from row 2.")])
+    for note in cls.notes:
+        notes.append([str(note)])
+    if cls.examples:
+        notes.append([])
+        notes.append([_("Examples (copy a row to the first sheet to use it):")])
+        notes.append([str(column.header) for column in cls.columns])
+        for cell in notes[notes.max_row]:
+            cell.font = bold
+        for example in cls.examples:
+            notes.append(cells(list(example)))
     book.save(path)
 
 

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import IntegrityError
 from openpyxl import Workbook, load_workbook
 
+from kefu.core.errors import Invalid
 from kefu.core.imports import (
     Column,
     Importer,
@@ -91,8 +92,24 @@ class BatchedRegions(Regions):
         super().write(records, report)
 
 
+class RefusingRegions(Regions):
+    """Its service refuses one row at write time, after writing the rows before it."""
+
+    kind = "test-regions-refusing"
+    notes = ("已有的区划不会因文件中没有而被删除。",)
+    examples = (("990101", "东城", ""), ("990102", "西城", "示例"))
+
+    def write(self, records: list[Record], report: Report) -> None:
+        for number, code, name in records:
+            if code == "990199":
+                self.problem(report, Row(number, {"code": code}), "code", "服务拒绝了这一行")
+                raise Invalid("服务拒绝了这一行")
+            super().write([(number, code, name)], report)
+
+
 register(Regions)
 register(BatchedRegions)
+register(RefusingRegions)
 
 ROWS = [["区划代码", "区划名称"], ["990101", "东城"], ["990102", "西城"], ["990103", "朝阳"]]
 
@@ -305,3 +322,32 @@ def test_the_command_line(centre: OrgUnit, tmp_path: Path) -> None:
 
     with pytest.raises(CommandError, match="没有名为 nothing 的导入"):
         call_command("import", "nothing", str(good))
+
+
+@pytest.mark.django_db
+def test_a_row_a_service_refuses_while_writing_rolls_the_whole_file_back(
+    centre: OrgUnit, tmp_path: Path
+) -> None:
+    rows = [*ROWS, ["990199", "拒绝"]]
+    report = run(xlsx(tmp_path / "r.xlsx", rows), centre, kind="test-regions-refusing")
+    assert not report.written and names() == {}
+    assert [(p.row, p.column, p.message) for p in report.problems] == [
+        (5, "区划代码", "服务拒绝了这一行")
+    ]
+    assert not AuditEntry.objects.filter(action__startswith="import.").exists()
+
+
+def test_the_template_carries_a_kinds_notes_and_example_rows(tmp_path: Path) -> None:
+    template = tmp_path / "t.xlsx"
+    template_write("test-regions-refusing", template)
+    sheet, notes = load_workbook(template).worksheets
+    # The examples are in the instructions, never in the sheet that is imported.
+    assert sheet.max_row == 1
+    texts = [[cell.value for cell in row if cell.value is not None] for row in notes.iter_rows()]
+    assert ["已有的区划不会因文件中没有而被删除。"] in texts
+    at = texts.index(["示例（复制到第一个工作表使用）："])
+    assert texts[at + 1 : at + 4] == [
+        ["区划代码", "区划名称", "备注"],
+        ["990101", "东城"],
+        ["990102", "西城", "示例"],
+    ]

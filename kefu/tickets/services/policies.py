@@ -42,10 +42,18 @@ def _policy_check(row: TimeLimitPolicy) -> None:
         raise Invalid(str(error), code="policy_invalid", detail={"field": "limits"}) from error
 
 
+def _may_change(actor: User | None) -> None:
+    """`None` is the operator at the `kefu` command (an import), who answers for the whole
+    database."""
+    if actor is not None and not actor.has_perm(CHANGE_POLICY):
+        raise Forbidden()
+
+
 @transaction.atomic
 def policy_save(
     *,
-    actor: User,
+    actor: User | None,
+    centre: OrgUnit | None = None,
     policy_id: int | None = None,
     name: str,
     calendar: str,
@@ -58,9 +66,9 @@ def policy_save(
     expert_seat: bool = False,
     active: bool = True,
 ) -> TimeLimitPolicy:
-    """Create a time-limit policy, or replace one's content (policies are small and whole)."""
-    if not actor.has_perm(CHANGE_POLICY):
-        raise Forbidden()
+    """Create a time-limit policy, or replace one's content (policies are small and whole).
+    The category is one of `centre`'s (the actor's centre when not given)."""
+    _may_change(actor)
     row = (
         TimeLimitPolicy()
         if policy_id is None
@@ -74,7 +82,7 @@ def policy_save(
         raise Invalid(_("Unknown calendar."), code="calendar_unknown", detail={"field": "calendar"})
     row.name, row.kind, row.tier, row.urgency = name.strip(), kind, tier, urgency
     row.calendar, row.limits = calendar_row, limits
-    row.category = category_of(actor, category)
+    row.category = category_of(actor, category, centre_id=centre.pk if centre else None)
     row.callback_required, row.expert_seat, row.active = callback_required, expert_seat, active
     _policy_check(row)
     check_lengths(row)
@@ -94,7 +102,8 @@ def policy_save(
 @transaction.atomic
 def dispatch_rule_save(
     *,
-    actor: User,
+    actor: User | None,
+    centre: OrgUnit | None = None,
     rule_id: int | None = None,
     department: str | None = None,
     category: str | None = None,
@@ -103,9 +112,10 @@ def dispatch_rule_save(
     to_leaders: bool = False,
 ) -> DispatchRule:
     """Where orders of a category go: a department, or with `to_leaders` (complaints about a
-    staff member's attitude, 002 第17篇 18-19) the centre's team leaders and supervisors."""
-    if not actor.has_perm(CHANGE_POLICY):
-        raise Forbidden()
+    staff member's attitude, 002 第17篇 18-19) the centre's team leaders and supervisors.
+    The department and the category are `centre`'s (the actor's centre when not given)."""
+    _may_change(actor)
+    centre_id = centre.pk if centre is not None else actor.centre_id if actor else None
     rule = DispatchRule() if rule_id is None else DispatchRule.objects.filter(pk=rule_id).first()
     if rule is None:
         raise NotFound(code="dispatch_rule_not_found")
@@ -127,14 +137,14 @@ def dispatch_rule_save(
             )
     else:
         unit = OrgUnit.objects.filter(
-            code=department or "", kind=OrgUnit.Kind.DEPARTMENT, parent_id=actor.centre_id
+            code=department or "", kind=OrgUnit.Kind.DEPARTMENT, parent_id=centre_id
         ).first()
         if unit is None:
             raise Invalid(
                 _("Unknown department."), code="department_unknown", detail={"field": "department"}
             )
     rule.department, rule.to_leaders, rule.position = unit, to_leaders, position
-    rule.category = category_of(actor, category)
+    rule.category = category_of(actor, category, centre_id=centre_id)
     rule.region = region_for_code(region)
     rule.save()
     audit_record(

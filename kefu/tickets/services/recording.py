@@ -129,12 +129,18 @@ def new_event(
     )
 
 
-def category_of(actor: User, code: str | None) -> CallReason | None:
+def category_of(
+    actor: User | None, code: str | None, *, centre_id: int | None = None
+) -> CallReason | None:
+    """The active business type or service content `code` of `centre_id` (the actor's
+    centre when not given)."""
     if not code:
         return None
+    if centre_id is None and actor is not None:
+        centre_id = actor.centre_id
     category = (
         CallReason.objects.filter(
-            centre_id=actor.centre_id,
+            centre_id=centre_id,
             code=code,
             active=True,
             dimension__in=[
