@@ -25,11 +25,20 @@ def centre_by_code(code: str | None) -> OrgUnit:
     if code:
         centre = centres.filter(code=code).first()
         if centre is None:
-            raise NotFound(f"no centre with code {code!r}")
+            raise NotFound(
+                _("There is no centre with code %(code)s.") % {"code": code},
+                code="centre_not_found",
+            )
         return centre
     first = centres.order_by("pk").first()
     if first is None:
-        raise NotFound("there is no centre yet: run `kefu demo` or create one")
+        raise NotFound(
+            _(
+                "There is no centre yet: set one up with kefu init (or load the demo centre "
+                "with kefu demo)."
+            ),
+            code="centre_not_found",
+        )
     return first
 
 
