@@ -3,7 +3,6 @@ a second run changes nothing; another centre is refused; bad input writes nothin
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 from typing import Any
