@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tarfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -268,7 +269,7 @@ def test_init_twice_then_serve_sign_in_and_work(fresh: Fresh, serve: Any, tmp_pa
     assert ticket["number"] in client.get("/tickets/").text
 
 
-def test_init_asks_in_chinese_on_a_terminal(fresh: Fresh) -> None:
+def test_init_asks_in_chinese_on_a_terminal(fresh: Fresh, tmp_path: Path) -> None:
     """No options on a terminal: each question in Chinese with its default in brackets; the
     answers given (a time zone, round the clock, a password typed twice) are what it sets up."""
     answers = [
@@ -316,6 +317,13 @@ def test_init_asks_in_chinese_on_a_terminal(fresh: Fresh) -> None:
         "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.TIME_ZONE)"
     )
     assert zone.stdout.strip() == "Asia/Urumqi", zone.stderr
+    # …and a backup carries it with the keys.
+    archive = tmp_path / "kefu.tar.gz"
+    backed_up = fresh.kefu("backup", str(archive))
+    assert backed_up.returncode == 0, backed_up.stdout + backed_up.stderr
+    with tarfile.open(archive) as members:
+        recorded = members.extractfile("keys/time_zone")
+        assert recorded is not None and recorded.read() == b"Asia/Urumqi\n"
 
 
 def test_init_without_a_terminal_needs_the_centre_and_its_administrator(fresh: Fresh) -> None:
