@@ -109,7 +109,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
 import django
 django.setup()
 from kefu.telephony import services
-from kefu.telephony.queries import centre_by_code
+from kefu.core.queries import centre_by_code
 centre = centre_by_code(None)
 started = time.perf_counter()
 report = services.telephony_import(centre=centre, path=Path(sys.argv[1]))

@@ -95,8 +95,8 @@ def history(path: str) -> dict[str, Any]:
     from django.conf import settings
     from django.utils import timezone
 
+    from kefu.core.queries import centre_by_code
     from kefu.telephony import services, simulator
-    from kefu.telephony.queries import centre_by_code
 
     now = time.time()
     lines = simulator.simulate(

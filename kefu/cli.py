@@ -89,8 +89,8 @@ def served_centres() -> str:
         connections.close_all()
     if not centres:
         return _(
-            "There is no centre yet: set one up with kefu init (or load the demo centre "
-            "with kefu demo)."
+            "There is no centre yet: start one with `kefu init` (or load the demo with "
+            "`kefu demo`)."
         )
     return _("Serving %(centres)s.") % {
         "centres": "、".join(f"「{centre.name}」" for centre in centres)

@@ -285,3 +285,23 @@ def leaders_on_duty(
     leaders = leaders.order_by("id")
     on_duty = list(leaders.filter(last_login__gte=now - ON_DUTY_SINCE))
     return on_duty or list(leaders)
+
+
+def centre_by_code(code: str | None) -> OrgUnit:
+    """The centre named by its code; without one, the first centre set up (a one-centre
+    installation never needs to name it)."""
+    centres = OrgUnit.objects.filter(kind=OrgUnit.Kind.CENTRE)
+    if code:
+        centre = centres.filter(code=code).first()
+        if centre is None:
+            raise NotFound(_("There is no centre with the code %(code)s.") % {"code": code})
+        return centre
+    first = centres.order_by("pk").first()
+    if first is None:
+        raise NotFound(
+            _(
+                "There is no centre yet: start one with `kefu init` (or load the demo with "
+                "`kefu demo`)."
+            )
+        )
+    return first

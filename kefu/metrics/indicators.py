@@ -337,7 +337,8 @@ def rework_rate(t: Totals, r: Rules) -> float | None:
 
 
 def reopen_rate(t: Totals, r: Rules) -> float | None:
-    """重办率: orders reopened after an unsatisfied callback ÷ orders closed."""
+    """重办率: orders reopened after an unsatisfied callback ÷ orders closed (by any
+    step that closes one, not only the back office's close)."""
     return _ratio(t.reopened, t.closed)
 
 

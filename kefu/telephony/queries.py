@@ -10,36 +10,11 @@ from enum import StrEnum
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.errors import NotFound
 from kefu.core.models import OrgUnit
 from kefu.telephony.calls import Outcome
 from kefu.telephony.models import Activity, Agent, ImportRun, Queue
 from kefu.telephony.models import Call as CallRow
 from kefu.telephony.presence import Kind
-
-
-def centre_by_code(code: str | None) -> OrgUnit:
-    """The centre named by its code; without one, the first centre set up (a one-centre
-    installation never needs to name it)."""
-    centres = OrgUnit.objects.filter(kind=OrgUnit.Kind.CENTRE)
-    if code:
-        centre = centres.filter(code=code).first()
-        if centre is None:
-            raise NotFound(
-                _("There is no centre with code %(code)s.") % {"code": code},
-                code="centre_not_found",
-            )
-        return centre
-    first = centres.order_by("pk").first()
-    if first is None:
-        raise NotFound(
-            _(
-                "There is no centre yet: set one up with kefu init (or load the demo centre "
-                "with kefu demo)."
-            ),
-            code="centre_not_found",
-        )
-    return first
 
 
 def recent_imports(centre: OrgUnit, limit: int = 20) -> QuerySet[ImportRun]:

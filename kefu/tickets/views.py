@@ -209,8 +209,7 @@ def ticket_act_page(request: HttpRequest, number: str, action: str) -> HttpRespo
     note of what was done, or of why it was refused (POST, redirect, GET)."""
     form = ActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Some fields are not valid."))
-        return redirect("ticket_page", number=number)
+        return _refused(request, number, action, _("Some fields are not valid."), status=400)
     try:
         services.ticket_act_with_files(
             actor=request_user(request),
@@ -229,8 +228,7 @@ def ticket_act_page(request: HttpRequest, number: str, action: str) -> HttpRespo
                 "Someone else changed this work order in the meantime. "
                 "This is how it stands now; check it and try again."
             )
-        messages.error(request, message)
-        return redirect("ticket_page", number=number)
+        return _refused(request, number, action, message, status=refused.status)
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     if request.POST.get("next") == "/department/" or action == "decline":
         # Sent back, the order is no longer the department's to see.
@@ -238,6 +236,17 @@ def ticket_act_page(request: HttpRequest, number: str, action: str) -> HttpRespo
     if request.POST.get("next") == "/tickets/leaders/":
         return redirect("leaders")
     return redirect("ticket_page", number=number)
+
+
+def _refused(
+    request: HttpRequest, number: str, action: str, message: str, *, status: int
+) -> HttpResponse:
+    """The order's page again, saying why the action was refused, with what was typed
+    still in the action's form (and the order as it stands now, its version included)."""
+    messages.error(request, message)
+    context = _detail_context(request_user(request), number)
+    context["kept"] = {"action": action, "values": request.POST}
+    return render(request, "tickets/detail.html", context, status=status)
 
 
 @login_required

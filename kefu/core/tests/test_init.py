@@ -15,9 +15,9 @@ from kefu.centre import centre_code, centre_init, time_zone_record
 from kefu.contacts.models import CallReason, Contact
 from kefu.core.errors import Conflict, Invalid, NotFound
 from kefu.core.models import AuditEntry, OrgUnit, Region, User, WorkCalendar
+from kefu.core.queries import centre_by_code
 from kefu.customers.models import Customer, Tag
 from kefu.knowledge.models import Article
-from kefu.telephony.queries import centre_by_code
 from kefu.tickets.models import DispatchRule, StandardPhrase, Ticket, TimeLimitPolicy
 from kefu.tickets.services import ticket_create
 
@@ -198,7 +198,7 @@ def test_the_telephone_import_finds_the_centre_after_init() -> None:
     with pytest.raises(NotFound) as missing:
         centre_by_code(None)
     assert "kefu init" in str(missing.value.message)
-    assert str(missing.value.message).startswith("还没有客服中心")
+    assert str(missing.value.message).startswith("还没有中心")
 
     centre = init().centre
 

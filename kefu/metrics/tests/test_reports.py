@@ -331,6 +331,39 @@ def test_on_time_rate_per_stage_from_the_order_events(calls: OrgUnit, users: dic
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [1, 1, 1]
 
 
+def test_the_reopen_rate_counts_every_order_closed_however_it_closed(
+    calls: OrgUnit, users: dict[str, User]
+):
+    """重办率's denominator is every order that reached 办结 in the period: by the back
+    office's close, by a satisfied callback or by the expert's answer on the spot."""
+    from kefu.tickets.models import Ticket, TicketEvent
+
+    at = dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
+    customer = Customer.objects.create(centre=calls, name="王建国")
+    steps = [
+        ("close", "replied", "closed", {}),
+        ("callback", "replied", "closed", {"satisfied": True}),
+        ("answer_close", "accepted", "closed", {}),
+        ("callback", "replied", "accepted", {"satisfied": False}),
+    ]
+    for n, (action, before, after, data) in enumerate(steps, start=1):
+        ticket = Ticket.objects.create(
+            customer=customer,
+            number=f"GD{n}",
+            centre=calls,
+            kind="complaint",
+            title="停电",
+            state=after,
+            created_by=users["agent"],
+            created_at=at,
+        )
+        TicketEvent.objects.create(
+            ticket=ticket, seq=1, at=at, action=action, from_state=before, to_state=after, data=data
+        )
+    values = queries.summary(calls, reports.period_of("daily", DAY))
+    assert values["reopen_rate"] == pytest.approx(1 / 3)
+
+
 def test_the_report_workbook_writes_names_as_text_and_figures_as_numbers(
     calls: OrgUnit, tmp_path: Path
 ):

@@ -99,10 +99,15 @@ def test_a_second_browser_on_a_stale_page_gets_the_clear_message(
     first.page.click("form.action-dispatch button")
     first.page.wait_for_load_state()
 
+    second.page.fill("form.action-urge input[name=note]", "客户再次来电催促")
     second.page.click("form.action-urge button")
     second.page.wait_for_load_state()
     alert = second.page.locator("[role=alert]")
     assert "其他人刚刚修改了这张工单" in alert.inner_text()
+    # What was typed is still there, on the order as it stands now.
+    assert second.page.input_value("form.action-urge input[name=note]") == "客户再次来电催促"
+    # The browser logs the refusal's status (409), as it should.
+    second.errors[:] = [error for error in second.errors if "status of 409" not in error]
     # The fresh state's actions: the department takes it now, the back office may reassign.
     assert second.page.locator("form.action-reassign").count() == 1
     assert second.page.locator("form.action-take").count() == 0

@@ -106,13 +106,29 @@ def test_a_stale_page_gets_a_clear_message_and_the_fresh_state(
     number = open_ticket()["number"]
     act("backoffice", number, "dispatch", department="repair")  # version 1 → 2 elsewhere
     response = signed_in(users["backoffice"]).post(
-        f"/tickets/{number}/reassign/", {"version": 1, "department": "billing"}, follow=True
+        f"/tickets/{number}/reassign/", {"version": 1, "department": "billing"}
     )
     page = response.content.decode()
-    assert response.redirect_chain == [(f"/tickets/{number}/", 302)]
+    assert response.status_code == 409
     assert "其他人刚刚修改了这张工单" in page
     assert 'name="version" value="2"' in page
     assert Ticket.objects.get(number=number).department.code == "repair"  # type: ignore[union-attr]
+
+
+def test_a_refused_action_keeps_what_was_typed_in_its_form(
+    open_ticket: Callable[..., dict[str, Any]], act: Act, users: dict[str, User]
+) -> None:
+    number = open_ticket()["number"]
+    act("backoffice", number, "dispatch", department="repair")  # version 1 → 2 elsewhere
+    client = signed_in(users["backoffice"])
+    note = "客户第三次来电催促，情绪激动"
+    for version, status in (("1", 409), ("not a number", 400)):
+        response = client.post(f"/tickets/{number}/urge/", {"version": version, "note": note})
+        page = response.content.decode()
+        assert response.status_code == status
+        assert f'<input name="note" value="{note}">' in page
+        assert 'class="action action-urge refused"' in page
+    assert Ticket.objects.get(number=number).urge_count == 0
 
 
 def test_a_handler_sees_only_the_departments_orders(

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kefu.core.errors import NotFound
 from kefu.core.management.arguments import instant
+from kefu.core.queries import centre_by_code
 from kefu.metrics import exports, queries, reports
-from kefu.telephony.queries import centre_by_code
 
 
 class Command(BaseCommand):

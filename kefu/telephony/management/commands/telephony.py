@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import DomainError, NotFound
+from kefu.core.queries import centre_by_code
 from kefu.telephony import services
-from kefu.telephony.queries import centre_by_code
 
 
 class Command(BaseCommand):
