@@ -26,7 +26,7 @@ install: $(UV)
 run: install
 	$(KEFU) serve --port $(PORT) --check-port
 	$(KEFU) migrate --no-input
-	$(KEFU) demo
+	$(KEFU) demo --if-empty
 	$(KEFU) serve --port $(PORT)
 
 $(CHROMIUM):

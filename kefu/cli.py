@@ -67,6 +67,36 @@ def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
 
 
+def served_centres() -> str:
+    """Which centre this installation serves, said once as kefu starts."""
+    _setup()
+    import django
+
+    django.setup()
+    from django.db import DatabaseError, connections
+    from django.utils.translation import gettext as _
+
+    from kefu.centre import existing_centres
+
+    try:
+        centres = existing_centres()
+    except DatabaseError:
+        return _(
+            "The database is not set up yet: kefu init sets up a centre (make run loads the "
+            "demo centre)."
+        )
+    finally:
+        connections.close_all()
+    if not centres:
+        return _(
+            "There is no centre yet: start one with `kefu init` (or load the demo with "
+            "`kefu demo`)."
+        )
+    return _("Serving %(centres)s.") % {
+        "centres": "、".join(f"「{centre.name}」" for centre in centres)
+    }
+
+
 def serve(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="kefu serve", description="Serve kefu with its worker.")
     parser.add_argument("--host", default=os.environ.get("KEFU_HOST", "127.0.0.1"))
@@ -105,6 +135,7 @@ def serve(argv: Sequence[str]) -> int:
     subprocess.run(  # noqa: S603
         [python, "-m", "kefu.cli", "check", "--deploy", "--tag", "kefu", "-v0"], check=False
     )
+    centres = served_centres()
     web = subprocess.Popen(  # noqa: S603
         [
             python,
@@ -125,6 +156,7 @@ def serve(argv: Sequence[str]) -> int:
         # gunicorn said why on its own; nothing claims that kefu is serving.
         return web.wait() or 1
     worker = None if args.no_worker else Worker([python, "-m", "kefu.cli", "worker"], env)
+    print(centres, flush=True)
     print(f"kefu is serving on http://{args.host}:{args.port}/", flush=True)
     # The web server keeps serving when the worker dies; the worker is restarted.
     return supervise(web, worker)

@@ -23,7 +23,7 @@ from kefu.contacts.models import CallReason, Channel, Contact, Direction
 from kefu.core import demo_content as content
 from kefu.core.models import OrgUnit, Region, User, WorkCalendar
 from kefu.core.roles import ADMIN
-from kefu.core.services import audit_record
+from kefu.core.services import audit_record, calendars_ensure
 from kefu.customers.demo import load_customer_extras
 from kefu.customers.models import Customer, CustomerPhone, Tag
 from kefu.customers.privacy import customer_anonymise
@@ -58,6 +58,10 @@ TELECOM_USERS = [
     ("tel-editor2", "editor", "冯晓燕"),
 ]
 EXTRA_AGENTS = 16
+# The codes of the demo's two centres: the power hotline, and the telecom one whose call
+# reasons and knowledge base it also carries.
+TELECOM_CENTRE = "demo10010"
+DEMO_CENTRES = frozenset({content.ORGANISATION["code"], TELECOM_CENTRE})
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
@@ -101,17 +105,7 @@ class DemoSummary:
 
 
 def _calendars() -> dict[str, WorkCalendar]:
-    always, _ = WorkCalendar.objects.get_or_create(
-        name="24x7", defaults={"title": "7×24小时", "kind": WorkCalendar.Kind.ALWAYS}
-    )
-    hours, _ = WorkCalendar.objects.get_or_create(
-        name="workhours",
-        defaults={
-            "title": "工作时间（周一至周五 08:30–12:00、13:30–17:30）",
-            "kind": WorkCalendar.Kind.WORKING_HOURS,
-        },
-    )
-    return {"24x7": always, "workhours": hours}
+    return calendars_ensure()
 
 
 def _regions() -> dict[str, Region]:
@@ -465,7 +459,7 @@ def demo_load(
     _taxonomy(centre, content.POWER_TAXONOMY)
     telecom = _unit(
         OrgUnit.Kind.CENTRE,
-        "demo10010",
+        TELECOM_CENTRE,
         "10010客服中心（示例分类）",
         None,
         calendar=calendars["workhours"],

@@ -273,7 +273,19 @@ SESSION_COOKIE_AGE = KEFU_SESSION_MAX_SECONDS
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("KEFU_TIME_ZONE", "Asia/Shanghai")
+
+
+def _recorded_time_zone() -> str:
+    """The centre's time zone as `kefu init` recorded it in the data directory, if it did."""
+    try:
+        return (DATA_DIR / "time_zone").read_text().strip()
+    except FileNotFoundError:
+        return ""
+
+
+# The zone times are shown and working days counted in: KEFU_TIME_ZONE, else the centre's
+# (recorded by `kefu init`), else China's.
+TIME_ZONE = os.environ.get("KEFU_TIME_ZONE") or _recorded_time_zone() or "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 

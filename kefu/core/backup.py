@@ -38,8 +38,9 @@ from kefu.core import running
 FORMAT = 1
 MANIFEST = "manifest.json"
 DATABASE_MEMBER = {"sqlite": "database/kefu.sqlite3", "postgresql": "database/kefu.dump"}
-# The secrets, by their name in the data directory and in the archive.
-KEY_FILES = ("secret_key", "data_keys")
+# The secrets, and the centre's time zone `kefu init` recorded, by their name in the data
+# directory and in the archive (under keys/).
+KEY_FILES = ("secret_key", "data_keys", "time_zone")
 
 
 class BackupError(Exception):

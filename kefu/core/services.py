@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -412,3 +413,55 @@ def holiday_notice_enter(*, actor: User | None, year: int, text: str) -> Holiday
         after={"holidays": len(row.holidays), "workdays": len(row.workdays)},
     )
     return row
+
+
+# The two calendars time limits are counted on (DESIGN.md, "Time-limit policy"): round the
+# clock, and working hours that follow China's official holidays and make-up working days.
+STANDARD_CALENDARS: dict[str, tuple[str, str]] = {
+    "24x7": ("7×24小时", WorkCalendar.Kind.ALWAYS),
+    "workhours": (
+        "工作时间（周一至周五 08:30–12:00、13:30–17:30）",
+        WorkCalendar.Kind.WORKING_HOURS,
+    ),
+}
+
+
+@transaction.atomic
+def calendars_ensure() -> dict[str, WorkCalendar]:
+    """The standard calendars by name, made where missing (an existing one is kept as the
+    administrator left it)."""
+    calendars: dict[str, WorkCalendar] = {}
+    for name, (title, kind) in STANDARD_CALENDARS.items():
+        calendars[name], created = WorkCalendar.objects.get_or_create(
+            name=name, defaults={"title": title, "kind": kind}
+        )
+        if created:
+            audit_record(
+                actor=None, action="calendar.create", obj=calendars[name], after={"kind": kind}
+            )
+    return calendars
+
+
+@transaction.atomic
+def centre_create(*, actor: User | None, name: str, code: str, calendar: WorkCalendar) -> OrgUnit:
+    """A new centre: the root of an organisation tree, counting on `calendar`."""
+    name = name.strip()
+    if not name:
+        raise Invalid(_("Give the centre a name."), code="field_required", detail={"field": "name"})
+    centre = OrgUnit(kind=OrgUnit.Kind.CENTRE, code=code, name=name, calendar=calendar)
+    check_lengths(centre)
+    try:
+        centre.full_clean(exclude=["parent"])
+    except ValidationError as error:
+        field = next(iter(error.message_dict), "code")
+        raise Invalid(
+            " ".join(error.message_dict[field]), code="centre_invalid", detail={"field": field}
+        ) from error
+    centre.save()
+    audit_record(
+        actor=actor,
+        action="centre.create",
+        obj=centre,
+        after={"name": name, "code": code, "calendar": calendar.name},
+    )
+    return centre

@@ -486,3 +486,20 @@ def watch_entry_remove(*, actor: User, entry_id: int) -> WatchEntry:
         before={"number": entry.number, "reason": entry.reason},
     )
     return entry
+
+
+# The tags kefu itself acts on (Tag.HIGHLIGHTED: shown before the first word is said; the
+# dissatisfied list is what satisfaction repair works through), as every centre names them.
+BUILT_IN_TAGS = {Tag.SENSITIVE: "敏感客户", Tag.DISSATISFIED: "不满意客户"}
+
+
+@transaction.atomic
+def tags_ensure(*, actor: User | None) -> list[Tag]:
+    """The built-in tags, made where missing (a renamed one keeps its name)."""
+    tags = []
+    for code, name in BUILT_IN_TAGS.items():
+        tag, created = Tag.objects.get_or_create(code=code, defaults={"name": name})
+        if created:
+            audit_record(actor=actor, action="tag.create", obj=tag, after={"name": name})
+        tags.append(tag)
+    return tags

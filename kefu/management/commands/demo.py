@@ -20,10 +20,34 @@ class Command(BaseCommand):
         )
         parser.add_argument("--tickets", type=int, default=1500)
         parser.add_argument("--days", type=int, default=60, help="days of history up to now")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="load only into a database without a centre (what `make run` does)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from kefu.demo import PASSWORD, demo_load, demo_logins
+        from kefu.centre import existing_centres
+        from kefu.demo import DEMO_CENTRES, PASSWORD, demo_load, demo_logins
 
+        centres = existing_centres()
+        if options["if_empty"] and centres:
+            self.stdout.write(
+                _("This database holds %(centres)s already: the demo is not loaded.")
+                % {"centres": "、".join(f"「{centre.name}」" for centre in centres)}
+            )
+            return
+        # Never into a real centre: the demo's logins share one published password.
+        real = [centre for centre in centres if centre.code not in DEMO_CENTRES]
+        if real:
+            self.stderr.write(
+                _(
+                    "This database holds the centre %(centres)s, which is not the demo's: the "
+                    "demo, whose logins share a published password, is not loaded into it."
+                )
+                % {"centres": "、".join(f"「{centre.name}」" for centre in real)}
+            )
+            raise SystemExit(1)
         started = time.monotonic()
 
         # Each step on a line of its own as it starts, with the time since the start:

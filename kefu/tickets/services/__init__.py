@@ -3,8 +3,9 @@
 `actions` opens orders and moves them through the loop; `expert` holds the expert seat's
 own steps; `steps` a department's own steps (退单, passing on, 延期) and the back office's
 answers; `attachments` the files that go with a step; `backup` the AB post; `policies`
-saves the time-limit policies and dispatch rules; `sweeps` records warnings and overdue
-points; `recording` holds what they all write (the order's number, clocks and events).
+saves the time-limit policies and dispatch rules; `phrases` adds the standard phrases a
+centre starts with; `sweeps` records warnings and overdue points; `recording` holds what
+they all write (the order's number, clocks and events).
 """
 
 from kefu.tickets.services.actions import (
@@ -17,6 +18,7 @@ from kefu.tickets.services.actions import (
 )
 from kefu.tickets.services.attachments import ticket_act_with_files, ticket_attach
 from kefu.tickets.services.backup import away_set
+from kefu.tickets.services.phrases import standard_phrases_ensure
 from kefu.tickets.services.policies import POLICY_FIELDS, dispatch_rule_save, policy_save
 from kefu.tickets.services.recording import next_number
 from kefu.tickets.services.sweeps import SweepResult, deadline_sweep
@@ -32,6 +34,7 @@ __all__ = [
     "dispatch_rule_save",
     "next_number",
     "policy_save",
+    "standard_phrases_ensure",
     "ticket_act",
     "ticket_act_with_files",
     "ticket_attach",
