@@ -114,9 +114,19 @@ class _Story:
     overdue at any moment are a handful.
     """
 
-    def __init__(self, rng: random.Random, ticket: Ticket, now: datetime) -> None:
+    def __init__(self, rng: random.Random, ticket: Ticket, now: datetime, shown: set[str]) -> None:
         self.rng, self.ticket, self.now = rng, ticket, now
         self.at = ticket.created_at
+        self.shown = shown
+
+    def rare(self, name: str, share: float) -> bool:
+        """Whether this order takes a turn few take: `share` of the orders, and every
+        order until one has taken it (`took`), so each demo shows every turn whatever
+        the day and hour it is loaded."""
+        return self.rng.random() < share or name not in self.shown
+
+    def took(self, name: str) -> None:
+        self.shown.add(name)
 
     def step(self, actor: User, action: str, within: tuple[int, int], **fields: object) -> bool:
         """Take `action` some minutes (`within` a range) after the last step."""
@@ -167,6 +177,7 @@ def load_tickets(
     titles = titles or {}
     backoffice, leader = staff["backoffice"], staff["leader"]
     created = 0
+    shown: set[str] = set()
     for contact in contacts:
         business = contact.business_type.code if contact.business_type else "consultation"
         kind, department = ROUTES.get(business, ("consultation", None))
@@ -188,7 +199,7 @@ def load_tickets(
             created_at=contact.ended_at or contact.started_at,
         )
         created += 1
-        story = _Story(rng, ticket, now)
+        story = _Story(rng, ticket, now, shown)
         _tell(story, rng, department, handlers, backoffice, leader, staff)
         if progress is not None and created % 250 == 0:
             progress(f"{created}/{len(contacts)}")
@@ -260,15 +271,17 @@ def _tell(
         # Unsatisfied at the callback, the order is handled again (重办), and the second
         # time the customer is satisfied.
         satisfied = attempt > 0 or rng.random() > 0.06
-        if rng.random() < 0.08 and not story.step(
-            backoffice,
-            "callback",
-            (30, 600),
-            outcome="unreachable",
-            note="客户电话无人接听，稍后再拨。",
-        ):
-            return
-        fairly = satisfied and rng.random() < 0.15
+        if story.rare("unreachable", 0.08):
+            if not story.step(
+                backoffice,
+                "callback",
+                (30, 600),
+                outcome="unreachable",
+                note="客户电话无人接听，稍后再拨。",
+            ):
+                return
+            story.took("unreachable")
+        fairly = satisfied and story.rare("fairly_satisfied", 0.15)
         outcome = "fairly_satisfied" if fairly else "satisfied" if satisfied else "dissatisfied"
         if not story.step(
             backoffice,
@@ -278,6 +291,8 @@ def _tell(
             note=rng.choice(CALLBACK_NOTES[satisfied]),
         ):
             return
+        if fairly:
+            story.took("fairly_satisfied")
         if satisfied:
             return
 
@@ -292,7 +307,9 @@ def _department_detours(
     """Now and then an acceptance lacks a detail and goes back to its agent, or an order
     first goes to the wrong department, which sends it back (退单); False where the story
     stops."""
-    if rng.random() < 0.04:
+    # Only an agent completes an acceptance (an order the back office took itself is
+    # complete by its own hand).
+    if story.rare("supplement", 0.04) and story.ticket.created_by.role == "agent":
         if not story.step(
             backoffice, "send_to_agent", (5, 30), reason="受理信息缺少详细地址，请补充。"
         ):
@@ -301,8 +318,9 @@ def _department_detours(
             story.ticket.created_by, "supplement", (5, 30), text="详细地址已向客户核实补充。"
         ):
             return False
+        story.took("supplement")
     others = sorted(code for code in handlers if code not in {department, EXPERT_SEAT})
-    if others and rng.random() < 0.04:
+    if others and story.rare("decline", 0.04):
         wrong = rng.choice(others)
         if not story.step(backoffice, "dispatch", (5, 90), department=wrong):
             return False
@@ -310,6 +328,7 @@ def _department_detours(
             handlers[wrong], "decline", (5, 60), reason="不属于本部门业务，请重新派单。"
         ):
             return False
+        story.took("decline")
     return True
 
 
@@ -355,7 +374,7 @@ def _handle(
             return False
         if not story.step(handler, "take", (5, 240)):  # type: ignore[arg-type]
             return False
-        if not again and rng.random() < 0.04:
+        if not again and story.rare("extension", 0.04):
             # 延期申请: the part is on order; the back office grants the time asked.
             if not story.step(
                 handler,  # type: ignore[arg-type]
@@ -367,6 +386,7 @@ def _handle(
                 return False
             if not story.step(backoffice, "grant_extension", (5, 30), note="同意延期。"):
                 return False
+            story.took("extension")
     elif not story.step(backoffice, "handle_in_centre", (5, 90)):
         return False
     if not story.step(handler, "return", answer_minutes, result=rng.choice(results)):  # type: ignore[arg-type]
