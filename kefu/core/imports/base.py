@@ -81,6 +81,10 @@ class Importer(Generic[R]):
     def __init__(self, *, centre: OrgUnit, actor: User | None) -> None:
         self.centre = centre
         self.actor = actor
+        # True on the write pass's instance: its `check` sees rows the check pass found
+        # free of problems, so a kind may skip what cannot change between the passes (the
+        # duplicates within the file) and keep only what can (the database's rows).
+        self.writing = False
         # The file's own header for each column key, so problems name the column as the
         # person sees it; set by the runner.
         self.labels: dict[str, str] = {c.key: str(c.header) for c in self.columns}
@@ -96,6 +100,10 @@ class Importer(Generic[R]):
     def export_rows(self) -> Iterable[Sequence[Any]]:
         """What the centre holds, one row per record, in `columns` order."""
         raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the kind held for a pass (a temporary table of the keys seen); the
+        runner calls it when each pass ends, however it ends."""
 
     def import_file(
         self, path: Path, report: Report, *, dry_run: bool, progress: Progress | None

@@ -112,6 +112,7 @@ def _tabular(
                 progress("check", report.rows, table.rows_hint)
     finally:
         table.close()
+        checker.close()
     if not report.rows and report.ok:
         report.problem(None, "", _("The sheet has a header but no data rows."))
     if not report.ok or (report.dry_run and cls.per_batch):
@@ -132,6 +133,7 @@ def _write(
     progress: Progress | None,
 ) -> None:
     writer = cls(centre=centre, actor=actor)
+    writer.writing = True
     moved = Report(kind=report.kind, file_name=report.file_name, dry_run=True)
     table = open_table(path)
     keys = _columns(cls, table, moved)
@@ -170,6 +172,7 @@ def _write(
         report.problem(None, "", _("The database refused the data (%(error)s).") % {"error": error})
     finally:
         table.close()
+        writer.close()
     if cls.per_batch and report.rows_written and not report.written:
         report.written = True  # what landed stays, and the report says how much
 

@@ -8,7 +8,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from django.core.management import call_command
@@ -305,3 +305,31 @@ def test_the_command_line(centre: OrgUnit, tmp_path: Path) -> None:
 
     with pytest.raises(CommandError, match="没有名为 nothing 的导入"):
         call_command("import", "nothing", str(good))
+
+
+class WatchedRegions(Regions):
+    """Records which pass each check ran in and when each pass's instance was closed."""
+
+    kind = "test-regions-watched"
+    seen_passes: ClassVar[list[str]] = []
+
+    def check(self, rows: Sequence[Row], report: Report) -> list[Record]:
+        self.seen_passes.append("write" if self.writing else "check")
+        return super().check(rows, report)
+
+    def close(self) -> None:
+        self.seen_passes.append("close")
+
+
+register(WatchedRegions)
+
+
+@pytest.mark.django_db
+def test_a_kind_knows_the_write_pass_and_is_closed_after_each_pass(
+    centre: OrgUnit, tmp_path: Path
+) -> None:
+    WatchedRegions.seen_passes.clear()
+    report = run(xlsx(tmp_path / "r.xlsx", ROWS), centre, kind="test-regions-watched")
+    assert report.written
+    # Three rows in batches of two: two checks per pass, each pass's instance closed.
+    assert WatchedRegions.seen_passes == ["check", "check", "close", "write", "write", "close"]
