@@ -11,6 +11,8 @@ the file: rows are read as a stream and held a batch at a time.
 from __future__ import annotations
 
 import logging
+import pickle
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import nullcontext
@@ -100,27 +102,121 @@ def _tabular(
 ) -> None:
     checker = cls(centre=centre, actor=actor)
     table = open_table(path)
+    writes = not (report.dry_run and cls.per_batch)
+    spool = _Spool() if cls.spool and writes else None
     try:
-        keys = _columns(cls, table, report)
-        if not report.ok:
+        try:
+            keys = _columns(cls, table, report)
+            if not report.ok:
+                return
+            checker.labels.update(_labels(table, keys))
+            for batch in _batches(table, keys, cls.batch_size, report):
+                records = checker.check(batch, report)
+                report.rows += len(batch)
+                if spool is not None and report.ok:
+                    spool.add(len(batch), records)
+                if progress:
+                    progress("check", report.rows, table.rows_hint)
+        finally:
+            table.close()
+            checker.close()
+        if not report.rows and report.ok:
+            report.problem(None, "", _("The sheet has a header but no data rows."))
+        if not report.ok or not writes:
             return
-        checker.labels.update(_labels(table, keys))
-        for batch in _batches(table, keys, cls.batch_size, report):
-            checker.check(batch, report)
-            report.rows += len(batch)
-            if progress:
-                progress("check", report.rows, table.rows_hint)
+        # The write pass counts afresh.
+        report.created = report.updated = report.unchanged = report.change_count = 0
+        report.changes = []
+        if spool is not None:
+            _write_spooled(
+                cls, spool, checker.labels, report, centre=centre, actor=actor, progress=progress
+            )
+        else:
+            _write(cls, path, report, centre=centre, actor=actor, progress=progress)
     finally:
-        table.close()
-        checker.close()
-    if not report.rows and report.ok:
-        report.problem(None, "", _("The sheet has a header but no data rows."))
-    if not report.ok or (report.dry_run and cls.per_batch):
-        return
-    # The write pass counts afresh.
-    report.created = report.updated = report.unchanged = report.change_count = 0
-    report.changes = []
-    _write(cls, path, report, centre=centre, actor=actor, progress=progress)
+        if spool is not None:
+            spool.close()
+
+
+class _Spool:
+    """The check pass's records, batch by batch in a temporary file (pickled), so the
+    write pass neither reads nor checks the file again and memory stays flat."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115  (closed by close())
+
+    def add(self, rows: int, records: list[Any]) -> None:
+        pickle.dump((rows, records), self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def batches(self) -> Iterator[tuple[int, list[Any]]]:
+        self.file.seek(0)
+        while True:
+            try:
+                # Our own file, written by this process a moment ago.
+                yield pickle.load(self.file)  # noqa: S301
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _write_spooled(
+    cls: type[Importer[Any]],
+    spool: _Spool,
+    labels: dict[str, str],
+    report: Report,
+    *,
+    centre: OrgUnit,
+    actor: User | None,
+    progress: Progress | None,
+) -> None:
+    """The write pass of a kind that spools: each batch's records as the check pass made
+    them, looked at again (`recheck`) for what the database may have changed since."""
+    writer = cls(centre=centre, actor=actor)
+    writer.writing = True
+    writer.labels = dict(labels)
+    moved = Report(kind=report.kind, file_name=report.file_name, dry_run=True)
+    done = 0
+    whole = nullcontext() if cls.per_batch else transaction.atomic()
+    try:
+        with whole:
+            for rows, spooled in spool.batches():
+                with transaction.atomic() if cls.per_batch else nullcontext():
+                    records = writer.recheck(spooled, moved)
+                    if not moved.ok:
+                        raise _Moved
+                    writer.write(records, report)
+                done += rows
+                if cls.per_batch:
+                    report.rows_written = done
+                if progress:
+                    progress("write", done, report.rows)
+            if report.dry_run:
+                raise _RollBack
+            report.rows_written = done
+            report.written = True
+    except _RollBack:
+        pass
+    except _Moved:
+        _report_moved(moved, report)
+    except DatabaseError as error:
+        log.exception("import %s of %s failed while writing", report.kind, report.file_name)
+        report.problem(None, "", _("The database refused the data (%(error)s).") % {"error": error})
+    finally:
+        writer.close()
+    if cls.per_batch and report.rows_written and not report.written:
+        report.written = True
+
+
+def _report_moved(moved: Report, report: Report) -> None:
+    for problem in moved.problems:
+        report.problem(
+            problem.row,
+            problem.column,
+            _("Changed while importing: %(problem)s") % {"problem": problem.message},
+            problem.value,
+        )
 
 
 def _write(
@@ -160,13 +256,7 @@ def _write(
     except _RollBack:
         pass
     except _Moved:
-        for problem in moved.problems:
-            report.problem(
-                problem.row,
-                problem.column,
-                _("Changed while importing: %(problem)s") % {"problem": problem.message},
-                problem.value,
-            )
+        _report_moved(moved, report)
     except DatabaseError as error:
         log.exception("import %s of %s failed while writing", report.kind, report.file_name)
         report.problem(None, "", _("The database refused the data (%(error)s).") % {"error": error})

@@ -333,3 +333,53 @@ def test_a_kind_knows_the_write_pass_and_is_closed_after_each_pass(
     assert report.written
     # Three rows in batches of two: two checks per pass, each pass's instance closed.
     assert WatchedRegions.seen_passes == ["check", "check", "close", "write", "write", "close"]
+
+
+class SpooledRegions(Regions):
+    """Checked once: the write pass writes the spooled records; recheck refuses a code
+    that someone else took meanwhile."""
+
+    kind = "test-regions-spooled"
+    spool = True
+    per_batch = True
+    checks: ClassVar[int] = 0
+
+    def check(self, rows: Sequence[Row], report: Report) -> list[Record]:
+        SpooledRegions.checks += 1
+        records = super().check(rows, report)
+        if any(code == "990103" for _n, code, _name in records):
+            Region.objects.create(code="990103", name="别人先建的")
+        return records
+
+    def recheck(self, records: list[Record], report: Report) -> list[Record]:
+        taken = set(
+            Region.objects.filter(code__in=[c for _n, c, _name in records]).values_list(
+                "code", flat=True
+            )
+        )
+        for number, code, _name in records:
+            if code in taken:
+                report.problem(number, "区划代码", "已被占用", code)
+        return [record for record in records if record[1] not in taken]
+
+
+register(SpooledRegions)
+
+
+@pytest.mark.django_db
+def test_a_spooling_kind_checks_each_row_once_and_rechecks_what_the_database_holds(
+    centre: OrgUnit, tmp_path: Path
+) -> None:
+    SpooledRegions.checks = 0
+    report = run(xlsx(tmp_path / "r.xlsx", ROWS[:3]), centre, kind="test-regions-spooled")
+    assert (report.written, report.created, report.rows_written) == (True, 2, 2)
+    assert SpooledRegions.checks == 1  # two rows, one batch, checked once
+    # The second batch's code was taken between the passes: the first batch stays.
+    late = run(
+        xlsx(tmp_path / "l.xlsx", [ROWS[0], ["990104", "海淀"], ["990105", "丰台"], ROWS[3]]),
+        centre,
+        kind="test-regions-spooled",
+    )
+    moved = "导入过程中数据发生了变化：已被占用"
+    assert [(p.row, p.message) for p in late.problems] == [(4, moved)]
+    assert late.rows_written == 2 and names()["990104"] == "海淀"
