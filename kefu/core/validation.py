@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 import unicodedata
 from typing import Annotated, Any, Final
@@ -89,6 +90,7 @@ PROVINCE_CODES: Final[frozenset[str]] = frozenset(
 )
 ID_WEIGHTS: Final[tuple[int, ...]] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS: Final = "10X98765432"
+_ZERO_WEIGHT: Final = ord("0") * sum(ID_WEIGHTS)
 _ID_RE: Final = re.compile(r"[0-9]{17}[0-9X]")
 _DIGITS_RE: Final = re.compile(r"[0-9]+")
 _MIN_BIRTH_YEAR: Final = 1900
@@ -368,7 +370,9 @@ def id_number_check_digit(first17: str) -> str:
     """Return the ISO 7064 MOD 11-2 check character ("0"-"9" or "X") for 17 digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise InvalidNumber("id_format", _("An ID number starts with 17 digits."))
-    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True))
+    # The digits' character codes less "0"'s, summed at C speed (an import checks a
+    # million numbers): Σ(code - 48)·w = Σ code·w - 48·Σw.
+    total = sum(map(operator.mul, first17.encode(), ID_WEIGHTS)) - _ZERO_WEIGHT
     return ID_CHECK_CHARS[total % 11]
 
 
