@@ -315,13 +315,38 @@ def _plain_patterns() -> tuple[_Desc, tuple[_Desc, ...], _Desc, _Desc] | None:
     )
 
 
-def _matches(desc: _Desc, national: str) -> bool:
-    if desc is None:
-        return False
-    lengths, pattern = desc
-    if lengths and len(national) not in lengths:
-        return False
-    return pattern.fullmatch(national) is not None
+@functools.cache
+def _plain_pattern(length: int, trunk: bool) -> re.Pattern[str] | None:
+    """One pattern for numbers of `length` digits that says what number_type() would: the
+    general pattern, none of the service ones, then a fixed line or a mobile (written with
+    a trunk 0: a fixed line that is not also a mobile). None: no such number is valid."""
+    patterns = _plain_patterns()
+    if patterns is None:
+        return None
+    general, services, fixed, mobile = patterns
+
+    def fits(desc: _Desc) -> bool:
+        return desc is not None and (not desc[0] or length in desc[0])
+
+    def whole(desc: _Desc) -> str:
+        return f"(?:{desc[1].pattern})\\Z" if desc is not None else "(?!)"
+
+    if not fits(general):
+        return None
+    parts = [f"(?={whole(general)})"]
+    parts += [f"(?!{whole(service)})" for service in services if fits(service)]
+    if trunk:
+        if not fits(fixed):
+            return None
+        if fits(mobile):
+            parts.append(f"(?!{whole(mobile)})")
+        body = whole(fixed)
+    else:
+        kinds = [whole(desc) for desc in (fixed, mobile) if fits(desc)]
+        if not kinds:
+            return None
+        body = "|".join(kinds)
+    return re.compile("".join(parts) + f"(?:{body})")
 
 
 def _plain_number(text: str) -> str | None:
@@ -333,22 +358,15 @@ def _plain_number(text: str) -> str | None:
         national, trunk = text, ""
     else:
         found = _PLAIN_FIXED.fullmatch(text)
-        if found is None or len(found.group(1)) + len(found.group(2)) not in (9, 10, 11):
+        if found is None:
             return None
         national, trunk = found.group(1) + found.group(2), "0"
-    patterns = _plain_patterns()
-    if patterns is None:
+    pattern = _plain_pattern(len(national), bool(trunk))
+    if pattern is None or pattern.match(national) is None:
         return None
-    general, services, fixed_line, mobile_line = patterns
-    if not _matches(general, national) or any(_matches(s, national) for s in services):
-        return None
-    fixed = _matches(fixed_line, national)
-    mobile = _matches(mobile_line, national)
-    if trunk:
-        # Written with a trunk 0, a number the library also takes for a mobile is
-        # formatted its way: let it decide.
-        return trunk + national if fixed and not mobile else None
-    return national if fixed or mobile else None
+    # Written with a trunk 0, a number the library also takes for a mobile is formatted
+    # its way, and the pattern refuses it: the library decides.
+    return trunk + national
 
 
 def phone_kind(normalized: str) -> str:
