@@ -227,6 +227,7 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
         super().__init__(**kwargs)
         self.today = dt.datetime.now(tz=CHINA_TZ).date()
         self.seen: _Seen | None = None
+        self._mapped: int | None = None
         self.existing: dict[str, Existing] = {}
         self.elsewhere: set[str] = set()
         self._vocabulary_loaded = False
@@ -237,6 +238,7 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
         if self._vocabulary_loaded:
             return
         self._vocabulary_loaded = True
+        self._mapped = _unmap()
         self.region_codes: dict[str, int] = {}
         self.region_names: dict[str, list[int]] = {}
         self.region_labels: dict[int, str] = {}
@@ -671,9 +673,15 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
         return self._export(personal=personal, clear_ids=clear_ids)
 
     def _export(self, *, personal: bool, clear_ids: bool) -> Iterator[Sequence[Any]]:
+        self._vocabulary()
+        try:
+            yield from self._export_chunks(personal=personal, clear_ids=clear_ids)
+        finally:
+            _remap(self._mapped)
+
+    def _export_chunks(self, *, personal: bool, clear_ids: bool) -> Iterator[Sequence[Any]]:
         from kefu.core.services import audit_record
 
-        self._vocabulary()
         audit_record(
             actor=self.actor,
             action="customer.export",
@@ -737,6 +745,8 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
         if self.seen is not None:
             self.seen.close()
             self.seen = None
+        if self._vocabulary_loaded:
+            _remap(self._mapped)
 
 
 class _Plan:
@@ -835,6 +845,26 @@ def _clear(token: str) -> str:
 
 def _kind(number: str) -> str:
     return phone_kind(number)
+
+
+def _unmap() -> int | None:
+    """SQLite maps up to 256 MB of the database file into the process (kefu/settings.py);
+    an import or export of a million customers touches all of it, and mapped pages count
+    in the process's resident memory. Read through SQLite's own page cache instead while
+    it runs, so memory stays flat; what was mapped before, to put back (None: not SQLite)."""
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size")
+        row = cursor.fetchone()
+        cursor.execute("PRAGMA mmap_size=0")
+    return int(row[0]) if row else 0
+
+
+def _remap(size: int | None) -> None:
+    if size and connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA mmap_size={int(size)}")
 
 
 def _select(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from openpyxl import Workbook, load_workbook
 
 from kefu.core.imports import Report, export_write, import_file, template_write
@@ -140,6 +141,26 @@ def test_a_billing_export_lands_and_a_reimport_updates_by_account_saying_what_ch
     after = audit.after or {}
     assert after["id_number"] == "110105********0012" and after["via"] == "import"
     assert "110105195001010012" not in str(audit.before) + str(audit.after)
+
+
+def _mapped() -> int | None:
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size")
+        return int(cursor.fetchone()[0])
+
+
+def test_sqlite_maps_the_database_again_after_an_import_and_an_export(
+    centre: OrgUnit, archive: None, tmp_path: Path
+) -> None:
+    """While they run, SQLite reads through its page cache (the mapped file would count
+    in the process's memory); the connection maps as before afterwards."""
+    before = _mapped()
+    run(write_csv(tmp_path / "a.csv", ROWS), centre)
+    assert _mapped() == before
+    export_write("customers", tmp_path / "e.csv", centre=centre, actor=None)
+    assert _mapped() == before
 
 
 def test_a_column_left_out_keeps_its_values_and_an_empty_cell_empties_them(
