@@ -386,9 +386,16 @@ def test_the_template_and_the_command_line(centre: OrgUnit, archive: None, tmp_p
     assert "用 、 ， ; 或 / 分隔" in help_texts["电话"]
     path = write_csv(tmp_path / "a.csv", ROWS)
     out = StringIO()
+    call_command("import", "customers", str(path), "--dry-run", stdout=out)
+    assert out.getvalue().startswith("试导入，未写入任何数据。共 3 行：新增 3，更新 0，未变 0。")
+    assert not Customer.objects.exists()
+    out = StringIO()
     call_command("import", "customers", str(path), stdout=out)
     assert out.getvalue().startswith("共 3 行：新增 3，更新 0，未变 0。")
     changed = write_csv(tmp_path / "b.csv", [HEADER, [WANG[0], WANG[1], "13900009999", *WANG[3:]]])
+    out = StringIO()
+    call_command("import", "customers", str(changed), "--dry-run", stdout=out)
+    assert "更新 1" in out.getvalue() and by_account(WANG[0]).phones.count() == 2
     out = StringIO()
     call_command("import", "customers", str(changed), stdout=out)
     assert "联系电话：138****5678、025****6789 → 139****9999" in out.getvalue()
