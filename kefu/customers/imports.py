@@ -457,7 +457,7 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
         rows = _select(
             "SELECT account_number, centre_id, id, name, address, region_id, tier, "  # noqa: S608
             f"id_number_index, id_number_encrypted, version FROM {Customer._meta.db_table} "
-            "WHERE account_number IN ({marks})",
+            "WHERE account_number {among}",
             accounts,
         )
         for account, centre_id, pk, name, address, region, tier, index, token, version in rows:
@@ -534,13 +534,13 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
         if olds:
             for pk, number in _select(
                 f"SELECT customer_id, number FROM {CustomerPhone._meta.db_table} "  # noqa: S608
-                "WHERE customer_id IN ({marks}) ORDER BY customer_id, position, id",
+                "WHERE customer_id {among} ORDER BY customer_id, position, id",
                 olds,
             ):
                 phones.setdefault(pk, []).append(number)
             for pk, tag in _select(
                 f"SELECT customer_id, tag_id FROM {Customer.tags.through._meta.db_table} "  # noqa: S608
-                "WHERE customer_id IN ({marks})",
+                "WHERE customer_id {among}",
                 olds,
             ):
                 tags.setdefault(pk, []).append(tag)
@@ -595,7 +595,7 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
         _insert_rows(table, columns, rows)
         ids = dict(
             _select(
-                f"SELECT account_number, id FROM {table} WHERE account_number IN ({{marks}})",  # noqa: S608
+                f"SELECT account_number, id FROM {table} WHERE account_number {{among}}",  # noqa: S608
                 [r.account for r in records],
             )
         )
@@ -868,11 +868,16 @@ def _remap(size: int | None) -> None:
 
 
 def _select(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
-    """`sql` with its `{marks}` the placeholders of `values` (a batch's keys: at most a
-    few thousand, within both engines' limits), its rows."""
-    marks = ", ".join(["%s"] * len(values))
+    """The rows of `sql`, whose `{among}` asks for a column among `values` (a batch's
+    keys): one array on PostgreSQL (psycopg parses a statement of thousands of
+    placeholders slowly, and prepares it afresh for each length), placeholders on SQLite
+    (a few thousand are within its limit)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(marks=marks), values)
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.format(among="= ANY(%s)"), [values])
+        else:
+            marks = ", ".join(["%s"] * len(values))
+            cursor.execute(sql.format(among=f"IN ({marks})"), values)
         return cursor.fetchall()
 
 
