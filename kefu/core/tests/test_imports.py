@@ -383,3 +383,14 @@ def test_a_spooling_kind_checks_each_row_once_and_rechecks_what_the_database_hol
     moved = "导入过程中数据发生了变化：已被占用"
     assert [(p.row, p.message) for p in late.problems] == [(4, moved)]
     assert late.rows_written == 2 and names()["990104"] == "海淀"
+
+
+@pytest.mark.django_db
+def test_merged_cells_are_found_across_the_chunks_the_sheet_is_read_in(
+    centre: OrgUnit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kefu.core.imports import reading
+
+    monkeypatch.setattr(reading, "_MERGE_CHUNK", 7)  # the tag falls across chunks
+    report = run(xlsx(tmp_path / "r.xlsx", [*ROWS, ["", "海淀"]], merge="A4:A5"), centre)
+    assert [(p.row, "A4:A5" in p.message) for p in report.problems] == [(4, True)]
