@@ -357,10 +357,15 @@ def _rss_mb() -> float:
 
 
 def test_a_50_mb_file_is_read_as_a_stream_with_memory_flat(
-    centre: OrgUnit, archive: None, tmp_path: Path
+    centre: OrgUnit, archive: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A 50 MB export (long addresses, 60,000 rows) is checked and written batch by batch:
-    the process's memory, sampled at every batch of both passes, stays within a few MB."""
+    """A 50 MB export (long addresses, 80,000 rows) is checked and written batch by batch:
+    the process's memory, sampled at every batch of both passes, stays within a few MB.
+    (SQLite's page cache, 100 MB while an import runs, is bounded on its own: here it is
+    kept small so what is measured is the import's.)"""
+    from kefu.customers import imports
+
+    monkeypatch.setattr(imports, "IMPORT_CACHE_KIB", 2048)
     path = tmp_path / "big.csv"
     street = "江苏省南京市鼓楼区中山北路" + "幸福家园" * 44
     with path.open("w", encoding="utf-8", newline="") as stream:
@@ -371,12 +376,15 @@ def test_a_50_mb_file_is_read_as_a_stream_with_memory_flat(
             n += 1
             out.writerow([f"02{n:08d}", "王建国", f"138{n:08d}", "", f"{street}{n}号", "", "", ""])
     samples: list[float] = []
+    before = _rss_mb()
     report = run(path, centre, progress=lambda phase, done, total: samples.append(_rss_mb()))
     assert report.ok and report.created == n > 50_000
     assert Customer.objects.count() == n
     # Past the first batches (the database's caches), memory does not grow with the file.
     settled = samples[len(samples) // 10 :]
     assert max(settled) - min(settled) < 40, (min(settled), max(settled))
+    # Nor is the file ever held whole: the import's peak is far below its 50 MB of text.
+    assert max(samples) - before < 40, (before, max(samples))
 
 
 def test_the_template_and_the_command_line(centre: OrgUnit, archive: None, tmp_path: Path) -> None:
