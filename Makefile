@@ -46,6 +46,7 @@ bench: install
 	$(VENV)/bin/python bench/kb_search.py
 	$(VENV)/bin/python bench/telephony.py
 	$(VENV)/bin/python bench/wallboard.py
+	$(VENV)/bin/python bench/import.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -24,6 +24,7 @@ import os
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,9 +35,11 @@ from django.core.exceptions import ImproperlyConfigured
 __all__ = [
     "DataKeys",
     "blind_index",
+    "blind_indexer",
     "data_keys",
     "decrypt",
     "encrypt",
+    "encrypter",
     "generate_index_key",
     "is_current",
     "keys_file_write",
@@ -193,3 +196,28 @@ def blind_index(value: str, *, purpose: str = "id_number") -> str:
         return ""
     message = f"{purpose}\x00{value}".encode()
     return hmac.new(data_keys().index_key, message, hashlib.sha256).hexdigest()
+
+
+def encrypter() -> Callable[[str], str]:
+    """`encrypt` for many values (an import's batch): the current key is looked up once,
+    not once a value. The tokens are the same Fernet tokens."""
+    current = data_keys().current
+
+    def encrypt_one(value: str) -> str:
+        return current.encrypt(value.encode()).decode() if value else ""
+
+    return encrypt_one
+
+
+def blind_indexer(*, purpose: str = "id_number") -> Callable[[str], str]:
+    """`blind_index` for many values: the same digests, the keyed HMAC prepared once."""
+    prepared = hmac.new(data_keys().index_key, f"{purpose}\x00".encode(), hashlib.sha256)
+
+    def index_one(value: str) -> str:
+        if not value:
+            return ""
+        digest = prepared.copy()
+        digest.update(value.encode())
+        return digest.hexdigest()
+
+    return index_one

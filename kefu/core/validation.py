@@ -11,6 +11,8 @@ text. :func:`check_lengths` raises the services' :class:`~kefu.core.errors.Inval
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import re
 import unicodedata
 from typing import Annotated, Any, Final
@@ -88,6 +90,7 @@ PROVINCE_CODES: Final[frozenset[str]] = frozenset(
 )
 ID_WEIGHTS: Final[tuple[int, ...]] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS: Final = "10X98765432"
+_ZERO_WEIGHT: Final = ord("0") * sum(ID_WEIGHTS)
 _ID_RE: Final = re.compile(r"[0-9]{17}[0-9X]")
 _DIGITS_RE: Final = re.compile(r"[0-9]+")
 _MIN_BIRTH_YEAR: Final = 1900
@@ -233,6 +236,9 @@ def normalize_phone(raw: str) -> str:
     text = raw.strip()
     if not text:
         raise InvalidNumber("phone_invalid", _("Enter a phone number."))
+    quick = _plain_number(text)
+    if quick is not None:
+        return quick
     # phonenumbers maps letters to keypad digits ("1-800-FLOWERS" would become a valid
     # mobile), and words such as 转/ext mean an extension we could not store anyway.
     if any(char.isalpha() for char in text):
@@ -272,6 +278,97 @@ def normalize_phone(raw: str) -> str:
     return "".join(_DIGITS_RE.findall(national))
 
 
+# The shapes nearly every number in a customer archive has: a mobile's 11 digits, or a
+# fixed line's trunk 0, area code and subscriber number with at most one hyphen.
+# `phonenumbers.parse` costs ~100 µs a number, too much for a million-row import, so these
+# are judged on the library's own metadata patterns, in the order its number_type() tries
+# them; anything else (spaces, +86, full-width digits, an invalid number, whose message
+# the library's path gives) takes the library's path. Both paths agree: see
+# kefu/core/tests/test_validation.py.
+_PLAIN_MOBILE: Final = re.compile(r"1[3-9]\d{9}")
+_PLAIN_FIXED: Final = re.compile(r"0(\d{2,3})-?(\d{7,8})")
+
+
+_Desc = tuple[frozenset[int], "re.Pattern[str]"] | None
+
+
+@functools.cache
+def _plain_patterns() -> tuple[_Desc, tuple[_Desc, ...], _Desc, _Desc] | None:
+    """CN's general, service, fixed-line and mobile patterns, compiled once."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    if metadata is None or metadata.general_desc is None:
+        return None
+    general = metadata.general_desc.possible_length or ()
+
+    def desc(item: Any) -> _Desc:
+        if item is None or not item.national_number_pattern:
+            return None
+        lengths = item.possible_length or general
+        return frozenset(lengths), re.compile(item.national_number_pattern)
+
+    services = (metadata.premium_rate, metadata.toll_free, metadata.shared_cost)
+    return (
+        desc(metadata.general_desc),
+        tuple(desc(item) for item in services),
+        desc(metadata.fixed_line),
+        desc(metadata.mobile),
+    )
+
+
+@functools.cache
+def _plain_pattern(length: int, trunk: bool) -> re.Pattern[str] | None:
+    """One pattern for numbers of `length` digits that says what number_type() would: the
+    general pattern, none of the service ones, then a fixed line or a mobile (written with
+    a trunk 0: a fixed line that is not also a mobile). None: no such number is valid."""
+    patterns = _plain_patterns()
+    if patterns is None:
+        return None
+    general, services, fixed, mobile = patterns
+
+    def fits(desc: _Desc) -> bool:
+        return desc is not None and (not desc[0] or length in desc[0])
+
+    def whole(desc: _Desc) -> str:
+        return f"(?:{desc[1].pattern})\\Z" if desc is not None else "(?!)"
+
+    if not fits(general):
+        return None
+    parts = [f"(?={whole(general)})"]
+    parts += [f"(?!{whole(service)})" for service in services if fits(service)]
+    if trunk:
+        if not fits(fixed):
+            return None
+        if fits(mobile):
+            parts.append(f"(?!{whole(mobile)})")
+        body = whole(fixed)
+    else:
+        kinds = [whole(desc) for desc in (fixed, mobile) if fits(desc)]
+        if not kinds:
+            return None
+        body = "|".join(kinds)
+    return re.compile("".join(parts) + f"(?:{body})")
+
+
+def _plain_number(text: str) -> str | None:
+    """The normalised number if `text` has a plain shape and is a valid mobile or fixed
+    line; None when the full parse must decide."""
+    if _PLAIN_MOBILE.fullmatch(text):
+        if text.startswith("179"):  # a carrier prefix to the parser: let it decide
+            return None
+        national, trunk = text, ""
+    else:
+        found = _PLAIN_FIXED.fullmatch(text)
+        if found is None:
+            return None
+        national, trunk = found.group(1) + found.group(2), "0"
+    pattern = _plain_pattern(len(national), bool(trunk))
+    if pattern is None or pattern.match(national) is None:
+        return None
+    # Written with a trunk 0, a number the library also takes for a mobile is formatted
+    # its way, and the pattern refuses it: the library decides.
+    return trunk + national
+
+
 def phone_kind(normalized: str) -> str:
     """Return "mobile" or "fixed" for a number produced by :func:`normalize_phone`."""
     if not normalized.isascii() or not normalized.isdigit():
@@ -291,7 +388,9 @@ def id_number_check_digit(first17: str) -> str:
     """Return the ISO 7064 MOD 11-2 check character ("0"-"9" or "X") for 17 digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise InvalidNumber("id_format", _("An ID number starts with 17 digits."))
-    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True))
+    # The digits' character codes less "0"'s, summed at C speed (an import checks a
+    # million numbers): Σ(code - 48)·w = Σ code·w - 48·Σw.
+    total = sum(map(operator.mul, first17.encode(), ID_WEIGHTS)) - _ZERO_WEIGHT
     return ID_CHECK_CHARS[total % 11]
 
 

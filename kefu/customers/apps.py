@@ -9,6 +9,10 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
+        from kefu.core.imports import register
+        from kefu.customers.imports import CustomerImporter
+
+        register(CustomerImporter)
         post_migrate.connect(
             _schedule_retention, sender=self, dispatch_uid="kefu.customers.retention_sweep"
         )

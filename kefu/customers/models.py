@@ -63,6 +63,16 @@ class Customer(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Set when the customer's personal data was erased at their request (PIPL).
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # The keyed digest (kefu/core/crypto.py) of the account number an anonymised customer
+    # had: the billing system's export still lists the account, and an import must not
+    # bring the person back. It finds nobody by the number, as the blind index of ID
+    # numbers does.
+    account_number_erased = models.CharField(
+        _("account number (erased, digest)"),
+        max_length=64,
+        blank=True,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("customer")

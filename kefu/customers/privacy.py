@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kefu.contacts.models import Contact, ContactSms, HelpRequest
-from kefu.core.crypto import is_current, reencrypt
+from kefu.core.crypto import blind_index, is_current, reencrypt
 from kefu.core.errors import Conflict, Forbidden, Invalid
 from kefu.core.exports import person
 from kefu.core.models import AuditEntry, OrgUnit, User
@@ -49,6 +49,8 @@ PERSONAL_KEYS = frozenset(
     }
 )
 FREE_TEXT_KEYS = frozenset({"result", "reason"})
+# The blind index's purpose for the account numbers of anonymised customers.
+ERASED_ACCOUNT = "account_number"
 REDACTED = "***"
 
 
@@ -300,6 +302,10 @@ def customer_anonymise(*, actor: User | None, customer: Customer, reason: str) -
         )
     current.name = anonymised_label()
     current.id_number = ""
+    # Its digest stays, so an import of the billing system's archive leaves it out.
+    current.account_number_erased = blind_index(
+        current.account_number or "", purpose=ERASED_ACCOUNT
+    )
     current.account_number = None
     current.address = ""
     current.notes = ""

@@ -68,6 +68,12 @@ class Importer(Generic[R]):
     while it is written, and a dry run only checks (`check` may count what would be
     created or updated).
 
+    `spool = True` (the same million customers): the check pass keeps the records
+    `check` returns, pickled to a temporary file a batch at a time, and the write pass
+    writes those instead of reading and checking the file again, so each row is parsed
+    once; `recheck` sees each batch first, for what the database may have changed since
+    the check (problems it finds stop the write as a changed row does).
+
     A kind that reads documents rather than a table (`tabular = False`) overrides
     `import_file` and does its own reading, reporting problems in the same report; and
     `export_file` and `template_file`, writing files of its own shape.
@@ -78,6 +84,7 @@ class Importer(Generic[R]):
     columns: ClassVar[tuple[Column, ...]] = ()
     batch_size: ClassVar[int] = 500
     per_batch: ClassVar[bool] = False
+    spool: ClassVar[bool] = False
     tabular: ClassVar[bool] = True
     # The file types the kind reads, for the upload form and messages.
     suffixes: ClassVar[tuple[str, ...]] = (".xlsx", ".csv", ".txt")
@@ -90,6 +97,10 @@ class Importer(Generic[R]):
     def __init__(self, *, centre: OrgUnit, actor: User | None) -> None:
         self.centre = centre
         self.actor = actor
+        # True on the write pass's instance: its `check` sees rows the check pass found
+        # free of problems, so a kind may skip what cannot change between the passes (the
+        # duplicates within the file) and keep only what can (the database's rows).
+        self.writing = False
         # The file's own header for each column key, so problems name the column as the
         # person sees it; set by the runner.
         self.labels: dict[str, str] = {c.key: str(c.header) for c in self.columns}
@@ -102,9 +113,18 @@ class Importer(Generic[R]):
     def write(self, records: list[R], report: Report) -> None:
         raise NotImplementedError
 
+    def recheck(self, records: list[R], report: Report) -> list[R]:
+        """A spooling kind's records again before they are written (`spool`): those still
+        good, problems added to the report for the others."""
+        return records
+
     def export_rows(self) -> Iterable[Sequence[Any]]:
         """What the centre holds, one row per record, in `columns` order."""
         raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the kind held for a pass (a temporary table of the keys seen); the
+        runner calls it when each pass ends, however it ends."""
 
     def import_file(
         self, path: Path, report: Report, *, dry_run: bool, progress: Progress | None

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from defusedxml.ElementTree import iterparse
 from django.utils.translation import gettext as _
 
 # Bounds on what a file may make us read: an .xlsx is a zip, and a small one can unpack to
@@ -41,6 +40,12 @@ _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls, .doc and other Office 97-2003 files
 _REQUIRED_MARK = re.compile(r"[*＊]|[(（]必填[)）]")
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+# `<mergeCell ref="A4:A5"/>`, with or without a namespace prefix, either quote.
+_MERGE_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref=([\"'])([A-Z]+\d+(?::[A-Z]+\d+)?)\1"
+)
+_MERGE_CHUNK = 1024 * 1024
+_MERGE_TAIL = 512
 
 
 class TableError(Exception):
@@ -67,6 +72,8 @@ class Table:
     rows_hint: int | None  # about how many data rows, for progress; None when unknown
     _rows: Iterator[tuple[int, list[str]]] = field(repr=False)
     _closing: list[Any] = field(default_factory=list, repr=False)
+    # Whether a cell may be `Truncated` (a workbook's number cells; never a text file's).
+    truncates: bool = False
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(row number as the spreadsheet shows it, the row's cells), blank rows left out."""
@@ -177,7 +184,11 @@ def _text_records(reader: Any, name: str) -> Iterator[tuple[int, list[str]]]:
                     % {"row": number, "count": MAX_COLUMNS},
                     row=number,
                 )
-            cells = [_text(value) for value in record]
+            # _text inlined: this line runs for every row of a million-row file.
+            cells = [
+                value.strip() if len(value) <= MAX_CELL_CHARACTERS else _text(value)
+                for value in record
+            ]
             if any(cells):
                 yield number, cells
     except UnicodeDecodeError:
@@ -244,28 +255,32 @@ def _open_xlsx(path: Path) -> Table:
         book.close()
         raise
     hint = sheet.max_row - header_row if isinstance(sheet.max_row, int) else None
-    return Table(header, header_row, hint, _rows=rows, _closing=[book])
+    return Table(header, header_row, hint, _rows=rows, _closing=[book], truncates=True)
 
 
 def _refuse_merged(book: Any, sheet: Any) -> None:
-    """Merged cells are listed after the sheet's data (`<mergeCells>`); read the sheet's
-    XML as a stream to find the first, without holding the sheet."""
+    """Merged cells are listed after the sheet's data (`<mergeCells>`). The sheet's XML is
+    searched as bytes, a chunk at a time, for the first `<mergeCell ref=…>`: parsing the
+    whole sheet as XML once more took as long as reading its rows. Text in the sheet can
+    never hold the tag (its "<" is written &lt;)."""
+    tail = b""
     with book._archive.open(sheet._worksheet_path) as xml:
-        for _event, element in iterparse(xml, events=("end",)):
-            tag = element.tag.rsplit("}", 1)[-1]
-            if tag == "mergeCell":
-                ref = element.get("ref", "")
-                found = _CELL_REF.match(ref)
+        while chunk := xml.read(_MERGE_CHUNK):
+            text = tail + chunk
+            # The plain search first (a C loop): a row's every "<" would start the pattern.
+            found = _MERGE_CELL.search(text) if b"mergeCell" in text else None
+            if found:
+                ref = found.group(2).decode("ascii")
+                cell = _CELL_REF.match(ref)
                 raise TableError(
                     _(
                         "The sheet has merged cells (%(cells)s): unmerge them and fill every "
                         "cell with its own value."
                     )
                     % {"cells": ref},
-                    row=int(found.group(2)) if found else None,
+                    row=int(cell.group(2)) if cell else None,
                 )
-            if tag in {"row", "c", "v", "f", "is", "t"}:
-                element.clear()
+            tail = text[-_MERGE_TAIL:]
 
 
 def _sheet_records(sheet: Any) -> Iterator[tuple[int, list[str]]]:

@@ -11,8 +11,10 @@ the file: rows are read as a stream and held a batch at a time.
 from __future__ import annotations
 
 import logging
+import pickle
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
@@ -101,53 +103,94 @@ def _tabular(
 ) -> None:
     checker = cls(centre=centre, actor=actor)
     table = open_table(path)
+    writes = not (report.dry_run and cls.per_batch)
+    spool = _Spool() if cls.spool and writes else None
     try:
-        keys = _columns(cls, table, report)
-        if not report.ok:
+        try:
+            keys = _columns(cls, table, report)
+            if not report.ok:
+                return
+            checker.labels.update(_labels(table, keys))
+            for batch in _batches(table, keys, cls.batch_size, report):
+                records = checker.check(batch, report)
+                report.rows += len(batch)
+                if spool is not None and report.ok:
+                    spool.add(len(batch), records)
+                if progress:
+                    progress("check", report.rows, table.rows_hint)
+        finally:
+            table.close()
+            checker.close()
+        if not report.rows and report.ok:
+            report.problem(None, "", _("The sheet has a header but no data rows."))
+        if not report.ok or not writes:
             return
-        checker.labels.update(_labels(table, keys))
-        for batch in _batches(table, keys, cls.batch_size, report):
-            checker.check(batch, report)
-            report.rows += len(batch)
-            if progress:
-                progress("check", report.rows, table.rows_hint)
+        # The write pass counts afresh.
+        report.created = report.updated = report.unchanged = report.change_count = 0
+        report.changes = []
+        batches = _unspool(spool, checker.labels) if spool is not None else _reread(cls, path)
+        _write(cls, batches, report, centre=centre, actor=actor, progress=progress)
     finally:
-        table.close()
-    if not report.rows and report.ok:
-        report.problem(None, "", _("The sheet has a header but no data rows."))
-    if not report.ok or (report.dry_run and cls.per_batch):
-        return
-    # The write pass counts afresh.
-    report.created = report.updated = report.unchanged = report.change_count = 0
-    report.changes = []
-    _write(cls, path, report, centre=centre, actor=actor, progress=progress)
+        if spool is not None:
+            spool.close()
+
+
+class _Spool:
+    """The check pass's records, batch by batch in a temporary file (pickled), so the
+    write pass neither reads nor checks the file again and memory stays flat."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115  (closed by close())
+
+    def add(self, rows: int, records: list[Any]) -> None:
+        pickle.dump((rows, records), self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def batches(self) -> Iterator[tuple[int, list[Any]]]:
+        self.file.seek(0)
+        while True:
+            try:
+                # Our own file, written by this process a moment ago.
+                yield pickle.load(self.file)  # noqa: S301
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self.file.close()
+
+
+Batches = Callable[[Importer[Any], Report], Generator[tuple[int, list[Any]]]]
 
 
 def _write(
     cls: type[Importer[Any]],
-    path: Path,
+    batches: Batches,
     report: Report,
     *,
     centre: OrgUnit,
     actor: User | None,
     progress: Progress | None,
 ) -> None:
+    """The write pass: each batch's records (`batches`: rows, records, checked again
+    against what the database may have changed since the check pass, into `moved`)
+    written in one transaction for the file, or one a batch for a per-batch kind."""
     writer = cls(centre=centre, actor=actor)
+    writer.writing = True
     moved = Report(kind=report.kind, file_name=report.file_name, dry_run=True)
-    table = open_table(path)
-    keys = _columns(cls, table, moved)
-    writer.labels.update(_labels(table, keys))
+    pending = batches(writer, moved)
     done = 0
-    whole = nullcontext() if cls.per_batch else transaction.atomic()
     try:
-        with whole:
-            for batch in _batches(table, keys, cls.batch_size, moved):
+        with nullcontext() if cls.per_batch else transaction.atomic():
+            while True:
+                # The batch is checked again inside the transaction that writes it.
                 with transaction.atomic() if cls.per_batch else nullcontext():
-                    records = writer.check(batch, moved)
+                    batch = next(pending, None)
+                    if batch is None:
+                        break
+                    rows, records = batch
                     if not moved.ok:
                         raise _Moved
                     writer.write(records, report)
-                done += len(batch)
+                done += rows
                 if cls.per_batch:
                     report.rows_written = done
                 if progress:
@@ -174,9 +217,37 @@ def _write(
         log.exception("import %s of %s failed while writing", report.kind, report.file_name)
         report.problem(None, "", _("The database refused the data (%(error)s).") % {"error": error})
     finally:
-        table.close()
+        pending.close()
+        writer.close()
     if cls.per_batch and report.rows_written and not report.written:
         report.written = True  # what landed stays, and the report says how much
+
+
+def _reread(cls: type[Importer[Any]], path: Path) -> Batches:
+    """The file read and checked again, batch by batch."""
+
+    def batches(writer: Importer[Any], moved: Report) -> Generator[tuple[int, list[Any]]]:
+        table = open_table(path)
+        try:
+            keys = _columns(cls, table, moved)
+            writer.labels.update(_labels(table, keys))
+            for batch in _batches(table, keys, cls.batch_size, moved):
+                yield len(batch), writer.check(batch, moved)
+        finally:
+            table.close()
+
+    return batches
+
+
+def _unspool(spool: _Spool, labels: dict[str, str]) -> Batches:
+    """A spooling kind's records as its check pass made them, looked at again (`recheck`)."""
+
+    def batches(writer: Importer[Any], moved: Report) -> Generator[tuple[int, list[Any]]]:
+        writer.labels = dict(labels)
+        for rows, spooled in spool.batches():
+            yield rows, writer.recheck(spooled, moved)
+
+    return batches
 
 
 def _names(column: Column) -> set[str]:
@@ -229,25 +300,34 @@ def _batches(
     table: Table, keys: list[str | None], size: int, report: Report
 ) -> Iterator[list[Row]]:
     batch: list[Row] = []
+    every = None not in keys
     for number, values in table.rows():
-        row = Row(number, {key: value for key, value in zip(keys, values, strict=False) if key})
-        for key, value in row.values.items():
-            if isinstance(value, Truncated):
-                report.problem(
-                    number,
-                    table.header[keys.index(key)],
-                    _(
-                        "A number of 16 digits or more has lost its last digits in a number "
-                        "cell: format the column as text and type the numbers again."
-                    ),
-                    value,
-                )
+        if every:  # every column is the kind's: the common case, and the faster one
+            row = Row(number, dict(zip(keys, values, strict=False)))  # type: ignore[arg-type]
+        else:
+            row = Row(number, {key: value for key, value in zip(keys, values, strict=False) if key})
+        if table.truncates:
+            _truncated(table, keys, row, report)
         batch.append(row)
         if len(batch) >= size:
             yield batch
             batch = []
     if batch:
         yield batch
+
+
+def _truncated(table: Table, keys: list[str | None], row: Row, report: Report) -> None:
+    for key, value in row.values.items():
+        if isinstance(value, Truncated):
+            report.problem(
+                row.number,
+                table.header[keys.index(key)],
+                _(
+                    "A number of 16 digits or more has lost its last digits in a number "
+                    "cell: format the column as text and type the numbers again."
+                ),
+                value,
+            )
 
 
 # -- templates and exports ------------------------------------------------------------------

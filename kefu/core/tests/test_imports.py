@@ -8,7 +8,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from django.core.management import call_command
@@ -351,3 +351,92 @@ def test_the_template_carries_a_kinds_notes_and_example_rows(tmp_path: Path) -> 
         ["990101", "东城"],
         ["990102", "西城", "示例"],
     ]
+
+
+class WatchedRegions(Regions):
+    """Records which pass each check ran in and when each pass's instance was closed."""
+
+    kind = "test-regions-watched"
+    seen_passes: ClassVar[list[str]] = []
+
+    def check(self, rows: Sequence[Row], report: Report) -> list[Record]:
+        self.seen_passes.append("write" if self.writing else "check")
+        return super().check(rows, report)
+
+    def close(self) -> None:
+        self.seen_passes.append("close")
+
+
+register(WatchedRegions)
+
+
+@pytest.mark.django_db
+def test_a_kind_knows_the_write_pass_and_is_closed_after_each_pass(
+    centre: OrgUnit, tmp_path: Path
+) -> None:
+    WatchedRegions.seen_passes.clear()
+    report = run(xlsx(tmp_path / "r.xlsx", ROWS), centre, kind="test-regions-watched")
+    assert report.written
+    # Three rows in batches of two: two checks per pass, each pass's instance closed.
+    assert WatchedRegions.seen_passes == ["check", "check", "close", "write", "write", "close"]
+
+
+class SpooledRegions(Regions):
+    """Checked once: the write pass writes the spooled records; recheck refuses a code
+    that someone else took meanwhile."""
+
+    kind = "test-regions-spooled"
+    spool = True
+    per_batch = True
+    checks: ClassVar[int] = 0
+
+    def check(self, rows: Sequence[Row], report: Report) -> list[Record]:
+        SpooledRegions.checks += 1
+        records = super().check(rows, report)
+        if any(code == "990103" for _n, code, _name in records):
+            Region.objects.create(code="990103", name="别人先建的")
+        return records
+
+    def recheck(self, records: list[Record], report: Report) -> list[Record]:
+        taken = set(
+            Region.objects.filter(code__in=[c for _n, c, _name in records]).values_list(
+                "code", flat=True
+            )
+        )
+        for number, code, _name in records:
+            if code in taken:
+                report.problem(number, "区划代码", "已被占用", code)
+        return [record for record in records if record[1] not in taken]
+
+
+register(SpooledRegions)
+
+
+@pytest.mark.django_db
+def test_a_spooling_kind_checks_each_row_once_and_rechecks_what_the_database_holds(
+    centre: OrgUnit, tmp_path: Path
+) -> None:
+    SpooledRegions.checks = 0
+    report = run(xlsx(tmp_path / "r.xlsx", ROWS[:3]), centre, kind="test-regions-spooled")
+    assert (report.written, report.created, report.rows_written) == (True, 2, 2)
+    assert SpooledRegions.checks == 1  # two rows, one batch, checked once
+    # The second batch's code was taken between the passes: the first batch stays.
+    late = run(
+        xlsx(tmp_path / "l.xlsx", [ROWS[0], ["990104", "海淀"], ["990105", "丰台"], ROWS[3]]),
+        centre,
+        kind="test-regions-spooled",
+    )
+    moved = "导入过程中数据发生了变化：已被占用"
+    assert [(p.row, p.message) for p in late.problems] == [(4, moved)]
+    assert late.rows_written == 2 and names()["990104"] == "海淀"
+
+
+@pytest.mark.django_db
+def test_merged_cells_are_found_across_the_chunks_the_sheet_is_read_in(
+    centre: OrgUnit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kefu.core.imports import reading
+
+    monkeypatch.setattr(reading, "_MERGE_CHUNK", 7)  # the tag falls across chunks
+    report = run(xlsx(tmp_path / "r.xlsx", [*ROWS, ["", "海淀"]], merge="A4:A5"), centre)
+    assert [(p.row, "A4:A5" in p.message) for p in report.problems] == [(4, True)]

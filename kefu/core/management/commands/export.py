@@ -13,6 +13,9 @@ from kefu.core.queries import centre_by_code
 
 
 class Command(BaseCommand):
+    # Django's system checks load every URL and API module (~65 MB and a second or two)
+    # and say nothing about a file; `kefu check` and `kefu serve` run them.
+    requires_system_checks: list[str] = []
     help = "Export a centre's data in its import's shape: kefu export KIND -o FILE (.xlsx/.csv)."
 
     def add_arguments(self, parser: CommandParser) -> None:
