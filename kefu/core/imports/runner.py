@@ -25,7 +25,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kefu.core.exports import CsvWriter, cells, finish_sheet
-from kefu.core.imports.base import Column, Importer, Progress, Row, importer_class
+from kefu.core.imports.base import Column, Handout, Importer, Progress, Row, importer_class
 from kefu.core.imports.reading import Table, TableError, Truncated, header_key, open_table
 from kefu.core.imports.report import Report
 from kefu.core.models import OrgUnit, User
@@ -50,9 +50,12 @@ def import_file(
     dry_run: bool = False,
     file_name: str = "",
     progress: Progress | None = None,
+    handout: Handout | None = None,
 ) -> Report:
     """Import the file at `path` as `kind` into `centre`; the report says what happened.
-    Never raises for anything in the file."""
+    Never raises for anything in the file. `handout` receives what the kind hands the
+    person once (`Importer.handouts`), after it is written for good; without it, that is
+    dropped."""
     cls = importer_class(kind)
     report = Report(
         kind=kind,
@@ -64,7 +67,9 @@ def import_file(
     began = time.monotonic()
     try:
         if cls.tabular:
-            _tabular(cls, path, report, centre=centre, actor=actor, progress=progress)
+            handouts = _tabular(cls, path, report, centre=centre, actor=actor, progress=progress)
+            if handouts and handout is not None:
+                handout(handouts)
         else:
             cls(centre=centre, actor=actor).import_file(
                 path, report, dry_run=dry_run, progress=progress
@@ -97,13 +102,13 @@ def _tabular(
     centre: OrgUnit,
     actor: User | None,
     progress: Progress | None,
-) -> None:
+) -> list[dict[str, str]]:
     checker = cls(centre=centre, actor=actor)
     table = open_table(path)
     try:
         keys = _columns(cls, table, report)
         if not report.ok:
-            return
+            return []
         checker.labels.update(_labels(table, keys))
         for batch in _batches(table, keys, cls.batch_size, report):
             checker.check(batch, report)
@@ -115,11 +120,11 @@ def _tabular(
     if not report.rows and report.ok:
         report.problem(None, "", _("The sheet has a header but no data rows."))
     if not report.ok or (report.dry_run and cls.per_batch):
-        return
+        return []
     # The write pass counts afresh.
     report.created = report.updated = report.unchanged = report.change_count = 0
     report.changes = []
-    _write(cls, path, report, centre=centre, actor=actor, progress=progress)
+    return _write(cls, path, report, centre=centre, actor=actor, progress=progress)
 
 
 def _write(
@@ -130,8 +135,10 @@ def _write(
     centre: OrgUnit,
     actor: User | None,
     progress: Progress | None,
-) -> None:
+) -> list[dict[str, str]]:
+    """The write pass; what was written for good of the kind's handouts."""
     writer = cls(centre=centre, actor=actor)
+    handed: list[dict[str, str]] = []
     moved = Report(kind=report.kind, file_name=report.file_name, dry_run=True)
     table = open_table(path)
     keys = _columns(cls, table, moved)
@@ -149,12 +156,15 @@ def _write(
                 done += len(batch)
                 if cls.per_batch:
                     report.rows_written = done
+                    handed += writer.handouts
+                    writer.handouts = []
                 if progress:
                     progress("write", done, report.rows)
             if report.dry_run:
                 raise _RollBack
             report.rows_written = done
             report.written = True
+        handed += writer.handouts
     except _RollBack:
         pass
     except _Moved:
@@ -172,6 +182,7 @@ def _write(
         table.close()
     if cls.per_batch and report.rows_written and not report.written:
         report.written = True  # what landed stays, and the report says how much
+    return handed
 
 
 def _names(column: Column) -> set[str]:
