@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, NotFound
 from kefu.core.exports import XLSX
 from kefu.core.http import request_user
 from kefu.core.imports import Importer, Report, export_write, importer_class, kinds, template_write
@@ -92,7 +92,10 @@ def _page(
 ) -> HttpResponse:
     user = request_user(request)
     import_centre_for(user)
+    titles = {cls.kind: cls.title for cls in kinds()}
     runs = [run_progress(run) for run in data_imports_of(user)]
+    for run in runs:
+        run.title = titles.get(run.kind, run.kind)  # type: ignore[attr-defined]
     return render(
         request,
         "web/imports.html",
@@ -201,7 +204,7 @@ def _run_context(request: HttpRequest, run: DataImport) -> dict[str, Any]:
         "report": report,
         "percent": min(100, round(100 * run.rows_done / hint)) if hint else 0,
         "poll_seconds": POLL_SECONDS,
-        "may_take_handout": run.handout_count and run.created_by_id == request_user(request).pk,
+        "may_take_handout": bool(run.handout) and run.created_by_id == request_user(request).pk,
     }
 
 
@@ -209,7 +212,12 @@ def _run_context(request: HttpRequest, run: DataImport) -> dict[str, Any]:
 @require_POST
 def import_run_passwords(request: HttpRequest, run_id: int) -> HttpResponse:
     """新用户初始密码: given once, to the person who ran the import."""
-    run, content = data_import_handout_take(actor=request_user(request), run_id=run_id)
+    try:
+        run, content = data_import_handout_take(actor=request_user(request), run_id=run_id)
+    except NotFound:
+        # Taken already: the run's page says so (and a run of another centre is a 404).
+        data_import_get_for_user(request_user(request), run_id)
+        return redirect("import_run", run_id=run_id)
     name = _("first passwords") + f"-{run.pk}.csv"
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

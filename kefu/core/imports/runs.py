@@ -144,7 +144,13 @@ def data_import_start(
 def _enqueue(run_id: int) -> None:
     from django_q.tasks import async_task
 
-    async_task(RUN_TASK, run_id, timeout=settings.KEFU_IMPORT_TIMEOUT)
+    # `sync` read now rather than when django-q was loaded: tests switch it per test.
+    async_task(
+        RUN_TASK,
+        run_id,
+        timeout=settings.KEFU_IMPORT_TIMEOUT,
+        sync=bool(settings.Q_CLUSTER.get("sync", False)),
+    )
 
 
 # -- running (the worker) ----------------------------------------------------------------
