@@ -40,7 +40,7 @@ from kefu.core.roles import (
     QA,
     ROLES,
 )
-from kefu.core.services import user_create, user_update
+from kefu.core.services import first_password_hash, user_create, user_update
 from kefu.core.validation import InvalidNumber, normalize_phone, phone_kind
 
 # What centres call the roles besides the names kefu shows.
@@ -482,6 +482,7 @@ class UsersImporter(Importer[UserRecord]):
                     actor=self.actor,
                     username=record.username,
                     password=password,
+                    password_hash="" if record.password else first_password_hash(password),
                     role=record.role,
                     full_name=record.full_name,
                     centre=self.centre,

@@ -284,3 +284,27 @@ def test_the_telephone_import_finds_the_agents_by_their_imported_employee_number
     agents = {a.name: a.user and a.user.username for a in Agent.objects.select_related("user")}
     assert agents == {"Agent/1001": "zhangsan", "Agent/1002": "lisi"}
     assert Agent.objects.get(name="Agent/1001").team == org["team-1"]
+
+
+@pytest.mark.django_db
+def test_generated_first_passwords_are_hashed_quickly_and_fully_at_the_first_sign_in(
+    centre: OrgUnit, org: dict[str, OrgUnit], settings: Any, tmp_path: Path
+) -> None:
+    """With the product's own hasher (PBKDF2): the random first password is stored with few
+    rounds, and Django stores it again with the full rounds when its user signs in."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from kefu.core.services import FIRST_PASSWORD_ITERATIONS, signin
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    rows = [[*HEADER, "初始密码"], ["sunqi", "孙七", "", "", "客服代表", "", "", "", ""]]
+    rows.append(["zhouba", "周八", "", "", "客服代表", "", "", "", "Chosen-Password-2026"])
+    handed: list[dict[str, str]] = []
+    assert run(xlsx(tmp_path / "u.xlsx", rows), centre, handed=handed).ok
+    quick = User.objects.get(username="sunqi").password
+    assert quick.startswith(f"pbkdf2_sha256${FIRST_PASSWORD_ITERATIONS}$")
+    # A password the centre chose itself is hashed in full from the start.
+    full = f"pbkdf2_sha256${PBKDF2PasswordHasher.iterations}$"
+    assert User.objects.get(username="zhouba").password.startswith(full)
+    assert signin(username="sunqi", password=handed[0]["password"], channel="web") is not None
+    assert User.objects.get(username="sunqi").password.startswith(full)
