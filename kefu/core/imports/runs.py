@@ -21,6 +21,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from pathlib import Path, PurePath
 from typing import IO, Any
 
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 RUN_TASK = "kefu.core.tasks.data_import_run"
 PROGRESS_SECONDS = 0.5
 HISTORY = 30
+# A run still unfinished this long after the worker's time limit will not finish.
+STALE_MARGIN_SECONDS = 600
 
 
 def uploads_dir() -> Path:
@@ -236,7 +239,14 @@ def data_import_run(run_id: int) -> str:
 
 
 def run_progress(run: DataImport) -> DataImport:
-    """The run with its latest progress, from the progress file while it is written."""
+    """The run with its latest progress, from the progress file while it is written; a run
+    past the worker's time limit (the worker was stopped under it) shows as failed."""
+    if run.running and run.created_at < timezone.now() - timedelta(
+        seconds=settings.KEFU_IMPORT_TIMEOUT + STALE_MARGIN_SECONDS
+    ):
+        run.state = DataImport.State.FAILED
+        run.stale = True  # type: ignore[attr-defined]
+        return run
     if run.running:
         try:
             latest = json.loads(_progress_path(run).read_text())

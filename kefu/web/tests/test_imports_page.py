@@ -234,3 +234,20 @@ def test_an_administrator_outside_every_centre_is_refused(centre: OrgUnit) -> No
     client = Client()
     client.login(username="root", password=PASSWORD)
     assert client.get("/imports/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_run_the_worker_never_finished_shows_as_failed(
+    admin: Client, upload: Callable[..., Any], settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": False}
+    upload("users.xlsx", xlsx(ROWS))
+    run = DataImport.objects.get()
+    long_ago = timezone.now() - timedelta(seconds=settings.KEFU_IMPORT_TIMEOUT + 3600)
+    DataImport.objects.filter(pk=run.pk).update(state="writing", created_at=long_ago)
+    partial = admin.get(f"/imports/runs/{run.pk}/progress").content.decode()
+    assert "失败" in partial and "后台任务可能已被停止" in partial and "hx-get" not in partial
