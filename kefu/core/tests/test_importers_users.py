@@ -308,3 +308,24 @@ def test_generated_first_passwords_are_hashed_quickly_and_fully_at_the_first_sig
     assert User.objects.get(username="zhouba").password.startswith(full)
     assert signin(username="sunqi", password=handed[0]["password"], channel="web") is not None
     assert User.objects.get(username="sunqi").password.startswith(full)
+
+
+@pytest.mark.django_db
+def test_a_missing_column_a_merged_cell_and_an_empty_sheet_write_nobody(
+    centre: OrgUnit, org: dict[str, OrgUnit], tmp_path: Path
+) -> None:
+    missing = run(xlsx(tmp_path / "m.xlsx", [["登录名", "姓名"], ["zhangsan", "张三"]]), centre)
+    assert [(p.row, p.column) for p in missing.problems] == [(1, "角色")]
+    assert "缺少必填列" in missing.problems[0].message
+    book = Workbook()
+    for row in PEOPLE:
+        book.active.append(row)
+    book.active.merge_cells("F2:F3")
+    book.save(tmp_path / "merged.xlsx")
+    merged = run(tmp_path / "merged.xlsx", centre)
+    assert [(p.row, p.message) for p in merged.problems] == [
+        (2, "工作表中有合并单元格（F2:F3）：请取消合并，并在每个单元格中填写各自的值。")
+    ]
+    empty = run(xlsx(tmp_path / "e.xlsx", [HEADER]), centre)
+    assert "只有表头" in empty.problems[0].message
+    assert people(centre) == {}
