@@ -329,3 +329,24 @@ def test_a_missing_column_a_merged_cell_and_an_empty_sheet_write_nobody(
     empty = run(xlsx(tmp_path / "e.xlsx", [HEADER]), centre)
     assert "只有表头" in empty.problems[0].message
     assert people(centre) == {}
+
+
+@pytest.mark.django_db
+def test_agents_the_platform_named_before_the_users_import_are_matched_afterwards(
+    centre: OrgUnit, org: dict[str, OrgUnit], tmp_path: Path
+) -> None:
+    """The telephone platform was connected first: its agents had no users; after the
+    users import, the next telephone import matches them by their employee numbers."""
+    from kefu.telephony import services
+    from kefu.telephony.models import Agent
+    from kefu.telephony.tests.test_ingest import LOG
+
+    log = tmp_path / "queue_log"
+    log.write_text(LOG)
+    services.telephony_import(centre=centre, path=log)
+    assert not Agent.objects.filter(user__isnull=False).exists()
+    assert run(xlsx(tmp_path / "users.xlsx", PEOPLE), centre).ok
+    services.telephony_import(centre=centre, path=log)
+    agents = {a.name: a.user and a.user.username for a in Agent.objects.select_related("user")}
+    assert agents == {"Agent/1001": "zhangsan", "Agent/1002": "lisi"}
+    assert Agent.objects.get(name="Agent/1001").team == org["team-1"]
