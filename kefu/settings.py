@@ -345,6 +345,10 @@ KEFU_TICKET_ATTACHMENT_MAX_BYTES = int(
 KEFU_CUSTOMER_DOCUMENT_MAX_BYTES = int(
     os.environ.get("KEFU_CUSTOMER_DOCUMENT_MAX_BYTES", str(10 * 2**20))
 )
+# Imports from the import page: files larger than this are refused before they are read;
+# an import may run this long in the worker.
+KEFU_IMPORT_MAX_BYTES = int(os.environ.get("KEFU_IMPORT_MAX_BYTES", str(100 * 2**20)))
+KEFU_IMPORT_TIMEOUT = int(os.environ.get("KEFU_IMPORT_TIMEOUT", str(4 * 3600)))
 KEFU_CALENDAR_HORIZON_DAYS = int(os.environ.get("KEFU_CALENDAR_HORIZON_DAYS", "60"))
 
 NINJA_PAGINATION_PER_PAGE = 20

@@ -16,6 +16,9 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             running,
         )
+        from kefu.core.importers import register_kinds
+
+        register_kinds()
 
         # Marks this process as running on the data directory, so `kefu restore` waits.
         try:

@@ -435,3 +435,57 @@ class HolidayNotice(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class DataImport(models.Model):
+    """One import of a centre's file started from the import page: the file waits under
+    the data directory (DATA_DIR/imports) until the worker has read it, then is removed;
+    the report stays. Progress is rows done of about `rows_hint`."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        CHECKING = "checking", _("Checking")
+        WRITING = "writing", _("Writing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    centre = models.ForeignKey(
+        OrgUnit, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=32)
+    file_name = models.CharField(_("file"), max_length=255)
+    # Where the upload waits for the worker, relative to DATA_DIR; "" once removed.
+    stored = models.CharField(max_length=255, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    # The language of the person who started it: the report is written in it.
+    language = models.CharField(max_length=16, default="zh-hans")
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default="queued")
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_hint = models.PositiveIntegerField(_("rows in all (about)"), null=True, blank=True)
+    report = models.JSONField(_("report"), null=True, blank=True)
+    # What the person is handed once (new users' first passwords), encrypted with the data
+    # keys (kefu/core/crypto.py); emptied by the one download.
+    handout = models.TextField(blank=True, default="")
+    handout_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data import")
+        verbose_name_plural = _("data imports")
+        ordering = ["-created_at", "-id"]
+        permissions = [("import_data", _("Can import and export the centre's data"))]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name}"
+
+    @property
+    def running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.CHECKING, self.State.WRITING)

@@ -40,6 +40,8 @@ VIEW_CONTACT = "contacts.view_contact"
 ADD_CONTACT = "contacts.add_contact"
 VIEW_AUDIT = "core.view_auditentry"
 MANAGE_USERS = "core.change_user"
+# Bringing a centre's data in from spreadsheets and taking it out (the import page).
+IMPORT_DATA = "core.import_data"
 VIEW_TICKET = "tickets.view_ticket"
 ADD_TICKET = "tickets.add_ticket"
 VIEW_POLICY = "tickets.view_timelimitpolicy"
@@ -133,6 +135,7 @@ ROLES: dict[str, Role] = {
                 HANDLE_PERSONAL_DATA_REQUEST,
                 VIEW_AUDIT,
                 MANAGE_USERS,
+                IMPORT_DATA,
                 VIEW_POLICY,
                 CHANGE_POLICY,
                 CHANGE_ARTICLE,

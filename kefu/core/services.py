@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -30,6 +31,7 @@ from kefu.core.models import (
     HolidayNotice,
     Notification,
     OrgUnit,
+    Region,
     User,
     WorkCalendar,
 )
@@ -105,8 +107,14 @@ def user_create(
     centre: OrgUnit | None = None,
     team: OrgUnit | None = None,
     department: OrgUnit | None = None,
+    employee_number: str = "",
+    phone: str = "",
+    is_active: bool = True,
+    password_hash: str = "",
     actor: User | None = None,
 ) -> User:
+    """A user with one role. `password_hash`, when given, is stored instead of hashing
+    `password` (an import's generated first passwords, `first_password_hash`)."""
     if role not in ROLES:
         raise Invalid(_("Unknown role."), code="role_unknown", detail={"role": role})
     if User.objects.filter(username=username).exists():
@@ -117,10 +125,16 @@ def user_create(
         centre=centre,
         team=team,
         department=department,
+        employee_number=employee_number,
+        phone=phone,
+        is_active=is_active,
         is_staff=role == ADMIN,
         is_superuser=role == ADMIN,
     )
-    user.set_password(password)
+    if password_hash:
+        user.password = password_hash
+    else:
+        user.set_password(password)
     check_lengths(user)
     user.save()
     user.groups.add(Group.objects.get(name=role))
@@ -131,6 +145,176 @@ def user_create(
         after={"username": username, "role": role, "centre": centre.pk if centre else None},
     )
     return user
+
+
+# A generated first password is 14 characters drawn from 54 (80 bits): no guessing finds
+# it, however cheap its hash, so it is hashed with few rounds, and Django hashes it again
+# with the full rounds at the first sign-in (the hasher's `must_update`). A thousand new
+# users are then created in seconds, not the quarter of an hour a full hash each takes.
+FIRST_PASSWORD_ITERATIONS = 1000
+
+
+def first_password_hash(password: str) -> str:
+    """The stored form of a generated (random, 80-bit) first password."""
+    hasher = get_hasher()
+    if isinstance(hasher, PBKDF2PasswordHasher):
+        return hasher.encode(password, hasher.salt(), iterations=FIRST_PASSWORD_ITERATIONS)
+    return make_password(password)
+
+
+USER_FIELDS = ["full_name", "employee_number", "phone", "team", "department", "is_active"]
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User | None,
+    user: User,
+    full_name: str,
+    employee_number: str,
+    phone: str,
+    role: str,
+    team: OrgUnit | None,
+    department: OrgUnit | None,
+    is_active: bool,
+) -> dict[str, tuple[Any, Any]]:
+    """Change a user's name, numbers, role, team, department and whether they may sign in;
+    never their password. What changed, as {field: (before, after)} ("role" for the role)."""
+    if role not in ROLES:
+        raise Invalid(_("Unknown role."), code="role_unknown", detail={"role": role})
+    wanted = {
+        "full_name": full_name,
+        "employee_number": employee_number,
+        "phone": phone,
+        "team": team,
+        "department": department,
+        "is_active": is_active,
+    }
+    changes: dict[str, tuple[Any, Any]] = {
+        name: (getattr(user, name), value)
+        for name, value in wanted.items()
+        if getattr(user, name) != value
+    }
+    before = snapshot(user, USER_FIELDS)
+    old_role = user.role
+    if old_role != role:
+        changes["role"] = (old_role, role)
+    if not changes:
+        return changes
+    for name, value in wanted.items():
+        setattr(user, name, value)
+    user.is_staff = user.is_superuser = role == ADMIN
+    check_lengths(user)
+    user.save(update_fields=[*USER_FIELDS, "is_staff", "is_superuser"])
+    if old_role != role:
+        user.groups.remove(*Group.objects.filter(name__in=list(ROLES)))
+        user.groups.add(Group.objects.get(name=role))
+        user.role = role
+    audit_record(
+        actor=actor,
+        action="user.update",
+        obj=user,
+        before={**before, "role": old_role},
+        after={**snapshot(user, USER_FIELDS), "role": role},
+    )
+    return changes
+
+
+ORG_UNIT_FIELDS = ["name", "parent", "expert_seat", "active"]
+
+
+@transaction.atomic
+def org_unit_create(
+    *,
+    actor: User | None,
+    centre: OrgUnit,
+    kind: str,
+    code: str,
+    name: str,
+    expert_seat: bool = False,
+    active: bool = True,
+) -> OrgUnit:
+    """A team or a department of `centre` (teams and departments sit directly under it)."""
+    if kind not in (OrgUnit.Kind.TEAM, OrgUnit.Kind.DEPARTMENT):
+        raise Invalid(_("Only teams and departments can be added to a centre."), code="kind")
+    if OrgUnit.objects.filter(code=code).exists():
+        raise Invalid(_("This code is taken."), code="code_taken", detail={"code": code})
+    unit = OrgUnit(
+        kind=kind,
+        code=code,
+        name=name,
+        parent=centre,
+        expert_seat=expert_seat and kind == OrgUnit.Kind.DEPARTMENT,
+        active=active,
+    )
+    check_lengths(unit)
+    unit.save()
+    audit_record(
+        actor=actor, action="org_unit.create", obj=unit, after=snapshot(unit, ORG_UNIT_FIELDS)
+    )
+    return unit
+
+
+@transaction.atomic
+def org_unit_update(
+    *, actor: User | None, unit: OrgUnit, name: str, expert_seat: bool, active: bool
+) -> dict[str, tuple[Any, Any]]:
+    """Rename a team or department, make a department an expert seat or not, retire or
+    revive it; what changed, as {field: (before, after)}."""
+    expert_seat = expert_seat and unit.kind == OrgUnit.Kind.DEPARTMENT
+    wanted = {"name": name, "expert_seat": expert_seat, "active": active}
+    changes = {
+        field: (getattr(unit, field), value)
+        for field, value in wanted.items()
+        if getattr(unit, field) != value
+    }
+    if changes:
+        before = snapshot(unit, ORG_UNIT_FIELDS)
+        for field, value in wanted.items():
+            setattr(unit, field, value)
+        check_lengths(unit)
+        unit.save(update_fields=list(wanted))
+        audit_record(
+            actor=actor,
+            action="org_unit.update",
+            obj=unit,
+            before=before,
+            after=snapshot(unit, ORG_UNIT_FIELDS),
+        )
+    return changes
+
+
+@transaction.atomic
+def region_save(
+    *, actor: User | None, code: str, name: str, parent: Region | None
+) -> tuple[Region, dict[str, tuple[Any, Any]]]:
+    """Add the region with this GB/T 2260 code, or rename it or move it under another
+    parent; the region and what changed ({} for a new one or one left as it was)."""
+    region = Region.objects.select_for_update().filter(code=code).first()
+    if region is None:
+        region = Region(code=code, name=name, parent=parent)
+        check_lengths(region)
+        region.save()
+        audit_record(actor=actor, action="region.create", obj=region, after={"code": code})
+        return region, {}
+    changes: dict[str, tuple[Any, Any]] = {}
+    if region.name != name:
+        changes["name"] = (region.name, name)
+    if region.parent_id != (parent.pk if parent else None):
+        changes["parent"] = (region.parent, parent)
+    if changes:
+        before = snapshot(region, ["name", "parent"])
+        region.name, region.parent = name, parent
+        check_lengths(region)
+        region.save(update_fields=["name", "parent"])
+        audit_record(
+            actor=actor,
+            action="region.update",
+            obj=region,
+            before=before,
+            after=snapshot(region, ["name", "parent"]),
+        )
+    return region, changes
 
 
 def token_issue(*, username: str, password: str) -> str:

@@ -11,6 +11,13 @@ def purge_idempotency_keys() -> int:
     return idempotency_keys_purge()
 
 
+def data_import_run(run_id: int) -> str:
+    """An import started from the import page (kefu/core/imports/runs.py)."""
+    from kefu.core.imports.runs import data_import_run as run
+
+    return run(run_id)
+
+
 def schedule_ensure(*, using: str, func: str, name: str, minutes: int | None = None) -> None:
     """Make sure the worker runs `func` for ever: hourly, or every `minutes`. Called after
     every migrate (a post_migrate receiver of the app that owns the task), so a new

@@ -58,6 +58,7 @@ ENTRIES = [
         FRONT_AND_SUPERVISION | {QA, HANDLER, EDITOR},
     ),
     Entry(_("Review desk"), "/knowledge/review/", frozenset({EDITOR, ADMIN})),
+    Entry(_("Data import"), "/imports/", frozenset({ADMIN})),
 ]
 
 # The page a role's day starts on; anyone else starts on the work-order list.

@@ -10,7 +10,16 @@ The CLI is `kefu import KIND FILE [--dry-run]`, `kefu import template KIND -o FI
 `kefu export KIND -o FILE`.
 """
 
-from kefu.core.imports.base import Column, Importer, Progress, Row, importer_class, kinds, register
+from kefu.core.imports.base import (
+    Column,
+    Handout,
+    Importer,
+    Progress,
+    Row,
+    importer_class,
+    kinds,
+    register,
+)
 from kefu.core.imports.reading import TableError
 from kefu.core.imports.report import Change, Problem, Report
 from kefu.core.imports.runner import export_write, import_file, template_write
@@ -18,6 +27,7 @@ from kefu.core.imports.runner import export_write, import_file, template_write
 __all__ = [
     "Change",
     "Column",
+    "Handout",
     "Importer",
     "Problem",
     "Progress",

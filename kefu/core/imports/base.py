@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 # progress(phase, rows done, about how many rows in all or None): phase "check" or "write".
 Progress = Callable[[str, int, int | None], None]
+# Receives an import's handouts (`Importer.handouts`) once they are written for good.
+Handout = Callable[[list[dict[str, str]]], None]
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ class Importer(Generic[R]):
     # order, shown there rather than in the sheet so they are never imported by mistake.
     notes: ClassVar[tuple[str | Promise, ...]] = ()
     examples: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    # The columns of what the kind hands out (`handouts`): (key, header).
+    handout_columns: ClassVar[tuple[tuple[str, str | Promise], ...]] = ()
 
     def __init__(self, *, centre: OrgUnit, actor: User | None) -> None:
         self.centre = centre
@@ -104,6 +108,10 @@ class Importer(Generic[R]):
         # The file's own header for each column key, so problems name the column as the
         # person sees it; set by the runner.
         self.labels: dict[str, str] = {c.key: str(c.header) for c in self.columns}
+        # What the person who runs the import is given once and the report never keeps
+        # (a new user's first password), one dict per record; `write` adds to it, and the
+        # runner hands over only what was written for good (never a dry run's).
+        self.handouts: list[dict[str, str]] = []
 
     # -- to override ---------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from kefu.core.errors import DomainError
 from kefu.core.exports import CsvWriter, cells, finish_sheet
-from kefu.core.imports.base import Column, Importer, Progress, Row, importer_class
+from kefu.core.imports.base import Column, Handout, Importer, Progress, Row, importer_class
 from kefu.core.imports.reading import Table, TableError, Truncated, header_key, open_table
 from kefu.core.imports.report import Report
 from kefu.core.models import OrgUnit, User
@@ -53,9 +53,12 @@ def import_file(
     dry_run: bool = False,
     file_name: str = "",
     progress: Progress | None = None,
+    handout: Handout | None = None,
 ) -> Report:
     """Import the file at `path` as `kind` into `centre`; the report says what happened.
-    Never raises for anything in the file."""
+    Never raises for anything in the file. `handout` receives what the kind hands the
+    person once (`Importer.handouts`), after it is written for good; without it, that is
+    dropped."""
     cls = importer_class(kind)
     report = Report(
         kind=kind,
@@ -67,7 +70,9 @@ def import_file(
     began = time.monotonic()
     try:
         if cls.tabular:
-            _tabular(cls, path, report, centre=centre, actor=actor, progress=progress)
+            handouts = _tabular(cls, path, report, centre=centre, actor=actor, progress=progress)
+            if handouts and handout is not None:
+                handout(handouts)
         else:
             cls(centre=centre, actor=actor).import_file(
                 path, report, dry_run=dry_run, progress=progress
@@ -100,7 +105,9 @@ def _tabular(
     centre: OrgUnit,
     actor: User | None,
     progress: Progress | None,
-) -> None:
+) -> list[dict[str, str]]:
+    """The check pass, then (for a file without problems) the write pass; what was
+    written for good of the kind's handouts."""
     checker = cls(centre=centre, actor=actor)
     table = open_table(path)
     writes = not (report.dry_run and cls.per_batch)
@@ -109,7 +116,7 @@ def _tabular(
         try:
             keys = _columns(cls, table, report)
             if not report.ok:
-                return
+                return []
             checker.labels.update(_labels(table, keys))
             for batch in _batches(table, keys, cls.batch_size, report):
                 records = checker.check(batch, report)
@@ -124,12 +131,12 @@ def _tabular(
         if not report.rows and report.ok:
             report.problem(None, "", _("The sheet has a header but no data rows."))
         if not report.ok or not writes:
-            return
+            return []
         # The write pass counts afresh.
         report.created = report.updated = report.unchanged = report.change_count = 0
         report.changes = []
         batches = _unspool(spool, checker.labels) if spool is not None else _reread(cls, path)
-        _write(cls, batches, report, centre=centre, actor=actor, progress=progress)
+        return _write(cls, batches, report, centre=centre, actor=actor, progress=progress)
     finally:
         if spool is not None:
             spool.close()
@@ -169,12 +176,14 @@ def _write(
     centre: OrgUnit,
     actor: User | None,
     progress: Progress | None,
-) -> None:
+) -> list[dict[str, str]]:
     """The write pass: each batch's records (`batches`: rows, records, checked again
     against what the database may have changed since the check pass, into `moved`)
-    written in one transaction for the file, or one a batch for a per-batch kind."""
+    written in one transaction for the file, or one a batch for a per-batch kind; what
+    was written for good of the kind's handouts."""
     writer = cls(centre=centre, actor=actor)
     writer.writing = True
+    handed: list[dict[str, str]] = []
     moved = Report(kind=report.kind, file_name=report.file_name, dry_run=True)
     pending = batches(writer, moved)
     done = 0
@@ -193,12 +202,15 @@ def _write(
                 done += rows
                 if cls.per_batch:
                     report.rows_written = done
+                    handed += writer.handouts
+                    writer.handouts = []
                 if progress:
                     progress("write", done, report.rows)
             if report.dry_run:
                 raise _RollBack
             report.rows_written = done
             report.written = True
+        handed += writer.handouts
     except _RollBack:
         pass
     except _Moved:
@@ -221,6 +233,7 @@ def _write(
         writer.close()
     if cls.per_batch and report.rows_written and not report.written:
         report.written = True  # what landed stays, and the report says how much
+    return handed
 
 
 def _reread(cls: type[Importer[Any]], path: Path) -> Batches:

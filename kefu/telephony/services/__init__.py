@@ -45,6 +45,7 @@ from kefu.telephony.services.folding import (
     UNKNOWN,
     Ingester,
     Report,
+    agents_link,
     line_problem,
 )
 from kefu.telephony.services.writer import _execute, _from_row
@@ -242,6 +243,7 @@ def telephony_import(
     demo loader, the tests) everything runs here, in that transaction. A file that cannot
     be read at all is refused before anything is written (`import_file_check`)."""
     import_file_check(path=path, fmt=fmt)
+    agents_link(centre)
     run = _run(centre, str(path), fmt)
     parts = 1 if connection.in_atomic_block else (workers or import_workers())
     if parts > 1 and path.stat().st_size > PARALLEL_BYTES:
@@ -322,6 +324,7 @@ def telephony_follow(
     Returns when `stop()` says so, or after `idle_limit` seconds with nothing new."""
     if path.exists():
         import_file_check(path=path, fmt=fmt)
+    agents_link(centre)
     run = _run(centre, str(path), fmt)
     report = Report()
     ingester = Ingester(centre)

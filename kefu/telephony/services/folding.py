@@ -119,6 +119,34 @@ def _agent_user(name: str, users: dict[str, User]) -> User | None:
     return users.get(tail) or users.get(name)
 
 
+def users_by_handle(centre: OrgUnit) -> dict[str, User]:
+    """The centre's active users by each name the platform may log them under: user name,
+    employee number, full name."""
+    users: dict[str, User] = {}
+    for user in User.objects.filter(centre=centre, is_active=True):
+        for handle in (user.username, user.employee_number, user.full_name):
+            if handle:
+                users.setdefault(handle, user)
+    return users
+
+
+def agents_link(centre: OrgUnit) -> int:
+    """Agents the platform named before kefu knew their users (the users were imported or
+    given their employee numbers afterwards) are matched now; how many were."""
+    unlinked = list(Agent.objects.filter(centre=centre, user__isnull=True).only("name"))
+    if not unlinked:
+        return 0
+    users = users_by_handle(centre)
+    linked = 0
+    for agent in unlinked:
+        user = _agent_user(agent.name, users)
+        if user is not None:
+            linked += Agent.objects.filter(pk=agent.pk, user__isnull=True).update(
+                user=user, team_id=user.team_id
+            )
+    return linked
+
+
 class Ingester:
     """Feeds batches of events for one centre. It remembers calls still in progress and
     agents' open activities between batches, so a call spread over two batches is one call;
@@ -373,9 +401,4 @@ class Ingester:
                 self._agent_names[pk] = name
 
     def _users(self) -> dict[str, User]:
-        users: dict[str, User] = {}
-        for user in User.objects.filter(centre=self.centre, is_active=True):
-            for handle in (user.username, user.employee_number, user.full_name):
-                if handle:
-                    users.setdefault(handle, user)
-        return users
+        return users_by_handle(self.centre)

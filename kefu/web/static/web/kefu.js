@@ -41,6 +41,20 @@
     each(root, "[data-percent]", function (element) {
       element.style.width = Math.max(0, Math.min(100, Number(element.dataset.percent))) + "%";
     });
+    // <input type=file data-max-bytes data-too-large>: a file over the limit is refused
+    // before it is sent, with the form's own error line saying why.
+    each(root, "input[type=file][data-max-bytes]", function (input) {
+      input.addEventListener("change", function () {
+        var file = input.files && input.files[0];
+        var error = input.form && input.form.querySelector("[role=alert]");
+        var tooLarge = file && file.size > Number(input.dataset.maxBytes);
+        input.setCustomValidity(tooLarge ? input.dataset.tooLarge : "");
+        if (error) {
+          error.textContent = tooLarge ? input.dataset.tooLarge : "";
+          error.hidden = !tooLarge;
+        }
+      });
+    });
     each(root, "[data-cards]", function (element) {
       element.style.setProperty("--cards", String(Number(element.dataset.cards) || 1));
     });
