@@ -338,3 +338,145 @@ def test_init_without_a_terminal_needs_the_centre_and_its_administrator(fresh: F
     refused = fresh.kefu("init", "--centre", NAME, "--time-zone", "Asia/Urumqi")
     assert refused.returncode == 1
     assert "KEFU_TIME_ZONE 是 Asia/Shanghai，与 --time-zone Asia/Urumqi 不一致" in refused.stderr
+
+
+def _filled(fresh: Fresh, kind: str, path: Path, rows: list[dict[str, str]]) -> Path:
+    """The kind's own template (`kefu import template`), filled in as a centre's admin
+    would: one row per record under the Chinese headers."""
+    from openpyxl import load_workbook
+
+    made = fresh.kefu("import", "template", kind, "-o", str(path))
+    assert made.returncode == 0, made.stdout + made.stderr
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    headers = [str(cell.value).rstrip("*") for cell in sheet[1]]
+    for row in rows:
+        assert set(row) <= set(headers), (kind, set(row) - set(headers))
+        sheet.append([row.get(header, "") for header in headers])
+    book.save(path)
+    return path
+
+
+PEOPLE = [
+    # 登录名, 姓名, 工号, 角色, 班组, 部门
+    ("liuyang", "刘洋", "1001", "客服代表", "一班", ""),
+    ("chenjing", "陈静", "1002", "客服代表", "一班", ""),
+    ("zhaolei", "赵磊", "", "后台", "", ""),
+    ("sunli", "孙丽", "", "业务部门处理人", "", "抢修中心"),
+    ("zhoumin", "周敏", "", "班长", "一班", ""),
+    ("wugang", "吴刚", "", "主管", "", ""),
+    ("qianfang", "钱芳", "", "知识管理员", "", ""),
+]
+
+
+def test_a_real_centres_first_day_from_its_own_spreadsheets(
+    fresh: Fresh, serve: Any, tmp_path: Path
+) -> None:
+    """Issue 16: `kefu init`, the centre's own files in the templates (organisation, people,
+    call reasons, customers, a knowledge document), the telephone platform's file, then
+    `kefu serve`: each role signs in and works with the centre's own data."""
+    init = fresh.kefu("init", "--centre", NAME, "--admin", "zhangwei", "--password", "Admin-2026!")
+    assert init.returncode == 0, init.stdout + init.stderr
+
+    org = _filled(
+        fresh,
+        "org",
+        tmp_path / "组织.xlsx",
+        [
+            {"类型": "班组", "编码": "team-1", "名称": "一班"},
+            {"类型": "部门", "编码": "repair", "名称": "抢修中心"},
+            {"类型": "区域", "编码": "320000", "名称": "江苏省"},
+            {"类型": "区域", "编码": "320100", "名称": "南京市", "上级": "320000"},
+            {"类型": "区域", "编码": "320106", "名称": "鼓楼区", "上级": "320100"},
+        ],
+    )
+    people = [
+        {"登录名": u, "姓名": n, "工号": e, "角色": r, "班组": t, "部门": d, "启用": "是"}
+        for u, n, e, r, t, d in PEOPLE
+    ]
+    for person in people[1:]:
+        person["初始密码"] = "First-day-2026"
+    users = _filled(fresh, "users", tmp_path / "人员.xlsx", people)
+    reasons = _filled(
+        fresh,
+        "call-reasons",
+        tmp_path / "来电原因.xlsx",
+        [
+            {"维度": "业务种类", "代码": "power_cut", "名称": "停电"},
+            {"维度": "服务内容", "上级": "停电", "代码": "no_power", "名称": "无电"},
+        ],
+    )
+    customers = _filled(
+        fresh,
+        "customers",
+        tmp_path / "客户档案.xlsx",
+        [
+            {
+                "户号": "0101234567",
+                "姓名": "王建国",
+                "电话": "13812345678",
+                "地址": "江苏省南京市鼓楼区中山北路100号",
+                "地域": "320106",
+                "客户等级": "一般客户",
+            }
+        ],
+    )
+    article = tmp_path / "停电报修流程.md"
+    article.write_text("# 停电报修流程\n\n1. 核实户号和地址。\n2. 查询停电信息。\n", encoding="utf-8")
+
+    passwords = tmp_path / "passwords.csv"
+    for args in (
+        ["org", str(org)],
+        ["users", str(users), "-o", str(passwords)],
+        ["call-reasons", str(reasons)],
+        ["customers", str(customers)],
+        ["knowledge", str(article), "--as", "qianfang"],
+    ):
+        dry = fresh.kefu("import", *args, "--dry-run")
+        assert dry.returncode == 0 and "试导入" in dry.stdout, dry.stdout + dry.stderr
+        done = fresh.kefu("import", *args)
+        assert done.returncode == 0, done.stdout + done.stderr
+    # The one person without a first password in the file got a generated one, kept only
+    # in the file the import wrote.
+    generated = {row[0]: row[2] for row in _csv_rows(passwords)[1:]}
+    assert list(generated) == ["liuyang"]
+    assert fresh.query("SELECT count(*) FROM customers_customer")[0][0] == 1
+
+    # The telephone platform logs the agents by their employee numbers (工号).
+    queue_log = tmp_path / "queue_log"
+    queue_log.write_text(
+        "1764900000|c1|hotline|NONE|ENTERQUEUE||13812345678|1\n"
+        "1764900005|c1|hotline|Agent/1001|CONNECT|5|c1|3\n"
+        "1764900100|c1|hotline|Agent/1001|COMPLETECALLER|5|95|1\n"
+    )
+    imported = fresh.kefu("telephony", "import", str(queue_log))
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert fresh.query(
+        "SELECT a.name, u.username FROM telephony_agent a JOIN core_user u ON u.id = a.user_id"
+    ) == [("Agent/1001", "liuyang")]
+
+    base, _said = serve()
+    pages = {
+        "liuyang": ("/workbench/?caller=13812345678", "王建国"),
+        "chenjing": ("/workbench/", "停电"),
+        "zhaolei": ("/backoffice/", NAME),
+        "sunli": ("/department/", "抢修中心"),
+        "zhoumin": ("/tickets/leaders/", NAME),
+        "wugang": ("/dashboard/", NAME),
+        "qianfang": ("/knowledge/", "停电报修流程"),
+        "zhangwei": ("/customers/", "王建国"),
+    }
+    for username, (path, shown) in pages.items():
+        password = generated.get(username) or (
+            "Admin-2026!" if username == "zhangwei" else "First-day-2026"
+        )
+        page = sign_in(base, username, password).get(path)
+        assert page.status_code == 200, (username, path)
+        assert shown in page.text, (username, path)
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.reader(stream))
