@@ -7,7 +7,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
-from kefu.core.pagination import COUNT_BOUND
+from kefu.core import pagination
 
 PAGE_SIZE = 25
 
@@ -20,7 +20,7 @@ class BoundedPaginator(Paginator):
     def __init__(self, rows: Any, per_page: int, count_upto: Callable[[int], int], page: int):
         super().__init__(rows, per_page)
         self.count_upto = count_upto
-        self.bound = max(COUNT_BOUND, page * per_page)
+        self.bound = max(pagination.COUNT_BOUND, page * per_page)
         self.count_exact = True
 
     @cached_property
