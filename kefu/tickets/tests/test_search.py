@@ -353,6 +353,7 @@ def test_the_list_page_says_when_it_stopped_counting(
 ) -> None:
     monkeypatch.setattr(pagination, "COUNT_BOUND", 2)
     monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    monkeypatch.setattr(search, "COMMON", 1)  # walked newest first
     numbers = [open_ticket(title=f"停电报修{index}")["number"] for index in range(3)]
     client.force_login(users["backoffice"])
     first = client.get("/tickets/", {"q": "停电"}).content.decode()
@@ -361,3 +362,5 @@ def test_the_list_page_says_when_it_stopped_counting(
     second = client.get("/tickets/", {"q": "停电", "page": 2}).content.decode()
     assert "共 3 张工单" in second and "第 2 / 2 页" in second and 'rel="next"' not in second
     assert numbers[0] in second
+    export = client.get("/tickets/export.xlsx", {"q": "停电"})
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd")
