@@ -87,7 +87,11 @@ def page(
         rows = list(window)
     else:
         keys = list(window.values_list("pk", flat=True))
-        loaded = {row.pk: row for row in load(rows_of.model.objects.filter(pk__in=keys))}
+        loaded = (
+            {row.pk: row for row in load(rows_of.model.objects.filter(pk__in=keys).order_by())}
+            if keys
+            else {}
+        )
         rows = [loaded[key] for key in keys]
     # When the whole result fits on the first page, its length is the count.
     if params.offset == 0 and len(rows) < params.limit:

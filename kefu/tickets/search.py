@@ -459,7 +459,7 @@ def matching(
     few = indexed | set(others)
     if len(indexed) <= COMMON and len(others) <= COMMON:
         # A few: the orders themselves, by key; counted exactly.
-        found = tickets.filter(pk__in=few)
+        found = tickets.filter(pk__in=few) if few else tickets.none()
         if narrowed:
             return Found(found, lambda limit: found.order_by()[:limit].count())
         return Found(found, lambda limit: min(len(few), limit))
