@@ -423,7 +423,9 @@ def matching(
         found = _within(tickets, named_sql, named_params)
         return Found(found, lambda limit: found.order_by()[:limit].count())
     expression = _expression(_groups(words))
-    scope = scope_terms(centre_id=centre_id, department_id=department_id)
+    # A department is within one centre: its term alone says it (one list fewer to
+    # intersect). Without one, the centre's term, if any.
+    scope = scope_terms(centre_id=None if department_id else centre_id, department_id=department_id)
     if department_id is None:
         scope = scope[:-1]
     joiner, quote = (" & ", "'") if _postgres() else (" AND ", '"')
