@@ -1,8 +1,16 @@
-"""Every API list is `{"items": [...], "count": N}`, paged by `limit` and `offset`."""
+"""Every API list is `{"items": [...], "count": N, "count_exact": true}`, paged by `limit`
+and `offset`.
+
+A list that would be costly to count to the end (a text search matching a quarter of
+100,000 orders) counts no further than `COUNT_BOUND` orders, or the end of the page asked
+for if that lies further: `count_exact` is then false and `count` is that bound, meaning
+"more than `count`". Every other list counts exactly.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
@@ -11,6 +19,8 @@ from ninja import Field, Schema
 from kefu.core.schemas import Offset
 
 T = TypeVar("T")
+# A bounded count is exact up to this many rows.
+COUNT_BOUND = 1000
 
 
 class PageParams(Schema):
@@ -20,11 +30,45 @@ class PageParams(Schema):
 
 class Page(Schema, Generic[T]):
     items: list[T]
+    count: int = Field(
+        description="How many there are; when `count_exact` is false, more than this many."
+    )
+    count_exact: bool = Field(
+        True,
+        description=(
+            "False when the list stopped counting: there are more than `count` (a text "
+            f"search counts up to {COUNT_BOUND}, or to the end of the page asked for)."
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Rows to page and how to count them: `count_upto(limit)` counts no further than
+    `limit`. Without it the rows are counted exactly."""
+
+    rows: QuerySet[Any]
+    count_upto: Callable[[int], int] | None = None
+
+
+@dataclass(frozen=True)
+class Counted:
     count: int
+    exact: bool
+
+
+def bounded_count(listing: Listing, offset: int, limit: int) -> Counted:
+    """The count of a listing, exact up to COUNT_BOUND or the end of the page (so that
+    whether another page follows is always known); beyond: the bound, not exact."""
+    if listing.count_upto is None:
+        return Counted(listing.rows.count(), True)
+    bound = max(COUNT_BOUND, offset + limit)
+    found = listing.count_upto(bound + 1)
+    return Counted(min(found, bound), found <= bound)
 
 
 def page(
-    queryset: QuerySet[Any],
+    queryset: QuerySet[Any] | Listing,
     params: PageParams,
     transform: Callable[[Any], Any],
     *,
@@ -36,14 +80,26 @@ def page(
     are then loaded with their joins: on a large filtered table the database otherwise
     joins every match before it sorts and cuts the page.
     """
-    window = queryset[params.offset : params.offset + params.limit]
+    listing = queryset if isinstance(queryset, Listing) else Listing(queryset)
+    rows_of = listing.rows
+    window = rows_of[params.offset : params.offset + params.limit]
     if load is None:
         rows = list(window)
     else:
         keys = list(window.values_list("pk", flat=True))
-        loaded = {row.pk: row for row in load(queryset.model.objects.filter(pk__in=keys))}
+        loaded = (
+            {row.pk: row for row in load(rows_of.model.objects.filter(pk__in=keys).order_by())}
+            if keys
+            else {}
+        )
         rows = [loaded[key] for key in keys]
     # When the whole result fits on the first page, its length is the count.
-    whole = params.offset == 0 and len(rows) < params.limit
-    count = len(rows) if whole else queryset.count()
-    return {"items": [transform(row) for row in rows], "count": count}
+    if params.offset == 0 and len(rows) < params.limit:
+        counted = Counted(len(rows), True)
+    else:
+        counted = bounded_count(listing, params.offset, params.limit)
+    return {
+        "items": [transform(row) for row in rows],
+        "count": counted.count,
+        "count_exact": counted.exact,
+    }

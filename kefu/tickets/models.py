@@ -427,6 +427,11 @@ class Ticket(models.Model):
                 name="ticket_open_department_idx",
             ),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
+            # A department's orders newest first: a handler's list and search walk it
+            # (kefu/tickets/search.py) rather than sorting the whole department.
+            models.Index(
+                fields=["department", "-created_at"], name="ticket_department_created_idx"
+            ),
             models.Index(fields=["centre", "-created_at"], name="ticket_centre_created_idx"),
             # Open orders soonest due first: the longest overdue, without sorting them all.
             models.Index(

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from kefu.core.errors import Forbidden, NotFound
 from kefu.core.models import OrgUnit, User
+from kefu.core.pagination import Listing
 from kefu.core.queries import calendar_of
 from kefu.core.roles import HANDLER, VIEW_POLICY, VIEW_TICKET
 from kefu.core.workcal import WorkingCalendar
@@ -205,9 +206,18 @@ def ticket_list(
     q: str | None = None,
     sort: str | None = None,
     escalation: str | None = None,
-) -> QuerySet[Ticket]:
-    """The orders the user may see, filtered; newest first, or soonest due with `sort="due"`."""
+) -> Listing:
+    """The orders the user may see, filtered; newest first, or soonest due with `sort="due"`.
+    A text search (`q`) counts up to a bound (kefu/core/pagination.py); other lists
+    count exactly."""
     tickets = tickets_visible_to(user)
+    # Where the user looks, which the search index also knows (search.scope_terms).
+    centre_id = None if user.is_superuser else user.centre_id
+    department_id = user.department_id if user.role == HANDLER else None
+    if (centre_id is None and not user.is_superuser) or (
+        user.role == HANDLER and department_id is None
+    ):
+        return Listing(tickets.none())
     if state == "open":
         tickets = tickets.filter(OPEN)
     elif state:
@@ -219,14 +229,15 @@ def ticket_list(
     if department:
         # By id, not by a join on the code: the planner then sees which department it is
         # and walks that department's open orders in its own index.
-        department_id = (
+        asked = (
             OrgUnit.objects.filter(code=department, kind=OrgUnit.Kind.DEPARTMENT)
             .values_list("pk", flat=True)
             .first()
         )
-        if department_id is None:
-            return tickets.none()
-        tickets = tickets.filter(department_id=department_id)
+        if asked is None or department_id not in (None, asked):
+            return Listing(tickets.none())
+        tickets = tickets.filter(department_id=asked)
+        department_id = asked
     if customer_id is not None:
         tickets = tickets.filter(customer_id=customer_id)
     if assignee:
@@ -242,13 +253,18 @@ def ticket_list(
     if warning is not None:
         warned = in_warning_at(now)
         tickets = tickets.filter(warned) if warning else tickets.exclude(warned)
-    if q and q.strip():
-        tickets = search.matching(tickets, q)
     if escalation:
         tickets = tickets.filter(escalated_by(escalation))
-    if sort == "due":
-        return tickets.order_by(*SOONEST_DUE)
-    return tickets.order_by("-created_at", "-id")
+    order = SOONEST_DUE if sort == "due" else ("-created_at", "-id")
+    if not (q and q.strip()):
+        return Listing(tickets.order_by(*order))
+    # Other filters than where the user looks: only the orders can tell which match them.
+    others = (state, kind, category, customer_id, assignee, created_since, created_until)
+    narrowed = any(value not in (None, "") for value in (*others, warning, overdue, escalation))
+    found = search.matching(
+        tickets, q, centre_id=centre_id, department_id=department_id, narrowed=narrowed
+    )
+    return Listing(found.tickets.order_by(*order), found.count_upto)
 
 
 # Escalations counted apart (issue 15, 4): the customer took the order above the centre

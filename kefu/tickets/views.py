@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from kefu.core.exports import EXPORT_LIMIT, local, person, xlsx_response
 from kefu.core.http import request_user
 from kefu.core.listing import page_of
 from kefu.core.models import User
+from kefu.core.pagination import Listing
 from kefu.core.queries import departments_of
 from kefu.knowledge.queries import articles_for_ticket
 from kefu.tickets import services
@@ -70,7 +70,7 @@ def _rows(tickets: list[Ticket]) -> list[dict[str, Any]]:
     return [{"ticket": ticket, "status": ticket_status(ticket, now)} for ticket in tickets]
 
 
-def _filtered(request: HttpRequest) -> tuple[TicketFilterForm, QuerySet[Ticket] | None]:
+def _filtered(request: HttpRequest) -> tuple[TicketFilterForm, Listing | None]:
     form = TicketFilterForm(request.GET)
     if not form.is_valid():
         return form, None
@@ -79,8 +79,12 @@ def _filtered(request: HttpRequest) -> tuple[TicketFilterForm, QuerySet[Ticket] 
 
 @login_required
 def ticket_list_page(request: HttpRequest) -> HttpResponse:
-    form, tickets = _filtered(request)
-    page, query = page_of(request, with_list_relations(tickets) if tickets is not None else None)
+    form, listing = _filtered(request)
+    page, query = (
+        page_of(request, with_list_relations(listing.rows), listing.count_upto)
+        if listing is not None
+        else page_of(request, None)
+    )
     return render(
         request,
         "tickets/list.html",
@@ -98,8 +102,8 @@ def ticket_list_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def ticket_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as an .xlsx workbook, the first 10,000 orders."""
-    _form, tickets = _filtered(request)
-    if tickets is None:
+    _form, listing = _filtered(request)
+    if listing is None:
         return HttpResponseBadRequest(_("The filters are not valid."))
     now = timezone.now()
     flags = {"ok": "", "warning": _("Warning"), "overdue": _("Overdue")}
@@ -117,7 +121,7 @@ def ticket_export(request: HttpRequest) -> HttpResponse:
             local(ticket.due_at),
             flags[ticket_status(ticket, now)],
         ]
-        for ticket in with_list_relations(tickets)[:EXPORT_LIMIT]
+        for ticket in with_list_relations(listing.rows)[:EXPORT_LIMIT]
     )
     header = [
         _("Number"),

@@ -10,6 +10,7 @@ import pytest
 
 from kefu.browser import BrowserPage
 from kefu.conftest import PASSWORD
+from kefu.core import listing, pagination
 from kefu.core.models import User
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,3 +39,32 @@ def test_the_back_office_finds_an_order_by_a_word_of_its_description(
     assert box.input_value() == "峰谷"  # the search stays in the box
     row = tab.page.locator("tr", has_text=wanted)
     assert row.bounding_box()["y"] < 768  # the answer is above the fold
+
+
+def test_a_common_word_shows_that_the_count_stopped(
+    browser_page: Callable[..., BrowserPage],
+    users: dict[str, User],
+    open_ticket: Callable[..., dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A search counts up to a bound (1000, here 2 with pages of 2): the list says "2+"
+    and offers the next page; there the count reaches the end and is exact again."""
+    monkeypatch.setattr(pagination, "COUNT_BOUND", 2)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    numbers = [open_ticket(title=f"停电报修{index}")["number"] for index in range(3)]
+    tab = browser_page()
+    tab.sign_in(users["backoffice"].username, PASSWORD)
+    tab.goto("/tickets/?q=停电")
+    tab.screenshot("ticket-list-search-bounded")
+    assert tab.page.get_by_text("共 2+ 张工单").is_visible()
+    assert tab.page.get_by_text("第 1 页", exact=True).is_visible()
+    table = tab.page.inner_text("table")
+    assert numbers[2] in table and numbers[1] in table and numbers[0] not in table
+    following = tab.page.get_by_role("link", name="下一页")
+    assert following.bounding_box()["y"] < 768
+    following.click()
+    tab.page.wait_for_load_state()
+    tab.screenshot("ticket-list-search-bounded-page-2")
+    assert tab.page.get_by_text("共 3 张工单").is_visible()
+    assert tab.page.get_by_text("第 2 / 2 页").is_visible()
+    assert numbers[0] in tab.page.inner_text("table")

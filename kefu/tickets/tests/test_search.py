@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from kefu.conftest import ApiClient
+from kefu.core import listing, pagination
 from kefu.core.fulltext import index_terms, query_words
 from kefu.core.models import OrgUnit, User
 from kefu.customers.models import Customer
@@ -209,3 +210,157 @@ def test_a_common_word_finds_the_same_orders_newest_first(
     assert [item["number"] for item in after] == [item["number"] for item in before]
     assert sorted(item["number"] for item in after) == sorted(numbers)
     assert after[0]["number"] == numbers[-1]
+
+
+def _listed(api: ApiClient, **params: Any) -> dict[str, Any]:
+    response = api.get("/api/v1/tickets", **params)
+    assert response.status_code == 200, response.content
+    return dict(response.json())
+
+
+def test_a_search_counts_up_to_a_bound_and_says_so(
+    api_as: Callable[[str], ApiClient],
+    open_ticket: Callable[..., dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A common word matched a quarter of 100,000 orders and counting them all took most
+    of the time: a search counts up to a bound (1000; 2 here) and says when it stopped,
+    always far enough to tell whether another page follows."""
+    numbers = [open_ticket(title=f"停电报修{index}")["number"] for index in range(4)]
+    open_ticket(title="电费查询")
+    api = api_as("backoffice")
+    exact = _listed(api, q="停电", limit=1)
+    assert (exact["count"], exact["count_exact"]) == (4, True)
+    monkeypatch.setattr(pagination, "COUNT_BOUND", 2)
+    monkeypatch.setattr(search, "COMMON", 2)  # and the walk newest first
+    first = _listed(api, q="停电", limit=1)
+    assert (first["count"], first["count_exact"]) == (2, False)  # more than 2
+    assert [item["number"] for item in first["items"]] == [numbers[-1]]
+    further = _listed(api, q="停电", limit=2, offset=2)  # counted to the end of the page
+    assert (further["count"], further["count_exact"]) == (4, True)
+    assert [item["number"] for item in further["items"]] == numbers[1::-1]
+    one = _listed(api, q="电费", limit=1)
+    assert (one["count"], one["count_exact"]) == (1, True)
+    everything = _listed(api, limit=1)  # not a search: counted exactly
+    assert (everything["count"], everything["count_exact"]) == (5, True)
+
+
+def test_the_count_contract_is_in_the_openapi_document(client: Any) -> None:
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    page = next(value for name, value in schema.items() if name == "Page_TicketOut_")
+    assert "count_exact" in page["properties"]
+    assert "more than `count`" in page["properties"]["count_exact"]["description"]
+    assert "more than this many" in page["properties"]["count"]["description"]
+
+
+@pytest.mark.parametrize("common", [1000, 0])
+def test_a_handler_counts_only_their_departments_matches(
+    api_as: Callable[[str], ApiClient],
+    open_ticket: Callable[..., dict[str, Any]],
+    act: Callable[..., Any],
+    centre: OrgUnit,
+    monkeypatch: pytest.MonkeyPatch,
+    common: int,
+) -> None:
+    """The index counts a department's matches by the terms saying where each order is
+    seen; an order moved to another department (by any means) is counted there at once."""
+    monkeypatch.setattr(search, "COMMON", common)
+    elsewhere = OrgUnit.objects.create(
+        kind=OrgUnit.Kind.DEPARTMENT, code="metering", name="计量", parent=centre
+    )
+    ours = [open_ticket(title=f"线路老化{index}")["number"] for index in range(3)]
+    theirs = [open_ticket(title=f"线路老化{index}")["number"] for index in range(2)]
+    for number in ours:
+        assert act("backoffice", number, "dispatch", department="repair").status_code == 200
+    for number in theirs:
+        act("backoffice", number, "dispatch", department=elsewhere.code)
+    handler, backoffice = api_as("handler"), api_as("backoffice")
+    mine = _listed(handler, q="线路老化")
+    assert (mine["count"], mine["count_exact"]) == (3, True)
+    assert {item["number"] for item in mine["items"]} == set(ours)
+    assert _listed(backoffice, q="线路老化", department="metering")["count"] == 2
+    Ticket.objects.filter(number=ours[0]).update(department=elsewhere)  # not a service
+    assert _listed(handler, q="线路老化")["count"] == 2
+    assert _listed(backoffice, q="线路老化", department="metering")["count"] == 3
+    assert _listed(backoffice, q="线路老化")["count"] == 5
+    # A handler asking for another department sees nothing, and counts nothing.
+    assert _listed(handler, q="线路老化", department="metering")["count"] == 0
+
+
+def test_no_text_makes_the_terms_that_say_where_an_order_is_seen(
+    api_as: Callable[[str], ApiClient],
+    open_ticket: Callable[..., dict[str, Any]],
+    make_user: Callable[..., User],
+    centre: OrgUnit,
+    other_centre: OrgUnit,
+) -> None:
+    """An order of another centre whose text spells our centre's term is neither indexed
+    under it nor counted for us."""
+    forged = f"{search.SCOPE}c{centre.pk}"
+    terms = search.document_terms(
+        title=f"线路老化 {forged}",
+        description="",
+        result="",
+        customer_name="",
+        account_number=forged,
+        centre_id=other_centre.pk,
+        department_id=None,
+    )
+    assert forged not in terms and f"{search.SCOPE}c{other_centre.pk}" in terms
+    mine = open_ticket(title="线路老化")["number"]
+    stranger = make_user("agent", username="stranger", centre=other_centre)
+    far = customer_create(actor=stranger, name="赵六", phones=["13700002222"])
+    ticket_create(
+        actor=stranger, customer_id=far.pk, kind="fault", title=f"线路老化 {forged} zzkefud0"
+    )
+    listed = _listed(api_as("backoffice"), q="线路老化")
+    assert (listed["count"], [item["number"] for item in listed["items"]]) == (1, [mine])
+    assert _listed(api_as("backoffice"), q=forged)["count"] == 0
+
+
+@pytest.mark.parametrize("materialize", [20000, 0])
+def test_the_walk_newest_first_finds_named_and_noted_orders_too(
+    api_as: Callable[[str], ApiClient],
+    open_ticket: Callable[..., dict[str, Any]],
+    users: dict[str, User],
+    monkeypatch: pytest.MonkeyPatch,
+    materialize: int,
+) -> None:
+    """Above COMMON matches the orders are walked newest first (SQLite: the matches read
+    once into a set, or FTS5 asked order by order): the orders found by their customer's
+    name, or still noted as changed, are in it as well."""
+    monkeypatch.setattr(search, "COMMON", 0)
+    monkeypatch.setattr(search, "MATERIALIZE", materialize)
+    person = customer_create(actor=users["agent"], name="表箱", phones=["13900002222"])
+    indexed = open_ticket(title="表箱锈蚀")["number"]
+    named = open_ticket(title="电费查询", customer_id=person.pk)["number"]
+    noted = open_ticket(title="路灯不亮")["number"]
+    api = api_as("backoffice")
+    assert found(api, "表箱") == {indexed, named}
+    monkeypatch.setattr(search, "CATCH_UP_AT_SEARCH", 0)
+    Ticket.objects.filter(number=noted).update(description="表箱门锈死")
+    Ticket.objects.filter(number=indexed).update(title="电缆井盖缺失")
+    listed = _listed(api, q="表箱")
+    assert [item["number"] for item in listed["items"]] == [noted, named]
+    assert (listed["count"], listed["count_exact"]) == (2, True)
+
+
+def test_the_list_page_says_when_it_stopped_counting(
+    client: Any,
+    users: dict[str, User],
+    open_ticket: Callable[..., dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pagination, "COUNT_BOUND", 2)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    monkeypatch.setattr(search, "COMMON", 1)  # walked newest first
+    numbers = [open_ticket(title=f"停电报修{index}")["number"] for index in range(3)]
+    client.force_login(users["backoffice"])
+    first = client.get("/tickets/", {"q": "停电"}).content.decode()
+    assert "共 2+ 张工单" in first and "第 1 页" in first and 'rel="next"' in first
+    assert numbers[2] in first and numbers[0] not in first
+    second = client.get("/tickets/", {"q": "停电", "page": 2}).content.decode()
+    assert "共 3 张工单" in second and "第 2 / 2 页" in second and 'rel="next"' not in second
+    assert numbers[0] in second
+    export = client.get("/tickets/export.xlsx", {"q": "停电"})
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd")
