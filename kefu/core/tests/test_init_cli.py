@@ -422,7 +422,9 @@ def test_a_real_centres_first_day_from_its_own_spreadsheets(
         ],
     )
     article = tmp_path / "停电报修流程.md"
-    article.write_text("# 停电报修流程\n\n1. 核实户号和地址。\n2. 查询停电信息。\n", encoding="utf-8")
+    article.write_text(
+        "# 停电报修流程\n\n1. 核实户号和地址。\n2. 查询停电信息。\n", encoding="utf-8"
+    )
 
     passwords = tmp_path / "passwords.csv"
     for args in (
