@@ -5,6 +5,8 @@
 - `Id`, `Int32`, `Version` and `Offset` bound the integers a client may send, to what the
   database columns hold (and paging to what a list can usefully skip), so no number reaches
   the database that it would refuse with a server error.
+- `Out` is the base of a response that a list returns many of: plain pydantic, read from a
+  dict or an object's attributes, without the per-object wrapper ninja's `Schema` adds.
 - `ErrorOut` is the one error body; `errors(…)` declares the statuses a route answers
   besides those `kefu.api` documents for every route from its shape.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # The largest values of the database's integer columns (SQLite's INTEGER and PostgreSQL's
 # bigint for keys; PostgreSQL's integer for counters and positions).
@@ -53,6 +55,14 @@ class StrictSchema(Schema):
         if holds_nul(data):
             raise ValueError("Text may not hold a NUL character.")
         return data
+
+
+class Out(BaseModel):
+    """A response row. ninja's `Schema` wraps every object it validates, nested ones too,
+    in an attribute resolver: for a page of twenty orders that cost more than building
+    them. A row built as a dict (or a model read by attribute) needs none of it."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class ErrorOut(Schema):

@@ -11,7 +11,7 @@ from ninja.responses import Status
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.pagination import Page, PageParams, page
-from kefu.core.schemas import Id, Int32, StrictSchema, Version, errors
+from kefu.core.schemas import Id, Int32, Out, StrictSchema, Version, errors
 from kefu.core.validation import Instant
 from kefu.customers.models import Tier
 from kefu.tickets import services
@@ -46,17 +46,17 @@ Status_ = Literal["ok", "warning", "overdue"]
 Stage = Literal["", "review", "take", "return", "verify", "reply", "callback"]
 
 
-class Ref(Schema):
+class Ref(Out):
     code: str
     name: str
 
 
-class CustomerRef(Schema):
+class CustomerRef(Out):
     id: int
     name: str
 
 
-class TicketOut(Schema):
+class TicketOut(Out):
     number: str
     state: State
     version: int

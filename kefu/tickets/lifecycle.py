@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class TicketState(StrEnum):
@@ -288,6 +289,13 @@ def next_state(
 
 def allowed_actions(situation: Situation) -> list[Action]:
     """Every action the table allows now, in the order of the loop."""
+    return list(_allowed_in(situation))
+
+
+@lru_cache(maxsize=4096)
+def _allowed_in(situation: Situation) -> tuple[Action, ...]:
+    # The table is fixed and a situation has few values: a list of orders asks the same
+    # few questions again and again.
     allowed = []
     for action in Action:
         try:
@@ -295,7 +303,7 @@ def allowed_actions(situation: Situation) -> list[Action]:
         except TransitionRefused:
             continue
         allowed.append(action)
-    return allowed
+    return tuple(allowed)
 
 
 def may_act(role: str | None, action: Action) -> bool:
