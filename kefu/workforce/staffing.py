@@ -64,7 +64,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import integrate, special
+from scipy import special
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -326,6 +326,9 @@ def _log_integral(
 
     def scaled(x: float) -> float:
         return math.exp(log_f(x) - top)
+
+    # Imported here: Erlang C (and `kefu staffing` without a patience) never needs it.
+    from scipy import integrate
 
     inner = [peak] if start < peak < end else None
     with warnings.catch_warnings():
