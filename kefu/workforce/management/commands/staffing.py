@@ -10,17 +10,25 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.core.errors import NotFound
+from kefu.core.queries import centre_by_code
 from kefu.workforce import staffing
+from kefu.workforce.queries import observed_patience_seconds
 
 USAGE_ERROR = 2
 # A hundred times the largest centre (10,000 Erlangs): beyond it an input is a typing
 # error, and Erlang A's search would take minutes.
 MAX_TRAFFIC = 1_000_000
+# `--patience-seconds observed`: the patience the centre's own calls show over four weeks.
+OBSERVED = "observed"
+OBSERVED_WINDOW = timedelta(days=28)
 
 
 class Refused(Exception):
@@ -55,6 +63,30 @@ def _check(value: float | None, flag: str, allowed: Callable[[float], bool], rul
         )
 
 
+def observed_patience(options: dict[str, Any]) -> float:
+    """The callers' mean patience in the centre (or --queue) over the last four weeks."""
+    try:
+        centre = centre_by_code(options["centre"])
+    except NotFound as error:
+        raise Refused(error.message) from error
+    end = timezone.now()
+    patience = observed_patience_seconds(
+        centre=centre, start=end - OBSERVED_WINDOW, end=end, queue=options["queue"]
+    )
+    if patience is None:
+        raise Refused(
+            _(
+                "No call of %(scope)s was abandoned in the last %(days)s days, so the "
+                "callers' patience cannot be estimated: give --patience-seconds in seconds."
+            )
+            % {
+                "scope": f"「{options['queue']}」" if options["queue"] else f"「{centre.name}」",
+                "days": OBSERVED_WINDOW.days,
+            }
+        )
+    return patience
+
+
 def read(options: dict[str, Any]) -> dict[str, Any]:
     """The plan's arguments from the command's options, or Refused saying what is wrong."""
     calls = _required(options, "calls", "--calls")
@@ -64,7 +96,10 @@ def read(options: dict[str, Any]) -> dict[str, Any]:
     answer = _required(options, "answer_seconds", "--answer-seconds")
     occupancy = _optional(options, "max_occupancy", "--max-occupancy")
     shrinkage = _optional(options, "shrinkage", "--shrinkage")
-    patience = _optional(options, "patience_seconds", "--patience-seconds")
+    if options["patience_seconds"] == OBSERVED:
+        patience: float | None = observed_patience(options)
+    else:
+        patience = _optional(options, "patience_seconds", "--patience-seconds")
     _check(calls, "--calls", lambda v: v >= 0, _("the calls cannot be negative."))
     _check(
         minutes,
@@ -131,7 +166,9 @@ def _percent(share: float) -> str:
     return f"{share * 100:.1f}%"
 
 
-def as_text(result: staffing.Plan, answer_seconds: float, target: float) -> str:
+def as_text(
+    result: staffing.Plan, answer_seconds: float, target: float, patience: float | None
+) -> str:
     """The plan as a short table for the operator."""
     figures = result.figures
     rows = [
@@ -151,6 +188,10 @@ def as_text(result: staffing.Plan, answer_seconds: float, target: float) -> str:
     ]
     if figures.abandon_rate is not None:
         rows.append((_("Calls abandoned (share of offered)"), _percent(figures.abandon_rate)))
+    if patience is not None:
+        rows.append(
+            (_("Callers' mean patience"), _("%(seconds)s s") % {"seconds": f"{patience:.1f}"})
+        )
     title = (
         _("Staffing by Erlang A (callers hang up)")
         if figures.abandon_rate is not None
@@ -204,8 +245,13 @@ class Command(BaseCommand):
         parser.add_argument("--shrinkage", help="share of paid time off the phones (default 0)")
         parser.add_argument(
             "--patience-seconds",
-            help="the callers' mean patience: Erlang A instead of Erlang C",
+            help=(
+                "the callers' mean patience: Erlang A instead of Erlang C; 'observed' "
+                "estimates it from the centre's calls of the last 28 days"
+            ),
         )
+        parser.add_argument("--centre", help="with 'observed': the centre's code")
+        parser.add_argument("--queue", help="with 'observed': one queue's calls only")
         parser.add_argument("--format", default="text", help="text (default) or json")
 
     def fail(self, message: object) -> NoReturn:
@@ -221,4 +267,11 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(result.as_dict()))
         else:
-            self.stdout.write(as_text(result, arguments["answer_seconds"], arguments["target"]))
+            self.stdout.write(
+                as_text(
+                    result,
+                    arguments["answer_seconds"],
+                    arguments["target"],
+                    arguments["patience_seconds"],
+                )
+            )
