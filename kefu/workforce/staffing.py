@@ -15,7 +15,7 @@ never hang up), for a traffic of A Erlangs (calls × handle time ÷ interval len
 
 With n ≤ A the queue never empties: every caller waits, the service level is 0, the ASA
 has no bound and the agents are always busy. The smallest number of agents meeting a
-service-level target under a maximum occupancy is the smaller n that meets both (the
+service-level target under a maximum occupancy is the smallest n that meets both (the
 service level only grows with n, the occupancy only falls), and the agents to schedule
 are ceil(agents / (1 − shrinkage)).
 
@@ -23,8 +23,9 @@ Large centres: B is never computed from factorials. It is the ratio of the Poiss
 probability of n to the Poisson probability of at most n, P(N = n) / P(N ≤ n) for
 N ~ Poisson(A), both taken from the (regularised, upper) incomplete gamma function and
 the log-gamma function of scipy.special, which stay finite for 10,000 Erlangs and more;
-the Erlang B recursion (B(k) = A·B(k−1) / (k + A·B(k−1))) is kept where the incomplete
-gamma function underflows (Erlang A with far fewer agents than traffic).
+where the incomplete gamma function underflows (Erlang A with far fewer agents than
+traffic) the Erlang B recursion, B(k) = A·B(k−1) / (k + A·B(k−1)), is run backwards from n
+as a quickly converging series.
 
 **Erlang A** (M/M/n+M: the same, with callers who hang up after an exponentially
 distributed patience of mean θ⁻¹), following Garnett, Mandelbaum and Reiman, "Designing a
@@ -36,7 +37,8 @@ the density
 
     f(x) = n·μ·π_n · exp(λ/θ · (1 − e^(−θx)) − n·μ·x),
 
-whose integrals are incomplete gamma functions again (substitute u = e^(−θx)). A caller is
+integrated numerically (scipy's adaptive quadrature, around the peak of the log-concave
+integrand and scaled by it, so that nothing overflows however large the centre). A caller is
 answered when the patience τ outlasts V and abandons otherwise, so the probability of
 abandoning, the probability of waiting, the ASA of answered calls and the occupancy of the
 agents (answered traffic ÷ agents) follow. The service level is counted as the centre
@@ -48,7 +50,7 @@ counted against.
 
 **Patience** is estimated from the centre's own calls: for exponential patience, the
 maximum-likelihood estimate of its mean is the total time waited by all calls (answered
-and abandoned: an answered call's wait is a patience cut short) ÷ the number of calls
+and abandoned alike: an answered call's wait is a patience cut short) ÷ the number of calls
 abandoned, the estimator of Brown, Gans, Mandelbaum, Sakov, Shen, Zeltyn and Zhao,
 "Statistical analysis of a telephone call center: a queueing-science perspective", JASA
 100(469), 2005, §6, equivalently θ = P(abandon) ÷ E[wait] (Mandelbaum and Zeltyn, 2009).
@@ -106,11 +108,11 @@ def erlang_b(agents: ArrayLike, traffic: ArrayLike) -> Floats:
         log_pmf = special.xlogy(flat_n, flat_a) - flat_a - special.gammaln(flat_n + 1)
         flat[:] = np.exp(log_pmf - np.log(tail))
     for index in np.flatnonzero(~(tail > 1e-250)):
-        flat[index] = _erlang_b_recursion(int(flat_n[index]), float(flat_a[index]))
+        flat[index] = _erlang_b_series(int(flat_n[index]), float(flat_a[index]))
     return result
 
 
-def _erlang_b_recursion(agents: int, traffic: float) -> float:
+def _erlang_b_series(agents: int, traffic: float) -> float:
     """B(n, A) for the few cases whose Poisson tail underflows, all far below the traffic
     (n < A − 37·√A): 1/B = Σₖ n·(n−1)···(n−k+1) / Aᵏ, a series whose terms shrink at least
     as fast as (n/A)ᵏ, the Erlang B recursion run backwards from n."""
@@ -203,6 +205,11 @@ def agents_required(
     goal = np.broadcast_to(np.asarray(target, dtype=np.float64), shape)
     if not ((goal > 0) & (goal <= 1)).all():
         raise ValueError("the service-level target must lie in (0, 1]")
+    # Each of these would keep the search below from ever ending.
+    if not (np.isfinite(a) & (a >= 0)).all():
+        raise ValueError("the traffic must be a finite number of Erlangs, 0 or more")
+    if not ((aht > 0) & np.isfinite(aht) & (answer >= 0)).all():
+        raise ValueError("the handle time must be positive and the answer time not negative")
 
     def met(n: Floats) -> NDArray[np.bool_]:
         return service_level(n, a, aht_seconds=aht, answer_seconds=answer) >= goal

@@ -4,6 +4,7 @@ properties every answer must have, and a centre of 10,000 Erlangs."""
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import random
 
@@ -159,9 +160,23 @@ def test_a_day_at_once_equals_each_interval_alone() -> None:
     assert day[0, 0] == 0
 
 
-def test_a_target_above_one_is_refused() -> None:
-    with pytest.raises(ValueError, match="target"):
-        staffing.agents_required(10, aht_seconds=180, target=1.2, answer_seconds=20)
+@pytest.mark.parametrize(
+    ("traffic", "aht", "target", "answer", "says"),
+    [
+        (10, 180, 1.2, 20, "target"),
+        (10, 180, 0, 20, "target"),
+        (math.nan, 180, 0.8, 20, "traffic"),
+        (math.inf, 180, 0.8, 20, "traffic"),
+        (-1, 180, 0.8, 20, "traffic"),
+        (10, 0, 0.8, 20, "handle time"),
+        (10, 180, 0.8, -1, "answer time"),
+    ],
+)
+def test_inputs_that_cannot_be_planned_are_refused(
+    traffic: float, aht: float, target: float, answer: float, says: str
+) -> None:
+    with pytest.raises(ValueError, match=says):
+        staffing.agents_required(traffic, aht_seconds=aht, target=target, answer_seconds=answer)
 
 
 traffics = st.floats(min_value=0.01, max_value=400, allow_nan=False)
@@ -242,6 +257,32 @@ def test_erlang_a_never_needs_more_agents_than_erlang_c(
         assert a.service_level >= c.service_level - 1e-9
         assert a.occupancy <= c.occupancy + 1e-12
         assert a.prob_wait <= c.prob_wait + 1e-9
+
+
+@given(
+    traffic=st.floats(min_value=0.05, max_value=40),
+    aht=st.floats(min_value=30, max_value=900),
+    answer=st.floats(min_value=0, max_value=90),
+    patience=st.floats(min_value=1, max_value=5_000),
+)
+def test_erlang_a_more_agents_never_lower_the_service_level_nor_raise_abandonment(
+    traffic: float, aht: float, answer: float, patience: float
+) -> None:
+    """What the search for Erlang A's fewest agents relies on, from one agent to well past
+    the traffic."""
+    top = math.ceil(traffic + 3 * math.sqrt(traffic)) + 2
+    figures = [
+        staffing.erlang_a(
+            n, traffic, aht_seconds=aht, answer_seconds=answer, patience_seconds=patience
+        )
+        for n in range(1, top)
+    ]
+    for fewer, more in itertools.pairwise(figures):
+        assert more.service_level >= fewer.service_level - 1e-9
+        assert more.abandon_rate is not None and fewer.abandon_rate is not None
+        assert more.abandon_rate <= fewer.abandon_rate + 1e-9
+        assert more.occupancy <= fewer.occupancy + 1e-9
+        assert 0 <= more.prob_wait <= 1 and 0 <= more.service_level <= 1
 
 
 def stationary(agents: int, traffic: float, aht: float, patience: float) -> list[float]:
