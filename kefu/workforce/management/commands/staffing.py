@@ -23,8 +23,8 @@ from kefu.workforce import staffing
 from kefu.workforce.queries import observed_patience_seconds
 
 USAGE_ERROR = 2
-# A hundred times the largest centre (10,000 Erlangs): beyond it an input is a typing
-# error, and Erlang A's search would take minutes.
+# A hundred times a large centre (10,000 Erlangs): beyond it an input is a typing error,
+# and the time Erlang A takes grows with the traffic.
 MAX_TRAFFIC = 1_000_000
 # `--patience-seconds observed`: the patience the centre's own calls show over four weeks.
 OBSERVED = "observed"
