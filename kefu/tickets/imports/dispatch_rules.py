@@ -11,11 +11,10 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kefu.contacts.models import CallReason
 from kefu.core.errors import DomainError
-from kefu.core.imports import Column, Importer, Report, Row
+from kefu.core.imports import Column, Report, Row
 from kefu.core.imports.cells import yes_no, yes_no_text
 from kefu.core.models import OrgUnit, Region
-from kefu.core.roles import CHANGE_POLICY
-from kefu.tickets.imports.names import Names, any_blank
+from kefu.tickets.imports.names import RuleImporter, any_blank, category_column
 from kefu.tickets.models import DispatchRule
 from kefu.tickets.queries import dispatch_rules_of
 from kefu.tickets.services import dispatch_rule_save
@@ -42,23 +41,21 @@ class RulePlan:
         )
 
 
-class DispatchRules(Importer[RulePlan]):
+class DispatchRules(RuleImporter[RulePlan]):
     """派单规则: where orders of a category (and region) go when the back office names no
     department, or, with 转组长或主管, the complaints about a staff member's attitude that
     go to the centre's team leaders and supervisors (002 第17篇 18-19)."""
 
     kind = "dispatch-rules"
     title = gettext_lazy("Dispatch rules")
+    refused = gettext_lazy("You may not change the dispatch rules.")
     columns = (
-        Column(
-            "category",
-            pgettext_lazy("import column", "Category"),
+        category_column(
             help=gettext_lazy(
                 "A business type or service content: its code, name, or 业务种类/服务内容; blank: "
                 "any category (a catch-all route)."
             ),
             example="电费电价",
-            aliases=("来电原因", "业务类别"),
         ),
         Column(
             "region",
@@ -116,37 +113,14 @@ class DispatchRules(Importer[RulePlan]):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.names = Names(self.centre)
         self.seen: dict[tuple[int | None, int | None, bool], int] = {}
 
-    def check(self, rows: Sequence[Row], report: Report) -> list[RulePlan]:
-        if self.actor is not None and not self.actor.has_perm(CHANGE_POLICY):
-            if report.ok:
-                report.problem(None, "", _("You may not change the dispatch rules."))
-            return []
-        plans = []
-        for row in rows:
-            plan = self._row(row, report)
-            if plan is not None:
-                plans.append(plan)
-        return plans
-
-    def _row(self, row: Row, report: Report) -> RulePlan | None:
+    def row_record(self, row: Row, report: Report) -> RulePlan | None:
         problems = report.problem_count
-        category: CallReason | None = None
-        if any_blank(row["category"]):
-            found = self.names.category(any_blank(row["category"]))
-            if isinstance(found, str):
-                self.problem(report, row, "category", found)
-            else:
-                category = found
-        region: Region | None = None
-        if any_blank(row["region"]):
-            found_region = self.names.region(any_blank(row["region"]))
-            if isinstance(found_region, str):
-                self.problem(report, row, "region", found_region)
-            else:
-                region = found_region
+        category = self.found(
+            report, row, "category", any_blank(row["category"]), self.names.category
+        )
+        region = self.found(report, row, "region", any_blank(row["region"]), self.names.region)
         to_leaders = yes_no(row["to_leaders"], default=False)
         if to_leaders is None:
             self.problem(report, row, "to_leaders", _("Write 是 or 否."))
@@ -160,11 +134,9 @@ class DispatchRules(Importer[RulePlan]):
                     _("A rule sends orders to a department or to the team leaders, not both."),
                 )
             else:
-                found_unit = self.names.department(row["department"])
-                if isinstance(found_unit, str):
-                    self.problem(report, row, "department", found_unit)
-                else:
-                    department = found_unit
+                department = self.found(
+                    report, row, "department", row["department"], self.names.department
+                )
         elif to_leaders is False:
             self.problem(
                 report,

@@ -13,15 +13,20 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kefu.contacts.models import CallReason
 from kefu.core.errors import DomainError
-from kefu.core.imports import Column, Importer, Report, Row
+from kefu.core.imports import Column, Report, Row
 from kefu.core.imports.cells import yes_no, yes_no_text
 from kefu.core.models import WorkCalendar
-from kefu.core.roles import CHANGE_POLICY
 from kefu.core.workcal import parse_iso_duration
 from kefu.customers.models import Tier
 from kefu.tickets import sla
 from kefu.tickets.durations import duration_iso, duration_text, same_duration
-from kefu.tickets.imports.names import Names, any_blank, choice_label, choices_by_name
+from kefu.tickets.imports.names import (
+    RuleImporter,
+    any_blank,
+    category_column,
+    choice_label,
+    choices_by_name,
+)
 from kefu.tickets.models import TicketKind, TimeLimitPolicy, Urgency
 from kefu.tickets.services import policy_save
 from kefu.tickets.stages import STAGE_LABELS
@@ -112,7 +117,7 @@ def _example(
     return tuple(cells)
 
 
-class Policies(Importer[PolicyPlan]):
+class Policies(RuleImporter[PolicyPlan]):
     """服务时限标准. The examples are the source documents' own limits: a complaint not
     answered on the call gets a clear answer within 2 hours (simple) or 24 hours
     (complex) (002 第17篇 20); an expert seat takes a transfer within 10 minutes and
@@ -120,6 +125,7 @@ class Policies(Importer[PolicyPlan]):
 
     kind = "policies"
     title = gettext_lazy("Time-limit policies")
+    refused = gettext_lazy("You may not change the time-limit policies.")
     columns = (
         Column(
             "name",
@@ -140,15 +146,12 @@ class Policies(Importer[PolicyPlan]):
             example="投诉",
             aliases=("工单种类", "类型"),
         ),
-        Column(
-            "category",
-            pgettext_lazy("import column", "Category"),
+        category_column(
             help=gettext_lazy(
                 "A business type or service content of the call-reason catalogue: its code, "
                 "name, or 业务种类/服务内容; blank: any."
             ),
             example="服务态度",
-            aliases=("来电原因", "业务类别"),
         ),
         Column(
             "tier",
@@ -263,20 +266,7 @@ class Policies(Importer[PolicyPlan]):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.names = Names(self.centre)
         self.seen: dict[str, int] = {}
-
-    def check(self, rows: Sequence[Row], report: Report) -> list[PolicyPlan]:
-        if self.actor is not None and not self.actor.has_perm(CHANGE_POLICY):
-            if report.ok:
-                report.problem(None, "", _("You may not change the time-limit policies."))
-            return []
-        plans = []
-        for row in rows:
-            plan = self._row(row, report)
-            if plan is not None:
-                plans.append(plan)
-        return plans
 
     def _choice(
         self, row: Row, report: Report, key: str, choices: list[tuple[str, Any]]
@@ -292,7 +282,7 @@ class Policies(Importer[PolicyPlan]):
             )
         return value
 
-    def _row(self, row: Row, report: Report) -> PolicyPlan | None:
+    def row_record(self, row: Row, report: Report) -> PolicyPlan | None:
         problems = report.problem_count
         name = row["name"]
         if not name:
@@ -312,22 +302,12 @@ class Policies(Importer[PolicyPlan]):
         kind = self._choice(row, report, "kind", TicketKind.choices)
         tier = self._choice(row, report, "tier", Tier.choices)
         urgency = self._choice(row, report, "urgency", Urgency.choices)
-        category: CallReason | None = None
-        if any_blank(row["category"]):
-            found = self.names.category(any_blank(row["category"]))
-            if isinstance(found, str):
-                self.problem(report, row, "category", found)
-            else:
-                category = found
-        calendar: WorkCalendar | None = None
+        category = self.found(
+            report, row, "category", any_blank(row["category"]), self.names.category
+        )
         if not row["calendar"]:
             self.problem(report, row, "calendar", _("Required."))
-        else:
-            found_calendar = self.names.calendar(row["calendar"])
-            if isinstance(found_calendar, str):
-                self.problem(report, row, "calendar", found_calendar)
-            else:
-                calendar = found_calendar
+        calendar = self.found(report, row, "calendar", row["calendar"], self.names.calendar)
         flags = {}
         for key, default in (("expert_seat", False), ("callback_required", True), ("active", True)):
             flags[key] = yes_no(row[key], default=default)

@@ -471,6 +471,59 @@ def test_only_who_may_change_policies_imports_them(
 
 
 @pytest.mark.django_db
+def test_both_kinds_find_names_alike_and_refuse_alike(
+    centre: OrgUnit,
+    setting: dict[str, Any],
+    region: Region,
+    tmp_path: Path,
+    users: dict[str, User],
+) -> None:
+    """The two kinds read a category the same way (one finder, one way of reporting it),
+    the dispatch rules a department and a region the same way by name or code, and a person
+    who may not change the rules is refused by both."""
+    CallReason.objects.create(
+        centre=centre,
+        dimension=CallReason.Dimension.BUSINESS_TYPE,
+        code="retired",
+        name="旧业务",
+        active=False,
+    )
+    fuzhou = Region.objects.create(code="350100", name="福州市")
+    Region.objects.create(code="350102", name="鼓楼区", parent=fuzhou)
+    OrgUnit.objects.create(
+        kind=OrgUnit.Kind.DEPARTMENT, code="billing_2", name="电费", parent=centre
+    )
+    for text, message in (
+        # Two service contents called 其他 (under 投诉 and under 电费电价).
+        ("其他", "有多个来电原因符合：请填写代码，或写成 业务种类/服务内容。"),
+        ("旧业务", "这个来电原因已停用（启用=否）。"),
+        ("电费查询", "未知的业务分类：请填写业务种类或服务内容的代码或名称。"),
+    ):
+        policy_file = [header(), policy_row("一条", limits={}, 业务分类=text)]
+        policy = run("policies", xlsx(tmp_path / "p.xlsx", policy_file), centre)
+        rule_file = [RULES_HEADER, [text, "", "抢修", "", ""]]
+        routes = run("dispatch-rules", xlsx(tmp_path / "r.xlsx", rule_file), centre)
+        assert problems(policy) == problems(routes) == [(2, "业务分类", message)]
+    by_name = [RULES_HEADER, ["投诉/其他", "鼓楼区", "电费", "", ""]]
+    assert problems(run("dispatch-rules", xlsx(tmp_path / "n.xlsx", by_name), centre)) == [
+        (2, "地域", "有多个地域叫这个名称：请填写地域代码（GB/T 2260）。"),
+        (2, "处理部门", "有多个部门叫这个名称：请填写部门代码。"),
+    ]
+    by_code = [RULES_HEADER, ["complaint_other", "350102", "billing_2", "", ""]]
+    report = run("dispatch-rules", xlsx(tmp_path / "c.xlsx", by_code), centre)
+    assert (report.ok, report.created) == (True, 1), problems(report)
+    assert list(
+        DispatchRule.objects.values_list("category__code", "region__code", "department__code")
+    ) == [("complaint_other", "350102", "billing_2")]
+    for kind, file, message in (
+        ("policies", [header(), SIMPLE], "您无权修改时限规则。"),
+        ("dispatch-rules", by_code, "您无权修改派单规则。"),
+    ):
+        refused = run(kind, xlsx(tmp_path / "x.xlsx", file), centre, actor=users["manager"])
+        assert problems(refused) == [(None, "", message)]
+
+
+@pytest.mark.django_db
 def test_the_demo_centres_catalogue_policies_and_routes_round_trip(tmp_path: Path) -> None:
     """The demo centre's own rules (the power-grid catalogue, the policies of 002 第17篇
     and 000 第8篇, the routes) exported and imported again: nothing changes."""
