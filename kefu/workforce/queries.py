@@ -24,9 +24,10 @@ def queue_histories(
     interval_minutes: int,
     queues: list[str] | None = None,
 ) -> dict[str, list[DayHistory]]:
-    """Each queue's calls offered, calls handled and handle seconds (talk + hold + after-call
-    work: the time an agent is taken) per local day and interval from `first` to `last`,
-    summed from the 15-minute roll-ups into the centre's interval; one query.
+    """Each queue's calls offered (the 总呼叫数 of 002 第7篇: answered, abandoned or
+    otherwise), calls handled and handle seconds (talk + hold + after-call work: the time an
+    agent is taken) per local day and interval from `first` to `last`, summed from the
+    15-minute roll-ups into the centre's interval; one query.
 
     A day between a queue's first and last day with data but without a row is a day
     without calls (the roll-ups write only intervals that had calls); days outside that

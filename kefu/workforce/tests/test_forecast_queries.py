@@ -21,18 +21,21 @@ def at(day: dt.date, hour: int, minute: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), SHANGHAI)
 
 
-def roll_up(queue: Queue, start: dt.datetime, offered: int, *, seconds: int = 0) -> None:
-    """One 15-minute roll-up row: `offered` calls, all completed with 100 s talk, 10 s hold
-    and 20 s after-call work each, unless `seconds` says otherwise."""
+def roll_up(
+    queue: Queue, start: dt.datetime, offered: int, *, seconds: int = 0, abandoned: int = 0
+) -> None:
+    """One 15-minute roll-up row: `offered` calls, all but `abandoned` completed with 100 s
+    talk, 10 s hold and 20 s after-call work each (plus `seconds`)."""
     QueueInterval.objects.create(
         queue=queue,
         start=start,
         offered=offered,
-        answered=offered,
-        completed=offered,
-        talk_sum=100 * offered + seconds,
-        hold_sum=10 * offered,
-        acw_sum=20 * offered,
+        answered=offered - abandoned,
+        abandoned=abandoned,
+        completed=offered - abandoned,
+        talk_sum=100 * (offered - abandoned) + seconds,
+        hold_sum=10 * (offered - abandoned),
+        acw_sum=20 * (offered - abandoned),
     )
 
 
@@ -45,7 +48,7 @@ def test_history_per_local_day_and_interval_of_15_and_30_minutes(
     # Local midnight (16:00 UTC the day before), 00:15 and 23:45 on Monday; Wednesday's
     # 10:00 and 10:15; nothing on Tuesday: a day without calls between days with calls.
     roll_up(hotline, at(MONDAY, 0, 0), 4)
-    roll_up(hotline, at(MONDAY, 0, 15), 6, seconds=50)
+    roll_up(hotline, at(MONDAY, 0, 15), 8, seconds=50, abandoned=2)
     roll_up(hotline, at(MONDAY, 23, 45), 2)
     wednesday = MONDAY + dt.timedelta(days=2)
     roll_up(hotline, at(wednesday, 10, 0), 10)
@@ -59,8 +62,9 @@ def test_history_per_local_day_and_interval_of_15_and_30_minutes(
     monday, tuesday, wed = fifteen["95598"]  # the days before the first call are unknown
     assert [monday.day, tuesday.day, wed.day] == [MONDAY, MONDAY + dt.timedelta(days=1), wednesday]
     assert len(monday.offered) == 96
-    assert (monday.offered[0], monday.offered[1], monday.offered[95]) == (4, 6, 2)
-    assert sum(monday.offered) == 12
+    # Calls offered, abandoned ones included: the 总呼叫数 of 002 第7篇.
+    assert (monday.offered[0], monday.offered[1], monday.offered[95]) == (4, 8, 2)
+    assert sum(monday.offered) == 14
     # Handle time: talk + hold + after-call work of the completed calls.
     assert monday.handled[1] == 6
     assert monday.handle_seconds[1] == 6 * 130 + 50
@@ -70,7 +74,8 @@ def test_history_per_local_day_and_interval_of_15_and_30_minutes(
     thirty = queue_histories(centre, first=MONDAY, last=wednesday, interval_minutes=30)
     monday30, _tuesday30, wed30 = thirty["95598"]
     assert len(monday30.offered) == 48
-    assert (monday30.offered[0], monday30.offered[47]) == (10, 2)
+    assert (monday30.offered[0], monday30.offered[47]) == (12, 2)
+    assert monday30.handled[0] == 10
     assert monday30.handle_seconds[0] == 10 * 130 + 50
     assert wed30.offered[20] == 40
 
