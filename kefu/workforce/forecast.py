@@ -103,6 +103,8 @@ DAY_TYPE_LABELS = {
 }
 
 ORDINARY = frozenset({DayType.WEEKDAY, DayType.WEEKEND})
+#: The least a week's ordinary days must weigh (in average days) to give it a level.
+MIN_WEEK_WEIGHT = 0.5
 
 
 class ForecastError(ValueError):
@@ -316,6 +318,9 @@ class _Model:
             and last_week - _week(item.day) < settings.profile_weeks
         ]
         ordinary = [item for item in history if keys[item.day][0] in ORDINARY]
+        if not ordinary:
+            # Only special days (a history that is one Spring Festival): taken as they are.
+            ordinary = recent = list(history)
         recent_days = {item.day for item in recent}
 
         # Weekday factors and weekly levels, each from the other, a few rounds.
@@ -327,12 +332,20 @@ class _Model:
                 cell = by_week[_week(item.day)]
                 cell[0] += totals[item.day]
                 cell[1] += factor[item.day.weekday()]
-            levels = {week: volume / weight for week, (volume, weight) in by_week.items()}
+            # A week whose only ordinary days are quiet ones (the Sunday of a line closed at
+            # weekends after a holiday) says too little about its level: it is filled in.
+            levels = {
+                week: volume / weight
+                for week, (volume, weight) in by_week.items()
+                if weight >= MIN_WEEK_WEIGHT
+            }
             sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
             for item in recent:
-                cell = sums[item.day.weekday()]
-                cell[0] += totals[item.day]
-                cell[1] += levels[_week(item.day)]
+                level = levels.get(_week(item.day))
+                if level is not None:
+                    cell = sums[item.day.weekday()]
+                    cell[0] += totals[item.day]
+                    cell[1] += level
             raw = {wd: v / w for wd, (v, w) in sums.items() if w > 0}
             if not raw:
                 break

@@ -307,6 +307,36 @@ def test_one_week_of_history_gives_that_week_again_without_a_trend(interval: int
         assert predicted.calls == pytest.approx(actual.offered, rel=1e-9)
 
 
+def test_a_line_closed_at_weekends_around_a_festival() -> None:
+    # National Day 2025: the week of 10-06 has three days off, three days after the
+    # festival and one ordinary day, a Sunday without calls.
+    calendar = official_calendar(date(2025, 8, 1), date(2025, 12, 31))
+    history = [
+        item if item.day.weekday() < 5 else DayHistory(item.day, [0.0] * 96)
+        for item in synthetic(10, calendar=calendar, first=date(2025, 8, 25))
+    ]
+    sunday, after, monday = forecast_queue(
+        history,
+        days=[date(2025, 11, 9), date(2025, 10, 9), date(2025, 11, 10)],
+        calendar=calendar,
+    )
+    assert sunday.total == 0
+    assert after.day_type is DayType.AFTER_FESTIVAL and after.total > 0
+    assert monday.total > 1000
+
+
+def test_a_history_of_holidays_only_is_taken_as_it_is() -> None:
+    calendar = official_calendar(date(2026, 1, 1), date(2026, 12, 31))
+    festival = days_from(date(2026, 2, 15), 9)
+    history = [DayHistory(day, [10.0] * 96) for day in festival]
+    holiday, ordinary = forecast_queue(
+        history, days=[date(2026, 10, 2), date(2026, 3, 10)], calendar=calendar
+    )
+    assert holiday.day_type is DayType.HOLIDAY
+    assert holiday.total == pytest.approx(960)
+    assert ordinary.total == pytest.approx(960)
+
+
 def test_history_without_handle_times_forecasts_calls_and_no_handle_time() -> None:
     history = [DayHistory(item.day, item.offered) for item in synthetic(2)]
     (predicted,) = forecast_queue(history, days=[MONDAY + timedelta(weeks=2)], calendar=NO_HOLIDAYS)
@@ -325,25 +355,37 @@ def test_seasonal_naive_is_the_same_interval_a_week_before() -> None:
 
 @given(
     st.lists(
-        st.lists(st.floats(min_value=0, max_value=1e6), min_size=48, max_size=48),
-        max_size=20,
+        st.lists(
+            st.one_of(st.just(0.0), st.floats(min_value=0, max_value=1e6)),
+            min_size=48,
+            max_size=48,
+        ),
+        max_size=24,
     ),
+    st.sampled_from([date(2025, 9, 22), date(2026, 2, 9), MONDAY]),
     st.integers(min_value=-30, max_value=60),
     st.integers(min_value=0, max_value=9),
+    st.booleans(),
 )
 def test_any_history_gives_a_forecast_or_a_forecast_error(
-    days: list[list[float]], ahead: int, gap: int
+    days: list[list[float]], first: date, ahead: int, gap: int, weekends_closed: bool
 ) -> None:
     history = [
-        DayHistory(MONDAY + timedelta(days=n + (gap if n > 3 else 0)), values, values, values)
+        DayHistory(
+            day,
+            [0.0] * 48 if weekends_closed and day.weekday() >= 5 else values,
+            values,
+            values,
+        )
         for n, values in enumerate(days)
+        for day in [first + timedelta(days=n + (gap if n > 3 else 0))]
     ]
-    calendar = official_calendar(date(2026, 1, 1), date(2026, 12, 31))
-    target = [MONDAY + timedelta(days=ahead + n) for n in range(3)]
+    calendar = official_calendar(date(2025, 1, 1), date(2026, 12, 31))
+    target = [first + timedelta(days=ahead + n) for n in range(3)]
     try:
         result = forecast_queue(history, days=target, calendar=calendar, interval_minutes=30)
     except ForecastError:
-        assert not any(sum(values) for values in days)
+        assert not any(sum(item.offered) for item in history)
         return
     for predicted in result:
         assert len(predicted.calls) == 48
