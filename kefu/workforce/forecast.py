@@ -238,7 +238,8 @@ class Settings:
     damping: float = 0.85
     #: Handled calls with the weight of the day's average in an interval's handle time.
     aht_prior_calls: float = 20.0
-    #: Days of a weekday below which its intraday shape borrows from its group's.
+    #: Days' worth of its group's shape (the working days', or the weekend's) a weekday's
+    #: intraday shape is pulled towards, so a weekday seen a few times is not its noise.
     shape_prior_days: float = 2.0
 
 
@@ -362,7 +363,8 @@ class _Model:
             if week in levels and levels[week] > 0 and last_week - week < settings.trend_weeks
         ]
         self.slope = 0.0
-        self.base = fitted[-1][1] if fitted else 0.0
+        # Without a recent week of ordinary days, the level last known, carried forward.
+        self.base = self.levels.get(last_week, 0.0)
         if len(fitted) >= 3:
             xs = [week - last_week for week, _level in fitted]
             ys = [math.log(level) for _week_, level in fitted]
@@ -425,7 +427,7 @@ class _Model:
                 )
 
     def _shape(self, groups: Sequence[object]) -> tuple[list[float], object]:
-        """The first group with days, blended with the next for a weekday of few days."""
+        """The first group with days; a weekday's pulled towards its group's."""
         present = [g for g in groups if sum(self.shape_sums.get(g, ())) > 0]
         if not present:
             return [1 / self.slots] * self.slots, None
@@ -434,7 +436,6 @@ class _Model:
         total = sum(sums)
         shape = [value / total for value in sums]
         if len(present) > 1 and isinstance(first, tuple):
-            # A weekday seen only once or twice: its own noise would become the forecast.
             days, prior = self.shape_days[first], self.settings.shape_prior_days
             other = self.shape_sums[present[1]]
             other_total = sum(other)

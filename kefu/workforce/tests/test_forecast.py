@@ -325,6 +325,22 @@ def test_a_line_closed_at_weekends_around_a_festival() -> None:
     assert monday.total > 1000
 
 
+def test_recent_weeks_of_holidays_only_carry_the_last_level_known() -> None:
+    # Two ordinary weeks, then two weeks off: no week within the trend's reach has a level.
+    calendar = ChinaCalendar(
+        holidays=dict.fromkeys(days_from(MONDAY + timedelta(weeks=2), 14), "春节")
+    )
+    history = synthetic(4, calendar=calendar)
+    (monday,) = forecast_queue(
+        history,
+        days=[MONDAY + timedelta(weeks=4)],
+        calendar=calendar,
+        settings=Settings(trend_weeks=2),
+    )
+    # The second week's level (1000 × 1.03) and a Monday's factor.
+    assert monday.total == pytest.approx(1030 * 1.3 / (sum(WEEK_SHAPE) / 7), rel=1e-3)
+
+
 def test_a_history_of_holidays_only_is_taken_as_it_is() -> None:
     calendar = official_calendar(date(2026, 1, 1), date(2026, 12, 31))
     festival = days_from(date(2026, 2, 15), 9)
