@@ -30,12 +30,12 @@ that entered the queue, answered or not. Handle time is talk + hold + after-call
 time an agent is taken by a call (the metrics app's 含持线的平均处理时长).
 
 Chosen by measurement on `bench/workforce_forecast.py` (six queues, 29 weeks, the last six
-forecast a week ahead; WAPE per 15-minute interval / per day): this method 0.129 / 0.054
-in 0.8 s; statsmodels' Holt-Winters (damped trend, weekly season, daily totals spread by
-the same intraday shapes) 0.285 / 0.232 in 29 s and its ETS 0.299 / 0.240, for they cannot
-know holidays; Holt-Winters fitted on days with the holidays taken out and given these day
-types 0.126 / 0.054 in 45 s; seasonal naive 0.364 / 0.294. A 2 % smaller interval error
-is not worth 50 times the time and four numeric libraries, so none is used.
+forecast a week ahead; WAPE per 15-minute interval / per day, per queue, pooled): this
+method 0.126 / 0.064 in 0.3 s; statsmodels' Holt-Winters (damped trend, weekly season,
+daily totals spread by the same intraday shapes) 0.285 / 0.239 in 37 s and its ETS
+0.299 / 0.252 in 69 s, for they cannot know holidays; Holt-Winters fitted on days with the
+holidays taken out and given these day types 0.126 / 0.065 in 62 s; seasonal naive
+0.364 / 0.302. No numeric library does better, so none is added.
 """
 
 from __future__ import annotations
@@ -233,7 +233,7 @@ class Settings:
     #: Weeks of ordinary days the weekday factors, shapes and handle times come from.
     profile_weeks: int = 8
     #: Weekly levels the trend is fitted on (at least 3 are needed for a trend).
-    trend_weeks: int = 8
+    trend_weeks: int = 12
     #: How much of the trend each further week keeps (1 = undamped).
     damping: float = 0.85
     #: Handled calls with the weight of the day's average in an interval's handle time.
