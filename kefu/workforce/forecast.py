@@ -53,6 +53,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 __all__ = [
+    "DAY_TYPE_LABELS",
     "FESTIVALS",
     "INTERVAL_CHOICES",
     "ChinaCalendar",

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kefu.workforce.forecast import (
+    DAY_TYPE_LABELS,
     ChinaCalendar,
     DayHistory,
     DayType,
@@ -117,6 +118,12 @@ def test_day_types_from_the_official_calendar() -> None:
         date(2026, 3, 8): DayType.WEEKEND,
     }
     assert {day: day_type(day, calendar) for day in expected} == expected
+
+
+def test_day_types_read_in_chinese() -> None:
+    with translation.override("zh-hans"):
+        labels = [str(DAY_TYPE_LABELS[kind]) for kind in DayType]
+    assert labels == ["工作日", "周末", "法定节假日", "调休上班", "节前", "节后"]
 
 
 def test_day_types_from_a_notice_with_chinese_names() -> None:
