@@ -220,9 +220,10 @@ class DayForecast:
     day_type: DayType
     calls: tuple[float, ...]
     aht_seconds: tuple[float | None, ...]
-    #: The kind of history days the day's volume came from (e.g. "holiday"); a different
-    #: type from `day_type` means none of its own type was in the history.
-    basis: str
+    #: The kind of history days the day's volume came from; a different type from
+    #: `day_type` means none of its own type was in the history. None: copied from a week
+    #: before (seasonal naive).
+    basis: DayType | None
 
     @property
     def total(self) -> float:
@@ -474,21 +475,21 @@ class _Model:
         weekday = day.weekday()
         ordinary_group = DayType.WEEKEND if weekday >= 5 else DayType.WEEKDAY
         if kind in ORDINARY:
-            factor, basis = self.weekday_factor[weekday], kind.value
+            factor, basis = self.weekday_factor[weekday], kind
             groups: list[object] = [("weekday", weekday), kind]
         else:
             found = self.special.get((kind, sub))
             if found is None:
                 found = self.special_type.get(kind)
             if found is not None:
-                factor, basis = found, kind.value
+                factor, basis = found, kind
             else:
                 # No such day in the history: the nearest kind of ordinary day, said so.
                 borrowed = 6 if kind is DayType.HOLIDAY else weekday
                 if kind is DayType.MAKEUP:
                     borrowed = 0  # a make-up day starts a working week after a holiday
                 factor = self.weekday_factor[borrowed]
-                basis = (DayType.WEEKEND if borrowed >= 5 else DayType.WEEKDAY).value
+                basis = DayType.WEEKEND if borrowed >= 5 else DayType.WEEKDAY
             groups = [kind, ("weekday", weekday), ordinary_group]
             if kind is DayType.HOLIDAY:
                 groups = [kind, ("weekday", 6), DayType.WEEKEND]
@@ -551,7 +552,8 @@ def seasonal_naive(
                     item.handle_seconds or [0.0] * slots, item.handled or [0.0] * slots, strict=True
                 )
             )
-        result.append(DayForecast(day, DayType.WEEKDAY, calls, aht, "last week"))
+        kind = DayType.WEEKEND if day.weekday() >= 5 else DayType.WEEKDAY
+        result.append(DayForecast(day, kind, calls, aht, None))
     return result
 
 

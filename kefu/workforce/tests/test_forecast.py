@@ -231,7 +231,7 @@ def test_holidays_are_forecast_from_holidays_not_from_ordinary_weekdays() -> Non
     )
     level = 1000 * GROWTH**8
     assert predicted.day_type is DayType.HOLIDAY
-    assert predicted.basis == "holiday"
+    assert predicted.basis is DayType.HOLIDAY
     assert predicted.total == pytest.approx(0.3 * level, rel=1e-4)
     # A Tuesday would have been 1.1 / mean(WEEK_SHAPE) of the level, ~3.5 times more.
     assert ordinary.total == pytest.approx(level * GROWTH * 1.1 / (sum(WEEK_SHAPE) / 7), rel=1e-4)
@@ -245,7 +245,7 @@ def test_a_holiday_without_any_in_the_history_says_what_it_borrowed() -> None:
     calendar = ChinaCalendar(holidays={holiday: "清明节"})
     (predicted,) = forecast_queue(synthetic(4), days=[holiday], calendar=calendar)
     assert predicted.day_type is DayType.HOLIDAY
-    assert predicted.basis == "weekend"  # a Sunday's volume and shape, and said so
+    assert predicted.basis is DayType.WEEKEND  # a Sunday's volume and shape, and said so
 
 
 def test_festival_edges_are_learned_from_the_festivals_before() -> None:
@@ -265,7 +265,7 @@ def test_festival_edges_are_learned_from_the_festivals_before() -> None:
     ]
     spring = forecast_queue(history, days=[date(2026, 2, 24), date(2026, 3, 3)], calendar=calendar)
     assert [f.day_type for f in spring] == [DayType.AFTER_FESTIVAL, DayType.WEEKDAY]
-    assert spring[0].basis == "after_festival"
+    assert spring[0].basis is DayType.AFTER_FESTIVAL
     # Twice a Thursday–Saturday average against an ordinary Tuesday's 1.1 / 1.0.
     assert spring[0].total > 1.6 * spring[1].total
 
@@ -371,6 +371,7 @@ def test_seasonal_naive_is_the_same_interval_a_week_before() -> None:
     history = synthetic(3)
     (predicted,) = seasonal_naive(history, days=[MONDAY + timedelta(weeks=3, days=2)])
     assert predicted.calls == pytest.approx(history[14 + 2].offered)
+    assert predicted.basis is None
     # Further ahead than the history: the latest same weekday it has.
     (later,) = seasonal_naive(history, days=[MONDAY + timedelta(weeks=5)])
     assert later.calls == pytest.approx(history[14].offered)
