@@ -38,6 +38,7 @@ test: install $(CHROMIUM)
 
 # Each benchmark prints one JSON report and removes its data when it ends; with
 # --database-url (an empty PostgreSQL database, emptied again afterwards) it runs there.
+# bench/workforce.py times its peer (pyworkforce) in a throw-away environment of uv's.
 bench: install
 	$(VENV)/bin/python bench/api.py
 	$(VENV)/bin/python bench/tickets.py
@@ -47,6 +48,7 @@ bench: install
 	$(VENV)/bin/python bench/telephony.py
 	$(VENV)/bin/python bench/wallboard.py
 	$(VENV)/bin/python bench/import.py
+	$(VENV)/bin/python bench/workforce.py
 	$(VENV)/bin/python bench/workforce_forecast.py
 
 lint: install

@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "kefu.tickets",
     "kefu.knowledge",
     "kefu.telephony",
+    "kefu.workforce",
     "kefu.metrics",
     "kefu.web",
     # Last: the project level, whose commands (`kefu demo`) reach every app above.

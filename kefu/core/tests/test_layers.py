@@ -25,6 +25,9 @@ LAYERS = [
     {"contacts"},
     {"tickets", "telephony"},
     {"knowledge"},
+    # Staffing and the rota read the telephony roll-ups and the work orders; the
+    # indicators read attendance and adherence from it.
+    {"workforce"},
     {"metrics"},
     {"web"},
 ]
