@@ -49,6 +49,7 @@ bench: install
 	$(VENV)/bin/python bench/wallboard.py
 	$(VENV)/bin/python bench/import.py
 	$(VENV)/bin/python bench/workforce.py
+	$(VENV)/bin/python bench/workforce_forecast.py
 
 lint: install
 	$(VENV)/bin/ruff check .
