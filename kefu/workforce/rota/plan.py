@@ -12,6 +12,7 @@ from kefu.workforce.rota.explain import (
     explain_unknown,
     relaxed_shortfalls,
 )
+from kefu.workforce.rota.greedy import greedy_plan, hint_from_plan
 from kefu.workforce.rota.problem import RotaProblem
 from kefu.workforce.rota.result import RotaResult, RotaStatus, RuleFamily
 from kefu.workforce.rota.solver import (
@@ -48,12 +49,13 @@ def solve_rota(
         "variables": len(built.model.proto.variables),
         "constraints": len(built.model.proto.constraints),
     }
+    start = hint_from_plan(problem, built, greedy_plan(problem))
     first = run_stage(
         built,
         built.short_total(),
         seconds=time_limit_seconds * SHORT_SHARE - clock.spent(),
         workers=workers,
-        hint=None,
+        hint=start,
     )
     if first.values is None:
         explanation = None

@@ -113,6 +113,11 @@ class Built:
     over: dict[tuple[str, int], cp_model.IntVar | int] = field(default_factory=dict)
     penalty: Terms = field(default_factory=list)
     penalty_constant: int = 0
+    # Agents of a group on a template on a day; agent-slots present per group and
+    # interval; a multi-skilled group's split of them between its skills.
+    counts: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    on_duty: dict[tuple[int, int], Terms] = field(default_factory=dict)
+    shares: dict[tuple[int, int], list[tuple[str, cp_model.IntVar]]] = field(default_factory=dict)
 
     def total(self, parts: Iterable[cp_model.IntVar | int]) -> cp_model.LinearExprT:
         return cp_model.LinearExpr.sum(list(parts))
@@ -176,6 +181,7 @@ def build(problem: RotaProblem, *, relax: frozenset[str] = frozenset()) -> Built
                     continue
                 count = model.new_int_var(0, len(chosen), f"n{group_index}_{day}_{template_index}")
                 model.add(count == cp_model.LinearExpr.sum(chosen))
+                built.counts[group_index, day, template_index] = count
                 begin = day * MINUTES_PER_DAY + template.start
                 _add_span(on_duty, group_index, count, begin, template.length, slot, horizon)
                 placeable = () if RuleFamily.BREAKS in relax else template.breaks
@@ -199,6 +205,7 @@ def build(problem: RotaProblem, *, relax: frozenset[str] = frozenset()) -> Built
                     )
                     built.break_counts[group_index, day, template_index, break_index] = placed
 
+    built.on_duty = on_duty
     for (group_index, interval), present in on_duty.items():
         group_skills = sorted(groups[group_index][0])
         size = len(groups[group_index][1])
@@ -211,9 +218,14 @@ def build(problem: RotaProblem, *, relax: frozenset[str] = frozenset()) -> Built
             cp_model.LinearExpr.sum(shares)
             == cp_model.LinearExpr.weighted_sum(list(variables), list(weights))
         )
+        built.shares[group_index, interval] = list(zip(group_skills, shares, strict=True))
         for skill, share in zip(group_skills, shares, strict=True):
             built.coverage.setdefault((skill, interval), []).append((share, 1))
 
+    holders = {
+        skill: sum(1 for agent in problem.agents if skill in agent.skills)
+        for skill in _skills(problem)
+    }
     for skill in _skills(problem):
         curve = problem.requirements.get(skill, [0] * horizon.intervals)
         for interval in range(horizon.intervals):
@@ -223,7 +235,8 @@ def build(problem: RotaProblem, *, relax: frozenset[str] = frozenset()) -> Built
                 built.short[skill, interval] = needed
                 built.over[skill, interval] = 0
                 continue
-            most = sum(abs(weight) for _variable, weight in terms)
+            # Coverage never exceeds every agent with the skill on the phones throughout.
+            most = holders[skill] * per_interval
             short = model.new_int_var(0, needed, "") if needed else 0
             over = model.new_int_var(0, most, "")
             variables, weights = zip(*terms, strict=True)
