@@ -196,17 +196,18 @@ def explain_shortfall(
         reach = reachable.get(run.skill, [0] * problem.horizon.intervals)
         most = max(reach[interval] for interval in intervals)
         reasons: list[str] = []
-        if most == 0:
-            reasons.append(_("No agent with this skill can be on a shift then."))
-        elif any(curve[interval] > reach[interval] for interval in intervals):
+        if any(curve[interval] > reach[interval] for interval in intervals):
             tightest = min(intervals, key=lambda interval: reach[interval] - curve[interval])
-            reasons.append(
-                _(
-                    "At most %(available)s agents with this skill, not on leave, can be on "
-                    "a shift then, against %(required)s needed."
+            if most == 0:
+                reasons.append(_("No agent with this skill can be on a shift then."))
+            else:
+                reasons.append(
+                    _(
+                        "At most %(available)s agents with this skill, not on leave, can be "
+                        "on a shift then, against %(required)s needed."
+                    )
+                    % {"available": reach[tightest], "required": curve[tightest]}
                 )
-                % {"available": reach[tightest], "required": curve[tightest]}
-            )
             on_leave = reachable_without_leave.get(run.skill, reach)[tightest] - reach[tightest]
             if on_leave:
                 reasons.append(

@@ -117,7 +117,9 @@ class Contract:
 @dataclass(frozen=True)
 class History:
     """How the agent's last rota ended, so the rules hold across the horizon's start.
-    `last_shift_end` is minutes relative to the horizon's start (0 or negative)."""
+    `last_shift_end` is minutes relative to the horizon's start: negative, or positive
+    for a night shift of the day before that runs into the first day (whose coverage
+    belongs to the last rota, not to this one)."""
 
     days_worked_in_a_row: int = 0
     nights_in_a_row: int = 0

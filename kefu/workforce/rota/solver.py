@@ -431,7 +431,13 @@ def run_stage(
     solver.parameters.max_time_in_seconds = max(seconds, 0.05)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 17
-    code = solver.solve(model)
+    try:
+        code = solver.solve(model)
+    except (IndexError, RuntimeError):
+        # A rare internal error of CP-SAT's presolve with some hints: solve again from
+        # no hint rather than fail the rota.
+        model.clear_hints()
+        code = solver.solve(model)
     if code == cp_model.OPTIMAL:
         status = RotaStatus.OPTIMAL
     elif code == cp_model.FEASIBLE:
