@@ -126,11 +126,21 @@ def _when(problem: RotaProblem, first: int, last: int) -> tuple[dt.datetime, dt.
 
 
 def relaxed_shortfalls(
-    problem: RotaProblem, built: Built, values: list[int], *, clock: Clock, workers: int
-) -> dict[RuleFamily, list[int] | None]:
+    problem: RotaProblem,
+    built: Built,
+    values: list[int],
+    *,
+    clock: Clock,
+    workers: int,
+    least: float = 0.0,
+) -> dict[RuleFamily, list[int] | None] | None:
     """Per rule family worth trying, the short slots per (skill, interval) in the
-    horizon's order with that family relaxed (None when the solve found nothing)."""
+    horizon's order with that family relaxed (None when the solve found nothing). None
+    at all when the time left cannot give each family `least` seconds and a second:
+    a model that takes that long to build would not be solved in less."""
     families = list(_families_worth_trying(problem))
+    if clock.left() < len(families) * (2 * least + 1.0):
+        return None
     results: dict[RuleFamily, list[int] | None] = {}
     for position, family in enumerate(families):
         relaxed = build(problem, relax=frozenset({family}))
@@ -178,7 +188,7 @@ def explain_shortfall(
     values: list[int],
     *,
     proven: bool,
-    relaxed: dict[RuleFamily, list[int] | None],
+    relaxed: dict[RuleFamily, list[int] | None] | None,
 ) -> Explanation:
     """The explanation of a rota with agents short (`values` its solution)."""
     per = built.per_interval
@@ -215,7 +225,7 @@ def explain_shortfall(
                     % {"count": on_leave}
                 )
         helping = []
-        for family, shorts in relaxed.items():
+        for family, shorts in (relaxed or {}).items():
             # Only a family that lowers the whole shortfall binds; a relaxed rota that
             # merely moves the shortfall elsewhere says nothing about this run.
             if shorts is None or sum(shorts) >= base_total:
@@ -232,6 +242,8 @@ def explain_shortfall(
                 _("Relaxing any one of these alone would cut this shortfall: %(rules)s.")
                 % {"rules": _("; ").join(helping)}
             )
+        if not reasons and relaxed is None:
+            reasons.append(_("The rules were not tried one by one within the time limit."))
         if not reasons:
             reasons.append(
                 _(
@@ -255,7 +267,7 @@ def explain_shortfall(
             )
         )
     binding = []
-    for family, shorts in relaxed.items():
+    for family, shorts in (relaxed or {}).items():
         if shorts is not None and sum(shorts) < base_total:
             binding.append(
                 BindingRule(family, rule_label(family), (base_total - sum(shorts)) / per)

@@ -12,7 +12,10 @@ hint is only a hint.
 
 from __future__ import annotations
 
+import time
+from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from kefu.workforce.rota.problem import (
     MINUTES_PER_DAY,
@@ -22,15 +25,17 @@ from kefu.workforce.rota.problem import (
     week_bounds,
     weeks,
 )
-from kefu.workforce.rota.solver import Built, forbidden_successors
+from kefu.workforce.rota.solver import Built, forbidden_successors, slot_minutes
 
-Plan = dict[tuple[int, int], int]
+# (agent index, day) → (template index, each break's offset from the shift's start).
+Plan = dict[tuple[int, int], tuple[int, tuple[int, ...]]]
 
 
 @dataclass
 class _AgentState:
     agent: Agent
     allowed: list[set[int]]
+    allowed_lists: list[list[int]]
     days: list[int | None]
     block_of: list[int]
     least: list[int]
@@ -38,6 +43,10 @@ class _AgentState:
     most_days: list[int]
     minutes: list[int] = field(default_factory=list)
     worked: list[int] = field(default_factory=list)
+    # Per day worked, the skill each interval of the shift was counted for and how much
+    # of an agent was there; and the breaks' offsets from the shift's start.
+    taken: dict[int, list[tuple[str, float]]] = field(default_factory=dict)
+    breaks: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 class _Greedy:
@@ -47,6 +56,12 @@ class _Greedy:
         horizon = problem.horizon
         self.days = horizon.days
         self.size = horizon.interval_minutes
+        self.slot = slot_minutes(problem)
+        self.night_templates: set[int | None] = {
+            index
+            for index, template in enumerate(self.templates)
+            if template.kind is ShiftKind.NIGHT
+        }
         self.intervals = horizon.intervals
         self.residual = {
             skill: [float(value) for value in problem.requirements.get(skill, [])]
@@ -84,8 +99,10 @@ class _Greedy:
     def _refresh(self, intervals: range) -> None:
         for skills, gain in self.gain.items():
             values = self.values[skills]
+            rows = [self.residual[skill] for skill in skills]
             for interval in intervals:
-                new = self._gain(skills, interval)
+                best = max(row[interval] for row in rows) if len(rows) > 1 else rows[0][interval]
+                new = (1.0 if best >= 1 else best) if best > 0 else 0.0
                 delta = new - gain[interval]
                 if delta:
                     gain[interval] = new
@@ -112,6 +129,7 @@ class _Greedy:
         return _AgentState(
             agent=agent,
             allowed=[set(self.problem.allowed(agent, day)) for day in range(self.days)],
+            allowed_lists=[self.problem.allowed(agent, day) for day in range(self.days)],
             days=[None] * self.days,
             block_of=block_of,
             least=least,
@@ -132,7 +150,7 @@ class _Greedy:
         return self.values[state.agent.skills][day][template]
 
     def _night(self, template: int | None) -> bool:
-        return template is not None and self.templates[template].kind is ShiftKind.NIGHT
+        return template in self.night_templates
 
     def _run(self, state: _AgentState, day: int, night: bool) -> int:
         """Length of the run through `day` if `day` were worked."""
@@ -190,15 +208,62 @@ class _Greedy:
             and shift.kind is ShiftKind.MORNING
         )
 
+    def presence(self, day: int, template: int, offsets: tuple[int, ...]) -> list[float]:
+        """The agents-worth present in each interval of the span, breaks taken out."""
+        shift = self.templates[template]
+        begin = day * MINUTES_PER_DAY + shift.start
+        span = self.spans[day][template]
+        share = [0.0] * len(span)
+        pieces = [(begin, begin + shift.length, 1.0)] + [
+            (begin + offset, begin + offset + brk.length, -1.0)
+            for offset, brk in zip(offsets, shift.breaks, strict=True)
+        ]
+        for first, last, sign in pieces:
+            for position, interval in enumerate(span):
+                low = max(first, interval * self.size)
+                high = min(last, (interval + 1) * self.size)
+                if high > low:
+                    share[position] += sign * (high - low) / self.size
+        return share
+
+    def choose_breaks(self, state: _AgentState, day: int, template: int) -> tuple[int, ...]:
+        """Each break where the agent is least needed: the offset whose intervals have
+        the least unmet requirement left for the agent's skills."""
+        shift = self.templates[template]
+        begin = day * MINUTES_PER_DAY + shift.start
+        chosen = []
+        for brk in shift.breaks:
+            best, best_need = brk.earliest, None
+            for offset in range(brk.earliest, brk.latest + 1, self.slot):
+                need = 0.0
+                first, last = begin + offset, begin + offset + brk.length
+                for interval in range(first // self.size, -(-last // self.size)):
+                    if interval >= self.intervals:
+                        break
+                    overlap = min(last, (interval + 1) * self.size) - max(
+                        first, interval * self.size
+                    )
+                    most = max(self.residual[skill][interval] for skill in state.agent.skills)
+                    need += overlap * most
+                if best_need is None or need < best_need:
+                    best, best_need = offset, need
+            chosen.append(best)
+        return tuple(chosen)
+
     def place(self, state: _AgentState, day: int, template: int) -> None:
         state.days[day] = template
         block = state.block_of[day]
         state.worked[block] += 1
         state.minutes[block] += self.templates[template].paid_minutes
         span = self.spans[day][template]
-        for interval in span:
+        offsets = self.choose_breaks(state, day, template)
+        taken = []
+        for interval, share in zip(span, self.presence(day, template, offsets), strict=True):
             skill = max(state.agent.skills, key=lambda name: self.residual[name][interval])
-            self.residual[skill][interval] -= 1
+            self.residual[skill][interval] -= share
+            taken.append((skill, share))
+        state.taken[day] = taken
+        state.breaks[day] = offsets
         self._refresh(span)
 
     def unplace(self, state: _AgentState, day: int) -> None:
@@ -210,29 +275,37 @@ class _Greedy:
         state.worked[block] -= 1
         state.minutes[block] -= self.templates[template].paid_minutes
         span = self.spans[day][template]
-        for interval in span:
-            skill = min(state.agent.skills, key=lambda name: self.residual[name][interval])
-            self.residual[skill][interval] += 1
+        for interval, (skill, share) in zip(span, state.taken.pop(day), strict=True):
+            self.residual[skill][interval] += share
+        del state.breaks[day]
         self._refresh(span)
 
-    def candidates(self, state: _AgentState, days: range) -> list[tuple[float, list[int], int]]:
-        """(value per shift, days, template): single shifts, and nights as runs of the
-        contract's least length (or one night extending a run)."""
+    def candidates(
+        self, state: _AgentState, days: range, *, positive: bool = False
+    ) -> list[tuple[float, list[int], int]]:
+        """(value per shift, days, template), best first: single shifts, and nights as
+        runs of the contract's least length (or one night extending a run). With
+        `positive`, only those worth something."""
+        values = self.values[state.agent.skills]
         least_nights = state.agent.contract.min_consecutive_nights
+        nights = self.night_templates
+        planned = state.days
         found = []
         for day in days:
-            if state.days[day] is not None:
+            if planned[day] is not None:
                 continue
-            for template in state.allowed[day]:
-                if self._night(template) and not self._night(state.days[day - 1] if day else None):
+            row = values[day]
+            for template in state.allowed_lists[day]:
+                if template in nights and not (day and planned[day - 1] in nights):
                     run = list(range(day, min(self.days, day + least_nights)))
+                    if any(planned[other] is not None for other in run):
+                        continue
+                    value = sum(values[other][template] for other in run) / len(run)
                 else:
-                    run = [day]
-                if any(state.days[other] is not None for other in run):
-                    continue
-                value = sum(self.value(state, other, template) for other in run) / len(run)
-                found.append((value, run, template))
-        found.sort(key=lambda item: -item[0])
+                    run, value = [day], row[template]
+                if value > 0 or not positive:
+                    found.append((value, run, template))
+        found.sort(key=itemgetter(0), reverse=True)
         return found
 
     def try_place(self, state: _AgentState, run: list[int], template: int) -> bool:
@@ -253,9 +326,7 @@ class _Greedy:
             still = []
             for index in active:
                 state = self.states[index]
-                for value, run, template in self.candidates(state, everything):
-                    if value <= 0:
-                        break
+                for _value, run, template in self.candidates(state, everything, positive=True):
                     if self.try_place(state, run, template):
                         still.append(index)
                         break
@@ -265,36 +336,124 @@ class _Greedy:
                 for _value, run, template in self.candidates(state, days):
                     if state.minutes[block] >= state.least[block]:
                         break
-                    self.try_place(state, [day for day in run if day in days], template)
+                    self.try_place(state, run, template)
+        return self.result()
+
+    def result(self) -> Plan:
         return {
-            (index, day): template
+            (index, day): (template, state.breaks[day])
             for index, state in enumerate(self.states)
             for day, template in enumerate(state.days)
             if template is not None
         }
 
+    def improve(self, deadline: float) -> None:
+        """Take each day shift away in turn and put back the best one its week allows
+        (the same, or a better day or start), until nothing improves or time is up.
+        Night shifts stay where they are, so their runs stay whole."""
+        blocks = weeks(self.days)
+        improved = True
+        while improved and time.monotonic() < deadline:
+            improved = False
+            for state in self.states:
+                if time.monotonic() >= deadline:
+                    return
+                for day in range(self.days):
+                    template = state.days[day]
+                    if template is None or self._night(template):
+                        continue
+                    block = state.block_of[day]
+                    self.unplace(state, day)
+                    # Taken away, every look-up is a true gain, the old place's included.
+                    before = self.value(state, day, template)
+                    least = state.least[block]
+                    for value, run, other in self.candidates(state, blocks[block]):
+                        if len(run) != 1 or self._night(other):
+                            continue
+                        paid = self.templates[other].paid_minutes
+                        if state.minutes[block] + paid < least:
+                            continue
+                        if self.try_place(state, run, other):
+                            if (run[0], other) != (day, template) and value > before + 1e-9:
+                                improved = True
+                            break
+                    else:
+                        self.place(state, day, template)
 
-def greedy_plan(problem: RotaProblem) -> Plan:
-    """(agent index, day) → template index of a first rota."""
-    return _Greedy(problem).plan()
+    def complete(self) -> bool:
+        """Whether the plan keeps the rules the turns do not (weekly minimum, nights in
+        runs): then it is a rota in its own right."""
+        for state in self.states:
+            if any(have < least for have, least in zip(state.minutes, state.least, strict=True)):
+                return False
+            contract = state.agent.contract
+            carried = state.agent.history.nights_in_a_row
+            run = carried
+            for day in range(self.days):
+                if self._night(state.days[day]):
+                    run += 1
+                    continue
+                if 0 < run < contract.min_consecutive_nights:
+                    return False
+                run = 0
+        return True
 
 
-def hint_from_plan(problem: RotaProblem, built: Built, plan: Plan) -> list[int]:
+@dataclass(frozen=True)
+class FirstRota:
+    """The greedy rota: shifts with breaks, which skill each agent-interval was counted
+    for (in agents), and whether it keeps every rule."""
+
+    plan: Plan
+    allocation: dict[tuple[int, int, str], float]
+    complete: bool
+
+
+def greedy_plan(problem: RotaProblem, *, seconds: float = 0.0) -> FirstRota:
+    """(agent index, day) → template and break offsets of a first rota, improved for up to
+    `seconds`; and whether it keeps every rule (so it can stand as the rota when the
+    solver finds nothing in time)."""
+    greedy = _Greedy(problem)
+    greedy.plan()
+    if seconds > 0:
+        greedy.improve(time.monotonic() + seconds)
+    allocation: dict[tuple[int, int, str], float] = {}
+    for index, state in enumerate(greedy.states):
+        group_day = state.taken.items()
+        for day, taken in group_day:
+            template = state.days[day]
+            if template is None:
+                continue
+            for interval, (skill, share) in zip(greedy.spans[day][template], taken, strict=True):
+                allocation[index, interval, skill] = (
+                    allocation.get((index, interval, skill), 0.0) + share
+                )
+    return FirstRota(greedy.result(), allocation, greedy.complete())
+
+
+def hint_from_plan(problem: RotaProblem, built: Built, first: FirstRota) -> list[int]:
     """A value for every variable of `built` that follows `plan`: the counts, breaks
     spread over their offsets, the multi-skilled groups' split and short and over."""
+    plan = first.plan
     values = [0] * len(built.model.proto.variables)
     for (agent, day, template), var in built.works.items():
-        values[var.index] = 1 if plan.get((agent, day)) == template else 0
+        chosen = plan.get((agent, day))
+        values[var.index] = 1 if chosen is not None and chosen[0] == template else 0
     for (group, day, template), count in built.counts.items():
-        members = built.groups[group][1]
-        taken = sum(1 for member in members if plan.get((member, day)) == template)
-        values[count.index] = taken
+        members = [
+            member
+            for member in built.groups[group][1]
+            if (chosen := plan.get((member, day))) is not None and chosen[0] == template
+        ]
+        values[count.index] = len(members)
         for break_index in range(len(problem.templates[template].breaks)):
             placed = built.break_counts.get((group, day, template, break_index))
             if not placed:
                 continue
-            for turn in range(taken):
-                values[placed[turn % len(placed)][1].index] += 1
+            at = dict(placed)
+            for member in members:
+                offset = plan[member, day][1][break_index]
+                values[at[offset].index if offset in at else placed[0][1].index] += 1
     per = built.per_interval
     covered: dict[tuple[str, int], int] = {}
     for (group, interval), terms in built.on_duty.items():
@@ -303,15 +462,15 @@ def hint_from_plan(problem: RotaProblem, built: Built, plan: Plan) -> list[int]:
         skill = next(iter(built.groups[group][0]))
         present = sum(values[var.index] * weight for var, weight in terms)
         covered[skill, interval] = covered.get((skill, interval), 0) + present
+    # A multi-skilled group's split follows the greedy rota's: each agent-interval counted
+    # for the skill it was placed for.
+    split: dict[tuple[int, int, str], float] = defaultdict(float)
+    for (agent, interval, skill), share in first.allocation.items():
+        split[built.group_of[agent], interval, skill] += share
     for (group, interval), shares in built.shares.items():
         present = sum(values[var.index] * weight for var, weight in built.on_duty[group, interval])
-        needs = {
-            skill: problem.requirements.get(skill, [0] * problem.horizon.intervals)[interval] * per
-            - covered.get((skill, interval), 0)
-            for skill, _var in shares
-        }
-        for skill, var in sorted(shares, key=lambda item: -needs[item[0]]):
-            given = max(0, min(present, needs[skill]))
+        for skill, var in shares:
+            given = min(present, round(split[group, interval, skill] * per))
             values[var.index] = given
             present -= given
             covered[skill, interval] = covered.get((skill, interval), 0) + given

@@ -18,6 +18,7 @@ from kefu.workforce.rota.result import RotaResult, RotaStatus, RuleFamily
 from kefu.workforce.rota.solver import (
     Built,
     Clock,
+    Stage,
     build,
     evaluate,
     read_out,
@@ -25,9 +26,11 @@ from kefu.workforce.rota.solver import (
     workers_for,
 )
 
-# Shares of the time limit: the shortfall stage first, then what the explanation keeps
-# back when agents are short; the over and preference stages share the rest.
-SHORT_SHARE = 0.5
+# Shares of the time limit: the first stage (short, then over), then what the explanation
+# keeps back when agents are short; the preference stage has the rest.
+SHORT_SHARE = 0.55
+# The greedy first rota's improvement, before the solver.
+GREEDY_SHARE = 0.1
 EXPLAIN_SHARE = 0.3
 
 
@@ -45,18 +48,26 @@ def solve_rota(
     clock = Clock(time_limit_seconds)
     workers = workers_for(workers)
     built = build(problem)
+    build_seconds = clock.spent()
     size = {
         "variables": len(built.model.proto.variables),
         "constraints": len(built.model.proto.constraints),
     }
-    start = hint_from_plan(problem, built, greedy_plan(problem))
+    first_rota = greedy_plan(problem, seconds=time_limit_seconds * GREEDY_SHARE)
+    start = hint_from_plan(problem, built, first_rota)
+    # Fewest short first, then fewest over: one objective, short weighted past any
+    # over there can be, so one presolve serves both.
     first = run_stage(
         built,
-        built.short_total(),
+        built.short_then_over(),
         seconds=time_limit_seconds * SHORT_SHARE - clock.spent(),
         workers=workers,
         hint=start,
     )
+    if first.values is None and first_rota.complete and first.status is RotaStatus.UNKNOWN:
+        # The solver ran out of time before it could even take up the first rota, which
+        # keeps every rule: that rota stands.
+        first = Stage(RotaStatus.FEASIBLE, start)
     if first.values is None:
         explanation = None
         if explain and first.status is RotaStatus.INFEASIBLE:
@@ -82,23 +93,25 @@ def solve_rota(
     short_slots = _total(built.short.values(), values)
     reserve = time_limit_seconds * EXPLAIN_SHARE if explain and short_slots else 0.0
     shortfall_values = values
-    built.model.add(built.short_total() <= short_slots)
-    stages = [built.over_total()]
     if problem.preferences:
-        stages.append(built.penalty_total())
-    for position, objective in enumerate(stages):
-        over_slots = _total(built.over.values(), values)
-        if position == 1:
-            built.model.add(built.over_total() <= over_slots)
-        seconds = (clock.left() - reserve) * (0.6 if position == 0 and len(stages) > 1 else 1.0)
-        stage = run_stage(built, objective, seconds=seconds, workers=workers, hint=values)
+        built.model.add(built.short_total() <= short_slots)
+        built.model.add(built.over_total() <= _total(built.over.values(), values))
+        stage = run_stage(
+            built,
+            built.penalty_total(),
+            seconds=clock.left() - reserve,
+            workers=workers,
+            hint=values,
+        )
         statuses.append(stage.status)
         if stage.values is not None:
             values = stage.values
     assignments, coverage, short, over = read_out(problem, built, values)
     explanation = None
     if explain and short_slots:
-        relaxed = relaxed_shortfalls(problem, built, shortfall_values, clock=clock, workers=workers)
+        relaxed = relaxed_shortfalls(
+            problem, built, shortfall_values, clock=clock, workers=workers, least=build_seconds
+        )
         explanation = explain_shortfall(
             problem,
             built,

@@ -113,6 +113,8 @@ class Built:
     over: dict[tuple[str, int], cp_model.IntVar | int] = field(default_factory=dict)
     penalty: Terms = field(default_factory=list)
     penalty_constant: int = 0
+    # The most agent-slots over there can be: the weight that puts short before over.
+    over_bound: int = 0
     # Agents of a group on a template on a day; agent-slots present per group and
     # interval; a multi-skilled group's split of them between its skills.
     counts: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
@@ -127,6 +129,22 @@ class Built:
 
     def over_total(self) -> cp_model.LinearExprT:
         return self.total(self.over.values())
+
+    def short_then_over(self) -> cp_model.LinearExprT:
+        """Short weighted past any over there can be, plus over: minimising it gives the
+        fewest short, then the fewest over among those."""
+        weight = self.over_bound + 1
+        variables: list[cp_model.IntVar] = []
+        weights: list[int] = []
+        constant = 0
+        for parts, factor in ((self.short.values(), weight), (self.over.values(), 1)):
+            for part in parts:
+                if isinstance(part, int):
+                    constant += factor * part
+                else:
+                    variables.append(part)
+                    weights.append(factor)
+        return cp_model.LinearExpr.weighted_sum(variables, weights) + constant
 
     def penalty_total(self) -> cp_model.LinearExprT:
         if not self.penalty:
@@ -244,6 +262,7 @@ def build(problem: RotaProblem, *, relax: frozenset[str] = frozenset()) -> Built
             model.add(covered - needed == over - short)
             built.short[skill, interval] = short
             built.over[skill, interval] = over
+            built.over_bound += most
 
     _preferences(built, problem)
     return built
@@ -431,6 +450,11 @@ def run_stage(
     solver.parameters.max_time_in_seconds = max(seconds, 0.05)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 17
+    if len(model.proto.variables) > LARGE_MODEL:
+        # On a large rota the full presolve (symmetries, probing) takes most of the time
+        # limit on two loaded cores; the search from the hint gains more from that time.
+        solver.parameters.symmetry_level = 0
+        solver.parameters.cp_model_probing_level = 0
     try:
         code = solver.solve(model)
     except (IndexError, RuntimeError):
@@ -451,6 +475,8 @@ def run_stage(
 
 
 _SOLVED = (RotaStatus.OPTIMAL, RotaStatus.FEASIBLE)
+# Variables past which a model counts as large (200 agents × 4 weeks has about 78,000).
+LARGE_MODEL = 20_000
 
 
 def evaluate(value: cp_model.IntVar | int, values: list[int]) -> int:
