@@ -69,8 +69,10 @@ def rule_violations(problem: RotaProblem, result: RotaResult) -> list[str]:
             if working_days:
                 least -= math.floor(leave * contract.min_minutes_per_week / working_days)
             most = math.ceil(contract.max_minutes_per_week * length / 7)
-            if minutes > most or minutes < least:
-                found.append(f"{agent_id}: {minutes} paid minutes in week from day {first}")
+            if minutes > most:
+                found.append(f"{agent_id}: {minutes} paid minutes from day {first}, above {most}")
+            if minutes < least:
+                found.append(f"{agent_id}: {minutes} paid minutes from day {first}, below {least}")
             off = sum(1 for day in block if day not in worked)
             if off < math.floor(contract.rest_days_per_week * length / 7):
                 found.append(f"{agent_id}: {off} rest days in week from day {first}")
