@@ -125,6 +125,11 @@ def _when(problem: RotaProblem, first: int, last: int) -> tuple[dt.datetime, dt.
     return starts, ends, text
 
 
+def relax_seconds(build_seconds: float) -> float:
+    """The least time a relaxed model deserves: built again, then a fair search."""
+    return 2 * build_seconds + 0.2
+
+
 def relaxed_shortfalls(
     problem: RotaProblem,
     built: Built,
@@ -136,10 +141,10 @@ def relaxed_shortfalls(
 ) -> dict[RuleFamily, list[int] | None] | None:
     """Per rule family worth trying, the short slots per (skill, interval) in the
     horizon's order with that family relaxed (None when the solve found nothing). None
-    at all when the time left cannot give each family `least` seconds and a second:
-    a model that takes that long to build would not be solved in less."""
-    families = list(_families_worth_trying(problem))
-    if clock.left() < len(families) * (2 * least + 1.0):
+    at all when the time left cannot give each family `relax_seconds(least)`, `least`
+    being the time the model took to build."""
+    families = list(families_worth_trying(problem))
+    if clock.left() < len(families) * relax_seconds(least):
         return None
     results: dict[RuleFamily, list[int] | None] = {}
     for position, family in enumerate(families):
@@ -157,7 +162,7 @@ def relaxed_shortfalls(
     return results
 
 
-def _families_worth_trying(problem: RotaProblem) -> list[RuleFamily]:
+def families_worth_trying(problem: RotaProblem) -> list[RuleFamily]:
     families = [
         RuleFamily.WEEKLY_HOURS,
         RuleFamily.REST_DAYS,

@@ -10,6 +10,8 @@ from kefu.workforce.rota.explain import (
     explain_infeasible,
     explain_shortfall,
     explain_unknown,
+    families_worth_trying,
+    relax_seconds,
     relaxed_shortfalls,
 )
 from kefu.workforce.rota.greedy import greedy_plan, hint_from_plan
@@ -29,6 +31,8 @@ from kefu.workforce.rota.solver import (
 # Shares of the time limit: the first stage (short, then over), then what the explanation
 # keeps back when agents are short; the preference stage has the rest.
 SHORT_SHARE = 0.55
+# The first stage's share when no time is kept back for the explanation.
+LONE_SHARE = 0.75
 # The greedy first rota's improvement, before the solver.
 GREEDY_SHARE = 0.1
 EXPLAIN_SHARE = 0.3
@@ -53,14 +57,22 @@ def solve_rota(
         "variables": len(built.model.proto.variables),
         "constraints": len(built.model.proto.constraints),
     }
+    # Trying each rule family relaxed needs a model built and solved per family: only
+    # worth keeping time back for when that fits in the explanation's share.
+    diagnose = (
+        explain
+        and len(families_worth_trying(problem)) * relax_seconds(build_seconds)
+        <= time_limit_seconds * EXPLAIN_SHARE
+    )
     first_rota = greedy_plan(problem, seconds=time_limit_seconds * GREEDY_SHARE)
+    first_from_greedy = False
     start = hint_from_plan(problem, built, first_rota)
     # Fewest short first, then fewest over: one objective, short weighted past any
     # over there can be, so one presolve serves both.
     first = run_stage(
         built,
         built.short_then_over(),
-        seconds=time_limit_seconds * SHORT_SHARE - clock.spent(),
+        seconds=time_limit_seconds * (SHORT_SHARE if diagnose else LONE_SHARE) - clock.spent(),
         workers=workers,
         hint=start,
     )
@@ -68,6 +80,7 @@ def solve_rota(
         # The solver ran out of time before it could even take up the first rota, which
         # keeps every rule: that rota stands.
         first = Stage(RotaStatus.FEASIBLE, start)
+        first_from_greedy = True
     if first.values is None:
         explanation = None
         if explain and first.status is RotaStatus.INFEASIBLE:
@@ -91,7 +104,7 @@ def solve_rota(
     statuses = [first.status]
     values = first.values
     short_slots = _total(built.short.values(), values)
-    reserve = time_limit_seconds * EXPLAIN_SHARE if explain and short_slots else 0.0
+    reserve = time_limit_seconds * EXPLAIN_SHARE if diagnose and short_slots else 0.0
     shortfall_values = values
     if problem.preferences:
         built.model.add(built.short_total() <= short_slots)
@@ -109,8 +122,12 @@ def solve_rota(
     assignments, coverage, short, over = read_out(problem, built, values)
     explanation = None
     if explain and short_slots:
-        relaxed = relaxed_shortfalls(
-            problem, built, shortfall_values, clock=clock, workers=workers, least=build_seconds
+        relaxed = (
+            relaxed_shortfalls(
+                problem, built, shortfall_values, clock=clock, workers=workers, least=build_seconds
+            )
+            if diagnose
+            else None
         )
         explanation = explain_shortfall(
             problem,
@@ -130,7 +147,12 @@ def solve_rota(
         over_total=_total(built.over.values(), values) / built.per_interval,
         preference_cost=_preference_cost(built, values),
         solve_seconds=clock.spent(),
-        stage_statuses=tuple(status.value for status in statuses),
+        # "greedy" when the first stage's rota is the greedy one the solver had no time
+        # to take up.
+        stage_statuses=tuple(
+            "greedy" if position == 0 and first_from_greedy else status.value
+            for position, status in enumerate(statuses)
+        ),
         explanation=explanation,
         model_size=size,
     )

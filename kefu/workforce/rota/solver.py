@@ -451,10 +451,10 @@ def run_stage(
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 17
     if len(model.proto.variables) > LARGE_MODEL:
-        # On a large rota the full presolve (symmetries, probing) takes most of the time
-        # limit on two loaded cores; the search from the hint gains more from that time.
-        solver.parameters.symmetry_level = 0
-        solver.parameters.cp_model_probing_level = 0
+        # On a large rota the presolve takes the whole time limit on two loaded cores
+        # before the search even takes up the hint; searching from the hint at once
+        # (large neighbourhood search around it) gains more from that time.
+        solver.parameters.cp_model_presolve = False
     try:
         code = solver.solve(model)
     except (IndexError, RuntimeError):
