@@ -120,6 +120,9 @@ def solve_rota(
         if stage.values is not None:
             values = stage.values
     assignments, coverage, short, over = read_out(problem, built, values)
+    # The preference stage holds short and over at most where they were; it may still
+    # find less.
+    short_slots = _total(built.short.values(), values)
     explanation = None
     if explain and short_slots:
         relaxed = (
