@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from kefu.core.crypto import blind_indexer, encrypter
+from kefu.core.crypto import blind_indexer, encrypt_many, encrypter
 from kefu.core.imports import Report
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.models import AuditEntry
@@ -62,34 +62,34 @@ def plan_batch(kind: CustomerImporter, records: list[Record], report: Report) ->
 
 
 def insert_new(kind: CustomerImporter, records: list[Record], stamp: Any) -> None:
-    encrypt_one = encrypter()
     index_one = blind_indexer()
+    clear = [r.id_number if isinstance(r.id_number, str) else "" for r in records]
+    tokens = encrypt_many(clear)
     table = Customer._meta.db_table
     columns = (
         "centre_id, name, id_number_encrypted, id_number_index, account_number, address, "
         "region_id, tier, notes, version, created_at, updated_at, account_number_erased"
     )
     centre = kind.centre.pk
-    rows = []
-    for r in records:
-        id_number = r.id_number if isinstance(r.id_number, str) else ""
-        rows.append(
-            (
-                centre,
-                r.name,
-                encrypt_one(id_number),
-                index_one(id_number),
-                r.account,
-                r.address if isinstance(r.address, str) else "",
-                r.region if isinstance(r.region, int) else None,
-                r.tier if isinstance(r.tier, str) else Tier.GENERAL,
-                "",
-                1,
-                stamp,
-                stamp,
-                "",
-            )
+    general = str(Tier.GENERAL)
+    rows = [
+        (
+            centre,
+            r.name,
+            token,
+            index_one(id_number),
+            r.account,
+            r.address if isinstance(r.address, str) else "",
+            r.region if isinstance(r.region, int) else None,
+            r.tier if isinstance(r.tier, str) else general,
+            "",
+            1,
+            stamp,
+            stamp,
+            "",
         )
+        for r, id_number, token in zip(records, clear, tokens, strict=True)
+    ]
     _insert_rows(table, columns, rows)
     ids = dict(
         _select(

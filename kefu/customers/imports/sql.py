@@ -60,9 +60,48 @@ def _insert_rows(table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
     """Many rows into `table` at once: COPY on PostgreSQL, one executemany on SQLite."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            # psycopg's own COPY, outside Django's cursor: its errors made Django's
+            # (DatabaseError), as the runner reports them rather than crash.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             return
         marks = ", ".join(["%s"] * len(rows[0]))
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def _count_at_most(table: str, limit: int) -> int:
+    """The rows of `table`, counted up to `limit` (a million counted only when needed)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s)", [limit + 1])  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def _indexes_set_aside(tables: tuple[str, ...]) -> list[str]:
+    """SQLite: drop the tables' secondary indexes that check nothing (not the unique
+    ones, nor those SQLite made for a constraint), inside the transaction that runs;
+    the statements that create them again (`_indexes_rebuild`)."""
+    marks = ", ".join(["%s"] * len(tables))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
+            f"AND tbl_name IN ({marks}) ORDER BY name",
+            list(tables),
+        )
+        indexes = [
+            (name, sql)
+            for name, sql in cursor.fetchall()
+            if not sql.upper().startswith("CREATE UNIQUE")
+        ]
+        for name, _sql in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in indexes]
+
+
+def _indexes_rebuild(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)

@@ -73,6 +73,11 @@ def _key(text: str) -> str:
 
 
 def _split(cell: str) -> list[str]:
+    if not cell:
+        return []
+    if SEPARATORS.search(cell) is None:  # one number or tag: most cells
+        part = cell.strip()
+        return [part] if part else []
     return [part.strip() for part in SEPARATORS.split(cell) if part.strip()]
 
 
