@@ -180,6 +180,7 @@ _COUNTS = re.compile(r"(\d+)\D+?(\d+)\D+?(\d+)\D+?(\d+)")
 
 
 def import_file(path: str, env: dict[str, str]) -> dict[str, Any]:
+    load_before = os.getloadavg()[0]
     seconds, (user, system), peak, output = _run(["import", "customers", path], env)
     cpu = user + system
     summary = output.splitlines()[0]
@@ -197,6 +198,9 @@ def import_file(path: str, env: dict[str, str]) -> dict[str, Any]:
         "cpu_system_seconds": round(system, 1),
         "rows_per_cpu_second": round(rows / cpu) if cpu else 0,
         "peak_memory_mb": round(peak, 1),
+        # The machine's 1-minute load average before and after: other work on a shared
+        # machine takes CPU from the import, and its wall time shows it.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "summary": summary,
     }
 
@@ -261,6 +265,7 @@ def main() -> None:
         Path(files[name]).unlink()
     figures = {
         "engine": "postgresql" if args.database_url else "sqlite",
+        "load_average": [round(load, 2) for load in os.getloadavg()],
         "cpu_probe_ms": [probe_before, cpu_probe_ms()],
         "files": {k: v for k, v in files.items() if k not in {"csv", "csv_updated", "xlsx"}},
         "first_import_csv": first,

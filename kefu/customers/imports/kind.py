@@ -137,6 +137,7 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
         self.seen: _Seen | None = None
         self._mapped: tuple[int, int] | None = None
         self.existing: dict[str, Existing] = {}
+        self.held: set[str] = set()
         self.elsewhere: set[str] = set()
         self._vocabulary_loaded = False
         # Cells met already with what they stand for (a file writes its few regions,
@@ -196,7 +197,10 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
             record = self._record(row, report)
             if record is not None:
                 candidates.append(record)
-        records = self._fitting(self._unique(candidates, rows, report), report)
+        # The plan (a dry run's, the write's) needs the customers as they are; the check
+        # pass alone only whether they are there.
+        planned = report.dry_run or self.writing
+        records = self._fitting(self._unique(candidates, rows, report), report, full=planned)
         if report.dry_run and not self.writing:
             plan_batch(self, records, report)
         return [tuple(record) for record in records]
@@ -208,10 +212,10 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
         fitting.extend(self._fitting([Record._make(record) for record in records], report))
         return fitting
 
-    def _fitting(self, records: list[Record], report: Report) -> list[Record]:
+    def _fitting(self, records: list[Record], report: Report, *, full: bool = True) -> list[Record]:
         """Those of the records that fit the archive as it is: not an account another
         centre holds or an anonymised customer's, no masked value for a new customer."""
-        self._look_up(records)
+        self._look_up(records, full=full)
         return [record for record in records if self._fits_the_archive(record, report)]
 
     def _record(self, row: Row, report: Report) -> Record | None:
@@ -375,12 +379,25 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
             )
         return [record for record in records if record.row not in repeated]
 
-    def _look_up(self, records: list[Record]) -> None:
-        """The batch's accounts as the database has them, in one query."""
+    def _look_up(self, records: list[Record], *, full: bool = True) -> None:
+        """The batch's accounts as the database has them, in one query: which of them
+        the centre holds (`held`) or another centre does (`elsewhere`), and with `full`
+        the customers themselves (`existing`)."""
         self.existing = {}
+        self.held = set()
         self.elsewhere = set()
         accounts = [record.account for record in records]
         if not accounts:
+            return
+        if not full:
+            centre = self.centre.pk
+            for account, centre_id in _select(
+                f"SELECT account_number, centre_id FROM {Customer._meta.db_table} "  # noqa: S608
+                "WHERE account_number {among}",
+                accounts,
+            ):
+                if account is not None:
+                    (self.held if centre_id == centre else self.elsewhere).add(account)
             return
         rows = _select(
             "SELECT account_number, centre_id, id, name, address, region_id, tier, "  # noqa: S608
@@ -397,6 +414,7 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
                 self.existing[account] = Existing(
                     pk, name, address, region, tier, index, token, version
                 )
+        self.held = set(self.existing)
 
     def _fits_the_archive(self, record: Record, report: Report) -> bool:
         labels = self.labels
@@ -418,7 +436,7 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
                 ),
             )
             return False
-        if record.account not in self.existing:
+        if record.account not in self.held:
             if record.id_number is MASKED:
                 report.problem(
                     record.row,
