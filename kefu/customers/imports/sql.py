@@ -80,12 +80,14 @@ def _count_at_most(table: str, limit: int) -> int:
         return int(cursor.fetchone()[0])
 
 
-def _indexes_set_aside(tables: tuple[str, ...]) -> list[str]:
+def _indexes_set_aside(tables: tuple[str, ...], *, cache_kib: int) -> list[str]:
     """SQLite: drop the tables' secondary indexes that check nothing (not the unique
     ones, nor those SQLite made for a constraint), inside the transaction that runs;
-    the statements that create them again (`_indexes_rebuild`)."""
+    the statements that create them again (`_indexes_rebuild`). The page cache is
+    `cache_kib` meanwhile (`_remap` puts it back): the rebuild's sorter uses as much."""
     marks = ", ".join(["%s"] * len(tables))
     with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
         cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
             f"AND tbl_name IN ({marks}) ORDER BY name",
