@@ -182,6 +182,16 @@ class _Plan:
         index: Any,
     ) -> list[str]:
         """What the row changes, as the report says it; the update is noted in the plan."""
+        if (  # most rows of a re-import change nothing: said at once
+            r.name == old.name
+            and (not isinstance(r.id_number, str) or index(r.id_number) == old.id_index)
+            and (not isinstance(r.address, str) or r.address == old.address)
+            and (r.region is KEEP or r.region == old.region)
+            and (not isinstance(r.tier, str) or r.tier == old.tier)
+            and (not isinstance(r.phones, list) or r.phones == had_phones)
+            and (not isinstance(r.tags, list) or sorted(r.tags) == had_tags)
+        ):
+            return []
         labels = kind.labels
         texts: list[str] = []
         before: dict[str, Any] = {}
