@@ -8,7 +8,9 @@ peak memory (the process's own maximum resident set, from wait4): the first impo
 creates every customer, then a re-import of the same export with 5% of the rows changed
 (names, phones, addresses, tiers), which updates those and leaves the rest. The same is
 measured for an .xlsx workbook of XLSX_ROWS new customers, and for `kefu export customers`
-of the whole archive to CSV. Prints one JSON report.
+of the whole archive to CSV. Prints one JSON report: rows per wall second and per CPU
+second, peak memory, and the load average beside each import (on a shared machine the
+wall time waits for the CPU).
 
     python bench/import.py                                  # SQLite, a fresh data dir
     python bench/import.py --database-url postgres://…/empty_db
