@@ -8,7 +8,9 @@ peak memory (the process's own maximum resident set, from wait4): the first impo
 creates every customer, then a re-import of the same export with 5% of the rows changed
 (names, phones, addresses, tiers), which updates those and leaves the rest. The same is
 measured for an .xlsx workbook of XLSX_ROWS new customers, and for `kefu export customers`
-of the whole archive to CSV. Prints one JSON report.
+of the whole archive to CSV. Prints one JSON report: rows per wall second and per CPU
+second, peak memory, and the load average beside each import (on a shared machine the
+wall time waits for the CPU).
 
     python bench/import.py                                  # SQLite, a fresh data dir
     python bench/import.py --database-url postgres://…/empty_db
@@ -180,6 +182,7 @@ _COUNTS = re.compile(r"(\d+)\D+?(\d+)\D+?(\d+)\D+?(\d+)")
 
 
 def import_file(path: str, env: dict[str, str]) -> dict[str, Any]:
+    load_before = os.getloadavg()[0]
     seconds, (user, system), peak, output = _run(["import", "customers", path], env)
     cpu = user + system
     summary = output.splitlines()[0]
@@ -197,6 +200,9 @@ def import_file(path: str, env: dict[str, str]) -> dict[str, Any]:
         "cpu_system_seconds": round(system, 1),
         "rows_per_cpu_second": round(rows / cpu) if cpu else 0,
         "peak_memory_mb": round(peak, 1),
+        # The machine's 1-minute load average before and after: other work on a shared
+        # machine takes CPU from the import, and its wall time shows it.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "summary": summary,
     }
 
@@ -261,6 +267,7 @@ def main() -> None:
         Path(files[name]).unlink()
     figures = {
         "engine": "postgresql" if args.database_url else "sqlite",
+        "load_average": [round(load, 2) for load in os.getloadavg()],
         "cpu_probe_ms": [probe_before, cpu_probe_ms()],
         "files": {k: v for k, v in files.items() if k not in {"csv", "csv_updated", "xlsx"}},
         "first_import_csv": first,

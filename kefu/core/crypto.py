@@ -24,11 +24,13 @@ import os
 import re
 import secrets
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,6 +41,7 @@ __all__ = [
     "data_keys",
     "decrypt",
     "encrypt",
+    "encrypt_many",
     "encrypter",
     "generate_index_key",
     "is_current",
@@ -211,13 +214,83 @@ def encrypter() -> Callable[[str], str]:
 
 def blind_indexer(*, purpose: str = "id_number") -> Callable[[str], str]:
     """`blind_index` for many values: the same digests, the keyed HMAC prepared once."""
-    prepared = hmac.new(data_keys().index_key, f"{purpose}\x00".encode(), hashlib.sha256)
+    digest = _hmac_sha256(data_keys().index_key, f"{purpose}\x00".encode())
 
     def index_one(value: str) -> str:
         if not value:
             return ""
-        digest = prepared.copy()
-        digest.update(value.encode())
-        return digest.hexdigest()
+        return digest(value.encode()).hex()
 
     return index_one
+
+
+def _hmac_sha256(key: bytes, prefix: bytes = b"") -> Callable[[bytes], bytes]:
+    """HMAC-SHA256 under `key` of `prefix` + a message, for many messages: RFC 2104's
+    inner and outer hashes keyed once and copied for each message, the digests `hmac`
+    gives (test_encryption checks), in half the time of an `hmac` object copied and
+    a third of `hmac.digest`, which looks the algorithm up again on every call."""
+    block = (
+        key.ljust(64, b"\x00")
+        if len(key) <= 64
+        else hashlib.sha256(key).digest().ljust(64, b"\x00")
+    )
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+    inner.update(prefix)
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def digest(message: bytes) -> bytes:
+        first = inner.copy()
+        first.update(message)
+        second = outer.copy()
+        second.update(first.digest())
+        return second.digest()
+
+    return digest
+
+
+def encrypt_many(values: Sequence[str]) -> list[str]:
+    """`encrypt` for a batch (an import's thousands of ID numbers): the same Fernet tokens
+    under the current key, several times faster than one `Fernet.encrypt` a value, which
+    builds a cipher, a padder and an HMAC object for each. Fernet's own construction
+    (https://github.com/fernet/spec): AES-128-CBC of the PKCS7-padded value under a fresh
+    random IV, then HMAC-SHA256 of version, timestamp, IV and ciphertext, base64url. The
+    CBC chain is computed a block position at a time for the whole batch: the values of
+    one padded length form a column, each block XORed with the previous ciphertext block
+    (the IV for the first) and encrypted under AES in one call for the column."""
+    raw = base64.urlsafe_b64decode(data_keys().keys[0])
+    return _fernet_tokens(raw[:16], raw[16:], values, int(time.time()), os.urandom)
+
+
+def _fernet_tokens(
+    signing_key: bytes,
+    encryption_key: bytes,
+    values: Sequence[str],
+    now: int,
+    random_bytes: Callable[[int], bytes],
+) -> list[str]:
+    tokens = [""] * len(values)
+    by_length: dict[int, list[tuple[int, bytes]]] = {}
+    for position, value in enumerate(values):
+        if value:
+            data = value.encode()
+            pad = 16 - len(data) % 16
+            by_length.setdefault(len(data) + pad, []).append((position, data + bytes((pad,)) * pad))
+    head = b"\x80" + now.to_bytes(8, "big")
+    sign = _hmac_sha256(signing_key)
+    aes = Cipher(algorithms.AES(encryption_key), modes.ECB()).encryptor()  # noqa: S305 (CBC, chained here)
+    for length, members in by_length.items():
+        size = 16 * len(members)
+        ivs = random_bytes(size)
+        previous = ivs
+        columns = []
+        for start in range(0, length, 16):
+            plain = b"".join(padded[start : start + 16] for _position, padded in members)
+            chained = int.from_bytes(plain, "big") ^ int.from_bytes(previous, "big")
+            previous = aes.update(chained.to_bytes(size, "big"))
+            columns.append(previous)
+        for index, (position, _padded) in enumerate(members):
+            at = 16 * index
+            body = head + ivs[at : at + 16] + b"".join(c[at : at + 16] for c in columns)
+            signed = body + sign(body)
+            tokens[position] = base64.urlsafe_b64encode(signed).decode()
+    return tokens

@@ -130,6 +130,17 @@ class Importer(Generic[R]):
         """What the centre holds, one row per record, in `columns` order."""
         raise NotImplementedError
 
+    def whole_file(self, report: Report) -> bool:
+        """For a per-batch kind, just before its write pass (the check pass's counts in
+        `report`): True writes this file in one transaction after all (all or nothing,
+        and `report` says so), as a kind may for a load it does faster in one (a first
+        import into an empty archive). Other writers wait while it runs."""
+        return False
+
+    def finish(self, report: Report) -> None:
+        """After the write pass's last batch, inside its transaction (the file's, or the
+        last batch's): what the kind completes once (indexes it set aside, rebuilt)."""
+
     def close(self) -> None:
         """Release what the kind held for a pass (a temporary table of the keys seen); the
         runner calls it when each pass ends, however it ends."""

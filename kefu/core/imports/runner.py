@@ -4,7 +4,8 @@ An import reads its file twice. The check pass reads every row and reports every
 writing nothing; a dry run stops there (or, for a kind written in one transaction, also
 writes and rolls back, so its counts are exact). Only a file without problems is written,
 in the write pass: in one transaction (all or nothing), or batch by batch for the kinds
-that say so (`Importer.per_batch`, stated in the report). Memory stays flat however long
+that say so (`Importer.per_batch`, stated in the report) unless the kind asks for one
+transaction for this file (`Importer.whole_file`). Memory stays flat however long
 the file: rows are read as a stream and held a batch at a time.
 """
 
@@ -183,24 +184,29 @@ def _write(
     was written for good of the kind's handouts."""
     writer = cls(centre=centre, actor=actor)
     writer.writing = True
+    per_batch = cls.per_batch
+    if per_batch and writer.whole_file(report):
+        per_batch = report.per_batch = False
+        report.batch_size = 0
     handed: list[dict[str, str]] = []
     moved = Report(kind=report.kind, file_name=report.file_name, dry_run=True)
     pending = batches(writer, moved)
     done = 0
     try:
-        with nullcontext() if cls.per_batch else transaction.atomic():
+        with nullcontext() if per_batch else transaction.atomic():
             while True:
                 # The batch is checked again inside the transaction that writes it.
-                with transaction.atomic() if cls.per_batch else nullcontext():
+                with transaction.atomic() if per_batch else nullcontext():
                     batch = next(pending, None)
                     if batch is None:
+                        writer.finish(report)
                         break
                     rows, records = batch
                     if not moved.ok:
                         raise _Moved
                     writer.write(records, report)
                 done += rows
-                if cls.per_batch:
+                if per_batch:
                     report.rows_written = done
                     handed += writer.handouts
                     writer.handouts = []
@@ -231,7 +237,7 @@ def _write(
     finally:
         pending.close()
         writer.close()
-    if cls.per_batch and report.rows_written and not report.written:
+    if per_batch and report.rows_written and not report.written:
         report.written = True  # what landed stays, and the report says how much
     return handed
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import os
 import stat
 from collections.abc import Callable
@@ -222,3 +225,29 @@ def test_the_bulk_helpers_give_what_the_single_value_functions_give() -> None:
     accounts = crypto.blind_indexer(purpose="account_number")
     assert accounts("0101") == crypto.blind_index("0101", purpose="account_number")
     assert accounts("0101") != index_one("0101")
+
+
+def test_a_batch_is_encrypted_into_the_tokens_fernet_itself_makes() -> None:
+    """`encrypt_many` (an import's batch, issue 16 point 4) writes Fernet's own tokens:
+    each the very token `Fernet` builds from the same time and IV, which the ordinary
+    decrypt opens; values of every padded length, empty ones left empty."""
+    values = [ID_NUMBER, "", "a", "x" * 15, "y" * 16, "中文" * 9, OTHER_ID_NUMBER, "z" * 100]
+    tokens = crypto.encrypt_many(values)
+    assert [crypto.decrypt(token) for token in tokens] == values
+    assert tokens[1] == ""
+    assert len(set(tokens)) == len(tokens)  # a fresh IV for each, equal values included
+    fernet = crypto.data_keys().current
+    for value, token in zip(values, tokens, strict=True):
+        if value:
+            raw = base64.urlsafe_b64decode(token)
+            at, iv = int.from_bytes(raw[1:9], "big"), raw[9:25]
+            assert fernet._encrypt_from_parts(value.encode(), at, iv).decode() == token
+    assert crypto.encrypt_many([ID_NUMBER, ID_NUMBER])[0] != crypto.encrypt_many([ID_NUMBER])[0]
+
+
+@pytest.mark.parametrize("length", [16, 32, 64, 65, 100])
+def test_the_prepared_hmac_gives_the_standard_digest(length: int) -> None:
+    key = os.urandom(length)
+    digest = crypto._hmac_sha256(key, b"purpose\x00")
+    for message in (b"", b"0101", os.urandom(300)):
+        assert digest(message) == hmac.new(key, b"purpose\x00" + message, hashlib.sha256).digest()

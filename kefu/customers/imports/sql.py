@@ -1,0 +1,109 @@
+"""The bulk SQL of an import: a batch's rows selected by their keys and inserted at once
+(COPY on PostgreSQL), and SQLite's memory map set aside while a long import runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+
+# SQLite's page cache while an import or export runs (KiB, as PRAGMA cache_size takes a
+# negative figure): the indexes of a million customers are a few hundred MB, and a page
+# read from the file costs a system call each time it is not in the cache.
+IMPORT_CACHE_KIB = 100 * 1024
+
+
+def _unmap() -> tuple[int, int] | None:
+    """SQLite maps up to 256 MB of the database file into the process (kefu/settings.py);
+    an import or export of a million customers touches all of it, and mapped pages count
+    in the process's resident memory. Read through a larger page cache of SQLite's own
+    instead while it runs, so memory stays flat and bounded (about 100 MB more); what was
+    set before, to put back (None: not SQLite)."""
+    if connection.vendor != "sqlite":
+        return None
+    # Read from the package, where it is named and may be set (a test keeps it small).
+    from kefu.customers import imports
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size")
+        mapped = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size")
+        cache = cursor.fetchone()
+        cursor.execute("PRAGMA mmap_size=0")
+        cursor.execute(f"PRAGMA cache_size=-{int(imports.IMPORT_CACHE_KIB)}")
+    return (int(mapped[0]) if mapped else 0, int(cache[0]) if cache else -2000)
+
+
+def _remap(before: tuple[int, int] | None) -> None:
+    if before is not None and connection.vendor == "sqlite":
+        mapped, cache = before
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA mmap_size={int(mapped)}")
+            cursor.execute(f"PRAGMA cache_size={int(cache)}")
+
+
+def _select(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
+    """The rows of `sql`, whose `{among}` asks for a column among `values` (a batch's
+    keys): one array on PostgreSQL (psycopg parses a statement of thousands of
+    placeholders slowly, and prepares it afresh for each length), placeholders on SQLite
+    (a few thousand are within its limit)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.format(among="= ANY(%s)"), [values])
+        else:
+            marks = ", ".join(["%s"] * len(values))
+            cursor.execute(sql.format(among=f"IN ({marks})"), values)
+        return cursor.fetchall()
+
+
+def _insert_rows(table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
+    """Many rows into `table` at once: COPY on PostgreSQL, one executemany on SQLite."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # psycopg's own COPY, outside Django's cursor: its errors made Django's
+            # (DatabaseError), as the runner reports them rather than crash.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(rows[0]))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def _count_at_most(table: str, limit: int) -> int:
+    """The rows of `table`, counted up to `limit` (a million counted only when needed)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s)", [limit + 1])  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def _indexes_set_aside(tables: tuple[str, ...], *, cache_kib: int) -> list[str]:
+    """SQLite: drop the tables' secondary indexes that check nothing (not the unique
+    ones, nor those SQLite made for a constraint), inside the transaction that runs;
+    the statements that create them again (`_indexes_rebuild`). The page cache is
+    `cache_kib` meanwhile (`_remap` puts it back): the rebuild's sorter uses as much."""
+    marks = ", ".join(["%s"] * len(tables))
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
+            f"AND tbl_name IN ({marks}) ORDER BY name",
+            list(tables),
+        )
+        indexes = [
+            (name, sql)
+            for name, sql in cursor.fetchall()
+            if not sql.upper().startswith("CREATE UNIQUE")
+        ]
+        for name, _sql in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in indexes]
+
+
+def _indexes_rebuild(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
