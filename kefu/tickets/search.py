@@ -38,6 +38,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from psycopg.sql import Literal
 
 from kefu.core.fulltext import index_terms, normalize, query_words, word_parts
 from kefu.tickets.models import Ticket
@@ -328,15 +329,21 @@ class _Query:
     def indexed(self, *, scoped: bool) -> tuple[str, list[object]]:
         """Ids of the indexed orders that match, orders noted as changed left out."""
         if _postgres():
+            # The words as a literal, not a parameter: the statement runs again and again
+            # with other words, and once psycopg prepares it, PostgreSQL's generic plan
+            # cannot know how common a word is. It then reads a word in half the orders
+            # through the index (12 ms at 100,000 orders) where a plan made for the word
+            # scans and stops at the limit (1 ms). (The words are letters and digits only.)
+            terms = Literal(self.scoped if scoped else self.expression).as_string(None)
             sql = (
-                f"SELECT ticket_id FROM {PG_TABLE} WHERE terms @@ %s::tsquery "  # noqa: S608
+                f"SELECT ticket_id FROM {PG_TABLE} WHERE terms @@ {terms}::tsquery "  # noqa: S608
                 f"AND ticket_id NOT IN (SELECT ticket_id FROM {PENDING})"
             )
-        else:
-            sql = (
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
-                f"AND rowid NOT IN (SELECT ticket_id FROM {PENDING})"
-            )
+            return sql, []
+        sql = (
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+            f"AND rowid NOT IN (SELECT ticket_id FROM {PENDING})"
+        )
         return sql, [self.scoped if scoped else self.expression]
 
     def noted(self) -> tuple[str, list[object]]:

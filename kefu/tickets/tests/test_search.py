@@ -364,3 +364,26 @@ def test_the_list_page_says_when_it_stopped_counting(
     assert numbers[0] in second
     export = client.get("/tickets/export.xlsx", {"q": "停电"})
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd")
+
+
+def test_the_words_reach_postgresql_as_a_literal_and_odd_text_is_harmless(
+    api_as: Callable[[str], ApiClient],
+    open_ticket: Callable[..., dict[str, Any]],
+) -> None:
+    """On PostgreSQL the index is asked with the words written into the statement, not
+    bound: a prepared statement's generic plan cannot know how common a word is (a word
+    in half the orders cost 12 ms instead of 1 ms at 100,000 orders). Quotes, percent
+    signs and backslashes in what was typed change nothing."""
+    number = open_ticket(title="表箱锈蚀", description="客户反映表箱锈蚀")["number"]
+    api = api_as("backoffice")
+    query = search._Query(expression="'表箱'", scoped="'表箱'", words=["表箱"])
+    sql, params = query.indexed(scoped=True)
+    if connection.vendor == "postgresql":
+        assert "'''表箱'''::tsquery" in sql and params == []
+    else:
+        assert params == ["'表箱'"]
+    for typed in ("表箱", "表箱'", "'表箱';--", "表箱%", "表箱\\", "表箱 %%"):
+        assert found(api, typed) == {number}, typed
+    # Every word must be held: none holds these, and nothing but the search ran.
+    assert found(api, "表箱'; DROP TABLE tickets_ticket; --") == set()
+    assert Ticket.objects.filter(number=number).exists()
