@@ -1,205 +1,29 @@
-"""The forecast of calls offered and average handle time per queue and interval, and its
-error against what happened (pure Python: plain data in and out, no ORM).
-
-The method is meant to be read by the people who plan with it (issue 17, point 1):
-
-1. Every day has a *day type* from China's working calendar: a statutory holiday (放假),
-   a make-up working day (调休上班), one of the days just before or just after the Spring
-   Festival or National Day (节前 / 节后, which behave differently from ordinary days), or
-   an ordinary weekday or weekend day.
-2. The *level* of each history week is the average day of its ordinary days, each
-   divided by its weekday's factor (Monday is busier than Sunday). The weekday factors are
-   the ordinary days' volumes over their weeks' levels, from the recent weeks.
-3. The *trend* is the least-squares slope of the logarithm of the recent weekly levels,
-   damped as it is carried forward (a growth of 2 % a week is not assumed to last).
-4. A day's calls = the projected level × the factor of its day type: its weekday's for an
-   ordinary day, and for a special day the ratio such days had to their own weeks' level
-   in the history (holidays are forecast from holidays, never from ordinary weekdays).
-5. The calls of a day are spread over its intervals by the intraday shape of the same
-   kind of days (the weekday's for ordinary days, the day type's for special days).
-6. Average handle time per interval is handle seconds ÷ handled calls of the same kind
-   of days and interval, pulled towards the day's average where an interval saw few calls.
-
-When a day type has no example in the history, the forecast says which profile it
-borrowed instead (`DayForecast.basis`). The seasonal-naive forecast (the same interval a
-week before) and WAPE, the error measure the issue asks for, are here too.
-
-The volume forecast is of calls offered, the 总呼叫数 of 002 第7篇 ("包括受到阻塞的、中途
-放弃的和已经答复的电话", the standard "对未来电话作出计划、预测" is built on): every call
-that entered the queue, answered or not. Handle time is talk + hold + after-call work, the
-time an agent is taken by a call (the metrics app's 含持线的平均处理时长).
-
-Chosen by measurement on `bench/workforce_forecast.py` (six queues, 29 weeks, the last six
-forecast a week ahead; WAPE per 15-minute interval / per day, per queue, pooled): this
-method 0.126 / 0.064 in 0.3 s; statsmodels' Holt-Winters (damped trend, weekly season,
-daily totals spread by the same intraday shapes) 0.285 / 0.239 in 37 s and its ETS
-0.299 / 0.252 in 69 s, for they cannot know holidays; Holt-Winters fitted on days with the
-holidays taken out and given these day types 0.126 / 0.065 in 62 s; seasonal naive
-0.364 / 0.302. No numeric library does better, so none is added.
-"""
+"""The forecast itself (the method is described in the package's docstring), and the
+seasonal-naive forecast it is measured against."""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 from operator import add
 
-import chinese_calendar
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-__all__ = [
-    "DAY_TYPE_LABELS",
-    "FESTIVALS",
-    "INTERVAL_CHOICES",
-    "ChinaCalendar",
-    "DayError",
-    "DayForecast",
-    "DayHistory",
-    "DayType",
-    "ForecastError",
-    "Settings",
-    "SlotError",
-    "WeekError",
-    "daily_errors",
-    "day_type",
-    "forecast_queue",
-    "official_calendar",
-    "seasonal_naive",
-    "slot_errors",
-    "slots_per_day",
-    "wape",
-    "weekly_errors",
-]
+from kefu.workforce.forecast.calendar import ORDINARY, ChinaCalendar, DayType, _DayTyper
 
 #: The interval lengths a centre may plan on, in minutes.
 INTERVAL_CHOICES = (15, 30)
 
-#: The long holidays whose neighbouring days behave apart: callers hold their business
-#: until after the holiday, and settle it just before. Names as chinese_calendar gives them
-#: and as the State Council's notice writes them (kefu/core/holidays.py).
-FESTIVALS = frozenset({"Spring Festival", "National Day", "春节", "国庆节", "国庆"})
 
-
-class DayType(StrEnum):
-    WEEKDAY = "weekday"
-    WEEKEND = "weekend"
-    HOLIDAY = "holiday"
-    MAKEUP = "makeup"
-    BEFORE_FESTIVAL = "before_festival"
-    AFTER_FESTIVAL = "after_festival"
-
-
-DAY_TYPE_LABELS = {
-    DayType.WEEKDAY: gettext_lazy("Working day"),
-    DayType.WEEKEND: gettext_lazy("Weekend"),
-    DayType.HOLIDAY: gettext_lazy("Statutory holiday"),
-    DayType.MAKEUP: gettext_lazy("Make-up working day"),
-    DayType.BEFORE_FESTIVAL: gettext_lazy("Before the festival"),
-    DayType.AFTER_FESTIVAL: gettext_lazy("After the festival"),
-}
-
-ORDINARY = frozenset({DayType.WEEKDAY, DayType.WEEKEND})
 #: The least a week's ordinary days must weigh (in average days) to give it a level.
 MIN_WEEK_WEIGHT = 0.5
 
 
 class ForecastError(ValueError):
     """Input the forecast cannot work from; the message is for the user (Chinese)."""
-
-
-@dataclass(frozen=True)
-class ChinaCalendar:
-    """China's working calendar as the forecast needs it: the days off of the statutory
-    holidays with the holiday's name, and the weekend days worked instead (调休上班)."""
-
-    holidays: Mapping[date, str] = field(default_factory=dict)
-    workdays: frozenset[date] = frozenset()
-    #: How many days before and after a festival's days off count as 节前 / 节后.
-    margin: int = 3
-
-
-def official_calendar(
-    first: date,
-    last: date,
-    *,
-    holidays: Mapping[date, str] | None = None,
-    workdays: Iterable[date] = (),
-) -> ChinaCalendar:
-    """China's calendar from `first` to `last` as the chinese-calendar package kefu ships
-    has it, plus days from the State Council's notices it does not have yet (`holidays`
-    and `workdays`, e.g. from an administrator's HolidayNotice)."""
-    found: dict[date, str] = {}
-    made_up: set[date] = set()
-    for day, name in chinese_calendar.holidays.items():
-        # The package lists every weekend too, without a holiday's name.
-        if first <= day <= last and name is not None:
-            found[day] = getattr(name, "value", str(name))
-    for day in chinese_calendar.workdays:
-        if first <= day <= last:
-            made_up.add(day)
-    found.update((day, name) for day, name in (holidays or {}).items() if first <= day <= last)
-    made_up.update(day for day in workdays if first <= day <= last)
-    return ChinaCalendar(holidays=found, workdays=frozenset(made_up))
-
-
-def _festival_edges(calendar: ChinaCalendar) -> dict[date, tuple[DayType, int]]:
-    """The days just before and after each festival's run of days off, with how many days
-    away they are (1 = the day next to the holiday)."""
-    edges: dict[date, tuple[DayType, int]] = {}
-    # Runs of consecutive days off; a run is a festival's when one of its days is (the
-    # Mid-Autumn Festival may fall inside National Day's week).
-    runs: list[tuple[date, date, bool]] = []
-    for day in sorted(calendar.holidays):
-        festival = calendar.holidays[day] in FESTIVALS
-        if runs and (day - runs[-1][1]).days <= 1:
-            runs[-1] = (runs[-1][0], day, runs[-1][2] or festival)
-        else:
-            runs.append((day, day, festival))
-    runs = [run for run in runs if run[2]]
-    for first, last, _festival in runs:
-        for offset in range(1, calendar.margin + 1):
-            for day, kind in (
-                (first - timedelta(days=offset), DayType.BEFORE_FESTIVAL),
-                (last + timedelta(days=offset), DayType.AFTER_FESTIVAL),
-            ):
-                if day in calendar.holidays:
-                    continue
-                known = edges.get(day)
-                if known is None or offset < known[1]:
-                    edges[day] = (kind, offset)
-    return edges
-
-
-def day_type(day: date, calendar: ChinaCalendar) -> DayType:
-    """The day's type: holiday, then 节前/节后, then make-up working day, then ordinary."""
-    return _DayTyper(calendar).key(day)[0]
-
-
-class _DayTyper:
-    """Day types and profile keys, with the festival edges worked out once."""
-
-    def __init__(self, calendar: ChinaCalendar) -> None:
-        self.calendar = calendar
-        self.edges = _festival_edges(calendar)
-
-    def key(self, day: date) -> tuple[DayType, int]:
-        """(day type, sub-key): the weekday for ordinary days, 1 for a festival's days off
-        and 0 for a short holiday's, the distance for 节前/节后, 0 for make-up days."""
-        name = self.calendar.holidays.get(day)
-        if name is not None:
-            return DayType.HOLIDAY, int(name in FESTIVALS)
-        edge = self.edges.get(day)
-        if edge is not None:
-            return edge
-        if day in self.calendar.workdays:
-            return DayType.MAKEUP, 0
-        weekday = day.weekday()
-        return (DayType.WEEKEND if weekday >= 5 else DayType.WEEKDAY), weekday
 
 
 @dataclass(frozen=True)
@@ -554,113 +378,4 @@ def seasonal_naive(
             )
         kind = DayType.WEEKEND if day.weekday() >= 5 else DayType.WEEKDAY
         result.append(DayForecast(day, kind, calls, aht, None))
-    return result
-
-
-# -- the error of a forecast against what happened ------------------------------------------
-
-
-def wape(actual: Iterable[float], forecast: Iterable[float]) -> float | None:
-    """Weighted absolute percentage error: Σ|actual − forecast| ÷ Σ actual; None when
-    nothing happened (no calls to weigh the error by)."""
-    error = total = 0.0
-    for a, f in zip(actual, forecast, strict=True):
-        error += abs(a - f)
-        total += a
-    return error / total if total > 0 else None
-
-
-@dataclass(frozen=True)
-class DayError:
-    day: date
-    actual: float
-    forecast: float
-    #: WAPE of the day's intervals.
-    interval_wape: float | None
-
-
-@dataclass(frozen=True)
-class WeekError:
-    #: The Monday of the week.
-    week: date
-    days: int
-    actual: float
-    forecast: float
-    #: WAPE of the week's daily totals.
-    day_wape: float | None
-    #: WAPE of the week's intervals.
-    interval_wape: float | None
-
-
-@dataclass(frozen=True)
-class SlotError:
-    #: The interval's index in the day (0 = 00:00).
-    slot: int
-    actual: float
-    forecast: float
-    wape: float | None
-
-
-Days = Mapping[date, Sequence[float]]
-
-
-def _pairs(actual: Days, forecast: Days) -> list[tuple[date, Sequence[float], Sequence[float]]]:
-    """The days both sides have (a forecast day not yet happened is not scored)."""
-    pairs = []
-    for day in sorted(set(actual) & set(forecast)):
-        a, f = actual[day], forecast[day]
-        if len(a) != len(f):
-            raise ForecastError(
-                _("%(day)s has %(count)s intervals; a day of this plan has %(slots)s.")
-                % {"day": day.isoformat(), "count": len(a), "slots": len(f)}
-            )
-        pairs.append((day, a, f))
-    return pairs
-
-
-def daily_errors(actual: Days, forecast: Days) -> list[DayError]:
-    """Each day's totals and the WAPE of its intervals."""
-    return [
-        DayError(day, float(sum(a)), float(sum(f)), wape(a, f))
-        for day, a, f in _pairs(actual, forecast)
-    ]
-
-
-def weekly_errors(actual: Days, forecast: Days) -> list[WeekError]:
-    """Week by week (Monday first): WAPE of the daily totals and of the intervals."""
-    weeks: dict[date, list[tuple[Sequence[float], Sequence[float]]]] = defaultdict(list)
-    for day, a, f in _pairs(actual, forecast):
-        weeks[day - timedelta(days=day.weekday())].append((a, f))
-    result = []
-    for monday, pairs in sorted(weeks.items()):
-        day_actual = [float(sum(a)) for a, _f in pairs]
-        day_forecast = [float(sum(f)) for _a, f in pairs]
-        result.append(
-            WeekError(
-                week=monday,
-                days=len(pairs),
-                actual=sum(day_actual),
-                forecast=sum(day_forecast),
-                day_wape=wape(day_actual, day_forecast),
-                interval_wape=wape(
-                    [value for a, _f in pairs for value in a],
-                    [value for _a, f in pairs for value in f],
-                ),
-            )
-        )
-    return result
-
-
-def slot_errors(actual: Days, forecast: Days) -> list[SlotError]:
-    """Each interval of the day over the days both sides have: where in the day the
-    forecast misses."""
-    pairs = _pairs(actual, forecast)
-    if not pairs:
-        return []
-    slots = len(pairs[0][1])
-    result = []
-    for slot in range(slots):
-        a = [values[slot] for _d, values, _f in pairs if len(values) == slots]
-        f = [values[slot] for _d, _a, values in pairs if len(values) == slots]
-        result.append(SlotError(slot, float(sum(a)), float(sum(f)), wape(a, f)))
     return result
