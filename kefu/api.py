@@ -245,6 +245,7 @@ def _mount() -> None:
     from kefu.telephony.api import router as telephony_router
     from kefu.tickets.api import policies_router
     from kefu.tickets.api import router as tickets_router
+    from kefu.workforce.api import router as workforce_router
 
     api.add_router("/", core_router)
     api.add_router("/customers", customers_router)
@@ -254,6 +255,7 @@ def _mount() -> None:
     api.add_router("/knowledge", knowledge_router)
     api.add_router("/telephony", telephony_router)
     api.add_router("/metrics", metrics_router)
+    api.add_router("/workforce", workforce_router)
 
 
 _mount()

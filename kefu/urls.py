@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("kefu.tickets.urls")),
     path("", include("kefu.knowledge.urls")),
     path("", include("kefu.metrics.urls")),
+    path("", include("kefu.workforce.urls")),
     path("", include("kefu.web.urls")),
 ]
 

@@ -55,6 +55,11 @@ PUSH_CALL_EVENTS = "telephony.push_events"
 MANAGE_WATCH_LIST = "customers.change_watchentry"
 # Taking over a contact an agent asked help with (求助): the team leader on duty, managers.
 TAKE_OVER_CONTACT = "contacts.change_helprequest"
+# Workforce (002 第15篇): every agent sees their own rota and asks for leave and swaps;
+# team leaders, managers and administrators plan the rota and decide the requests.
+VIEW_ROTA = "workforce.view_rota"
+ASK_ROTA_CHANGE = "workforce.add_swaprequest"
+PLAN_ROTA = "workforce.change_rota"
 
 _FRONT_LINE = frozenset(
     {
@@ -68,8 +73,12 @@ _FRONT_LINE = frozenset(
         VIEW_TICKET,
         ADD_TICKET,
         VIEW_ARTICLE,
+        VIEW_ROTA,
+        ASK_ROTA_CHANGE,
     }
 )
+
+_PLANNING = frozenset({VIEW_ROTA, ASK_ROTA_CHANGE, PLAN_ROTA})
 
 ROLES: dict[str, Role] = {
     role.code: role
@@ -97,7 +106,8 @@ ROLES: dict[str, Role] = {
                     MANAGE_WATCH_LIST,
                     TAKE_OVER_CONTACT,
                 }
-            ),
+            )
+            | _PLANNING,
         ),
         Role(
             QA,
@@ -125,7 +135,8 @@ ROLES: dict[str, Role] = {
                     MANAGE_WATCH_LIST,
                     TAKE_OVER_CONTACT,
                 }
-            ),
+            )
+            | _PLANNING,
         ),
         Role(
             ADMIN,
@@ -143,7 +154,8 @@ ROLES: dict[str, Role] = {
                 CHANGE_TARGETS,
                 PUSH_CALL_EVENTS,
                 MANAGE_WATCH_LIST,
-            },
+            }
+            | _PLANNING,
         ),
     )
 }

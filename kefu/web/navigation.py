@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.roles import (
     ADMIN,
@@ -56,6 +57,11 @@ ENTRIES = [
         _("Knowledge"),
         "/knowledge/",
         FRONT_AND_SUPERVISION | {QA, HANDLER, EDITOR},
+    ),
+    Entry(
+        pgettext_lazy("navigation", "Workforce"),
+        "/workforce/",
+        frozenset({AGENT, EXPERT, BACKOFFICE, LEADER, MANAGER, ADMIN}),
     ),
     Entry(_("Review desk"), "/knowledge/review/", frozenset({EDITOR, ADMIN})),
     Entry(_("Data import"), "/imports/", frozenset({ADMIN})),

@@ -1,0 +1,2 @@
+"""Every change to the workforce app's tables, one module a concern; each service runs in
+one transaction."""

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from kefu.workforce import views
+
+urlpatterns = [
+    path("workforce/", views.workforce_page, name="workforce"),
+]
