@@ -56,8 +56,15 @@ def _select(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
+# SQLite: rows a statement, and its bound values at most (SQLite allows 32,766).
+ROWS_A_STATEMENT = 500
+VALUES_A_STATEMENT = 30_000
+
+
 def _insert_rows(table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
-    """Many rows into `table` at once: COPY on PostgreSQL, one executemany on SQLite."""
+    """Many rows into `table` at once: COPY on PostgreSQL; on SQLite, statements of
+    many rows each (`VALUES (…), (…)`): one statement runs through them all in the
+    library, where an executemany steps and returns once a row."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # psycopg's own COPY, outside Django's cursor: its errors made Django's
@@ -69,8 +76,19 @@ def _insert_rows(table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
                 for row in rows:
                     copy.write_row(row)
             return
-        marks = ", ".join(["%s"] * len(rows[0]))
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+        width = len(rows[0])
+        size = max(1, min(ROWS_A_STATEMENT, VALUES_A_STATEMENT // width))
+        row_marks = "(" + ", ".join(["?"] * width) + ")"
+        # SQLite's own cursor, with its own placeholders: Django's would rewrite each
+        # statement's thousands of them first. Its errors made Django's, as above.
+        with connection.wrap_database_errors:
+            for start in range(0, len(rows), size):
+                chunk = rows[start : start + size]
+                marks = ", ".join([row_marks] * len(chunk))
+                cursor.cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES {marks}",  # noqa: S608
+                    [value for row in chunk for value in row],
+                )
 
 
 def _count_at_most(table: str, limit: int) -> int:
