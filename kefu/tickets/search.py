@@ -270,12 +270,6 @@ def search_index_catch_up(*, limit: int | None = None) -> int:
     return done
 
 
-def _has_notes() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {PENDING} LIMIT 1")  # noqa: S608
-        return cursor.fetchone() is not None
-
-
 def _groups(words: Sequence[str]) -> list[list[str]]:
     """Each word's alternatives: the word whole, or all of its parts where they cover it
     (电费 and 查询 for 电费查询: an order indexed in other pieces of context)."""
@@ -422,11 +416,9 @@ def matching(
     tell; the count then reads the orders.
     """
     text = text.strip()
-    if _has_notes():
-        search_index_catch_up(limit=CATCH_UP_AT_SEARCH)
     words = [word for word in query_words(text) if _text_term(word)][:MAX_WORDS]
     named_sql, named_params = _named(text)
-    if not words:
+    if not words:  # a number or a name: the index has no part in it
         found = _within(tickets, named_sql, named_params)
         return Found(found, lambda limit: found.order_by()[:limit].count())
     expression = _expression(_groups(words))
@@ -443,8 +435,17 @@ def matching(
 
     others_sql = f"{named_sql} UNION ALL {noted_sql}"
     others_params = [*named_params, *noted_params]
-    # The named and noted orders, wherever they are: mostly none, rarely many.
-    anywhere = _ids(others_sql, others_params, OTHERS + 1)
+    # The named and noted orders, wherever they are: mostly none, rarely many. Asked
+    # with whether any order is noted (-1, never an order's id): the notes are indexed
+    # first, a few hundred at most, and the question asked again.
+    anywhere = _ids(
+        f"SELECT -1 WHERE EXISTS (SELECT 1 FROM {PENDING}) UNION ALL {others_sql}",  # noqa: S608
+        others_params,
+        OTHERS + 2,
+    )
+    if -1 in anywhere:
+        search_index_catch_up(limit=CATCH_UP_AT_SEARCH)
+        anywhere = _ids(others_sql, others_params, OTHERS + 1)
     if len(anywhere) <= OTHERS:
         others_sql = ", ".join("%s" for _ in anywhere) or "NULL"
         others_params = list(anywhere)
