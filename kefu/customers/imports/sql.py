@@ -10,7 +10,7 @@ from django.db import connection
 # SQLite's page cache while an import or export runs (KiB, as PRAGMA cache_size takes a
 # negative figure): the indexes of a million customers are a few hundred MB, and a page
 # read from the file costs a system call each time it is not in the cache.
-IMPORT_CACHE_KIB = 100 * 1024
+IMPORT_CACHE_KIB = 80 * 1024
 
 
 def _unmap() -> tuple[int, int] | None:
