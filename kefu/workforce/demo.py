@@ -65,7 +65,9 @@ def demo_requirement(
     return result
 
 
-def load_workforce(centre: OrgUnit, agents: list[User]) -> float:
+def load_workforce(
+    centre: OrgUnit, agents: list[User], *, solve_seconds: float = SOLVE_SECONDS
+) -> float:
     """Load the demo's workforce once (a centre with shift templates keeps its own).
     Returns the seconds the two rotas took to plan."""
     if ShiftTemplate.objects.filter(centre=centre).exists() or not agents:
@@ -146,6 +148,6 @@ def load_workforce(centre: OrgUnit, agents: list[User]) -> float:
             requirement=demo_requirement(names, first, DAYS),
             solver_status="queued",
         )
-        rota_solve(rota.pk, SOLVE_SECONDS)
+        rota_solve(rota.pk, solve_seconds)
         rota_publish(actor=None, rota=rota)
     return time.perf_counter() - began

@@ -393,6 +393,7 @@ def shift_json(shift: Shift) -> dict[str, Any]:
         "member": shift.member_id,
         "day": shift.day.isoformat(),
         "template": shift.template.code if shift.template else None,
+        "template_name": shift.template.name if shift.template else None,
         "starts_at": shift.starts_at.astimezone(_zone()).isoformat(),
         "ends_at": shift.ends_at.astimezone(_zone()).isoformat(),
         "breaks": shift.breaks,

@@ -5,7 +5,6 @@ versions, and changes after publication recorded. The demo's rota (point 7) too.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.utils import timezone
 from kefu.core.errors import Conflict, Forbidden, Invalid
 from kefu.core.models import OrgUnit, User
 from kefu.workforce import rota as solver
-from kefu.workforce.demo import DAYS, demo_requirement, load_workforce
+from kefu.workforce.demo import DAYS, demo_requirement
 from kefu.workforce.models import (
     LeaveRequest,
     Rota,
@@ -91,17 +90,6 @@ def result_from_shifts(problem: solver.RotaProblem, rota: Rota) -> solver.RotaRe
     result.short["power-billing"] = tuple(max(0.0, r - c) for r, c in zip(need, total, strict=True))
     result.over["power-billing"] = tuple(max(0.0, c - r) for r, c in zip(need, total, strict=True))
     return result
-
-
-@pytest.fixture
-def planned(centre: OrgUnit, users: dict[str, User]) -> dict[str, Any]:
-    """The demo's workforce on the test centre: 12 agents besides the role users."""
-    agents = [users["agent"], users["expert"]] + [
-        User.objects.create(username=f"agent{n:02d}", centre=centre) for n in range(10)
-    ]
-    began = time.perf_counter()
-    solving = load_workforce(centre, agents)
-    return {"agents": agents, "seconds": time.perf_counter() - began, "solving": solving}
 
 
 def test_the_problem_is_built_from_the_models(planned: dict[str, Any], centre: OrgUnit) -> None:
