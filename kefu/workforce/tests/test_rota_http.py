@@ -160,7 +160,7 @@ def test_the_pages_for_each_role(
         assert labels == ["人力计划", "排班表", "我的排班"]
     elif mine == 200:
         assert labels == ["我的排班"]
-        assert client.get("/workforce/").url == "/workforce/my-rota/"
+        assert client.get("/workforce/")["Location"] == "/workforce/my-rota/"
 
 
 def test_the_rota_page_shows_the_grid_and_the_generate_form_keeps_what_was_typed(
