@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kefu.core.errors import Forbidden, NotFound
@@ -302,11 +302,18 @@ def rota_coverage(rota: Rota, day: dt.date) -> dict[str, list[Any]]:
         for minute in range(max(0, first), min(24 * 60, last)):
             minutes[minute] += value
 
+    # The rota's own shifts, and the night of the published rota before it that runs
+    # into its first day.
     shifts = Shift.objects.filter(
-        rota__centre_id=rota.centre_id,
+        Q(rota=rota)
+        | Q(
+            rota__centre_id=rota.centre_id,
+            rota__status=RotaStatus.PUBLISHED,
+            day__lt=rota.first_day,
+        ),
         starts_at__lt=midnight + dt.timedelta(days=1),
         ends_at__gt=midnight,
-    ).filter(rota=rota)
+    )
     for shift in shifts:
         mark(shift.starts_at, shift.ends_at, 1)
         for item in shift.breaks:
