@@ -512,7 +512,7 @@ def shift_set(
             if not rota.first_day <= day <= rota.last_day or rota.centre_id != centre.pk:
                 raise Invalid(_("The day is outside the rota."))
         shift = (
-            Shift.objects.select_for_update()
+            Shift.objects.select_for_update(of=("self",))
             .select_related("template")
             .filter(rota=rota, member=member, day=day)
             .first()
