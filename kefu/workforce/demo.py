@@ -42,7 +42,7 @@ HOURLY = [1, 1, 1, 1, 1, 1, 1, 2, 6, 8, 8, 7, 5, 5, 7, 7, 6, 6, 4, 4, 3, 3, 2, 1
 WEEKEND = 0.7
 SHARES = {"power-billing": 0.45, "power-fault": 0.35, "power-business": 0.2}
 DAYS = 28
-SOLVE_SECONDS = 5.0
+SOLVE_SECONDS = 3.0
 
 
 def demo_requirement(
