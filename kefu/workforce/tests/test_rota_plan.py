@@ -31,11 +31,11 @@ def test_the_published_example_becomes_the_requirement(
     first = MONDAY + dt.timedelta(days=28)
     plans = rota_plan(centre=centre, first=first, last=first + dt.timedelta(days=2))
     assert [plan.name for plan in plans] == ["hotline"] and not plans[0].note
-    for day in plans[0].days:
-        assert day.calls[18] == pytest.approx(100, rel=0.02)
-        assert day.aht_seconds[18] == 180
-        assert day.required[18] == 20
-        assert sum(day.required) == 20
+    for planned in plans[0].days:
+        assert planned.calls[18] == pytest.approx(100, rel=0.02)
+        assert planned.aht_seconds[18] == 180
+        assert planned.required[18] == 20
+        assert sum(planned.required) == 20
     assert plans[0].required_all[18] == 20 and len(plans[0].required_all) == 3 * 48
 
     client = Client()
