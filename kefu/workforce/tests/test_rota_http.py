@@ -177,3 +177,21 @@ def test_the_rota_page_shows_the_grid_and_the_generate_form_keeps_what_was_typed
     body = refused.content.decode()
     assert refused.status_code == 200 and "结束日期早于开始日期" in body
     assert 'value="2031-05-10"' in body and 'value="2031-05-01"' in body
+
+
+def test_a_rota_still_being_planned_shows_so_and_cannot_be_published(
+    planned: dict[str, Any], centre: OrgUnit, api_as: Callable[..., Any]
+) -> None:
+    """The worker has not run yet (the callbacks after commit are not run here)."""
+    first = timezone.localdate() + dt.timedelta(days=28)
+    made = api_as("leader").post(
+        f"{API}/rotas", {"first_day": str(first), "last_day": str(first + dt.timedelta(days=2))}
+    )
+    rota_id = made.json()["id"]
+    assert api_as("leader").get(f"{API}/rotas/{rota_id}").json()["solver_status"] == "queued"
+    refused = api_as("leader").post(f"{API}/rotas/{rota_id}/publish")
+    assert refused.status_code == 409 and refused.json()["code"] == "conflict"
+    client = Client()
+    client.login(username="leader", password=PASSWORD)
+    page = client.get("/workforce/rota/", {"rota": rota_id}).content.decode()
+    assert "生成中…" in page and 'id="rota-refresh"' in page and 'id="rota-publish"' not in page
