@@ -58,14 +58,14 @@ class RotaDetailOut(RotaOut):
     explanation: dict[str, Any]
 
 
-class BreakOut(Out):
+class RotaBreakOut(Out):
     start: dt.datetime
     end: dt.datetime
     paid: bool
     meal: bool
 
 
-class ShiftOut(Out):
+class RotaShiftOut(Out):
     id: int
     rota: int
     member: int
@@ -76,10 +76,10 @@ class ShiftOut(Out):
     kind: str | None
     starts_at: dt.datetime
     ends_at: dt.datetime
-    breaks: list[BreakOut]
+    breaks: list[RotaBreakOut]
 
 
-class VersionOut(Out):
+class RotaVersionOut(Out):
     number: int
     digest: str
     published_at: dt.datetime
@@ -87,7 +87,7 @@ class VersionOut(Out):
     shifts: list[dict[str, Any]]
 
 
-class ChangeOut(Out):
+class RotaChangeOut(Out):
     id: int
     rota: int
     member: int
@@ -101,20 +101,20 @@ class ChangeOut(Out):
     at: dt.datetime
 
 
-class GenerateIn(StrictSchema):
+class RotaGenerateIn(StrictSchema):
     first_day: dt.date
     last_day: dt.date
     interval_minutes: Literal[15, 30] = 30
 
 
-class ShiftChangeIn(StrictSchema):
+class RotaShiftChangeIn(StrictSchema):
     member: Id
     day: dt.date
     template: str | None = Field(None, max_length=32, description="None: a day off.")
     note: str = Field(..., min_length=1, max_length=500)
 
 
-class ShiftFilters(StrictSchema):
+class RotaShiftFilters(StrictSchema):
     first_day: dt.date | None = None
     last_day: dt.date | None = None
     rota: Id | None = None
@@ -186,7 +186,7 @@ def list_rotas(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any
 
 
 @router.post("/rotas", response={202: RotaDetailOut})
-def generate_rota(request: HttpRequest, payload: GenerateIn) -> Status[dict[str, Any]]:
+def generate_rota(request: HttpRequest, payload: RotaGenerateIn) -> Status[dict[str, Any]]:
     """A draft rota for the days asked, planned against the forecast by the solver in the
     worker: `solver_status` is `queued` until it is done."""
     user = request_user(request)
@@ -228,7 +228,7 @@ def regenerate_rota(request: HttpRequest, rota_id: Id) -> Status[dict[str, Any]]
     return Status(202, _detail(rota))
 
 
-@router.post("/rotas/{rota_id}/publish", response={201: VersionOut, **errors(409)})
+@router.post("/rotas/{rota_id}/publish", response={201: RotaVersionOut, **errors(409)})
 def publish_rota(request: HttpRequest, rota_id: Id) -> Status[dict[str, Any]]:
     """The next immutable version of the rota (its shifts and their sha256 digest)."""
     user = request_user(request)
@@ -236,13 +236,13 @@ def publish_rota(request: HttpRequest, rota_id: Id) -> Status[dict[str, Any]]:
     return Status(201, version_out(version))
 
 
-@router.get("/rotas/{rota_id}/versions", response=list[VersionOut])
+@router.get("/rotas/{rota_id}/versions", response=list[RotaVersionOut])
 def list_versions(request: HttpRequest, rota_id: Id) -> list[dict[str, Any]]:
     versions = versions_visible_to(request_user(request), rota_id).select_related("published_by")
     return [version_out(version) for version in versions]
 
 
-@router.get("/rotas/{rota_id}/changes", response=Page[ChangeOut])
+@router.get("/rotas/{rota_id}/changes", response=Page[RotaChangeOut])
 def list_changes(request: HttpRequest, rota_id: Id, paging: Query[PageParams]) -> dict[str, Any]:
     """The changes since publication, latest first."""
     user = request_user(request)
@@ -251,8 +251,8 @@ def list_changes(request: HttpRequest, rota_id: Id, paging: Query[PageParams]) -
     return page(changes, paging, change_out)
 
 
-@router.put("/rotas/{rota_id}/shifts", response={200: ShiftOut | None})
-def change_shift(request: HttpRequest, rota_id: Id, payload: ShiftChangeIn) -> Any:
+@router.put("/rotas/{rota_id}/shifts", response={200: RotaShiftOut | None})
+def change_shift(request: HttpRequest, rota_id: Id, payload: RotaShiftChangeIn) -> Any:
     """Give one agent one day's shift (a template's code) or a day off (`template` null),
     with the reason; on a published rota the change is recorded. Answers the shift as it
     now is, or null for a day off."""
@@ -273,9 +273,9 @@ def change_shift(request: HttpRequest, rota_id: Id, payload: ShiftChangeIn) -> A
     return shift_out(shift_get_for_user(user, shift.pk))
 
 
-@router.get("/shifts", response=Page[ShiftOut])
+@router.get("/shifts", response=Page[RotaShiftOut])
 def list_shifts(
-    request: HttpRequest, filters: Query[ShiftFilters], paging: Query[PageParams]
+    request: HttpRequest, filters: Query[RotaShiftFilters], paging: Query[PageParams]
 ) -> dict[str, Any]:
     """Shifts by day: a leader's centre's, an agent's own of published rotas."""
     shifts = shifts_visible_to(request_user(request))
@@ -289,6 +289,6 @@ def list_shifts(
     return page(shifts, paging, shift_out)
 
 
-@router.get("/shifts/{shift_id}", response=ShiftOut)
+@router.get("/shifts/{shift_id}", response=RotaShiftOut)
 def get_shift(request: HttpRequest, shift_id: Id) -> dict[str, Any]:
     return shift_out(shift_get_for_user(request_user(request), shift_id))
