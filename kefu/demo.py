@@ -33,6 +33,7 @@ from kefu.telephony.demo import load_telephony
 from kefu.telephony.models import Call
 from kefu.tickets.demo import load_phrases, load_policies, load_tickets
 from kefu.tickets.models import OPEN, Ticket
+from kefu.workforce.demo import load_workforce
 
 PASSWORD = "kefu-demo-2026"
 SEED = 95598
@@ -478,6 +479,8 @@ def demo_load(
     customers_created = _customers(centre, customers, regions)
     load_policies(centre)
     load_phrases()
+    progress(str(_("Shift templates, staff and rotas")))
+    load_workforce(centre, agents)
     progress(str(_("Telephone history (%(days)s days)")) % {"days": days})
     calls_created = load_telephony(centre, agents, days=days)
     progress(str(_("Contacts")))

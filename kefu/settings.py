@@ -350,6 +350,9 @@ KEFU_CUSTOMER_DOCUMENT_MAX_BYTES = int(
 # an import may run this long in the worker.
 KEFU_IMPORT_MAX_BYTES = int(os.environ.get("KEFU_IMPORT_MAX_BYTES", str(100 * 2**20)))
 KEFU_IMPORT_TIMEOUT = int(os.environ.get("KEFU_IMPORT_TIMEOUT", str(4 * 3600)))
+# A rota's solve (issue 17 point 3) runs this many seconds at most in the worker (the
+# worker's retry, 180 s, must stay above it plus a minute).
+KEFU_ROTA_TIME_LIMIT = float(os.environ.get("KEFU_ROTA_TIME_LIMIT", "60"))
 KEFU_CALENDAR_HORIZON_DAYS = int(os.environ.get("KEFU_CALENDAR_HORIZON_DAYS", "60"))
 
 NINJA_PAGINATION_PER_PAGE = 20

@@ -33,14 +33,22 @@ QUEUES = [
 SEED = 95598
 
 
+def demo_queues(centre: OrgUnit) -> list[Queue]:
+    """The demo centre's queues, made once."""
+    return [
+        Queue.objects.get_or_create(centre=centre, name=name, defaults={"title": title})[0]
+        for name, title in QUEUES
+    ]
+
+
 def load_telephony(centre: OrgUnit, agents: list[User], *, days: int = 60) -> int:
     """Simulate and import the `days` days before today and today up to now, as a platform
     would have logged them (calls still in progress are offered and nothing else);
     idempotent (a centre that has queues keeps its history). Returns the calls imported."""
-    if Queue.objects.filter(centre=centre).exists() or not agents or days <= 0:
+    # The workforce demo makes the queues first (its staff members' skills), before any call.
+    if CallRow.objects.filter(queue__centre=centre).exists() or not agents or days <= 0:
         return 0
-    for name, title in QUEUES:
-        Queue.objects.create(centre=centre, name=name, title=title)
+    demo_queues(centre)
     zone = ZoneInfo(settings.TIME_ZONE)
     today = timezone.localdate()
     # The centre's customers call from their numbers; as many callers again are not on

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from kefu.core.roles import ROLES
+from kefu.core.roles import PLAN_ROTA, ROLES, VIEW_ROTA
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,11 @@ class Tab:
 
 # Each part of the workforce app adds its pages here, in the order a leader's day uses
 # them; an agent sees the tabs their role's permissions allow.
-TABS: list[Tab] = []
+TABS: list[Tab] = [
+    Tab(_("Plan"), "workforce_plan", PLAN_ROTA),
+    Tab(_("Rota"), "workforce_rota", PLAN_ROTA),
+    Tab(_("My rota"), "workforce_my_rota", VIEW_ROTA),
+]
 
 
 def tabs_for(role: str | None) -> list[Tab]:

@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from kefu.workforce.api.rota import router as rota_router
+
 router = Router()
+router.add_router("", rota_router)

@@ -21,6 +21,6 @@ def workforce_tabs(context: Any) -> SafeString:
     links = []
     for tab in tabs_for(request.user.role):
         url = reverse(tab.url_name)
-        current = format_html(' aria-current="page"') if request.path == url else ""
+        current = format_html(' aria-current="{}"', "page") if request.path == url else ""
         links.append((url, current, tab.label))
     return format_html_join("", '<a href="{}"{}>{}</a>', links)

@@ -1,0 +1,244 @@
+"""The rota pages (issue 17 points 3 and 7): the leaders' plan and rota, the agents' own
+rota. Thin: the reads are `queries.rota`, the writes `services.rota`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from kefu.core.errors import DomainError, Forbidden
+from kefu.core.http import request_user
+from kefu.core.roles import PLAN_ROTA, VIEW_ROTA
+from kefu.workforce.models import RotaStatus, Shift
+from kefu.workforce.queries.rota import (
+    changes_visible_to,
+    rota_coverage,
+    rota_get_for_user,
+    rota_grid,
+    rota_plan,
+    rotas_visible_to,
+    shifts_visible_to,
+)
+from kefu.workforce.services.rota import MAX_DAYS, rota_generate, rota_publish
+
+PLAN_DAYS_MAX = 14
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class SpanForm(forms.Form):
+    first_day = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last_day = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    max_days = MAX_DAYS
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last:
+            if last < first:
+                self.add_error("last_day", _("The last day comes before the first."))
+            elif (last - first).days + 1 > self.max_days:
+                self.add_error(
+                    "last_day", _("At most %(days)s days at once.") % {"days": self.max_days}
+                )
+        return cleaned
+
+
+class PlanForm(SpanForm):
+    queue = forms.ChoiceField(label=_("Queue"), required=False)
+    max_days = PLAN_DAYS_MAX
+
+
+def _require(request: HttpRequest, permission: str) -> Any:
+    user = request_user(request)
+    if not user.has_perm(permission):
+        raise Forbidden()
+    return user
+
+
+@login_required
+def plan_page(request: HttpRequest) -> HttpResponse:
+    """Per queue: forecast calls, handle time and agents required per interval."""
+    user = _require(request, PLAN_ROTA)
+    today = timezone.localdate()
+    data = request.GET or {
+        "first_day": today.isoformat(),
+        "last_day": (today + dt.timedelta(days=6)).isoformat(),
+    }
+    form = PlanForm(data)
+    plans: list[Any] = []
+    chosen = None
+    chart: dict[str, Any] | None = None
+    if user.centre is not None:
+        from kefu.telephony.models import Queue
+
+        queues = list(Queue.objects.filter(centre=user.centre).order_by("name"))
+        choices = [(q.name, q.title or q.name) for q in queues]
+        form.fields["queue"].choices = choices  # type: ignore[attr-defined]
+        if form.is_valid():
+            plans = rota_plan(
+                centre=user.centre,
+                first=form.cleaned_data["first_day"],
+                last=form.cleaned_data["last_day"],
+            )
+            name = form.cleaned_data.get("queue") or (plans[0].name if plans else "")
+            chosen = next((plan for plan in plans if plan.name == name), None)
+    if chosen is not None and chosen.days:
+        first = chosen.days[0]
+        chart = {
+            "days": [f"{n // 2:02d}:{n % 2 * 30:02d}" for n in range(len(first.required))],
+            "series": [
+                {"name": str(_("Forecast calls")), "data": first.calls},
+                {"name": str(_("Agents required")), "data": first.required},
+            ],
+        }
+    rows = []
+    if chosen is not None:
+        for day in chosen.days:
+            handled = sum(day.calls)
+            aht = (
+                sum(c * a for c, a in zip(day.calls, day.aht_seconds, strict=True)) / handled
+                if handled
+                else 0
+            )
+            rows.append(
+                {
+                    "day": day.day,
+                    "calls": round(handled),
+                    "aht": round(aht),
+                    "peak": max(day.required, default=0),
+                    "hours": sum(day.required) / 2,
+                }
+            )
+    return render(
+        request,
+        "workforce/plan.html",
+        {"form": form, "plan": chosen, "rows": rows, "chart": chart},
+    )
+
+
+@login_required
+def rota_page(request: HttpRequest) -> HttpResponse:
+    """The rota: agents × days, the solver's status and explanation, requirement against
+    coverage for a day, generate and publish, the versions and the change log."""
+    user = _require(request, PLAN_ROTA)
+    rotas = list(rotas_visible_to(user).order_by("-first_day", "-pk")[:24])
+    today = timezone.localdate()
+    rota = None
+    if request.GET.get("rota", "").isdigit():
+        rota = rota_get_for_user(user, int(request.GET["rota"]))
+    elif rotas:
+        rota = next((r for r in rotas if r.first_day <= today <= r.last_day), rotas[0])
+    generate = SpanForm(
+        initial={
+            "first_day": rota.last_day + dt.timedelta(days=1) if rota else today,
+            "last_day": (rota.last_day if rota else today - dt.timedelta(days=1))
+            + dt.timedelta(days=28),
+        }
+    )
+    return _rota_page(request, user, rotas, rota, generate)
+
+
+def _rota_page(
+    request: HttpRequest, user: Any, rotas: list[Any], rota: Any, generate: SpanForm
+) -> HttpResponse:
+    context: dict[str, Any] = {"rotas": rotas, "rota": rota, "generate": generate}
+    if rota is not None:
+        days, rows = rota_grid(rota)
+        try:
+            chosen = dt.date.fromisoformat(request.GET.get("day", ""))
+        except ValueError:
+            chosen = None
+        today = timezone.localdate()
+        if chosen is None or not rota.first_day <= chosen <= rota.last_day:
+            chosen = today if rota.first_day <= today <= rota.last_day else rota.first_day
+        coverage = rota_coverage(rota, chosen)
+        context.update(
+            days=days,
+            rows=rows,
+            day=chosen,
+            chart={
+                "days": coverage["labels"],
+                "series": [
+                    {"name": str(_("Agents required")), "data": coverage["required"]},
+                    {"name": str(_("Agents on the rota")), "data": coverage["covered"]},
+                ],
+            },
+            versions=list(rota.versions.select_related("published_by").order_by("-number")),
+            changes=list(changes_visible_to(user).filter(rota=rota).order_by("-at", "-pk")[:50]),
+            published=rota.status == RotaStatus.PUBLISHED,
+        )
+    return render(request, "workforce/rota.html", context)
+
+
+@login_required
+@require_POST
+def rota_generate_view(request: HttpRequest) -> HttpResponse:
+    user = _require(request, PLAN_ROTA)
+    form = SpanForm(request.POST)
+    rotas = list(rotas_visible_to(user).order_by("-first_day", "-pk")[:24])
+    if form.is_valid() and user.centre is not None:
+        try:
+            rota = rota_generate(
+                actor=user,
+                centre=user.centre,
+                first_day=form.cleaned_data["first_day"],
+                last_day=form.cleaned_data["last_day"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect(f"{reverse('workforce_rota')}?rota={rota.pk}")
+    return _rota_page(request, user, rotas, rotas[0] if rotas else None, form)
+
+
+@login_required
+@require_POST
+def rota_publish_view(request: HttpRequest, rota_id: int) -> HttpResponse:
+    user = _require(request, PLAN_ROTA)
+    rota = rota_get_for_user(user, rota_id)
+    rota_publish(actor=user, rota=rota)
+    return redirect(f"{reverse('workforce_rota')}?rota={rota.pk}")
+
+
+@login_required
+def my_rota_page(request: HttpRequest) -> HttpResponse:
+    """The agent's own shifts of published rotas from today for four weeks, with their
+    breaks, and the changes made to them since publication."""
+    user = _require(request, VIEW_ROTA)
+    today = timezone.localdate()
+    last = today + dt.timedelta(days=27)
+    shifts: list[Shift] = list(
+        shifts_visible_to(user)
+        .filter(member__user=user, rota__status=RotaStatus.PUBLISHED, day__range=(today, last))
+        .select_related("template")
+        .order_by("day")
+    )
+    rows = []
+    for shift in shifts:
+        breaks = []
+        for item in shift.breaks:
+            start = timezone.localtime(dt.datetime.fromisoformat(item["start"]))
+            end = timezone.localtime(dt.datetime.fromisoformat(item["end"]))
+            label = _("Meal") if item.get("meal") else _("Break")
+            breaks.append(f"{label} {start:%H:%M}–{end:%H:%M}")
+        rows.append({"shift": shift, "breaks": breaks})
+    changes = list(
+        changes_visible_to(user).filter(member__user=user, day__gte=today).order_by("-at")[:20]
+    )
+    return render(
+        request,
+        "workforce/my_rota.html",
+        {"rows": rows, "changes": changes, "first": today, "last": last},
+    )
