@@ -8,6 +8,7 @@ import random
 import tempfile
 import time
 import zlib
+from collections.abc import Sequence
 from itertools import takewhile
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,10 +34,17 @@ QUEUES = [
 SEED = 95598
 
 
-def load_telephony(centre: OrgUnit, agents: list[User], *, days: int = 60) -> int:
+def load_telephony(
+    centre: OrgUnit,
+    agents: list[User],
+    *,
+    days: int = 60,
+    shifts: Sequence[simulator.PlannedShift] = (),
+) -> int:
     """Simulate and import the `days` days before today and today up to now, as a platform
     would have logged them (calls still in progress are offered and nothing else);
-    idempotent (a centre that has queues keeps its history). Returns the calls imported."""
+    idempotent (a centre that has queues keeps its history). The agents keep the rota's
+    `shifts` on the days it covers. Returns the calls imported."""
     if Queue.objects.filter(centre=centre).exists() or not agents or days <= 0:
         return 0
     for name, title in QUEUES:
@@ -63,6 +71,7 @@ def load_telephony(centre: OrgUnit, agents: list[User], *, days: int = 60) -> in
             tz=zone,
             seed=SEED,
             caller_numbers=callers,
+            shifts=shifts,
         )
         with path.open("w", encoding="utf-8") as out:
             # The lines come in time order: today's stop at this moment.

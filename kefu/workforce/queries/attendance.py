@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from kefu.core.models import OrgUnit
 from kefu.telephony.models import Activity, Agent
+from kefu.telephony.simulator import PlannedShift
 from kefu.workforce import attendance
 from kefu.workforce.models import AttendanceRules, RotaStatus, Shift, StaffMember
 from kefu.workforce.models.attendance import DEFAULT_GRACE_MINUTES
@@ -57,16 +58,24 @@ def _moment(value: str, shift_day: dt.date, shift_start: dt.datetime) -> dt.date
     return moment
 
 
-def _breaks(
+def _break_items(
     raw: Any, day: dt.date, start: dt.datetime
-) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
+) -> list[tuple[dt.datetime, dt.datetime, bool]]:
+    """A shift's breaks as (start, end, meal); a malformed one plans no time off."""
     result = []
     for item in raw or []:
         try:
-            result.append((_moment(item["start"], day, start), _moment(item["end"], day, start)))
+            begin, end = _moment(item["start"], day, start), _moment(item["end"], day, start)
         except (KeyError, TypeError, ValueError):
-            continue  # a malformed break plans no time off the phones
-    return tuple(result)
+            continue
+        result.append((begin, end, bool(item.get("meal"))))
+    return result
+
+
+def _breaks(
+    raw: Any, day: dt.date, start: dt.datetime
+) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
+    return tuple((begin, end) for begin, end, _meal in _break_items(raw, day, start))
 
 
 def members_of(centre: OrgUnit, *, agent: str | None = None, team: OrgUnit | None = None) -> Q:
@@ -277,3 +286,30 @@ def attendance_of(
     ]
     people.sort(key=lambda row: (row.team, row.name))
     return people, total, grace
+
+
+def simulator_shifts(centre: OrgUnit, first: dt.date, last: dt.date) -> list[PlannedShift]:
+    """The published rota's shifts from `first` to `last` as the telephone simulator takes
+    them (the demo's agents follow the rota): each agent as the platform names them
+    (`Agent/<user name>`, as the demo's import matches them), breaks with a pause reason."""
+    rows = shift_rows(centre, first, last).values_list(
+        "rota_id", "member_id", "day", "member__user__username", "starts_at", "ends_at", "breaks"
+    )
+    chosen: dict[tuple[int, dt.date], tuple[int, PlannedShift]] = {}
+    for rota, member, day, username, start, end, breaks in rows:
+        if (member, day) in chosen and chosen[(member, day)][0] > rota:
+            continue
+        pauses = tuple(
+            (int(b_start.timestamp()), int(b_end.timestamp()), "LUNCH" if meal else "BREAK")
+            for b_start, b_end, meal in _break_items(breaks, day, start)
+        )
+        chosen[(member, day)] = (
+            rota,
+            PlannedShift(
+                agent=f"Agent/{username}",
+                start=int(start.timestamp()),
+                end=int(end.timestamp()),
+                breaks=pauses,
+            ),
+        )
+    return sorted((shift for _, shift in chosen.values()), key=lambda s: (s.start, s.agent))
