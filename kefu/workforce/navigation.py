@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from kefu.core.roles import ROLES
+from kefu.core.roles import PLAN_ROTA, ROLES
 
 
 @dataclass(frozen=True)
@@ -18,7 +20,10 @@ class Tab:
 
 # Each part of the workforce app adds its pages here, in the order a leader's day uses
 # them; an agent sees the tabs their role's permissions allow.
-TABS: list[Tab] = []
+TABS: list[Tab] = [
+    Tab(_("Intraday"), "workforce_intraday", PLAN_ROTA),
+    Tab(pgettext_lazy("workforce", "Attendance"), "workforce_attendance", PLAN_ROTA),
+]
 
 
 def tabs_for(role: str | None) -> list[Tab]:

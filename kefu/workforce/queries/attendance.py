@@ -20,7 +20,9 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from kefu.core.models import OrgUnit
+from kefu.core.errors import Forbidden, NotFound
+from kefu.core.models import OrgUnit, User
+from kefu.core.roles import PLAN_ROTA, VIEW_ROTA
 from kefu.telephony.models import Activity, Agent
 from kefu.telephony.simulator import PlannedShift
 from kefu.workforce import attendance
@@ -313,3 +315,31 @@ def simulator_shifts(centre: OrgUnit, first: dt.date, last: dt.date) -> list[Pla
             ),
         )
     return sorted((shift for _, shift in chosen.values()), key=lambda s: (s.start, s.agent))
+
+
+def planning_centre(user: User) -> OrgUnit:
+    """The centre whose intraday view and attendance `user` may read: a leader's own
+    (PLAN_ROTA); anyone else is refused."""
+    if not user.has_perm(PLAN_ROTA) or user.centre is None:
+        raise Forbidden()
+    return user.centre
+
+
+def attendance_scope(user: User, member: int | None = None) -> tuple[OrgUnit, int | None]:
+    """Whose attendance `user` may read: a leader any staff member's of their centre (or
+    all, `member` None); an agent with a place in the rota only their own."""
+    if user.centre is not None and user.has_perm(PLAN_ROTA):
+        if (
+            member is not None
+            and not StaffMember.objects.filter(pk=member, centre=user.centre).exists()
+        ):
+            raise NotFound("no such staff member")
+        return user.centre, member
+    own = StaffMember.objects.filter(user=user).values_list("pk", "centre_id").first()
+    if user.centre is None or not user.has_perm(VIEW_ROTA) or own is None:
+        raise Forbidden()
+    if member is not None and member != own[0]:
+        raise Forbidden()
+    if own[1] != user.centre.pk:
+        raise Forbidden()
+    return user.centre, own[0]
