@@ -46,6 +46,7 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "scope": gettext_lazy("Scope"),
     "since": gettext_lazy("From"),
     "sort": gettext_lazy("Sort by"),
+    "span": gettext_lazy("Period"),
     "started_at": gettext_lazy("Start time"),
     "tag": gettext_lazy("Tag"),
     "ticket": gettext_lazy("Work order"),

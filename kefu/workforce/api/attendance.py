@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from kefu.core.errors import NotFound
 from kefu.core.http import request_user
-from kefu.core.schemas import StrictSchema
+from kefu.core.schemas import StrictSchema, errors
 from kefu.workforce.queries.attendance import attendance_of, attendance_scope, planning_centre
 from kefu.workforce.queries.intraday import intraday
 
@@ -54,7 +54,7 @@ class IntradayOut(Schema):
     intervals: list[IntervalOut]
 
 
-@router.get("/intraday", response=IntradayOut)
+@router.get("/intraday", response={200: IntradayOut, **errors(401, 403, 404, 422)})
 def intraday_read(request: HttpRequest, params: Query[IntradayParams]) -> dict[str, Any]:
     """Today per interval, for the centre or one queue."""
     centre = planning_centre(request_user(request))
@@ -135,7 +135,7 @@ class AttendanceOut(Schema):
     agents: list[AgentOut]
 
 
-@router.get("/attendance", response=AttendanceOut)
+@router.get("/attendance", response={200: AttendanceOut, **errors(401, 403, 404, 422)})
 def attendance_read(request: HttpRequest, params: Query[AttendanceParams]) -> dict[str, Any]:
     """A day's or its week's attendance: the centre's for a leader (or one staff member's),
     the agent's own for an agent."""
