@@ -26,7 +26,7 @@ from kefu.core.roles import PLAN_ROTA, VIEW_ROTA
 from kefu.telephony.models import Activity, Agent
 from kefu.telephony.simulator import PlannedShift
 from kefu.workforce import attendance
-from kefu.workforce.models import AttendanceRules, RotaStatus, Shift, StaffMember
+from kefu.workforce.models import AttendanceRules, Rota, RotaStatus, Shift, StaffMember
 from kefu.workforce.models.attendance import DEFAULT_GRACE_MINUTES
 
 
@@ -343,3 +343,22 @@ def attendance_scope(user: User, member: int | None = None) -> tuple[OrgUnit, in
     if own[1] != user.centre.pk:
         raise Forbidden()
     return user.centre, own[0]
+
+
+def on_duty_now(centre: OrgUnit, moment: dt.datetime) -> dict[str, str] | None:
+    """The agents (as the demo's platform names them, `Agent/<user name>`) whose shift in
+    a published rota runs at `moment`, each with the pause reason of the break they are on
+    ("" when on the phones); None when no published rota covers the day."""
+    today = moment.astimezone(_zone()).date()
+    if not Rota.objects.filter(
+        centre=centre, status=RotaStatus.PUBLISHED, first_day__lte=today, last_day__gte=today
+    ).exists():
+        return None
+    result: dict[str, str] = {}
+    for shift in simulator_shifts(centre, today - dt.timedelta(days=1), today):
+        at = moment.timestamp()
+        if shift.start <= at < shift.end:
+            result[shift.agent] = next(
+                (reason for start, end, reason in shift.breaks if start <= at < end), ""
+            )
+    return result

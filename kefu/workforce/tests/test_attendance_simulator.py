@@ -10,10 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from kefu.core.models import OrgUnit, User
-from kefu.telephony import simulator
+from kefu.telephony import queries, simulator
+from kefu.telephony.models import Queue
 from kefu.telephony.services import telephony_import
+from kefu.workforce import live
+from kefu.workforce.models import RotaStatus
 from kefu.workforce.queries.attendance import attendance_of, simulator_shifts
 from kefu.workforce.tests import attendance_data as data
 
@@ -139,3 +143,39 @@ def test_the_demo_rota_feeds_the_simulator_and_attendance_reads_it_back(
     assert total.scheduled_agents == 8
     assert total.attendance is not None and total.attendance >= 0.75
     assert total.adherence is not None and 0.6 <= total.adherence <= 1
+
+
+@pytest.mark.django_db
+def test_the_live_feed_keeps_the_rota_of_today(
+    centre: OrgUnit, make_user: Callable[..., User]
+) -> None:
+    """On shift: logged in, paused for the lunch when it is due, logged off after the
+    shift; off shift: never logged in. Without a rota the feed keeps its own day."""
+    today = timezone.localdate()
+    queue = Queue.objects.create(centre=centre, name="hotline", title="热线")
+    plan = data.rota(centre, today, today)
+    worker = make_user("agent", username="3001", full_name="值班坐席")
+    data.shift(plan, data.member(centre, worker, queues=[queue]), today, (8, 0), (17, 0),
+               [((12, 0), (13, 0))])  # fmt: skip
+    resting = make_user("agent", username="3002", full_name="休息坐席")
+    data.member(centre, resting, queues=[queue])
+    for user in (worker, resting):
+        data.agent(centre, user)
+
+    def state_at(hour: int, minute: int) -> dict[str, object]:
+        moment = data.at(today, hour, minute)
+        live.live_feed(centre.pk, now=moment.timestamp())
+        board = queries.live_state(centre, moment + dt.timedelta(seconds=1))
+        return {agent.name: (agent.state, agent.reason) for agent in board.agents}
+
+    at_ten = state_at(10, 0)
+    assert at_ten["Agent/3001"][0] is not queries.AgentState.LOGGED_OFF
+    assert at_ten["Agent/3002"][0] is queries.AgentState.LOGGED_OFF
+    at_lunch = state_at(12, 5)
+    assert at_lunch["Agent/3001"] == (queries.AgentState.PAUSED, "LUNCH")
+    assert state_at(17, 5)["Agent/3001"][0] is queries.AgentState.LOGGED_OFF
+    assert state_at(17, 6)["Agent/3002"][0] is queries.AgentState.LOGGED_OFF
+    # No published rota today: the day shift signs in as before.
+    plan.status = RotaStatus.DRAFT
+    plan.save()
+    assert state_at(17, 10)["Agent/3002"][0] is not queries.AgentState.LOGGED_OFF
