@@ -162,7 +162,7 @@ def test_the_live_feed_keeps_the_rota_of_today(
     for user in (worker, resting):
         data.agent(centre, user)
 
-    def state_at(hour: int, minute: int) -> dict[str, object]:
+    def state_at(hour: int, minute: int) -> dict[str, tuple[queries.AgentState, str]]:
         moment = data.at(today, hour, minute)
         live.live_feed(centre.pk, now=moment.timestamp())
         board = queries.live_state(centre, moment + dt.timedelta(seconds=1))
