@@ -214,4 +214,18 @@ def test_the_pages_in_the_browser(
     table = leader.page.locator("#attendance-table").bounding_box()
     assert table is not None and table["y"] < 768
     leader.screenshot("workforce-attendance-1366")
+    # The grace: a refused value keeps its text; a good one is used at once.
+    leader.page.fill("#grace-form input[name=grace_minutes]", "90")
+    leader.page.click("#grace-form button[type=submit]")
+    assert leader.page.inner_text("#grace-error") == "宽限时间为 0 至 60 分钟。"
+    assert leader.page.input_value("#grace-form input[name=grace_minutes]") == "90"
+    leader.screenshot("workforce-attendance-grace-refused-1366")
+    assert [error for error in leader.errors if "400 (Bad Request)" not in error] == []
+    leader.errors.clear()  # the refused post's 400 is logged by the browser
+    leader.page.fill("#grace-form input[name=grace_minutes]", "25")
+    leader.page.click("#grace-form button[type=submit]")
+    leader.page.wait_for_url(f"**/workforce/attendance/?date={yesterday:%Y-%m-%d}")
+    assert "超过 25 分钟计迟到早退" in leader.page.inner_text("#attendance-title")
+    row = _cells(leader, "#attendance-table", "张静燕")
+    assert row["迟到（次 / 分钟）"] == "0 / 0" and row["早退（次 / 分钟）"] == "1 / 30"
     assert not leader.errors

@@ -7,15 +7,19 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from kefu.core.errors import Invalid
 from kefu.core.http import request_user
+from kefu.core.roles import PLAN_ROTA
 from kefu.workforce.queries.attendance import attendance_of, attendance_scope, planning_centre
 from kefu.workforce.queries.intraday import intraday
+from kefu.workforce.services.attendance import attendance_rules_set
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -111,7 +115,29 @@ def _day(raw: str | None, today: dt.date) -> tuple[dt.date, bool]:
 def attendance_page(request: HttpRequest) -> HttpResponse:
     """Per agent for a day or its week: shifts planned and attended, late log-ins and
     early log-offs beyond the grace, and adherence (实际工作率, 002 第7篇)."""
-    centre, member = attendance_scope(request_user(request))
+    return _attendance(request)
+
+
+@login_required
+@require_POST
+def attendance_grace(request: HttpRequest) -> HttpResponse:
+    """A leader sets the grace; a refused value is shown with the form keeping it."""
+    user = request_user(request)
+    planning_centre(user)
+    raw = request.POST.get("grace_minutes", "").strip()
+    try:
+        attendance_rules_set(actor=user, grace_minutes=int(raw))
+    except (ValueError, Invalid) as refused:
+        message = refused.message if isinstance(refused, Invalid) else _("Enter a whole number.")
+        return _attendance(request, grace_error=str(message), grace_value=raw, status=400)
+    return redirect(f"{reverse('workforce_attendance')}?{request.GET.urlencode()}")
+
+
+def _attendance(
+    request: HttpRequest, *, grace_error: str = "", grace_value: str = "", status: int = 200
+) -> HttpResponse:
+    user = request_user(request)
+    centre, member = attendance_scope(user)
     today = timezone.localdate()
     day, bad_date = _day(request.GET.get("date"), today)
     span = "week" if request.GET.get("span") == "week" else "day"
@@ -160,5 +186,10 @@ def attendance_page(request: HttpRequest) -> HttpResponse:
             "last": last,
             "today": today,
             "bad_date": bad_date,
+            "can_set_grace": user.has_perm(PLAN_ROTA),
+            "grace_error": grace_error,
+            "grace_value": grace_value or grace,
+            "query": request.GET.urlencode(),
         },
+        status=status,
     )
