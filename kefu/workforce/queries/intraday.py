@@ -118,13 +118,15 @@ def intraday(centre: OrgUnit, day: dt.date, *, now: dt.datetime | None = None) -
     # Scheduled on the phones: each shift minus its breaks, an agent with several skills
     # split evenly between them (the solver lets them take whichever queue needs them).
     scheduled: dict[str, list[float]] = {name: [0.0] * slots for name in names}
+    # The centre's figures count every agent, with skills or without.
+    scheduled_all = [0.0] * slots
+    ready_all = [0.0] * slots
     if rota is not None:
         rows = shift_rows(centre, day, day).filter(rota=rota)
         for shift in planned_shifts(rows, with_queues=True):
             skills = [queue for queue in shift.queues if queue in scheduled]
-            if not skills:
-                continue
             worth = attendance.per_interval(attendance.on_phone(shift), starts, seconds)
+            scheduled_all = [a + b for a, b in zip(scheduled_all, worth, strict=True)]
             for queue in skills:
                 scheduled[queue] = [
                     a + b / len(skills) for a, b in zip(scheduled[queue], worth, strict=True)
@@ -146,14 +148,13 @@ def intraday(centre: OrgUnit, day: dt.date, *, now: dt.datetime | None = None) -
     ready: dict[str, list[float]] = {name: [0.0] * slots for name in names}
     for agent, items in stretches.items():
         skills = sorted(joined[agent])
-        if not skills:
-            continue
         spans = attendance.ready(items, now)
         worth = attendance.per_interval(spans, starts, seconds)
         if elapsed < slots and now.timestamp() > starts[elapsed]:
             # The interval under way: agents' worth over its part so far.
             part = now.timestamp() - starts[elapsed]
             worth[elapsed] = attendance.per_interval(spans, [starts[elapsed]], part)[0]
+        ready_all = [a + b for a, b in zip(ready_all, worth, strict=True)]
         for queue in skills:
             ready[queue] = [a + b / len(skills) for a, b in zip(ready[queue], worth, strict=True)]
     # Calls offered so far, from the 15-minute roll-ups, in the rota's interval.
@@ -203,7 +204,9 @@ def intraday(centre: OrgUnit, day: dt.date, *, now: dt.datetime | None = None) -
             needed=_agents_needed(reforecast, aht, seconds, elapsed),
             ratio=ratio,
         )
-    result.curves[""] = _centre_curve(list(result.curves.values()), slots, elapsed)
+    centre_curve = _centre_curve(list(result.curves.values()), slots, elapsed)
+    centre_curve.scheduled, centre_curve.ready = scheduled_all, ready_all
+    result.curves[""] = centre_curve
     return result
 
 

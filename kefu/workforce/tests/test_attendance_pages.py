@@ -16,6 +16,7 @@ from kefu.conftest import PASSWORD
 from kefu.core.models import OrgUnit, User
 from kefu.telephony.models import Queue, QueueInterval
 from kefu.workforce import staffing
+from kefu.workforce.models import Rota
 from kefu.workforce.queries.intraday import ANSWER_SECONDS, MAX_OCCUPANCY, TARGET, intraday
 from kefu.workforce.tests import attendance_data as data
 
@@ -80,6 +81,10 @@ def test_the_intraday_figures_by_hand(centre: OrgUnit, make_user: Callable[..., 
     now = data.at(today, 12, 10)
     queue = _today_plan(centre, make_user, today)["queue"]
     _history(queue, today, now)  # type: ignore[arg-type]
+    # A back-office agent without a queue skill: the centre counts them, no queue does.
+    plan = Rota.objects.get(centre=centre)
+    spare = data.member(centre, make_user("agent", username="1006", full_name="赵晨曦"))
+    data.shift(plan, spare, today, (13, 0), (14, 0))
     view = intraday(centre, today, now=now)
     assert view.interval_minutes == 30 and view.elapsed == 24 and len(view.labels) == SLOTS
     curve = view.curves["hotline"]
@@ -109,7 +114,7 @@ def test_the_intraday_figures_by_hand(centre: OrgUnit, make_user: Callable[..., 
         max_occupancy=MAX_OCCUPANCY,
     )
     assert curve.needed[30] == int(expected) and curve.needed[10] is None
-    assert view.curves[""].scheduled[26] == 3
+    assert view.curves[""].scheduled[26] == 4
 
 
 @pytest.mark.django_db
