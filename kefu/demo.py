@@ -34,6 +34,8 @@ from kefu.telephony.models import Call
 from kefu.tickets.demo import load_phrases, load_policies, load_tickets
 from kefu.tickets.models import OPEN, Ticket
 from kefu.workforce.demo import load_workforce
+from kefu.workforce.live import LIVE_FEED as WORKFORCE_LIVE_FEED
+from kefu.workforce.queries.attendance import simulator_shifts
 
 PASSWORD = "kefu-demo-2026"
 SEED = 95598
@@ -482,7 +484,12 @@ def demo_load(
     progress(str(_("Shift templates, staff and rotas")))
     load_workforce(centre, agents)
     progress(str(_("Telephone history (%(days)s days)")) % {"days": days})
-    calls_created = load_telephony(centre, agents, days=days)
+    today = timezone.localdate()
+    # The agents follow the demo's rota where it has one (loaded before this step).
+    shifts = simulator_shifts(centre, today - timedelta(days=days), today)
+    calls_created = load_telephony(
+        centre, agents, days=days, shifts=shifts, live_feed=WORKFORCE_LIVE_FEED
+    )
     progress(str(_("Contacts")))
     contacts_created, titles = _contacts(
         centre, days=days, limit=contacts, orders=tickets, agents=agents

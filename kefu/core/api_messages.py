@@ -48,6 +48,7 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "shift_id": gettext_lazy("Shift"),
     "since": gettext_lazy("From"),
     "sort": gettext_lazy("Sort by"),
+    "span": gettext_lazy("Period"),
     "started_at": gettext_lazy("Start time"),
     "tag": gettext_lazy("Tag"),
     "ticket": gettext_lazy("Work order"),

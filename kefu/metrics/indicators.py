@@ -70,6 +70,8 @@ class Totals:
     callbacks_satisfied: int | None = None
     # workforce, quality and cost, when the centre records them
     scheduled_seconds: int | None = None
+    # of those, logged in and ready within the planned time (kefu.workforce.attendance)
+    ready_seconds: int | None = None
     scheduled_agents: int | None = None
     present_agents: int | None = None
     blocked: int | None = None
@@ -255,9 +257,14 @@ def occupancy(t: Totals, r: Rules) -> float | None:
 
 
 def adherence(t: Totals, r: Rules) -> float | None:
-    """实际工作率: time logged in ready to answer ÷ the time the rota planned."""
+    """实际工作率 (002 第7篇: "值机员联入系统准备回答电话的实际时间除以值机员按照计划应当回答
+    电话的总时间"): time logged in ready to answer ÷ the time the rota planned on the
+    phones. The ready time is counted inside the planned time (`ready_seconds`, from the
+    rota and the agents' stretches); without it, the roll-ups' logged-in time less pauses."""
     if t.scheduled_seconds is None:
         return None
+    if t.ready_seconds is not None:
+        return _ratio(t.ready_seconds, t.scheduled_seconds)
     ready = _a(t, "login_sum") - _a(t, "pause_sum")
     return _ratio(ready, t.scheduled_seconds)
 
@@ -290,7 +297,8 @@ def monitoring_score(t: Totals, r: Rules) -> float | None:
 
 
 def turnover(t: Totals, r: Rules) -> float | None:
-    """员工流失率: agents who left ÷ full-time headcount."""
+    """员工流失率, the seed's 值机员流动率 (002 第7篇: "一月、一季或一年中离开中心的业务员人数在
+    全时工作总人数中的比例"): agents who left in the period ÷ agents on the books in it."""
     return _ratio(t.leavers, t.headcount)
 
 

@@ -34,6 +34,7 @@ from kefu.telephony.models import Agent, AgentDay, AgentInterval, Queue, QueueDa
 from kefu.tickets.models import EXTERNAL_ESCALATION_SOURCES, Ticket, TicketEvent
 from kefu.tickets.models import Kind as TicketKind
 from kefu.tickets.stages import STAGE_OF_STATE
+from kefu.workforce.queries.attendance import workforce_totals
 
 
 def zone() -> ZoneInfo:
@@ -344,6 +345,10 @@ def totals_for(
     if service and queue is None and agent is None and team is None:
         extra = service_figures(centre, period, rules)
         extra["cost"] = _cost(centre, period)
+    if service and queue is None:
+        # Adherence, attendance and turnover against the rota (agent time is not split by
+        # queue, so a queue's report has none; the wallboard, without `service`, neither).
+        extra.update(workforce_totals(centre, period.start, period.end, agent=agent, team=team))
     return Totals(
         queue=queue_part,
         # Agent time is not split by queue: one queue's report has no agent figures.

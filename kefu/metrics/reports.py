@@ -132,6 +132,18 @@ def rule_note(code: str, rules: Rules) -> str:
     return notes.get(code, "")
 
 
+def missing_note(code: str, value: float | None, scope: str) -> str:
+    """Why a figure from the rota is not available: no published rota for the period, or
+    no staff members to count turnover from."""
+    if value is not None:
+        return ""
+    if code in ("adherence", "attendance"):
+        return _("No published rota has shifts in this period")
+    if code == "turnover" and scope != "agent":
+        return _("No staff members are recorded in the rota")
+    return ""
+
+
 def _agent_figures(counts: dict[str, int], rules: Rules) -> dict[str, Any]:
     """A team's or agent's row: the same computation as that team's or agent's report."""
     values = compute(Totals(agent=counts), rules)
@@ -198,7 +210,7 @@ def build(
                 actions=[str(action) for action in standard.actions]
                 if status == standards.Status.OFF
                 else [],
-                note=rule_note(code, rules),
+                note=rule_note(code, rules) or missing_note(code, value, scope),
             )
         )
     label = {"centre": centre.name, "team": team.name if team else ""}.get(scope, name or "")

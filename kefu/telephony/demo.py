@@ -8,8 +8,10 @@ import random
 import tempfile
 import time
 import zlib
+from collections.abc import Callable, Mapping, Sequence
 from itertools import takewhile
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -41,10 +43,19 @@ def demo_queues(centre: OrgUnit) -> list[Queue]:
     ]
 
 
-def load_telephony(centre: OrgUnit, agents: list[User], *, days: int = 60) -> int:
+def load_telephony(
+    centre: OrgUnit,
+    agents: list[User],
+    *,
+    days: int = 60,
+    shifts: Sequence[simulator.PlannedShift] = (),
+    live_feed: str | None = None,
+) -> int:
     """Simulate and import the `days` days before today and today up to now, as a platform
     would have logged them (calls still in progress are offered and nothing else);
-    idempotent (a centre that has queues keeps its history). Returns the calls imported."""
+    idempotent (a centre whose queues have calls keeps its history). The agents keep the
+    rota's `shifts` on the days it covers; `live_feed` is the worker's minute feed (by
+    default this module's). Returns the calls imported."""
     # The workforce demo makes the queues first (its staff members' skills), before any call.
     if CallRow.objects.filter(queue__centre=centre).exists() or not agents or days <= 0:
         return 0
@@ -71,12 +82,13 @@ def load_telephony(centre: OrgUnit, agents: list[User], *, days: int = 60) -> in
             tz=zone,
             seed=SEED,
             caller_numbers=callers,
+            shifts=shifts,
         )
         with path.open("w", encoding="utf-8") as out:
             # The lines come in time order: today's stop at this moment.
             out.writelines(takewhile(lambda line: int(line.split("|", 1)[0]) <= now, lines))
         report = services.telephony_import(centre=centre, path=path)
-    live_schedule(centre)
+    live_schedule(centre, func=live_feed or LIVE_FEED)
     return report.calls
 
 
@@ -88,13 +100,13 @@ ABANDON_AFTER = 90  # a demo caller waits this long at most
 PAUSE_SECONDS = 300
 
 
-def live_schedule(centre: OrgUnit) -> None:
+def live_schedule(centre: OrgUnit, *, func: str = LIVE_FEED) -> None:
     """The worker plays the demo centre's telephone platform every minute from now on, so
     the wallboard is alive after `make run`. Only a centre the demo loaded gets it."""
     from django_q.models import Schedule
 
     Schedule.objects.get_or_create(
-        func=LIVE_FEED,
+        func=func,
         args=str(centre.pk),
         defaults={
             "name": f"kefu: demo live calls ({centre.code})",
@@ -110,11 +122,21 @@ def _talk_seconds(call_id: str) -> int:
     return 60 + zlib.crc32(call_id.encode()) % 420
 
 
-def live_feed(centre_id: int, *, now: float | None = None, window: int = LIVE_WINDOW) -> int:
+def live_feed(
+    centre_id: int,
+    *,
+    now: float | None = None,
+    window: int = LIVE_WINDOW,
+    on_duty: Mapping[str, str] | None = None,
+) -> int:
     """The last `window` seconds of the demo centre's calls, as its platform would push
     them: callers arriving at the hour's usual rate, waiting callers answered by free
     agents (or hanging up after a while), conversations ending, agents taking short breaks.
-    Read from what is stored, so runs continue each other; returns the events fed."""
+    Read from what is stored, so runs continue each other; returns the events fed.
+
+    With a rota, `on_duty` names the agents whose shift runs now, each with the break
+    they are on ("" for none): they log in, the others log off once free, and an agent
+    takes their break when it is due. Without one, the day shift signs in as before."""
     centre = OrgUnit.objects.get(pk=centre_id)
     now = time.time() if now is None else now
     start = now - window
@@ -133,7 +155,9 @@ def live_feed(centre_id: int, *, now: float | None = None, window: int = LIVE_WI
 
     hour = timezone.localtime(moment).hour
     logged_in = [agent for agent in live.agents if agent.state is not queries.AgentState.LOGGED_OFF]
-    if 8 <= hour < 20 and len(logged_in) < len(live.agents) // 2:
+    if on_duty is not None:
+        _follow_rota(live.agents, on_duty, queues, free, add, start)
+    elif 8 <= hour < 20 and len(logged_in) < len(live.agents) // 2:
         for agent in live.agents:  # the day shift signs in
             if agent.state is queries.AgentState.LOGGED_OFF:
                 for queue in queues:
@@ -141,6 +165,8 @@ def live_feed(centre_id: int, *, now: float | None = None, window: int = LIVE_WI
                 free.append(agent.name)
     for agent in live.agents:  # breaks end after five minutes, after-call work at once
         since = agent.since.timestamp() if agent.since else start
+        if on_duty is not None and on_duty.get(agent.name):
+            continue  # on the rota's break: it ends with the break
         if agent.state is queries.AgentState.ACW or (
             agent.state is queries.AgentState.PAUSED and now - since >= PAUSE_SECONDS
         ):
@@ -195,3 +221,46 @@ def live_feed(centre_id: int, *, now: float | None = None, window: int = LIVE_WI
 
 
 REASONS = ("休息", "培训", "会议")
+
+
+def _follow_rota(
+    agents: Sequence[Any],
+    on_duty: Mapping[str, str],
+    queues: list[str],
+    free: list[str],
+    add: Callable[..., None],
+    start: float,
+) -> None:
+    """Agents whose shift runs log in; those on a break pause for it; the others log off
+    once they are not in a call."""
+    state = queries.AgentState
+    for agent in agents:
+        duty = agent.name in on_duty
+        on_break = on_duty.get(agent.name, "")
+        if duty and agent.state is state.LOGGED_OFF:
+            for queue in queues:
+                add(start, "", queue, agent.name, "ADDMEMBER")
+            if on_break:
+                add(start + 1, "", "", agent.name, "PAUSEALL", on_break)
+            else:
+                free.append(agent.name)
+        elif duty and on_break and agent.state is state.AVAILABLE:
+            add(start, "", "", agent.name, "PAUSEALL", on_break)
+            if agent.name in free:
+                free.remove(agent.name)
+        elif not duty and agent.state in (state.AVAILABLE, state.PAUSED, state.ACW):
+            for queue in queues:
+                add(start, "", queue, agent.name, "REMOVEMEMBER")
+            if agent.name in free:
+                free.remove(agent.name)
+        elif (
+            duty
+            and not on_break
+            and agent.state is state.PAUSED
+            and agent.reason
+            in (
+                "LUNCH",
+                "BREAK",
+            )
+        ):
+            add(start, "", "", agent.name, "UNPAUSEALL")

@@ -20,6 +20,12 @@ Conventions, as app_queue has them:
   waiting when the last agent of a queue logs off;
 * the queue timeout is 300 s, the ring timeout 15 s, the retry after a ring that
   was not answered 5 s.
+
+When the centre has a rota, the agents follow it (``shifts``): on a day with planned
+shifts, each agent logs in at their shift's start, pauses for its breaks and logs off at
+its end, with a little of real life: most come a few minutes early, some are late, a
+few leave early or stay on, the odd one does not come at all. Days without planned
+shifts keep the simulator's own day.
 """
 
 from __future__ import annotations
@@ -33,13 +39,14 @@ import sys
 from bisect import bisect
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from itertools import accumulate
 from random import Random
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-__all__ = ["default_calls_per_day", "main", "simulate", "write"]
+__all__ = ["PlannedShift", "default_calls_per_day", "main", "simulate", "write"]
 
 #: Relative call volume by local hour on a working day.
 HOURLY_PROFILE: tuple[float, ...] = (
@@ -75,6 +82,25 @@ SHIFTS: tuple[tuple[int, int, tuple[tuple[int, int, str, int, int], ...]], ...] 
 # Sized to the profile: the early shift alone takes 08:00, the evening one 19:00-22:00.
 SHIFT_WEIGHTS = (0.34, 0.31, 0.08, 0.27)
 MEETING_SHARE = 0.08
+
+# How agents keep a rota's shift: shares and minutes.
+NO_SHOW_SHARE = 0.03
+LATE_SHARE = 0.08
+LATE_MINUTES = (3, 20)
+EARLY_LEAVE_SHARE = 0.05
+EARLY_LEAVE_MINUTES = (5, 30)
+
+
+@dataclass(frozen=True)
+class PlannedShift:
+    """An agent's shift from the rota: log-in and log-off as epoch seconds, and its
+    breaks as (start, end, reason)."""
+
+    agent: str
+    start: int
+    end: int
+    breaks: tuple[tuple[int, int, str], ...] = ()
+
 
 QUEUE_TIMEOUT = 300
 RING_TIMEOUT = 15
@@ -201,6 +227,7 @@ class _Simulation:
         seed: int,
         calls_per_day: int | None,
         caller_numbers: Sequence[str],
+        shifts: Sequence[PlannedShift] = (),
     ) -> None:
         if not queues:
             raise ValueError("at least one queue is needed")
@@ -230,6 +257,15 @@ class _Simulation:
         self.waiting: list[list[_Call]] = [[] for _ in queues]
         self.members: list[list[_Agent]] = [[] for _ in queues]
         self.agents = self._make_agents(agents, weights)
+        by_name = {agent.name: agent for agent in self.agents}
+        # The rota's shifts by the local day they start on; agents it does not know are
+        # not the simulator's.
+        self.rota: dict[date, list[tuple[_Agent, PlannedShift]]] = {}
+        for shift in sorted(shifts, key=lambda s: (s.start, s.agent)):
+            agent_ = by_name.get(shift.agent)
+            if agent_ is not None and shift.end > shift.start:
+                day = datetime.fromtimestamp(shift.start, tz).date()
+                self.rota.setdefault(day, []).append((agent_, shift))
 
     # ------------------------------------------------------------- set-up
 
@@ -318,6 +354,10 @@ class _Simulation:
         day = self.start + timedelta(days=day_index)
         weekend = day.weekday() >= 5
         self._log("NONE", "NONE", "NONE", "QUEUESTART", "")
+        if day in self.rota:
+            self._follow_rota(self.rota[day])
+            self._arrivals(day, weekend)
+            return
         work = WORK_PROBABILITY[1 if weekend else 0]
         count = round(len(self.agents) * work)
         # Days off fall at random; the day's roster then fills the shifts in their
@@ -340,6 +380,32 @@ class _Simulation:
             for at, reason, length in planned:
                 self._push(self._at(day, at), self._break_due, (agent, reason, length))
         self._arrivals(day, weekend)
+
+    def _follow_rota(self, shifts: list[tuple[_Agent, PlannedShift]]) -> None:
+        """The day's shifts as the agents keep them: in a few minutes early or late, out
+        on time or early or a little after, breaks taken when due for about their length."""
+        rnd = self.rnd
+        for agent, shift in shifts:
+            if rnd.random() < NO_SHOW_SHARE:
+                continue
+            if rnd.random() < LATE_SHARE:
+                login = shift.start + 60 * rnd.randint(*LATE_MINUTES)
+            else:
+                login = shift.start - rnd.randint(60, 600)
+            if rnd.random() < EARLY_LEAVE_SHARE:
+                logout = shift.end - 60 * rnd.randint(*EARLY_LEAVE_MINUTES)
+            else:
+                logout = shift.end + rnd.randint(0, 420)
+            if logout <= login:
+                continue
+            self._push(login, self._login, agent)
+            self._push(logout, self._shift_end, agent)
+            for start, end, reason in shift.breaks:
+                if login < start < logout:
+                    length = max(60, end - start + rnd.randint(-60, 180))
+                    self._push(
+                        start + rnd.randint(0, 120), self._break_due, (agent, reason, length)
+                    )
 
     def _arrivals(self, day: date, weekend: bool) -> None:
         rnd = self.rnd
@@ -628,13 +694,15 @@ def simulate(
     seed: int = 0,
     calls_per_day: int | None = None,
     caller_numbers: Sequence[str] = (),
+    shifts: Sequence[PlannedShift] = (),
 ) -> Iterator[str]:
     """Yield queue_log lines (each ending in a newline) in time order.
 
     ``calls_per_day`` is the volume of a working day (weekends get 60 % of it); by
     default it is :func:`default_calls_per_day` of the number of agents. Caller ids
     come from ``caller_numbers`` when given, else are random mainland mobiles; some
-    callers call again. The same arguments always give the same lines.
+    callers call again. With ``shifts`` (the rota), the agents keep them on the days
+    they cover. The same arguments always give the same lines.
     """
     sim = _Simulation(
         start=start,
@@ -645,6 +713,7 @@ def simulate(
         seed=seed,
         calls_per_day=calls_per_day,
         caller_numbers=caller_numbers,
+        shifts=shifts,
     )
     return sim.run()
 

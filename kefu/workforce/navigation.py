@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.roles import PLAN_ROTA, ROLES, VIEW_ROTA
 
@@ -22,6 +23,8 @@ class Tab:
 TABS: list[Tab] = [
     Tab(_("Plan"), "workforce_plan", PLAN_ROTA),
     Tab(_("Rota"), "workforce_rota", PLAN_ROTA),
+    Tab(_("Intraday"), "workforce_intraday", PLAN_ROTA),
+    Tab(pgettext_lazy("workforce", "Attendance"), "workforce_attendance", PLAN_ROTA),
     Tab(_("My rota"), "workforce_my_rota", VIEW_ROTA),
 ]
 

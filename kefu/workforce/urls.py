@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kefu.workforce import views
-from kefu.workforce.views import rota
+from kefu.workforce.views import attendance, rota
 
 urlpatterns = [
     path("workforce/", views.workforce_page, name="workforce"),
@@ -14,4 +14,11 @@ urlpatterns = [
         name="workforce_rota_publish",
     ),
     path("workforce/my-rota/", rota.my_rota_page, name="workforce_my_rota"),
+    path("workforce/intraday/", attendance.intraday_page, name="workforce_intraday"),
+    path("workforce/attendance/", attendance.attendance_page, name="workforce_attendance"),
+    path(
+        "workforce/attendance/grace/",
+        attendance.attendance_grace,
+        name="workforce_attendance_grace",
+    ),
 ]

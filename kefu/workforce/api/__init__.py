@@ -2,7 +2,9 @@
 
 from ninja import Router
 
+from kefu.workforce.api.attendance import router as attendance_router
 from kefu.workforce.api.rota import router as rota_router
 
 router = Router()
 router.add_router("", rota_router)
+router.add_router("", attendance_router)

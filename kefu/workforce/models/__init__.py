@@ -1,6 +1,7 @@
 """The workforce app's tables, one module a concern: the rota and what changes it
-(`rota`)."""
+(`rota`), and how attendance is judged (`attendance`)."""
 
+from kefu.workforce.models.attendance import AttendanceRules
 from kefu.workforce.models.rota import (
     Contract,
     LeaveKind,
@@ -18,6 +19,7 @@ from kefu.workforce.models.rota import (
 )
 
 __all__ = [
+    "AttendanceRules",
     "Contract",
     "LeaveKind",
     "LeaveRequest",
