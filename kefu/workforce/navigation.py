@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from kefu.core.roles import ROLES
+from kefu.core.roles import ASK_ROTA_CHANGE, PLAN_ROTA, ROLES
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,11 @@ class Tab:
 
 # Each part of the workforce app adds its pages here, in the order a leader's day uses
 # them; an agent sees the tabs their role's permissions allow.
-TABS: list[Tab] = []
+TABS: list[Tab] = [
+    Tab(_("Requests to decide"), "workforce_requests", PLAN_ROTA),
+    Tab(_("My requests"), "workforce_my_requests", ASK_ROTA_CHANGE),
+    Tab(_("Swap offers"), "workforce_swap_offers", ASK_ROTA_CHANGE),
+]
 
 
 def tabs_for(role: str | None) -> list[Tab]:

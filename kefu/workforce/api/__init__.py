@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from kefu.workforce.api.requests import router as requests_router
+
 router = Router()
+router.add_router("", requests_router)
