@@ -430,7 +430,8 @@ def _paid_minutes(state: ShiftState) -> int:
 
 
 def rules_broken_by(change: Change, *, centre_id: int) -> list[MemberBreach]:
-    """The contract rules each member concerned breaks once the change is made."""
+    """The contract rules each member concerned breaks once the change is made and did
+    not break before it."""
     found: list[MemberBreach] = []
     if not change.days:
         return found
@@ -463,28 +464,39 @@ def rules_broken_by(change: Change, *, centre_id: int) -> list[MemberBreach]:
             while day <= leave_request.last_day:
                 leave.add(day)
                 day += dt.timedelta(days=1)
-        worked: list[WorkedShift] = []
-        for shift in shifts:
-            if shift.pk in change.removes:
-                continue
-            state = change.moves.get(shift.pk, ShiftState.of(shift))
-            if state.member_id != member.pk:
-                continue
-            worked.append(
-                WorkedShift(
-                    state.day, state.starts_at, state.ends_at, kinds[shift.pk], _paid_minutes(state)
+        contract = _pure_contract(member.contract)
+        judged: list[list[Breach]] = []
+        for changed in (False, True):
+            worked: list[WorkedShift] = []
+            for shift in shifts:
+                if changed and shift.pk in change.removes:
+                    continue
+                state = ShiftState.of(shift)
+                if changed:
+                    state = change.moves.get(shift.pk, state)
+                if state.member_id != member.pk:
+                    continue
+                kind = kinds[shift.pk]
+                worked.append(
+                    WorkedShift(
+                        state.day, state.starts_at, state.ends_at, kind, _paid_minutes(state)
+                    )
+                )
+            if changed and change.removes and not change.moves:
+                leave |= change.days  # the leave asked for, once approved
+            judged.append(
+                broken_rules(
+                    worked,
+                    contract,
+                    first_day=first_day,
+                    last_day=last_day,
+                    days=change.days,
+                    leave=leave,
                 )
             )
-        if change.removes and not change.moves:
-            leave |= change.days  # approved leave counts as leave
-        breaches = broken_rules(
-            worked,
-            _pure_contract(member.contract),
-            first_day=first_day,
-            last_day=last_day,
-            days=change.days,
-            leave=leave,
-        )
+        # The change answers only for what it breaks: a rule broken before it stays out.
+        already = {(breach.rule, breach.day) for breach in judged[0]}
+        breaches = [breach for breach in judged[1] if (breach.rule, breach.day) not in already]
         found.extend(MemberBreach(member, breach) for breach in breaches)
     return found
 

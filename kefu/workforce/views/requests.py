@@ -142,7 +142,7 @@ def leave_ask(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your leave request was sent to the team leader."))
             return redirect("workforce_my_requests")
-    return _my_page(request, leave_form=form, status=422)
+    return _my_page(request, leave_form=form)
 
 
 @login_required
@@ -151,7 +151,7 @@ def swap_offer(request: HttpRequest) -> HttpResponse:
     user = _asker(request)
     member = queries.staff_member_of(user)
     if member is None:
-        return _my_page(request, status=422)
+        return _my_page(request)
     form = SwapForm(request.POST, member=member)
     if form.is_valid():
         data = form.cleaned_data
@@ -168,7 +168,7 @@ def swap_offer(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your swap offer was sent to the colleague."))
             return redirect("workforce_my_requests")
-    return _my_page(request, swap_form=form, status=422)
+    return _my_page(request, swap_form=form)
 
 
 def _act(request: HttpRequest, run: Any, success: str, back: str) -> HttpResponse:
@@ -259,7 +259,7 @@ def _decide_page(
             entry["note"] = note
             entry["error"] = error
     context = {"items": items, "decided": queries.recently_decided(user)}
-    return render(request, "workforce/requests.html", context, status=422 if failed else 200)
+    return render(request, "workforce/requests.html", context, status=200)
 
 
 def _shift_lines(item: LeaveRequest | SwapRequest) -> list[str]:
