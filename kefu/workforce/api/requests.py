@@ -87,7 +87,7 @@ class SwapOut(Schema):
     requester: str
     counterpart_id: int
     counterpart: str
-    shift: ShiftOut
+    shift: ShiftOut | None = Field(description="None once the shift left the rota.")
     counterpart_shift: ShiftOut | None
     reason: str
     status: RequestStatus

@@ -134,6 +134,7 @@ def swaps_to_decide(user: User) -> QuerySet[SwapRequest]:
             Q(requester__in=members_led_by(user)) | Q(counterpart__in=members_led_by(user)),
             status=RequestStatus.PENDING,
             accepted_at__isnull=False,
+            shift__isnull=False,
         )
         .order_by("shift__day", "id")
     )
@@ -226,8 +227,11 @@ class Change:
 
 def swap_change(swap: SwapRequest) -> Change:
     """The requester's shift goes to the colleague; the colleague's (if any) to the
-    requester. Each shift keeps its day, template and times and changes hands."""
+    requester. Each shift keeps its day, template and times and changes hands. A swap
+    whose shift was removed since changes nothing."""
     shift = swap.shift
+    if shift is None:
+        return Change(members={swap.requester_id, swap.counterpart_id})
     change = Change(members={swap.requester_id, swap.counterpart_id}, shifts=[shift])
     change.moves[shift.pk] = ShiftState(
         swap.counterpart_id, shift.day, shift.template_id, shift.starts_at, shift.ends_at,

@@ -235,6 +235,8 @@ def swap_request_create(
 def _check_swap_fits(swap: SwapRequest) -> None:
     """Each shift moves to a day its new holder has free (but for the shift they give)."""
     shift, other = swap.shift, swap.counterpart_shift
+    if shift is None:
+        raise Conflict(_shift_changed(), code="shift_changed")
     taken = Shift.objects.filter(
         rota_id=shift.rota_id, member_id=swap.counterpart_id, day=shift.day
     )
@@ -437,6 +439,7 @@ def leave_request_decide(
         if digest is not None and digest != change_digest(change):
             raise Conflict(_shift_changed(), code="shift_changed")
         if approve:
+            _swaps_close(actor=actor, shift_ids=change.removes)
             request_shifts_apply(
                 actor=actor, change=change, cause=RotaChange.Cause.LEAVE, note=note, leave=leave
             )
@@ -456,6 +459,28 @@ def leave_request_decide(
             link="/workforce/my-requests/",
         )
     return leave
+
+
+def _swaps_close(*, actor: User, shift_ids: list[int]) -> None:
+    """The swaps still open on shifts approved leave removes end: refused, and their
+    requesters told why."""
+    open_swaps = list(
+        SwapRequest.objects.select_for_update()
+        .filter(Q(shift_id__in=shift_ids) | Q(counterpart_shift_id__in=shift_ids))
+        .filter(status=RequestStatus.PENDING)
+        .select_related("requester__user")
+    )
+    note = _("The shift was taken off the rota by approved leave.")
+    for swap in open_swaps:
+        _decide(swap, actor=actor, approve=False, note=note)
+    if open_swaps:
+        notify(
+            recipients=[swap.requester.user for swap in open_swaps],
+            kind="swap_decided",
+            title=_("Your swap was refused."),
+            body=note,
+            link="/workforce/my-requests/",
+        )
 
 
 def _shift_changed() -> str:
@@ -489,7 +514,7 @@ def swap_request_decide(
             shift.pk: shift
             for shift in Shift.objects.select_for_update().filter(pk__in=ids).select_related("rota")
         }
-        shift = locked.get(swap.shift_id)
+        shift = locked.get(swap.shift_id) if swap.shift_id else None
         other = locked.get(swap.counterpart_shift_id) if swap.counterpart_shift_id else None
         if (
             shift is None

@@ -303,3 +303,19 @@ def test_each_role_sees_and_decides_only_what_is_theirs(
         led = api.get(f"{BASE}/leave-requests", scope="led").json()
         assert (leave["id"] in [item["id"] for item in led["items"]]) is decides, username
     assert LeaveRequest.objects.get(pk=leave["id"]).decided_by is not None
+
+
+def test_approved_leave_closes_the_open_swaps_of_its_shifts_and_keeps_them_on_record(
+    world: World,
+) -> None:
+    agent, colleague, leader = client("agent"), client("agent2"), client("leader")
+    given = offer_swap(agent, world, 2, 2).json()
+    colleague.post(f"{BASE}/swap-requests/{given['id']}/answer", {"accept": True})
+    leave = ask_leave(agent, world, 2, 2).json()
+    approved = leader.post(f"{BASE}/leave-requests/{leave['id']}/decision", {"decision": "approve"})
+    assert approved.status_code == 200
+    swap = agent.get(f"{BASE}/swap-requests/{given['id']}").json()
+    assert swap["status"] == "refused"
+    assert swap["shift"] is None
+    assert swap["decision_note"] == "该班次因请假获批已从排班表中取消。"
+    assert leader.get(f"{BASE}/swap-requests/{given['id']}/impact").json()["coverage"] == []

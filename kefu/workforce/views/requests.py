@@ -84,7 +84,9 @@ def _who(user: User | None) -> str:
     return user.full_name or user.username
 
 
-def shift_label(shift: Shift) -> str:
+def shift_label(shift: Shift | None) -> str:
+    if shift is None:
+        return _("a shift no longer on the rota")
     start = timezone.localtime(shift.starts_at)
     end = timezone.localtime(shift.ends_at)
     name = shift.template.name if shift.template else ""
