@@ -6,14 +6,7 @@ from kefu.workforce.views import requests as request_views
 urlpatterns = [
     path("workforce/", views.workforce_page, name="workforce"),
     path("workforce/requests/", request_views.requests_page, name="workforce_requests"),
-    path(
-        "workforce/requests/<str:kind>/<int:item_id>/decide/",
-        request_views.request_decide,
-        name="workforce_request_decide",
-    ),
     path("workforce/my-requests/", request_views.my_requests, name="workforce_my_requests"),
-    path("workforce/my-requests/leave/", request_views.leave_ask, name="workforce_leave_ask"),
-    path("workforce/my-requests/swap/", request_views.swap_offer, name="workforce_swap_offer"),
     path(
         "workforce/leave/<int:leave_id>/withdraw/",
         request_views.leave_withdraw,

@@ -38,6 +38,7 @@ def test_leave_and_a_swap_from_asking_to_the_leaders_decision(
     assert "结束日期早于开始日期。" in page.inner_text("#leave-form")
     assert page.input_value("#leave-form textarea[name=reason]") == "回老家办事"
     assert page.input_value("#leave-form input[name=first_day]") == world.day(4).isoformat()
+    assert page.inner_text("nav.tabs a[aria-current=page]") == "我的申请"
     agent.screenshot("workforce-leave-refused")
     page.fill("#leave-form input[name=first_day]", world.day(3).isoformat())
     page.fill("#leave-form input[name=last_day]", world.day(4).isoformat())
@@ -96,6 +97,7 @@ def test_leave_and_a_swap_from_asking_to_the_leaders_decision(
     lp.wait_for_selector("article[id^=swap-] .error[role=alert]")
     swap_card = lp.locator("article[id^=swap-]")
     assert swap_card.locator(".decision .error").inner_text() == "请填写理由。"
+    assert lp.inner_text("nav.tabs a[aria-current=page]") == "申请审批"
     swap_card.locator("input[name=note]").fill("违反班次间隔11小时的规定")
     swap_card.get_by_role("button", name="驳回").click()
     lp.wait_for_selector("text=已驳回。")

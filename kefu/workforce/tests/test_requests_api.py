@@ -23,6 +23,7 @@ from kefu.workforce.models import (
 )
 from kefu.workforce.tests.requests_world import (  # noqa: F401 (a fixture)
     World,
+    add_shift,
     build_world,
     world_fixture,
 )
@@ -319,3 +320,25 @@ def test_approved_leave_closes_the_open_swaps_of_its_shifts_and_keeps_them_on_re
     assert swap["shift"] is None
     assert swap["decision_note"] == "该班次因请假获批已从排班表中取消。"
     assert leader.get(f"{BASE}/swap-requests/{given['id']}/impact").json()["coverage"] == []
+
+
+def test_a_shift_given_away_moves_to_the_colleague_with_its_change_recorded(
+    world: World,
+) -> None:
+    extra = add_shift(world.rota, world.agent, world.templates["day"], world.day(5))
+    agent, colleague, leader = client("agent"), client("agent2"), client("leader")
+    given = agent.post(
+        f"{BASE}/swap-requests",
+        {"shift_id": extra.pk, "counterpart_id": world.colleague.pk, "reason": "有事"},
+    ).json()
+    assert given["counterpart_shift"] is None
+    colleague.post(f"{BASE}/swap-requests/{given['id']}/answer", {"accept": True})
+    decided = leader.post(f"{BASE}/swap-requests/{given['id']}/decision", {"decision": "approve"})
+    assert decided.status_code == 200
+    extra.refresh_from_db()
+    assert extra.member_id == world.colleague.pk and extra.day == world.day(5)
+    changes = RotaChange.objects.filter(swap_id=given["id"])
+    assert {(change.member_id, bool(change.before), bool(change.after)) for change in changes} == {
+        (world.agent.pk, True, False),
+        (world.colleague.pk, False, True),
+    }

@@ -50,16 +50,20 @@ def test_a_page_action_on_someone_elses_request_changes_nothing(world: World) ->
     assert colleague.post(f"/workforce/leave/{leave.pk}/withdraw/").status_code == 404
     assert (
         colleague.post(
-            f"/workforce/requests/leave/{leave.pk}/decide/", {"decision": "approve"}
+            "/workforce/requests/", {"kind": "leave", "id": leave.pk, "decision": "approve"}
         ).status_code
         == 403
     )
     leave.refresh_from_db()
     assert leave.status == RequestStatus.PENDING
     refused = signed_in("leader").post(
-        f"/workforce/requests/leave/{leave.pk}/decide/", {"decision": "refuse", "note": ""}
+        "/workforce/requests/", {"kind": "leave", "id": leave.pk, "decision": "refuse"}
     )
     assert refused.status_code == 200
     assert "请填写理由。" in refused.content.decode()
+    leader = signed_in("leader")
+    assert leader.post("/workforce/requests/", {"kind": "shift", "id": "1"}).status_code == 404
+    assert leader.post("/workforce/requests/", {"kind": "leave", "id": "x"}).status_code == 404
+    assert leader.post("/workforce/requests/", {"kind": "leave", "id": 2**70}).status_code == 404
     leave.refresh_from_db()
     assert leave.status == RequestStatus.PENDING

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kefu.core.errors import DomainError, Forbidden
+from kefu.core.errors import DomainError, Forbidden, NotFound
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.roles import ASK_ROTA_CHANGE, PLAN_ROTA
+from kefu.core.schemas import MAX_BIGINT
 from kefu.workforce.models import LeaveKind, LeaveRequest, Shift, SwapRequest
 from kefu.workforce.queries import requests as queries
 from kefu.workforce.services import requests as services
@@ -123,6 +124,12 @@ def _my_page(
 
 @login_required
 def my_requests(request: HttpRequest) -> HttpResponse:
+    """The page, and its two forms posted back to it (a refused form is shown again
+    here, with what was typed)."""
+    if request.method == "POST":
+        if request.POST.get("form") == "swap":
+            return swap_offer(request)
+        return leave_ask(request)
     return _my_page(request)
 
 
@@ -131,8 +138,6 @@ def _form_error(form: forms.Form, error: DomainError) -> None:
     form.add_error(field if field in form.fields else None, str(error.message))
 
 
-@login_required
-@require_POST
 def leave_ask(request: HttpRequest) -> HttpResponse:
     user = _asker(request)
     form = LeaveForm(request.POST)
@@ -147,8 +152,6 @@ def leave_ask(request: HttpRequest) -> HttpResponse:
     return _my_page(request, leave_form=form)
 
 
-@login_required
-@require_POST
 def swap_offer(request: HttpRequest) -> HttpResponse:
     user = _asker(request)
     member = queries.staff_member_of(user)
@@ -284,11 +287,20 @@ def _shift_lines(item: LeaveRequest | SwapRequest) -> list[str]:
 
 @login_required
 def requests_page(request: HttpRequest) -> HttpResponse:
+    """The page, and the decisions posted back to it (a refusal without a reason is
+    shown again here, on its request, with what was typed)."""
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        try:
+            item_id = int(request.POST.get("id", ""))
+        except ValueError:
+            item_id = 0
+        if kind not in ("leave", "swap") or not 0 < item_id <= MAX_BIGINT:
+            raise NotFound()
+        return request_decide(request, kind, item_id)
     return _decide_page(request)
 
 
-@login_required
-@require_POST
 def request_decide(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
     user = _planner(request)
     approve = request.POST.get("decision") == "approve"
