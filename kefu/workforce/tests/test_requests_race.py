@@ -3,6 +3,8 @@ once): one wins, the other is refused, and the rota changes once."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from kefu.conftest import race
@@ -33,12 +35,14 @@ def test_an_approval_and_a_withdrawal_at_once_change_the_rota_at_most_once(
         )
         results = race(
             [
-                lambda pk=leave.pk: leave_request_decide(
-                    actor=world.leader, leave_id=pk, approve=True
-                ),
-                lambda pk=leave.pk: leave_request_withdraw(actor=agent, leave_id=pk),
-                lambda pk=leave.pk: leave_request_decide(
-                    actor=world.leader, leave_id=pk, approve=False, note="人手不足"
+                partial(leave_request_decide, actor=world.leader, leave_id=leave.pk, approve=True),
+                partial(leave_request_withdraw, actor=agent, leave_id=leave.pk),
+                partial(
+                    leave_request_decide,
+                    actor=world.leader,
+                    leave_id=leave.pk,
+                    approve=False,
+                    note="人手不足",
                 ),
             ]
         )
