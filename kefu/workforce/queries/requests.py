@@ -178,10 +178,18 @@ def upcoming_shifts(member: StaffMember, *, today: dt.date | None = None) -> Que
     )
 
 
+# How far ahead the swap form offers colleagues' shifts.
+SWAP_HORIZON_DAYS = 31
+
+
 def colleague_shifts(member: StaffMember, *, today: dt.date | None = None) -> QuerySet[Shift]:
     today = today or timezone.localdate()
     return (
-        Shift.objects.filter(member__in=colleagues_of(member), day__gte=today)
+        Shift.objects.filter(
+            member__in=colleagues_of(member),
+            day__gte=today,
+            day__lte=today + dt.timedelta(days=SWAP_HORIZON_DAYS),
+        )
         .select_related("template", "member__user")
         .order_by("day", "starts_at", "member_id")[:500]
     )

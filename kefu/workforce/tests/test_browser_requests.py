@@ -5,6 +5,7 @@ with a reason, approves the leave, and the agent sees the rota changed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -15,6 +16,18 @@ from kefu.workforce.models import RotaChange, Shift
 from kefu.workforce.tests.requests_world import World, world_fixture  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+def english_left(tab: BrowserPage) -> list[str]:
+    """Latin words a user reads on the page, its lists' options included."""
+    shown = tab.page.evaluate(
+        """() => [document.body.innerText,
+                  ...[...document.querySelectorAll('option')].map(o => o.textContent)]
+                 .join('\\n')"""
+    )
+    return LATIN.findall(shown)
 
 
 def test_leave_and_a_swap_from_asking_to_the_leaders_decision(
@@ -59,6 +72,7 @@ def test_leave_and_a_swap_from_asking_to_the_leaders_decision(
     page.wait_for_selector("text=调班申请已发给同事。")
     assert "待同事答复" in page.inner_text("#my-swaps tbody tr")
     agent.screenshot("workforce-my-requests")
+    assert english_left(agent) == []
 
     colleague = browser_page()
     colleague.sign_in("agent2", PASSWORD)
@@ -67,6 +81,7 @@ def test_leave_and_a_swap_from_asking_to_the_leaders_decision(
     assert offers.count() == 1
     assert "王晓婷" in offers.first.inner_text() and "孩子开家长会" in offers.first.inner_text()
     colleague.screenshot("workforce-swap-offers")
+    assert english_left(colleague) == []
     offers.first.get_by_role("button", name="同意").click()
     colleague.page.wait_for_selector("text=您已同意调班，等待班长审批。")
 
@@ -91,6 +106,7 @@ def test_leave_and_a_swap_from_asking_to_the_leaders_decision(
     box = approve.bounding_box()
     assert box is not None and box["y"] + box["height"] <= 768
     leader.screenshot("workforce-requests")
+    assert english_left(leader) == []
 
     # Refusing without a reason is refused; the page says why.
     swap_card.get_by_role("button", name="驳回").click()
