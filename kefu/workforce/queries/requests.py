@@ -120,6 +120,7 @@ def leave_to_decide(user: User) -> QuerySet[LeaveRequest]:
     return (
         leave_requests_visible_to(user)
         .filter(member__in=members_led_by(user), status=RequestStatus.PENDING)
+        .exclude(member__user=user)
         .order_by("first_day", "id")
     )
 
@@ -136,6 +137,8 @@ def swaps_to_decide(user: User) -> QuerySet[SwapRequest]:
             accepted_at__isnull=False,
             shift__isnull=False,
         )
+        .exclude(requester__user=user)
+        .exclude(counterpart__user=user)
         .order_by("shift__day", "id")
     )
 

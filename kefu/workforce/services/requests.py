@@ -409,6 +409,10 @@ def _decider(actor: User, member_ids: set[int]) -> None:
         raise Forbidden()
     if not members_led_by(actor).filter(pk__in=member_ids).exists():
         raise NotFound(code="request_not_found")
+    if StaffMember.objects.filter(pk__in=member_ids, user=actor).exists():
+        raise Forbidden(
+            _("A request of your own is decided by another leader."), code="own_request"
+        )
 
 
 def _decision(approve: bool, note: str) -> str:

@@ -19,8 +19,10 @@ from kefu.workforce.models import (
     RotaChange,
     RotaStatus,
     Shift,
+    StaffMember,
     SwapRequest,
 )
+from kefu.workforce.queries.requests import leave_to_decide
 from kefu.workforce.tests.requests_world import (  # noqa: F401 (a fixture)
     World,
     add_shift,
@@ -342,3 +344,23 @@ def test_a_shift_given_away_moves_to_the_colleague_with_its_change_recorded(
         (world.agent.pk, True, False),
         (world.colleague.pk, False, True),
     }
+
+
+def test_a_leader_does_not_decide_their_own_request(
+    world: World, make_user: Callable[..., User]
+) -> None:
+    member = StaffMember.objects.create(
+        user=world.leader, centre=world.centre, contract=world.contract
+    )
+    add_shift(world.rota, member, world.templates["day"], world.day(5))
+    leader = client("leader")
+    own = ask_leave(leader, world, 5, 5).json()
+    assert own["id"] not in [item.pk for item in leave_to_decide(world.leader)]
+    refused = leader.post(f"{BASE}/leave-requests/{own['id']}/decision", {"decision": "approve"})
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "您本人的申请须由另一位班长审批。"
+    make_user("manager", "manager")
+    approved = client("manager").post(
+        f"{BASE}/leave-requests/{own['id']}/decision", {"decision": "approve"}
+    )
+    assert approved.status_code == 200

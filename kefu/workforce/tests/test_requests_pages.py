@@ -67,3 +67,25 @@ def test_a_page_action_on_someone_elses_request_changes_nothing(world: World) ->
     assert leader.post("/workforce/requests/", {"kind": "leave", "id": 2**70}).status_code == 404
     leave.refresh_from_db()
     assert leave.status == RequestStatus.PENDING
+
+
+def test_a_decision_on_a_page_drawn_before_a_shift_changed_is_refused(world: World) -> None:
+    leave = LeaveRequest.objects.create(
+        member=world.agent, kind="annual", first_day=world.day(1), last_day=world.day(1)
+    )
+    leader = signed_in("leader")
+    page = leader.get("/workforce/requests/").content.decode()
+    assert 'name="digest"' in page
+    digest = page.split('name="digest" value="')[1].split('"')[0]
+    shift = world.shift(world.agent, 1)
+    shift.ends_at = shift.ends_at.replace(hour=shift.ends_at.hour - 1)
+    shift.save()
+    answer = leader.post(
+        "/workforce/requests/",
+        {"kind": "leave", "id": leave.pk, "decision": "approve", "digest": digest},
+        follow=True,
+    )
+    assert "页面打开后该申请涉及的班次已有变动，未做任何更改。" in answer.content.decode()
+    leave.refresh_from_db()
+    assert leave.status == RequestStatus.PENDING
+    assert world.shift(world.agent, 1).pk == shift.pk
