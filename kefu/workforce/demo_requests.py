@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 
+from kefu.core.errors import DomainError
 from kefu.core.models import OrgUnit, User
 from kefu.core.roles import LEADER
 from kefu.workforce.models import (
     LeaveKind,
     LeaveRequest,
+    RequestStatus,
     Rota,
     RotaStatus,
     Shift,
@@ -79,10 +82,11 @@ def load_demo_requests(centre: OrgUnit | None = None) -> int:
     if leader is None:
         return 0
     led = list(members_led_by(leader).values_list("pk", flat=True))
-    if (
-        LeaveRequest.objects.filter(member_id__in=led).exists()
-        or SwapRequest.objects.filter(requester_id__in=led).exists()
-    ):
+    # The demo rota's own approved leave (no one decided it here) is no sign of ours.
+    ours = LeaveRequest.objects.filter(member_id__in=led).filter(
+        Q(status=RequestStatus.PENDING) | Q(decided_by__isnull=False)
+    )
+    if ours.exists() or SwapRequest.objects.filter(requester_id__in=led).exists():
         return 0
     members = _members_with_shifts(rota, led, today)
     if len(members) < 4:
@@ -93,28 +97,36 @@ def load_demo_requests(centre: OrgUnit | None = None) -> int:
     first, second, third, fourth = members[:4]
 
     def leave(member: StaffMember, offset: int, length: int, kind: str, reason: str) -> int:
+        """A request on the member's working days from about `offset`, on days free of
+        the leave they have already; 0 when there are none."""
         shifts = _upcoming(member, rota, today)
-        start = shifts[min(offset, len(shifts) - 1)].day
-        return services.leave_request_create(
-            actor=member.user,
-            kind=kind,
-            first_day=start,
-            last_day=start + dt.timedelta(days=length - 1),
-            reason=reason,
-        ).pk
+        for shift in shifts[min(offset, len(shifts) - 1) :]:
+            try:
+                return services.leave_request_create(
+                    actor=member.user,
+                    kind=kind,
+                    first_day=shift.day,
+                    last_day=shift.day + dt.timedelta(days=length - 1),
+                    reason=reason,
+                ).pk
+            except DomainError:
+                continue
+        return 0
 
     # Waiting for the leader: two requests for leave.
-    leave(first, 4, 2, LeaveKind.ANNUAL, "回老家参加亲戚婚礼")
-    leave(third, 2, 1, LeaveKind.PERSONAL, "孩子学校开家长会")
-    made += 2
+    made += bool(leave(first, 4, 2, LeaveKind.ANNUAL, "回老家参加亲戚婚礼"))
+    made += bool(leave(third, 2, 1, LeaveKind.PERSONAL, "孩子学校开家长会"))
     # Decided: one approved (its shifts go, recorded), one refused with a reason.
     approved = leave(second, 6, 1, LeaveKind.TIME_OFF, "上月加班调休")
-    services.leave_request_decide(actor=leader, leave_id=approved, approve=True, note="同意")
+    if approved:
+        services.leave_request_decide(actor=leader, leave_id=approved, approve=True, note="同意")
+        made += 1
     refused = leave(fourth, 1, 2, LeaveKind.ANNUAL, "外出旅游")
-    services.leave_request_decide(
-        actor=leader, leave_id=refused, approve=False, note="节前话务高峰，请改期"
-    )
-    made += 2
+    if refused:
+        services.leave_request_decide(
+            actor=leader, leave_id=refused, approve=False, note="节前话务高峰，请改期"
+        )
+        made += 1
 
     used: set[int] = set()
 

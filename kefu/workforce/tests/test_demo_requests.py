@@ -38,11 +38,19 @@ def test_the_demo_gets_pending_and_decided_requests_once(
         member.queues.add(world.queue)
         for offset in range(7):
             add_shift(world.rota, member, world.templates[template], world.day(offset))
+    # The demo rota's own approved leave, decided by no one (kefu/workforce/demo.py).
+    LeaveRequest.objects.create(
+        member=world.colleague,
+        kind="annual",
+        first_day=world.day(6),
+        last_day=world.day(6),
+        status=RequestStatus.APPROVED,
+    )
     made = load_demo_requests()
     assert made >= 6
     statuses = set(LeaveRequest.objects.values_list("status", flat=True))
     assert statuses == {RequestStatus.PENDING, RequestStatus.APPROVED, RequestStatus.REFUSED}
-    approved = LeaveRequest.objects.get(status=RequestStatus.APPROVED)
+    approved = LeaveRequest.objects.get(status=RequestStatus.APPROVED, decided_by__isnull=False)
     assert not Shift.objects.filter(member=approved.member, day=approved.first_day).exists()
     assert RotaChange.objects.filter(leave=approved).exists()
     swaps = SwapRequest.objects.all()
@@ -50,4 +58,4 @@ def test_the_demo_gets_pending_and_decided_requests_once(
     assert swaps.filter(status=RequestStatus.PENDING, accepted_at__isnull=True).exists()
     assert swaps.filter(status=RequestStatus.REFUSED).exclude(decision_note="").exists()
     assert load_demo_requests() == 0
-    assert LeaveRequest.objects.count() == 4
+    assert LeaveRequest.objects.count() == 5
