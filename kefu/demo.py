@@ -34,6 +34,7 @@ from kefu.telephony.models import Call
 from kefu.tickets.demo import load_phrases, load_policies, load_tickets
 from kefu.tickets.models import OPEN, Ticket
 from kefu.workforce.demo import load_workforce
+from kefu.workforce.demo_requests import load_demo_requests
 from kefu.workforce.live import LIVE_FEED as WORKFORCE_LIVE_FEED
 from kefu.workforce.queries.attendance import simulator_shifts
 
@@ -483,6 +484,7 @@ def demo_load(
     load_phrases()
     progress(str(_("Shift templates, staff and rotas")))
     load_workforce(centre, agents)
+    load_demo_requests(centre)
     progress(str(_("Telephone history (%(days)s days)")) % {"days": days})
     today = timezone.localdate()
     # The agents follow the demo's rota where it has one (loaded before this step).

@@ -59,6 +59,14 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "unmask": gettext_lazy("Show in full"),
     "until": gettext_lazy("Until"),
     "warning": gettext_lazy("Warning"),
+    # Leave and swap requests (kefu/workforce/api/requests.py).
+    "accept": gettext_lazy("Accept the swap"),
+    "counterpart_id": gettext_lazy("colleague"),
+    "counterpart_shift_id": gettext_lazy("shift taken"),
+    "decision": gettext_lazy("Approve or refuse"),
+    "leave_id": gettext_lazy("leave request"),
+    "shift_id": gettext_lazy("shift given"),
+    "swap_id": gettext_lazy("swap request"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

@@ -3,8 +3,10 @@
 from ninja import Router
 
 from kefu.workforce.api.attendance import router as attendance_router
+from kefu.workforce.api.requests import router as requests_router
 from kefu.workforce.api.rota import router as rota_router
 
 router = Router()
 router.add_router("", rota_router)
+router.add_router("", requests_router)
 router.add_router("", attendance_router)

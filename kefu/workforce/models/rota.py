@@ -320,7 +320,7 @@ class SwapRequest(Decided):
     """An agent's request (调班申请, 002 第15篇) to swap their shift with a colleague's:
     `shift` given to the colleague and `counterpart_shift` taken in exchange, or only
     given away when that is empty. The colleague accepts (`accepted_at`) before the team
-    leader decides."""
+    leader decides. A shift removed since leaves its field empty."""
 
     requester = models.ForeignKey(
         StaffMember,
@@ -334,15 +334,21 @@ class SwapRequest(Decided):
         on_delete=models.CASCADE,
         related_name="swaps_offered",
     )
+    # A request outlives its shifts: a shift removed later (approved leave, a new plan)
+    # leaves the request, and its decision, on record.
     shift = models.ForeignKey(
-        Shift, verbose_name=_("shift given"), on_delete=models.CASCADE, related_name="+"
+        Shift,
+        verbose_name=_("shift given"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     counterpart_shift = models.ForeignKey(
         Shift,
         verbose_name=_("shift taken"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     accepted_at = models.DateTimeField(_("accepted by the colleague at"), null=True, blank=True)
