@@ -65,7 +65,6 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "counterpart_shift_id": gettext_lazy("shift taken"),
     "decision": gettext_lazy("Approve or refuse"),
     "leave_id": gettext_lazy("leave request"),
-    "shift_id": gettext_lazy("shift given"),
     "swap_id": gettext_lazy("swap request"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
