@@ -27,6 +27,7 @@ from kefu.workforce.models import (
     RotaChange,
     RotaStatus,
     Shift,
+    ShiftTemplate,
     StaffMember,
     SwapRequest,
 )
@@ -38,6 +39,7 @@ from kefu.workforce.queries.requests import (
     members_led_by,
     swap_change,
 )
+from kefu.workforce.services.rota import shift_json
 
 MAX_LEAVE_DAYS = 31
 REASON_LENGTH = 500
@@ -333,16 +335,24 @@ def swap_request_answer(*, actor: User, swap_id: int, accept: bool, note: str = 
 # --- decisions ----------------------------------------------------------------------------
 
 
-def _state_json(shift: Shift | ShiftState | None) -> dict[str, Any]:
-    if shift is None:
-        return {}
-    return {
-        "member": shift.member_id,
-        "day": shift.day.isoformat(),
-        "template": shift.template_id,
-        "starts_at": timezone.localtime(shift.starts_at).isoformat(),
-        "ends_at": timezone.localtime(shift.ends_at).isoformat(),
-    }
+def _state_json(shift: Shift | ShiftState) -> dict[str, Any]:
+    """A shift as the change log keeps it, the rota's own way (`rota.shift_json`), for a
+    row or for the state a change gives it."""
+    if isinstance(shift, Shift):
+        return shift_json(shift)
+    template = (
+        ShiftTemplate.objects.filter(pk=shift.template_id).first() if shift.template_id else None
+    )
+    return shift_json(
+        Shift(
+            member_id=shift.member_id,
+            day=shift.day,
+            template=template,
+            starts_at=shift.starts_at,
+            ends_at=shift.ends_at,
+            breaks=shift.breaks,
+        )
+    )
 
 
 def request_shifts_apply(

@@ -100,6 +100,16 @@ def test_leave_is_asked_shown_with_its_coverage_and_approved_into_the_rota(world
     change = changes.get(day=world.day(3))
     assert change.cause == "leave" and change.after == {} and change.by == world.leader
     assert change.before["starts_at"].startswith(f"{world.day(3).isoformat()}T09:00")
+    # The change log keeps a shift the rota's own way (its page shows the shift's name).
+    assert change.before["template_name"] and set(change.before) == {
+        "member",
+        "day",
+        "template",
+        "template_name",
+        "starts_at",
+        "ends_at",
+        "breaks",
+    }
     assert Notification.objects.filter(recipient=world.agent.user, kind="leave_decided").exists()
 
     # A second decision on a decided request is refused and changes nothing.

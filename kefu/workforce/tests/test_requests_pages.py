@@ -29,8 +29,10 @@ def test_each_role_is_sent_to_its_first_tab_and_kept_from_the_others(
     make_user("qa", "qa")
     make_user("agent", "newcomer")
     agent, leader, qa = signed_in("agent"), signed_in("leader"), signed_in("qa")
-    assert agent.get("/workforce/")["Location"] == "/workforce/my-requests/"
-    assert leader.get("/workforce/")["Location"] == "/workforce/requests/"
+    # The first tab each role may open (navigation.TABS): the plan for a leader, the
+    # agent's own rota for an agent.
+    assert agent.get("/workforce/")["Location"] == "/workforce/my-rota/"
+    assert leader.get("/workforce/")["Location"] == "/workforce/plan/"
     assert agent.get("/workforce/requests/").status_code == 403
     assert qa.get("/workforce/my-requests/").status_code == 403
     page = agent.get("/workforce/my-requests/").content.decode()
