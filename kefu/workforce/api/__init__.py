@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from kefu.workforce.api.duty import router as duty_router
+
 router = Router()
+router.add_router("", duty_router)

@@ -1,6 +1,13 @@
 """The workforce app's tables, one module a concern: the rota and what changes it
-(`rota`)."""
+(`rota`), the leader's duty log and its handover (`duty`)."""
 
+from kefu.workforce.models.duty import (
+    DutyEntry,
+    DutyEntryKind,
+    DutyLog,
+    DutyLogState,
+    Handover,
+)
 from kefu.workforce.models.rota import (
     Contract,
     LeaveKind,
@@ -19,6 +26,11 @@ from kefu.workforce.models.rota import (
 
 __all__ = [
     "Contract",
+    "DutyEntry",
+    "DutyEntryKind",
+    "DutyLog",
+    "DutyLogState",
+    "Handover",
     "LeaveKind",
     "LeaveRequest",
     "RequestStatus",
