@@ -239,7 +239,7 @@ def test_each_role_against_each_log(
 
 
 def test_the_search_by_days_leader_kind_and_words(
-    outgoing: User, incoming: User, users: dict[str, User]
+    centre: OrgUnit, outgoing: User, incoming: User, users: dict[str, User]
 ) -> None:
     zhang, li = as_user(outgoing), as_user(incoming)
     log = open_log(zhang)
@@ -249,7 +249,7 @@ def test_the_search_by_days_leader_kind_and_words(
     li.post(f"{LOGS}/{log['id']}/acknowledge", {"note": "已确认"})
     # An older log of li's, two days back.
     earlier = DutyLog.objects.create(
-        centre_id=outgoing.centre_id,
+        centre=centre,
         leader=incoming,
         starts_at=timezone.now() - timedelta(days=2, hours=8),
         ends_at=timezone.now() - timedelta(days=2),
