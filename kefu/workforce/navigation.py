@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from kefu.core.roles import ROLES
+from kefu.core.roles import KEEP_DUTY_LOG, ROLES
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,10 @@ class Tab:
 
 # Each part of the workforce app adds its pages here, in the order a leader's day uses
 # them; an agent sees the tabs their role's permissions allow.
-TABS: list[Tab] = []
+TABS: list[Tab] = [
+    Tab(_("Duty log"), "duty_log", KEEP_DUTY_LOG),
+    Tab(_("Duty-log search"), "duty_search", KEEP_DUTY_LOG),
+]
 
 
 def tabs_for(role: str | None) -> list[Tab]:
