@@ -33,6 +33,7 @@ from kefu.telephony.demo import load_telephony
 from kefu.telephony.models import Call
 from kefu.tickets.demo import load_phrases, load_policies, load_tickets
 from kefu.tickets.models import OPEN, Ticket
+from kefu.workforce.demo_duty import load_duty_logs
 
 PASSWORD = "kefu-demo-2026"
 SEED = 95598
@@ -487,6 +488,7 @@ def demo_load(
     progress(str(_("Work orders")))
     staff = {user.username: user for user in User.objects.filter(username__in=STAFF)}
     tickets_created = load_tickets(centre, tickets, staff, titles=titles, progress=progress)
+    load_duty_logs(centre)
     if customers_created:
         _anonymised_customer(centre)
         load_customer_extras(centre, staff)

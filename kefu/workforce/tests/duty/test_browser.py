@@ -34,7 +34,7 @@ def test_a_leader_hands_over_and_the_next_leader_takes_over(
     overdue = orders["overdue"].number
     zhang = browser_page()
     zhang.sign_in("zhang", PASSWORD)
-    zhang.goto("/workforce/")  # the hub sends a leader to the first tab: the duty log
+    zhang.goto("/workforce/duty/")
     page = zhang.page
     page.wait_for_selector("h1:has-text('开始值班记录')")
     assert "值班记录查询" in page.inner_text("nav.tabs")
