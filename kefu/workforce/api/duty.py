@@ -152,11 +152,10 @@ def search_duty_logs(
     request: HttpRequest, filters: Query[DutyLogFilters], paging: Query[PageParams]
 ) -> dict[str, Any]:
     """The centre's duty logs, newest first; with `kind` or `q`, each log's `entries` are
-    the ones that match."""
-    narrowed = filters.kind is not None or bool((filters.q or "").strip())
+    the ones that match (all of them otherwise)."""
 
     def row(log: DutyLog) -> dict[str, Any]:
-        return log_out(log, log.matching_entries if narrowed else None)  # type: ignore[attr-defined]
+        return log_out(log, log.matching_entries)  # type: ignore[attr-defined]
 
     return page(duty_log_search(request_user(request), **filters.dict()), paging, row)
 

@@ -182,7 +182,7 @@ def duty_log_search(
     if leader:
         logs = logs.filter(leader__username=leader)
     entries = DutyEntry.objects.filter(log_id=OuterRef("pk"))
-    matching = DutyEntry.objects.all()
+    matching = DutyEntry.objects.select_related("author", "ticket")
     if kind:
         entries = entries.filter(kind=kind)
         matching = matching.filter(kind=kind)
@@ -197,10 +197,9 @@ def duty_log_search(
             | Q(handover__acknowledgement_note__icontains=word)
         )
         any_word |= Q(text__icontains=word)
-    # What the result shows under each log: its entries of the kind with any of the words.
+    # What the result shows under each log (`matching_entries`): its entries of the kind
+    # with any of the words; every entry when neither is asked.
     matching = matching.filter(any_word) if words else matching
-    if not kind and not words:
-        matching = matching.none()
     return (
         logs.select_related("leader", "handover__handed_by", "handover__incoming")
         .prefetch_related(Prefetch("entries", queryset=matching, to_attr="matching_entries"))

@@ -295,3 +295,39 @@ def test_a_log_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = zhang.get(f"{LOGS}/{log['id']}")
     assert len(response.json()["entries"]) == 6
+
+
+def test_the_search_reads_in_a_fixed_number_of_queries(
+    centre: OrgUnit,
+    outgoing: User,
+    incoming: User,
+    users: dict[str, User],
+    django_assert_max_num_queries: Any,
+) -> None:
+    now = timezone.now()
+    for day in range(1, 9):
+        log = DutyLog.objects.create(
+            centre=centre,
+            leader=outgoing if day % 2 else incoming,
+            starts_at=now - timedelta(days=day, hours=8),
+            ends_at=now - timedelta(days=day),
+            state="handed_over",
+        )
+        DutyEntry.objects.create(
+            log=log, at=log.starts_at, kind="event", text="停电", author=outgoing
+        )
+        Handover.objects.create(
+            log=log,
+            handed_by=log.leader,
+            handed_at=log.ends_at,
+            notes="无",
+            incoming=incoming if day % 2 else outgoing,
+            acknowledged_at=log.ends_at,
+        )
+    manager = ApiClient(token_for(users["manager"].username))
+    with django_assert_max_num_queries(10):
+        response = manager.get(LOGS, q="停电")
+    assert response.json()["count"] == 8
+    with django_assert_max_num_queries(10):
+        response = manager.get(LOGS)
+    assert len(response.json()["items"]) == 8

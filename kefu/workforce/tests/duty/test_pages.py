@@ -4,15 +4,16 @@ typed, the htmx entry form, the acknowledgement kept to the incoming leader."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from kefu.conftest import PASSWORD
-from kefu.core.models import User
+from kefu.core.models import OrgUnit, User
 from kefu.core.roles import ROLES
-from kefu.workforce.models import DutyEntry, DutyLog
+from kefu.workforce.models import DutyEntry, DutyLog, Handover
 from kefu.workforce.navigation import tabs_for
 from kefu.workforce.services.duty import duty_log_open, handover_prepare
 
@@ -102,3 +103,31 @@ def test_only_the_incoming_leader_opens_the_acknowledgement(
 def test_the_search_page_refuses_a_bad_day(users: dict[str, User]) -> None:
     response = signed_in(users["manager"]).get("/workforce/duty/search/", {"since": "昨天"})
     assert response.status_code == 400
+
+
+def test_the_search_page_reads_in_a_fixed_number_of_queries(
+    centre: OrgUnit,
+    users: dict[str, User],
+    outgoing: User,
+    incoming: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    now = timezone.now()
+    for day in range(1, 9):
+        log = DutyLog.objects.create(
+            centre=centre,
+            leader=outgoing,
+            starts_at=now - timedelta(days=day, hours=8),
+            ends_at=now - timedelta(days=day),
+            state="handed_over",
+        )
+        DutyEntry.objects.create(
+            log=log, at=log.starts_at, kind="event", text="停电", author=outgoing
+        )
+        Handover.objects.create(
+            log=log, handed_by=outgoing, handed_at=log.ends_at, notes="无", incoming=incoming
+        )
+    client = signed_in(users["manager"])
+    with django_assert_max_num_queries(14):
+        response = client.get("/workforce/duty/search/", {"q": "停电"})
+    assert response.content.decode().count("停电</div>") == 8
