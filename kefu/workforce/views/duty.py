@@ -62,6 +62,13 @@ class DutyEntryForm(forms.Form):
     ticket = forms.CharField(label=_("Work order number (optional)"), max_length=20, required=False)
     at = _when(_("Time (empty: now)"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # No ids: htmx settles elements of the same id by copying their attributes, and
+        # a textarea the leader resized carries an inline style the page's CSP refuses.
+        # Each field sits inside its label, which needs no id to name it.
+        kwargs.setdefault("auto_id", False)
+        super().__init__(*args, **kwargs)
+
 
 class HandoverForm(forms.Form):
     incoming = forms.ChoiceField(label=_("Incoming leader"))

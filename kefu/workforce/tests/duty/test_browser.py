@@ -59,6 +59,7 @@ def test_a_leader_hands_over_and_the_next_leader_takes_over(
     assert "没有这个工单号的工单" in form.inner_text()
     assert form.locator("textarea[name=text]").input_value() == "多收电费投诉待营销部回复"
     assert form.locator("select[name=kind]").input_value() == "open_issue"
+    zhang.screenshot("duty-1b-refused-entry")
     form.locator("input[name=ticket]").fill(overdue)
     form.locator("button[type=submit]").click()
     page.wait_for_selector(f"table.duty-entries a:has-text('{overdue}')")
@@ -132,6 +133,7 @@ def test_a_leader_hands_over_and_the_next_leader_takes_over(
     li.goto("/workforce/duty/")
     carried = li.page.locator("table.duty-entries tr:has-text('上一班遗留')")
     assert "多收电费投诉待营销部回复" in carried.inner_text()
+    li.screenshot("duty-6-carried-over")
 
     li.page.click("nav.tabs a:has-text('值班记录查询')")
     li.page.fill("form.duty-search input[name=q]", "耳麦")
