@@ -34,6 +34,7 @@ from kefu.telephony.models import Call
 from kefu.tickets.demo import load_phrases, load_policies, load_tickets
 from kefu.tickets.models import OPEN, Ticket
 from kefu.workforce.demo import load_workforce
+from kefu.workforce.demo_duty import load_duty_logs
 from kefu.workforce.demo_requests import load_demo_requests
 from kefu.workforce.live import LIVE_FEED as WORKFORCE_LIVE_FEED
 from kefu.workforce.queries.attendance import simulator_shifts
@@ -499,6 +500,7 @@ def demo_load(
     progress(str(_("Work orders")))
     staff = {user.username: user for user in User.objects.filter(username__in=STAFF)}
     tickets_created = load_tickets(centre, tickets, staff, titles=titles, progress=progress)
+    load_duty_logs(centre)
     if customers_created:
         _anonymised_customer(centre)
         load_customer_extras(centre, staff)

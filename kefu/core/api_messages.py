@@ -37,6 +37,7 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "id_number": gettext_lazy("ID number"),
     "into": gettext_lazy("Into work order"),
     "limit": gettext_lazy("Page size"),
+    "log_id": gettext_lazy("Duty log"),
     "overdue": gettext_lazy("Overdue"),
     "phones": gettext_lazy("Phones"),
     "policy_id": gettext_lazy("Time-limit policy"),

@@ -60,6 +60,9 @@ TAKE_OVER_CONTACT = "contacts.change_helprequest"
 VIEW_ROTA = "workforce.view_rota"
 ASK_ROTA_CHANGE = "workforce.add_swaprequest"
 PLAN_ROTA = "workforce.change_rota"
+# The leader's duty log and the handover (002 第15篇 3.4): leaders keep and hand over their
+# shift's log; managers and administrators read and search every log of their centre.
+KEEP_DUTY_LOG = "workforce.add_dutylog"
 
 _FRONT_LINE = frozenset(
     {
@@ -78,7 +81,7 @@ _FRONT_LINE = frozenset(
     }
 )
 
-_PLANNING = frozenset({VIEW_ROTA, ASK_ROTA_CHANGE, PLAN_ROTA})
+_PLANNING = frozenset({VIEW_ROTA, ASK_ROTA_CHANGE, PLAN_ROTA, KEEP_DUTY_LOG})
 
 ROLES: dict[str, Role] = {
     role.code: role

@@ -8,7 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kefu.core.roles import ASK_ROTA_CHANGE, PLAN_ROTA, ROLES, VIEW_ROTA
+from kefu.core.roles import ASK_ROTA_CHANGE, KEEP_DUTY_LOG, PLAN_ROTA, ROLES, VIEW_ROTA
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ TABS: list[Tab] = [
     Tab(_("Requests to decide"), "workforce_requests", PLAN_ROTA),
     Tab(_("Intraday"), "workforce_intraday", PLAN_ROTA),
     Tab(pgettext_lazy("workforce", "Attendance"), "workforce_attendance", PLAN_ROTA),
+    Tab(_("Duty log"), "duty_log", KEEP_DUTY_LOG),
+    Tab(_("Duty-log search"), "duty_search", KEEP_DUTY_LOG),
     Tab(_("My rota"), "workforce_my_rota", VIEW_ROTA),
     Tab(_("My requests"), "workforce_my_requests", ASK_ROTA_CHANGE),
     Tab(_("Swap offers"), "workforce_swap_offers", ASK_ROTA_CHANGE),

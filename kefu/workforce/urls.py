@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kefu.workforce import views
-from kefu.workforce.views import attendance, rota
+from kefu.workforce.views import attendance, duty, rota
 from kefu.workforce.views import requests as request_views
 
 urlpatterns = [
@@ -39,5 +39,15 @@ urlpatterns = [
         "workforce/swaps/<int:swap_id>/answer/",
         request_views.swap_answer,
         name="workforce_swap_answer",
+    ),
+    path("workforce/duty/", duty.duty_log_page, name="duty_log"),
+    path("workforce/duty/search/", duty.duty_search_page, name="duty_search"),
+    path("workforce/duty/<int:log_id>/", duty.duty_log_detail, name="duty_log_detail"),
+    path("workforce/duty/<int:log_id>/entries/", duty.duty_entry_add, name="duty_entry_add"),
+    path("workforce/duty/<int:log_id>/handover/", duty.duty_handover_page, name="duty_handover"),
+    path(
+        "workforce/duty/<int:log_id>/acknowledge/",
+        duty.duty_acknowledge_page,
+        name="duty_acknowledge",
     ),
 ]

@@ -1,7 +1,15 @@
 """The workforce app's tables, one module a concern: the rota and what changes it
-(`rota`), and how attendance is judged (`attendance`)."""
+(`rota`), how attendance is judged (`attendance`), the leader's duty log and its handover
+(`duty`)."""
 
 from kefu.workforce.models.attendance import AttendanceRules
+from kefu.workforce.models.duty import (
+    DutyEntry,
+    DutyEntryKind,
+    DutyLog,
+    DutyLogState,
+    Handover,
+)
 from kefu.workforce.models.rota import (
     Contract,
     LeaveKind,
@@ -21,6 +29,11 @@ from kefu.workforce.models.rota import (
 __all__ = [
     "AttendanceRules",
     "Contract",
+    "DutyEntry",
+    "DutyEntryKind",
+    "DutyLog",
+    "DutyLogState",
+    "Handover",
     "LeaveKind",
     "LeaveRequest",
     "RequestStatus",
