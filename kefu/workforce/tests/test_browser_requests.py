@@ -89,6 +89,7 @@ def test_leave_and_a_swap_from_asking_to_the_leaders_decision(
     leader.sign_in("leader", PASSWORD)
     leader.goto("/workforce/")
     lp = leader.page
+    lp.get_by_role("link", name="申请审批").click()
     lp.wait_for_selector(".request-card")
     assert lp.locator("h1").inner_text() == "申请审批"
     leave_card = lp.locator("article[id^=leave-]")

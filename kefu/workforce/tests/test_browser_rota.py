@@ -31,7 +31,18 @@ def test_a_leader_generates_and_publishes_a_rota(
     leader.goto("/workforce/")
     page = leader.page
     page.wait_for_url(lambda url: url.endswith("/workforce/plan/"))
-    assert page.locator("nav.tabs a").all_inner_texts() == ["人力计划", "排班表", "我的排班"]
+    assert page.locator("nav.tabs a").all_inner_texts() == [
+        "人力计划",
+        "排班表",
+        "申请审批",
+        "实时监控",
+        "考勤",
+        "值班记录",
+        "值班记录查询",
+        "我的排班",
+        "我的申请",
+        "调班邀请",
+    ]
     assert page.locator("#plan-days th").all_inner_texts()[:2] == ["日期", "预测来电量"]
     leader.screenshot("workforce-plan")
 
@@ -87,7 +98,7 @@ def test_an_agent_reads_their_rota(
     agent.goto("/workforce/")
     page = agent.page
     page.wait_for_url(lambda url: url.endswith("/workforce/my-rota/"))
-    assert page.locator("nav.tabs a").all_inner_texts() == ["我的排班"]
+    assert page.locator("nav.tabs a").all_inner_texts() == ["我的排班", "我的申请", "调班邀请"]
     assert page.locator("#my-shifts th").all_inner_texts() == ["日期", "班次", "时间", "休息"]
     rows = page.locator("#my-shifts tbody tr")
     assert rows.count() >= 10
