@@ -93,7 +93,7 @@ class AttendanceParams(StrictSchema):
     member: int | None = Field(None, ge=1)
 
 
-class ShiftOut(Schema):
+class AttendedShiftOut(Schema):
     day: dt.date
     starts_at: dt.datetime
     ends_at: dt.datetime
@@ -116,7 +116,7 @@ class AgentOut(Schema):
     late: int
     early: int
     adherence: float | None
-    detail: list[ShiftOut]
+    detail: list[AttendedShiftOut]
 
 
 class AttendanceOut(Schema):

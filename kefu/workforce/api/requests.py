@@ -74,7 +74,7 @@ class LeaveOut(Schema):
     decision_note: str
 
 
-class ShiftOut(Schema):
+class SwapShiftOut(Schema):
     id: int
     day: dt.date
     starts_at: dt.datetime
@@ -87,8 +87,8 @@ class SwapOut(Schema):
     requester: str
     counterpart_id: int
     counterpart: str
-    shift: ShiftOut | None = Field(description="None once the shift left the rota.")
-    counterpart_shift: ShiftOut | None
+    shift: SwapShiftOut | None = Field(description="None once the shift left the rota.")
+    counterpart_shift: SwapShiftOut | None
     reason: str
     status: RequestStatus
     accepted_at: dt.datetime | None

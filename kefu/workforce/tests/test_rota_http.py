@@ -157,9 +157,20 @@ def test_the_pages_for_each_role(
     assert client.get("/workforce/my-rota/").status_code == mine
     labels = [str(tab.label) for tab in tabs_for(users[role].role)]
     if plan == 200:
-        assert labels == ["人力计划", "排班表", "我的排班"]
+        assert labels == [
+            "人力计划",
+            "排班表",
+            "申请审批",
+            "实时监控",
+            "考勤",
+            "值班记录",
+            "值班记录查询",
+            "我的排班",
+            "我的申请",
+            "调班邀请",
+        ]
     elif mine == 200:
-        assert labels == ["我的排班"]
+        assert labels == ["我的排班", "我的申请", "调班邀请"]
         assert client.get("/workforce/")["Location"] == "/workforce/my-rota/"
 
 
