@@ -139,6 +139,17 @@ def _talk_mean() -> float:
     return TALK_MEDIAN * math.exp(TALK_SIGMA**2 / 2)
 
 
+def mean_handle_seconds() -> float:
+    """A call's mean time with an agent: ringing, talk and after-call work."""
+    return (sum(RING_RANGE) / 2) + _talk_mean() + (sum(ACW_RANGE) / 2)
+
+
+def queue_shares(count: int) -> list[float]:
+    """Each queue's share of the calls, in the order given: 1, 1/2, 1/3… normalised."""
+    weights = [1.0 / (i + 1) for i in range(count)]
+    return [weight / sum(weights) for weight in weights]
+
+
 def default_calls_per_day(agents: int) -> int:
     """Weekday calls that keep the agents on shift at the 10:00 peak 75-85 % busy.
 
@@ -153,8 +164,7 @@ def default_calls_per_day(agents: int) -> int:
     )
     # The odd meeting or late break takes a few percent of the morning.
     available = agents * WORK_PROBABILITY[0] * on_shift * 0.97
-    handle = (sum(RING_RANGE) / 2) + _talk_mean() + (sum(ACW_RANGE) / 2)
-    peak_calls = TARGET_OCCUPANCY * available * 3600 / handle
+    peak_calls = TARGET_OCCUPANCY * available * 3600 / mean_handle_seconds()
     share = max(HOURLY_PROFILE) / sum(HOURLY_PROFILE)
     return round(peak_calls / share)
 

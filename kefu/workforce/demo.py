@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from kefu.core.models import OrgUnit, User
+from kefu.telephony import simulator
 from kefu.workforce.models import (
     Contract,
     LeaveKind,
@@ -36,32 +37,33 @@ TEMPLATES = [
     ("late", "晚班", "evening", dt.time(14, 0)),
     ("night", "夜班", "night", dt.time(22, 0)),
 ]
-# Agents needed in the whole centre per hour of an ordinary weekday (a 95598 hotline:
-# busy mornings, a lunchtime dip, a quiet night that is never empty).
-HOURLY = [1, 1, 1, 1, 1, 1, 1, 2, 6, 8, 8, 7, 5, 5, 7, 7, 6, 6, 4, 4, 3, 3, 2, 1]
-WEEKEND = 0.7
-SHARES = {"power-billing": 0.45, "power-fault": 0.35, "power-business": 0.2}
 DAYS = 28
 SOLVE_SECONDS = 3.0
 
 
 def demo_requirement(
-    queues: Sequence[str], first: dt.date, days: int, interval_minutes: int = 30
+    queues: Sequence[str], first: dt.date, days: int, agents: int, interval_minutes: int = 30
 ) -> dict[str, list[int]]:
-    """A believable curve per queue and interval: the centre's hourly need split by the
-    queues' shares, lower at weekends; the fault line keeps the night."""
-    per_hour = 60 // interval_minutes
+    """Agents needed on the phones per queue and interval for the calls the demo's
+    simulator will make (kefu/telephony/simulator.py: its calls a day for this many
+    agents, its hourly profile and weekend share, its queues' shares and handle time), at
+    the occupancy it plans for; the fault line keeps someone at night. The simulated
+    agents then keep this rota, so the demo centre answers as a well-run centre does."""
+    per_day = simulator.default_calls_per_day(agents)
+    profile = simulator.HOURLY_PROFILE
+    handle = simulator.mean_handle_seconds()
+    shares = simulator.queue_shares(len(queues))
     result: dict[str, list[int]] = {name: [] for name in queues}
     for offset in range(days):
         day = first + dt.timedelta(days=offset)
-        factor = WEEKEND if day.weekday() >= 5 else 1.0
+        calls = per_day * (simulator.WEEKEND_CALLS if day.weekday() >= 5 else 1.0)
         for hour in range(24):
-            for name in queues:
-                share = SHARES.get(name, 1 / len(queues))
-                need = round(HOURLY[hour] * factor * share)
-                if name == "power-fault" and need == 0:
-                    need = 1  # someone always takes fault reports
-                result[name] += [need] * per_hour
+            busy = calls * profile[hour] / sum(profile) * handle / 3600
+            for name, share in zip(queues, shares, strict=True):
+                need = round(busy * share / simulator.TARGET_OCCUPANCY)
+                if name == "power-fault":
+                    need = max(need, 1)  # someone always takes fault reports
+                result[name] += [need] * (60 // interval_minutes)
     return result
 
 
@@ -145,7 +147,7 @@ def load_workforce(
             first_day=first,
             last_day=first + dt.timedelta(days=DAYS - 1),
             interval_minutes=30,
-            requirement=demo_requirement(names, first, DAYS),
+            requirement=demo_requirement(names, first, DAYS, len(agents)),
             solver_status="queued",
         )
         rota_solve(rota.pk, solve_seconds)

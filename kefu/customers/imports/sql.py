@@ -78,16 +78,24 @@ def _insert_rows(table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
             return
         width = len(rows[0])
         size = max(1, min(ROWS_A_STATEMENT, VALUES_A_STATEMENT // width))
-        row_marks = "(" + ", ".join(["?"] * width) + ")"
+        one = "(" + ", ".join(["?"] * width) + ")"
+        whole = len(rows) - len(rows) % size
         # SQLite's own cursor, with its own placeholders: Django's would rewrite each
-        # statement's thousands of them first. Its errors made Django's, as above.
+        # statement's thousands of them first. Its errors made Django's, as above. Only
+        # full statements of `size` rows, the rest one row a step: the statements stay
+        # two, which SQLite's statement cache keeps prepared (a statement of every length
+        # would fill it with large programs, and the memory with them).
         with connection.wrap_database_errors:
-            for start in range(0, len(rows), size):
-                chunk = rows[start : start + size]
-                marks = ", ".join([row_marks] * len(chunk))
-                cursor.cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES {marks}",  # noqa: S608
-                    [value for row in chunk for value in row],
+            if whole:
+                many = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * size)  # noqa: S608
+                for start in range(0, whole, size):
+                    cursor.cursor.execute(
+                        many, [value for row in rows[start : start + size] for value in row]
+                    )
+            if whole < len(rows):
+                cursor.cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES {one}",  # noqa: S608
+                    rows[whole:],
                 )
 
 

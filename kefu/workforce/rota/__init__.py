@@ -1,8 +1,12 @@
 """The rota solver (issue 17 point 3): pure, no ORM. Plain values in (`RotaProblem`),
 plain values out (`RotaResult`); a service builds the one from the models and stores the
-other. See `solver` for the CP-SAT formulation and `explain` for the diagnosis."""
+other. See `solver` for the CP-SAT formulation and `explain` for the diagnosis.
 
-from kefu.workforce.rota.plan import solve_rota
+`solve_rota` is imported on first use: OR-Tools (and the pandas it loads) takes about
+100 MB, which no process that only reads or checks a rota should carry."""
+
+from typing import TYPE_CHECKING, Any
+
 from kefu.workforce.rota.problem import (
     Agent,
     Break,
@@ -47,3 +51,14 @@ __all__ = [
     "Shortfall",
     "solve_rota",
 ]
+
+if TYPE_CHECKING:
+    from kefu.workforce.rota.plan import solve_rota
+
+
+def __getattr__(name: str) -> Any:
+    if name == "solve_rota":
+        from kefu.workforce.rota.plan import solve_rota
+
+        return solve_rota
+    raise AttributeError(name)

@@ -4,6 +4,8 @@ knowledge base and the indicators, its staffing a pure module."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 from django.apps import apps
@@ -44,3 +46,19 @@ def test_staffing_imports_no_database_and_no_django() -> None:
         "numpy",
         "scipy",
     }, roots
+
+
+def test_a_process_loads_the_solver_only_when_it_solves() -> None:
+    """OR-Tools (with the pandas it imports) is about 100 MB: a web process, an import of
+    customers or the worker at rest never loads it; asking for `solve_rota` does."""
+    script = (
+        "import os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'kefu.settings'); "
+        "import django; django.setup(); import kefu.urls, kefu.api; "
+        "loaded = [m for m in ('ortools', 'pandas') if m in sys.modules]; "
+        "from kefu.workforce.rota import solve_rota; "
+        "print(loaded, 'ortools' in sys.modules)"
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, our own script
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split("\n")[0] == "[] True"

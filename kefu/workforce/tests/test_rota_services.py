@@ -168,7 +168,7 @@ def test_generate_as_a_task_and_publish_again(
             centre=centre,
             first_day=first,
             last_day=first + dt.timedelta(days=6),
-            requirement=demo_requirement(names, first, 7),
+            requirement=demo_requirement(names, first, 7, agents=12),
             time_limit_seconds=3,
         )
     rota.refresh_from_db()
