@@ -13,6 +13,7 @@ from django.utils import timezone
 from kefu.contacts.models import Contact
 from kefu.core.models import OrgUnit, User
 from kefu.tickets.demo.setup import OPERATION_CONTENTS, ROUTES
+from kefu.tickets.lifecycle import State
 from kefu.tickets.models import Ticket
 from kefu.tickets.services import ActionInput, deadline_sweep, ticket_act, ticket_create
 
@@ -281,6 +282,8 @@ def _tell(
             ):
                 return
             story.took("unreachable")
+            if story.ticket.state == State.CLOSED:  # its last attempt: closed as unreachable
+                return
         fairly = satisfied and story.rare("fairly_satisfied", 0.15)
         outcome = "fairly_satisfied" if fairly else "satisfied" if satisfied else "dissatisfied"
         if not story.step(
