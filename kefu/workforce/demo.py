@@ -45,7 +45,7 @@ def demo_requirement(
     queues: Sequence[str], first: dt.date, days: int, agents: int, interval_minutes: int = 30
 ) -> dict[str, list[int]]:
     """Agents needed on the phones per queue and interval for the calls the demo's
-    simulator will make (kefu/telephony/simulator.py: its calls a day for this many
+    simulator will make (kefu/telephony/simulator: its calls a day for this many
     agents, its hourly profile and weekend share, its queues' shares and handle time), at
     the occupancy it plans for; the fault line keeps someone at night. The simulated
     agents then keep this rota, so the demo centre answers as a well-run centre does."""

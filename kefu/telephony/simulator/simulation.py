@@ -1,172 +1,54 @@
-"""A synthetic Asterisk queue_log for a Chinese customer-service hotline (pure Python).
-
-A discrete-event simulation, deterministic for a seed, that writes what app_queue
-would write for a day-shift hotline: arrivals following the hotline's day (quiet at
-night, peaks around 09:00-11:00 and 14:00-17:00, fewer calls at weekends), agents
-on shifts serving one to three queues, breaks and after-call work as pauses, callers
-who give up, ring-no-answers, transfers. It feeds tests, demos and the ingestion
-benchmark; the layouts are those :mod:`kefu.telephony.queue_log` reads.
-
-Conventions, as app_queue has them:
-
-* call ids are channel uniqueids ("epoch.sequence"), agents are member names;
-* a pause without a queue is logged as PAUSEALL (no queue) then PAUSE in each of
-  the agent's queues, and likewise UNPAUSEALL / UNPAUSE; after-call work is a pause
-  with reason ``ACW``;
-* members join and leave through the manager interface: ADDMEMBER / REMOVEMEMBER
-  with call id ``MANAGER``, one line per queue;
-* every queue has ``joinempty=yes, leavewhenempty=yes``: a caller who finds no agent
-  logged in leaves a second later with EXITEMPTY, and so do the callers still
-  waiting when the last agent of a queue logs off;
-* the queue timeout is 300 s, the ring timeout 15 s, the retry after a ring that
-  was not answered 5 s.
-
-When the centre has a rota, the agents follow it (``shifts``): on a day with planned
-shifts, each agent logs in at their shift's start, pauses for its breaks and logs off at
-its end, with a little of real life: most come a few minutes early, some are late, a
-few leave early or stay on, the odd one does not come at all. Days without planned
-shifts keep the simulator's own day.
-"""
+"""The discrete-event simulation: agents, calls and the queue_log lines they make."""
 
 from __future__ import annotations
 
-import argparse
 import heapq
-import io
 import math
-import os
-import sys
 from bisect import bisect
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from itertools import accumulate
 from random import Random
-from typing import IO, Any
-from zoneinfo import ZoneInfo
+from typing import Any
 
-__all__ = ["PlannedShift", "default_calls_per_day", "main", "simulate", "write"]
-
-#: Relative call volume by local hour on a working day.
-HOURLY_PROFILE: tuple[float, ...] = (
-    0.08, 0.05, 0.03, 0.03, 0.03, 0.05, 0.15, 0.6,  # 00-07
-    4.0, 8.0, 9.0, 7.5, 4.5, 5.5, 7.5, 8.0,  # 08-15
-    7.5, 5.5, 3.5, 3.0, 2.5, 2.0, 0.5, 0.2,  # 16-23
-)  # fmt: skip
-WEEKEND_CALLS = 0.6
-WORK_PROBABILITY = (0.88, 0.53)  # weekday, weekend
-
-_H = 3600
-#: Shifts in seconds of the local day: login, logout, and the breaks, each as the
-#: window its start falls in, its reason and its length range. Breaks keep clear of
-#: the morning peak and of the evening, when one shift carries the hotline alone.
-SHIFTS: tuple[tuple[int, int, tuple[tuple[int, int, str, int, int], ...]], ...] = (
-    (8 * _H, 17 * _H, (
-        (11 * _H + 1800, 12 * _H + 1800, "LUNCH", 1800, 3600),
-        (15 * _H, 15 * _H + 2700, "BREAK", 600, 900),
-    )),
-    (9 * _H, 18 * _H, (
-        (12 * _H, 13 * _H, "LUNCH", 1800, 3600),
-        (15 * _H + 1800, 16 * _H + 900, "BREAK", 600, 900),
-    )),
-    (10 * _H, 19 * _H, (
-        (12 * _H + 1800, 13 * _H + 1800, "LUNCH", 1800, 3600),
-        (15 * _H, 16 * _H + 1800, "BREAK", 600, 900),
-    )),
-    (13 * _H, 22 * _H, (
-        (15 * _H, 16 * _H, "BREAK", 600, 900),
-        (17 * _H, 18 * _H, "DINNER", 1800, 3600),
-    )),
-)  # fmt: skip
-# Sized to the profile: the early shift alone takes 08:00, the evening one 19:00-22:00.
-SHIFT_WEIGHTS = (0.34, 0.31, 0.08, 0.27)
-MEETING_SHARE = 0.08
-
-# How agents keep a rota's shift: shares and minutes.
-NO_SHOW_SHARE = 0.03
-LATE_SHARE = 0.08
-LATE_MINUTES = (3, 20)
-EARLY_LEAVE_SHARE = 0.05
-EARLY_LEAVE_MINUTES = (5, 30)
-
-
-@dataclass(frozen=True)
-class PlannedShift:
-    """An agent's shift from the rota: log-in and log-off as epoch seconds, and its
-    breaks as (start, end, reason)."""
-
-    agent: str
-    start: int
-    end: int
-    breaks: tuple[tuple[int, int, str], ...] = ()
-
-
-QUEUE_TIMEOUT = 300
-RING_TIMEOUT = 15
-RETRY = 5
-MEAN_PATIENCE = 60.0
-# Hardly anyone hangs up during the greeting; patience is exponential after it.
-PATIENCE_FLOOR = 8.0
-TALK_MEDIAN = 180.0
-TALK_SIGMA = 0.6
-ACW_RANGE = (5, 60)
-RING_RANGE = (2, 8)
-NO_ANSWER_SHARE = 0.04
-TRANSFER_SHARE = 0.065
-ATTENDED_SHARE = 0.2  # of transfers
-AGENT_HANGS_UP_SHARE = 0.35
-EXIT_KEY_SHARE = 0.004
-REPEAT_CALLER_SHARE = 0.12
-TARGET_OCCUPANCY = 0.85  # planned; abandons and shift edges bring it to about 0.8
-
-_MOBILE_PREFIXES = (
-    "130", "131", "132", "133", "134", "135", "136", "137", "138", "139",
-    "150", "151", "152", "153", "155", "156", "157", "158", "159",
-    "166", "170", "173", "175", "176", "177", "178",
-    "180", "181", "182", "183", "184", "185", "186", "187", "188", "189",
-    "191", "198", "199",
-)  # fmt: skip
-_TRANSFER_TARGETS = (("8001", "from-internal"), ("8002", "from-internal"), ("6100", "ivr-survey"))
+from kefu.telephony.simulator.profile import (
+    ACW_RANGE,
+    AGENT_HANGS_UP_SHARE,
+    ATTENDED_SHARE,
+    EARLY_LEAVE_MINUTES,
+    EARLY_LEAVE_SHARE,
+    EXIT_KEY_SHARE,
+    HOURLY_PROFILE,
+    LATE_MINUTES,
+    LATE_SHARE,
+    MEAN_PATIENCE,
+    MEETING_SHARE,
+    MOBILE_PREFIXES,
+    NO_ANSWER_SHARE,
+    NO_SHOW_SHARE,
+    PATIENCE_FLOOR,
+    QUEUE_TIMEOUT,
+    REPEAT_CALLER_SHARE,
+    RETRY,
+    RING_RANGE,
+    RING_TIMEOUT,
+    SHIFT_WEIGHTS,
+    SHIFTS,
+    TALK_MEDIAN,
+    TALK_SIGMA,
+    TRANSFER_SHARE,
+    TRANSFER_TARGETS,
+    WEEKEND_CALLS,
+    WORK_PROBABILITY,
+    PlannedShift,
+    default_calls_per_day,
+)
 
 # Agent states.
 _OFF, _IDLE, _RINGING, _TALKING, _ACW, _PAUSED = range(6)
 # Call states.
 _WAITING, _CALL_RINGING, _DONE = range(3)
-
-
-def _talk_mean() -> float:
-    return TALK_MEDIAN * math.exp(TALK_SIGMA**2 / 2)
-
-
-def mean_handle_seconds() -> float:
-    """A call's mean time with an agent: ringing, talk and after-call work."""
-    return (sum(RING_RANGE) / 2) + _talk_mean() + (sum(ACW_RANGE) / 2)
-
-
-def queue_shares(count: int) -> list[float]:
-    """Each queue's share of the calls, in the order given: 1, 1/2, 1/3… normalised."""
-    weights = [1.0 / (i + 1) for i in range(count)]
-    return [weight / sum(weights) for weight in weights]
-
-
-def default_calls_per_day(agents: int) -> int:
-    """Weekday calls that keep the agents on shift at the 10:00 peak 75-85 % busy.
-
-    The target is set a little above that because callers who give up, and the
-    minutes lost to logging in and out, take load off the agents.
-    """
-    if agents <= 0:
-        return 0
-    peak_hour = 10 * 3600 + 1800
-    on_shift = sum(
-        w for (a, b, _), w in zip(SHIFTS, SHIFT_WEIGHTS, strict=True) if a <= peak_hour < b
-    )
-    # The odd meeting or late break takes a few percent of the morning.
-    available = agents * WORK_PROBABILITY[0] * on_shift * 0.97
-    peak_calls = TARGET_OCCUPANCY * available * 3600 / mean_handle_seconds()
-    share = max(HOURLY_PROFILE) / sum(HOURLY_PROFILE)
-    return round(peak_calls / share)
 
 
 class _Agent:
@@ -445,7 +327,7 @@ class _Simulation:
         if self.caller_numbers:
             number = self.caller_numbers[rnd.randrange(len(self.caller_numbers))]
         else:
-            number = rnd.choice(_MOBILE_PREFIXES) + f"{rnd.randrange(100_000_000):08d}"
+            number = rnd.choice(MOBILE_PREFIXES) + f"{rnd.randrange(100_000_000):08d}"
         self.recent.append(number)
         return number
 
@@ -610,7 +492,7 @@ class _Simulation:
                 f"BRIDGE|{bridge}|{hold}|{talk}|{call.opos}",
             )
         elif draw < TRANSFER_SHARE:
-            exten, context = rnd.choice(_TRANSFER_TARGETS)
+            exten, context = rnd.choice(TRANSFER_TARGETS)
             self._log(
                 call.id,
                 queue,
@@ -692,108 +574,3 @@ class _Simulation:
         agent.state = _IDLE
         agent.idle_since = self.now
         self._offer_agent(agent)
-
-
-def simulate(
-    *,
-    start: date,
-    days: int,
-    queues: Sequence[str],
-    agents: Sequence[str],
-    tz: tzinfo,
-    seed: int = 0,
-    calls_per_day: int | None = None,
-    caller_numbers: Sequence[str] = (),
-    shifts: Sequence[PlannedShift] = (),
-) -> Iterator[str]:
-    """Yield queue_log lines (each ending in a newline) in time order.
-
-    ``calls_per_day`` is the volume of a working day (weekends get 60 % of it); by
-    default it is :func:`default_calls_per_day` of the number of agents. Caller ids
-    come from ``caller_numbers`` when given, else are random mainland mobiles; some
-    callers call again. With ``shifts`` (the rota), the agents keep them on the days
-    they cover. The same arguments always give the same lines.
-    """
-    sim = _Simulation(
-        start=start,
-        days=days,
-        queues=queues,
-        agents=agents,
-        tz=tz,
-        seed=seed,
-        calls_per_day=calls_per_day,
-        caller_numbers=caller_numbers,
-        shifts=shifts,
-    )
-    return sim.run()
-
-
-def write(path_or_stream: str | os.PathLike[str] | IO[Any], **kwargs: Any) -> int:
-    """Write :func:`simulate` (same keyword arguments) to a path or open stream.
-
-    A path is written as UTF-8; a stream may be text or binary. Returns the number
-    of lines written.
-    """
-    if isinstance(path_or_stream, (str, os.PathLike)):
-        with open(path_or_stream, "w", encoding="utf-8", newline="\n") as handle:
-            return _write_lines(handle, simulate(**kwargs), text=True)
-    return _write_lines(path_or_stream, simulate(**kwargs), text=_is_text(path_or_stream))
-
-
-def _is_text(stream: IO[Any]) -> bool:
-    if isinstance(stream, io.TextIOBase):
-        return True
-    if isinstance(stream, (io.RawIOBase, io.BufferedIOBase)):
-        return False
-    return "b" not in getattr(stream, "mode", "")
-
-
-def _write_lines(stream: IO[Any], lines: Iterator[str], *, text: bool) -> int:
-    count = 0
-    batch: list[str] = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= 10_000:
-            count += _flush(stream, batch, text)
-    count += _flush(stream, batch, text)
-    return count
-
-
-def _flush(stream: IO[Any], batch: list[str], text: bool) -> int:
-    if not batch:
-        return 0
-    block = "".join(batch)
-    stream.write(block if text else block.encode("utf-8"))
-    n = len(batch)
-    batch.clear()
-    return n
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m kefu.telephony.simulator OUT --days 7 --agents 40 --queues a,b``."""
-    parser = argparse.ArgumentParser(description="Write a synthetic Asterisk queue_log.")
-    parser.add_argument("out", help="file to write, - for standard output")
-    parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 11, 16))
-    parser.add_argument("--days", type=int, default=7)
-    parser.add_argument("--queues", default="hotline,billing,complaints")
-    parser.add_argument("--agents", type=int, default=40, help="number of agents")
-    parser.add_argument("--calls-per-day", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--tz", default="Asia/Shanghai")
-    args = parser.parse_args(argv)
-    kwargs: dict[str, Any] = {
-        "start": args.start,
-        "days": args.days,
-        "queues": [q for q in args.queues.split(",") if q],
-        "agents": [f"Agent/{1001 + i}" for i in range(args.agents)],
-        "tz": ZoneInfo(args.tz),
-        "seed": args.seed,
-        "calls_per_day": args.calls_per_day,
-    }
-    count = write(sys.stdout if args.out == "-" else args.out, **kwargs)
-    print(f"{count} lines", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
