@@ -1,11 +1,29 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django import template
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+# A run of Latin letters and digits, which a clipped text must not split (“App” → “Ap…”).
+_WORD_TAIL = re.compile(r"[A-Za-z0-9]+$")
+
+
+@register.filter
+def clip(value: object, length: int) -> str:
+    """Django's `truncatechars` that never ends in half a Latin word or number: “手机App登录”
+    clipped inside “App” ends before it, “手机…”. A text made only of one such word is cut."""
+    text = str(value or "")
+    if len(text) <= length:
+        return text
+    head = text[: max(length - 1, 0)]
+    if text[len(head)].isascii() and text[len(head)].isalnum():
+        shorter = _WORD_TAIL.sub("", head)
+        head = shorter.rstrip() or head
+    return head + "…"
 
 
 @register.filter
