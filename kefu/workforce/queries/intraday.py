@@ -24,13 +24,10 @@ from kefu.telephony.models import Activity, Queue, QueueInterval
 from kefu.workforce import attendance, staffing
 from kefu.workforce.forecast import ForecastError, forecast_queue, slots_per_day
 from kefu.workforce.models import Rota, RotaStatus
-from kefu.workforce.queries import china_calendar, queue_histories
+from kefu.workforce.queries import china_calendar, queue_histories, service_target
 from kefu.workforce.queries.attendance import planned_shifts, shift_rows
 
-# The service level the agents needed are counted for: 80 % answered in 20 s, the common
-# standard 002 第7篇 (服务水平) quotes, under an occupancy of at most 85 %.
-TARGET = 0.8
-ANSWER_SECONDS = 20
+# The agents needed keep the centre's service-level target under this occupancy.
 MAX_OCCUPANCY = 0.85
 HISTORY_WEEKS = 8
 
@@ -107,6 +104,7 @@ def intraday(centre: OrgUnit, day: dt.date, *, now: dt.datetime | None = None) -
     elapsed = max(0, min(slots, int((now - midnight).total_seconds() // seconds)))
     queues = list(Queue.objects.filter(centre=centre).order_by("name").values_list("name", "title"))
     names = [name for name, _ in queues]
+    goal = service_target(centre)
     result = Intraday(
         day=day,
         interval_minutes=minutes,
@@ -201,7 +199,7 @@ def intraday(centre: OrgUnit, day: dt.date, *, now: dt.datetime | None = None) -
             forecast=forecast,
             offered=offered[name],
             reforecast=reforecast,
-            needed=_agents_needed(reforecast, aht, seconds, elapsed),
+            needed=_agents_needed(reforecast, aht, seconds, elapsed, goal),
             ratio=ratio,
         )
     centre_curve = _centre_curve(list(result.curves.values()), slots, elapsed)
@@ -211,10 +209,15 @@ def intraday(centre: OrgUnit, day: dt.date, *, now: dt.datetime | None = None) -
 
 
 def _agents_needed(
-    calls: list[float | None], aht: list[float | None], seconds: int, elapsed: int
+    calls: list[float | None],
+    aht: list[float | None],
+    seconds: int,
+    elapsed: int,
+    goal: tuple[float, int],
 ) -> list[int | None]:
     """Agents on the phones the reforecast needs in each interval still to come (Erlang
-    C at 80 % in 20 s under 85 % occupancy); None for the intervals past or unknown."""
+    C for the centre's target `goal`, X % within Y s, under 85 % occupancy); None for the
+    intervals past or unknown."""
     result: list[int | None] = [None] * len(calls)
     index = [
         slot
@@ -229,8 +232,8 @@ def _agents_needed(
     agents = staffing.agents_required(
         traffic,
         aht_seconds=handle,
-        target=TARGET,
-        answer_seconds=ANSWER_SECONDS,
+        target=goal[0],
+        answer_seconds=goal[1],
         max_occupancy=MAX_OCCUPANCY,
     )
     for slot, value in zip(index, agents.tolist(), strict=True):

@@ -26,14 +26,12 @@ from kefu.workforce.models import (
     ShiftTemplate,
     StaffMember,
 )
-from kefu.workforce.queries import china_calendar, queue_histories
+from kefu.workforce.queries import china_calendar, queue_histories, service_target
 
 # Share of paid time not on the phones (breaks, training, absence) the plan schedules
 # for: the issue's worked example's 30 % (issue 17 point 2).
 SHRINKAGE = 0.3
 MAX_OCCUPANCY = 0.85
-DEFAULT_TARGET = 0.8
-DEFAULT_ANSWER_SECONDS = 20
 HISTORY_WEEKS = 12
 
 
@@ -152,13 +150,6 @@ class QueuePlan:
     @property
     def required_all(self) -> list[int]:
         return [value for day in self.days for value in day.required]
-
-
-def service_target(centre: OrgUnit) -> tuple[float, int]:
-    """The service-level target the plan staffs for: 80 % answered within 20 s, the usual
-    standard (002 第7篇 服务水平). The centre's own target lives in the metrics app, a layer
-    above this one, which the workforce app does not read."""
-    return DEFAULT_TARGET, DEFAULT_ANSWER_SECONDS
 
 
 def rota_plan(

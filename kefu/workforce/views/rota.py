@@ -19,6 +19,7 @@ from kefu.core.errors import DomainError, Forbidden
 from kefu.core.http import request_user
 from kefu.core.roles import PLAN_ROTA, VIEW_ROTA
 from kefu.workforce.models import RotaStatus, Shift
+from kefu.workforce.queries import service_target
 from kefu.workforce.queries.rota import (
     changes_visible_to,
     rota_coverage,
@@ -103,6 +104,10 @@ def plan_page(request: HttpRequest) -> HttpResponse:
                 {"name": str(_("Agents required")), "data": first.required},
             ],
         }
+    target = None
+    if user.centre is not None:
+        share, seconds = service_target(user.centre)
+        target = {"share": f"{share * 100:g}", "seconds": seconds}
     rows = []
     if chosen is not None:
         for day in chosen.days:
@@ -124,7 +129,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workforce/plan.html",
-        {"form": form, "plan": chosen, "rows": rows, "chart": chart},
+        {"form": form, "plan": chosen, "rows": rows, "chart": chart, "target": target},
     )
 
 
