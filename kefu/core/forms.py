@@ -15,6 +15,26 @@ from kefu.core.services import signin
 from kefu.core.validation import InvalidInstant, check_instant
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value must be ISO (2026-12-06) whatever the page's
+    language writes dates as: zh-Hans writes 2026/12/06, which the picker drops, so a
+    form's date (a default, or what was typed into a refused form) would show empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker, its value ISO to the minute (as DateInput)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 def start_of(day: date | None) -> datetime | None:
     """Midnight at the start of `day` in the centre's time zone: a date filter's bound."""
     if day is None:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.forms import DateInput
 from kefu.customers.models import CustomerDocument, Tier
 
 
@@ -93,5 +94,5 @@ class WatchEntryForm(forms.Form):
     until = forms.DateField(
         label=_("Until (inclusive)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.forms import DateInput
 from kefu.metrics import formatting
 from kefu.metrics.models import ReportSubscription
 from kefu.metrics.queries import Scopes
@@ -44,9 +45,7 @@ class ReportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Report"), choices=ReportSubscription.Period.choices, required=False
     )
-    date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
     scope = forms.ChoiceField(label=_("Scope"), choices=SCOPE_CHOICES, required=False)
     name = forms.ChoiceField(label=_("Queue, team or agent"), required=False)
 

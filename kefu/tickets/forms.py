@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.forms import DayField, start_of
+from kefu.core.forms import DateTimeInput, DayField, start_of
 from kefu.tickets.models import (
     CALLBACK_OUTCOME_CHOICES,
     REPLY_CHANNEL_CHOICES,
@@ -111,6 +111,6 @@ class AwayForm(forms.Form):
     until = forms.DateTimeField(
         label=_("Away until"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M"],
     )

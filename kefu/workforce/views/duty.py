@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden
+from kefu.core.forms import DateInput, DateTimeInput
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.pagination import PageParams, page
@@ -42,7 +43,7 @@ def _when(label: Any, *, required: bool = True) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE),
+        widget=DateTimeInput(),
         input_formats=[LOCAL_MINUTE],
     )
 
@@ -97,12 +98,8 @@ class AcknowledgeForm(forms.Form):
 
 
 class DutySearchForm(forms.Form):
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
     leader = forms.ChoiceField(label=_("Leader on duty"), required=False)
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All")), *DutyEntryKind.choices]

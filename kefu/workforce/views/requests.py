@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden, NotFound
+from kefu.core.forms import DateInput
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.roles import ASK_ROTA_CHANGE, PLAN_ROTA
@@ -28,12 +29,8 @@ from kefu.workforce.services import requests as services
 
 class LeaveForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind of leave"), choices=LeaveKind.choices)
-    first_day = forms.DateField(
-        label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    last_day = forms.DateField(
-        label=gettext_lazy("Last day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    first_day = forms.DateField(label=gettext_lazy("First day"), widget=DateInput())
+    last_day = forms.DateField(label=gettext_lazy("Last day"), widget=DateInput())
     reason = forms.CharField(
         label=gettext_lazy("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
