@@ -33,7 +33,7 @@ from kefu.telephony.demo import load_telephony
 from kefu.telephony.models import Call
 from kefu.tickets.demo import load_phrases, load_policies, load_tickets
 from kefu.tickets.models import OPEN, Ticket
-from kefu.workforce.demo import load_workforce
+from kefu.workforce.demo import demo_calls_per_day, load_workforce
 from kefu.workforce.demo_duty import load_duty_logs
 from kefu.workforce.demo_requests import load_demo_requests
 from kefu.workforce.live import LIVE_FEED as WORKFORCE_LIVE_FEED
@@ -491,7 +491,12 @@ def demo_load(
     # The agents follow the demo's rota where it has one (loaded before this step).
     shifts = simulator_shifts(centre, today - timedelta(days=days), today)
     calls_created = load_telephony(
-        centre, agents, days=days, shifts=shifts, live_feed=WORKFORCE_LIVE_FEED
+        centre,
+        agents,
+        days=days,
+        shifts=shifts,
+        live_feed=WORKFORCE_LIVE_FEED,
+        calls_per_day=demo_calls_per_day(len(agents)),
     )
     progress(str(_("Contacts")))
     contacts_created, titles = _contacts(

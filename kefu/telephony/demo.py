@@ -50,12 +50,14 @@ def load_telephony(
     days: int = 60,
     shifts: Sequence[simulator.PlannedShift] = (),
     live_feed: str | None = None,
+    calls_per_day: int | None = None,
 ) -> int:
     """Simulate and import the `days` days before today and today up to now, as a platform
     would have logged them (calls still in progress are offered and nothing else);
     idempotent (a centre whose queues have calls keeps its history). The agents keep the
     rota's `shifts` on the days it covers; `live_feed` is the worker's minute feed (by
-    default this module's). Returns the calls imported."""
+    default this module's); `calls_per_day`, a working day's calls (by default the
+    simulator's for as many agents). Returns the calls imported."""
     # The workforce demo makes the queues first (its staff members' skills), before any call.
     if CallRow.objects.filter(queue__centre=centre).exists() or not agents or days <= 0:
         return 0
@@ -83,6 +85,7 @@ def load_telephony(
             seed=SEED,
             caller_numbers=callers,
             shifts=shifts,
+            calls_per_day=calls_per_day,
         )
         with path.open("w", encoding="utf-8") as out:
             # The lines come in time order: today's stop at this moment.
@@ -128,6 +131,7 @@ def live_feed(
     now: float | None = None,
     window: int = LIVE_WINDOW,
     on_duty: Mapping[str, str] | None = None,
+    calls_per_day: int | None = None,
 ) -> int:
     """The last `window` seconds of the demo centre's calls, as its platform would push
     them: callers arriving at the hour's usual rate, waiting callers answered by free
@@ -136,7 +140,8 @@ def live_feed(
 
     With a rota, `on_duty` names the agents whose shift runs now, each with the break
     they are on ("" for none): they log in, the others log off once free, and an agent
-    takes their break when it is due. Without one, the day shift signs in as before."""
+    takes their break when it is due. Without one, the day shift signs in as before.
+    `calls_per_day` is a working day's calls (by default the simulator's for the agents)."""
     centre = OrgUnit.objects.get(pk=centre_id)
     now = time.time() if now is None else now
     start = now - window
@@ -188,7 +193,7 @@ def live_feed(
                 free.append(agent_name or "")
         elif outcome == Outcome.QUEUED:
             waiting.append((entered_at.timestamp(), call_id, queue))
-    per_day = simulator.default_calls_per_day(max(1, len(live.agents)))
+    per_day = calls_per_day or simulator.default_calls_per_day(max(1, len(live.agents)))
     rate = per_day * simulator.HOURLY_PROFILE[hour] / sum(simulator.HOURLY_PROFILE) / 3600
     callers = list(
         CustomerPhone.objects.filter(customer__centre=centre, position=0).values_list(

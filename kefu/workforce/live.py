@@ -1,5 +1,6 @@
 """The demo centre's live calls with the agents keeping the rota: the worker's minute
-feed (`kefu.telephony.demo.live_feed`) told who is on shift and who on a break now."""
+feed (`kefu.telephony.demo.live_feed`) told who is on shift and who on a break now, at
+the volume the rota was planned for."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import time
 
 from kefu.core.models import OrgUnit
 from kefu.telephony import demo
+from kefu.workforce.demo import demo_calls_per_day
+from kefu.workforce.models import StaffMember
 from kefu.workforce.queries.attendance import on_duty_now
 
 LIVE_FEED = "kefu.workforce.live.live_feed"
@@ -19,4 +22,7 @@ def live_feed(centre_id: int, *, now: float | None = None, window: int = demo.LI
     now = time.time() if now is None else now
     centre = OrgUnit.objects.get(pk=centre_id)
     duty = on_duty_now(centre, dt.datetime.fromtimestamp(now, tz=dt.UTC))
-    return demo.live_feed(centre_id, now=now, window=window, on_duty=duty)
+    calls = demo_calls_per_day(StaffMember.objects.filter(centre=centre).count())
+    return demo.live_feed(
+        centre_id, now=now, window=window, on_duty=duty, calls_per_day=calls or None
+    )

@@ -51,13 +51,15 @@ EARLY_LEAVE_MINUTES = (5, 30)
 
 @dataclass(frozen=True)
 class PlannedShift:
-    """An agent's shift from the rota: log-in and log-off as epoch seconds, and its
-    breaks as (start, end, reason)."""
+    """An agent's shift from the rota: log-in and log-off as epoch seconds, its breaks as
+    (start, end, reason), and the queues the agent takes (their skills; empty: the
+    simulator's own choice)."""
 
     agent: str
     start: int
     end: int
     breaks: tuple[tuple[int, int, str], ...] = ()
+    queues: tuple[str, ...] = ()
 
 
 QUEUE_TIMEOUT = 300

@@ -153,11 +153,16 @@ class _Simulation:
         # The rota's shifts by the local day they start on; agents it does not know are
         # not the simulator's.
         self.rota: dict[date, list[tuple[_Agent, PlannedShift]]] = {}
+        position = {name: index for index, name in enumerate(self.queue_names)}
         for shift in sorted(shifts, key=lambda s: (s.start, s.agent)):
             agent_ = by_name.get(shift.agent)
             if agent_ is not None and shift.end > shift.start:
                 day = datetime.fromtimestamp(shift.start, tz).date()
                 self.rota.setdefault(day, []).append((agent_, shift))
+                # An agent on the rota takes the queues of their skills, every day.
+                skills = sorted({position[q] for q in shift.queues if q in position})
+                if skills:
+                    agent_.queues = skills
 
     # ------------------------------------------------------------- set-up
 

@@ -112,21 +112,24 @@ def shift_rows(
     return rows
 
 
+def _skills(rows: QuerySet[Shift]) -> dict[int, tuple[str, ...]]:
+    """The queue names each staff member of the shifts takes (their skills); one query."""
+    found: dict[int, list[str]] = defaultdict(list)
+    through = StaffMember.queues.through.objects.filter(
+        staffmember_id__in=rows.values("member_id")
+    ).values_list("staffmember_id", "queue__name")
+    for member, name in through:
+        found[member].append(name)
+    return {member: tuple(sorted(names)) for member, names in found.items()}
+
+
 def planned_shifts(
     rows: QuerySet[Shift], *, with_queues: bool = False
 ) -> list[attendance.PlannedShift]:
     """The shifts as the pure module takes them, one per agent and day (where published
     rotas overlap, the latest rota's); one query, two with the agents' queues."""
     chosen: dict[tuple[int, dt.date], tuple[int, attendance.PlannedShift]] = {}
-    queues: dict[int, tuple[str, ...]] = {}
-    if with_queues:
-        found: dict[int, list[str]] = defaultdict(list)
-        through = StaffMember.queues.through.objects.filter(
-            staffmember_id__in=rows.values("member_id")
-        ).values_list("staffmember_id", "queue__name")
-        for member, name in through:
-            found[member].append(name)
-        queues = {member: tuple(sorted(names)) for member, names in found.items()}
+    queues = _skills(rows) if with_queues else {}
     for rota, member, day, start, end, breaks in rows.values_list(
         "rota_id", "member_id", "day", "starts_at", "ends_at", "breaks"
     ):
@@ -293,8 +296,11 @@ def attendance_of(
 def simulator_shifts(centre: OrgUnit, first: dt.date, last: dt.date) -> list[PlannedShift]:
     """The published rota's shifts from `first` to `last` as the telephone simulator takes
     them (the demo's agents follow the rota): each agent as the platform names them
-    (`Agent/<user name>`, as the demo's import matches them), breaks with a pause reason."""
-    rows = shift_rows(centre, first, last).values_list(
+    (`Agent/<user name>`, as the demo's import matches them), breaks with a pause reason,
+    the agent's skills as the queues they take."""
+    shifts = shift_rows(centre, first, last)
+    skills = _skills(shifts)
+    rows = shifts.values_list(
         "rota_id", "member_id", "day", "member__user__username", "starts_at", "ends_at", "breaks"
     )
     chosen: dict[tuple[int, dt.date], tuple[int, PlannedShift]] = {}
@@ -312,6 +318,7 @@ def simulator_shifts(centre: OrgUnit, first: dt.date, last: dt.date) -> list[Pla
                 start=int(start.timestamp()),
                 end=int(end.timestamp()),
                 breaks=pauses,
+                queues=skills.get(member, ()),
             ),
         )
     return sorted((shift for _, shift in chosen.values()), key=lambda s: (s.start, s.agent))
