@@ -14,6 +14,11 @@ urlpatterns = [
         rota.rota_publish_view,
         name="workforce_rota_publish",
     ),
+    path(
+        "workforce/rota/<int:rota_id>/shift/",
+        rota.shift_edit_view,
+        name="workforce_shift_edit",
+    ),
     path("workforce/my-rota/", rota.my_rota_page, name="workforce_my_rota"),
     path("workforce/intraday/", attendance.intraday_page, name="workforce_intraday"),
     path("workforce/attendance/", attendance.attendance_page, name="workforce_attendance"),

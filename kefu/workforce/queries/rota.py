@@ -218,6 +218,7 @@ def rota_plan(
 
 @dataclass
 class GridCell:
+    day: dt.date
     code: str = ""
     name: str = ""
     kind: str = ""
@@ -246,7 +247,7 @@ def rota_grid(rota: Rota) -> tuple[list[dt.date], list[GridRow]]:
         .select_related("user")
         .order_by("user__full_name", "pk")
     )
-    rows = {member.pk: GridRow(member, [GridCell() for _ in days]) for member in members}
+    rows = {member.pk: GridRow(member, [GridCell(day) for day in days]) for member in members}
     for member_id, first, last in LeaveRequest.objects.filter(
         member__in=members,
         status=RequestStatus.APPROVED,

@@ -62,6 +62,37 @@ def test_a_leader_generates_and_publishes_a_rota(
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     leader.screenshot("workforce-rota")
 
+    # The leader changes one day of one agent: a click on the day chooses it; without a
+    # reason the form is refused and keeps the choice; with one the change is recorded.
+    row = grid.locator("tbody tr").nth(2)
+    name = row.locator("td.agent").inner_text()
+    cell = row.locator("td[data-day][class^='shift-']:not(.shift-leave)").first
+    day = cell.get_attribute("data-day")
+    cell.click()
+    print(
+        page.evaluate("document.querySelector('#shift-edit input[name=day]').outerHTML"),
+        page.evaluate("document.querySelectorAll('td.chosen').length"),
+    )
+    print(
+        page.evaluate(
+            "[!!document.getElementById('shift-edit'), [...document.scripts].map(s => s.src)]"
+        ),
+        cell.get_attribute("data-day"),
+        page.content().count("rota.js"),
+    )
+    assert page.input_value("#shift-edit input[name=day]") == day
+    assert above_the_fold(page, "#shift-edit button")
+    page.select_option("#shift-edit select[name=template]", label="休息")
+    page.click("#shift-edit button")  # the browser asks for the reason first
+    assert page.locator("#rota-changes li", has_text="病假").count() == 0
+    page.fill("#shift-edit input[name=note]", "病假，电话请假")
+    page.click("#shift-edit button")
+    page.wait_for_selector("#rota-changes li:has-text('病假，电话请假')")
+    change = page.inner_text("#rota-changes li:has-text('病假，电话请假')")
+    assert name in change and "→ 休息" in change and "班长调整" in change
+    assert page.input_value("#shift-edit input[name=day]") == day
+    leader.screenshot("workforce-rota-shift-changed")
+
     # A refused span keeps what was typed.
     today = timezone.localdate()
     first = today + dt.timedelta(days=28)

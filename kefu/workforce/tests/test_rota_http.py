@@ -206,3 +206,53 @@ def test_a_rota_still_being_planned_shows_so_and_cannot_be_published(
     client.login(username="leader", password=PASSWORD)
     page = client.get("/workforce/rota/", {"rota": rota_id}).content.decode()
     assert "生成中…" in page and 'id="rota-refresh"' in page and 'id="rota-publish"' not in page
+
+
+def test_a_leader_changes_one_shift_on_the_rota_page(
+    planned: dict[str, Any],
+    centre: OrgUnit,
+    other_centre: OrgUnit,
+    users: dict[str, User],
+    make_user: Callable[..., User],
+) -> None:
+    """The page's form: a day off or another template for one agent and day, with the
+    reason, recorded on a published rota; refused without a reason or outside the rota,
+    keeping what was typed; only the centre's leaders may."""
+    rota = current_rota(centre)
+    shift = Shift.objects.filter(rota=rota).select_related("member").first()
+    assert shift is not None
+    url = f"/workforce/rota/{rota.pk}/shift/"
+    form = {"member": shift.member_id, "day": str(shift.day), "template": "", "note": ""}
+    leader = Client()
+    leader.login(username="leader", password=PASSWORD)
+
+    refused = leader.post(url, form)
+    body = refused.content.decode()
+    assert refused.status_code == 200 and "原因" in body and "原因: 此项必填" in body
+    assert f'value="{shift.day}"' in body
+    assert f'<option value="{shift.member_id}" selected>' in body
+    outside = leader.post(url, {**form, "day": str(rota.last_day + dt.timedelta(days=1))})
+    assert "该日期不在本排班表的范围内" in outside.content.decode()
+    assert not RotaChange.objects.filter(rota=rota).exists()
+
+    done = leader.post(url, {**form, "note": "临时请假"})
+    assert done.status_code == 302 and f"day={shift.day}" in done["Location"]
+    assert not Shift.objects.filter(pk=shift.pk).exists()
+    change = RotaChange.objects.get(rota=rota)
+    assert change.note == "临时请假" and change.by == users["leader"] and change.after == {}
+    again = leader.post(url, {**form, "template": "night", "note": "改上夜班"})
+    assert again.status_code == 302
+    night = Shift.objects.get(rota=rota, member=shift.member, day=shift.day)
+    assert night.template is not None and night.template.code == "night"
+    page = leader.get(done["Location"]).content.decode()
+    assert "改上夜班" in page and "临时请假" in page
+
+    for role in ("agent", "backoffice"):
+        client = Client()
+        client.login(username=role, password=PASSWORD)
+        assert client.post(url, {**form, "note": "x"}).status_code == 403
+    make_user("leader", "other-leader", centre=other_centre)
+    other = Client()
+    other.login(username="other-leader", password=PASSWORD)
+    assert other.post(url, {**form, "note": "x"}).status_code == 404
+    assert RotaChange.objects.filter(rota=rota).count() == 2

@@ -16,30 +16,30 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden
+from kefu.core.forms import DateInput
 from kefu.core.http import request_user
 from kefu.core.roles import PLAN_ROTA, VIEW_ROTA
-from kefu.workforce.models import RotaStatus, Shift
+from kefu.workforce.models import RotaStatus, Shift, ShiftTemplate
 from kefu.workforce.queries import service_target
 from kefu.workforce.queries.rota import (
     changes_visible_to,
+    member_get_for_user,
     rota_coverage,
     rota_get_for_user,
     rota_grid,
     rota_plan,
     rotas_visible_to,
     shifts_visible_to,
+    template_get_for_user,
 )
-from kefu.workforce.services.rota import MAX_DAYS, rota_generate, rota_publish
+from kefu.workforce.services.rota import MAX_DAYS, rota_generate, rota_publish, shift_change
 
 PLAN_DAYS_MAX = 14
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class SpanForm(forms.Form):
-    first_day = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    last_day = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(label=_("First day"), widget=DateInput())
+    last_day = forms.DateField(label=_("Last day"), widget=DateInput())
 
     max_days = MAX_DAYS
 
@@ -54,6 +54,36 @@ class SpanForm(forms.Form):
                     "last_day", _("At most %(days)s days at once.") % {"days": self.max_days}
                 )
         return cleaned
+
+
+class ShiftEditForm(forms.Form):
+    """One agent's shift on one day of the rota: a template, or a day off (""), and why."""
+
+    member = forms.TypedChoiceField(label=_("Agent"), coerce=int)
+    day = forms.DateField(label=_("Day"), widget=DateInput())
+    template = forms.ChoiceField(label=_("Shift"), required=False)
+    note = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args: Any, rota: Any, rows: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rota = rota
+        self.fields["member"].choices = [  # type: ignore[attr-defined]
+            (row.member.pk, row.member.user.full_name or row.member.user.username) for row in rows
+        ]
+        templates = ShiftTemplate.objects.filter(centre_id=rota.centre_id).order_by("start")
+        self.fields["template"].choices = [  # type: ignore[attr-defined]
+            ("", _("day off")),
+            *((t.code, f"{t.name} {t.start:%H:%M}") for t in templates),
+        ]
+        self.fields["day"].widget.attrs.update(
+            min=rota.first_day.isoformat(), max=rota.last_day.isoformat()
+        )
+
+    def clean_day(self) -> dt.date:
+        day: dt.date = self.cleaned_data["day"]
+        if not self.rota.first_day <= day <= self.rota.last_day:
+            raise forms.ValidationError(_("The day is outside this rota."))
+        return day
 
 
 class PlanForm(SpanForm):
@@ -145,18 +175,28 @@ def rota_page(request: HttpRequest) -> HttpResponse:
         rota = rota_get_for_user(user, int(request.GET["rota"]))
     elif rotas:
         rota = next((r for r in rotas if r.first_day <= today <= r.last_day), rotas[0])
-    generate = SpanForm(
+    return _rota_page(request, user, rotas, rota, _generate_form(rota))
+
+
+def _generate_form(rota: Any) -> SpanForm:
+    """The next rota's four weeks, from the day after `rota` (or today)."""
+    today = timezone.localdate()
+    return SpanForm(
         initial={
             "first_day": rota.last_day + dt.timedelta(days=1) if rota else today,
             "last_day": (rota.last_day if rota else today - dt.timedelta(days=1))
             + dt.timedelta(days=28),
         }
     )
-    return _rota_page(request, user, rotas, rota, generate)
 
 
 def _rota_page(
-    request: HttpRequest, user: Any, rotas: list[Any], rota: Any, generate: SpanForm
+    request: HttpRequest,
+    user: Any,
+    rotas: list[Any],
+    rota: Any,
+    generate: SpanForm,
+    edit: ShiftEditForm | None = None,
 ) -> HttpResponse:
     context: dict[str, Any] = {"rotas": rotas, "rota": rota, "generate": generate}
     if rota is not None:
@@ -165,6 +205,10 @@ def _rota_page(
             chosen = dt.date.fromisoformat(request.GET.get("day", ""))
         except ValueError:
             chosen = None
+        if edit is None:
+            edit = ShiftEditForm(rota=rota, rows=rows, initial={"day": chosen})
+        elif edit.is_bound and edit.is_valid():
+            chosen = edit.cleaned_data["day"]
         today = timezone.localdate()
         if chosen is None or not rota.first_day <= chosen <= rota.last_day:
             chosen = today if rota.first_day <= today <= rota.last_day else rota.first_day
@@ -183,8 +227,39 @@ def _rota_page(
             versions=list(rota.versions.select_related("published_by").order_by("-number")),
             changes=list(changes_visible_to(user).filter(rota=rota).order_by("-at", "-pk")[:50]),
             published=rota.status == RotaStatus.PUBLISHED,
+            edit=edit,
         )
     return render(request, "workforce/rota.html", context)
+
+
+@login_required
+@require_POST
+def shift_edit_view(request: HttpRequest, rota_id: int) -> HttpResponse:
+    """The leader gives one agent one day's shift or a day off, with the reason; on a
+    published rota the change is recorded. A refused form comes back as typed."""
+    user = _require(request, PLAN_ROTA)
+    rota = rota_get_for_user(user, rota_id)
+    _days, rows = rota_grid(rota)
+    form = ShiftEditForm(request.POST, rota=rota, rows=rows)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            shift_change(
+                actor=user,
+                member=member_get_for_user(user, data["member"]),
+                day=data["day"],
+                template=template_get_for_user(user, data["template"])
+                if data["template"]
+                else None,
+                note=data["note"],
+                rota=rota,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect(f"{reverse('workforce_rota')}?rota={rota.pk}&day={data['day']}")
+    rotas = list(rotas_visible_to(user).order_by("-first_day", "-pk")[:24])
+    return _rota_page(request, user, rotas, rota, _generate_form(rota), edit=form)
 
 
 @login_required
