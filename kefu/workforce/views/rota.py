@@ -205,13 +205,13 @@ def _rota_page(
             chosen = dt.date.fromisoformat(request.GET.get("day", ""))
         except ValueError:
             chosen = None
-        if edit is None:
-            edit = ShiftEditForm(rota=rota, rows=rows, initial={"day": chosen})
-        elif edit.is_bound and edit.is_valid():
+        if edit is not None and edit.is_valid():
             chosen = edit.cleaned_data["day"]
         today = timezone.localdate()
         if chosen is None or not rota.first_day <= chosen <= rota.last_day:
             chosen = today if rota.first_day <= today <= rota.last_day else rota.first_day
+        if edit is None:  # the day shown is the day to change
+            edit = ShiftEditForm(rota=rota, rows=rows, initial={"day": chosen})
         coverage = rota_coverage(rota, chosen)
         context.update(
             days=days,
