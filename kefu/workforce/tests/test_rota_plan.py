@@ -17,18 +17,24 @@ from kefu.workforce.tests.test_forecast_queries import MONDAY, at, roll_up
 pytestmark = pytest.mark.django_db
 
 
+def four_weeks_of_the_example(centre: OrgUnit) -> dt.date:
+    """Four weeks of 100 calls between 09:00 and 09:30 with 180 s handle time each, in a
+    queue "hotline" (热线); the day after them."""
+    queue = Queue.objects.create(centre=centre, name="hotline", title="热线")
+    for offset in range(28):
+        day = MONDAY + dt.timedelta(days=offset)
+        for minute in (0, 15):
+            roll_up(queue, at(day, 9, minute), 50, seconds=50 * 50)
+    return MONDAY + dt.timedelta(days=28)
+
+
 def test_the_published_example_becomes_the_requirement(
     centre: OrgUnit, users: dict[str, User]
 ) -> None:
     """Four weeks of 100 calls between 09:00 and 09:30 with 180 s handle time each: the
     plan's 09:00 interval needs the issue's worked example's 20 scheduled agents (14 on
     the phones, 30 % shrinkage), and no one where no call comes."""
-    queue = Queue.objects.create(centre=centre, name="hotline", title="热线")
-    for offset in range(28):
-        day = MONDAY + dt.timedelta(days=offset)
-        for minute in (0, 15):
-            roll_up(queue, at(day, 9, minute), 50, seconds=50 * 50)
-    first = MONDAY + dt.timedelta(days=28)
+    first = four_weeks_of_the_example(centre)
     plans = rota_plan(centre=centre, first=first, last=first + dt.timedelta(days=2))
     assert [plan.name for plan in plans] == ["hotline"] and not plans[0].note
     for planned in plans[0].days:
@@ -62,12 +68,7 @@ def test_the_plan_staffs_for_the_centres_own_target(
     from kefu.workforce.queries import service_target
 
     assert service_target(centre) == (0.8, 20)
-    queue = Queue.objects.create(centre=centre, name="hotline", title="热线")
-    for offset in range(28):
-        day = MONDAY + dt.timedelta(days=offset)
-        for minute in (0, 15):
-            roll_up(queue, at(day, 9, minute), 50, seconds=50 * 50)
-    first = MONDAY + dt.timedelta(days=28)
+    first = four_weeks_of_the_example(centre)
     target_set(actor=users["manager"], code="service_level", low=0.9, high=None)
     rules_set(actor=users["manager"], service_level_seconds=15, short_abandon_seconds=20)
     assert service_target(centre) == (0.9, 15)
