@@ -7,6 +7,7 @@ from kefu.workforce.views import requests as request_views
 urlpatterns = [
     path("workforce/", views.workforce_page, name="workforce"),
     path("workforce/plan/", rota.plan_page, name="workforce_plan"),
+    path("workforce/plan/goal/", rota.plan_goal_view, name="workforce_plan_goal"),
     path("workforce/rota/", rota.rota_page, name="workforce_rota"),
     path("workforce/rota/generate/", rota.rota_generate_view, name="workforce_rota_generate"),
     path(

@@ -1,6 +1,6 @@
 """The workforce app's tables, one module a concern: the rota and what changes it
 (`rota`), how attendance is judged (`attendance`), the leader's duty log and its handover
-(`duty`)."""
+(`duty`), the service level the plans aim at (`planning`)."""
 
 from kefu.workforce.models.attendance import AttendanceRules
 from kefu.workforce.models.duty import (
@@ -10,6 +10,7 @@ from kefu.workforce.models.duty import (
     DutyLogState,
     Handover,
 )
+from kefu.workforce.models.planning import StaffingGoal
 from kefu.workforce.models.rota import (
     Contract,
     LeaveKind,
@@ -45,5 +46,6 @@ __all__ = [
     "ShiftKind",
     "ShiftTemplate",
     "StaffMember",
+    "StaffingGoal",
     "SwapRequest",
 ]

@@ -12,31 +12,24 @@ from django.conf import settings
 from django.db.models import Sum
 
 from kefu.core.models import HolidayNotice, OrgUnit
-from kefu.metrics.models import CentreRules, IndicatorTarget
-from kefu.metrics.standards import BY_CODE
 from kefu.telephony.models import QueueInterval
 from kefu.workforce import staffing
 from kefu.workforce.forecast import ChinaCalendar, DayHistory, official_calendar, slots_per_day
-
-# A target the Erlang search can reach: a centre asking for 100 % is planned for 99 %.
-_TARGET_RANGE = (0.05, 0.99)
+from kefu.workforce.models import StaffingGoal
+from kefu.workforce.models.planning import DEFAULT_ANSWER_SECONDS, DEFAULT_TARGET_PERCENT
 
 
 def service_target(centre: OrgUnit) -> tuple[float, int]:
-    """The service level the plans staff for, X % answered within Y s: the centre's own, as
-    it set them for its indicators (the lower bound of its service-level target, the Y of
-    its counting rules), else the standard's 80 % within 20 s (002 第7篇 服务水平)."""
-    low = BY_CODE["service_level"].default_target.low  # type: ignore[union-attr]
-    own = IndicatorTarget.objects.filter(centre=centre, code="service_level").first()
-    if own is not None and own.low is not None:
-        low = own.low
-    seconds = (
-        CentreRules.objects.filter(centre=centre)
-        .values_list("service_level_seconds", flat=True)
+    """The service level the plans staff for, X % answered within Y s, as a share and
+    seconds: the centre's staffing goal, else the standard's 80 % within 20 s (002 第7篇
+    服务水平)."""
+    goal = (
+        StaffingGoal.objects.filter(centre=centre)
+        .values_list("target_percent", "answer_seconds")
         .first()
     )
-    target = min(max(float(low or 0.8), _TARGET_RANGE[0]), _TARGET_RANGE[1])
-    return target, seconds or 20
+    percent, seconds = goal or (DEFAULT_TARGET_PERCENT, DEFAULT_ANSWER_SECONDS)
+    return percent / 100, seconds
 
 
 def observed_patience_seconds(

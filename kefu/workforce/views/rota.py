@@ -32,6 +32,7 @@ from kefu.workforce.queries.rota import (
     shifts_visible_to,
     template_get_for_user,
 )
+from kefu.workforce.services.planning import staffing_goal_set
 from kefu.workforce.services.rota import MAX_DAYS, rota_generate, rota_publish, shift_change
 
 PLAN_DAYS_MAX = 14
@@ -98,10 +99,40 @@ def _require(request: HttpRequest, permission: str) -> Any:
     return user
 
 
+class GoalForm(forms.Form):
+    """The staffing goal: X % of calls answered within Y s."""
+
+    target_percent = forms.IntegerField(
+        label=_("Calls answered in time (%)"), min_value=50, max_value=99
+    )
+    answer_seconds = forms.IntegerField(label=_("Within (s)"), min_value=5, max_value=120)
+
+
 @login_required
 def plan_page(request: HttpRequest) -> HttpResponse:
     """Per queue: forecast calls, handle time and agents required per interval."""
+    return _plan_page(request, _require(request, PLAN_ROTA))
+
+
+@login_required
+@require_POST
+def plan_goal_view(request: HttpRequest) -> HttpResponse:
+    """A leader sets the staffing goal the plans aim at; a refused one keeps what was typed."""
     user = _require(request, PLAN_ROTA)
+    goal = GoalForm(request.POST)
+    if goal.is_valid():
+        try:
+            staffing_goal_set(actor=user, **goal.cleaned_data)
+        except DomainError as error:
+            goal.add_error(None, str(error.message))
+        else:
+            return redirect(f"{reverse('workforce_plan')}?{request.GET.urlencode()}")
+    return _plan_page(request, user, goal=goal, status=400)
+
+
+def _plan_page(
+    request: HttpRequest, user: Any, *, goal: GoalForm | None = None, status: int = 200
+) -> HttpResponse:
     today = timezone.localdate()
     data = request.GET or {
         "first_day": today.isoformat(),
@@ -138,6 +169,10 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     if user.centre is not None:
         share, seconds = service_target(user.centre)
         target = {"share": f"{share * 100:g}", "seconds": seconds}
+        if goal is None:
+            goal = GoalForm(
+                initial={"target_percent": round(share * 100), "answer_seconds": seconds}
+            )
     rows = []
     if chosen is not None:
         for day in chosen.days:
@@ -159,7 +194,16 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workforce/plan.html",
-        {"form": form, "plan": chosen, "rows": rows, "chart": chart, "target": target},
+        {
+            "form": form,
+            "plan": chosen,
+            "rows": rows,
+            "chart": chart,
+            "target": target,
+            "goal": goal,
+            "query": request.GET.urlencode(),
+        },
+        status=status,
     )
 
 
