@@ -77,7 +77,8 @@ def _keys(value: dict[str, Any]) -> dict[str, str]:
 
 
 def _field(value: dict[str, Any], keys: dict[str, str], name: str, path: Path) -> Any:
-    key = keys.get(name)
+    """The field ``name`` (as the service's documentation spells it), however spelt here."""
+    key = keys.get(name.lower())
     if key is None:
         raise missing((*path, name))
     return value[key]
@@ -127,11 +128,11 @@ def _sentences(
         if not isinstance(item, dict):
             raise fail("sentence", here, _("A sentence must be an object."))
         keys = _keys(item)
-        start = _milliseconds(_field(item, keys, begin, here), (*here, keys.get(begin, begin)))
-        stop = _milliseconds(_field(item, keys, end, here), (*here, keys.get(end, end)))
+        start = _milliseconds(_field(item, keys, begin, here), (*here, keys[begin.lower()]))
+        stop = _milliseconds(_field(item, keys, end, here), (*here, keys[end.lower()]))
         sentence_at(start, stop, here)
-        words = text_of(_field(item, keys, text, here), (*here, keys[text]))
-        channel = _track(_field(item, keys, track, here), (*here, keys[track]))
+        words = text_of(_field(item, keys, text, here), (*here, keys[text.lower()]))
+        channel = _track(_field(item, keys, track, here), (*here, keys[track.lower()]))
         speaker = AGENT if channel == agent_channel else CUSTOMER
         sentences.append(Sentence(speaker, start, stop, words))
     return _sorted(sentences)
@@ -182,10 +183,10 @@ def from_aliyun(value: Any, *, agent_channel: int = 0) -> Transcript:
         items,
         (*path, key),
         agent_channel=agent_channel,
-        begin="begintime",
-        end="endtime",
-        text="text",
-        track="channelid",
+        begin="BeginTime",
+        end="EndTime",
+        text="Text",
+        track="ChannelId",
     )
 
 
@@ -225,10 +226,10 @@ def from_tencent(value: Any, *, agent_channel: int = 0) -> Transcript:
         items,
         (*path, key),
         agent_channel=agent_channel,
-        begin="startms",
-        end="endms",
-        text="finalsentence",
-        track="speakerid",
+        begin="StartMs",
+        end="EndMs",
+        text="FinalSentence",
+        track="SpeakerId",
     )
 
 
@@ -239,6 +240,8 @@ def _first_sentence(value: dict[str, Any], name: str) -> Any:
 
 def detect(value: Any) -> str:
     """Which of SOURCES a parsed JSON value is, or TranscriptError."""
+    if not isinstance(value, dict):
+        return KEFU  # which refuses it, saying what a transcript is
     if isinstance(value, dict):
         if "sentences" in value:
             first = _first_sentence(value, "sentences")

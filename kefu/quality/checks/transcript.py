@@ -181,7 +181,8 @@ def decode_json(data: bytes | str) -> tuple[Any, str]:
         try:
             text = bytes(data).decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            offset = error.start
+            # Counted from 1 in the file as it is, byte-order mark included.
+            offset = error.start + 1 + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
             raise TranscriptError(
                 "not_utf8",
                 _("The file is not UTF-8 text (byte %(offset)s)."),
