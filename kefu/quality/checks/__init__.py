@@ -19,19 +19,24 @@ Read a call transcript, run a rule set over it, get the hits and a score::
   raise :class:`RuleSetError`.
 - :func:`check` gives a :class:`CheckResult`: the :class:`Hit` list (rule family, rule id,
   sentence index, start, text, what was found) and the contact's score out of 100.
+- :func:`precision` gives each family's :class:`Precision` (precision and recall) on calls
+  whose faults inspectors confirmed, to be shown before a rule goes live.
 - :data:`FAMILIES` are the default rule set's families; each has positive and negative
-  example transcripts in ``examples/`` (:func:`examples`).
+  example transcripts in ``examples/`` (:func:`examples`), each with the hits an inspector
+  expects (``"hits": [[family, sentence], …]``).
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
 
 from kefu.quality.checks.converters import AUTO, SOURCES, convert
-from kefu.quality.checks.engine import CheckResult, Hit
+from kefu.quality.checks.engine import CheckResult, Hit, Precision
 from kefu.quality.checks.engine import check as _check
+from kefu.quality.checks.engine import precision as _precision
 from kefu.quality.checks.rules import Rule, RuleSet, RuleSetError, read_rules, rules_from_value
 from kefu.quality.checks.transcript import (
     AGENT,
@@ -51,6 +56,7 @@ __all__ = [
     "SOURCES",
     "CheckResult",
     "Hit",
+    "Precision",
     "Rule",
     "RuleSet",
     "RuleSetError",
@@ -60,6 +66,7 @@ __all__ = [
     "check",
     "default_rules",
     "examples",
+    "precision",
     "read_rules",
     "read_transcript",
     "rules_from_value",
@@ -106,6 +113,15 @@ def default_rules() -> RuleSet:
 def check(transcript: Transcript, rules: RuleSet | None = None) -> CheckResult:
     """The hits of ``rules`` (the default rule set when None) and the contact's score."""
     return _check(transcript, default_rules() if rules is None else rules)
+
+
+def precision(
+    confirmed: Iterable[tuple[Transcript, Iterable[tuple[str, int]]]],
+    rules: RuleSet | None = None,
+) -> dict[str, Precision]:
+    """Each family's precision and recall on calls paired with the faults inspectors
+    confirmed there, (family, sentence index) each; the default rule set when None."""
+    return _precision(default_rules() if rules is None else rules, confirmed)
 
 
 def examples() -> dict[str, dict[str, list[Path]]]:

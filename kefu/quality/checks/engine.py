@@ -8,7 +8,7 @@ logic asks for a condition only when it needs it. See :mod:`.rules` for the mode
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -255,3 +255,44 @@ def check(transcript: Transcript, rules: RuleSet) -> CheckResult:
     hits.sort(key=lambda item: (item[0], item[1]))
     score = max(0, FULL_SCORE - sum(deductions.values()))
     return CheckResult(tuple(hit for _i, _o, hit in hits), score, deductions)
+
+
+@dataclass(frozen=True, slots=True)
+class Precision:
+    """How a rule family fared on calls whose faults inspectors confirmed: its ``hits``,
+    how many of them an inspector ``confirmed``, and the faults it ``missed``."""
+
+    family: str
+    hits: int
+    confirmed: int
+    missed: int
+
+    @property
+    def precision(self) -> float | None:
+        """Confirmed ÷ hits: the share of its hits that are true faults (None: no hit)."""
+        return self.confirmed / self.hits if self.hits else None
+
+    @property
+    def recall(self) -> float | None:
+        """Confirmed ÷ the faults inspectors found: the share it catches (None: none)."""
+        found = self.confirmed + self.missed
+        return self.confirmed / found if found else None
+
+
+def precision(
+    rules: RuleSet, confirmed: Iterable[tuple[Transcript, Iterable[tuple[str, int]]]]
+) -> dict[str, Precision]:
+    """Each family's precision and recall on calls an inspector judged: ``confirmed`` pairs
+    each transcript with the faults the inspector confirmed there, as (family, sentence),
+    so that a rule's figures can be shown before it goes live (issue 18, point 7)."""
+    counts = {family: [0, 0, 0] for family in rules.families}
+    for transcript, faults in confirmed:
+        true = set(faults)
+        found = {(hit.rule, hit.sentence) for hit in check(transcript, rules).hits}
+        for family, _sentence in found:
+            counts[family][0] += 1
+        for family, _sentence in found & true:
+            counts[family][1] += 1
+        for family, _sentence in true - found:
+            counts.setdefault(family, [0, 0, 0])[2] += 1
+    return {family: Precision(family, *figures) for family, figures in counts.items()}

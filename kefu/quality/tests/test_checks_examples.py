@@ -58,10 +58,46 @@ def test_every_example_cites_the_seed_or_says_what_it_tests() -> None:
 )
 def test_an_example_hits_its_family_alone_or_nothing(family: str, kind: str, path: Path) -> None:
     result = checks.check(checks.read_transcript(path.read_bytes()))
-    families = {hit.rule for hit in result.hits}
+    expected = [tuple(hit) for hit in json.loads(path.read_text(encoding="utf-8"))["hits"]]
+    assert [(hit.rule, hit.sentence) for hit in result.hits] == expected
     if kind == "positive":
-        assert families == {family}
+        assert {rule for rule, _sentence in expected} == {family}
         assert result.score < 100
     else:
-        assert families == set()
+        assert expected == []
         assert result.score == 100
+
+
+def confirmed() -> list[tuple[checks.Transcript, list[tuple[str, int]]]]:
+    """The examples as an inspector judged them: each with the faults it holds."""
+    return [
+        (
+            checks.read_transcript(path.read_bytes()),
+            [(rule, sentence) for rule, sentence in json.loads(path.read_text("utf-8"))["hits"]],
+        )
+        for _family, _kind, path in FILES
+    ]
+
+
+def test_each_familys_precision_and_recall_on_the_confirmed_examples() -> None:
+    figures = checks.precision(confirmed())
+    assert set(figures) == set(checks.FAMILIES)
+    for family, result in figures.items():
+        assert result.hits == len(EXAMPLES[family]["positive"]), family
+        assert (result.precision, result.recall) == (1.0, 1.0), family
+
+
+def test_precision_counts_the_hits_an_inspector_rejected_and_recall_the_faults_missed() -> None:
+    calls = confirmed()
+    rejected = [
+        (transcript, [] if any(rule == "forbidden_phrase" for rule, _s in faults) else faults)
+        for transcript, faults in calls
+    ]
+    forbidden = checks.precision(rejected)["forbidden_phrase"]
+    assert forbidden.confirmed == 0 and forbidden.precision == 0.0
+    assert forbidden.recall is None
+    # A fault the rules cannot see: an inspector heard a rude tone in a proper call.
+    proper = calls[[p.stem for _f, _k, p in FILES].index("negative_standard")][0]
+    tone = checks.precision([(proper, [("rude_tone", 1)])])
+    assert tone["rude_tone"].missed == 1 and tone["rude_tone"].recall == 0.0
+    assert tone["greeting_missing"].precision is None
