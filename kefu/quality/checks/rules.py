@@ -509,6 +509,19 @@ def _rule(value: Any, path: Path) -> Rule:
         name: _condition(name, condition, (*path, "conditions", name), names)
         for name, condition in conditions_value.items()
     }
+    for name in conditions:
+        seen = [name]
+        relative = conditions[name].relative
+        while relative is not None:
+            if relative.to in seen:
+                raise _fail(
+                    "circle",
+                    (*path, "conditions", name, "relative"),
+                    _("The conditions %(names)s are placed by each other in a circle."),
+                    {"names": "、".join(seen)},
+                )
+            seen.append(relative.to)
+            relative = conditions[relative.to].relative
     logic_text = _get(value, "logic", path, str)
     logic, positive, negative = _logic(logic_text, names, (*path, "logic"))
     anchor = value.get("anchor")

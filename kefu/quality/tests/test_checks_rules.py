@@ -10,6 +10,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import event, given
+from hypothesis import strategies as st
 
 from kefu.quality import checks
 from kefu.quality.checks import Sentence, Transcript
@@ -458,6 +460,24 @@ def bad_rule(**change: Any) -> str:
         ),
         (bad_rule(anchor="a", logic="not a"), "anchor 应是逻辑表达式中要求成立的条件"),
         (
+            bad_rule(
+                logic="a and b",
+                conditions={
+                    "a": {
+                        "operator": "keyword",
+                        "words": ["喂"],
+                        "relative": {"to": "b", "position": "after", "sentences": 1},
+                    },
+                    "b": {
+                        "operator": "keyword",
+                        "words": ["好"],
+                        "relative": {"to": "a", "position": "before", "sentences": 1},
+                    },
+                },
+            ),
+            "条件 a、b 相互定位，形成了循环。",
+        ),
+        (
             bad_rule(conditions={"a": {"operator": "silence"}}),
             "缺少 min_seconds",
         ),
@@ -475,3 +495,66 @@ def test_a_rule_set_error_names_the_line_of_the_rule() -> None:
     with pytest.raises(checks.RuleSetError) as refused:
         checks.read_rules(bad_rule(points="五"))
     assert refused.value.message.startswith("第 3 行第 3 列（rules[0].points）：")
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 200) | st.floats(-1, 100) | st.text(max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+CONDITION = st.fixed_dictionaries(
+    {
+        "operator": st.sampled_from(
+            ["keyword", "regex", "silence", "speech_rate", "interruption", "x"]
+        )
+    },
+    optional={
+        "speaker": st.sampled_from(["agent", "customer", "boss"]),
+        "words": st.lists(st.sampled_from(["喂", "OK", "您好", ""]), max_size=3),
+        "pattern": st.sampled_from(["喂|OK", "(", "^什么[?？]$"]),
+        "exclude": st.lists(st.sampled_from(["喂养", "OK镜"]), max_size=2),
+        "min_seconds": st.sampled_from([0, 1, 10, -1, "五"]),
+        "max_per_minute": st.sampled_from([100, 300, None]),
+        "sentences": st.sampled_from([[1, 2], [-2, -1], [2, 1], [0, 1], "all"]),
+        "relative": st.fixed_dictionaries(
+            {
+                "to": st.sampled_from(["a", "b", "c"]),
+                "position": st.sampled_from(["before", "after", "around", "near"]),
+                "sentences": st.sampled_from([1, 2, 0]),
+            }
+        ),
+    },
+)
+
+
+@given(
+    st.dictionaries(st.sampled_from(["a", "b", "not"]), CONDITION | JSON, max_size=3),
+    st.sampled_from(["a", "a and not b", "not (a or b)", "a and", "b or c", "(a"]),
+    st.sampled_from([None, "a", "b"]),
+    st.lists(
+        st.tuples(
+            st.sampled_from([A, C]), st.sampled_from(["喂，您好。", "OK镜", "什么？", "好的。"])
+        ),
+        max_size=6,
+    ),
+)
+def test_any_rule_set_is_read_and_run_or_refused_with_its_place(
+    conditions: dict[str, Any], logic: str, anchor: str | None, lines: list[tuple[str, str]]
+) -> None:
+    rule: dict[str, Any] = {"id": "r", "points": 10, "cap": 30, "logic": logic}
+    rule["conditions"] = conditions
+    if anchor:
+        rule["anchor"] = anchor
+    try:
+        rules = checks.read_rules(json.dumps({"rules": [rule]}, ensure_ascii=False, indent=1))
+    except checks.RuleSetError as error:
+        assert error.message and error.line is not None
+        event("refused")
+        return
+    event("run")
+    result = checks.check(call(*lines), rules)
+    assert 70 <= result.score <= 100
+    assert all(hit.text == lines[hit.sentence][1] for hit in result.hits)
+    assert [hit.sentence for hit in result.hits] == sorted(hit.sentence for hit in result.hits)
