@@ -146,6 +146,26 @@ def test_an_edited_rule_set(tmp_path: Path) -> None:
     }
 
 
+def test_the_default_rules_printed_edited_and_given_back(tmp_path: Path) -> None:
+    out = StringIO()
+    call_command("qa", "rules", stdout=out)
+    rules = json.loads(out.getvalue())
+    assert [rule["family"] for rule in rules["rules"]][:3] == [
+        "greeting_missing",
+        "closing_missing",
+        "forbidden_phrase",
+    ]
+    # A centre whose own brand is “OK” allows the word of its agents.
+    forbidden = rules["rules"][2]["conditions"]["forbidden"]
+    forbidden["words"].remove("OK")
+    edited = write(tmp_path, rules, "rules.json")
+    before, after = StringIO(), StringIO()
+    path = str(write(tmp_path, CALL))
+    call_command("qa", "check", path, "--format", "json", stdout=before)
+    call_command("qa", "check", path, "--format", "json", "--rules", str(edited), stdout=after)
+    assert json.loads(after.getvalue())["score"] == json.loads(before.getvalue())["score"] + 5
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

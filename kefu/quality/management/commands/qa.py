@@ -8,9 +8,10 @@ or an Aliyun or Tencent file-recognition result (``--from``, told by its shape b
     {"hits": [{"rule": FAMILY, "sentence": i, "start": s, "text": "…"}, …], "score": N}
 
 the default is a short Chinese listing. ``--rules RULES.json`` runs an edited rule set
-instead of the default one (002 第13/17/18篇). A file that cannot be read is refused with a
-Chinese message saying where (line, column, JSON path) and exit status 2, as argparse's
-own refusals have; nothing touches the database.
+instead of the default one (002 第13/17/18篇), which `kefu qa rules` prints to start
+from. A file that cannot be read is refused with a Chinese message saying where (line,
+column, JSON path) and exit status 2, as argparse's own refusals have; nothing touches the
+database.
 """
 
 from __future__ import annotations
@@ -119,7 +120,10 @@ def as_text(
 
 class Command(BaseCommand):
     requires_system_checks: list[str] = []  # reads a file: no database, no settings to check
-    help = "Quality checks: `kefu qa check FILE` checks a call transcript against the rules."
+    help = (
+        "Quality checks: `kefu qa check FILE` checks a call transcript against the rules; "
+        "`kefu qa rules` prints the default rule set."
+    )
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
@@ -154,12 +158,21 @@ class Command(BaseCommand):
             help="with an Aliyun or Tencent result: the agent's track (default 0)",
         )
         check.add_argument("--rules", help="a rule set's JSON file instead of the default rules")
+        rules = sub.add_parser(
+            "rules",
+            help="print the default rule set's JSON, to edit and give to --rules",
+            called_from_command_line=getattr(parser, "called_from_command_line", None),
+        )
+        self._refuse_in_chinese(rules)
 
     def fail(self, message: object) -> NoReturn:
         self.stderr.write(f"kefu qa check: {message}")
         raise SystemExit(USAGE_ERROR)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "rules":
+            self.stdout.write(checks.rules.dumps(checks.default_rules()))
+            return
         try:
             result, transcript, rules = run(options)
         except Refused as refused:
