@@ -22,7 +22,8 @@ https://help.aliyun.com/document_detail/90727.htm)::
          "SpeechRate": 177, "EmotionValue": 5.0, "SilenceDuration": 0}, …]}}
 
 ``BeginTime``/``EndTime`` in ms, ``ChannelId`` the track. The ``Result`` object alone, or a
-``Result`` given as a JSON string, is read too.
+``Result`` given as a JSON string, is read too; ``StatusText``
+``SUCCESS_WITH_NO_VALID_FRAGMENT`` (no speech found) is a transcript without sentences.
 
 **Tencent Cloud** (语音识别, 录音文件识别, ``DescribeTaskStatus``; the ``TaskStatus`` and
 ``SentenceDetail`` data types, https://www.tencentcloud.com/document/api/1118/66924 and
@@ -69,6 +70,8 @@ ALIYUN: Final = "aliyun"
 TENCENT: Final = "tencent"
 SOURCES: Final = (KEFU, ALIYUN, TENCENT)
 AUTO: Final = "auto"
+# Aliyun's status for a file in which no speech was found: a call with nothing to check.
+NOTHING_SAID: Final = "SUCCESS_WITH_NO_VALID_FRAGMENT"
 
 
 def _keys(value: dict[str, Any]) -> dict[str, str]:
@@ -164,6 +167,8 @@ def from_aliyun(value: Any, *, agent_channel: int = 0) -> Transcript:
     if isinstance(value, dict):
         keys = _keys(value)
         status = value.get(keys.get("statustext", ""))
+        if isinstance(status, str) and status.upper() == NOTHING_SAID:
+            return Transcript(())
         if isinstance(status, str) and status.upper() != "SUCCESS":
             raise fail(
                 "not_done",

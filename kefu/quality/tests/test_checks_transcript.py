@@ -194,6 +194,13 @@ def test_aliyun_variants_the_agent_on_track_1_and_camel_case_callbacks() -> None
     assert len(checks.transcript_from_value(bare).sentences) == 3
 
 
+def test_an_aliyun_file_without_speech_is_a_call_with_nothing_to_check() -> None:
+    silent = {"TaskId": "…", "StatusText": "SUCCESS_WITH_NO_VALID_FRAGMENT", "StatusCode": 21050003}
+    transcript = checks.transcript_from_value(silent)
+    assert transcript == Transcript(())
+    assert checks.check(transcript).as_dict() == {"hits": [], "score": 100}
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
