@@ -50,6 +50,7 @@ bench: install
 	$(VENV)/bin/python bench/import.py
 	$(VENV)/bin/python bench/workforce.py
 	$(VENV)/bin/python bench/workforce_forecast.py
+	$(VENV)/bin/python bench/qa.py
 
 lint: install
 	$(VENV)/bin/ruff check .

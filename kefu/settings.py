@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "kefu.knowledge",
     "kefu.telephony",
     "kefu.workforce",
+    "kefu.quality",
     "kefu.metrics",
     "kefu.web",
     # Last: the project level, whose commands (`kefu demo`) reach every app above.

@@ -4,6 +4,7 @@ they end, and a PostgreSQL database they filled is empty again."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -133,3 +134,23 @@ def test_a_benchmark_leaves_no_data_behind_however_it_ends(
 
         with pytest.raises(SystemExit, match="not empty"):
             bench_env("refused", empty_database.rsplit("/", 1)[0] + "/" + _test_database())
+
+
+def test_the_transcript_check_benchmark_runs_in_small() -> None:
+    """bench/qa.py (issue 18: transcript checks a second per core for 5-minute calls) in
+    small: a few calls, one pass; its report holds the figures the closing note quotes."""
+    done = subprocess.run(  # noqa: S603 - our interpreter, our script
+        [sys.executable, str(ROOT / "bench" / "qa.py"), "--calls", "12", "--rounds", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    report = json.loads(done.stdout)
+    assert report["calls"] == 12
+    assert 295 <= report["call_seconds_mean"] <= 320
+    assert report["sentences_per_call_mean"] > 30
+    assert report["hits_per_call_mean"] > 0
+    assert report["checks_per_second_per_core"] > 0
+    assert report["check_only_per_second_per_core"] > 0
+    assert report["target_checks_per_second_per_core"] == 500

@@ -30,6 +30,9 @@ LAYERS = [
     # Staffing and the rota read the telephony roll-ups and the work orders; the
     # indicators read attendance and adherence from it.
     {"workforce"},
+    # Quality reads contacts and the telephone platform's call records; the
+    # monitoring-score indicator (metrics) will read quality's scores.
+    {"quality"},
     {"metrics"},
     {"web"},
 ]
