@@ -32,7 +32,7 @@ from kefu.workforce.queries.rota import (
     shifts_visible_to,
     template_get_for_user,
 )
-from kefu.workforce.services.planning import staffing_goal_set
+from kefu.workforce.services.planning import PERCENT_RANGE, SECONDS_RANGE, staffing_goal_set
 from kefu.workforce.services.rota import MAX_DAYS, rota_generate, rota_publish, shift_change
 
 PLAN_DAYS_MAX = 14
@@ -103,9 +103,13 @@ class GoalForm(forms.Form):
     """The staffing goal: X % of calls answered within Y s."""
 
     target_percent = forms.IntegerField(
-        label=_("Calls answered in time (%)"), min_value=50, max_value=99
+        label=_("Calls answered in time (%)"),
+        min_value=PERCENT_RANGE[0],
+        max_value=PERCENT_RANGE[1],
     )
-    answer_seconds = forms.IntegerField(label=_("Within (s)"), min_value=5, max_value=120)
+    answer_seconds = forms.IntegerField(
+        label=_("Within (s)"), min_value=SECONDS_RANGE[0], max_value=SECONDS_RANGE[1]
+    )
 
 
 @login_required
