@@ -232,6 +232,21 @@ class GridRow:
     cells: list[GridCell]
 
 
+def rota_members(rota: Rota) -> list[StaffMember]:
+    """The staff members a rota lists, by name: its centre's, but those who left before it."""
+    return list(
+        StaffMember.objects.filter(centre_id=rota.centre_id)
+        .exclude(left_on__lt=rota.first_day)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def shift_templates_of(centre_id: int) -> list[ShiftTemplate]:
+    """The centre's shift templates, earliest start first."""
+    return list(ShiftTemplate.objects.filter(centre_id=centre_id).order_by("start"))
+
+
 def rota_grid(rota: Rota) -> tuple[list[dt.date], list[GridRow]]:
     """The rota as agents × days: each day's shift (or approved leave)."""
     from kefu.workforce.models import LeaveRequest, RequestStatus
@@ -241,12 +256,7 @@ def rota_grid(rota: Rota) -> tuple[list[dt.date], list[GridRow]]:
         for n in range((rota.last_day - rota.first_day).days + 1)
     ]
     index = {day: n for n, day in enumerate(days)}
-    members = list(
-        StaffMember.objects.filter(centre_id=rota.centre_id)
-        .exclude(left_on__lt=rota.first_day)
-        .select_related("user")
-        .order_by("user__full_name", "pk")
-    )
+    members = rota_members(rota)
     rows = {member.pk: GridRow(member, [GridCell(day) for day in days]) for member in members}
     for member_id, first, last in LeaveRequest.objects.filter(
         member__in=members,

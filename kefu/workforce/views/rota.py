@@ -19,7 +19,7 @@ from kefu.core.errors import DomainError, Forbidden
 from kefu.core.forms import DateInput
 from kefu.core.http import request_user
 from kefu.core.roles import PLAN_ROTA, VIEW_ROTA
-from kefu.workforce.models import RotaStatus, Shift, ShiftTemplate
+from kefu.workforce.models import RotaStatus, Shift
 from kefu.workforce.queries import service_target
 from kefu.workforce.queries.rota import (
     changes_visible_to,
@@ -27,8 +27,10 @@ from kefu.workforce.queries.rota import (
     rota_coverage,
     rota_get_for_user,
     rota_grid,
+    rota_members,
     rota_plan,
     rotas_visible_to,
+    shift_templates_of,
     shifts_visible_to,
     template_get_for_user,
 )
@@ -65,13 +67,13 @@ class ShiftEditForm(forms.Form):
     template = forms.ChoiceField(label=_("Shift"), required=False)
     note = forms.CharField(label=_("Reason"), max_length=200)
 
-    def __init__(self, *args: Any, rota: Any, rows: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rota: Any, members: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rota = rota
         self.fields["member"].choices = [  # type: ignore[attr-defined]
-            (row.member.pk, row.member.user.full_name or row.member.user.username) for row in rows
+            (member.pk, member.user.full_name or member.user.username) for member in members
         ]
-        templates = ShiftTemplate.objects.filter(centre_id=rota.centre_id).order_by("start")
+        templates = shift_templates_of(rota.centre_id)
         self.fields["template"].choices = [  # type: ignore[attr-defined]
             ("", _("day off")),
             *((t.code, f"{t.name} {t.start:%H:%M}") for t in templates),
@@ -259,7 +261,8 @@ def _rota_page(
         if chosen is None or not rota.first_day <= chosen <= rota.last_day:
             chosen = today if rota.first_day <= today <= rota.last_day else rota.first_day
         if edit is None:  # the day shown is the day to change
-            edit = ShiftEditForm(rota=rota, rows=rows, initial={"day": chosen})
+            members = [row.member for row in rows]
+            edit = ShiftEditForm(rota=rota, members=members, initial={"day": chosen})
         coverage = rota_coverage(rota, chosen)
         context.update(
             days=days,
@@ -287,8 +290,7 @@ def shift_edit_view(request: HttpRequest, rota_id: int) -> HttpResponse:
     published rota the change is recorded. A refused form comes back as typed."""
     user = _require(request, PLAN_ROTA)
     rota = rota_get_for_user(user, rota_id)
-    _days, rows = rota_grid(rota)
-    form = ShiftEditForm(request.POST, rota=rota, rows=rows)
+    form = ShiftEditForm(request.POST, rota=rota, members=rota_members(rota))
     if form.is_valid():
         data = form.cleaned_data
         try:
