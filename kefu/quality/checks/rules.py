@@ -49,13 +49,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kefu.quality.checks.logic import Logic, RuleSetError, compile_logic
+from kefu.quality.checks.logic import fail as _fail
 from kefu.quality.checks.transcript import (
     AGENT,
     CUSTOMER,
@@ -73,10 +73,6 @@ MAX_WORDS: Final = 2_000
 MAX_PATTERN: Final = 2_000
 _NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _LATIN: Final = re.compile(r"[A-Za-z0-9 ]+")
-
-
-class RuleSetError(TranscriptError):
-    """A rule set that cannot be used; ``message`` says where and what, in Chinese."""
 
 
 def normalize(text: str) -> str:
@@ -115,7 +111,6 @@ class Condition:
 
 # The logic, compiled: a function of "is condition X true?" (asked lazily, so a rule
 # "hold and not ask" looks for the ask only around a hold).
-Logic = Callable[[Callable[[str], bool]], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,12 +143,6 @@ class RuleSet:
     @property
     def families(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(rule.family for rule in self.rules))
-
-
-def _fail(
-    code: str, path: Path, text: str | Promise, params: dict[str, Any] | None = None
-) -> RuleSetError:
-    return RuleSetError(code, text, params, path)
 
 
 def _object(value: Any, path: Path) -> dict[str, Any]:
@@ -379,98 +368,6 @@ def _condition(name: str, value: Any, path: Path, names: set[str]) -> Condition:
     return Condition(**common, min_seconds=least)
 
 
-# --- the logic ------------------------------------------------------------------------------
-
-_TOKEN: Final = re.compile(r"\s*(?:(\()|(\))|([A-Za-z_][A-Za-z0-9_]*)|(\S))")
-
-
-def _logic(
-    text: str, names: set[str], path: Path
-) -> tuple[Logic, tuple[str, ...], tuple[str, ...]]:
-    """``text`` compiled, with the conditions it needs true and those it needs false."""
-    tokens: list[str] = []
-    for match in _TOKEN.finditer(text):
-        if match.group(4):
-            bad = match.group(4)
-            raise _fail(
-                "logic",
-                path,
-                _(
-                    "The logic may hold condition names, and, or, not and parentheses, "
-                    "not %(value)s."
-                ),
-                {"value": shown(bad)},
-            )
-        tokens.append(match.group(1) or match.group(2) or match.group(3))
-    position = 0
-    positive: list[str] = []
-    negative: list[str] = []
-
-    def problem() -> RuleSetError:
-        near = tokens[position] if position < len(tokens) else _("the end")
-        return _fail(
-            "logic",
-            path,
-            _("The logic %(logic)s cannot be read near %(near)s."),
-            {"logic": shown(text), "near": shown(near) if position < len(tokens) else near},
-        )
-
-    def peek() -> str | None:
-        return tokens[position] if position < len(tokens) else None
-
-    def take() -> str:
-        nonlocal position
-        if position >= len(tokens):
-            raise problem()
-        position += 1
-        return tokens[position - 1]
-
-    def either(negated: bool) -> Logic:
-        parts = [both(negated)]
-        while peek() == "or":
-            take()
-            parts.append(both(negated))
-        if len(parts) == 1:
-            return parts[0]
-        return lambda truth: any(part(truth) for part in parts)
-
-    def both(negated: bool) -> Logic:
-        parts = [single(negated)]
-        while peek() == "and":
-            take()
-            parts.append(single(negated))
-        if len(parts) == 1:
-            return parts[0]
-        return lambda truth: all(part(truth) for part in parts)
-
-    def single(negated: bool) -> Logic:
-        word = take()
-        if word == "not":
-            inner = single(not negated)
-            return lambda truth: not inner(truth)
-        if word == "(":
-            inner = either(negated)
-            if take() != ")":
-                raise problem()
-            return inner
-        if word in ("and", "or", ")"):
-            raise problem()
-        if word not in names:
-            raise _fail(
-                "logic_name",
-                path,
-                _("The logic names %(name)s, which is not a condition of this rule."),
-                {"name": shown(word)},
-            )
-        (negative if negated else positive).append(word)
-        return lambda truth: truth(word)
-
-    logic = either(False)
-    if position != len(tokens):
-        raise problem()
-    return logic, tuple(dict.fromkeys(positive)), tuple(dict.fromkeys(negative))
-
-
 def _rule(value: Any, path: Path) -> Rule:
     value = _object(value, path)
     rule_id = _get(value, "id", path, str)
@@ -523,7 +420,7 @@ def _rule(value: Any, path: Path) -> Rule:
             seen.append(relative.to)
             relative = conditions[relative.to].relative
     logic_text = _get(value, "logic", path, str)
-    logic, positive, negative = _logic(logic_text, names, (*path, "logic"))
+    logic, positive, negative = compile_logic(logic_text, names, (*path, "logic"))
     anchor = value.get("anchor")
     if anchor is not None and (anchor not in names or anchor not in positive):
         raise _fail(
