@@ -63,6 +63,15 @@ PLAN_ROTA = "workforce.change_rota"
 # The leader's duty log and the handover (002 第15篇 3.4): leaders keep and hand over their
 # shift's log; managers and administrators read and search every log of their centre.
 KEEP_DUTY_LOG = "workforce.add_dutylog"
+# Quality (issue 18): everyone who takes contacts sees their own scores, acknowledges and
+# appeals them; inspectors score, keep the scorecards and the sampling plans and calibrate;
+# leaders see their team's scores, coach, and decide appeals with the inspectors.
+VIEW_OWN_SCORES = "quality.view_evaluation"
+SCORE_CONTACTS = "quality.add_evaluation"
+MANAGE_SCORECARDS = "quality.change_scorecard"
+DECIDE_APPEALS = "quality.change_appeal"
+COACH_AGENTS = "quality.add_coachingtask"
+VIEW_QUALITY_RESULTS = "quality.view_quality_results"
 
 _FRONT_LINE = frozenset(
     {
@@ -78,6 +87,7 @@ _FRONT_LINE = frozenset(
         VIEW_ARTICLE,
         VIEW_ROTA,
         ASK_ROTA_CHANGE,
+        VIEW_OWN_SCORES,
     }
 )
 
@@ -108,6 +118,9 @@ ROLES: dict[str, Role] = {
                     VIEW_REPORTS,
                     MANAGE_WATCH_LIST,
                     TAKE_OVER_CONTACT,
+                    DECIDE_APPEALS,
+                    COACH_AGENTS,
+                    VIEW_QUALITY_RESULTS,
                 }
             )
             | _PLANNING,
@@ -115,7 +128,18 @@ ROLES: dict[str, Role] = {
         Role(
             QA,
             _("QA inspector"),
-            frozenset({VIEW_CUSTOMER, VIEW_CONTACT, VIEW_TICKET, VIEW_ARTICLE}),
+            frozenset(
+                {
+                    VIEW_CUSTOMER,
+                    VIEW_CONTACT,
+                    VIEW_TICKET,
+                    VIEW_ARTICLE,
+                    SCORE_CONTACTS,
+                    MANAGE_SCORECARDS,
+                    DECIDE_APPEALS,
+                    VIEW_QUALITY_RESULTS,
+                }
+            ),
         ),
         Role(EDITOR, _("Knowledge editor"), frozenset({VIEW_ARTICLE, CHANGE_ARTICLE})),
         Role(
@@ -137,6 +161,11 @@ ROLES: dict[str, Role] = {
                     CHANGE_TARGETS,
                     MANAGE_WATCH_LIST,
                     TAKE_OVER_CONTACT,
+                    SCORE_CONTACTS,
+                    MANAGE_SCORECARDS,
+                    DECIDE_APPEALS,
+                    COACH_AGENTS,
+                    VIEW_QUALITY_RESULTS,
                 }
             )
             | _PLANNING,

@@ -28,6 +28,7 @@ from kefu.customers.models import Customer
 from kefu.metrics import standards
 from kefu.metrics.indicators import Rules, Totals, compute
 from kefu.metrics.models import CentreRules, IndicatorTarget, ReportSubscription
+from kefu.quality.queries.results import monitoring_totals
 from kefu.telephony.calls import AGENT_COUNTERS, QUEUE_COUNTERS
 from kefu.telephony.intervals import INTERVAL_SECONDS
 from kefu.telephony.models import Agent, AgentDay, AgentInterval, Queue, QueueDay, QueueInterval
@@ -349,6 +350,9 @@ def totals_for(
         # Adherence, attendance and turnover against the rota (agent time is not split by
         # queue, so a queue's report has none; the wallboard, without `service`, neither).
         extra.update(workforce_totals(centre, period.start, period.end, agent=agent, team=team))
+    if service and queue is None:
+        # 监听分值 (002 第7篇): the quality scores of the contacts in the period.
+        extra.update(monitoring_totals(centre, period.start, period.end, agent=agent, team=team))
     return Totals(
         queue=queue_part,
         # Agent time is not split by queue: one queue's report has no agent figures.
