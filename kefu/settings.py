@@ -214,6 +214,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # extra columns, which is all it needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
+# Where the telephone platform serves a call's recording, `{call_id}` standing for the
+# call's id (e.g. https://pbx.example.cn/recordings/{call_id}.wav); empty: no link.
+KEFU_RECORDING_URL = os.environ.get("KEFU_RECORDING_URL", "")
+
 REDIS_URL = os.environ.get("KEFU_REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

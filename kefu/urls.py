@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("kefu.knowledge.urls")),
     path("", include("kefu.metrics.urls")),
     path("", include("kefu.workforce.urls")),
+    path("", include("kefu.quality.urls")),
     path("", include("kefu.web.urls")),
 ]
 

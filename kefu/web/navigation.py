@@ -63,6 +63,11 @@ ENTRIES = [
         "/workforce/",
         frozenset({AGENT, EXPERT, BACKOFFICE, LEADER, MANAGER, ADMIN}),
     ),
+    Entry(
+        _("Quality"),
+        "/quality/",
+        frozenset({AGENT, EXPERT, BACKOFFICE, LEADER, MANAGER, QA}),
+    ),
     Entry(_("Review desk"), "/knowledge/review/", frozenset({EDITOR, ADMIN})),
     Entry(_("Data import"), "/imports/", frozenset({ADMIN})),
 ]
@@ -76,6 +81,7 @@ HOME = {
     LEADER: "/dashboard/",
     MANAGER: "/dashboard/",
     EDITOR: "/knowledge/",
+    QA: "/quality/queue/",
 }
 
 

@@ -91,7 +91,7 @@ def record_score(
         raise Invalid(_("The comment is too long."), code="comment_too_long")
     result = _score(version, answers)
     now = timezone.now()
-    answering = purpose == EvaluationPurpose.SAMPLE
+    answering = purpose != EvaluationPurpose.CALIBRATION
     evaluation = Evaluation(
         centre_id=contact.centre_id,
         contact=contact,

@@ -1,0 +1,39 @@
+"""The quality pages' tabs and who sees each. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.roles import (
+    DECIDE_APPEALS,
+    MANAGE_SCORECARDS,
+    ROLES,
+    SCORE_CONTACTS,
+    VIEW_OWN_SCORES,
+    VIEW_QUALITY_RESULTS,
+)
+
+
+@dataclass(frozen=True)
+class Tab:
+    label: str | Promise
+    url_name: str
+    permission: str
+
+
+TABS: list[Tab] = [
+    Tab(_("My queue"), "quality_queue", SCORE_CONTACTS),
+    Tab(_("Results"), "quality_results", VIEW_QUALITY_RESULTS),
+    Tab(_("Appeals to decide"), "quality_appeals", DECIDE_APPEALS),
+    Tab(_("Calibration"), "quality_calibrations", SCORE_CONTACTS),
+    Tab(_("Scorecards"), "quality_scorecards", MANAGE_SCORECARDS),
+    Tab(_("My scores"), "quality_mine", VIEW_OWN_SCORES),
+]
+
+
+def tabs_for(role: str | None) -> list[Tab]:
+    permissions = ROLES[role].permissions if role in ROLES else frozenset()
+    return [tab for tab in TABS if tab.permission in permissions]
