@@ -11,11 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from kefu.contacts.models import Contact
 from kefu.core.models import User
 from kefu.quality import checks, scoring
 from kefu.quality.models import Answer, ScorecardVersion, Transcript
+from kefu.quality.rule_names import RULE_NAMES
 from kefu.telephony.models import Call
 from kefu.tickets.models import Ticket
 from kefu.tickets.queries import tickets_visible_to
@@ -35,8 +37,7 @@ class Line:
 
 @dataclass(frozen=True)
 class Evidence:
-    calls: list[Call]
-    recordings: dict[int, str]
+    calls: list[tuple[Call, str]]  # each call with its recording's link ("" without)
     tickets: list[Ticket]
     transcript: Transcript | None
     lines: list[Line]
@@ -46,6 +47,19 @@ class Evidence:
 def recording_url(call: Call) -> str:
     template = settings.KEFU_RECORDING_URL
     return template.replace("{call_id}", call.call_id) if template and call.call_id else ""
+
+
+def found_text(hit: dict[str, Any]) -> str:
+    """What a hit found, as a person reads it: the phrase, or the seconds of silence or
+    overlap, or the characters a minute."""
+    detail = str(hit.get("detail") or "")
+    if not detail:
+        return ""
+    if hit.get("rule") in {"silence", "interruption"}:
+        return gettext("%(seconds)s s") % {"seconds": detail}
+    if hit.get("rule") == "speech_rate":
+        return gettext("%(rate)s characters a minute") % {"rate": detail}
+    return detail
 
 
 def transcript_of(contact: Contact) -> Transcript | None:
@@ -63,7 +77,8 @@ def evidence(user: User, contact: Contact) -> Evidence:
     if transcript is not None:
         by_sentence: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for hit in transcript.hits:
-            by_sentence[hit["sentence"]].append(hit)
+            shown = {**hit, "name": RULE_NAMES.get(hit["rule"], ""), "found": found_text(hit)}
+            by_sentence[hit["sentence"]].append(shown)
             families.add(hit["rule"])
         lines = [
             Line(
@@ -77,8 +92,7 @@ def evidence(user: User, contact: Contact) -> Evidence:
             for index, sentence in enumerate(transcript.sentences.get("sentences", []))
         ]
     return Evidence(
-        calls=calls,
-        recordings={call.pk: recording_url(call) for call in calls},
+        calls=[(call, recording_url(call)) for call in calls],
         tickets=tickets,
         transcript=transcript,
         lines=lines,

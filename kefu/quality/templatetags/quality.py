@@ -32,3 +32,9 @@ def plus_minus(estimate: Estimate) -> str:
     """± the interval's half-width, one decimal; empty without an interval."""
     half = estimate.half_width
     return "" if half is None else f"± {half:.1f}"
+
+
+@register.filter
+def get(mapping: dict[str, Any], key: str) -> Any:
+    """``mapping[key]`` in a template (a label of a code)."""
+    return mapping.get(key, "")

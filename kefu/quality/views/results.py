@@ -22,6 +22,11 @@ from kefu.quality.queries.results import results
 from kefu.quality.rule_names import RULE_NAMES
 
 MAX_DAYS = 366
+STANDING = {
+    "above": _("Above the whole"),
+    "below": _("Below the whole"),
+    "unclear": _("Cannot be told apart"),
+}
 
 
 class PeriodForm(forms.Form):
@@ -57,6 +62,6 @@ def results_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "quality/results.html",
-        {"form": form, "results": found, "missed": missed},
+        {"form": form, "results": found, "missed": missed, "standing": STANDING},
         status=200 if form.is_valid() or not request.GET else 400,
     )
