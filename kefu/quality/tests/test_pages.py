@@ -120,7 +120,8 @@ def test_each_role_reaches_only_its_quality_pages(world: World) -> None:
 
 
 def test_the_results_show_each_agent_with_the_sample_size_and_interval(world: World) -> None:
-    for contact, value in zip(world.contacts["a1"][:5], ["yes", "no", "yes", "yes", "no"], strict=True):
+    understood = ["yes", "no", "yes", "yes", "no"]
+    for contact, value in zip(world.contacts["a1"][:5], understood, strict=True):
         world.score(contact, "yes", "yes", value)
     page = signed_in("manager").get("/quality/results/")
     html = page.content.decode()
