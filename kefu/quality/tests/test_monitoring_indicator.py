@@ -46,7 +46,7 @@ def test_the_indicator_is_the_mean_of_the_current_scores(world: World) -> None:
     assert sorted(totals.monitoring_scores) == [0.0, 66.7, 100.0]
     value = compute(totals, rules_of(world.centre))["monitoring_score"]
     assert value == monitoring_score(totals, rules_of(world.centre))
-    assert round(value, 2) == round((100 + 66.7 + 0) / 3, 2)
+    assert value is not None and round(value, 2) == round((100 + 66.7 + 0) / 3, 2)
 
 
 def test_agreement_with_the_reference_per_item_and_per_inspector() -> None:
