@@ -28,6 +28,7 @@ from kefu.customers.demo import load_customer_extras
 from kefu.customers.models import Customer, CustomerPhone, Tag
 from kefu.customers.privacy import customer_anonymise
 from kefu.knowledge.demo import FILES, load_knowledge, read
+from kefu.quality.demo import load_quality
 from kefu.telephony.calls import CONNECTED
 from kefu.telephony.demo import load_telephony
 from kefu.telephony.models import Call
@@ -53,6 +54,7 @@ DEMO_USERS: list[tuple[str, str, str, str | None, str | None]] = [
     ("backoffice", "backoffice", "赵丽娟", "backoffice", None),
     ("handler", "handler", "孙海涛", None, "repair"),
     ("qa", "qa", "吴静", "qa", None),
+    ("qa2", "qa", "何欣", "qa", None),
     ("editor", "editor", "郑雅琴", None, None),
     ("editor2", "editor", "钱慧", None, None),
 ]
@@ -506,6 +508,8 @@ def demo_load(
     staff = {user.username: user for user in User.objects.filter(username__in=STAFF)}
     tickets_created = load_tickets(centre, tickets, staff, titles=titles, progress=progress)
     load_duty_logs(centre)
+    progress(str(_("Quality inspection")))
+    load_quality(centre, days=days)
     if customers_created:
         _anonymised_customer(centre)
         load_customer_extras(centre, staff)

@@ -67,6 +67,12 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "decision": gettext_lazy("Approve or refuse"),
     "leave_id": gettext_lazy("leave request"),
     "swap_id": gettext_lazy("swap request"),
+    # Quality (kefu/quality/api.py).
+    "answers": gettext_lazy("answers"),
+    "evaluation_id": gettext_lazy("quality score"),
+    "item_id": gettext_lazy("sampled contact"),
+    "scorecard_id": gettext_lazy("scorecard"),
+    "transcript": gettext_lazy("transcript"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

@@ -34,6 +34,7 @@ from kefu.quality.models import (
     Scorecard,
 )
 from kefu.tickets.models import Kind, Ticket
+from kefu.workforce.models import StaffMember
 
 # At most this many contacts drawn in one run of a centre: a bound on what one day's
 # draw may do, whatever the plans say.
@@ -125,9 +126,10 @@ def _plans(centre_id: int) -> tuple[SamplingPlan | None, dict[int, SamplingPlan]
     return centre_plan, {plan.team_id: plan for plan in plans if plan.team_id is not None}
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def samples_draw(*, centre_id: int, now: datetime | None = None) -> int:
-    """Today's draw for one centre; returns how many contacts were drawn."""
+    """Today's draw for one centre; returns how many contacts were drawn. Not durable: the
+    demo's loader draws inside its own transaction."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     month = _month_start(today)
@@ -183,10 +185,10 @@ def samples_draw(*, centre_id: int, now: datetime | None = None) -> int:
         if plan_of(agent_id) is not None:
             candidates[agent_id].append(contact_id)
     new_agents: set[int] = set()
-    joined = dict(User.objects.filter(pk__in=list(candidates)).values_list("pk", "date_joined"))
+    joined = _joined(list(candidates))
     for agent_id in candidates:
         plan = plan_of(agent_id)
-        if plan and joined[agent_id] >= now - timedelta(days=plan.new_agent_days):
+        if plan and joined[agent_id] >= today - timedelta(days=plan.new_agent_days):
             new_agents.add(agent_id)
     for plan in plans:
         mine = {agent: ids for agent, ids in candidates.items() if plan_of(agent) is plan}
@@ -217,6 +219,18 @@ def samples_draw(*, centre_id: int, now: datetime | None = None) -> int:
         for contact_id, agent_id, reason, plan in rows
     )
     return len(rows)
+
+
+def _joined(agents: list[int]) -> dict[int, date]:
+    """When each agent joined: the workforce's staff record where there is one (the day
+    the centre counts from), else the day the account was made."""
+    joined = {
+        pk: timezone.localdate(at)
+        for pk, at in User.objects.filter(pk__in=agents).values_list("pk", "date_joined")
+    }
+    staff = StaffMember.objects.filter(user_id__in=agents, joined_on__isnull=False)
+    joined |= {pk: day for pk, day in staff.values_list("user_id", "joined_on") if day}
+    return joined
 
 
 def samples_draw_all() -> int:
