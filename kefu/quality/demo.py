@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -181,6 +181,13 @@ def _answers(
     return answers
 
 
+def _working_time(after: datetime, rng: random.Random) -> datetime:
+    """A moment of the inspectors' day (09:00–17:30) one or two days after ``after``."""
+    day = timezone.localdate(after) + timedelta(days=rng.randint(1, 2))
+    start = timezone.make_aware(datetime.combine(day, time(9)))
+    return start + timedelta(minutes=rng.randint(0, 510))
+
+
 def _months(first: date, last: date) -> list[date]:
     months = [first.replace(day=1)]
     while months[-1] < last.replace(day=1):
@@ -282,9 +289,7 @@ def _history(centre: OrgUnit, *, days: int) -> int:
             answers[next(i.pk for i in items[number] if i.text.startswith("答复准确"))] = scoring.NO
         rules = [scoring.ItemRule(i.pk, i.weight, i.fatal, i.allow_na) for i in items[number]]
         result = scoring.score(rules, answers)
-        submitted = min(
-            now - timedelta(hours=1), contact.started_at + timedelta(hours=rng.randint(18, 50))
-        )
+        submitted = min(now - timedelta(hours=1), _working_time(contact.started_at, rng))
         old = submitted < now - timedelta(days=5)
         acknowledged = old or rng.random() < 0.5
         evaluation = Evaluation(
@@ -458,12 +463,15 @@ def _calibration(
     if len(scorers) < 2:
         return
     with_transcript = [c for c in contacts if c.pk in transcripts]
-    for title, age, count, shown in (
-        ("月度校准：停电类来电", 12, 3, True),
-        ("本周校准：投诉类来电", 1, 2, False),
+    for title, word, age, count, shown in (
+        ("月度校准：停电类来电", "停电", 12, 3, True),
+        ("本周校准：投诉类来电", "投诉", 1, 2, False),
     ):
-        picked = rng.sample(with_transcript, min(count, len(with_transcript)))
         created = now - timedelta(days=age)
+        pool = [c for c in with_transcript if word in c.summary and c.started_at < created]
+        picked = rng.sample(pool, min(count, len(pool)))
+        if not picked:
+            continue
         session = CalibrationSession.objects.create(
             centre=centre,
             title=title,

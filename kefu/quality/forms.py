@@ -77,7 +77,7 @@ class AppealForm(forms.Form):
 class DecisionForm(forms.Form):
     OUTCOMES = [("upheld", _("The score stands")), ("changed", _("Change the score"))]
     outcome = forms.ChoiceField(
-        label=_("Decision"), choices=OUTCOMES, widget=forms.RadioSelect, initial="upheld"
+        label=_("Ruling"), choices=OUTCOMES, widget=forms.RadioSelect, initial="upheld"
     )
     decision = forms.CharField(
         label=_("Reason for the decision"),

@@ -161,4 +161,6 @@ def _months(scores: QuerySet[Evaluation], end: dt.datetime, count: int) -> list[
         "contact_at", "score"
     ):
         grouped[timezone.localdate(at).replace(day=1)].append(float(score))
+    while len(starts) > 1 and not grouped.get(starts[0]):
+        starts.pop(0)  # the months before the first score: nothing to show
     return [(month, stats.estimate(grouped.get(month, []))) for month in starts]

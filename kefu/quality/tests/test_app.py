@@ -30,7 +30,7 @@ def test_the_app_is_installed_with_a_chinese_name() -> None:
             "质检成绩",
             "申诉",
             "抽检计划",
-            "校准会",
+            "校准",
         }
 
 
