@@ -51,6 +51,7 @@ bench: install
 	$(VENV)/bin/python bench/workforce.py
 	$(VENV)/bin/python bench/workforce_forecast.py
 	$(VENV)/bin/python bench/qa.py
+	$(VENV)/bin/python bench/qa_pages.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -32,6 +32,7 @@ from kefu.quality.models import (
     CoachingTask,
     Evaluation,
     EvaluationPurpose,
+    RuleSwitch,
     SampleItem,
     SampleReason,
     SampleState,
@@ -43,6 +44,7 @@ from kefu.quality.models import (
     Transcript,
     VersionState,
 )
+from kefu.quality.queries.rules import live_rules
 from kefu.quality.services.sampling import samples_draw
 from kefu.quality.services.scorecards import ItemSpec
 from kefu.quality.services.transcripts import hits_value
@@ -71,7 +73,7 @@ _V1 = [
 ]
 # Version 2 asks for the apology an upset customer is owed (002 第17篇) and takes its
 # points from the answer's.
-_V2 = [
+DEMO_ITEMS = [
     *_V1[:3],
     ItemSpec("过程", "答复准确、完整，符合知识库口径", 20),
     *_V1[4:7],
@@ -135,6 +137,7 @@ def _examples() -> tuple[list[checks.Transcript], dict[str, list[checks.Transcri
 
 def _transcripts(contacts: list[Contact], rng: random.Random) -> dict[int, Transcript]:
     clean, faulty = _examples()
+    rules = live_rules(contacts[0].centre_id) if contacts else checks.default_rules()
     families = sorted(faulty)
     rows = []
     now = timezone.now()
@@ -143,7 +146,7 @@ def _transcripts(contacts: list[Contact], rng: random.Random) -> dict[int, Trans
             transcript = rng.choice(faulty[rng.choice(families)])
         else:
             transcript = rng.choice(clean)
-        result = checks.check(transcript)
+        result = checks.check(transcript, rules)
         rows.append(
             Transcript(
                 centre_id=contact.centre_id,
@@ -222,7 +225,7 @@ def _history(centre: OrgUnit, *, days: int) -> int:
     )
     switched = now - timedelta(days=min(25, days // 2))
     _version(card, 1, _V1, since - timedelta(days=30))
-    _version(card, 2, _V2, switched)
+    _version(card, 2, DEMO_ITEMS, switched)
     versions = {v.number: v for v in card.versions.all()}
     items = {
         number: list(
@@ -232,6 +235,14 @@ def _history(centre: OrgUnit, *, days: int) -> int:
         )
         for number, version in versions.items()
     }
+    # Speaking rate is judged by ear on this hotline: its check stays off.
+    RuleSwitch.objects.create(
+        centre=centre,
+        family="speech_rate",
+        live=False,
+        changed_by=inspectors[0],
+        changed_at=since,
+    )
     plan = SamplingPlan.objects.create(
         centre=centre, scorecard=card, per_agent=PER_AGENT, per_new_agent=10, flagged_below=95
     )

@@ -30,6 +30,7 @@ TABS: list[Tab] = [
     Tab(_("Appeals to decide"), "quality_appeals", DECIDE_APPEALS),
     Tab(_("Calibration"), "quality_calibrations", SCORE_CONTACTS),
     Tab(_("Scorecards"), "quality_scorecards", MANAGE_SCORECARDS),
+    Tab(_("Automatic checks"), "quality_rules", MANAGE_SCORECARDS),
     Tab(_("My scores"), "quality_mine", VIEW_OWN_SCORES),
 ]
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kefu.quality import views
-from kefu.quality.views import calibration, results, scorecards, scoring
+from kefu.quality.views import calibration, results, rules, scorecards, scoring
 
 urlpatterns = [
     path("quality/", views.quality_page, name="quality"),
@@ -46,6 +46,8 @@ urlpatterns = [
         scorecards.plan_view,
         name="quality_plan",
     ),
+    path("quality/rules/", rules.rules_page, name="quality_rules"),
+    path("quality/rules/<str:family>/", rules.rule_switch_view, name="quality_rule_switch"),
     path("quality/calibration/", calibration.calibrations_page, name="quality_calibrations"),
     path(
         "quality/calibration/<int:session_id>/",

@@ -154,3 +154,25 @@ def test_the_transcript_check_benchmark_runs_in_small() -> None:
     assert report["checks_per_second_per_core"] > 0
     assert report["check_only_per_second_per_core"] > 0
     assert report["target_checks_per_second_per_core"] == 500
+
+
+def test_the_qa_pages_benchmark_runs_in_small() -> None:
+    """bench/qa_pages.py (issue 18: the QA queue and score pages at p95 under 150 ms with
+    two months of data for 500 agents) in small: its report holds the figures the closing
+    note quotes, and every page answered."""
+    done = subprocess.run(  # noqa: S603 - our interpreter, our script
+        [
+            sys.executable,
+            str(ROOT / "bench" / "qa_pages.py"),
+            *("--agents", "8", "--per-day", "2", "--requests", "5"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    report = json.loads(done.stdout)
+    assert report["agents"] == 8 and report["scores"] == 80
+    assert set(report["pages"]) == {"queue", "scoring_page", "score", "results"}
+    assert all(page["errors"] == 0 for page in report["pages"].values())
+    assert report["target_p95_ms"] == 150.0

@@ -21,7 +21,7 @@ from kefu.quality.models.scorecards import (
     ScorecardVersion,
     VersionState,
 )
-from kefu.quality.models.transcripts import Transcript
+from kefu.quality.models.transcripts import RuleSwitch, Transcript
 
 __all__ = [
     "AgentResponse",
@@ -33,6 +33,7 @@ __all__ = [
     "CoachingTask",
     "Evaluation",
     "EvaluationPurpose",
+    "RuleSwitch",
     "SampleItem",
     "SampleReason",
     "SampleState",

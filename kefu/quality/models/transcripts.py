@@ -35,3 +35,29 @@ class Transcript(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} {self.auto_score}"
+
+
+class RuleSwitch(models.Model):
+    """Whether one family of the automatic checks counts in a centre: a rule goes live (or
+    is taken off) by an inspector who has read its precision on the centre's confirmed
+    scores. Without a row, a family of the default rule set is live."""
+
+    centre = models.ForeignKey(
+        OrgUnit, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="+"
+    )
+    family = models.CharField(_("automatic check"), max_length=32)
+    live = models.BooleanField(_("live"), default=True)
+    changed_by = models.ForeignKey(
+        "core.User", verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("automatic check switch")
+        verbose_name_plural = _("automatic check switches")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "family"], name="rule_switch_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family} {self.live}"

@@ -9,14 +9,17 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kefu.contacts.models import Contact
 from kefu.core.errors import Forbidden, Invalid, NotFound
 from kefu.core.models import User
-from kefu.core.roles import SCORE_CONTACTS
+from kefu.core.queries import require_centre
+from kefu.core.roles import MANAGE_SCORECARDS, SCORE_CONTACTS
 from kefu.core.services.audit import audit_record
 from kefu.quality import checks
-from kefu.quality.models import Transcript
+from kefu.quality.models import RuleSwitch, Transcript
+from kefu.quality.queries.rules import live_rules
 
 
 def hits_value(result: checks.CheckResult) -> list[dict[str, Any]]:
@@ -34,8 +37,8 @@ def hits_value(result: checks.CheckResult) -> list[dict[str, Any]]:
 
 
 def transcript_row(contact: Contact, transcript: checks.Transcript, source: str) -> Transcript:
-    """The unsaved row for ``contact``'s transcript, checked (the demo writes these in bulk)."""
-    result = checks.check(transcript)
+    """The unsaved row for ``contact``'s transcript, checked by the centre's live rules."""
+    result = checks.check(transcript, live_rules(contact.centre_id))
     return Transcript(
         centre_id=contact.centre_id,
         contact=contact,
@@ -77,3 +80,27 @@ def transcript_import(
         after={"sentences": len(transcript.sentences), "score": row.auto_score},
     )
     return row
+
+
+@transaction.atomic(durable=True)
+def rule_switch_set(*, actor: User, family: str, live: bool) -> RuleSwitch:
+    """Put a family of the automatic checks live in the actor's centre, or take it off;
+    transcripts brought in afterwards are checked accordingly (those before keep their
+    hits)."""
+    if not (actor.is_superuser or actor.has_perm(MANAGE_SCORECARDS)):
+        raise Forbidden()
+    centre_id = require_centre(actor)
+    if family not in checks.FAMILIES:
+        raise Invalid(_("There is no such automatic check."), code="check_unknown")
+    switch, _created = RuleSwitch.objects.update_or_create(
+        centre_id=centre_id,
+        family=family,
+        defaults={"live": live, "changed_by": actor, "changed_at": timezone.now()},
+    )
+    audit_record(
+        actor=actor,
+        action="quality.rule_switch",
+        obj=switch,
+        after={"family": family, "live": live},
+    )
+    return switch

@@ -1,0 +1,84 @@
+"""The automatic checks a centre runs and how well each has done (issue 18 point 7): the
+default rule set less the families taken off, and each family's precision and recall on
+the answers inspectors confirmed or changed.
+
+An item tied to a check is pre-filled from the transcript (not met when the check hit);
+the answer records whether the inspector left it as pre-filled (`automatic`). So for each
+family, over the scores that count:
+
+- kept "not met" (a hit the inspector confirmed): a true hit;
+- changed to "met" (a hit the inspector overruled): a false hit;
+- changed to "not met" (a fault the check missed): a miss.
+
+Precision = true / (true + false); recall = true / (true + missed). Not-applicable answers
+say nothing about the check and are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from kefu.core.models import OrgUnit
+from kefu.quality import checks
+from kefu.quality.models import Answer, EvaluationPurpose, RuleSwitch
+
+
+def live_families(centre_id: int) -> set[str]:
+    off = RuleSwitch.objects.filter(centre_id=centre_id, live=False).values_list(
+        "family", flat=True
+    )
+    return set(checks.FAMILIES) - set(off)
+
+
+def live_rules(centre_id: int) -> checks.RuleSet:
+    """The default rule set with only the centre's live families."""
+    rules = checks.default_rules()
+    live = live_families(centre_id)
+    if live >= set(rules.families):
+        return rules
+    return checks.RuleSet(
+        title=rules.title,
+        version=rules.version,
+        rules=tuple(rule for rule in rules.rules if rule.family in live),
+        source=rules.source,
+    )
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    true_hits: int
+    false_hits: int
+    missed: int
+
+    @property
+    def precision(self) -> float | None:
+        judged = self.true_hits + self.false_hits
+        return self.true_hits / judged if judged else None
+
+    @property
+    def recall(self) -> float | None:
+        faults = self.true_hits + self.missed
+        return self.true_hits / faults if faults else None
+
+
+def confirmed(centre: OrgUnit) -> dict[str, Confirmed]:
+    """Each family's confirmed hits, overruled hits and misses in the centre's scores."""
+    rows = (
+        Answer.objects.filter(
+            evaluation__centre=centre,
+            evaluation__purpose__in=[EvaluationPurpose.SAMPLE, EvaluationPurpose.REVIEW],
+            evaluation__supersedes__isnull=True,
+        )
+        .exclude(item__auto_check="")
+        .exclude(value=Answer.Value.NA)
+        .values_list("item__auto_check")
+        .annotate(
+            true_hits=Count("id", filter=Q(automatic=True, value=Answer.Value.NO)),
+            false_hits=Count("id", filter=Q(automatic=False, value=Answer.Value.YES)),
+            missed=Count("id", filter=Q(automatic=False, value=Answer.Value.NO)),
+        )
+        .order_by()
+    )
+    return {family: Confirmed(t, f, m) for family, t, f, m in rows}
