@@ -257,7 +257,8 @@ def appeal_file(*, actor: User, evaluation_id: int, reason: str) -> Appeal:
 def _locked_visible(actor: User, evaluation_id: int) -> Evaluation:
     evaluation = (
         evaluations_visible_to(actor)
-        .select_for_update()
+        # Only the score's row: the visibility filter joins others, nullable ones on PostgreSQL.
+        .select_for_update(of=("self",))
         .select_related("version__scorecard")
         .filter(pk=evaluation_id)
         .first()
