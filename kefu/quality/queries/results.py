@@ -132,9 +132,10 @@ def results(
         .order_by("-missed", "item__text")[:10]
     ]
     hits: Counter[tuple[str, str]] = Counter()
-    transcripts = Transcript.objects.filter(contact_id__in=period.values("contact_id")).order_by(
-        "-imported_at"
-    )[:PHRASE_TRANSCRIPTS]
+    # A transcript with a hit scored under 100 (every rule takes points off): only those.
+    transcripts = Transcript.objects.filter(
+        contact_id__in=period.values("contact_id"), auto_score__lt=100
+    ).order_by("-imported_at")[:PHRASE_TRANSCRIPTS]
     for found in transcripts.values_list("hits", flat=True):
         for hit in found:
             hits[(hit.get("rule", ""), hit.get("detail", ""))] += 1
