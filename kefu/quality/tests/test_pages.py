@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 from django.test import Client
 
 from kefu.conftest import PASSWORD
+from kefu.core.models import OrgUnit, User
 from kefu.quality.models import (
     Appeal,
     AppealState,
@@ -21,6 +23,7 @@ from kefu.quality.models import (
     ScorecardVersion,
     Transcript,
 )
+from kefu.quality.services.calibration import calibration_create
 from kefu.quality.services.transcripts import transcript_import
 from kefu.quality.tests.conftest import World
 
@@ -187,3 +190,28 @@ def test_calibration_is_blind_until_the_results_are_shown(world: World) -> None:
     assert "与参照评分一致" in shown or "质检二" in shown
     assert "准确理解客户诉求" in shown
     assert not SampleItem.objects.exists() and Transcript.objects.count() == 0
+
+
+def test_each_role_against_each_queue_item_and_session(
+    world: World, make_user: Callable[..., User], other_centre: OrgUnit
+) -> None:
+    """A drawn contact: any inspector of the centre may open it (to cover a colleague's
+    queue), nobody else; a calibration session: the centre's inspectors, nobody else."""
+    item = world.queue(world.contacts["a1"][0])
+    session = calibration_create(
+        actor=world.people["qa1"],
+        title="校准",
+        scorecard_id=world.scorecard.pk,
+        contact_ids=[world.contacts["a2"][0].pk],
+        inspector_ids=[world.people["qa1"].pk, world.people["qa2"].pk],
+        reference_id=world.people["qa1"].pk,
+    )
+    make_user("qa", "qa-other", centre=other_centre)
+    expected = {"qa1": 200, "qa2": 200, "a1": 403, "leader": 403, "manager": 200, "qa-other": 404}
+    for who, status in expected.items():
+        client = signed_in(who)
+        assert client.get(f"/quality/queue/{item.pk}/").status_code == status, who
+    sessions = {"qa2": 200, "a1": 403, "leader": 403, "qa-other": 404}
+    for who, status in sessions.items():
+        path = f"/quality/calibration/{session.pk}/"
+        assert signed_in(who).get(path).status_code == status, who
