@@ -1,28 +1,18 @@
-"""The quality pages' tabs and who sees each. Pure."""
+"""The quality pages' tabs and who sees each."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core import navigation
+from kefu.core.navigation import Tab
 from kefu.core.roles import (
     DECIDE_APPEALS,
     MANAGE_SCORECARDS,
-    ROLES,
     SCORE_CONTACTS,
     VIEW_OWN_SCORES,
     VIEW_QUALITY_RESULTS,
 )
-
-
-@dataclass(frozen=True)
-class Tab:
-    label: str | Promise
-    url_name: str
-    permission: str
-
 
 TABS: list[Tab] = [
     Tab(_("My queue"), "quality_queue", SCORE_CONTACTS),
@@ -36,5 +26,4 @@ TABS: list[Tab] = [
 
 
 def tabs_for(role: str | None) -> list[Tab]:
-    permissions = ROLES[role].permissions if role in ROLES else frozenset()
-    return [tab for tab in TABS if tab.permission in permissions]
+    return navigation.tabs_for(TABS, role)

@@ -1,22 +1,13 @@
-"""The workforce pages' tabs (issue 17 point 7) and who sees each. Pure."""
+"""The workforce pages' tabs (issue 17 point 7) and who sees each."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kefu.core.roles import ASK_ROTA_CHANGE, KEEP_DUTY_LOG, PLAN_ROTA, ROLES, VIEW_ROTA
-
-
-@dataclass(frozen=True)
-class Tab:
-    label: str | Promise
-    url_name: str
-    permission: str
-
+from kefu.core import navigation
+from kefu.core.navigation import Tab
+from kefu.core.roles import ASK_ROTA_CHANGE, KEEP_DUTY_LOG, PLAN_ROTA, VIEW_ROTA
 
 # Each part of the workforce app adds its pages here, in the order a leader's day uses
 # them; an agent sees the tabs their role's permissions allow.
@@ -35,5 +26,4 @@ TABS: list[Tab] = [
 
 
 def tabs_for(role: str | None) -> list[Tab]:
-    permissions = ROLES[role].permissions if role in ROLES else frozenset()
-    return [tab for tab in TABS if tab.permission in permissions]
+    return navigation.tabs_for(TABS, role)
