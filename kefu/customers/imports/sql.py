@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 from django.db import connection
@@ -46,14 +47,16 @@ def _select(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
     """The rows of `sql`, whose `{among}` asks for a column among `values` (a batch's
     keys): one array on PostgreSQL (psycopg parses a statement of thousands of
     placeholders slowly, and prepares it afresh for each length), placeholders on SQLite
-    (a few thousand are within its limit)."""
+    (a few thousand are within its limit), SQLite's own (`?`) on its own cursor: Django's
+    would rewrite the thousands of `%s` first (errors made Django's, as `_insert_rows`)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(sql.format(among="= ANY(%s)"), [values])
-        else:
-            marks = ", ".join(["%s"] * len(values))
-            cursor.execute(sql.format(among=f"IN ({marks})"), values)
-        return cursor.fetchall()
+            return cursor.fetchall()
+        marks = ", ".join(["?"] * len(values))
+        with connection.wrap_database_errors:
+            cursor.cursor.execute(sql.format(among=f"IN ({marks})"), values)
+            return cursor.cursor.fetchall()
 
 
 # SQLite: rows a statement, and its bound values at most (SQLite allows 32,766).
@@ -90,7 +93,7 @@ def _insert_rows(table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
                 many = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * size)  # noqa: S608
                 for start in range(0, whole, size):
                     cursor.cursor.execute(
-                        many, [value for row in rows[start : start + size] for value in row]
+                        many, list(chain.from_iterable(rows[start : start + size]))
                     )
             if whole < len(rows):
                 cursor.cursor.executemany(
