@@ -15,7 +15,7 @@ from kefu.core.imports import Report
 from kefu.core.masking import mask_address, mask_id_number, mask_phone
 from kefu.core.models import AuditEntry
 from kefu.core.validation import FIXED, MOBILE
-from kefu.customers.imports.sql import _insert_rows, _select
+from kefu.customers.imports.sql import _insert_keyed, _insert_rows, _select
 from kefu.customers.imports.values import JOIN, KEEP, Existing, Record
 from kefu.customers.models import Customer, CustomerPhone, Tier
 
@@ -91,13 +91,7 @@ def insert_new(kind: CustomerImporter, records: list[Record], stamp: Any) -> Non
         )
         for r, id_number, token in zip(records, clear, tokens, strict=True)
     ]
-    _insert_rows(table, columns, rows)
-    ids = dict(
-        _select(
-            f"SELECT account_number, id FROM {table} WHERE account_number {{among}}",  # noqa: S608
-            [r.account for r in records],
-        )
-    )
+    ids = _insert_keyed(table, columns, rows, "account_number")
     phone_rows: list[tuple[Any, ...]] = [
         (ids[r.account], number, _kind(number), position)
         for r in records

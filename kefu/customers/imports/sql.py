@@ -102,6 +102,40 @@ def _insert_rows(table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
                 )
 
 
+def _insert_keyed(
+    table: str, columns: str, rows: list[tuple[Any, ...]], key: str
+) -> dict[Any, int]:
+    """`_insert_rows`, and the ids the rows were given, by their `key` column: on SQLite
+    from the inserts themselves (`RETURNING`), on PostgreSQL selected after the COPY."""
+    if connection.vendor == "postgresql":
+        _insert_rows(table, columns, rows)
+        at = [name.strip() for name in columns.split(",")].index(key)
+        return dict(
+            _select(
+                f"SELECT {key}, id FROM {table} WHERE {key} {{among}}",  # noqa: S608
+                [row[at] for row in rows],
+            )
+        )
+    ids: dict[Any, int] = {}
+    width = len(rows[0])
+    size = max(1, min(ROWS_A_STATEMENT, VALUES_A_STATEMENT // width))
+    one = "(" + ", ".join(["?"] * width) + ")"
+    whole = len(rows) - len(rows) % size
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        # As `_insert_rows`: statements of `size` rows, the rest one row a statement.
+        if whole:
+            many = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * size)  # noqa: S608
+            many += f" RETURNING {key}, id"
+            for start in range(0, whole, size):
+                cursor.cursor.execute(many, list(chain.from_iterable(rows[start : start + size])))
+                ids.update(cursor.cursor.fetchall())
+        single = f"INSERT INTO {table} ({columns}) VALUES {one} RETURNING {key}, id"  # noqa: S608
+        for row in rows[whole:]:
+            cursor.cursor.execute(single, row)
+            ids.update(cursor.cursor.fetchall())
+    return ids
+
+
 def _count_at_most(table: str, limit: int) -> int:
     """The rows of `table`, counted up to `limit` (a million counted only when needed)."""
     with connection.cursor() as cursor:
