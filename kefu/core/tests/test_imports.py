@@ -4,6 +4,7 @@ small kind registered here (regions by code and name)."""
 
 from __future__ import annotations
 
+import gc
 import zipfile
 from collections.abc import Iterable, Sequence
 from io import StringIO
@@ -440,3 +441,31 @@ def test_merged_cells_are_found_across_the_chunks_the_sheet_is_read_in(
     monkeypatch.setattr(reading, "_MERGE_CHUNK", 7)  # the tag falls across chunks
     report = run(xlsx(tmp_path / "r.xlsx", [*ROWS, ["", "海淀"]], merge="A4:A5"), centre)
     assert [(p.row, "A4:A5" in p.message) for p in report.problems] == [(4, True)]
+
+
+@pytest.mark.django_db
+def test_the_cycle_collector_is_spared_while_an_import_runs_and_put_back_after(
+    centre: OrgUnit, tmp_path: Path
+) -> None:
+    """Issue 16 point 4 (a million customers at 20,000 rows a second, bench/import.py):
+    while a file is checked and written, what was alive before the import is frozen out
+    of Python's cycle collector and its youngest generation is collected after `YOUNG`
+    objects; after the import, written or refused, both are as they were."""
+    from kefu.core.imports.runner import YOUNG
+
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    during: list[tuple[str, bool, int]] = []
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        during.append((phase, gc.get_freeze_count() > frozen, gc.get_threshold()[0]))
+
+    good = xlsx(tmp_path / "r.xlsx", ROWS)
+    report = import_file("test-regions", good, centre=centre, actor=None, progress=progress)
+    assert report.written and names()["990101"] == "东城"
+    assert {phase for phase, _spared, _young in during} == {"check", "write"}
+    assert all(spared and young == YOUNG for _phase, spared, young in during), during
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, frozen)
+
+    bad = xlsx(tmp_path / "bad.xlsx", [ROWS[0], ["99x", "东城"]])
+    assert not run(bad, centre).ok
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, frozen)

@@ -392,15 +392,19 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
         accounts = [record.account for record in records]
         if not accounts:
             return
+        centre = self.centre.pk
         if not full:
-            centre = self.centre.pk
-            for account, centre_id in _select(
+            found = _select(
                 f"SELECT account_number, centre_id FROM {Customer._meta.db_table} "  # noqa: S608
                 "WHERE account_number {among}",
                 accounts,
-            ):
-                if account is not None:
-                    (self.held if centre_id == centre else self.elsewhere).add(account)
+            )
+            self.held = {account for account, centre_id in found if centre_id == centre}
+            self.elsewhere = {
+                account
+                for account, centre_id in found
+                if centre_id != centre and account is not None
+            }
             return
         rows = _select(
             "SELECT account_number, centre_id, id, name, address, region_id, tier, "  # noqa: S608
@@ -408,16 +412,15 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
             "WHERE account_number {among}",
             accounts,
         )
+        existing = self.existing
         for account, centre_id, pk, name, address, region, tier, index, token, version in rows:
             if account is None:
                 continue
-            if centre_id != self.centre.pk:
+            if centre_id != centre:
                 self.elsewhere.add(account)
             else:
-                self.existing[account] = Existing(
-                    pk, name, address, region, tier, index, token, version
-                )
-        self.held = set(self.existing)
+                existing[account] = Existing(pk, name, address, region, tier, index, token, version)
+        self.held = set(existing)
 
     def _fits_the_archive(self, record: Record, report: Report) -> bool:
         labels = self.labels

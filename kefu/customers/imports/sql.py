@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 from django.db import connection
@@ -46,14 +47,16 @@ def _select(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
     """The rows of `sql`, whose `{among}` asks for a column among `values` (a batch's
     keys): one array on PostgreSQL (psycopg parses a statement of thousands of
     placeholders slowly, and prepares it afresh for each length), placeholders on SQLite
-    (a few thousand are within its limit)."""
+    (a few thousand are within its limit), SQLite's own (`?`) on its own cursor: Django's
+    would rewrite the thousands of `%s` first (errors made Django's, as `_insert_rows`)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(sql.format(among="= ANY(%s)"), [values])
-        else:
-            marks = ", ".join(["%s"] * len(values))
-            cursor.execute(sql.format(among=f"IN ({marks})"), values)
-        return cursor.fetchall()
+            return cursor.fetchall()
+        marks = ", ".join(["?"] * len(values))
+        with connection.wrap_database_errors:
+            cursor.cursor.execute(sql.format(among=f"IN ({marks})"), values)
+            return cursor.cursor.fetchall()
 
 
 # SQLite: rows a statement, and its bound values at most (SQLite allows 32,766).
@@ -90,13 +93,47 @@ def _insert_rows(table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
                 many = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * size)  # noqa: S608
                 for start in range(0, whole, size):
                     cursor.cursor.execute(
-                        many, [value for row in rows[start : start + size] for value in row]
+                        many, list(chain.from_iterable(rows[start : start + size]))
                     )
             if whole < len(rows):
                 cursor.cursor.executemany(
                     f"INSERT INTO {table} ({columns}) VALUES {one}",  # noqa: S608
                     rows[whole:],
                 )
+
+
+def _insert_keyed(
+    table: str, columns: str, rows: list[tuple[Any, ...]], key: str
+) -> dict[Any, int]:
+    """`_insert_rows`, and the ids the rows were given, by their `key` column: on SQLite
+    from the inserts themselves (`RETURNING`), on PostgreSQL selected after the COPY."""
+    if connection.vendor == "postgresql":
+        _insert_rows(table, columns, rows)
+        at = [name.strip() for name in columns.split(",")].index(key)
+        return dict(
+            _select(
+                f"SELECT {key}, id FROM {table} WHERE {key} {{among}}",  # noqa: S608
+                [row[at] for row in rows],
+            )
+        )
+    ids: dict[Any, int] = {}
+    width = len(rows[0])
+    size = max(1, min(ROWS_A_STATEMENT, VALUES_A_STATEMENT // width))
+    one = "(" + ", ".join(["?"] * width) + ")"
+    whole = len(rows) - len(rows) % size
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        # As `_insert_rows`: statements of `size` rows, the rest one row a statement.
+        if whole:
+            many = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * size)  # noqa: S608
+            many += f" RETURNING {key}, id"
+            for start in range(0, whole, size):
+                cursor.cursor.execute(many, list(chain.from_iterable(rows[start : start + size])))
+                ids.update(cursor.cursor.fetchall())
+        single = f"INSERT INTO {table} ({columns}) VALUES {one} RETURNING {key}, id"  # noqa: S608
+        for row in rows[whole:]:
+            cursor.cursor.execute(single, row)
+            ids.update(cursor.cursor.fetchall())
+    return ids
 
 
 def _count_at_most(table: str, limit: int) -> int:

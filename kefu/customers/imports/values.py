@@ -95,6 +95,11 @@ class _Seen:
     def earlier(self, accounts: dict[str, int]) -> dict[str, int]:
         """Of these accounts (each with its row), those met before, with the row they were
         first met in; then remembers them all."""
+        before = self.db.total_changes
+        self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", accounts.items())
+        if self.db.total_changes - before == len(accounts):
+            return {}  # each of them new: nearly every batch of a file
+        # Some were there: they kept the row they were first met in.
         found: dict[str, int] = {}
         keys = list(accounts)
         for start in range(0, len(keys), 10_000):
@@ -103,8 +108,7 @@ class _Seen:
             found.update(
                 self.db.execute(f"SELECT account, row FROM seen WHERE account IN ({marks})", chunk)  # noqa: S608
             )
-        self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", accounts.items())
-        return found
+        return {account: row for account, row in found.items() if row != accounts[account]}
 
     def close(self) -> None:
         self.db.close()
