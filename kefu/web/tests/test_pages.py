@@ -24,7 +24,7 @@ def test_healthz_answers() -> None:
         ("handler", "/department/"),
         ("agent", "/workbench/"),
         ("manager", "/dashboard/"),
-        ("qa", "/tickets/"),
+        ("qa", "/quality/queue/"),
     ],
 )
 def test_home_asks_for_sign_in_then_sends_each_role_to_its_page(
