@@ -9,7 +9,7 @@ for if that lies further: `count_exact` is then false and `count` is that bound,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -96,14 +96,13 @@ def page(
     params: PageParams,
     transform: Callable[[Any], Any],
     *,
-    load: Callable[[list[Any]], Mapping[Any, Any]] | None = None,
+    load: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None,
 ) -> dict[str, Any]:
     """One page of a query, each row turned into its API form after slicing.
 
     With `load`, the page's keys are found first on the bare table and only those rows
-    are then loaded with their joins (`load(keys)`: the rows by key, such as
-    kefu/core/statements.py reads them): on a large filtered table the database
-    otherwise joins every match before it sorts and cuts the page.
+    are then loaded with their joins: on a large filtered table the database otherwise
+    joins every match before it sorts and cuts the page.
     """
     listing = queryset if isinstance(queryset, Listing) else Listing(queryset)
     rows_of = listing.rows
@@ -112,7 +111,9 @@ def page(
         rows = list(window)
     else:
         keys = list(window.values_list("pk", flat=True))
-        loaded = load(keys) if keys else {}
+        loaded = (
+            {row.pk: row for row in load(by_keys(rows_of.model, keys).order_by())} if keys else {}
+        )
         rows = [loaded[key] for key in keys]
     # When the whole result fits on the first page, its length is the count.
     if params.offset == 0 and len(rows) < params.limit:

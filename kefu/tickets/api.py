@@ -1,4 +1,3 @@
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
@@ -28,15 +27,16 @@ from kefu.tickets.models import (
     Urgency,
 )
 from kefu.tickets.queries import (
+    actions_for,
     dispatch_rules_visible_to,
     policies_visible_to,
     ticket_events,
     ticket_get_for_user,
     ticket_list,
-    ticket_rows,
     ticket_stage_spans,
+    ticket_status,
+    with_list_relations,
 )
-from kefu.tickets.queries.rows import row_actions, row_status, ticket_row
 from kefu.tickets.services.steps import EXTENSION_MAX_MINUTES
 
 router = Router(tags=["work orders"])
@@ -184,54 +184,41 @@ class AwayOut(Schema):
 
 
 def ticket_out(ticket: Ticket, user: User) -> dict[str, Any]:
-    return row_out(ticket_row(ticket), user, timezone.now())
-
-
-def row_out(row: Mapping[str, Any], user: User, now: datetime) -> dict[str, Any]:
-    """An order as the API shows it, from its row (kefu/tickets/queries/rows.py)."""
     return {
-        "number": row["number"],
-        "state": row["state"],
-        "version": row["version"],
-        "kind": row["kind"],
-        "category": (
-            {"code": row["category__code"], "name": row["category__name"]}
-            if row["category_id"] is not None
-            else None
-        ),
-        "urgency": row["urgency"],
-        "customer": {"id": row["customer_id"], "name": row["customer__name"]},
-        "title": row["title"],
-        "description": row["description"],
-        "department": (
-            {"code": row["department__code"], "name": row["department__name"]}
-            if row["department_id"] is not None
-            else None
-        ),
-        "assignee": row["assignee__username"],
-        "suspended": row["suspended"],
-        "escalated": row["escalated"],
-        "rework_count": row["rework_count"],
-        "urge_count": row["urge_count"],
-        "reopen_count": row["reopen_count"],
-        "result": row["result"],
-        "satisfied": row["satisfied"],
-        "callback_outcome": row["callback_outcome"],
-        "callback_attempts": row["callback_attempts"],
-        "incomplete": row["incomplete"],
-        "extension_pending_minutes": row["extension_pending"],
-        "extension_minutes": row["extension_minutes"],
-        "merged_into": row["merged_into__number"],
-        "stage": row["stage"],
-        "stage_started_at": row["stage_started_at"],
-        "stage_warn_at": row["stage_warn_at"],
-        "stage_due_at": row["stage_due_at"],
-        "warn_at": row["warn_at"],
-        "due_at": row["due_at"],
-        "status": row_status(row, now),
-        "allowed_actions": row_actions(user, row),
-        "created_at": row["created_at"],
-        "closed_at": row["closed_at"],
+        "number": ticket.number,
+        "state": ticket.state,
+        "version": ticket.version,
+        "kind": ticket.kind,
+        "category": ticket.category,
+        "urgency": ticket.urgency,
+        "customer": {"id": ticket.customer_id, "name": ticket.customer.name},
+        "title": ticket.title,
+        "description": ticket.description,
+        "department": ticket.department,
+        "assignee": ticket.assignee.username if ticket.assignee else None,
+        "suspended": ticket.suspended,
+        "escalated": ticket.escalated,
+        "rework_count": ticket.rework_count,
+        "urge_count": ticket.urge_count,
+        "reopen_count": ticket.reopen_count,
+        "result": ticket.result,
+        "satisfied": ticket.satisfied,
+        "callback_outcome": ticket.callback_outcome,
+        "callback_attempts": ticket.callback_attempts,
+        "incomplete": ticket.incomplete,
+        "extension_pending_minutes": ticket.extension_pending,
+        "extension_minutes": ticket.extension_minutes,
+        "merged_into": ticket.merged_into.number if ticket.merged_into else None,
+        "stage": ticket.stage,
+        "stage_started_at": ticket.stage_started_at,
+        "stage_warn_at": ticket.stage_warn_at,
+        "stage_due_at": ticket.stage_due_at,
+        "warn_at": ticket.warn_at,
+        "due_at": ticket.due_at,
+        "status": ticket_status(ticket, timezone.now()),
+        "allowed_actions": actions_for(user, ticket),
+        "created_at": ticket.created_at,
+        "closed_at": ticket.closed_at,
     }
 
 
@@ -293,12 +280,11 @@ def list_tickets(
     request: HttpRequest, filters: Query[TicketFilters], paging: Query[PageParams]
 ) -> dict[str, Any]:
     user = request_user(request)
-    now = timezone.now()
     return page(
         ticket_list(user, **filters.dict()),
         paging,
-        lambda row: row_out(row, user, now),
-        load=ticket_rows,
+        lambda ticket: ticket_out(ticket, user),
+        load=with_list_relations,
     )
 
 

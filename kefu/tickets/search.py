@@ -387,18 +387,6 @@ def _within(tickets: QuerySet[Ticket], sql: str, params: Sequence[object]) -> Qu
     return tickets.filter(pk__in=RawSQL(sql, list(params)))  # noqa: S611 - values bound
 
 
-def _keyed(tickets: QuerySet[Ticket], keys: set[int]) -> QuerySet[Ticket]:
-    """Those of `tickets` with these ids (up to a thousand). PostgreSQL: as a literal
-    array, not a placeholder per id, which Django compiled and psycopg bound one by one
-    for every search (a third of a search's Python at a few hundred matches); nor one
-    array parameter, whose prepared statement's generic plan walked every order to find
-    them (1.3 s). The ids are the index's own integers."""
-    if not _postgres():
-        return tickets.filter(pk__in=keys)
-    array = ",".join(str(int(key)) for key in sorted(keys))
-    return tickets.extra(where=[f"tickets_ticket.id = ANY('{{{array}}}'::bigint[])"])  # noqa: S610
-
-
 def _named(text: str) -> tuple[str, list[object]]:
     """Ids of the orders whose number is `text`, or whose customer is named so."""
     sql = (
@@ -481,7 +469,7 @@ def matching(
     few = indexed | set(others)
     if len(indexed) <= COMMON and len(others) <= COMMON:
         # A few: the orders themselves, by key; counted exactly.
-        found = _keyed(tickets, few) if few else tickets.none()
+        found = tickets.filter(pk__in=few) if few else tickets.none()
         if narrowed:
             return Found(found, lambda limit: found.order_by()[:limit].count())
         return Found(found, lambda limit: min(len(few), limit))

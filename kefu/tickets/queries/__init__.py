@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from kefu.tickets.queries.access import (
     actions_for,
-    may_act_on_order,
     may_act_on_ticket,
-    situation,
     situation_of,
     ticket_attachment_get_for_user,
     ticket_events,
@@ -31,10 +29,8 @@ from kefu.tickets.queries.lists import (
     with_list_relations,
 )
 from kefu.tickets.queries.people import colleagues_in, colleagues_of, phrases_for, phrases_for_calls
-from kefu.tickets.queries.rows import ROW_COLUMNS, ticket_row, ticket_rows
 from kefu.tickets.queries.rules import (
     as_sla_policy,
-    clocks_status,
     dispatch_rules_of,
     dispatch_rules_visible_to,
     expert_seat_limits,
@@ -54,14 +50,12 @@ __all__ = [
     "BACKOFFICE_QUEUES",
     "ESCALATION_KINDS",
     "LIST_RELATIONS",
-    "ROW_COLUMNS",
     "SOONEST_DUE",
     "SentBack",
     "actions_for",
     "as_sla_policy",
     "backoffice_queue",
     "backoffice_queue_sizes",
-    "clocks_status",
     "colleagues_in",
     "colleagues_of",
     "department_inbox",
@@ -73,7 +67,6 @@ __all__ = [
     "in_warning_at",
     "leaders_inbox",
     "matching_policy",
-    "may_act_on_order",
     "may_act_on_ticket",
     "open_by_department",
     "overdue_at",
@@ -83,7 +76,6 @@ __all__ = [
     "refers_to_leaders",
     "send_backs",
     "sent_to_agents",
-    "situation",
     "situation_of",
     "suggest_department",
     "suspension_intervals",
@@ -91,8 +83,6 @@ __all__ = [
     "ticket_events",
     "ticket_get_for_user",
     "ticket_list",
-    "ticket_row",
-    "ticket_rows",
     "ticket_stage_spans",
     "ticket_status",
     "tickets_visible_to",

@@ -38,44 +38,16 @@ def tickets_visible_to(user: User) -> QuerySet[Ticket]:
 
 
 def situation_of(ticket: Ticket) -> Situation:
-    return situation(
-        state=ticket.state,
+    return Situation(
+        state=State(ticket.state),
         suspended=ticket.suspended,
-        department_id=ticket.department_id,
-        callback_required=ticket.policy.callback_required if ticket.policy else None,
-        extension_pending=ticket.extension_pending,
+        has_department=ticket.department_id is not None,
+        callback_required=ticket.policy.callback_required if ticket.policy else True,
+        extension_pending=ticket.extension_pending is not None,
         incomplete=ticket.incomplete,
         callback_attempts=ticket.callback_attempts,
-        expert_seat=ticket.department.expert_seat if ticket.department is not None else None,
-        kind=ticket.kind,
-    )
-
-
-def situation(
-    *,
-    state: str,
-    suspended: bool,
-    department_id: int | None,
-    callback_required: bool | None,
-    extension_pending: int | None,
-    incomplete: bool,
-    callback_attempts: int,
-    expert_seat: bool | None,
-    kind: str,
-) -> Situation:
-    """`situation_of` from the order's values (a list row's, kefu/tickets/queries/rows.py):
-    `callback_required` is its policy's (None: no policy, a callback is required),
-    `expert_seat` its department's (None: no department)."""
-    return Situation(
-        state=State(state),
-        suspended=suspended,
-        has_department=department_id is not None,
-        callback_required=True if callback_required is None else callback_required,
-        extension_pending=extension_pending is not None,
-        incomplete=incomplete,
-        callback_attempts=callback_attempts,
-        expert_seat=bool(expert_seat),
-        complaint=kind == "complaint",
+        expert_seat=ticket.department is not None and ticket.department.expert_seat,
+        complaint=ticket.kind == "complaint",
     )
 
 
@@ -111,37 +83,17 @@ def may_act_on_ticket(user: User, ticket: Ticket, action: Action) -> bool:
     """Whether the user's role does `action`, and on this order: a department's or an
     expert seat's people only on what their own unit holds while it is with them; an
     agent completes only an acceptance of their own."""
-    return may_act_on_order(
-        user,
-        action,
-        created_by_id=ticket.created_by_id,
-        department_id=ticket.department_id,
-        state=ticket.state,
-        with_leaders=ticket.with_leaders,
-    )
-
-
-def may_act_on_order(
-    user: User,
-    action: Action,
-    *,
-    created_by_id: int,
-    department_id: int | None,
-    state: str,
-    with_leaders: bool,
-) -> bool:
-    """`may_act_on_ticket` from the order's values."""
-    if action == Action.SUPPLEMENT and user.role == "agent" and created_by_id != user.pk:
+    if action == Action.SUPPLEMENT and user.role == "agent" and ticket.created_by_id != user.pk:
         return False
     return may_act_on(
         user.role,
         action,
         own_unit=user.department_id,
-        held_by=department_id,
-        state=state,
+        held_by=ticket.department_id,
+        state=ticket.state,
         # The leaders hold it while it waits for them or is in their hands, not once
         # their result is back with the back office.
-        with_leaders=with_leaders and state in {State.DISPATCHED, State.HANDLING},
+        with_leaders=ticket.with_leaders and ticket.state in {State.DISPATCHED, State.HANDLING},
     )
 
 

@@ -175,30 +175,16 @@ def suspension_intervals(ticket: Ticket, now: datetime) -> list[tuple[datetime, 
 
 def ticket_status(ticket: Ticket, now: datetime) -> str:
     """ok, warning or overdue: the worse of the current stage's clock and the order's."""
-    return clocks_status(
-        now,
-        suspended=ticket.suspended,
-        stage=ticket.stage,
-        clocks=(
+    if ticket.suspended or not ticket.stage:
+        return "ok"
+    statuses = {
+        status_at(now, warn, due)
+        for warn, due in (
             (ticket.stage_warn_at, ticket.stage_due_at),
             (ticket.warn_at, ticket.due_at),
             (ticket.answer_warn_at, ticket.answer_due_at),
-        ),
-    )
-
-
-def clocks_status(
-    now: datetime,
-    *,
-    suspended: bool,
-    stage: str,
-    clocks: Iterable[tuple[datetime | None, datetime | None]],
-) -> str:
-    """`ticket_status` from the order's values: its clocks as (warn at, due at) pairs."""
-    if suspended or not stage:
-        return "ok"
-    statuses = {
-        status_at(now, warn, due) for warn, due in clocks if warn is not None and due is not None
+        )
+        if warn is not None and due is not None
     }
     return next((worst for worst in ("overdue", "warning") if worst in statuses), "ok")
 

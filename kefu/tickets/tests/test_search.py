@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kefu.conftest import ApiClient
@@ -388,28 +387,3 @@ def test_the_words_reach_postgresql_as_a_literal_and_odd_text_is_harmless(
     # Every word must be held: none holds these, and nothing but the search ran.
     assert found(api, "表箱'; DROP TABLE tickets_ticket; --") == set()
     assert Ticket.objects.filter(number=number).exists()
-
-
-def test_a_few_matches_are_read_by_their_ids_written_as_one_array(
-    api_as: Callable[[str], ApiClient],
-    open_ticket: Callable[..., dict[str, Any]],
-) -> None:
-    """Up to a thousand matches are read by id. On PostgreSQL the ids are one literal
-    array in the statement: not a placeholder each (compiled and bound one by one for
-    every search), nor one array parameter (the prepared statement's generic plan walked
-    every order to find them)."""
-    numbers = {open_ticket(title=f"表箱锈蚀 {n}")["number"] for n in range(3)}
-    open_ticket(title="电压不稳")
-    api = api_as("backoffice")
-    with CaptureQueriesContext(connection) as queries:
-        assert found(api, "表箱") == numbers
-    page = next(
-        query["sql"]
-        for query in queries.captured_queries
-        if query["sql"].startswith('SELECT "tickets_ticket"."id" AS "pk" FROM')
-    )
-    if connection.vendor == "postgresql":
-        ids = sorted(Ticket.objects.filter(number__in=numbers).values_list("pk", flat=True))
-        assert f"= ANY('{{{','.join(map(str, ids))}}}'::bigint[])" in page
-    else:
-        assert '"tickets_ticket"."id" IN (' in page
