@@ -59,7 +59,17 @@ def estimate(scores: Sequence[float]) -> Estimate:
     if n == 1:
         return Estimate(1, mean, None, None)
     variance = sum((value - mean) ** 2 for value in scores) / (n - 1)
-    half = _t(n - 1) * math.sqrt(variance / n)
+    return summarised(n, mean, math.sqrt(variance))
+
+
+def summarised(n: int, mean: float | None, sd: float | None) -> Estimate:
+    """The estimate of ``n`` scores known by their mean and sample standard deviation (as
+    a database sums them up)."""
+    if n == 0 or mean is None:
+        return Estimate(0, None, None, None)
+    if n == 1 or sd is None:
+        return Estimate(n, mean, None, None)
+    half = _t(n - 1) * sd / math.sqrt(n)
     return Estimate(n, mean, max(0.0, mean - half), min(100.0, mean + half))
 
 

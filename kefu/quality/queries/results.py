@@ -10,11 +10,13 @@ count)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from kefu.core.models import OrgUnit, User
@@ -151,17 +153,32 @@ def results(
 
 
 def _months(scores: QuerySet[Evaluation], end: dt.datetime, count: int) -> list[Any]:
-    """The mean of each of the ``count`` months up to the one ``end`` closes, local time."""
+    """The mean of each of the ``count`` months up to the one ``end`` closes, local time,
+    summed up by the database (a centre's six months are thousands of scores)."""
     starts = [timezone.localdate(end - dt.timedelta(microseconds=1)).replace(day=1)]
     for _ in range(count - 1):
         starts.append((starts[-1] - dt.timedelta(days=1)).replace(day=1))
     starts.reverse()
     since = timezone.make_aware(dt.datetime.combine(starts[0], dt.time.min))
-    grouped: dict[dt.date, list[float]] = defaultdict(list)
-    for at, score in scores.filter(contact_at__gte=since, contact_at__lt=end).values_list(
-        "contact_at", "score"
-    ):
-        grouped[timezone.localdate(at).replace(day=1)].append(float(score))
-    while len(starts) > 1 and not grouped.get(starts[0]):
+    rows = (
+        scores.filter(contact_at__gte=since, contact_at__lt=end)
+        .annotate(month=TruncMonth("contact_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        # Sums, not the engine's standard deviation: SQLite's refuses a single score.
+        .annotate(
+            n=Count("id"),
+            mean=Avg("score", output_field=FloatField()),
+            squares=Sum(F("score") * F("score"), output_field=FloatField()),
+        )
+        .order_by()
+    )
+    found: dict[dt.date, tuple[int, float, float | None]] = {}
+    for row in rows:
+        month = row["month"]
+        day = timezone.localdate(month) if isinstance(month, dt.datetime) else month
+        n, mean = row["n"], float(row["mean"])
+        spread = (float(row["squares"]) - n * mean * mean) / (n - 1) if n > 1 else None
+        found[day] = (n, mean, math.sqrt(max(0.0, spread)) if spread is not None else None)
+    while len(starts) > 1 and starts[0] not in found:
         starts.pop(0)  # the months before the first score: nothing to show
-    return [(month, stats.estimate(grouped.get(month, []))) for month in starts]
+    return [(month, stats.summarised(*found.get(month, (0, None, None)))) for month in starts]

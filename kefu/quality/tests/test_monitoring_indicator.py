@@ -5,11 +5,16 @@ count. And calibration's agreement (issue 18 point 5)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from django.utils import timezone
 
 from kefu.metrics.indicators import compute, monitoring_score
 from kefu.metrics.queries import Period, rules_of, totals_for
-from kefu.quality import agreement
+from kefu.quality import agreement, stats
+from kefu.quality.queries import evaluations_visible_to
+from kefu.quality.queries.results import results
 from kefu.quality.services.calibration import calibration_create, calibration_score
 from kefu.quality.services.evaluations import appeal_decide, appeal_file
 from kefu.quality.tests.conftest import World
@@ -65,3 +70,24 @@ def test_agreement_with_the_reference_per_item_and_per_inspector() -> None:
     assert found.inspectors[2].mean_gap == 15.0
     assert found.inspectors[3].agreement == 0.0
     assert 1 not in found.inspectors
+
+
+def test_the_months_summed_by_the_database_match_the_scores(world: World) -> None:
+    """The results' months are summed up in SQL (count, mean, sum of squares): the same
+    mean and interval as the scores themselves give."""
+    values = [("yes",), ("yes", "yes", "no"), ("yes", "na", "no"), ("no",)]
+    contacts = world.contacts["a1"][:4]
+    scores = [float(world.score(c, *v).score) for c, v in zip(contacts, values, strict=True)]
+    now = timezone.now()
+    start = timezone.make_aware(
+        dt.datetime.combine(timezone.localdate(now).replace(day=1), dt.time.min)
+    )
+    found = results(evaluations_visible_to(world.people["manager"]), start, now)
+    month, estimate = found.months[-1]
+    assert month == timezone.localdate().replace(day=1)
+    expected = stats.estimate(scores)
+    assert estimate.n == expected.n == 4
+    assert estimate.mean == pytest.approx(expected.mean)
+    assert estimate.low == pytest.approx(expected.low)
+    single = results(evaluations_visible_to(world.people["a1"]), start, now)
+    assert single.months[-1][1].n == 4
