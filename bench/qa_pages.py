@@ -109,7 +109,7 @@ def seed(agents: int, per_day: int) -> dict[str, Any]:
     plan = SamplingPlan.objects.create(centre=centre, scorecard=card, per_agent=PER_MONTH)
     version = card.versions.get()
     items = list(ScorecardItem.objects.filter(section__version=version))
-    rules = [scoring.ItemRule(i.pk, i.weight, i.fatal, i.allow_na) for i in items]
+    rules = [i.rule() for i in items]
     examples = [
         checks.read_transcript(path.read_bytes())
         for kinds in checks.examples().values()

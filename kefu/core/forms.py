@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, overload
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
-from kefu.core.errors import RateLimited
+from kefu.core.errors import DomainError, RateLimited
 from kefu.core.services import signin
 from kefu.core.validation import InvalidInstant, check_instant
 
@@ -33,6 +33,20 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def refuse(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal at the field it names, else above the form."""
+    field = error.detail.get("field") if isinstance(error.detail, dict) else None
+    form.add_error(field if field in form.fields else None, str(error.message))
+
+
+@overload
+def start_of(day: date) -> datetime: ...
+
+
+@overload
+def start_of(day: None) -> None: ...
 
 
 def start_of(day: date | None) -> datetime | None:

@@ -6,7 +6,7 @@ Creates answer 201 and so honour `Idempotency-Key` (kefu.core.idempotency)."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -16,6 +16,7 @@ from ninja import Field, Query, Router
 from ninja.responses import Status
 
 from kefu.core.errors import Forbidden, Invalid
+from kefu.core.forms import start_of
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.pagination import Page, PageParams, page
@@ -308,9 +309,9 @@ def list_scores(
     managers their centre's), newest first; `since` and `until` select by contact date."""
     scores = evaluations_visible_to(request_user(request))
     if filters.since:
-        scores = scores.filter(contact_at__gte=_day_start(filters.since))
+        scores = scores.filter(contact_at__gte=start_of(filters.since))
     if filters.until:
-        scores = scores.filter(contact_at__lt=_day_start(filters.until + timedelta(days=1)))
+        scores = scores.filter(contact_at__lt=start_of(filters.until + timedelta(days=1)))
     if filters.agent:
         scores = scores.filter(agent__username=filters.agent)
     scores = scores.select_related(
@@ -436,10 +437,6 @@ def _scorecard_out(card: Any) -> dict[str, Any]:
     }
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _estimate(found: Estimate) -> dict[str, Any]:
     return {"n": found.n, "mean": found.mean, "low": found.low, "high": found.high}
 
@@ -457,7 +454,7 @@ def get_results(request: HttpRequest, period: Query[QualityPeriodIn]) -> dict[st
     if until < since or (until - since).days > 366:
         raise Invalid(code="period_invalid", detail={"field": "until"})
     found = results(
-        evaluations_visible_to(user), _day_start(since), _day_start(until + timedelta(days=1))
+        evaluations_visible_to(user), start_of(since), start_of(until + timedelta(days=1))
     )
 
     def rows(items: list[Any]) -> list[dict[str, Any]]:

@@ -39,14 +39,13 @@ from kefu.quality.models import (
     SamplingPlan,
     Scorecard,
     ScorecardItem,
-    ScorecardSection,
     ScorecardVersion,
     Transcript,
     VersionState,
 )
 from kefu.quality.queries.rules import live_rules
 from kefu.quality.services.sampling import samples_draw
-from kefu.quality.services.scorecards import ItemSpec
+from kefu.quality.services.scorecards import ItemSpec, version_items_write
 from kefu.quality.services.transcripts import hits_value
 
 SEED = 95598 + 18
@@ -107,21 +106,7 @@ def _version(card: Scorecard, number: int, items: list[ItemSpec], at: datetime) 
         note="" if number == 1 else "新增“客户不满时及时致歉或升级”",
         published_at=at,
     )
-    sections: dict[str, ScorecardSection] = {}
-    for position, item in enumerate(items):
-        if item.section not in sections:
-            sections[item.section] = ScorecardSection.objects.create(
-                version=version, title=item.section, position=len(sections)
-            )
-        ScorecardItem.objects.create(
-            section=sections[item.section],
-            text=item.text,
-            weight=item.weight,
-            fatal=item.fatal,
-            allow_na=item.allow_na,
-            auto_check=item.auto_check,
-            position=position,
-        )
+    version_items_write(version, items)
 
 
 def _examples() -> tuple[list[checks.Transcript], dict[str, list[checks.Transcript]]]:
@@ -298,7 +283,7 @@ def _history(centre: OrgUnit, *, days: int) -> int:
         answers = _answers(items[number], transcripts[contact.pk], rng)
         if contact == requested:  # the item the agent's appeal is about
             answers[next(i.pk for i in items[number] if i.text.startswith("答复准确"))] = scoring.NO
-        rules = [scoring.ItemRule(i.pk, i.weight, i.fatal, i.allow_na) for i in items[number]]
+        rules = [i.rule() for i in items[number]]
         result = scoring.score(rules, answers)
         submitted = min(now - timedelta(hours=1), _working_time(contact.started_at, rng))
         old = submitted < now - timedelta(days=5)
@@ -407,7 +392,7 @@ def _appeals(
             answers = {
                 key: scoring.YES if value == scoring.NO else value for key, value in answers.items()
             }
-            rules = [scoring.ItemRule(i.pk, i.weight, i.fatal, i.allow_na) for i in items[2]]
+            rules = [i.rule() for i in items[2]]
             review = Evaluation.objects.create(
                 centre_id=evaluation.centre_id,
                 contact_id=evaluation.contact_id,
@@ -502,7 +487,7 @@ def _calibration(
                 if position and rng.random() < 0.6:  # the others differ on an item or two
                     key = rng.choice([i.pk for i in items if not i.fatal])
                     answers[key] = scoring.NO if answers[key] != scoring.NO else scoring.YES
-                rules = [scoring.ItemRule(i.pk, i.weight, i.fatal, i.allow_na) for i in items]
+                rules = [i.rule() for i in items]
                 result = scoring.score(rules, answers)
                 evaluation = Evaluation.objects.create(
                     centre=centre,

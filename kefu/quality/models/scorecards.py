@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.models import OrgUnit
+from kefu.quality import scoring
 
 
 class Scorecard(models.Model):
@@ -131,3 +132,7 @@ class ScorecardItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def rule(self) -> scoring.ItemRule:
+        """What scoring needs of the item (`kefu.quality.scoring`)."""
+        return scoring.ItemRule(self.pk, self.weight, self.fatal, self.allow_na)

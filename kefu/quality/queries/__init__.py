@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from kefu.core.errors import Forbidden, NotFound
@@ -29,6 +31,7 @@ from kefu.quality.models import (
     Evaluation,
     SampleItem,
     SampleState,
+    SamplingPlan,
     Scorecard,
     ScorecardItem,
     ScorecardSection,
@@ -101,6 +104,13 @@ def superseded_by(evaluation: Evaluation) -> Evaluation | None:
         return None
 
 
+def may_second_look(user: User, evaluation: Evaluation) -> bool:
+    """Whether the user may decide an appeal on the score or review it: a second inspector
+    or a leader, never whoever scored or was scored."""
+    allowed = user.is_superuser or user.has_perm(DECIDE_APPEALS)
+    return allowed and user.pk not in (evaluation.inspector_id, evaluation.agent_id)
+
+
 def appeals_to_decide(user: User) -> QuerySet[Appeal]:
     """Open appeals the user may decide: on scores they see, not their own scoring."""
     if not (user.is_superuser or user.has_perm(DECIDE_APPEALS)):
@@ -153,6 +163,27 @@ def version_with_items(version_id: int) -> ScorecardVersion:
         )
         .get(pk=version_id)
     )
+
+
+def scorecards_with_versions(user: User) -> list[tuple[Scorecard, Any, Any]]:
+    """The centre's scorecards by name, each with its version in use and its draft."""
+    rows = []
+    for card in scorecards_of(user).prefetch_related("versions").order_by("name"):
+        versions = {version.state: version for version in card.versions.all()}
+        rows.append((card, versions.get(VersionState.PUBLISHED), versions.get(VersionState.DRAFT)))
+    return rows
+
+
+def sampling_plans_of(user: User) -> QuerySet[SamplingPlan]:
+    """The active sampling plans of the user's centre (the centre's and teams' own)."""
+    return SamplingPlan.objects.filter(centre_id=user.centre_id, active=True).select_related(
+        "team", "scorecard"
+    )
+
+
+def centre_plan(centre_id: int) -> SamplingPlan | None:
+    """The centre's own active plan (teams without a plan of their own follow it)."""
+    return SamplingPlan.objects.filter(centre_id=centre_id, team=None, active=True).first()
 
 
 def version_in_use(scorecard: Scorecard) -> ScorecardVersion | None:

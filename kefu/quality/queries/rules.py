@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from kefu.core.models import OrgUnit
 from kefu.quality import checks
 from kefu.quality.models import Answer, EvaluationPurpose, RuleSwitch
+from kefu.quality.rule_names import RULE_NAMES
 
 
 def live_families(centre_id: int) -> set[str]:
@@ -63,11 +63,11 @@ class Confirmed:
         return self.true_hits / faults if faults else None
 
 
-def confirmed(centre: OrgUnit) -> dict[str, Confirmed]:
+def confirmed(centre_id: int) -> dict[str, Confirmed]:
     """Each family's confirmed hits, overruled hits and misses in the centre's scores."""
     rows = (
         Answer.objects.filter(
-            evaluation__centre=centre,
+            evaluation__centre_id=centre_id,
             evaluation__purpose__in=[EvaluationPurpose.SAMPLE, EvaluationPurpose.REVIEW],
             evaluation__supersedes__isnull=True,
         )
@@ -82,3 +82,43 @@ def confirmed(centre: OrgUnit) -> dict[str, Confirmed]:
         .order_by()
     )
     return {family: Confirmed(t, f, m) for family, t, f, m in rows}
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One family of the automatic checks as the checks page lists it."""
+
+    family: str
+    name: str
+    titles: list[str]
+    source: str
+    points: int
+    positive: int
+    negative: int
+    confirmed: Confirmed | None
+    live: bool
+
+
+def check_rows(centre_id: int) -> list[CheckRow]:
+    """Each family of the default rule set: its rules' titles, where the seeds ask for it,
+    its points, its example calls, its confirmed figures and whether it is live."""
+    found = confirmed(centre_id)
+    live = live_families(centre_id)
+    examples = checks.examples()
+    rows = []
+    for family in checks.FAMILIES:
+        mine = [rule for rule in checks.default_rules().rules if rule.family == family]
+        rows.append(
+            CheckRow(
+                family=family,
+                name=str(RULE_NAMES.get(family, family)),
+                titles=[rule.title for rule in mine],
+                source=mine[0].source if mine else "",
+                points=sum(rule.points for rule in mine),
+                positive=len(examples.get(family, {}).get("positive", [])),
+                negative=len(examples.get(family, {}).get("negative", [])),
+                confirmed=found.get(family),
+                live=family in live,
+            )
+        )
+    return rows

@@ -23,10 +23,9 @@ from kefu.quality.models import (
     CalibrationState,
     Evaluation,
     EvaluationPurpose,
-    ScorecardVersion,
-    VersionState,
 )
 from kefu.quality.services.evaluations import AnswerSpec, record_score
+from kefu.quality.services.scorecards import published_version
 
 MAX_CONTACTS = 20
 MAX_INSPECTORS = 20
@@ -50,13 +49,7 @@ def calibration_create(
     title = title.strip()
     if not title:
         raise Invalid(_("Give the session a title."), code="title_required")
-    version = ScorecardVersion.objects.filter(
-        scorecard_id=scorecard_id,
-        scorecard__centre_id=centre_id,
-        state=VersionState.PUBLISHED,
-    ).first()
-    if version is None:
-        raise Invalid(_("This scorecard has no version in use."), code="scorecard_not_in_use")
+    version = published_version(scorecard_id, centre_id)
     contacts = list(Contact.objects.filter(pk__in=set(contact_ids), centre_id=centre_id))
     if not 1 <= len(contacts) <= MAX_CONTACTS or len(contacts) != len(set(contact_ids)):
         raise Invalid(

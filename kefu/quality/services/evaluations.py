@@ -37,9 +37,9 @@ from kefu.quality.models import (
     SampleState,
     ScorecardItem,
     ScorecardVersion,
-    VersionState,
 )
-from kefu.quality.queries import evaluations_visible_to
+from kefu.quality.queries import evaluations_visible_to, may_second_look
+from kefu.quality.services.scorecards import published_version
 
 MAX_COMMENT = 2000
 MAX_COACHING_DAYS = 90
@@ -62,10 +62,7 @@ _SCORING_ERRORS = {
 
 def _score(version: ScorecardVersion, answers: Mapping[int, AnswerSpec]) -> scoring.Score:
     items = ScorecardItem.objects.filter(section__version=version)
-    rules = [
-        scoring.ItemRule(key=item.pk, weight=item.weight, fatal=item.fatal, allow_na=item.allow_na)
-        for item in items
-    ]
+    rules = [item.rule() for item in items]
     try:
         return scoring.score(rules, {key: spec.value for key, spec in answers.items()})
     except scoring.ScoringError as error:
@@ -148,21 +145,6 @@ def _require_scorer(actor: User) -> None:
         raise Forbidden()
 
 
-def _published(scorecard_id: int, centre_id: int | None) -> ScorecardVersion:
-    version = (
-        ScorecardVersion.objects.select_related("scorecard")
-        .filter(
-            scorecard_id=scorecard_id,
-            scorecard__centre_id=centre_id,
-            state=VersionState.PUBLISHED,
-        )
-        .first()
-    )
-    if version is None:
-        raise Invalid(_("This scorecard has no version in use."), code="scorecard_not_in_use")
-    return version
-
-
 @transaction.atomic(durable=True)
 def evaluation_submit(
     *,
@@ -189,7 +171,7 @@ def evaluation_submit(
     scorecard_id = item.plan.scorecard_id if item.plan else None
     if scorecard_id is None:
         raise Invalid(_("Choose a scorecard."), code="scorecard_required")
-    version = _published(scorecard_id, contact.centre_id)
+    version = published_version(scorecard_id, contact.centre_id)
     evaluation = record_score(
         inspector=actor,
         contact=contact,
@@ -271,7 +253,7 @@ def _locked_visible(actor: User, evaluation_id: int) -> Evaluation:
 def _require_decider(actor: User, evaluation: Evaluation) -> None:
     if not (actor.is_superuser or actor.has_perm(DECIDE_APPEALS)):
         raise Forbidden()
-    if actor.pk in (evaluation.inspector_id, evaluation.agent_id):
+    if not may_second_look(actor, evaluation):
         raise Forbidden(
             _("A second inspector or a leader decides: not whoever scored or was scored.")
         )

@@ -78,7 +78,9 @@ def _check_items(items: Sequence[ItemSpec]) -> None:
         raise Invalid(_("At least one item must carry points."), code="scorecard_without_points")
 
 
-def _write_items(version: ScorecardVersion, items: Sequence[ItemSpec]) -> None:
+def version_items_write(version: ScorecardVersion, items: Sequence[ItemSpec]) -> None:
+    """Write a version's sections and items in order (the version's service, or the
+    demo's loader, checks and records the change)."""
     version.sections.all().delete()
     sections: dict[str, ScorecardSection] = {}
     rows: list[ScorecardItem] = []
@@ -152,7 +154,7 @@ def scorecard_create(
             _("The centre has a scorecard of this name already."), code="scorecard_name_taken"
         ) from None
     version = ScorecardVersion.objects.create(scorecard=scorecard, number=1)
-    _write_items(version, items)
+    version_items_write(version, items)
     audit_record(actor=actor, action="scorecard.create", obj=scorecard, after={"items": len(items)})
     return scorecard
 
@@ -182,7 +184,7 @@ def scorecard_draft_save(
     draft.note = note.strip()
     check_lengths(draft)
     draft.save(update_fields=["note"])
-    _write_items(draft, items)
+    version_items_write(draft, items)
     audit_record(
         actor=actor,
         action="scorecard.draft_save",
@@ -190,6 +192,22 @@ def scorecard_draft_save(
         after={"version": draft.number, "items": len(items)},
     )
     return draft
+
+
+def published_version(scorecard_id: int, centre_id: int | None) -> ScorecardVersion:
+    """The version of a centre's scorecard in use, to score on; refused without one."""
+    version = (
+        ScorecardVersion.objects.select_related("scorecard")
+        .filter(
+            scorecard_id=scorecard_id,
+            scorecard__centre_id=centre_id,
+            state=VersionState.PUBLISHED,
+        )
+        .first()
+    )
+    if version is None:
+        raise Invalid(_("This scorecard has no version in use."), code="scorecard_not_in_use")
+    return version
 
 
 @transaction.atomic(durable=True)

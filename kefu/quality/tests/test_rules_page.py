@@ -31,7 +31,7 @@ def test_precision_and_recall_from_confirmed_answers(world: World) -> None:
         Answer.objects.filter(evaluation=evaluation, item=greeting).update(
             value=value, automatic=automatic
         )
-    found = confirmed(world.centre)["greeting_missing"]
+    found = confirmed(world.centre.pk)["greeting_missing"]
     assert (found.true_hits, found.false_hits, found.missed) == (1, 1, 1)
     assert found.precision == 0.5 and found.recall == 0.5
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden
+from kefu.core.forms import refuse
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.roles import QA
@@ -28,7 +29,6 @@ from kefu.quality.queries.calibration import (
 )
 from kefu.quality.queries.scoring import evidence
 from kefu.quality.services import calibration as services
-from kefu.quality.views.scoring import refuse
 
 
 class SessionForm(forms.Form):

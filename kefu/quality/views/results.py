@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import Forbidden
-from kefu.core.forms import DateInput
+from kefu.core.forms import DateInput, start_of
 from kefu.core.http import request_user
 from kefu.quality.queries import evaluations_visible_to, sees_results
 from kefu.quality.queries.results import results
@@ -53,10 +53,8 @@ def results_page(request: HttpRequest) -> HttpResponse:
     initial = {"since": today.replace(day=1), "until": today}
     form = PeriodForm(request.GET or initial)
     period = form.cleaned_data if form.is_valid() else initial
-    start = timezone.make_aware(dt.datetime.combine(period["since"], dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(period["until"], dt.time.min)) + dt.timedelta(
-        days=1
-    )
+    start = start_of(period["since"])
+    end = start_of(period["until"] + dt.timedelta(days=1))
     found = results(evaluations_visible_to(user), start, end)
     missed = [(RULE_NAMES.get(rule, rule), detail, n) for rule, detail, n in found.missed]
     return render(

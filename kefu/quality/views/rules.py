@@ -13,10 +13,8 @@ from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden
 from kefu.core.http import request_user
-from kefu.core.models import OrgUnit
-from kefu.quality import checks
 from kefu.quality.queries import may_edit_scorecards
-from kefu.quality.queries.rules import confirmed, live_families
+from kefu.quality.queries.rules import check_rows
 from kefu.quality.rule_names import RULE_NAMES
 from kefu.quality.services.transcripts import rule_switch_set
 
@@ -26,28 +24,7 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not may_edit_scorecards(user) or user.centre_id is None:
         raise Forbidden()
-    centre = OrgUnit.objects.get(pk=user.centre_id)
-    found = confirmed(centre)
-    live = live_families(centre.pk)
-    examples = checks.examples()
-    rules = checks.default_rules().rules
-    rows = []
-    for family in checks.FAMILIES:
-        mine = [rule for rule in rules if rule.family == family]
-        rows.append(
-            {
-                "family": family,
-                "name": RULE_NAMES.get(family, family),
-                "titles": [rule.title for rule in mine],
-                "source": mine[0].source if mine else "",
-                "points": sum(rule.points for rule in mine),
-                "positive": len(examples.get(family, {}).get("positive", [])),
-                "negative": len(examples.get(family, {}).get("negative", [])),
-                "confirmed": found.get(family),
-                "live": family in live,
-            }
-        )
-    return render(request, "quality/rules.html", {"rows": rows})
+    return render(request, "quality/rules.html", {"rows": check_rows(user.centre_id)})
 
 
 @login_required

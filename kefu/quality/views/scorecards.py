@@ -15,12 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden
+from kefu.core.forms import refuse
 from kefu.core.http import request_user
-from kefu.quality.models import SamplingPlan
 from kefu.quality.queries import (
+    centre_plan,
     may_edit_scorecards,
+    sampling_plans_of,
     scorecard_get_for_user,
-    scorecards_of,
+    scorecards_with_versions,
     version_draft,
     version_in_use,
     version_with_items,
@@ -28,7 +30,6 @@ from kefu.quality.queries import (
 from kefu.quality.rule_names import RULE_NAMES
 from kefu.quality.services import sampling as sampling_services
 from kefu.quality.services import scorecards as services
-from kefu.quality.views.scoring import refuse
 
 ROWS_EXTRA = 3
 
@@ -134,15 +135,8 @@ def scorecards_page(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The scorecard is saved as a draft."))
                 return redirect("quality_scorecard", card.pk)
         status = 400
-    cards = [
-        (card, version_in_use(card), version_draft(card))
-        for card in scorecards_of(user).order_by("name")
-    ]
-    plans = list(
-        SamplingPlan.objects.filter(centre_id=user.centre_id, active=True).select_related(
-            "team", "scorecard"
-        )
-    )
+    cards = scorecards_with_versions(user)
+    plans = list(sampling_plans_of(user))
     return render(
         request,
         "quality/scorecards.html",
@@ -181,7 +175,7 @@ def scorecard_page(request: HttpRequest, scorecard_id: int) -> HttpResponse:
                 messages.success(request, _("The draft is saved."))
                 return redirect("quality_scorecard", card.pk)
         status = 400
-    plan = SamplingPlan.objects.filter(centre_id=card.centre_id, team=None, active=True).first()
+    plan = centre_plan(card.centre_id)
     plan_form = PlanForm(
         initial={
             "per_agent": plan.per_agent if plan else 5,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from kefu.contacts.queries import contact_get_for_user
 from kefu.core.errors import DomainError, Forbidden
+from kefu.core.forms import refuse
 from kefu.core.http import request_user
 from kefu.core.models import User
-from kefu.core.roles import COACH_AGENTS, DECIDE_APPEALS
+from kefu.core.roles import COACH_AGENTS
 from kefu.quality.forms import (
     AppealForm,
     ChooseForm,
@@ -28,13 +28,14 @@ from kefu.quality.forms import (
     ScoreForm,
     SkipForm,
 )
-from kefu.quality.models import AgentResponse, Answer, Evaluation, SampleState
+from kefu.quality.models import AgentResponse, Answer, AppealState, Evaluation, SampleState
 from kefu.quality.queries import (
     appeal_of,
     appeals_to_decide,
     coaching_of,
     evaluation_get_for_user,
     evaluations_visible_to,
+    may_second_look,
     queue_of,
     sample_item_get_for_user,
     superseded_by,
@@ -46,12 +47,6 @@ from kefu.quality.services import evaluations as services
 from kefu.quality.services import sampling as sampling_services
 
 MY_SCORES = 50
-
-
-def refuse(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal at the field it names, else above the form."""
-    field = error.detail.get("field") if isinstance(error.detail, dict) else None
-    form.add_error(field if field in form.fields else None, str(error.message))
 
 
 @login_required
@@ -153,44 +148,40 @@ def _by_section(evaluation: Evaluation) -> dict[str, list[Answer]]:
     return sections
 
 
+def _score_context(
+    user: User, evaluation: Evaluation, appeal_form: AppealForm | None = None
+) -> dict[str, Any]:
+    """What the page of one score shows the user, and which of its actions they may take."""
+    appeal = appeal_of(evaluation)
+    own = evaluation.agent_id == user.pk
+    second_look = may_second_look(user, evaluation)
+    open_appeal = appeal is not None and appeal.state == AppealState.OPEN
+    return {
+        "evaluation": evaluation,
+        "sections": _by_section(evaluation),
+        "appeal": appeal,
+        "superseded_by": superseded_by(evaluation),
+        "pending": own and evaluation.current and evaluation.response == AgentResponse.PENDING,
+        "appeal_form": appeal_form or AppealForm(),
+        "may_decide": open_appeal and second_look,
+        "may_review": second_look
+        and evaluation.current
+        and evaluation.calibration_id is None
+        and not open_appeal,
+        "may_coach": user.has_perm(COACH_AGENTS) and evaluation.calibration_id is None,
+        "coaching_form": CoachingForm(initial={"due": timezone.localdate() + dt.timedelta(days=7)}),
+        "coaching": list(evaluation.coaching.all()),
+        "evidence": evidence(user, evaluation.contact) if not own else None,
+    }
+
+
 @login_required
 def score_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     """One score: its answers and comments, what superseded it or what it superseded, the
     agent's acknowledgement or appeal and its decision, the leader's coaching."""
     user = request_user(request)
     evaluation = evaluation_get_for_user(user, evaluation_id)
-    appeal = appeal_of(evaluation)
-    own = evaluation.agent_id == user.pk
-    pending = own and evaluation.current and evaluation.response == AgentResponse.PENDING
-    may_decide = (
-        appeal is not None
-        and appeal.state == "open"
-        and user.has_perm(DECIDE_APPEALS)
-        and user.pk not in (evaluation.agent_id, evaluation.inspector_id)
-    )
-    may_review = (
-        evaluation.current
-        and evaluation.calibration_id is None
-        and user.has_perm(DECIDE_APPEALS)
-        and user.pk not in (evaluation.agent_id, evaluation.inspector_id)
-        and (appeal is None or appeal.state != "open")
-    )
-    coaching_form = CoachingForm(initial={"due": timezone.localdate() + dt.timedelta(days=7)})
-    context = {
-        "evaluation": evaluation,
-        "sections": _by_section(evaluation),
-        "appeal": appeal,
-        "superseded_by": superseded_by(evaluation),
-        "pending": pending,
-        "appeal_form": AppealForm(),
-        "may_decide": may_decide,
-        "may_review": may_review,
-        "may_coach": user.has_perm(COACH_AGENTS) and evaluation.calibration_id is None,
-        "coaching_form": coaching_form,
-        "coaching": list(evaluation.coaching.all()),
-        "evidence": evidence(user, evaluation.contact) if not own else None,
-    }
-    return render(request, "quality/score.html", context)
+    return render(request, "quality/score.html", _score_context(user, evaluation))
 
 
 @login_required
@@ -221,13 +212,8 @@ def appeal_view(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             messages.success(request, _("Your appeal was sent."))
             return redirect("quality_score", evaluation_id)
     evaluation = evaluation_get_for_user(user, evaluation_id)
-    context = {
-        "evaluation": evaluation,
-        "sections": _by_section(evaluation),
-        "appeal": appeal_of(evaluation),
-        "pending": True,
-        "appeal_form": form,
-    }
+    context = _score_context(user, evaluation, form)
+    context["pending"] = True  # the refused appeal's form stays, with what was typed
     return render(request, "quality/score.html", context, status=400)
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden
-from kefu.core.forms import DateInput, DateTimeInput
+from kefu.core.forms import DateInput, DateTimeInput, refuse
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.pagination import PageParams, page
@@ -113,12 +113,6 @@ class DutySearchForm(forms.Form):
         ]
 
 
-def _refuse(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal at the field it names, else above the form."""
-    field = error.detail.get("field") if isinstance(error.detail, dict) else None
-    form.add_error(field if field in form.fields else None, str(error.message))
-
-
 def _orders(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Handover rows as a page shows them: the state's name, the limit as a time."""
     return [
@@ -161,7 +155,7 @@ def duty_log_page(request: HttpRequest) -> HttpResponse:
             try:
                 services.duty_log_open(actor=user, **open_form.cleaned_data)
             except DomainError as refused:
-                _refuse(open_form, refused)
+                refuse(open_form, refused)
             else:
                 messages.success(request, _("Your duty log is open."))
                 return redirect("duty_log")
@@ -194,7 +188,7 @@ def duty_entry_add(request: HttpRequest, log_id: int) -> HttpResponse:
                 ticket_number=data["ticket"],
             )
         except DomainError as refused:
-            _refuse(form, refused)
+            refuse(form, refused)
         else:
             saved = True
     if saved:
@@ -231,7 +225,7 @@ def duty_handover_page(request: HttpRequest, log_id: int) -> HttpResponse:
             try:
                 services.handover_prepare(actor=user, log_id=log.pk, **form.cleaned_data)
             except DomainError as refused:
-                _refuse(form, refused)
+                refuse(form, refused)
             else:
                 messages.success(
                     request, _("The handover is prepared; it waits for the incoming leader.")
@@ -266,7 +260,7 @@ def duty_acknowledge_page(request: HttpRequest, log_id: int) -> HttpResponse:
                     actor=user, log_id=log.pk, note=form.cleaned_data["note"]
                 )
             except DomainError as refused:
-                _refuse(form, refused)
+                refuse(form, refused)
             else:
                 messages.success(request, _("You have taken over the shift."))
                 return redirect("duty_log_detail", log_id=log.pk)
