@@ -42,6 +42,8 @@ from kefu.core.models import OrgUnit, User
 from kefu.core.roles import ADMIN
 from kefu.core.services import audit_record, calendars_ensure, centre_create, user_create
 from kefu.customers.services import tags_ensure
+from kefu.quality.phrase_defaults import default_phrases
+from kefu.quality.services.phrases import phrase_book_ensure
 from kefu.tickets import defaults
 from kefu.tickets.services import policy_save, standard_phrases_ensure
 
@@ -167,9 +169,8 @@ def centre_init(
             expert_seat=policy.match.get("expert_seat", False),
             callback_required=policy.callback_required,
         )
-    standard_phrases_ensure(
-        actor=admin, phrases=[*defaults.REPLY_AND_CALLBACK, *defaults.call_phrases(name)]
-    )
+    standard_phrases_ensure(actor=admin, phrases=defaults.REPLY_AND_CALLBACK)
+    phrase_book_ensure(actor=admin, centre=centre, phrases=default_phrases(name))
     tags_ensure(actor=admin)
     audit_record(
         actor=None,

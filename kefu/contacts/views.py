@@ -60,8 +60,9 @@ from kefu.customers.services import customer_address_unmask, customer_create, id
 from kefu.customers.views import masked
 from kefu.metrics.indicators import Rules
 from kefu.metrics.queries import rules_of
+from kefu.quality.queries.phrases import phrases_for_call
 from kefu.tickets.models import OPEN
-from kefu.tickets.queries import phrases_for_calls, ticket_status, tickets_visible_to
+from kefu.tickets.queries import ticket_status, tickets_visible_to
 from kefu.tickets.services import ticket_create_on_contact
 
 
@@ -176,7 +177,7 @@ def _page(
                 "title": TITLE_MAX_LENGTH,
                 "description": DESCRIPTION_MAX_LENGTH,
             },
-            "phrases": phrases_for_calls(),
+            "phrases": phrases_for_call(user.centre_id, timezone.localdate()),
             "check": IdentityCheckForm(
                 initial={"phone": caller, "customer_id": customer.pk if customer else None}
             ),

@@ -72,6 +72,10 @@ MANAGE_SCORECARDS = "quality.change_scorecard"
 DECIDE_APPEALS = "quality.change_appeal"
 COACH_AGENTS = "quality.add_coachingtask"
 VIEW_QUALITY_RESULTS = "quality.view_quality_results"
+# The standard phrases (规范用语): everyone who speaks with customers or supervises reads
+# them; inspectors and managers keep them.
+VIEW_PHRASES = "quality.view_phrasebook"
+MANAGE_PHRASES = "quality.change_phrasebook"
 
 _FRONT_LINE = frozenset(
     {
@@ -88,6 +92,7 @@ _FRONT_LINE = frozenset(
         VIEW_ROTA,
         ASK_ROTA_CHANGE,
         VIEW_OWN_SCORES,
+        VIEW_PHRASES,
     }
 )
 
@@ -121,6 +126,7 @@ ROLES: dict[str, Role] = {
                     DECIDE_APPEALS,
                     COACH_AGENTS,
                     VIEW_QUALITY_RESULTS,
+                    VIEW_PHRASES,
                 }
             )
             | _PLANNING,
@@ -138,6 +144,8 @@ ROLES: dict[str, Role] = {
                     MANAGE_SCORECARDS,
                     DECIDE_APPEALS,
                     VIEW_QUALITY_RESULTS,
+                    VIEW_PHRASES,
+                    MANAGE_PHRASES,
                 }
             ),
         ),
@@ -166,6 +174,8 @@ ROLES: dict[str, Role] = {
                     DECIDE_APPEALS,
                     COACH_AGENTS,
                     VIEW_QUALITY_RESULTS,
+                    VIEW_PHRASES,
+                    MANAGE_PHRASES,
                 }
             )
             | _PLANNING,

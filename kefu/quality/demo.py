@@ -4,8 +4,9 @@ centre's sampling plan, call transcripts for the scored contacts and the last da
 (from the rule examples, so every automatic check shows), each agent's contacts scored
 through the history at the plan's pace by two inspectors, the agents' acknowledgements,
 appeals decided and one waiting, the leader's coaching, a calibration session shown and
-one still blind, and today's draw in the inspectors' queues. Times are relative to the
-load. Called by kefu/demo.py once contacts and work orders are loaded.
+one still blind, the standard phrases in two versions, and today's draw in the
+inspectors' queues. Times are relative to the load. Called by kefu/demo.py once contacts
+and work orders are loaded.
 
 Rows are written directly, as the other demo loaders do: the services stamp the present
 moment, and the demo's history lies in the past.
@@ -32,6 +33,7 @@ from kefu.quality.models import (
     CoachingTask,
     Evaluation,
     EvaluationPurpose,
+    PhraseBook,
     RuleSwitch,
     SampleItem,
     SampleReason,
@@ -43,7 +45,10 @@ from kefu.quality.models import (
     Transcript,
     VersionState,
 )
+from kefu.quality.phrase_defaults import default_phrases
+from kefu.quality.phrasebook import PhraseSpec
 from kefu.quality.queries.rules import live_rules
+from kefu.quality.services.phrases import phrase_rows_write
 from kefu.quality.services.sampling import samples_draw
 from kefu.quality.services.scorecards import ItemSpec, version_items_write
 from kefu.quality.services.transcripts import hits_value
@@ -107,6 +112,44 @@ def _version(card: Scorecard, number: int, items: list[ItemSpec], at: datetime) 
         published_at=at,
     )
     version_items_write(version, items)
+
+
+# What the centre added to the seeds' phrases in its second version.
+PHRASES_V2 = [
+    PhraseSpec(
+        "progress",
+        "recommended",
+        "您的工单编号是×××，处理进度可以在“网上国网”App中随时查询。",
+        when="告知工单编号之后",
+        source="中心补充",
+    ),
+    PhraseSpec("complaint", "forbidden", "不归我们管", checked=True, source="中心补充"),
+]
+
+
+def _phrases(centre: OrgUnit, inspector: User, first: datetime, second: datetime) -> None:
+    """The seeds' standard phrases as version 1, and the centre's additions in version 2,
+    published by an inspector: the version in use the workbench shows and the checks read."""
+    phrases = default_phrases("国网95598", "95598")
+    for number, at, by, rows, note in (
+        (1, first, None, phrases, "依据 002 第13/17/18篇"),
+        (
+            2,
+            second,
+            inspector,
+            [*phrases, *PHRASES_V2],
+            "新增禁语“不归我们管”；处理进度增加网上国网查询提示",
+        ),
+    ):
+        book = PhraseBook.objects.create(
+            centre=centre,
+            number=number,
+            state=VersionState.PUBLISHED if number == 2 else VersionState.RETIRED,
+            note=note,
+            published_at=at,
+            published_by=by,
+        )
+        phrase_rows_write(book, rows)
 
 
 def _examples() -> tuple[list[checks.Transcript], dict[str, list[checks.Transcript]]]:
@@ -209,6 +252,7 @@ def _history(centre: OrgUnit, *, days: int) -> int:
         appeal_days=5,
     )
     switched = now - timedelta(days=min(25, days // 2))
+    _phrases(centre, inspectors[0], since - timedelta(days=30), now - timedelta(days=min(10, days)))
     _version(card, 1, _V1, since - timedelta(days=30))
     _version(card, 2, DEMO_ITEMS, switched)
     versions = {v.number: v for v in card.versions.all()}

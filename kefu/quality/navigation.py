@@ -11,6 +11,7 @@ from kefu.core.roles import (
     MANAGE_SCORECARDS,
     SCORE_CONTACTS,
     VIEW_OWN_SCORES,
+    VIEW_PHRASES,
     VIEW_QUALITY_RESULTS,
 )
 
@@ -21,6 +22,7 @@ TABS: list[Tab] = [
     Tab(_("Calibration"), "quality_calibrations", SCORE_CONTACTS),
     Tab(_("Scorecards"), "quality_scorecards", MANAGE_SCORECARDS),
     Tab(_("Automatic checks"), "quality_rules", MANAGE_SCORECARDS),
+    Tab(_("Call phrases"), "quality_phrases", VIEW_PHRASES),
     Tab(_("My scores"), "quality_mine", VIEW_OWN_SCORES),
 ]
 

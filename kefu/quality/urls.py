@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kefu.quality import views
-from kefu.quality.views import calibration, results, rules, scorecards, scoring
+from kefu.quality.views import calibration, phrases, results, rules, scorecards, scoring
 
 urlpatterns = [
     path("quality/", views.quality_page, name="quality"),
@@ -45,6 +45,17 @@ urlpatterns = [
         "quality/scorecards/<int:scorecard_id>/plan/",
         scorecards.plan_view,
         name="quality_plan",
+    ),
+    path("quality/phrases/", phrases.phrases_page, name="quality_phrases"),
+    path("quality/phrases/publish/", phrases.phrase_publish_view, name="quality_phrases_publish"),
+    path("quality/phrases/discard/", phrases.phrase_discard_view, name="quality_phrases_discard"),
+    path(
+        "quality/phrases/defaults/", phrases.phrase_defaults_view, name="quality_phrases_defaults"
+    ),
+    path(
+        "quality/phrases/<slug:situation>/",
+        phrases.phrase_situation_page,
+        name="quality_phrase_situation",
     ),
     path("quality/rules/", rules.rules_page, name="quality_rules"),
     path("quality/rules/<str:family>/", rules.rule_switch_view, name="quality_rule_switch"),

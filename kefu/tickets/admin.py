@@ -52,6 +52,6 @@ class DispatchRuleAdmin(AuditedAdmin):
 
 @admin.register(StandardPhrase)
 class StandardPhraseAdmin(AuditedAdmin):
-    list_display = ["text", "use", "situation", "kind", "position", "active"]
+    list_display = ["text", "use", "kind", "position", "active"]
     list_filter = ["use", "kind", "active"]
-    search_fields = ["text", "situation", "avoid"]
+    search_fields = ["text"]

@@ -222,29 +222,18 @@ class DispatchRule(models.Model):
 
 
 class StandardPhrase(models.Model):
-    """常用语 / 规范用语: approved wording the back office starts a reply or a callback note
-    from, and what an agent says in each situation of a call, with what never to say
-    (切忌), as 002 第13篇 gives them."""
+    """常用语: approved wording the back office starts a reply or a callback note from. What
+    an agent says during a call is the quality app's standard phrases (规范用语)."""
 
     class Use(models.TextChoices):
         REPLY = "reply", _("Reply to the customer")
         CALLBACK = "callback", _("Callback note")
-        CALL = "call", _("During a call")
 
     use = models.CharField(_("used for"), max_length=16, choices=Use.choices)
     kind = models.CharField(
         _("kind"), max_length=16, choices=Kind.choices, blank=True, help_text=_("Empty: any kind.")
     )
-    situation = models.CharField(
-        _("situation"),
-        max_length=60,
-        blank=True,
-        help_text=_("During a call: when the agent says it, e.g. the customer asks for a leader."),
-    )
     text = models.TextField(_("text"), help_text=_("{result} stands for the returned result."))
-    avoid = models.TextField(
-        _("never say"), blank=True, help_text=_("During a call: the wording to avoid (切忌).")
-    )
     position = models.PositiveIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
 

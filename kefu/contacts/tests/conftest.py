@@ -14,6 +14,8 @@ from kefu.contacts.models import CallReason, Contact
 from kefu.core.models import OrgUnit, Region, User
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_create
+from kefu.quality.phrase_defaults import default_phrases
+from kefu.quality.services.phrases import phrase_book_ensure
 from kefu.tickets.demo import load_phrases
 
 
@@ -75,4 +77,5 @@ def scene(centre: OrgUnit, region: Region, users: dict[str, User], tags: dict[st
         settled=True,
     )
     load_phrases()
+    phrase_book_ensure(actor=None, centre=centre, phrases=default_phrases("国网95598", "95598"))
     return Scene(customer=customer, earlier=earlier, reasons=reasons, region=region)

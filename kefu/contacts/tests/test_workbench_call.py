@@ -202,20 +202,27 @@ def test_a_role_without_personal_data_cannot_unmask(users: dict[str, User], scen
     assert "查看完整地址" not in page and 'id="identity-check"' not in page
 
 
-# 16. Standard phrases for the situation of a call (002 第13篇).
+# 16. Standard phrases for the situation of a call (002 第13/17/18篇), from the quality
+# app's library in use (issue 18 point 6).
 
 
 def test_the_workbench_offers_the_phrases_for_each_situation(
     users: dict[str, User], scene: Scene
 ) -> None:
-    """002 第13篇 (客户服务中心规范用语): 开头语 … 结束通话, each with its 切忌."""
-    page = text_of(signed_in(users["agent"]).get("/workbench/", {"caller": "13912345678"}))
-    for situation in ("开头语", "客户要求找领导", "客户表示不满或抱怨", "结束通话"):
-        assert situation in page, situation
-    assert "您有什么事情可以跟我讲一下，我也会尽快帮您反映的" in page
-    assert "切忌 “您有多大的事还用找领导，和我讲就可以了”" in page
+    """002 第13篇 (客户服务中心规范用语): 开头语 … 结束语, each with its 切忌."""
+    page = signed_in(users["agent"]).get("/workbench/", {"caller": "13912345678"})
+    shown = text_of(page)
+    for situation in ("开头语", "客户情绪激动", "投诉与抱怨", "结束语"):
+        assert situation in shown, situation
+    assert "客户要求找领导： 先生/女士很抱歉给您带来这么多麻烦，您有什么事情可以跟我讲一下" in shown
+    assert "“您有多大的事还用找领导”" in shown
+    assert "国网95598，您好，很高兴为您服务。" in shown
+    # A complaint order turns the panel to complaints; a praise to suggestions and praise.
+    html = page.content.decode()
+    assert 'value="complaint" data-kinds="complaint"' in html
+    assert 'value="suggestion" data-kinds="suggestion praise"' in html
     # The back office's reply phrases stay in the back office.
-    assert "处理结果如下" not in page
+    assert "处理结果如下" not in shown
 
 
 # 17. At screen pop a repeat contact is flagged, with the earlier contacts one click away.

@@ -18,6 +18,8 @@ from kefu.core.models import AuditEntry, OrgUnit, Region, User, WorkCalendar
 from kefu.core.queries import centre_by_code
 from kefu.customers.models import Customer, Tag
 from kefu.knowledge.models import Article
+from kefu.quality.models import Phrase, PhraseBook
+from kefu.quality.phrase_defaults import default_phrases
 from kefu.tickets.models import DispatchRule, StandardPhrase, Ticket, TimeLimitPolicy
 from kefu.tickets.services import ticket_create
 
@@ -37,6 +39,8 @@ def counts() -> dict[str, int]:
             TimeLimitPolicy,
             DispatchRule,
             StandardPhrase,
+            PhraseBook,
+            Phrase,
             Tag,
             CallReason,
             Region,
@@ -77,7 +81,9 @@ def test_the_first_day_has_what_every_page_needs_and_no_demo_data() -> None:
         "WorkCalendar": 2,
         "TimeLimitPolicy": 6,
         "DispatchRule": 0,
-        "StandardPhrase": 19,
+        "StandardPhrase": 6,
+        "PhraseBook": 1,
+        "Phrase": len(default_phrases(NAME)),
         "Tag": 2,
         "CallReason": 0,
         "Region": 0,
@@ -117,16 +123,23 @@ def test_a_working_hours_centre_counts_its_general_limits_on_working_hours() -> 
 
 
 def test_the_standard_phrases_greet_with_the_centres_name() -> None:
-    """002 第13篇 客户服务中心规范用语: each situation's wording and what never to say."""
+    """002 第13/17/18篇 规范用语: each situation's wording and what never to say, as the
+    centre's version 1 in use; the back office's openings stay the order's."""
     init()
-    call = list(StandardPhrase.objects.filter(use=StandardPhrase.Use.CALL).order_by("position"))
-    assert len(call) == 13
-    assert (call[0].situation, call[0].text) == ("开头语", f"{NAME}，您好，很高兴为您服务。")
-    assert "“喂”" in call[0].avoid
-    assert call[-1].text == "感谢您的来电，今后有什么需要帮助，请随时与我们联系，再见！"
-    assert not StandardPhrase.objects.filter(text__contains="95598").exists()
+    book = PhraseBook.objects.get()
+    assert (book.number, book.state) == (1, "published")
+    phrases = list(book.phrases.order_by("position"))
+    assert (phrases[0].situation, phrases[0].text) == (
+        "greeting",
+        f"{NAME}，您好，很高兴为您服务。",
+    )
+    hello = book.phrases.get(kind="forbidden", text="喂")
+    assert hello.checked and "喂养" in hello.exceptions
+    closing = book.phrases.filter(situation="closing", kind="recommended")
+    assert "感谢您的来电，今后有什么需要帮助，请随时与我们联系，再见！" in {p.text for p in closing}
+    assert not book.phrases.filter(text__contains="95598").exists()
     uses = set(StandardPhrase.objects.values_list("use", flat=True))
-    assert uses == {"reply", "callback", "call"}
+    assert uses == {"reply", "callback"}
 
 
 def test_a_second_run_changes_nothing() -> None:

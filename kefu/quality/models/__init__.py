@@ -1,7 +1,7 @@
 """The quality app's tables, one module a concern: the scorecards and their versions
 (`scorecards`), the scores, appeals and coaching (`evaluations`), the sampling plans and
 the inspectors' queues (`sampling`), the call transcripts (`transcripts`), calibration
-(`calibration`)."""
+(`calibration`), the standard phrases (`phrases`)."""
 
 from kefu.quality.models.calibration import CalibrationSession, CalibrationState
 from kefu.quality.models.evaluations import (
@@ -13,6 +13,7 @@ from kefu.quality.models.evaluations import (
     Evaluation,
     EvaluationPurpose,
 )
+from kefu.quality.models.phrases import Holiday, Phrase, PhraseBook, PhraseKind, Situation
 from kefu.quality.models.sampling import SampleItem, SampleReason, SampleState, SamplingPlan
 from kefu.quality.models.scorecards import (
     Scorecard,
@@ -33,6 +34,10 @@ __all__ = [
     "CoachingTask",
     "Evaluation",
     "EvaluationPurpose",
+    "Holiday",
+    "Phrase",
+    "PhraseBook",
+    "PhraseKind",
     "RuleSwitch",
     "SampleItem",
     "SampleReason",
@@ -42,6 +47,7 @@ __all__ = [
     "ScorecardItem",
     "ScorecardSection",
     "ScorecardVersion",
+    "Situation",
     "Transcript",
     "VersionState",
 ]

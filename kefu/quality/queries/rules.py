@@ -17,11 +17,14 @@ say nothing about the check and are left out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import Count, Q
 
 from kefu.quality import checks
 from kefu.quality.models import Answer, EvaluationPurpose, RuleSwitch
+from kefu.quality.phrasebook import with_library_words
+from kefu.quality.queries.phrases import library_words
 from kefu.quality.rule_names import RULE_NAMES
 
 
@@ -33,9 +36,27 @@ def live_families(centre_id: int) -> set[str]:
 
 
 def live_rules(centre_id: int) -> checks.RuleSet:
-    """The default rule set with only the centre's live families."""
+    """The default rule set with only the centre's live families, its forbidden-phrase
+    check looking for the phrases never to say of the centre's standard phrases in use
+    (the default words when it has none)."""
+    book_id, words, exceptions = library_words(centre_id)
+    return _rules(
+        frozenset(live_families(centre_id)),
+        tuple(words) if book_id else None,
+        tuple(exceptions),
+    )
+
+
+@lru_cache(maxsize=32)
+def _rules(
+    live: frozenset[str], words: tuple[str, ...] | None, exceptions: tuple[str, ...]
+) -> checks.RuleSet:
+    """The rule set for these families and words, compiled once for them."""
     rules = checks.default_rules()
-    live = live_families(centre_id)
+    if words is not None:
+        rules = checks.rules_from_value(
+            with_library_words(rules.source, list(words), list(exceptions))
+        )
     if live >= set(rules.families):
         return rules
     return checks.RuleSet(

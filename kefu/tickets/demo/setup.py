@@ -67,12 +67,10 @@ PHRASES = [
     Phrase("reply", "fault", "您好，您报修的故障已处理：{result}。如再次出现停电，请拨打95598。"),
     Phrase("reply", "query", "您好，经查询，{result}。您也可以通过网上国网App随时查询。"),
 ]
-# 002 第13篇, with the centre's name and number put in.
-CALL_PHRASES = defaults.call_phrases("国网95598", "95598")
 
 
 def load_phrases() -> None:
-    standard_phrases_ensure(actor=None, phrases=[*PHRASES, *CALL_PHRASES])
+    standard_phrases_ensure(actor=None, phrases=PHRASES)
 
 
 def load_policies(centre: OrgUnit) -> None:

@@ -28,7 +28,7 @@ from kefu.tickets.queries.lists import (
     ticket_list,
     with_list_relations,
 )
-from kefu.tickets.queries.people import colleagues_in, colleagues_of, phrases_for, phrases_for_calls
+from kefu.tickets.queries.people import colleagues_in, colleagues_of, phrases_for
 from kefu.tickets.queries.rules import (
     as_sla_policy,
     dispatch_rules_of,
@@ -71,7 +71,6 @@ __all__ = [
     "open_by_department",
     "overdue_at",
     "phrases_for",
-    "phrases_for_calls",
     "policies_visible_to",
     "refers_to_leaders",
     "send_backs",

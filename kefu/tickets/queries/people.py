@@ -45,13 +45,3 @@ def colleagues_of(user: User, ticket: Ticket) -> list[User]:
 def colleagues_in(user: User) -> list[User]:
     """Who in the user's own department may stand in for them (AB岗)."""
     return _unit_people(user.department_id, user)
-
-
-def phrases_for_calls() -> list[StandardPhrase]:
-    """What an agent says in each situation of a call (002 第13篇), in the centre's order;
-    a phrase for one kind of order comes with that kind."""
-    return list(
-        StandardPhrase.objects.filter(active=True, use=StandardPhrase.Use.CALL).order_by(
-            "position", "id"
-        )
-    )

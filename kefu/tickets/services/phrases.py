@@ -15,16 +15,14 @@ from kefu.tickets.models import StandardPhrase
 
 @transaction.atomic
 def standard_phrases_ensure(*, actor: User | None, phrases: Sequence[Phrase]) -> int:
-    """Add `phrases` for each use (reply, callback, during a call) that has none yet, so a
+    """Add `phrases` for each use (reply, callback) that has none yet, so a
     centre's own wording is never mixed with the defaults; returns how many were added."""
     present = set(StandardPhrase.objects.values_list("use", flat=True).distinct())
     rows = [
         StandardPhrase(
             use=phrase.use,
             kind=phrase.kind,
-            situation=phrase.situation,
             text=phrase.text,
-            avoid=phrase.avoid,
             position=position,
         )
         for position, phrase in enumerate(phrases)

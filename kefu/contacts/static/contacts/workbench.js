@@ -66,7 +66,7 @@
     var kind = document.getElementById("order-kind");
     if (kind) {
       kind.addEventListener("change", function () {
-        var match = situation.querySelector('option[data-kind="' + CSS.escape(kind.value) + '"]');
+        var match = situation.querySelector('option[data-kinds~="' + CSS.escape(kind.value) + '"]');
         if (match) { situation.value = match.value; showPhrase(); }
       });
     }
