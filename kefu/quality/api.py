@@ -1,7 +1,8 @@
 """Quality inspection over the API at /api/v1/quality/ (issue 18): the inspector's queue
 and scoring, scores with the agent's acknowledgement or appeal and the decision, call
-transcripts brought in from a speech-recognition service, the scorecards, the results.
-Creates answer 201 and so honour `Idempotency-Key` (kefu.core.idempotency)."""
+transcripts brought in from a speech-recognition service, the scorecards, the results,
+the standard phrases and their draft. Creates answer 201 and so honour `Idempotency-Key`
+(kefu.core.idempotency)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router
 from ninja.responses import Status
 
-from kefu.core.errors import Forbidden, Invalid
+from kefu.core.errors import Forbidden, Invalid, NotFound
 from kefu.core.forms import start_of
 from kefu.core.http import request_user
 from kefu.core.models import User
@@ -26,10 +27,14 @@ from kefu.quality.models import (
     AppealState,
     Evaluation,
     EvaluationPurpose,
+    PhraseHoliday,
+    PhraseKind,
+    PhraseSituation,
     SampleReason,
     SampleState,
     VersionState,
 )
+from kefu.quality.phrasebook import PhraseSpec, exceptions_of
 from kefu.quality.queries import (
     appeal_of,
     evaluation_get_for_user,
@@ -40,8 +45,15 @@ from kefu.quality.queries import (
     sees_results,
     version_with_items,
 )
+from kefu.quality.queries.phrases import (
+    may_edit_phrases,
+    may_read_phrases,
+    phrase_book_get_for_user,
+    phrase_books_of,
+)
 from kefu.quality.queries.results import results
 from kefu.quality.services import evaluations as services
+from kefu.quality.services import phrases as phrase_services
 from kefu.quality.services.transcripts import transcript_import
 from kefu.quality.stats import Estimate
 
@@ -476,3 +488,140 @@ def get_results(request: HttpRequest, period: Query[QualityPeriodIn]) -> dict[st
         "agents": rows(found.agents),
         "teams": rows(found.teams),
     }
+
+
+# --------------------------------------------------------------- standard phrases (point 6)
+
+
+class QualityPhraseIn(StrictSchema):
+    kind: PhraseKind
+    text: str = Field(min_length=1, max_length=300)
+    when: str = Field("", max_length=100, description="The moment within the situation.")
+    checked: bool = Field(False, description="A phrase never to say, looked for in transcripts.")
+    exceptions: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Words that contain a checked phrase but are allowed (喂养 for 喂).",
+    )
+    holiday: PhraseHoliday | None = Field(None, description="A festival greeting's holiday.")
+
+
+class QualityPhrasesIn(StrictSchema):
+    phrases: list[QualityPhraseIn] = Field(max_length=phrase_services.MAX_PER_SITUATION)
+    note: str | None = Field(None, max_length=200, description="What changed in the draft.")
+
+
+class QualityPhraseOut(Out):
+    situation: PhraseSituation
+    kind: PhraseKind
+    text: str
+    when: str
+    checked: bool
+    exceptions: list[str]
+    holiday: PhraseHoliday | None
+    source: str
+
+
+class QualityPhraseBookOut(Out):
+    version: int
+    state: VersionState
+    note: str
+    published_at: datetime | None
+    phrases: list[QualityPhraseOut]
+
+
+class QualityPhraseVersionOut(Out):
+    version: int
+    state: VersionState
+    note: str
+    published_at: datetime | None
+    phrases: int
+
+
+def _book_out(book: Any) -> dict[str, Any]:
+    return {
+        "version": book.number,
+        "state": book.state,
+        "note": book.note,
+        "published_at": book.published_at,
+        "phrases": [
+            {
+                "situation": phrase.situation,
+                "kind": phrase.kind,
+                "text": phrase.text,
+                "when": phrase.when,
+                "checked": phrase.checked,
+                "exceptions": exceptions_of(phrase.exceptions),
+                "holiday": phrase.holiday or None,
+                "source": phrase.source,
+            }
+            for phrase in book.phrases.order_by("position", "id")
+        ],
+    }
+
+
+@router.get("/phrases", response={200: QualityPhraseBookOut, **errors(403, 404)})
+def get_phrases(
+    request: HttpRequest, version: int | None = Query(None, ge=1, le=1_000_000)
+) -> dict[str, Any]:
+    """The centre's standard phrases: the version in use, or `version` (a draft only for
+    who may edit it). 404 when the centre has none."""
+    book = phrase_book_get_for_user(request_user(request), version)
+    if book is None:
+        raise NotFound(code="phrase_book_not_found")
+    return _book_out(book)
+
+
+@router.get("/phrases/versions", response={200: list[QualityPhraseVersionOut], **errors(403)})
+def list_phrase_versions(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every version of the centre's standard phrases, newest first."""
+    user = request_user(request)
+    if not may_read_phrases(user):
+        raise Forbidden()
+    editor = may_edit_phrases(user)
+    return [
+        {
+            "version": book.number,
+            "state": book.state,
+            "note": book.note,
+            "published_at": book.published_at,
+            "phrases": book.size,  # type: ignore[attr-defined]  # annotated
+        }
+        for book in phrase_books_of(user)[:200]
+        if editor or book.state != VersionState.DRAFT
+    ]
+
+
+@router.put(
+    "/phrases/draft/{situation}",
+    response={200: QualityPhraseBookOut, **errors(403, 422)},
+)
+def put_draft_situation(
+    request: HttpRequest, situation: PhraseSituation, payload: QualityPhrasesIn
+) -> dict[str, Any]:
+    """Replace one situation's phrases in the draft (a copy of the version in use when
+    there is none); the other situations stay. Answers the whole draft."""
+    draft = phrase_services.phrase_draft_save(
+        actor=request_user(request),
+        situation=situation,
+        phrases=[
+            PhraseSpec(
+                situation=situation,
+                kind=phrase.kind,
+                text=phrase.text,
+                when=phrase.when,
+                checked=phrase.checked,
+                exceptions="、".join(phrase.exceptions),
+                holiday=phrase.holiday or "",
+            )
+            for phrase in payload.phrases
+        ],
+        note=payload.note,
+    )
+    return _book_out(draft)
+
+
+@router.post("/phrases/publish", response={200: QualityPhraseBookOut, **errors(403, 409, 422)})
+def publish_draft(request: HttpRequest) -> dict[str, Any]:
+    """Put the draft in use; the version in use is retired. 409 without a draft."""
+    return _book_out(phrase_services.phrase_draft_publish(actor=request_user(request)))

@@ -61,7 +61,9 @@ _HOLIDAY_STEMS = {
 }
 # An order's kind brings the situation its call is in (the workbench's phrase panel).
 _SITUATION_OF_KIND = {"complaint": "complaint", "suggestion": "suggestion", "praise": "suggestion"}
-_SEPARATORS = re.compile(r"[、，,;；/\s]+")
+_SEPARATORS = re.compile(r"[、，,;；/]+|\s+")
+# A notice's line may name two holidays at once (国庆节、中秋节); names may hold spaces.
+_NAMES = re.compile(r"[、，,;；/]+")
 # A day of remembrance, not of joy: no greeting "for any holiday" is offered for it.
 _SOMBRE = {"清明节"}
 
@@ -133,7 +135,7 @@ def holidays_near(today: date, holidays: Mapping[date, str]) -> list[str]:
     found: dict[str, None] = {}
     for ahead in range(FESTIVAL_DAYS_BEFORE + 1):
         name = holidays.get(today + timedelta(days=ahead))
-        for part in _SEPARATORS.split(name or ""):
+        for part in _NAMES.split(name or ""):
             key = holiday_key(part)
             if key:
                 found[key] = None

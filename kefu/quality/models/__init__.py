@@ -13,7 +13,13 @@ from kefu.quality.models.evaluations import (
     Evaluation,
     EvaluationPurpose,
 )
-from kefu.quality.models.phrases import Holiday, Phrase, PhraseBook, PhraseKind, Situation
+from kefu.quality.models.phrases import (
+    Phrase,
+    PhraseBook,
+    PhraseHoliday,
+    PhraseKind,
+    PhraseSituation,
+)
 from kefu.quality.models.sampling import SampleItem, SampleReason, SampleState, SamplingPlan
 from kefu.quality.models.scorecards import (
     Scorecard,
@@ -34,10 +40,11 @@ __all__ = [
     "CoachingTask",
     "Evaluation",
     "EvaluationPurpose",
-    "Holiday",
     "Phrase",
     "PhraseBook",
+    "PhraseHoliday",
     "PhraseKind",
+    "PhraseSituation",
     "RuleSwitch",
     "SampleItem",
     "SampleReason",
@@ -47,7 +54,6 @@ __all__ = [
     "ScorecardItem",
     "ScorecardSection",
     "ScorecardVersion",
-    "Situation",
     "Transcript",
     "VersionState",
 ]

@@ -58,7 +58,7 @@ class PhraseBook(models.Model):
         return f"{self.centre} v{self.number}"
 
 
-class Situation(models.TextChoices):
+class PhraseSituation(models.TextChoices):
     """When in a call a phrase is said, in the order of a call."""
 
     GREETING = "greeting", pgettext_lazy("situation", "Greeting")
@@ -82,7 +82,7 @@ class PhraseKind(models.TextChoices):
     FORBIDDEN = "forbidden", _("Never say")
 
 
-class Holiday(models.TextChoices):
+class PhraseHoliday(models.TextChoices):
     """China's statutory holidays a festival greeting may be for (the names of the State
     Council's notices). 清明节 has none in the defaults: it is no day to wish joy."""
 
@@ -105,7 +105,7 @@ class Phrase(models.Model):
     book = models.ForeignKey(
         PhraseBook, verbose_name=_("version"), on_delete=models.CASCADE, related_name="phrases"
     )
-    situation = models.CharField(_("situation"), max_length=16, choices=Situation.choices)
+    situation = models.CharField(_("situation"), max_length=16, choices=PhraseSituation.choices)
     kind = models.CharField(_("say or never say"), max_length=12, choices=PhraseKind.choices)
     text = models.CharField(_("wording"), max_length=300)
     when = models.CharField(
@@ -128,7 +128,7 @@ class Phrase(models.Model):
     holiday = models.CharField(
         _("holiday"),
         max_length=8,
-        choices=Holiday.choices,
+        choices=PhraseHoliday.choices,
         blank=True,
         help_text=_("A festival greeting: the holiday it is for; empty for any holiday."),
     )

@@ -12,7 +12,7 @@ from django.db.models import Count
 from kefu.core.errors import Forbidden, NotFound
 from kefu.core.models import User
 from kefu.core.roles import MANAGE_PHRASES, VIEW_PHRASES
-from kefu.quality.models import Phrase, PhraseBook, PhraseKind, Situation, VersionState
+from kefu.quality.models import Phrase, PhraseBook, PhraseKind, PhraseSituation, VersionState
 from kefu.quality.phrasebook import (
     FESTIVAL_DAYS_BEFORE,
     PhraseSpec,
@@ -90,7 +90,7 @@ def by_situation(book: PhraseBook | None) -> list[SituationPhrases]:
 def _grouped(phrases: list[Phrase]) -> list[SituationPhrases]:
     groups = {
         value: SituationPhrases(value, str(label), kinds=" ".join(kinds_for_situation(value)))
-        for value, label in Situation.choices
+        for value, label in PhraseSituation.choices
     }
     for phrase in phrases:
         group = groups[phrase.situation]
@@ -131,9 +131,11 @@ def phrases_for_call(centre_id: int | None, today: dt.date) -> CallPhrases:
     ahead = china_calendar(today, today + dt.timedelta(days=FESTIVAL_DAYS_BEFORE))
     near = holidays_near(today, ahead.holidays)
     festival = festival_greetings(
-        [_spec(p) for p in phrases if p.situation == Situation.FESTIVAL], near
+        [_spec(p) for p in phrases if p.situation == PhraseSituation.FESTIVAL], near
     )
-    situations = [group for group in _grouped(phrases) if group.situation != Situation.FESTIVAL]
+    situations = [
+        group for group in _grouped(phrases) if group.situation != PhraseSituation.FESTIVAL
+    ]
     return CallPhrases(situations, festival, near)
 
 

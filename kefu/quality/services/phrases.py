@@ -17,7 +17,14 @@ from kefu.core.queries import require_centre
 from kefu.core.roles import MANAGE_PHRASES
 from kefu.core.services.audit import audit_record
 from kefu.core.validation import check_lengths
-from kefu.quality.models import Holiday, Phrase, PhraseBook, PhraseKind, Situation, VersionState
+from kefu.quality.models import (
+    Phrase,
+    PhraseBook,
+    PhraseHoliday,
+    PhraseKind,
+    PhraseSituation,
+    VersionState,
+)
 from kefu.quality.phrasebook import PhraseSpec, exceptions_of
 
 #: Phrases a situation may hold (the editor shows them all at once).
@@ -40,7 +47,7 @@ def _refuse(row: int, message: str, code: str) -> Invalid:
 
 
 def _check(situation: str, phrases: Sequence[PhraseSpec]) -> None:
-    if situation not in Situation.values:
+    if situation not in PhraseSituation.values:
         raise Invalid(_("There is no such situation."), code="situation_unknown")
     if len(phrases) > MAX_PER_SITUATION:
         raise Invalid(
@@ -78,13 +85,13 @@ def _check(situation: str, phrases: Sequence[PhraseSpec]) -> None:
                     str(_("each allowed word must contain the phrase (喂 → 喂养).")),
                     "phrase_exception_unrelated",
                 )
-        if phrase.holiday and (situation != Situation.FESTIVAL or forbidden):
+        if phrase.holiday and (situation != PhraseSituation.FESTIVAL or forbidden):
             raise _refuse(
                 row, str(_("only a festival greeting is for a holiday.")), "phrase_holiday_invalid"
             )
-        if phrase.holiday and phrase.holiday not in Holiday.values:
+        if phrase.holiday and phrase.holiday not in PhraseHoliday.values:
             raise _refuse(row, str(_("there is no such holiday.")), "phrase_holiday_unknown")
-        if situation == Situation.FESTIVAL and forbidden:
+        if situation == PhraseSituation.FESTIVAL and forbidden:
             raise _refuse(
                 row, str(_("a festival greeting is something to say.")), "phrase_kind_invalid"
             )
@@ -138,7 +145,7 @@ def phrase_book_ensure(
     OrgUnit.objects.select_for_update().filter(pk=centre.pk).first()
     if PhraseBook.objects.filter(centre=centre).exists():
         return None
-    for situation in Situation.values:
+    for situation in PhraseSituation.values:
         _check(situation, [phrase for phrase in phrases if phrase.situation == situation])
     book = PhraseBook.objects.create(
         centre=centre,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from kefu.core.errors import DomainError, Forbidden, NotFound
 from kefu.core.http import request_user
 from kefu.core.models import OrgUnit
-from kefu.quality.models import Holiday, PhraseKind, Situation
+from kefu.quality.models import PhraseHoliday, PhraseKind, PhraseSituation
 from kefu.quality.phrase_defaults import default_phrases
 from kefu.quality.phrasebook import PhraseSpec
 from kefu.quality.queries.phrases import (
@@ -41,7 +41,9 @@ class PhraseRowForm(forms.Form):
     checked = forms.BooleanField(label=_("Checked in transcripts"), required=False)
     exceptions = forms.CharField(label=_("Allowed inside"), max_length=200, required=False)
     holiday = forms.ChoiceField(
-        label=_("Holiday"), choices=[("", _("Any holiday")), *Holiday.choices], required=False
+        label=_("Holiday"),
+        choices=[("", _("Any holiday")), *PhraseHoliday.choices],
+        required=False,
     )
     delete = forms.BooleanField(label=_("Remove"), required=False)
 
@@ -58,7 +60,7 @@ PhraseRows = forms.formset_factory(
 
 
 def _situation(value: str) -> str:
-    if value not in Situation.values:
+    if value not in PhraseSituation.values:
         raise NotFound(code="situation_not_found")
     return value
 
@@ -99,7 +101,9 @@ def phrases_page(request: HttpRequest) -> HttpResponse:
             "draft": phrase_book_draft(user.centre_id) if editor else None,
             "versions": phrase_books_of(user),
             "editor": editor,
-            "empty": [(value, label) for value, label in Situation.choices if value not in shown],
+            "empty": [
+                (value, label) for value, label in PhraseSituation.choices if value not in shown
+            ],
         },
     )
 
@@ -149,11 +153,11 @@ def phrase_situation_page(request: HttpRequest, situation: str) -> HttpResponse:
         "quality/phrase_situation.html",
         {
             "situation": situation,
-            "label": Situation(situation).label,
+            "label": PhraseSituation(situation).label,
             "rows": rows,
             "errors": errors,
             "draft": draft,
-            "festival": situation == Situation.FESTIVAL,
+            "festival": situation == PhraseSituation.FESTIVAL,
         },
         status=status,
     )
@@ -162,8 +166,11 @@ def phrase_situation_page(request: HttpRequest, situation: str) -> HttpResponse:
 @login_required
 @require_POST
 def phrase_publish_view(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    if not may_edit_phrases(user):
+        raise Forbidden()
     try:
-        book = services.phrase_draft_publish(actor=request_user(request))
+        book = services.phrase_draft_publish(actor=user)
     except DomainError as refused:
         messages.error(request, str(refused.message))
     else:
@@ -174,8 +181,11 @@ def phrase_publish_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def phrase_discard_view(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    if not may_edit_phrases(user):
+        raise Forbidden()
     try:
-        services.phrase_draft_discard(actor=request_user(request))
+        services.phrase_draft_discard(actor=user)
     except DomainError as refused:
         messages.error(request, str(refused.message))
     else:
