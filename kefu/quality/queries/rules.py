@@ -23,7 +23,7 @@ from django.db.models import Count, Q
 
 from kefu.quality import checks
 from kefu.quality.models import Answer, EvaluationPurpose, RuleSwitch
-from kefu.quality.phrasebook import with_library_words
+from kefu.quality.phrasebook import FORBIDDEN_RULE, with_library_words
 from kefu.quality.queries.phrases import library_words
 from kefu.quality.rule_names import RULE_NAMES
 
@@ -118,6 +118,9 @@ class CheckRow:
     negative: int
     confirmed: Confirmed | None
     live: bool
+    #: The forbidden-phrase check: how many phrases of the standard phrases in use it
+    #: looks for (None: the centre has none, and the default words are looked for).
+    library_words: int | None = None
 
 
 def check_rows(centre_id: int) -> list[CheckRow]:
@@ -126,6 +129,7 @@ def check_rows(centre_id: int) -> list[CheckRow]:
     found = confirmed(centre_id)
     live = live_families(centre_id)
     examples = checks.examples()
+    book_id, words, _exceptions = library_words(centre_id)
     rows = []
     for family in checks.FAMILIES:
         mine = [rule for rule in checks.default_rules().rules if rule.family == family]
@@ -140,6 +144,7 @@ def check_rows(centre_id: int) -> list[CheckRow]:
                 negative=len(examples.get(family, {}).get("negative", [])),
                 confirmed=found.get(family),
                 live=family in live,
+                library_words=len(words) if book_id and family == FORBIDDEN_RULE else None,
             )
         )
     return rows

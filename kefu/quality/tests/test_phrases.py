@@ -392,3 +392,11 @@ def test_the_api_reads_and_edits_the_library(world: World, library: PhraseBook) 
     assert qa.post("/api/v1/quality/phrases/publish").status_code == 409
     versions = agent.get("/api/v1/quality/phrases/versions").json()
     assert [(v["version"], v["state"]) for v in versions] == [(2, "published"), (1, "retired")]
+
+
+def test_the_checks_page_says_where_the_forbidden_words_come_from(
+    world: World, library: PhraseBook
+) -> None:
+    html = signed_in("qa1").get("/quality/rules/").content.decode()
+    words, _ = forbidden_words(SEEDED)
+    assert f"查找使用中规范用语里勾选自动检查的 {len(words)} 条禁语。" in html
