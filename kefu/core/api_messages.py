@@ -70,6 +70,7 @@ FIELD_LABELS: dict[str, str | Promise] = {
     # Quality (kefu/quality/api.py).
     "answers": gettext_lazy("answers"),
     "evaluation_id": gettext_lazy("quality score"),
+    "phrases": gettext_lazy("call phrases"),
     "item_id": gettext_lazy("sampled contact"),
     "scorecard_id": gettext_lazy("scorecard"),
     "transcript": gettext_lazy("transcript"),

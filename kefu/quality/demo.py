@@ -194,14 +194,24 @@ def _transcripts(contacts: list[Contact], rng: random.Random) -> dict[int, Trans
 
 def _answers(
     items: list[ScorecardItem], transcript: Transcript, rng: random.Random
-) -> dict[int, str]:
+) -> tuple[dict[int, str], set[int]]:
+    """An inspector's answers, and the items pre-filled by the checks that they overruled:
+    now and then a hit the inspector heard otherwise (a false hit) or a fault the check
+    missed, so the checks page shows precision and recall below 100 %."""
     found = {hit["rule"] for hit in transcript.hits}
     auto = scoring.prefill({item.pk: item.auto_check for item in items}, found)
     answers: dict[int, str] = {}
+    overruled: set[int] = set()
     for item in items:
         if item.pk in auto:
             answers[item.pk] = auto[item.pk]
-            if item.allow_na and answers[item.pk] == scoring.YES and rng.random() < 0.5:
+            if answers[item.pk] == scoring.NO and rng.random() < 0.08:
+                answers[item.pk] = scoring.YES  # the inspector heard it otherwise
+                overruled.add(item.pk)
+            elif answers[item.pk] == scoring.YES and not item.fatal and rng.random() < 0.03:
+                answers[item.pk] = scoring.NO  # a fault the check did not catch
+                overruled.add(item.pk)
+            elif item.allow_na and answers[item.pk] == scoring.YES and rng.random() < 0.5:
                 answers[item.pk] = scoring.NA  # no hold, no upset customer on this call
         elif item.fatal:
             answers[item.pk] = scoring.NO if rng.random() < 0.004 else scoring.YES
@@ -209,7 +219,7 @@ def _answers(
             answers[item.pk] = scoring.NA
         else:
             answers[item.pk] = scoring.NO if rng.random() < 0.12 else scoring.YES
-    return answers
+    return answers, overruled
 
 
 def _working_time(after: datetime, rng: random.Random) -> datetime:
@@ -321,10 +331,10 @@ def _history(centre: OrgUnit, *, days: int) -> int:
     )
 
     scores: list[Evaluation] = []
-    answer_rows: list[tuple[Evaluation, dict[int, str]]] = []
+    answer_rows: list[tuple[Evaluation, dict[int, str], set[int]]] = []
     for contact in sorted(chosen, key=lambda c: c.started_at):
         number = 1 if contact.started_at < switched else 2
-        answers = _answers(items[number], transcripts[contact.pk], rng)
+        answers, overruled = _answers(items[number], transcripts[contact.pk], rng)
         if contact == requested:  # the item the agent's appeal is about
             answers[next(i.pk for i in items[number] if i.text.startswith("答复准确"))] = scoring.NO
         rules = [i.rule() for i in items[number]]
@@ -355,16 +365,17 @@ def _history(centre: OrgUnit, *, days: int) -> int:
             else None,
         )
         scores.append(evaluation)
-        answer_rows.append((evaluation, answers))
+        answer_rows.append((evaluation, answers, overruled))
     Evaluation.objects.bulk_create(scores)
+    automatic = {number: {i.pk for i in rows if i.auto_check} for number, rows in items.items()}
     Answer.objects.bulk_create(
         Answer(
             evaluation=evaluation,
             item_id=item,
             value=value,
-            automatic=item in {i.pk for i in items[evaluation.version.number] if i.auto_check},
+            automatic=item in automatic[evaluation.version.number] and item not in overruled,
         )
-        for evaluation, answers in answer_rows
+        for evaluation, answers, overruled in answer_rows
         for item, value in answers.items()
     )
     SampleItem.objects.bulk_create(
@@ -525,7 +536,7 @@ def _calibration(
         session.contacts.set(picked)
         session.inspectors.set(scorers)
         for contact in picked:
-            base = _answers(items, transcripts[contact.pk], rng)
+            base, _overruled = _answers(items, transcripts[contact.pk], rng)
             for position, scorer in enumerate(scorers if shown else scorers[:1]):
                 answers = dict(base)
                 if position and rng.random() < 0.6:  # the others differ on an item or two
