@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from kefu.conftest import ApiClient, token_for
@@ -37,6 +39,7 @@ from kefu.quality.services.phrases import (
 )
 from kefu.quality.tests.conftest import World
 from kefu.quality.tests.test_pages import signed_in
+from kefu.tickets.models import StandardPhrase
 
 RULES = Path(checks.__file__).parent / "default_rules.json"
 SEEDED = default_phrases("国网95598", "95598")
@@ -400,3 +403,35 @@ def test_the_checks_page_says_where_the_forbidden_words_come_from(
     html = signed_in("qa1").get("/quality/rules/").content.decode()
     words, _ = forbidden_words(SEEDED)
     assert f"查找使用中规范用语里勾选自动检查的 {len(words)} 条禁语。" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_work_orders_call_phrases_move_into_the_library(centre: OrgUnit) -> None:
+    """Before the library, the work-order app kept what an agent says during a call; an
+    upgraded centre finds them as its version 1 in use, with the check's words as they
+    were, and the back office's reply phrases stay where they are."""
+    executor = MigrationExecutor(connection)
+    before = [
+        ("quality", "0002_automatic_check_switches"),
+        ("tickets", "0016_department_created_index"),
+    ]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("tickets", "StandardPhrase")
+    old.objects.create(
+        use="call",
+        situation="客户要求找领导",
+        text="先生/女士很抱歉给您带来这么多麻烦。",
+        avoid="“您有多大的事还用找领导”",
+    )
+    old.objects.create(use="reply", text="您好，{result}。")
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    book = PhraseBook.objects.get(centre=centre)
+    assert (book.number, book.state) == (1, "published")
+    said = book.phrases.get(kind="recommended")
+    assert (said.situation, said.when) == ("angry", "客户要求找领导")
+    assert book.phrases.get(kind="forbidden", checked=False).text == "“您有多大的事还用找领导”"
+    words, _ = forbidden_words(SEEDED)
+    assert set(book.phrases.filter(checked=True).values_list("text", flat=True)) == set(words)
+    assert list(StandardPhrase.objects.values_list("use", flat=True)) == ["reply"]
