@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.test import Client
 
 from kefu.conftest import PASSWORD
+from kefu.contacts.models import Contact
 from kefu.core.models import OrgUnit, User
 from kefu.quality.models import (
     Appeal,
@@ -131,6 +132,34 @@ def test_the_results_show_each_agent_with_the_sample_size_and_interval(world: Wo
     assert page.status_code == 200
     assert "王芳" in html and "无法区分" in html
     assert "准确理解客户诉求" in html  # the most frequent fault
+
+
+def test_the_results_show_a_page_of_agents_highest_or_lowest_first(
+    world: World, make_user: Callable[..., User]
+) -> None:
+    """A centre has hundreds of agents: 25 a page, the highest means first or the lowest."""
+    start = world.contacts["a1"][0].started_at
+    for n in range(30):
+        agent = make_user("agent", f"x{n:02d}", team=world.team_b, full_name=f"坐席{n:02d}")
+        contact = Contact.objects.create(
+            centre=world.centre, channel="hotline", agent=agent, started_at=start, summary="—"
+        )
+        # Agent n misses the first n % 3 items after the two opening ones.
+        world.score(contact, "yes", "yes", *(["no"] * (n % 3)))
+    manager = signed_in("manager")
+
+    def names(html: str) -> list[str]:
+        table = html.split('class="grid results-agents"')[1].split("</table>")[0]
+        return re.findall(r'<td class="nowrap">(坐席\d\d)</td>', table)
+
+    first = manager.get("/quality/results/").content.decode()
+    assert len(names(first)) == 25 and "第 1 / 2 页" in first
+    second = manager.get("/quality/results/", {"page": 2}).content.decode()
+    assert len(names(second)) == 5
+    assert set(names(first)) | set(names(second)) == {f"坐席{n:02d}" for n in range(30)}
+    lowest = names(manager.get("/quality/results/", {"order": "low"}).content.decode())
+    assert all(int(name[2:]) % 3 == 2 for name in lowest[:10])
+    assert all(int(name[2:]) % 3 == 0 for name in names(first)[:10])
 
 
 def test_the_scorecard_editor_saves_a_draft_and_publishes_a_version(world: World) -> None:

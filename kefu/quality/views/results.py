@@ -6,6 +6,7 @@ often missed."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.errors import Forbidden
 from kefu.core.forms import DateInput, start_of
 from kefu.core.http import request_user
+from kefu.core.listing import page_of
 from kefu.quality.queries import evaluations_visible_to, sees_results
 from kefu.quality.queries.results import results
 from kefu.quality.rule_names import RULE_NAMES
@@ -51,15 +53,31 @@ def results_page(request: HttpRequest) -> HttpResponse:
         raise Forbidden()
     today = timezone.localdate()
     initial = {"since": today.replace(day=1), "until": today}
-    form = PeriodForm(request.GET or initial)
+    chosen = "since" in request.GET or "until" in request.GET
+    form = PeriodForm(request.GET if chosen else initial)
     period = form.cleaned_data if form.is_valid() else initial
     start = start_of(period["since"])
     end = start_of(period["until"] + dt.timedelta(days=1))
     found = results(evaluations_visible_to(user), start, end)
     missed = [(RULE_NAMES.get(rule, rule), detail, n) for rule, detail, n in found.missed]
+    # A page of agents at a time (a centre has hundreds), highest mean first or lowest.
+    lowest = request.GET.get("order") == "low"
+    agents = list(reversed(found.agents)) if lowest else found.agents
+    page, query = page_of(request, agents)
     return render(
         request,
         "quality/results.html",
-        {"form": form, "results": found, "missed": missed, "standing": STANDING},
-        status=200 if form.is_valid() or not request.GET else 400,
+        {
+            "form": form,
+            "results": found,
+            "missed": missed,
+            "standing": STANDING,
+            "page": page,
+            "query": query,
+            "lowest": lowest,
+            "period_query": urlencode(
+                {key: request.GET[key] for key in ("since", "until") if key in request.GET}
+            ),
+        },
+        status=200 if form.is_valid() or not chosen else 400,
     )
