@@ -98,16 +98,23 @@ def _grouped(phrases: list[Phrase]) -> list[SituationPhrases]:
     return [group for group in groups.values() if group.say or group.never]
 
 
-def _spec(phrase: Phrase) -> PhraseSpec:
+def spec_of(phrase: Phrase) -> PhraseSpec:
     return PhraseSpec(
-        phrase.situation,
-        phrase.kind,
-        phrase.text,
+        situation=phrase.situation,
+        kind=phrase.kind,
+        text=phrase.text,
         when=phrase.when,
         checked=phrase.checked,
         exceptions=phrase.exceptions,
         holiday=phrase.holiday,
+        source=phrase.source,
     )
+
+
+def book_phrases(book: PhraseBook) -> list[PhraseSpec]:
+    """A version's phrases, in order (a new draft starts from them; the editor shows
+    them)."""
+    return [spec_of(row) for row in book.phrases.order_by("position", "id")]
 
 
 @dataclass
@@ -131,7 +138,7 @@ def phrases_for_call(centre_id: int | None, today: dt.date) -> CallPhrases:
     ahead = china_calendar(today, today + dt.timedelta(days=FESTIVAL_DAYS_BEFORE))
     near = holidays_near(today, ahead.holidays)
     festival = festival_greetings(
-        [_spec(p) for p in phrases if p.situation == PhraseSituation.FESTIVAL], near
+        [spec_of(p) for p in phrases if p.situation == PhraseSituation.FESTIVAL], near
     )
     situations = [
         group for group in _grouped(phrases) if group.situation != PhraseSituation.FESTIVAL
@@ -146,5 +153,5 @@ def library_words(centre_id: int) -> tuple[int | None, list[str], list[str]]:
     if book is None:
         return None, [], []
     rows = book.phrases.filter(kind=PhraseKind.FORBIDDEN, checked=True).order_by("position", "id")
-    words, exceptions = forbidden_words(_spec(row) for row in rows)
+    words, exceptions = forbidden_words(spec_of(row) for row in rows)
     return book.pk, words, exceptions

@@ -26,6 +26,7 @@ from kefu.quality.models import (
     VersionState,
 )
 from kefu.quality.phrasebook import PhraseSpec, exceptions_of
+from kefu.quality.queries.phrases import book_phrases
 
 #: Phrases a situation may hold (the editor shows them all at once).
 MAX_PER_SITUATION = 60
@@ -117,23 +118,6 @@ def phrase_rows_write(book: PhraseBook, phrases: Sequence[PhraseSpec], start: in
     ]
     check_lengths(*rows)
     Phrase.objects.bulk_create(rows)
-
-
-def book_phrases(book: PhraseBook) -> list[PhraseSpec]:
-    """A version's phrases, in order (a new draft starts from them)."""
-    return [
-        PhraseSpec(
-            situation=row.situation,
-            kind=row.kind,
-            text=row.text,
-            when=row.when,
-            checked=row.checked,
-            exceptions=row.exceptions,
-            holiday=row.holiday,
-            source=row.source,
-        )
-        for row in book.phrases.order_by("position", "id")
-    ]
 
 
 @transaction.atomic

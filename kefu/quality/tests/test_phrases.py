@@ -359,7 +359,7 @@ def test_a_centre_without_phrases_starts_from_the_seeds_with_its_own_name(world:
     assert "本中心尚未设置规范用语" in qa.get("/quality/phrases/").content.decode()
     assert qa.post("/quality/phrases/defaults/").status_code == 302
     book = PhraseBook.objects.get()
-    assert book.phrases.order_by("position").first().text.startswith(world.centre.name)
+    assert book.phrases.order_by("position")[0].text.startswith(world.centre.name)
 
 
 def test_the_workbench_shows_the_version_in_use(world: World, library: PhraseBook) -> None:

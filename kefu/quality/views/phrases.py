@@ -22,6 +22,7 @@ from kefu.quality.models import PhraseHoliday, PhraseKind, PhraseSituation
 from kefu.quality.phrase_defaults import default_phrases
 from kefu.quality.phrasebook import PhraseSpec
 from kefu.quality.queries.phrases import (
+    book_phrases,
     by_situation,
     may_edit_phrases,
     phrase_book_draft,
@@ -126,7 +127,7 @@ def phrase_situation_page(request: HttpRequest, situation: str) -> HttpResponse:
             "exceptions": spec.exceptions,
             "holiday": spec.holiday,
         }
-        for spec in (services.book_phrases(start) if start else [])
+        for spec in (book_phrases(start) if start else [])
         if spec.situation == situation
     ]
     rows = PhraseRows(request.POST or None, prefix="rows", initial=initial)
