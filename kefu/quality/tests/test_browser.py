@@ -1,7 +1,8 @@
 """Quality inspection in Chromium at 1366×768 (issue 18): the inspector scores a drawn
 contact with the transcript's hits marked and the automatic answers pre-filled (a form
 with items left unanswered refused, what was typed kept); the agent appeals; the team
-leader changes the score; inspectors calibrate blind and then read their agreement."""
+leader changes the score; inspectors calibrate blind and then read their agreement; an
+inspector changes the call phrases and the agent reads them on the workbench."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import pytest
 from kefu.browser import BrowserPage
 from kefu.conftest import PASSWORD
 from kefu.quality.models import Appeal, AppealState, CalibrationSession, Evaluation
+from kefu.quality.phrase_defaults import default_phrases
+from kefu.quality.services.phrases import phrase_book_ensure
 from kefu.quality.services.transcripts import transcript_import
 from kefu.quality.tests.conftest import World
 from kefu.quality.tests.test_pages import TRANSCRIPT
@@ -146,3 +149,50 @@ def test_calibration_blind_then_shown_in_the_browser(
     assert "质检二" in rows and "83 %" in rows
     first.screenshot("quality-calibration-shown")
     assert english_left(first) == []
+
+
+def test_an_inspector_changes_the_call_phrases_and_the_agent_reads_them(
+    browser_page: Callable[..., BrowserPage], world: World
+) -> None:
+    """Issue 18 point 6: the inspector rewrites what is said while a caller waits, a
+    refused row keeping what was typed; once published, the agent's workbench shows it
+    and the old wording is gone."""
+    phrase_book_ensure(
+        actor=None, centre=world.centre, phrases=default_phrases("国网95598", "95598")
+    )
+    inspector = browser_page()
+    inspector.sign_in("qa1", PASSWORD)
+    inspector.goto("/quality/phrases/")
+    page = inspector.page
+    assert page.inner_text("h1") == "规范用语"
+    page.locator("#hold a", has_text="编辑").click()
+    page.wait_for_selector("table.phrase-editor")
+    page.fill("input[name=rows-0-text]", "请您稍等，我马上为您查询，好吗？")
+    page.fill("input[name=rows-5-exceptions]", "问一下吗")  # 我问一下吧 is not inside it
+    assert in_view(inspector, ".sticky-actions button")
+    page.locator(".sticky-actions button").click()
+    page.wait_for_selector("text=每个例外词都须包含该禁语")
+    assert page.input_value("input[name=rows-0-text]") == "请您稍等，我马上为您查询，好吗？"
+    inspector.screenshot("quality-phrases-refused")
+    # The browser logs the refused post's 400; nothing else.
+    inspector.errors[:] = [error for error in inspector.errors if "status of 400" not in error]
+    page.fill("input[name=rows-5-exceptions]", "")
+    page.locator(".sticky-actions button").click()
+    page.wait_for_selector("text=已保存到草稿")
+    page.get_by_role("button", name="发布草稿").click()
+    page.wait_for_selector("text=第 2 版已启用")
+    assert "第 2 版 · 使用中" in page.inner_text("main")
+    inspector.screenshot("quality-phrases")
+    # The seeds' foreign words an agent must never say (002 第13篇 13) are the only Latin.
+    assert set(english_left(inspector)) == {"OK", "GOOD", "THANK", "BYEBYE", "GOODBYE"}
+
+    agent = browser_page()
+    agent.sign_in("a1", PASSWORD)
+    agent.goto("/workbench/")
+    agent.page.select_option("#phrase-situation", label="等待与返回")
+    shown = agent.page.locator("[data-phrase=hold]")
+    assert "请您稍等，我马上为您查询，好吗？" in shown.inner_text()
+    assert "对不起，请您稍等片刻，好吗？" not in shown.inner_text()
+    assert "“我不知道”" in shown.inner_text()
+    assert in_view(agent, "[data-phrase=hold] .avoid")
+    agent.screenshot("workbench-phrases")
