@@ -94,6 +94,10 @@ def _tables_and_routines(url: str) -> int:
     return int(row[0]) if row else 0
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("empty_database", list(_database_url()), indirect=True)
 @pytest.mark.parametrize("end", ["done", "error", "SIGINT", "SIGTERM"])
@@ -112,6 +116,9 @@ def test_a_benchmark_leaves_no_data_behind_however_it_ends(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As from a terminal: a suite run as a background job hands its children SIGINT
+        # ignored, and Python then never turns it into KeyboardInterrupt.
+        preexec_fn=_interruptible,
     )
     assert bench.stdout is not None
     data_dir = Path(bench.stdout.readline().strip())
