@@ -41,6 +41,8 @@ MAIN_PAGES = [
 # English a Chinese page may show: product, key and telephony names, abbreviations.
 ALLOWED_ENGLISH = {"Excel", "Alt", "Ctrl", "Enter", "App", "kefu", "API", "VIP", "ACD", "IVR"}
 ALLOWED_ENGLISH |= {"Asterisk"}
+# The foreign words an agent must never say (002 第13篇 13), shown on the workbench as such.
+ALLOWED_ENGLISH |= {"OK", "GOOD", "THANK", "BYEBYE", "GOODBYE"}
 
 
 @dataclass
