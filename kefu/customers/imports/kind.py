@@ -139,7 +139,7 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
         super().__init__(**kwargs)
         self.today = dt.datetime.now(tz=CHINA_TZ).date()
         self.seen: _Seen | None = None
-        self._mapped: tuple[int, int] | None = None
+        self._mapped: tuple[int, int, int] | None = None
         self.existing: dict[str, Existing] = {}
         self.held: set[str] = set()
         self.elsewhere: set[str] = set()
@@ -426,18 +426,18 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
             return
         rows = _select(
             "SELECT account_number, centre_id, id, name, address, region_id, tier, "  # noqa: S608
-            f"id_number_index, id_number_encrypted, version FROM {Customer._meta.db_table} "
+            f"id_number_index, version FROM {Customer._meta.db_table} "
             "WHERE account_number {among}",
             accounts,
         )
         existing = self.existing
-        for account, centre_id, pk, name, address, region, tier, index, token, version in rows:
+        for account, centre_id, pk, name, address, region, tier, index, version in rows:
             if account is None:
                 continue
             if centre_id != centre:
                 self.elsewhere.add(account)
             else:
-                existing[account] = Existing(pk, name, address, region, tier, index, token, version)
+                existing[account] = Existing(pk, name, address, region, tier, index, version)
         self.held = set(existing)
 
     def _fits_the_archive(self, record: Record, report: Report) -> bool:

@@ -64,7 +64,6 @@ class Existing:
     region: int | None
     tier: str
     id_index: str
-    id_token: str
     version: int
 
 
