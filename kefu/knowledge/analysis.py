@@ -28,7 +28,6 @@ from html import escape
 from html.parser import HTMLParser
 
 import jieba
-from pypinyin import lazy_pinyin
 
 # The segmenter's dictionary, the stop words and the normal form are shared with the
 # work-order search (kefu/core/fulltext.py), so both read Chinese alike.
@@ -169,6 +168,10 @@ class Document:
 def pinyin_key(term: str) -> str:
     """The term as typed on a pinyin keyboard without tones: the key that finds what a
     caller meant when the input method picked the wrong characters."""
+    # Imported here, as kefu/contacts/imports/catalogue.py does: pypinyin loads its
+    # dictionaries on import, which every `kefu` command would pay at start-up.
+    from pypinyin import lazy_pinyin
+
     return " ".join(lazy_pinyin(term))
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from pypinyin import lazy_pinyin
 
 from kefu.contacts.models import CallReason
 from kefu.contacts.services import PARENT_DIMENSION
@@ -54,6 +53,10 @@ class Plan:
 def pinyin_code(name: str) -> str:
     """A code made from a name: its pinyin, other letters and digits kept, the rest `_`
     (电费查询 → dianfeichaxun, 95598网站 → 95598wangzhan)."""
+    # Imported here: pypinyin loads its dictionaries (a quarter of a second) on import,
+    # which every `kefu` command would pay at start-up through the app's ready().
+    from pypinyin import lazy_pinyin
+
     text = "".join(lazy_pinyin(name)).lower()
     code = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
     return code[:64] or "reason"

@@ -3,6 +3,7 @@ as the database has it, and the account numbers met so far in the check pass."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import unicodedata
@@ -63,7 +64,6 @@ class Existing:
     region: int | None
     tier: str
     id_index: str
-    id_token: str
     version: int
 
 
@@ -96,7 +96,12 @@ class _Seen:
         """Of these accounts (each with its row), those met before, with the row they were
         first met in; then remembers them all."""
         before = self.db.total_changes
-        self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", accounts.items())
+        # The batch as one JSON object, which SQLite takes apart itself: one statement,
+        # where an executemany steps and returns once an account (twice the time).
+        self.db.execute(
+            "INSERT OR IGNORE INTO seen SELECT key, value FROM json_each(?)",
+            (json.dumps(accounts),),
+        )
         if self.db.total_changes - before == len(accounts):
             return {}  # each of them new: nearly every batch of a file
         # Some were there: they kept the row they were first met in.

@@ -144,14 +144,16 @@ def test_a_billing_export_lands_and_a_reimport_updates_by_account_saying_what_ch
     assert "110105195001010012" not in str(audit.before) + str(audit.after)
 
 
-def _mapped() -> tuple[int, int] | None:
+def _mapped() -> tuple[int, int, int] | None:
     if connection.vendor != "sqlite":
         return None
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA mmap_size")
         mapped = int(cursor.fetchone()[0])
         cursor.execute("PRAGMA cache_size")
-        return mapped, int(cursor.fetchone()[0])
+        cache = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        return mapped, cache, int(cursor.fetchone()[0])
 
 
 def test_sqlite_maps_the_database_again_after_an_import_and_an_export(
