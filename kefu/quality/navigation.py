@@ -22,8 +22,8 @@ TABS: list[Tab] = [
     Tab(_("Calibration"), "quality_calibrations", SCORE_CONTACTS),
     Tab(_("Scorecards"), "quality_scorecards", MANAGE_SCORECARDS),
     Tab(_("Automatic checks"), "quality_rules", MANAGE_SCORECARDS),
-    Tab(_("Call phrases"), "quality_phrases", VIEW_PHRASES),
     Tab(_("My scores"), "quality_mine", VIEW_OWN_SCORES),
+    Tab(_("Call phrases"), "quality_phrases", VIEW_PHRASES),
 ]
 
 

@@ -229,14 +229,17 @@ def test_three_field_check_and_unmasking_keep_the_form_and_are_audited(
 def test_standard_phrases_follow_the_situation(
     browser_page: Callable[..., BrowserPage], scene: Scene
 ) -> None:
-    """The wording of 002 第13篇 for each situation of a call, with what never to say."""
+    """The wording of 002 第13/17/18篇 for each situation of a call, with what never to say
+    (the quality app's standard phrases in use); an order's kind turns to its situation."""
     tab = browser_page()
     tab.sign_in("agent", PASSWORD)
     tab.goto("/workbench/?caller=13912345678")
     page = tab.page
     assert "很高兴为您服务" in page.inner_text(".phrases .phrase:not([hidden])")
-    page.select_option("#phrase-situation", label="客户要求找领导")
+    page.select_option("#phrase-situation", label="客户情绪激动")
     shown = page.inner_text(".phrases .phrase:not([hidden])")
     assert "您有什么事情可以跟我讲一下" in shown and "切忌" in shown
     page.select_option("select[name=kind]", "complaint")
     assert "请您不要生气" in page.inner_text(".phrases .phrase:not([hidden])")
+    page.select_option("select[name=kind]", "praise")
+    assert "请不必客气" in page.inner_text(".phrases .phrase:not([hidden])")
