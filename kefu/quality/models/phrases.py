@@ -8,37 +8,22 @@ what the automatic check for forbidden phrases looks for."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import OrgUnit
-from kefu.quality.models.scorecards import VersionState
+from kefu.quality.models.scorecards import Version
 
 
-class PhraseBook(models.Model):
-    """One version of a centre's standard phrases. A draft is edited; a published or
-    retired version never changes, so what an agent was shown on a day stays known."""
+class PhraseBook(Version):
+    """One version of a centre's standard phrases; what an agent was shown on a day stays
+    known."""
 
     centre = models.ForeignKey(
         OrgUnit, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+"
     )
-    number = models.PositiveIntegerField(_("version"))
-    state = models.CharField(
-        _("state"), max_length=12, choices=VersionState.choices, default=VersionState.DRAFT
-    )
-    note = models.CharField(_("what changed"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("call-phrase version")

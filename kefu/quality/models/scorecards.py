@@ -45,13 +45,11 @@ class VersionState(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
-class ScorecardVersion(models.Model):
-    """One version of a scorecard. A draft is edited; publishing it retires the version in
-    use; a published or retired version never changes, since scores were given on it."""
+class Version(models.Model):
+    """What every kept-in-versions thing of the quality app has (a scorecard's versions,
+    the standard phrases'): a draft is edited; publishing it retires the version in use;
+    a published or retired version never changes."""
 
-    scorecard = models.ForeignKey(
-        Scorecard, verbose_name=_("scorecard"), on_delete=models.CASCADE, related_name="versions"
-    )
     number = models.PositiveIntegerField(_("version"))
     state = models.CharField(
         _("state"), max_length=12, choices=VersionState.choices, default=VersionState.DRAFT
@@ -65,6 +63,17 @@ class ScorecardVersion(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ScorecardVersion(Version):
+    """One version of a scorecard; scores were given on the published and retired ones."""
+
+    scorecard = models.ForeignKey(
+        Scorecard, verbose_name=_("scorecard"), on_delete=models.CASCADE, related_name="versions"
     )
 
     class Meta:
