@@ -23,7 +23,9 @@ def test_the_demo_feed_keeps_calls_and_agents_moving_minute_by_minute(centre: Or
         Queue.objects.create(centre=centre, name=name, title=title)
     Agent.objects.bulk_create(Agent(centre=centre, name=f"Agent/{n}") for n in range(20))
     zone = ZoneInfo(settings.TIME_ZONE)
-    ten = dt.datetime.combine(timezone.localdate(), dt.time(10), zone).timestamp()
+    # 10:00 yesterday: a morning already past at whatever hour the test runs.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    ten = dt.datetime.combine(yesterday, dt.time(10), zone).timestamp()
     fed = [demo.live_feed(centre.pk, now=ten + minute * 60) for minute in range(30)]
     assert fed[0] >= 20 * len(demo.QUEUES)  # the day shift signed in to every queue
     day = QueueDay.objects.filter(queue__centre=centre)

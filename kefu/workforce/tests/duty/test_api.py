@@ -4,6 +4,7 @@ acknowledgement, the read-only log, the search, retries, strict input and access
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import timedelta
 from typing import Any
 
@@ -259,7 +260,8 @@ def test_the_search_by_days_leader_kind_and_words(
         log=earlier, at=earlier.starts_at, kind="event", text="城东停电", author=incoming
     )
     manager = ApiClient(token_for(users["manager"].username))
-    today = timezone.localdate()
+    # The day the shift began (the day before, just after midnight: it began an hour ago).
+    today = timezone.localdate(dt.datetime.fromisoformat(log["starts_at"]))
 
     def ids(**query: Any) -> list[int]:
         response = manager.get(LOGS, **query)
