@@ -46,7 +46,6 @@ from kefu.quality.queries import (
     version_with_items,
 )
 from kefu.quality.queries.phrases import (
-    may_edit_phrases,
     may_read_phrases,
     phrase_book_get_for_user,
     phrase_books_of,
@@ -578,7 +577,6 @@ def list_phrase_versions(request: HttpRequest) -> list[dict[str, Any]]:
     user = request_user(request)
     if not may_read_phrases(user):
         raise Forbidden()
-    editor = may_edit_phrases(user)
     return [
         {
             "version": book.number,
@@ -588,7 +586,6 @@ def list_phrase_versions(request: HttpRequest) -> list[dict[str, Any]]:
             "phrases": book.size,  # type: ignore[attr-defined]  # annotated
         }
         for book in phrase_books_of(user)[:200]
-        if editor or book.state != VersionState.DRAFT
     ]
 
 

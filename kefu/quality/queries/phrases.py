@@ -45,12 +45,13 @@ def phrase_book_draft(centre_id: int | None) -> PhraseBook | None:
 
 
 def phrase_books_of(user: User) -> list[PhraseBook]:
-    """Every version of the user's centre, newest first, each with its `size`."""
+    """The versions of the user's centre they may read, newest first, each with its
+    `size`: a draft only for who may edit it."""
+    books = PhraseBook.objects.filter(centre_id=user.centre_id)
+    if not may_edit_phrases(user):
+        books = books.exclude(state=VersionState.DRAFT)
     return list(
-        PhraseBook.objects.filter(centre_id=user.centre_id)
-        .select_related("published_by")
-        .annotate(size=Count("phrases"))
-        .order_by("-number")
+        books.select_related("published_by").annotate(size=Count("phrases")).order_by("-number")
     )
 
 

@@ -25,8 +25,10 @@ from kefu.quality.models import (
     PhraseSituation,
     VersionState,
 )
+from kefu.quality.phrase_defaults import default_phrases
 from kefu.quality.phrasebook import PhraseSpec, exceptions_of
 from kefu.quality.queries.phrases import book_phrases
+from kefu.quality.services.scorecards import version_publish
 
 #: Phrases a situation may hold (the editor shows them all at once).
 MAX_PER_SITUATION = 60
@@ -145,6 +147,14 @@ def phrase_book_ensure(
     return book
 
 
+def phrase_book_start(*, actor: User) -> PhraseBook | None:
+    """An inspector or manager starts a centre without standard phrases on the seeds'
+    (its own name in the greeting); a centre that has any keeps its own."""
+    _require(actor)
+    centre = OrgUnit.objects.get(pk=require_centre(actor))
+    return phrase_book_ensure(actor=actor, centre=centre, phrases=default_phrases(centre.name))
+
+
 def _draft(actor: User) -> PhraseBook:
     """The centre's draft, locked: a new one copied from the version in use if none."""
     centre_id = require_centre(actor)
@@ -198,13 +208,7 @@ def phrase_draft_publish(*, actor: User) -> PhraseBook:
         raise Conflict(_("There is no draft to publish."), code="no_draft")
     if not draft.phrases.exists():
         raise Invalid(_("The draft has no phrases."), code="phrase_book_empty")
-    PhraseBook.objects.filter(centre_id=centre_id, state=VersionState.PUBLISHED).update(
-        state=VersionState.RETIRED
-    )
-    draft.state = VersionState.PUBLISHED
-    draft.published_at = timezone.now()
-    draft.published_by = actor
-    draft.save(update_fields=["state", "published_at", "published_by"])
+    version_publish(draft, PhraseBook.objects.filter(centre_id=centre_id), actor)
     audit_record(
         actor=actor,
         action="phrase_book.publish",

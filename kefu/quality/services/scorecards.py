@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,7 @@ from kefu.quality.models import (
     ScorecardVersion,
     VersionState,
 )
+from kefu.quality.models.scorecards import Version
 
 MAX_ITEMS = 100
 MAX_WEIGHT = 100
@@ -210,6 +213,17 @@ def published_version(scorecard_id: int, centre_id: int | None) -> ScorecardVers
     return version
 
 
+def version_publish(draft: Version, versions: QuerySet[Any], actor: User) -> None:
+    """Put `draft` in use and retire the one of `versions` (its siblings) in use: the one
+    publishing step of a scorecard's versions and the standard phrases', inside the
+    caller's transaction and after its checks."""
+    versions.filter(state=VersionState.PUBLISHED).update(state=VersionState.RETIRED)
+    draft.state = VersionState.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.published_by = actor
+    draft.save(update_fields=["state", "published_at", "published_by"])
+
+
 @transaction.atomic(durable=True)
 def scorecard_publish(*, actor: User, scorecard_id: int) -> ScorecardVersion:
     """Put the draft in use; the version in use until now is retired (its scores stay)."""
@@ -218,11 +232,7 @@ def scorecard_publish(*, actor: User, scorecard_id: int) -> ScorecardVersion:
     draft = scorecard.versions.filter(state=VersionState.DRAFT).first()
     if draft is None:
         raise Conflict(_("There is no draft to publish."), code="no_draft")
-    scorecard.versions.filter(state=VersionState.PUBLISHED).update(state=VersionState.RETIRED)
-    draft.state = VersionState.PUBLISHED
-    draft.published_at = timezone.now()
-    draft.published_by = actor
-    draft.save(update_fields=["state", "published_at", "published_by"])
+    version_publish(draft, scorecard.versions.all(), actor)
     audit_record(
         actor=actor, action="scorecard.publish", obj=scorecard, after={"version": draft.number}
     )

@@ -17,9 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden, NotFound
 from kefu.core.http import request_user
-from kefu.core.models import OrgUnit
 from kefu.quality.models import PhraseHoliday, PhraseKind, PhraseSituation
-from kefu.quality.phrase_defaults import default_phrases
 from kefu.quality.phrasebook import PhraseSpec
 from kefu.quality.queries.phrases import (
     book_phrases,
@@ -198,10 +196,6 @@ def phrase_discard_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def phrase_defaults_view(request: HttpRequest) -> HttpResponse:
     """A centre without standard phrases starts from the seeds' (its name in the greeting)."""
-    user = request_user(request)
-    if not may_edit_phrases(user) or user.centre_id is None:
-        raise Forbidden()
-    centre = OrgUnit.objects.get(pk=user.centre_id)
-    services.phrase_book_ensure(actor=user, centre=centre, phrases=default_phrases(centre.name))
+    services.phrase_book_start(actor=request_user(request))
     messages.success(request, _("The standard phrases are in use."))
     return redirect("quality_phrases")
