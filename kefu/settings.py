@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "kefu.telephony",
     "kefu.workforce",
     "kefu.quality",
+    "kefu.satisfaction",
     "kefu.metrics",
     "kefu.web",
     # Last: the project level, whose commands (`kefu demo`) reach every app above.

@@ -76,6 +76,15 @@ VIEW_QUALITY_RESULTS = "quality.view_quality_results"
 # them; inspectors and managers keep them.
 VIEW_PHRASES = "quality.view_phrasebook"
 MANAGE_PHRASES = "quality.change_phrasebook"
+# Satisfaction and proactive service (issue 19): whoever takes calls also makes callbacks
+# and works outbound lists; the back office, leaders and managers read the results and
+# keep the dissatisfied-customer list; managers keep surveys, reminder plans and callback
+# rules; the back office and the knowledge editors publish notices to customers.
+VIEW_SATISFACTION = "satisfaction.view_satisfaction"
+WORK_CALLBACKS = "satisfaction.work_callbacks"
+MANAGE_OUTREACH = "satisfaction.manage_outreach"
+REPAIR_DISSATISFIED = "satisfaction.repair_dissatisfied"
+PUBLISH_NOTICES = "satisfaction.publish_notices"
 
 _FRONT_LINE = frozenset(
     {
@@ -93,6 +102,7 @@ _FRONT_LINE = frozenset(
         ASK_ROTA_CHANGE,
         VIEW_OWN_SCORES,
         VIEW_PHRASES,
+        WORK_CALLBACKS,
     }
 )
 
@@ -103,7 +113,11 @@ ROLES: dict[str, Role] = {
     for role in (
         Role(AGENT, _("Agent"), _FRONT_LINE),
         Role(EXPERT, _("Expert seat"), _FRONT_LINE),
-        Role(BACKOFFICE, _("Back office"), _FRONT_LINE),
+        Role(
+            BACKOFFICE,
+            _("Back office"),
+            _FRONT_LINE | {VIEW_SATISFACTION, REPAIR_DISSATISFIED, PUBLISH_NOTICES},
+        ),
         # Handlers see who an order is for, never the unmasked personal data.
         Role(
             HANDLER,
@@ -127,6 +141,9 @@ ROLES: dict[str, Role] = {
                     COACH_AGENTS,
                     VIEW_QUALITY_RESULTS,
                     VIEW_PHRASES,
+                    VIEW_SATISFACTION,
+                    WORK_CALLBACKS,
+                    REPAIR_DISSATISFIED,
                 }
             )
             | _PLANNING,
@@ -146,10 +163,15 @@ ROLES: dict[str, Role] = {
                     VIEW_QUALITY_RESULTS,
                     VIEW_PHRASES,
                     MANAGE_PHRASES,
+                    VIEW_SATISFACTION,
                 }
             ),
         ),
-        Role(EDITOR, _("Knowledge editor"), frozenset({VIEW_ARTICLE, CHANGE_ARTICLE})),
+        Role(
+            EDITOR,
+            _("Knowledge editor"),
+            frozenset({VIEW_ARTICLE, CHANGE_ARTICLE, PUBLISH_NOTICES}),
+        ),
         Role(
             MANAGER,
             _("Manager"),
@@ -176,6 +198,11 @@ ROLES: dict[str, Role] = {
                     VIEW_QUALITY_RESULTS,
                     VIEW_PHRASES,
                     MANAGE_PHRASES,
+                    VIEW_SATISFACTION,
+                    WORK_CALLBACKS,
+                    MANAGE_OUTREACH,
+                    REPAIR_DISSATISFIED,
+                    PUBLISH_NOTICES,
                 }
             )
             | _PLANNING,
@@ -196,6 +223,10 @@ ROLES: dict[str, Role] = {
                 CHANGE_TARGETS,
                 PUSH_CALL_EVENTS,
                 MANAGE_WATCH_LIST,
+                VIEW_SATISFACTION,
+                MANAGE_OUTREACH,
+                REPAIR_DISSATISFIED,
+                PUBLISH_NOTICES,
             }
             | _PLANNING,
         ),

@@ -33,6 +33,9 @@ LAYERS = [
     # Quality reads contacts and the telephone platform's call records; the
     # monitoring-score indicator (metrics) will read quality's scores.
     {"quality"},
+    # Satisfaction calls back after contacts and orders and reads quality's staff; the
+    # satisfaction indicators (metrics) read its callbacks and surveys.
+    {"satisfaction"},
     {"metrics"},
     {"web"},
 ]

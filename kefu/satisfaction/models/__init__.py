@@ -1,0 +1,27 @@
+"""The satisfaction app's tables, one module a concern: the outbox of messages to
+customers, their opt-outs and replies, and each centre's rules for reaching out
+(`outbound`)."""
+
+from kefu.satisfaction.models.outbound import (
+    Channel,
+    InboundMessage,
+    Message,
+    MessageState,
+    OptOut,
+    OptOutSource,
+    OutreachRules,
+    Purpose,
+    RefusalReason,
+)
+
+__all__ = [
+    "Channel",
+    "InboundMessage",
+    "Message",
+    "MessageState",
+    "OptOut",
+    "OptOutSource",
+    "OutreachRules",
+    "Purpose",
+    "RefusalReason",
+]

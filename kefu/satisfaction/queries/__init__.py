@@ -1,0 +1,1 @@
+"""Reads of the satisfaction app that more than one caller needs."""
