@@ -61,6 +61,7 @@ from kefu.customers.views import masked
 from kefu.metrics.indicators import Rules
 from kefu.metrics.queries import rules_of
 from kefu.quality.queries.phrases import phrases_for_call
+from kefu.satisfaction.queries.notices import notices_for_caller
 from kefu.tickets.models import OPEN
 from kefu.tickets.queries import ticket_status, tickets_visible_to
 from kefu.tickets.services import ticket_create_on_contact
@@ -165,6 +166,8 @@ def _page(
             "card": _card(user, customer) if customer else None,
             "customer_id": customer.pk if customer else form["customer_id"].value() or "",
             "repeat": _repeat(user, customer, caller),
+            # Notices that explain the caller's trouble, before the agent asks (issue 19).
+            "notices": notices_for_caller(user.centre_id, customer.region_id if customer else None),
             "attributes": [
                 r for r in reasons if r.dimension == CallReason.Dimension.CUSTOMER_ATTRIBUTE
             ],

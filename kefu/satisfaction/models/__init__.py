@@ -1,7 +1,8 @@
 """The satisfaction app's tables, one module a concern: the outbox of messages to
 customers, their opt-outs and replies, and each centre's rules for reaching out
-(`outbound`)."""
+(`outbound`); the notices to customers (`notices`)."""
 
+from kefu.satisfaction.models.notices import Notice, NoticeKind, NoticeState
 from kefu.satisfaction.models.outbound import (
     Channel,
     InboundMessage,
@@ -19,6 +20,9 @@ __all__ = [
     "InboundMessage",
     "Message",
     "MessageState",
+    "Notice",
+    "NoticeKind",
+    "NoticeState",
     "OptOut",
     "OptOutSource",
     "OutreachRules",

@@ -8,10 +8,13 @@ only if the event does, and writing it again under the same key returns the firs
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -66,23 +69,49 @@ def opted_out(centre_id: int, channel: str, address: str) -> bool:
     ).exists()
 
 
-def _over_cap(rules: OutreachRules, channel: str, address: str, at: dt.datetime) -> bool:
-    """Whether the number already has the day's messages (a day before `at`)."""
-    since = at - dt.timedelta(days=1)
-    earlier = Message.objects.filter(
-        centre_id=rules.centre_id,
-        channel=channel,
-        address=address,
-        scheduled_for__gt=since,
-        scheduled_for__lte=at,
-        state__in=[
-            MessageState.QUEUED,
-            MessageState.SENDING,
-            MessageState.SENT,
-            MessageState.DELIVERED,
-        ],
-    ).values_list("scheduled_for", flat=True)
-    return not outreach.under_cap(earlier, at, limit=rules.messages_per_day, days=1)
+LIVE_STATES = [MessageState.QUEUED, MessageState.SENDING, MessageState.SENT, MessageState.DELIVERED]
+
+
+def _written_today(
+    centre_id: int, channel: str, addresses: Sequence[str], at: dt.datetime
+) -> Counter[str]:
+    """How many live messages each address has in the day before `at`."""
+    rows = (
+        Message.objects.filter(
+            centre_id=centre_id,
+            channel=channel,
+            address__in=addresses,
+            scheduled_for__gt=at - dt.timedelta(days=1),
+            scheduled_for__lte=at,
+            state__in=LIVE_STATES,
+        )
+        .values("address")
+        .annotate(n=Count("id"))
+        .values_list("address", "n")
+    )
+    return Counter(dict(rows))
+
+
+def _opted_out_of(centre_id: int, channel: str, addresses: Sequence[str]) -> set[str]:
+    return set(
+        OptOut.objects.filter(
+            centre_id=centre_id, address__in=addresses, channel__in=[channel, ""]
+        ).values_list("address", flat=True)
+    )
+
+
+def _scheduled(rules: OutreachRules, purpose: str, due_at: dt.datetime | None) -> dt.datetime:
+    return outreach.send_time(
+        timezone.localtime(due_at or timezone.now()),
+        quiet_from=rules.quiet_from,
+        quiet_until=rules.quiet_until,
+        marketing=purpose == Purpose.CARE,
+    )
+
+
+def _check_kind(channel: str, purpose: str) -> None:
+    if channel not in Channel.values or purpose not in Purpose.values:
+        raise Invalid(_("There is no such channel or purpose."), code="channel_unknown")
 
 
 @transaction.atomic
@@ -103,19 +132,12 @@ def message_enqueue(
     hours it falls in. One that may not go is written as refused with the reason (the
     customer unsubscribed, the number has the day's messages). Safe to repeat: a second
     call with the same key returns the first message unchanged."""
-    if channel not in Channel.values or purpose not in Purpose.values:
-        raise Invalid(_("There is no such channel or purpose."), code="channel_unknown")
+    _check_kind(channel, purpose)
     existing = Message.objects.filter(centre=centre, key=key).first()
     if existing is not None:
         return existing
     rules = rules_of(centre.pk)
-    wanted = timezone.localtime(due_at or timezone.now())
-    scheduled = outreach.send_time(
-        wanted,
-        quiet_from=rules.quiet_from,
-        quiet_until=rules.quiet_until,
-        marketing=purpose == Purpose.CARE,
-    )
+    scheduled = _scheduled(rules, purpose, due_at)
     message = Message(
         centre=centre,
         customer=customer,
@@ -136,7 +158,10 @@ def message_enqueue(
     else:
         if opted_out(centre.pk, channel, message.address):
             message.state, message.refusal = MessageState.REFUSED, RefusalReason.OPTED_OUT
-        elif _over_cap(rules, channel, message.address, scheduled):
+        elif (
+            _written_today(centre.pk, channel, [message.address], scheduled)[message.address]
+            >= rules.messages_per_day
+        ):
             message.state, message.refusal = MessageState.REFUSED, RefusalReason.CAPPED
     check_lengths(message)
     try:
@@ -145,6 +170,88 @@ def message_enqueue(
     except IntegrityError:  # the same key written at the same moment by another process
         return Message.objects.get(centre=centre, key=key)
     return message
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One of many messages written at once: its key, to whom, and its text."""
+
+    key: str
+    address: str
+    text: str
+    customer_id: int | None = None
+
+
+#: Messages written by one statement of `messages_enqueue_many`.
+ENQUEUE_BATCH = 500
+
+
+def messages_enqueue_many(
+    *,
+    centre: OrgUnit,
+    channel: str,
+    purpose: str,
+    items: Sequence[Outgoing],
+    due_at: dt.datetime | None = None,
+    template_code: str = "",
+    params: dict[str, Any] | None = None,
+) -> int:
+    """Write many messages under the same rules as `message_enqueue` (a notice to a
+    district's customers), a batch per transaction; keys written before are left as they
+    are, so a run cut short is finished by running it again. Returns the messages written
+    now, refused ones included."""
+    _check_kind(channel, purpose)
+    rules = rules_of(centre.pk)
+    scheduled = _scheduled(rules, purpose, due_at)
+    written = 0
+    for start in range(0, len(items), ENQUEUE_BATCH):
+        batch = items[start : start + ENQUEUE_BATCH]
+        with transaction.atomic():
+            done = set(
+                Message.objects.filter(
+                    centre=centre, key__in=[item.key for item in batch]
+                ).values_list("key", flat=True)
+            )
+            fresh: list[tuple[Outgoing, str | None]] = []
+            for item in batch:
+                if item.key in done:
+                    continue
+                done.add(item.key)
+                try:
+                    fresh.append((item, address_normalize(channel, item.address)))
+                except Invalid:
+                    fresh.append((item, None))
+            addresses = [address for _item, address in fresh if address]
+            opted = _opted_out_of(centre.pk, channel, addresses)
+            counts = _written_today(centre.pk, channel, addresses, scheduled)
+            rows = []
+            for item, address in fresh:
+                message = Message(
+                    centre=centre,
+                    customer_id=item.customer_id,
+                    channel=channel,
+                    address=address or item.address.strip()[:254],
+                    purpose=purpose,
+                    text=item.text,
+                    template_code=template_code,
+                    params=params or {},
+                    key=item.key,
+                    scheduled_for=scheduled,
+                    due_at=scheduled,
+                )
+                if address is None:
+                    message.state, message.refusal = MessageState.REFUSED, RefusalReason.NO_ADDRESS
+                elif address in opted:
+                    message.state, message.refusal = MessageState.REFUSED, RefusalReason.OPTED_OUT
+                elif counts[address] >= rules.messages_per_day:
+                    message.state, message.refusal = MessageState.REFUSED, RefusalReason.CAPPED
+                else:
+                    counts[address] += 1
+                check_lengths(message)
+                rows.append(message)
+            Message.objects.bulk_create(rows, ignore_conflicts=True)
+            written += len(rows)
+    return written
 
 
 @transaction.atomic

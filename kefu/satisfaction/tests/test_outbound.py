@@ -91,11 +91,6 @@ def test_replies_that_do_not(text: str) -> None:
     assert not outreach.unsubscribes(text)
 
 
-@pytest.fixture
-def centre(db: None) -> OrgUnit:
-    return OrgUnit.objects.create(kind="centre", code="c1", name="客服中心")
-
-
 def _enqueue(centre: OrgUnit, key: str, **values: object) -> Message:
     defaults: dict[str, object] = {
         "channel": "sms",

@@ -1,0 +1,16 @@
+"""The satisfaction pages, one module a concern; `satisfaction_page` sends each role to
+its first tab."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+from kefu.core.navigation import first_tab
+from kefu.satisfaction.navigation import TABS
+
+
+@login_required
+def satisfaction_page(request: HttpRequest) -> HttpResponse:
+    """/satisfaction/: the first tab the user's role may open."""
+    return first_tab(TABS, request)
