@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 # Fields of the API that no model field of the same name names, or names otherwise.
 FIELD_LABELS: dict[str, str | Promise] = {
     "Idempotency-Key": gettext_lazy("idempotency key"),
+    "appointment_id": gettext_lazy("appointment"),
     "article_id": gettext_lazy("Article"),
     "attachment_id": gettext_lazy("Attachment"),
     "caller": gettext_lazy("Caller number"),
@@ -30,6 +31,7 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "escalation": gettext_lazy("Escalation kind"),
     "files": gettext_lazy("Files"),
     "minutes": gettext_lazy("Extension minutes"),
+    "notice_id": gettext_lazy("notice"),
     "expires_at": gettext_lazy("Expires on"),
     "feedback_id": gettext_lazy("Feedback"),
     "from": gettext_lazy("From"),

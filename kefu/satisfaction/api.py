@@ -1,11 +1,11 @@
 """Satisfaction and proactive service over the API at /api/v1/satisfaction/ (issue 19):
-the notices to customers. Creates answer 201 and so honour `Idempotency-Key`
+the notices to customers and the appointments. Creates answer 201 and so honour `Idempotency-Key`
 (kefu.core.idempotency)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router
@@ -15,8 +15,16 @@ from kefu.core.http import request_user
 from kefu.core.pagination import Page, PageParams, page
 from kefu.core.schemas import Id, Out, StrictSchema, errors
 from kefu.core.validation import Instant
-from kefu.satisfaction.models import Notice, NoticeKind, NoticeState
+from kefu.satisfaction.models import (
+    Appointment,
+    AppointmentState,
+    Notice,
+    NoticeKind,
+    NoticeState,
+)
+from kefu.satisfaction.queries.appointments import appointment_get_for_user, appointments_of
 from kefu.satisfaction.queries.notices import notice_get_for_user, notices_of
+from kefu.satisfaction.services import appointments as appointment_services
 from kefu.satisfaction.services import notices as notice_services
 
 router = Router(tags=["satisfaction"])
@@ -152,3 +160,126 @@ def withdraw_notice(request: HttpRequest, notice_id: Id) -> dict[str, Any]:
     notice = notice_get_for_user(user, notice_id)
     notice_services.notice_withdraw(actor=user, notice=notice)
     return _notice(notice_get_for_user(user, notice_id))
+
+
+# --------------------------------------------------------------------------- appointments
+
+
+class SatisfactionAppointmentIn(StrictSchema):
+    customer_id: Id
+    contact_id: Id | None = Field(None, description="The contact it was booked on.")
+    subject: str = Field(min_length=1, max_length=100, description="What it is for.")
+    place: str = Field(min_length=1, max_length=200)
+    at: Instant
+    department_id: Id | None = None
+    note: str = Field("", max_length=500)
+
+
+class SatisfactionAppointmentMoveIn(StrictSchema):
+    at: Instant
+
+
+class SatisfactionAppointmentCloseIn(StrictSchema):
+    state: Literal["kept", "missed", "cancelled"]
+    note: str = Field("", max_length=500)
+
+
+class SatisfactionAppointmentOut(Out):
+    id: int
+    customer_id: int
+    contact_id: int | None
+    subject: str
+    place: str
+    at: datetime
+    department_id: int | None
+    state: AppointmentState
+    reminded: bool = Field(description="Whether a text message reminds the customer.")
+    note: str
+
+
+class SatisfactionAppointmentFilter(StrictSchema):
+    state: AppointmentState | None = None
+    customer_id: Id | None = None
+
+
+def _appointment(appointment: Appointment) -> dict[str, Any]:
+    return {
+        "id": appointment.pk,
+        "customer_id": appointment.customer_id,
+        "contact_id": appointment.contact_id,
+        "subject": appointment.subject,
+        "place": appointment.place,
+        "at": appointment.at,
+        "department_id": appointment.department_id,
+        "state": appointment.state,
+        "reminded": bool(appointment.number),
+        "note": appointment.note,
+    }
+
+
+@router.get("/appointments", response=Page[SatisfactionAppointmentOut])
+def list_appointments(
+    request: HttpRequest,
+    filters: Query[SatisfactionAppointmentFilter],
+    params: Query[PageParams],
+) -> dict[str, Any]:
+    """The centre's appointments, the soonest first."""
+    found = appointments_of(request_user(request)).order_by("at", "pk")
+    if filters.state is not None:
+        found = found.filter(state=filters.state)
+    if filters.customer_id is not None:
+        found = found.filter(customer_id=filters.customer_id)
+    return page(found, params, _appointment)
+
+
+@router.post("/appointments", response={201: SatisfactionAppointmentOut, **errors(403, 404, 422)})
+def book_appointment(
+    request: HttpRequest, payload: SatisfactionAppointmentIn
+) -> Status[dict[str, Any]]:
+    """Book an appointment; the customer's first mobile gets a reminder the day before.
+    404 for a customer or contact the user may not see; 422 for a time past or more than
+    180 days ahead."""
+    appointment = appointment_services.appointment_book(
+        actor=request_user(request),
+        customer_id=payload.customer_id,
+        contact_id=payload.contact_id,
+        subject=payload.subject,
+        place=payload.place,
+        at=payload.at,
+        department_id=payload.department_id,
+        note=payload.note,
+    )
+    return Status(201, _appointment(appointment))
+
+
+@router.post(
+    "/appointments/{int:appointment_id}/move",
+    response={200: SatisfactionAppointmentOut, **errors(403, 404, 409, 422)},
+)
+def move_appointment(
+    request: HttpRequest, appointment_id: Id, payload: SatisfactionAppointmentMoveIn
+) -> dict[str, Any]:
+    """Move a booked appointment (its reminder moves with it); 409 once it is closed."""
+    user = request_user(request)
+    appointment = appointment_get_for_user(user, appointment_id)
+    moved = appointment_services.appointment_move(
+        actor=user, appointment=appointment, at=payload.at
+    )
+    return _appointment(moved)
+
+
+@router.post(
+    "/appointments/{int:appointment_id}/close",
+    response={200: SatisfactionAppointmentOut, **errors(403, 404, 409, 422)},
+)
+def close_appointment(
+    request: HttpRequest, appointment_id: Id, payload: SatisfactionAppointmentCloseIn
+) -> dict[str, Any]:
+    """Record the outcome: kept or missed once its time has come (409 before), or
+    cancelled; 409 when it is already closed."""
+    user = request_user(request)
+    appointment = appointment_get_for_user(user, appointment_id)
+    closed = appointment_services.appointment_close(
+        actor=user, appointment=appointment, state=payload.state, note=payload.note
+    )
+    return _appointment(closed)

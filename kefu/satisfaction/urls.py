@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kefu.satisfaction import views
-from kefu.satisfaction.views import notices
+from kefu.satisfaction.views import appointments, notices
 
 urlpatterns = [
     path("satisfaction/", views.satisfaction_page, name="satisfaction"),
@@ -21,5 +21,20 @@ urlpatterns = [
         "satisfaction/notices/<int:notice_id>/withdraw/",
         notices.notice_withdraw_view,
         name="satisfaction_notice_withdraw",
+    ),
+    path(
+        "satisfaction/appointments/",
+        appointments.appointments_page,
+        name="satisfaction_appointments",
+    ),
+    path(
+        "satisfaction/appointments/new/",
+        appointments.appointment_new_page,
+        name="satisfaction_appointment_new",
+    ),
+    path(
+        "satisfaction/appointments/<int:appointment_id>/",
+        appointments.appointment_page,
+        name="satisfaction_appointment",
     ),
 ]

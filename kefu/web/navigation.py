@@ -68,6 +68,11 @@ ENTRIES = [
         "/quality/",
         frozenset({AGENT, EXPERT, BACKOFFICE, LEADER, MANAGER, QA}),
     ),
+    Entry(
+        _("Satisfaction"),
+        "/satisfaction/",
+        FRONT_AND_SUPERVISION | {QA, HANDLER, EDITOR},
+    ),
     Entry(_("Review desk"), "/knowledge/review/", frozenset({EDITOR, ADMIN})),
     Entry(_("Data import"), "/imports/", frozenset({ADMIN})),
 ]
