@@ -4,6 +4,7 @@ opt-outs on every channel, replies that unsubscribe, and writes safe to repeat."
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -186,3 +187,24 @@ def test_a_reply_from_a_number_that_is_not_valid_is_kept_and_changes_nothing(
 ) -> None:
     reply = inbound_receive(centre=centre, channel="sms", sender="10690000", text="退订")
     assert reply.sender == "10690000" and not OptOut.objects.exists()
+
+
+def test_the_administrator_keeps_the_rules_and_reads_the_outbox_in_the_admin(
+    users: dict[str, Any], centre: OrgUnit
+) -> None:
+    from django.test import Client
+
+    from kefu.conftest import PASSWORD
+
+    _enqueue(centre, "k")
+    opt_out_record(centre=centre, channel="sms", address="13900000000", source="agent")
+    rules = rules_of(centre.pk)
+    page = Client()
+    page.login(username="admin", password=PASSWORD)
+    for path in ("outreachrules", "optout", "message"):
+        answer = page.get(f"/admin/satisfaction/{path}/")
+        assert answer.status_code == 200, path
+    message = Message.objects.get()
+    assert page.post(f"/admin/satisfaction/message/{message.pk}/delete/").status_code == 403
+    shown = page.get(f"/admin/satisfaction/outreachrules/{rules.pk}/change/")
+    assert shown.status_code == 200 and "免打扰开始" in shown.content.decode()
