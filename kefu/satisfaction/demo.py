@@ -1,16 +1,20 @@
 """The demo centre's satisfaction and proactive service: the notices of an ordinary week
-in a city's power supply (issue 19 point 6), every date relative to the moment it is
-loaded."""
+in a city's power supply (issue 19 point 6) and a month of appointments (point 5), every
+date relative to the moment it is loaded."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.utils import timezone
 
 from kefu.core.models import OrgUnit, User
-from kefu.satisfaction.models import Notice, NoticeState
+from kefu.customers.models import Customer
+from kefu.satisfaction.models import Appointment, AppointmentState, Notice, NoticeState
+from kefu.satisfaction.services.appointments import appointment_book
 from kefu.satisfaction.services.notices import notice_publish, notice_save, notice_send
 
 
@@ -138,3 +142,70 @@ def load_notices(centre: OrgUnit, author: User) -> int:
         published_at=starts - dt.timedelta(days=3),
     )
     return len(NOTICES) + 1
+
+
+# What a power-supply centre books: a visit to a service hall or a call at the customer's.
+SUBJECTS = [
+    ("上门更换电能表", "客户住址"),
+    ("上门检查表箱及进户线", "客户住址"),
+    ("营业厅办理过户", "鼓楼营业厅"),
+    ("营业厅办理增容", "江宁营业厅"),
+    ("上门勘查新装用电", "客户住址"),
+    ("充电桩报装现场勘查", "客户住址"),
+]
+
+
+def load_appointments(centre: OrgUnit, staff: list[User], *, days: int = 30) -> int:
+    """A month of appointments, once: the past ones written as history and tracked (most
+    kept, a few missed or cancelled; this morning's not yet recorded: the tracker's work
+    today), the next two weeks' booked through the service, with their reminders.
+    Returns the appointments made."""
+    if Appointment.objects.filter(centre=centre).exists() or not staff:
+        return 0
+    rng = random.Random(11)  # noqa: S311 (demo data)
+    customers = list(
+        Customer.objects.filter(centre=centre, anonymised_at__isnull=True).order_by("pk")[:400]
+    )
+    if not customers:
+        return 0
+    now = timezone.localtime()
+    history: list[Appointment] = []
+    made = 0
+    for offset in range(-days, 15):
+        for _ in range(rng.randint(1, 3)):
+            subject, place = rng.choice(SUBJECTS)
+            hour, minute = rng.choice([9, 10, 14, 15]), rng.choice([0, 30])
+            at = (now + dt.timedelta(days=offset)).replace(
+                hour=hour, minute=minute, second=0, microsecond=0
+            )
+            booker, customer = rng.choice(staff), rng.choice(customers)
+            made += 1
+            if at > now + dt.timedelta(minutes=5):
+                appointment_book(
+                    actor=booker, customer_id=customer.pk, subject=subject, place=place, at=at
+                )
+                continue
+            state = rng.choices(
+                [AppointmentState.KEPT, AppointmentState.MISSED, AppointmentState.CANCELLED],
+                weights=[85, 8, 7],
+            )[0]
+            tracked = offset < 0
+            history.append(
+                Appointment(
+                    centre=centre,
+                    customer=customer,
+                    subject=subject,
+                    place=place,
+                    at=at,
+                    booked_by=booker,
+                    state=state if tracked else AppointmentState.BOOKED,
+                    closed_by=booker if tracked else None,
+                    closed_at=at + dt.timedelta(hours=3) if tracked else None,
+                )
+            )
+    written = Appointment.objects.bulk_create(history)
+    # Booked a few days before, as the ones to come were.
+    Appointment.objects.filter(pk__in=[row.pk for row in written]).update(
+        booked_at=F("at") - dt.timedelta(days=3)
+    )
+    return made

@@ -219,3 +219,21 @@ def test_the_agent_books_on_the_page_and_a_refused_form_keeps_its_text(
     assert appointment.state == "kept" and appointment.closed_by == users["agent"]
     workbench = page.get(f"/workbench/?customer={customer.pk}").content.decode()
     assert f"/satisfaction/appointments/new/?customer={customer.pk}" in workbench
+
+
+def test_the_demo_month_of_appointments(users: dict[str, User], centre: OrgUnit) -> None:
+    from kefu.satisfaction.demo import load_appointments
+
+    for n in range(5):
+        Customer.objects.create(centre=centre, name=f"客户{n}")
+    made = load_appointments(centre, [users["agent"], users["backoffice"]])
+    assert made == Appointment.objects.count() > 30
+    assert load_appointments(centre, [users["agent"]]) == 0  # once
+    now = timezone.now()
+    coming = Appointment.objects.filter(at__gt=now)
+    assert coming.exists() and set(coming.values_list("state", flat=True)) == {"booked"}
+    assert not Appointment.objects.filter(at__lt=now - dt.timedelta(days=1), state="booked")
+    assert set(Appointment.objects.values_list("state", flat=True)) >= {"kept", "booked"}
+    assert all(a.booked_at < a.at for a in Appointment.objects.all())
+    summary = appointment_summary(users["leader"], now - dt.timedelta(days=30), now)
+    assert summary.kept_rate is not None and summary.kept_rate > 70
