@@ -1,0 +1,106 @@
+"""What the SMS providers tell kefu after a message left: the carrier's delivery receipt,
+and the customers' replies (a digit answering a survey, 退订). Both may be pushed more
+than once; each counts once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.core.errors import Invalid
+from kefu.core.models import OrgUnit
+from kefu.satisfaction.models import Channel, InboundMessage, Message, MessageState
+from kefu.satisfaction.services.outbound import address_normalize, inbound_receive
+
+
+@transaction.atomic
+def receipt_record(
+    *,
+    provider: str,
+    reference: str,
+    delivered: bool,
+    error: str = "",
+    at: dt.datetime | None = None,
+) -> Message | None:
+    """Record the provider's delivery receipt for the message it accepted under
+    `reference`: delivered (with the time) or failed (with the reason staff read). Only a
+    sent message takes a receipt, and only its first: a receipt pushed again changes
+    nothing. Returns the message, or None when no message has that reference (yet: the
+    provider may push before the sender has stored it, so the caller asks for a retry)."""
+    if not reference:
+        return None
+    message = (
+        Message.objects.filter(channel=Channel.SMS, reference=reference[:100])
+        .order_by("-id")
+        .first()
+    )
+    if message is None:
+        return None
+    fields: dict[str, object] = {
+        "state": MessageState.DELIVERED if delivered else MessageState.FAILED,
+        "error": "" if delivered else error[:200],
+    }
+    if delivered:
+        fields["delivered_at"] = at or timezone.now()
+    # Compare and swap: of two pushes of the same receipt at once, one changes the row.
+    Message.objects.filter(pk=message.pk, state=MessageState.SENT).update(**fields)
+    message.refresh_from_db()
+    return message
+
+
+def reply_centre(number: str) -> OrgUnit | None:
+    """The centre a reply from `number` goes to: the one that last wrote to the number,
+    else the first centre (a database serves one centre as a rule)."""
+    centres = list(
+        OrgUnit.objects.filter(kind=OrgUnit.Kind.CENTRE).order_by("id").values_list("id", flat=True)
+    )
+    try:
+        address = address_normalize(Channel.SMS, number)
+    except Invalid:
+        address = ""
+    latest: tuple[dt.datetime, int] | None = None
+    for centre_id in centres if address else []:
+        # One look per centre, each along the index on (centre, address, scheduled_for).
+        sent = (
+            Message.objects.filter(
+                centre_id=centre_id,
+                channel=Channel.SMS,
+                address=address,
+                sent_at__isnull=False,
+            )
+            .order_by("-scheduled_for")
+            .values_list("sent_at", flat=True)
+            .first()
+        )
+        if sent is not None and (latest is None or sent > latest[0]):
+            latest = (sent, centre_id)
+    if latest is not None:
+        return OrgUnit.objects.get(pk=latest[1])
+    return OrgUnit.objects.filter(pk__in=centres[:1]).first()
+
+
+@transaction.atomic
+def sms_reply_receive(
+    *,
+    provider: str,
+    number: str,
+    text: str,
+    reference: str,
+    received_at: dt.datetime | None = None,
+) -> InboundMessage | None:
+    """Take in a customer's SMS reply pushed by a provider (recorded once per provider and
+    reference), for the centre that wrote to the number; None when there is no centre."""
+    centre = reply_centre(number)
+    if centre is None:
+        return None
+    return inbound_receive(
+        centre=centre,
+        channel=Channel.SMS,
+        sender=number,
+        text=text,
+        provider=provider,
+        reference=reference[:100],
+        received_at=received_at,
+    )
