@@ -28,7 +28,9 @@ from alibabacloud_dysmsapi20170525 import models as sms_models
 from alibabacloud_dysmsapi20170525.client import Client
 from alibabacloud_tea_openapi.utils_models import Config
 from darabonba.exceptions import ResponseException, UnretryableException
+from django.core.cache import cache
 
+from kefu.core.sms import TemporaryFailure
 from kefu.satisfaction.providers import base
 from kefu.satisfaction.providers.base import Receipt, Reply, permanent, temporary
 
@@ -87,6 +89,14 @@ PERMANENT = {
 }
 
 
+# What the SDK's transport says when no connection was made (the request never left).
+NOT_CONNECTED = ("NewConnectionError", "ConnectTimeout", "Failed to establish", "Name or service")
+# The code of a failure after which the message may have gone all the same.
+UNSURE = "unsure"
+# How long kefu remembers such a message, to look for it before sending it again.
+UNSURE_SECONDS = 2 * 86400
+
+
 def failure(code: str, http_status: int | None = None) -> Exception:
     """The exception for an answer code that is not "OK"."""
     if code in TEMPORARY:
@@ -129,14 +139,19 @@ class AliyunSms(base.Provider):
             code = str(getattr(error, "code", "") or "")
             logger.warning("Alibaba Cloud SMS refused: %s %s", code, error)
             raise failure(code, getattr(error, "status_code", None)) from error
-        except UnretryableException as error:  # no answer: refused connection, timeout
+        except UnretryableException as error:  # no answer, or one that is not the API's
             # The error's text holds the request's URL, and so the number: not logged.
             cause = getattr(error, "inner_exception", None) or error
-            logger.warning("Alibaba Cloud SMS unreachable: %s", type(cause).__name__)
-            raise temporary(base.UNAVAILABLE, "network") from error
-        except (OSError, ValueError) as error:  # a body that is not the API's JSON
-            logger.warning("Alibaba Cloud SMS answered oddly: %s", error)
-            raise temporary(base.UNAVAILABLE, "bad_answer") from error
+            reason = str(getattr(cause, "message", "") or cause)
+            # Refused before the request went: certainly not sent. Anything else (a read
+            # timeout, a cut connection, an answer kefu cannot read) may have been sent.
+            unsure = not any(sign in reason for sign in NOT_CONNECTED)
+            logger.warning(
+                "Alibaba Cloud SMS %s: %s",
+                "gave no usable answer" if unsure else "unreachable",
+                type(cause).__name__,
+            )
+            raise temporary(base.UNAVAILABLE, UNSURE if unsure else "network") from error
 
     def send(
         self,
@@ -148,6 +163,13 @@ class AliyunSms(base.Provider):
         params: dict[str, Any] | None = None,
     ) -> str:
         template, values = self.template(template_code, text, params)
+        unsure_key = f"kefu:sms:aliyun:unsure:{key}" if key else ""
+        if unsure_key and cache.get(unsure_key):
+            # The last try may have gone (SendSms is not idempotent): look before sending.
+            found = self.sent_before(number, key)
+            if found:
+                cache.delete(unsure_key)
+                return found
         request = sms_models.SendSmsRequest(
             phone_numbers=number,
             sign_name=self.config["sign_name"],
@@ -158,7 +180,12 @@ class AliyunSms(base.Provider):
             ),
             out_id=key[:255] or None,
         )
-        response = self._call(self.client.send_sms, request)
+        try:
+            response = self._call(self.client.send_sms, request)
+        except TemporaryFailure as error:
+            if unsure_key and error.code == UNSURE:
+                cache.set(unsure_key, True, UNSURE_SECONDS)
+            raise
         body = response.body
         code = str(getattr(body, "code", "") or "")
         if code != "OK":
@@ -167,6 +194,31 @@ class AliyunSms(base.Provider):
         if not body.biz_id:
             raise temporary(base.UNAVAILABLE, "no_reference")
         return str(body.biz_id)
+
+    def sent_before(self, number: str, key: str) -> str:
+        """Whether the provider took a message with this key (its OutId) today or
+        yesterday, China's time: its reference, or "" when it did not. QuerySendDetails
+        gives no BizId, so the reference is the key itself; the receipt, which carries
+        the key as out_id, finds the message by it."""
+        today = dt.datetime.now(tz=base.CHINA).date()
+        for day in (today, today - dt.timedelta(days=1)):
+            for page in range(1, 5):
+                request = sms_models.QuerySendDetailsRequest(
+                    phone_number=number,
+                    send_date=day.strftime("%Y%m%d"),
+                    page_size=50,
+                    current_page=page,
+                )
+                body = self._call(self.client.query_send_details, request).body
+                if str(body.code or "") != "OK":
+                    raise failure(str(body.code or ""))
+                dtos = body.sms_send_detail_dtos
+                details = (dtos.sms_send_detail_dto if dtos else None) or []
+                if any(detail.out_id == key[:255] for detail in details):
+                    return base.key_reference(key)
+                if len(details) < 50:
+                    break
+        return ""
 
     def query(self, *, number: str, reference: str, sent_on: dt.date) -> Receipt | None:
         """Pull mode (QuerySendDetails): the message's delivery, or None while it waits
@@ -206,6 +258,7 @@ class AliyunSms(base.Provider):
                 Receipt(
                     reference=reference,
                     delivered=success,
+                    key=base.text_of(item, "out_id"),
                     error="" if success else _receipt_error(item),
                     number=base.text_of(item, "phone_number"),
                     at=base.china_time(base.text_of(item, "report_time")),

@@ -56,6 +56,8 @@ class Receipt:
     reference: str
     delivered: bool
     error: str = ""
+    # kefu's key, where the provider hands it back with the receipt (Alibaba's out_id).
+    key: str = ""
     number: str = ""
     at: dt.datetime | None = None
 
@@ -68,6 +70,12 @@ class Reply:
     text: str
     reference: str
     at: dt.datetime | None = None
+
+
+def key_reference(key: str) -> str:
+    """The reference of a message the provider took but gave no reference for (its answer
+    was lost): kefu's key, which the provider hands back with the receipt."""
+    return f"out:{key}"[:100]
 
 
 class PushInvalid(ValueError):

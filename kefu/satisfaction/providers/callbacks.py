@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from kefu.satisfaction.providers import provider_class
-from kefu.satisfaction.providers.base import Provider, PushInvalid
+from kefu.satisfaction.providers.base import Provider, PushInvalid, key_reference
 from kefu.satisfaction.services.receipts import receipt_record, sms_reply_receive
 
 logger = logging.getLogger("kefu.sms")
@@ -61,13 +61,18 @@ def receipts_push(request: HttpRequest, provider: str, token: str) -> HttpRespon
     unknown = 0
     try:
         for receipt in receipts:
-            message = receipt_record(
-                provider=cls.name,
-                reference=receipt.reference,
-                delivered=receipt.delivered,
-                error=receipt.error,
-                at=receipt.at,
-            )
+            references = [receipt.reference]
+            if receipt.key:  # a message whose send answer was lost is known by its key
+                references.append(key_reference(receipt.key))
+            message = None
+            for reference in references:
+                message = message or receipt_record(
+                    provider=cls.name,
+                    reference=reference,
+                    delivered=receipt.delivered,
+                    error=receipt.error,
+                    at=receipt.at,
+                )
             unknown += message is None
     except DatabaseError:
         logger.exception("SMS receipts from %s not recorded", provider)

@@ -15,6 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+# An answer's status that closes the connection instead of answering.
+DROP = 0
+
 
 @dataclass
 class Seen:
@@ -29,7 +32,7 @@ class Seen:
 @dataclass
 class StandIn:
     endpoint: str
-    # Each answer: (HTTP status, JSON body); one is taken per request, the last repeated.
+    # Each answer: (HTTP status or DROP, JSON body); one per request, the last repeated.
     answers: list[tuple[int, Any]] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
 
@@ -55,6 +58,9 @@ def _handler(stand_in: StandIn) -> type[BaseHTTPRequestHandler]:
             status, answer = (
                 stand_in.answers.pop(0) if len(stand_in.answers) > 1 else stand_in.answers[0]
             )
+            if status == DROP:  # the request arrived, and no answer ever comes back
+                self.close_connection = True
+                return
             data = json.dumps(answer, ensure_ascii=False).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -74,7 +80,9 @@ def stand_in() -> Iterator[StandIn]:
     state = StandIn(endpoint="")
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     state.endpoint = f"127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield state

@@ -27,7 +27,7 @@ from kefu.satisfaction.providers.email import message_email
 from kefu.satisfaction.providers.tencent import TencentSms
 from kefu.satisfaction.services.outbound import message_enqueue
 from kefu.satisfaction.services.receipts import receipt_record
-from kefu.satisfaction.tests.standins import StandIn, closed_endpoint, stand_in
+from kefu.satisfaction.tests.standins import DROP, StandIn, closed_endpoint, stand_in
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 Failure = type[TemporaryFailure] | type[PermanentFailure]
@@ -172,6 +172,72 @@ def test_aliyun_unreachable_is_temporary() -> None:
     with translation.override("zh-hans"), pytest.raises(TemporaryFailure) as raised:
         send_survey(AliyunSms(aliyun_config(closed_endpoint())))
     assert raised.value.code == "network" and "无法连接" in raised.value.message
+
+
+def details(*out_ids: str) -> Any:
+    rows = [
+        {
+            "PhoneNum": NUMBER,
+            "SendStatus": 1,
+            "ErrCode": "",
+            "TemplateCode": "SMS_154950909",
+            "Content": "…",
+            "SendDate": "2026-12-06 10:00:00",
+            "ReceiveDate": "",
+            "OutId": out_id,
+        }
+        for out_id in out_ids
+    ]
+    return {
+        "Code": "OK",
+        "Message": "OK",
+        "RequestId": "R",
+        "TotalCount": len(rows),
+        "SmsSendDetailDTOs": {"SmsSendDetailDTO": rows},
+    }
+
+
+def test_aliyun_after_an_answer_lost_looks_before_sending_again(standin: StandIn) -> None:
+    """SendSms is not idempotent: a try whose answer was lost may have gone. The next try
+    of the same key first asks QuerySendDetails for a message with that OutId."""
+    standin.answer(DROP, None)  # the request reached the provider; no answer came back
+    standin.answer(200, details("survey:41", "survey:42"))
+    provider = AliyunSms(aliyun_config(standin.endpoint))
+    with pytest.raises(TemporaryFailure) as raised:
+        send_survey(provider)
+    assert raised.value.code == "unsure"
+    # It had gone: the key is its reference, and nothing is sent twice.
+    assert send_survey(provider) == "out:survey:42"
+    assert [seen.action for seen in standin.seen] == ["SendSms", "QuerySendDetails"]
+    assert standin.seen[1].query["PhoneNumber"] == NUMBER
+
+
+def test_aliyun_after_an_answer_lost_sends_again_what_did_not_go(standin: StandIn) -> None:
+    standin.answer(DROP, None)
+    standin.answer(200, details("survey:41"))
+    standin.answer(200, details())  # yesterday's list: nothing either
+    standin.answer(200, {"Code": "OK", "Message": "OK", "BizId": "5^0", "RequestId": "R"})
+    provider = AliyunSms(aliyun_config(standin.endpoint))
+    with pytest.raises(TemporaryFailure):
+        send_survey(provider)
+    assert send_survey(provider) == "5^0"
+    assert [seen.action for seen in standin.seen] == [
+        "SendSms",
+        "QuerySendDetails",
+        "QuerySendDetails",
+        "SendSms",
+    ]
+    # Once sent, a third try of the key (a dispatcher's repeat) looks no more.
+    send_survey(provider)
+    assert standin.seen[-1].action == "SendSms"
+
+
+def test_aliyun_refused_connection_is_certainly_not_sent_and_is_not_looked_for() -> None:
+    provider = AliyunSms(aliyun_config(closed_endpoint()))
+    for _attempt in range(2):
+        with pytest.raises(TemporaryFailure) as raised:
+            send_survey(provider)
+        assert raised.value.code == "network"
 
 
 def test_a_message_without_a_configured_template_is_refused_before_any_call(
@@ -455,6 +521,14 @@ def test_an_aliyun_failed_receipt_says_why_in_the_providers_words(
     message.refresh_from_db()
     assert message.state == MessageState.FAILED and message.error == "号码停机"
     assert message.delivered_at is None
+
+
+def test_a_receipt_finds_a_message_known_by_its_key(pushes: Client, centre: OrgUnit) -> None:
+    """A message whose send answer was lost has its key as reference (out_id comes back)."""
+    message = sent_message(centre, "survey:42", "out:survey:42")
+    assert push(pushes, "aliyun", "receipts", [ALIYUN_RECEIPT]).status_code == 200
+    message.refresh_from_db()
+    assert message.state == MessageState.DELIVERED
 
 
 def test_a_receipt_before_the_reference_is_stored_is_asked_again(
