@@ -376,6 +376,8 @@ KEFU_SMS_GATEWAY = os.environ.get("KEFU_SMS_GATEWAY", "kefu.core.sms.LogGateway"
 # KEFU_SMS_<PROVIDER>_<FIELD>; TEMPLATES is a JSON object from kefu's template names to the
 # provider's approved templates. Pushed receipts and replies must carry CALLBACK_TOKEN.
 KEFU_SMS_CALLBACK_TOKEN = os.environ.get("KEFU_SMS_CALLBACK_TOKEN", "")
+# Where the provider cannot push: the worker asks it for receipts (pull mode).
+KEFU_SMS_PULL_RECEIPTS = env_bool("KEFU_SMS_PULL_RECEIPTS")
 KEFU_SMS_ALIYUN = {
     field: os.environ.get(f"KEFU_SMS_ALIYUN_{field.upper()}", default)
     for field, default in {

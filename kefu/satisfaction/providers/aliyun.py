@@ -240,7 +240,8 @@ class AliyunSms(base.Provider):
                 return Receipt(
                     reference=reference,
                     delivered=delivered,
-                    error="" if delivered else str(detail.err_code or ""),
+                    # ErrCode is the carrier's code (MK:0001): staff read kefu's words.
+                    error="" if delivered else str(base.NOT_DELIVERED),
                     number=number,
                     at=base.china_time(detail.receive_date or ""),
                 )

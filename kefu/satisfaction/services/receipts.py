@@ -5,14 +5,27 @@ than once; each counts once."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
+from kefu.core import sms
 from kefu.core.errors import Invalid
 from kefu.core.models import OrgUnit
 from kefu.satisfaction.models import Channel, InboundMessage, Message, MessageState
 from kefu.satisfaction.services.outbound import address_normalize, inbound_receive
+
+logger = logging.getLogger("kefu.sms")
+
+# Pull mode asks about messages sent between these two ages: the carrier's receipt takes
+# seconds to minutes; Alibaba keeps the details 30 days, kefu stops asking after two.
+PULL_AFTER = dt.timedelta(minutes=5)
+PULL_UNTIL = dt.timedelta(days=2)
+# The providers date a message by China's calendar.
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 @transaction.atomic
@@ -104,3 +117,64 @@ def sms_reply_receive(
         reference=reference[:100],
         received_at=received_at,
     )
+
+
+def receipts_pull(*, gateway: Any = None, limit: int = 100, now: dt.datetime | None = None) -> int:
+    """Pull mode, for where the provider cannot push to kefu: ask the gateway for receipts
+    and record them. A gateway with a queue of receipts (`pull_receipts`, Tencent's
+    PullSmsSendStatus) hands out what it has; one that answers per message (`query`,
+    Alibaba's QuerySendDetails) is asked about the oldest sent messages still without a
+    receipt. Returns how many receipts named a message kefu has; a gateway with neither
+    (the log gateway) has none."""
+    gateway = gateway if gateway is not None else sms.gateway()
+    name = str(getattr(gateway, "name", "") or type(gateway).__name__)
+    taken = 0
+    if callable(getattr(gateway, "pull_receipts", None)):
+        for receipt in gateway.pull_receipts(limit):
+            found = receipt_record(
+                provider=name,
+                reference=receipt.reference,
+                delivered=receipt.delivered,
+                error=receipt.error,
+                at=receipt.at,
+            )
+            taken += found is not None
+        return taken
+    if not callable(getattr(gateway, "query", None)):
+        return 0
+    moment = now or timezone.now()
+    waiting = (
+        Message.objects.filter(
+            channel=Channel.SMS,
+            state=MessageState.SENT,
+            sent_at__lte=moment - PULL_AFTER,
+            sent_at__gte=moment - PULL_UNTIL,
+        )
+        .exclude(reference="")
+        .exclude(reference__startswith="out:")  # known by its key alone: no BizId to ask by
+        .order_by("sent_at", "id")
+        .values_list("address", "reference", "sent_at")[:limit]
+    )
+    for address, reference, sent_at in list(waiting):
+        try:
+            receipt = gateway.query(
+                number=address,
+                reference=reference,
+                sent_on=timezone.localtime(sent_at, CHINA).date(),
+            )
+        except sms.TemporaryFailure as error:  # busy or throttled: the next run goes on
+            logger.warning("SMS receipts pull stopped: %s", error.code)
+            break
+        except sms.PermanentFailure as error:
+            logger.warning("SMS receipt of %s not to be had: %s", reference, error.code)
+            continue
+        if receipt is not None:
+            found = receipt_record(
+                provider=name,
+                reference=reference,
+                delivered=receipt.delivered,
+                error=receipt.error,
+                at=receipt.at,
+            )
+            taken += found is not None
+    return taken

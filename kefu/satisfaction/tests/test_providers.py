@@ -24,9 +24,10 @@ from kefu.core.sms import PermanentFailure, TemporaryFailure
 from kefu.satisfaction.models import InboundMessage, Message, MessageState, OptOut
 from kefu.satisfaction.providers.aliyun import AliyunSms
 from kefu.satisfaction.providers.email import message_email
+from kefu.satisfaction.providers.tasks import receipts_pull as receipts_pull_task
 from kefu.satisfaction.providers.tencent import TencentSms
 from kefu.satisfaction.services.outbound import message_enqueue
-from kefu.satisfaction.services.receipts import receipt_record
+from kefu.satisfaction.services.receipts import receipt_record, receipts_pull
 from kefu.satisfaction.tests.standins import DROP, StandIn, closed_endpoint, stand_in
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -710,3 +711,98 @@ def test_an_unreachable_mail_server_is_temporary(settings: Any, centre: OrgUnit)
     )
     with pytest.raises(TemporaryFailure):
         message_email(message)
+
+
+# Pull mode ----------------------------------------------------------------------------
+
+
+def test_tencent_receipts_pulled_from_the_queue_are_recorded(
+    standin: StandIn, centre: OrgUnit
+) -> None:
+    message = sent_message(centre, "survey:60", "5000:60")
+    row = {
+        "UserReceiveTime": 1796580000,
+        "CountryCode": "86",
+        "SubscriberNumber": NUMBER,
+        "PhoneNumber": "+86" + NUMBER,
+        "SerialNo": "5000:60",
+        "ReportStatus": "SUCCESS",
+        "Description": "用户短信送达成功",
+        "SessionContext": "",
+    }
+    standin.answer(
+        200,
+        {
+            "Response": {
+                "PullSmsSendStatusSet": [
+                    row,
+                    {**row, "SerialNo": "5000:other"},
+                ],
+                "RequestId": "r",
+            }
+        },
+    )
+    taken = receipts_pull(gateway=TencentSms(tencent_config(standin.endpoint)))
+    assert taken == 1
+    message.refresh_from_db()
+    assert message.state == MessageState.DELIVERED
+    assert message.delivered_at == dt.datetime.fromtimestamp(1796580000, tz=dt.UTC)
+
+
+def test_aliyun_receipts_are_asked_for_per_message_once_the_carrier_had_time(
+    standin: StandIn, centre: OrgUnit
+) -> None:
+    now = timezone.now()
+    older = sent_message(centre, "survey:61", "61^0")
+    fresh = sent_message(centre, "survey:62", "62^0")
+    lost = sent_message(centre, "survey:63", "out:survey:63")
+    Message.objects.filter(pk__in=[older.pk, lost.pk]).update(
+        sent_at=now - dt.timedelta(minutes=10)
+    )
+    failed = {
+        "PhoneNum": NUMBER,
+        "SendStatus": 2,
+        "ErrCode": "MK:0001",
+        "TemplateCode": "SMS_1",
+        "Content": "…",
+        "SendDate": "",
+        "ReceiveDate": "2026-12-06 10:00:09",
+        "OutId": "",
+    }
+    standin.answer(
+        200,
+        {
+            "Code": "OK",
+            "Message": "OK",
+            "RequestId": "R",
+            "TotalCount": 1,
+            "SmsSendDetailDTOs": {"SmsSendDetailDTO": [failed]},
+        },
+    )
+    assert receipts_pull(gateway=AliyunSms(aliyun_config(standin.endpoint)), now=now) == 1
+    [asked] = standin.seen
+    assert asked.action == "QuerySendDetails" and asked.query["BizId"] == "61^0"
+    sent_on = timezone.localtime(now - dt.timedelta(minutes=10), SHANGHAI).strftime("%Y%m%d")
+    assert asked.query["SendDate"] == sent_on
+    for message in (older, fresh, lost):
+        message.refresh_from_db()
+    assert older.state == MessageState.FAILED and "MK" not in older.error
+    assert fresh.state == lost.state == MessageState.SENT
+
+
+def test_a_throttled_pull_stops_until_the_next_run(standin: StandIn, centre: OrgUnit) -> None:
+    now = timezone.now()
+    for number in range(3):
+        sent_message(centre, f"survey:7{number}", f"7{number}^0")
+    Message.objects.update(sent_at=now - dt.timedelta(hours=1))
+    standin.answer(400, {"Code": "Throttling.User", "Message": "slow down", "RequestId": "R"})
+    assert receipts_pull(gateway=AliyunSms(aliyun_config(standin.endpoint)), now=now) == 0
+    assert len(standin.seen) == 1
+    assert set(Message.objects.values_list("state", flat=True)) == {MessageState.SENT}
+
+
+def test_the_pull_task_does_nothing_unless_asked(settings: Any, centre: OrgUnit) -> None:
+    settings.KEFU_SMS_PULL_RECEIPTS = False
+    assert receipts_pull_task() == 0
+    settings.KEFU_SMS_PULL_RECEIPTS = True  # the log gateway has nothing to pull
+    assert receipts_pull_task() == 0
