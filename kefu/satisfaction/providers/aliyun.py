@@ -260,7 +260,7 @@ class AliyunSms(base.Provider):
                     reference=reference,
                     delivered=success,
                     key=base.text_of(item, "out_id"),
-                    error="" if success else _receipt_error(item),
+                    error="" if success else base.readable(item.get("err_msg")),
                     number=base.text_of(item, "phone_number"),
                     at=base.china_time(base.text_of(item, "report_time")),
                 )
@@ -291,9 +291,3 @@ class AliyunSms(base.Provider):
             return 200, {"code": 0, "msg": "接收成功"}
         # Alibaba asks for a 50x when the receiver could not take the push: it pushes again.
         return 503, {"code": 1, "msg": "稍后重试"}
-
-
-def _receipt_error(item: dict[str, Any]) -> str:
-    """What staff read about an undelivered message: the provider's Chinese description
-    when it gives one (err_msg), else kefu's own words; never the bare code."""
-    return base.text_of(item, "err_msg")[:200] or str(base.NOT_DELIVERED)

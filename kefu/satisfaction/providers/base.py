@@ -104,6 +104,15 @@ def json_array(body: bytes) -> list[dict[str, Any]]:
     return items
 
 
+def readable(description: Any) -> str:
+    """What staff read about an undelivered message: the provider's description when it
+    is words (Chinese), kefu's own when it is a bare carrier code (MK:0001, DB:0141)."""
+    text = "" if description is None else str(description).strip()
+    if any("\u4e00" <= char <= "\u9fff" for char in text):
+        return text[:200]
+    return str(NOT_DELIVERED)
+
+
 def text_of(item: Mapping[str, Any], name: str) -> str:
     value = item.get(name)
     return "" if value is None else str(value).strip()

@@ -176,7 +176,7 @@ class TencentSms(base.Provider):
                 Receipt(
                     reference=str(status.SerialNo or ""),
                     delivered=delivered,
-                    error="" if delivered else _error_text(status.Description),
+                    error="" if delivered else base.readable(status.Description),
                     number=str(status.SubscriberNumber or ""),
                     at=dt.datetime.fromtimestamp(int(received), tz=dt.UTC) if received else None,
                 )
@@ -196,7 +196,7 @@ class TencentSms(base.Provider):
                 Receipt(
                     reference=reference,
                     delivered=delivered,
-                    error="" if delivered else _error_text(item.get("description")),
+                    error="" if delivered else base.readable(item.get("description")),
                     number=base.text_of(item, "mobile"),
                     at=base.china_time(base.text_of(item, "user_receive_time")),
                 )
@@ -230,8 +230,3 @@ class TencentSms(base.Provider):
         if ok:
             return 200, {"result": 0, "errmsg": "OK"}
         return 503, {"result": 1, "errmsg": "retry later"}
-
-
-def _error_text(description: Any) -> str:
-    text = "" if description is None else str(description).strip()
-    return text[:200] or str(base.NOT_DELIVERED)

@@ -524,6 +524,23 @@ def test_an_aliyun_failed_receipt_says_why_in_the_providers_words(
     assert message.delivered_at is None
 
 
+def test_a_failed_receipt_with_a_bare_carrier_code_reads_kefus_words(
+    pushes: Client, centre: OrgUnit
+) -> None:
+    message = sent_message(centre, "survey:51", "B7")
+    failed = {
+        **ALIYUN_RECEIPT,
+        "biz_id": "B7",
+        "success": False,
+        "err_code": "MK:0001",
+        "err_msg": "MK:0001",
+    }
+    with translation.override("zh-hans"):
+        assert push(pushes, "aliyun", "receipts", [failed]).status_code == 200
+    message.refresh_from_db()
+    assert message.state == MessageState.FAILED and message.error == "运营商未能将短信送达。"
+
+
 def test_a_receipt_finds_a_message_known_by_its_key(pushes: Client, centre: OrgUnit) -> None:
     """A message whose send answer was lost has its key as reference (out_id comes back)."""
     message = sent_message(centre, "survey:42", "out:survey:42")
