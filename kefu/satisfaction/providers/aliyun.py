@@ -20,6 +20,7 @@ to template codes, e.g. {"survey": "SMS_123456789"}."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 from typing import Any
@@ -97,6 +98,10 @@ UNSURE = "unsure"
 UNSURE_SECONDS = 2 * 86400
 
 
+def unsure_cache_key(key: str) -> str:
+    return "kefu:sms:aliyun:unsure:" + hashlib.sha256(key.encode()).hexdigest()
+
+
 def failure(code: str, http_status: int | None = None) -> Exception:
     """The exception for an answer code that is not "OK"."""
     if code in TEMPORARY:
@@ -163,7 +168,7 @@ class AliyunSms(base.Provider):
         params: dict[str, Any] | None = None,
     ) -> str:
         template, values = self.template(template_code, text, params)
-        unsure_key = f"kefu:sms:aliyun:unsure:{key}" if key else ""
+        unsure_key = unsure_cache_key(key) if key else ""
         if unsure_key and cache.get(unsure_key):
             # The last try may have gone (SendSms is not idempotent): look before sending.
             found = self.sent_before(number, key)
@@ -191,8 +196,10 @@ class AliyunSms(base.Provider):
         if code != "OK":
             logger.warning("Alibaba Cloud SMS did not send to %s: %s", number[-4:], code)
             raise failure(code)
-        if not body.biz_id:
-            raise temporary(base.UNAVAILABLE, "no_reference")
+        if unsure_key:
+            cache.delete(unsure_key)
+        if not body.biz_id:  # taken all the same: sending again would send it twice
+            return base.key_reference(key) if key else ""
         return str(body.biz_id)
 
     def sent_before(self, number: str, key: str) -> str:

@@ -158,8 +158,8 @@ class TencentSms(base.Provider):
         if code != "Ok":
             logger.warning("Tencent Cloud SMS did not send to %s: %s", number[-4:], code)
             raise failure(code)
-        if not status.SerialNo:
-            raise temporary(base.UNAVAILABLE, "no_reference")
+        if not status.SerialNo:  # taken all the same: sending again would send it twice
+            return base.key_reference(key) if key else ""
         return str(status.SerialNo)
 
     def pull_receipts(self, limit: int = 100) -> list[Receipt]:
