@@ -314,6 +314,14 @@ EMAIL_BACKEND = os.environ.get(
     "KEFU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("KEFU_FROM_EMAIL", "kefu@localhost")
+# The SMTP server, with KEFU_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = os.environ.get("KEFU_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KEFU_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KEFU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KEFU_EMAIL_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("KEFU_EMAIL_SSL")
+EMAIL_USE_TLS = env_bool("KEFU_EMAIL_STARTTLS")
+EMAIL_TIMEOUT = int(os.environ.get("KEFU_EMAIL_TIMEOUT", "20"))
 
 LOGGING = {
     "version": 1,
@@ -364,6 +372,39 @@ KEFU_CALENDAR_HORIZON_DAYS = int(os.environ.get("KEFU_CALENDAR_HORIZON_DAYS", "6
 NINJA_PAGINATION_PER_PAGE = 20
 # Dotted path of the class that sends SMS (kefu.core.sms.Gateway); the default only logs.
 KEFU_SMS_GATEWAY = os.environ.get("KEFU_SMS_GATEWAY", "kefu.core.sms.LogGateway")
+# The cloud SMS providers (kefu/satisfaction/providers/, docs/operations.md), each set by
+# KEFU_SMS_<PROVIDER>_<FIELD>; TEMPLATES is a JSON object from kefu's template names to the
+# provider's approved templates. Pushed receipts and replies must carry CALLBACK_TOKEN.
+KEFU_SMS_CALLBACK_TOKEN = os.environ.get("KEFU_SMS_CALLBACK_TOKEN", "")
+# Where the provider cannot push: the worker asks it for receipts (pull mode).
+KEFU_SMS_PULL_RECEIPTS = env_bool("KEFU_SMS_PULL_RECEIPTS")
+KEFU_SMS_ALIYUN = {
+    field: os.environ.get(f"KEFU_SMS_ALIYUN_{field.upper()}", default)
+    for field, default in {
+        "access_key_id": "",
+        "access_key_secret": "",
+        "region": "cn-hangzhou",
+        "endpoint": "",
+        "protocol": "https",
+        "sign_name": "",
+        "templates": "{}",
+        "timeout_seconds": "10",
+    }.items()
+}
+KEFU_SMS_TENCENT = {
+    field: os.environ.get(f"KEFU_SMS_TENCENT_{field.upper()}", default)
+    for field, default in {
+        "secret_id": "",
+        "secret_key": "",
+        "region": "ap-guangzhou",
+        "endpoint": "",
+        "protocol": "https",
+        "sdk_app_id": "",
+        "sign_name": "",
+        "templates": "{}",
+        "timeout_seconds": "10",
+    }.items()
+}
 # PIPL: days after which contacts' and closed work orders' personal fields are anonymised
 # (a centre may set its own in the admin); 0 keeps them.
 KEFU_RETENTION_DAYS = int(os.environ.get("KEFU_RETENTION_DAYS", str(3 * 365)))

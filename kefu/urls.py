@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("kefu.workforce.urls")),
     path("", include("kefu.quality.urls")),
     path("", include("kefu.satisfaction.urls")),
+    path("", include("kefu.satisfaction.providers.urls")),
     path("", include("kefu.web.urls")),
 ]
 

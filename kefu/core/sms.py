@@ -27,3 +27,24 @@ class LogGateway:
 def gateway() -> Gateway:
     gateway_class = import_string(settings.KEFU_SMS_GATEWAY)
     return gateway_class()
+
+
+class TemporaryFailure(Exception):
+    """The gateway did not take the message this time (throttled, a network error, the
+    provider down): the same message may be tried again later. `message` says why, for
+    staff; `code` is the provider's own answer, for the log."""
+
+    def __init__(self, message: str, *, code: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class PermanentFailure(Exception):
+    """The gateway refused the message for good (an unapproved template or signature, a
+    number it cannot reach): trying again cannot help. `message` says why, for staff."""
+
+    def __init__(self, message: str, *, code: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code

@@ -152,6 +152,12 @@ class Message(models.Model):
             models.Index(fields=["state", "due_at"], name="sat_message_due_idx"),
             models.Index(fields=["centre", "address", "-scheduled_for"], name="sat_message_to_idx"),
             models.Index(fields=["customer", "-scheduled_for"], name="sat_message_customer_idx"),
+            # A provider's delivery receipt names the message by the reference it gave.
+            models.Index(
+                fields=["reference"],
+                condition=~models.Q(reference=""),
+                name="sat_message_reference_idx",
+            ),
         ]
 
     def __str__(self) -> str:

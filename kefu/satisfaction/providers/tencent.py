@@ -1,0 +1,232 @@
+"""Tencent Cloud SMS (腾讯云短信, API 2021-01-11) through its official SDK,
+`tencentcloud-sdk-python-sms` (SmsClient).
+
+Sending is `SendSms` with the application (SmsSdkAppId), the approved signature
+(SignName), the template's ID (TemplateId) and its values in the template's order
+(TemplateParamSet, positional: {1}, {2}, ...); kefu's key goes as SessionContext. The
+answer has one SendStatus per number: Code "Ok" with a SerialNo (the reference), or a
+code mapped below; a request the API refuses as a whole (a bad key, an unapproved
+signature) comes back as the SDK's exception with the code. The SDK does not retry
+unless told to; the outbox retries, with back-off.
+
+Pushes: the delivery status callback (短信下发状态通知), a JSON array of receipts (`sid`
+= SerialNo, `report_status` SUCCESS/FAIL, `errmsg`, `description`, `user_receive_time`),
+and the reply callback (回复短信通知), one JSON object (`mobile`, `nationcode`, `text`,
+`time`, `sign`, `extend`); both are answered `{"result": 0, "errmsg": "OK"}`. Tencent
+signs neither push: the endpoint checks kefu's shared token. Pull mode:
+PullSmsSendStatus (a queue: each status is handed out once).
+
+Settings: KEFU_SMS_TENCENT_* (docs/operations.md); TEMPLATES maps kefu's template names
+to template IDs with the order of the message's values, e.g.
+{"survey": {"id": "1234567", "params": ["name", "link"]}}; a bare ID takes values named
+"1", "2", ... in that order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from typing import Any
+
+from tencentcloud.common import credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.sms.v20210111 import models as sms_models
+from tencentcloud.sms.v20210111.sms_client import SmsClient
+
+from kefu.satisfaction.providers import base
+from kefu.satisfaction.providers.base import Receipt, Reply, permanent, temporary
+
+logger = logging.getLogger("kefu.sms.tencent")
+
+# Codes by their exact name first, then by their family (the part before the dot).
+EXACT = {
+    "FailedOperation.InsufficientBalanceInSmsPackage": (False, base.NO_BALANCE),
+    "UnauthorizedOperation.ServiceSuspendDueToArrears": (False, base.NO_BALANCE),
+    "FailedOperation.MarketingSendTimeConstraint": (False, base.MARKETING_HOURS),
+    "FailedOperation.SignatureIncorrectOrUnapproved": (True, base.BAD_SIGNATURE),
+    "FailedOperation.MissingSignature": (True, base.BAD_SIGNATURE),
+    "InvalidParameterValue.SignNameLengthTooLong": (True, base.BAD_SIGNATURE),
+    "FailedOperation.TemplateIncorrectOrUnapproved": (True, base.BAD_TEMPLATE),
+    "FailedOperation.TemplateUnapprovedOrNotExist": (True, base.BAD_TEMPLATE),
+    "FailedOperation.TemplateIdNotExist": (True, base.BAD_TEMPLATE),
+    "FailedOperation.TemplateParamSetNotMatchApprovedTemplate": (True, base.BAD_TEMPLATE),
+    "InvalidParameterValue.TemplateParameterFormatError": (True, base.BAD_TEMPLATE),
+    "InvalidParameterValue.TemplateParameterLengthLimit": (True, base.BAD_TEMPLATE),
+    "InvalidParameterValue.MarketingTemplateWithoutUnsubscribe": (True, base.BAD_TEMPLATE),
+    "InvalidParameterValue.IncorrectPhoneNumber": (True, base.BAD_NUMBER),
+    "FailedOperation.PhoneNumberParseFail": (True, base.BAD_NUMBER),
+    "FailedOperation.PhoneNumberInBlacklist": (True, base.BLOCKED_NUMBER),
+    "FailedOperation.ContainSensitiveWord": (True, base.BAD_CONTENT),
+    "InvalidParameter.DirtyWordFound": (True, base.BAD_CONTENT),
+    "InvalidParameterValue.ProhibitedUseUrlInTemplateParameter": (True, base.BAD_CONTENT),
+    "InvalidParameterValue.ContentLengthLimit": (True, base.BAD_CONTENT),
+    # The SDK's own words for no answer, and for an answer that was not HTTP 200.
+    "ClientNetworkError": (False, base.UNAVAILABLE),
+    "ServerNetworkError": (False, base.UNAVAILABLE),
+}
+FAMILIES = {
+    "LimitExceeded": (False, base.THROTTLED),
+    "RequestLimitExceeded": (False, base.THROTTLED),
+    "InternalError": (False, base.UNAVAILABLE),
+    "ResourceUnavailable": (False, base.UNAVAILABLE),
+    "AuthFailure": (True, base.BAD_ACCOUNT),
+    "UnauthorizedOperation": (True, base.BAD_ACCOUNT),
+}
+
+
+def failure(code: str) -> Exception:
+    """The exception for an answer code that is not "Ok"."""
+    final, message = EXACT.get(code) or FAMILIES.get(code.split(".")[0]) or (True, base.REFUSED)
+    # "LimitExceeded.PhoneNumberCountLimit" is a request of too many numbers: final.
+    if code == "LimitExceeded.PhoneNumberCountLimit":
+        final, message = True, base.BAD_NUMBER
+    return permanent(message, code) if final else temporary(message, code)
+
+
+def e164(number: str) -> str:
+    """+86 and the digits for a mainland number; a number given with its + kept as it is."""
+    digits = number.strip()
+    if digits.startswith("+"):
+        return digits
+    return f"+86{digits}"
+
+
+class TencentSms(base.Provider):
+    name = "tencent"
+    settings_name = "KEFU_SMS_TENCENT"
+    required = ("secret_id", "secret_key", "sdk_app_id", "sign_name")
+
+    def __init__(self, config: dict[str, str] | None = None) -> None:
+        super().__init__(config)
+        http = HttpProfile(
+            protocol=(self.config.get("protocol") or "https").lower(),
+            endpoint=str(self.config.get("endpoint") or "").strip() or None,
+            reqTimeout=max(1, round(self.timeout)),
+        )
+        self.client = SmsClient(
+            credential.Credential(self.config["secret_id"], self.config["secret_key"]),
+            self.config.get("region") or "ap-guangzhou",
+            ClientProfile(httpProfile=http),
+        )
+
+    def _call(self, action: Any, request: Any) -> Any:
+        try:
+            return action(request)
+        except TencentCloudSDKException as error:
+            code = str(error.get_code() or "")
+            logger.warning("Tencent Cloud SMS refused: %s %s", code, error.get_message())
+            raise failure(code) from error
+
+    def _values(self, template: Any, params: dict[str, Any]) -> tuple[str, list[str]]:
+        """The template's ID and the message's values in the template's order."""
+        if isinstance(template, dict):
+            template_id, names = str(template.get("id", "")), template.get("params") or []
+        elif all(name.isdigit() for name in params):  # {"1": ..., "2": ...}: JSON keeps no order
+            template_id, names = str(template), sorted(params, key=int)
+        else:
+            raise permanent(base.BAD_TEMPLATE, "template_params_unordered")
+        if not template_id or any(name not in params for name in names):
+            raise permanent(base.BAD_TEMPLATE, "template_params_missing")
+        return template_id, [str(params[name]) for name in names]
+
+    def send(
+        self,
+        number: str,
+        text: str,
+        *,
+        key: str = "",
+        template_code: str = "",
+        params: dict[str, Any] | None = None,
+    ) -> str:
+        template_id, values = self._values(*self.template(template_code, text, params))
+        request = sms_models.SendSmsRequest()
+        request.PhoneNumberSet = [e164(number)]
+        request.SmsSdkAppId = self.config["sdk_app_id"]
+        request.SignName = self.config["sign_name"]
+        request.TemplateId = template_id
+        request.TemplateParamSet = values
+        if key:
+            request.SessionContext = key.encode()[:500].decode(errors="ignore")
+        response = self._call(self.client.SendSms, request)
+        statuses = response.SendStatusSet or []
+        if not statuses:
+            raise temporary(base.UNAVAILABLE, "no_status")
+        status = statuses[0]
+        code = str(status.Code or "")
+        if code != "Ok":
+            logger.warning("Tencent Cloud SMS did not send to %s: %s", number[-4:], code)
+            raise failure(code)
+        if not status.SerialNo:  # taken all the same: sending again would send it twice
+            return base.key_reference(key) if key else ""
+        return str(status.SerialNo)
+
+    def pull_receipts(self, limit: int = 100) -> list[Receipt]:
+        """Pull mode (PullSmsSendStatus): the statuses not handed out before, at most 100."""
+        request = sms_models.PullSmsSendStatusRequest()
+        request.Limit = max(1, min(limit, 100))
+        request.SmsSdkAppId = self.config["sdk_app_id"]
+        response = self._call(self.client.PullSmsSendStatus, request)
+        receipts = []
+        for status in response.PullSmsSendStatusSet or []:
+            delivered = str(status.ReportStatus or "").upper() == "SUCCESS"
+            received = status.UserReceiveTime
+            receipts.append(
+                Receipt(
+                    reference=str(status.SerialNo or ""),
+                    delivered=delivered,
+                    error="" if delivered else base.readable(status.Description),
+                    number=str(status.SubscriberNumber or ""),
+                    at=dt.datetime.fromtimestamp(int(received), tz=dt.UTC) if received else None,
+                )
+            )
+        return [receipt for receipt in receipts if receipt.reference]
+
+    @staticmethod
+    def parse_receipts(body: bytes) -> list[Receipt]:
+        receipts = []
+        for item in base.json_array(body):
+            reference = base.text_of(item, "sid")
+            status = base.text_of(item, "report_status").upper()
+            if not reference or status not in {"SUCCESS", "FAIL"}:
+                raise base.PushInvalid("a receipt without sid or report_status")
+            delivered = status == "SUCCESS"
+            receipts.append(
+                Receipt(
+                    reference=reference,
+                    delivered=delivered,
+                    error="" if delivered else base.readable(item.get("description")),
+                    number=base.text_of(item, "mobile"),
+                    at=base.china_time(base.text_of(item, "user_receive_time")),
+                )
+            )
+        return receipts
+
+    @staticmethod
+    def parse_replies(body: bytes) -> list[Reply]:
+        replies = []
+        for item in base.json_array(body):
+            number = base.text_of(item, "mobile")
+            moment = item.get("time")
+            if not number or not isinstance(moment, int | str) or not str(moment).isdigit():
+                raise base.PushInvalid("a reply without mobile or time")
+            text = base.text_of(item, "text")
+            # Tencent gives a reply no ID: the sender, the second and the text make one.
+            digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+            nation = base.text_of(item, "nationcode") or "86"
+            replies.append(
+                Reply(
+                    number=number if nation == "86" else f"+{nation}{number}",
+                    text=text,
+                    reference=f"{nation}-{number}-{moment}-{digest}"[:100],
+                    at=dt.datetime.fromtimestamp(int(moment), tz=dt.UTC),
+                )
+            )
+        return replies
+
+    @staticmethod
+    def answer(ok: bool) -> tuple[int, dict[str, Any]]:
+        if ok:
+            return 200, {"result": 0, "errmsg": "OK"}
+        return 503, {"result": 1, "errmsg": "retry later"}
