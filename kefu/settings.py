@@ -364,6 +364,8 @@ KEFU_CALENDAR_HORIZON_DAYS = int(os.environ.get("KEFU_CALENDAR_HORIZON_DAYS", "6
 NINJA_PAGINATION_PER_PAGE = 20
 # Dotted path of the class that sends SMS (kefu.core.sms.Gateway); the default only logs.
 KEFU_SMS_GATEWAY = os.environ.get("KEFU_SMS_GATEWAY", "kefu.core.sms.LogGateway")
+# The address customers reach kefu at: survey links sent by SMS and e-mail begin with it.
+KEFU_PUBLIC_URL = os.environ.get("KEFU_PUBLIC_URL", "http://localhost:8000")
 # PIPL: days after which contacts' and closed work orders' personal fields are anonymised
 # (a centre may set its own in the admin); 0 keeps them.
 KEFU_RETENTION_DAYS = int(os.environ.get("KEFU_RETENTION_DAYS", str(3 * 365)))

@@ -1,0 +1,1 @@
+"""The satisfaction pages, one module a concern (issue 19): surveys (`surveys`)."""
