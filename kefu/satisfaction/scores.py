@@ -77,7 +77,10 @@ def wilson(k: int, n: int, z: float = Z95) -> Figure:
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return Figure(n, 100 * p, 100 * max(0.0, centre - half), 100 * min(1.0, centre + half))
+    # At k = 0 or k = n a bound equals the share; rounding must not put it past it.
+    low = min(p, max(0.0, centre - half))
+    high = max(p, min(1.0, centre + half))
+    return Figure(n, 100 * p, 100 * low, 100 * high)
 
 
 def csat(satisfied: int, n: int) -> Figure:
