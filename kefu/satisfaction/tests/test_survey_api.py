@@ -103,7 +103,7 @@ def test_bulk_send_reports_each_recipient_and_is_safe_to_repeat(
         {"recipients": [{"key": ""}]},
         {"recipients": [{"key": "a"}], "channel": "fax"},
         {"recipients": [{"key": "a", "customer": 0}]},
-        {"recipients": [{"key": "a"}] * 5001},
+        {"recipients": [{"key": "a"}] * 2001},
     ],
 )
 def test_send_schemas_are_strict(

@@ -499,3 +499,18 @@ def test_the_survey_page_unsubscribe_opts_the_number_out(world: World) -> None:
         now=today_at(10, days=40),
     )
     assert later.state == "refused" and later.refusal == "opted_out"
+
+
+def test_the_cap_counts_the_surveys_of_the_same_call(world: World) -> None:
+    customer = world.customer(0)
+    sent = invitations_send(
+        actor=world.manager,
+        template_id=world.template.pk,
+        recipients=[
+            Recipient(key="a", customer_id=customer.pk),
+            Recipient(key="b", address="13912340000"),  # the same customer's number
+        ],
+        now=today_at(10),
+    )
+    assert [(i.state, i.refusal) for i in sent] == [("pending", ""), ("refused", "capped")]
+    assert Invitation.objects.count() == 2
