@@ -405,6 +405,8 @@ KEFU_SMS_TENCENT = {
         "timeout_seconds": "10",
     }.items()
 }
+# The address customers reach kefu at: survey links sent by SMS and e-mail begin with it.
+KEFU_PUBLIC_URL = os.environ.get("KEFU_PUBLIC_URL", "http://localhost:8000")
 # PIPL: days after which contacts' and closed work orders' personal fields are anonymised
 # (a centre may set its own in the admin); 0 keeps them.
 KEFU_RETENTION_DAYS = int(os.environ.get("KEFU_RETENTION_DAYS", str(3 * 365)))

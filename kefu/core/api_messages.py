@@ -76,6 +76,13 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "item_id": gettext_lazy("sampled contact"),
     "scorecard_id": gettext_lazy("scorecard"),
     "transcript": gettext_lazy("transcript"),
+    # Surveys (kefu/satisfaction/api_surveys.py).
+    "csv": gettext_lazy("IVR scores (CSV)"),
+    "questionnaire_id": gettext_lazy("questionnaire"),
+    "share": gettext_lazy("share to call back"),
+    "staff_id": gettext_lazy("staff ID"),
+    "survey": gettext_lazy("survey"),
+    "template_id": gettext_lazy("survey"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,8 @@ class SatisfactionConfig(AppConfig):
     name = "kefu.satisfaction"
     label = "satisfaction"
     verbose_name = _("Satisfaction")
+
+    def ready(self) -> None:
+        from kefu.satisfaction.survey_tasks import schedule_draw
+
+        post_migrate.connect(schedule_draw, sender=self, dispatch_uid="kefu.satisfaction.surveys")

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core import navigation
 from kefu.core.navigation import Tab
-from kefu.core.roles import ADD_CONTACT, VIEW_ARTICLE
+from kefu.core.roles import ADD_CONTACT, MANAGE_OUTREACH, VIEW_ARTICLE, VIEW_SATISFACTION
 
 TABS: list[Tab] = [
+    Tab(_("Survey results"), "satisfaction_surveys", VIEW_SATISFACTION),
     # Everyone at the centre reads the notices, as they read the knowledge base.
     Tab(_("Notices to customers"), "satisfaction_notices", VIEW_ARTICLE),
     Tab(_("Appointments"), "satisfaction_appointments", ADD_CONTACT),
+    Tab(_("Surveys"), "satisfaction_survey_templates", MANAGE_OUTREACH),
 ]
+
+
+def tabs_for(role: str | None) -> list[Tab]:
+    return navigation.tabs_for(TABS, role)

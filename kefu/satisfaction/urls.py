@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kefu.satisfaction import views
-from kefu.satisfaction.views import appointments, notices
+from kefu.satisfaction.views import appointments, notices, surveys
 
 urlpatterns = [
     path("satisfaction/", views.satisfaction_page, name="satisfaction"),
@@ -36,5 +36,24 @@ urlpatterns = [
         "satisfaction/appointments/<int:appointment_id>/",
         appointments.appointment_page,
         name="satisfaction_appointment",
+    ),
+    # The public survey page a link opens: no sign-in.
+    path("s/<str:token>/", surveys.public_survey_page, name="survey_public"),
+    path("s/<str:token>/unsubscribe/", surveys.public_unsubscribe_view, name="survey_unsubscribe"),
+    path("satisfaction/surveys/", surveys.figures_page, name="satisfaction_surveys"),
+    path(
+        "satisfaction/surveys/templates/",
+        surveys.templates_page,
+        name="satisfaction_survey_templates",
+    ),
+    path(
+        "satisfaction/surveys/templates/new/",
+        surveys.template_edit_page,
+        name="satisfaction_survey_new",
+    ),
+    path(
+        "satisfaction/surveys/templates/<int:template_id>/",
+        surveys.template_edit_page,
+        name="satisfaction_survey_edit",
     ),
 ]

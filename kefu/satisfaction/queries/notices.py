@@ -100,7 +100,7 @@ def notices_for_caller(
     centre_id: int | None, region_id: int | None, at: dt.datetime | None = None
 ) -> CallerNotices:
     live = list(notices_live(centre_id, at))
-    if region_id is None:
+    if region_id is None or not live:
         return CallerNotices([], live)
     around = regions_around(region_id)
     theirs = [n for n in live if any(r.pk in around for r in n.regions.all())]

@@ -40,7 +40,9 @@ from kefu.satisfaction.models import (
 #: What else may make sense of a reply that does not unsubscribe, tried in order: each is
 #: called with the reply and the message it answers (or None) and returns True when it
 #: took the reply (a digit answering a survey).
-REPLY_HANDLERS: list[str] = []
+REPLY_HANDLERS: list[str] = [
+    "kefu.satisfaction.services.surveys.survey_reply_handle",
+]
 
 
 def rules_of(centre_id: int) -> OutreachRules:

@@ -1,0 +1,7 @@
+"""The demo centre's satisfaction and proactive service (issue 19 point 8): the week's
+notices and a month of appointments (`outreach`), two months of surveys (`surveys`)."""
+
+from kefu.satisfaction.demo.outreach import load_appointments, load_notices
+from kefu.satisfaction.demo.surveys import load_surveys
+
+__all__ = ["load_appointments", "load_notices", "load_surveys"]
