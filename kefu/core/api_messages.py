@@ -27,6 +27,7 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "created_until": gettext_lazy("Created until"),
     "customer_id": gettext_lazy("Customer"),
     "date": gettext_lazy("Date"),
+    "department_id": gettext_lazy("Department"),
     "event": gettext_lazy("Event"),
     "escalation": gettext_lazy("Escalation kind"),
     "files": gettext_lazy("Files"),

@@ -1,0 +1,307 @@
+"""Taking survey answers (issue 19 point 2): from the survey page (single-use link), a
+digit replied to the SMS, an agent on a contact, or the IVR; a low score handed to the
+dissatisfied-customer list."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from kefu.contacts.models import Contact
+from kefu.core.errors import Conflict, Invalid, NotFound
+from kefu.core.models import User
+from kefu.core.roles import MANAGE_OUTREACH, WORK_CALLBACKS
+from kefu.core.services.audit import audit_record
+from kefu.customers.models import CustomerPhone
+from kefu.satisfaction import scores
+from kefu.satisfaction.models import (
+    AnsweredVia,
+    InboundMessage,
+    Invitation,
+    InvitationState,
+    Purpose,
+    QuestionKind,
+    SurveyAnswer,
+    SurveyChannel,
+    SurveyQuestion,
+    SurveyVersion,
+)
+from kefu.satisfaction.services.outbound import address_normalize
+from kefu.satisfaction.services.surveys.invitations import (
+    MAX_RECIPIENTS,
+    Recipient,
+    _context,
+    _invite,
+    _template_for,
+)
+from kefu.satisfaction.services.surveys.templates import (
+    _centre_of,
+    _require,
+    current_version,
+    token_digest,
+)
+
+#: Called inside the answer's transaction with each invitation answered with a low score
+#: (CSAT 1-2, NPS 0-6): dotted paths of functions taking the invitation. The
+#: dissatisfied-customer list registers its entry here (or reads
+#: `kefu.satisfaction.queries.surveys.survey_low_scores_since`).
+LOW_SCORE_HANDLERS: list[str] = []
+
+
+def _low_score(invitation: Invitation, answers: Iterable[SurveyAnswer]) -> None:
+    if any(scores.is_low(answer.kind, answer.score) for answer in answers):
+        for path in LOW_SCORE_HANDLERS:
+            import_string(path)(invitation)
+
+
+def _answers_of(
+    version: SurveyVersion, values: Mapping[int, str], *, partial: bool = False
+) -> list[tuple[SurveyQuestion, int | None, str]]:
+    """Check one value per question (the question's id to what was given) and return
+    them parsed; a missing required answer, or a score off its scale, is refused naming
+    the question."""
+    errors: dict[str, str] = {}
+    parsed: list[tuple[SurveyQuestion, int | None, str]] = []
+    for question in version.questions.all():
+        raw = (values.get(question.pk) or "").strip()
+        if not raw:
+            if question.required and not partial:
+                errors[str(question.pk)] = gettext("Please answer this question.")
+            continue
+        if question.kind == QuestionKind.TEXT:
+            parsed.append((question, None, raw[:1000]))
+            continue
+        score = scores.digit_answer(raw, question.kind)
+        if score is None:
+            errors[str(question.pk)] = gettext("Choose one of the scores shown.")
+        else:
+            parsed.append((question, score, ""))
+    unknown = set(values) - {q.pk for q in version.questions.all()}
+    if unknown:
+        errors["questions"] = gettext("These are not questions of this survey.")
+    if errors:
+        raise Invalid(code="answers_invalid", detail=errors)
+    if not parsed:
+        raise Invalid(code="answers_invalid", detail={"questions": gettext("Please answer.")})
+    return parsed
+
+
+def _record_answers(
+    invitation: Invitation,
+    parsed: list[tuple[SurveyQuestion, int | None, str]],
+    via: str,
+    at: dt.datetime,
+    actor: User | None = None,
+) -> None:
+    rows = [
+        SurveyAnswer(invitation=invitation, question=q, kind=q.kind, score=score, text=text)
+        for q, score, text in parsed
+    ]
+    SurveyAnswer.objects.bulk_create(rows)
+    invitation.state = InvitationState.ANSWERED
+    invitation.answered_at = at
+    invitation.answered_via = via
+    invitation.recorded_by = actor
+    invitation.save(update_fields=["state", "answered_at", "answered_via", "recorded_by"])
+    _low_score(invitation, rows)
+
+
+def _open_by_token(raw: str, now: dt.datetime) -> Invitation:
+    """The pending, unexpired invitation of a link, locked; otherwise NotFound, the same
+    for a guessed, expired, answered or unsubscribed link."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(token_digest=token_digest(raw), state=InvitationState.PENDING, expires_at__gt=now)
+        .first()
+        if 10 <= len(raw) <= 64
+        else None
+    )
+    if invitation is None:
+        raise NotFound(code="survey_link_invalid")
+    return invitation
+
+
+@transaction.atomic
+def survey_answer(
+    *, token: str, values: Mapping[int, str], now: dt.datetime | None = None
+) -> Invitation:
+    """The customer answers on the survey page. A link answers once: a second answer,
+    like an expired or guessed link, is refused with nothing said about why."""
+    moment = now or timezone.now()
+    invitation = _open_by_token(token, moment)
+    parsed = _answers_of(invitation.version, values)
+    _record_answers(invitation, parsed, AnsweredVia.LINK, moment)
+    return invitation
+
+
+@transaction.atomic
+def survey_unsubscribe(*, token: str, now: dt.datetime | None = None) -> None:
+    """退订 on the survey page: the number or address is opted out of the channel the
+    invitation came by, and the link is used up."""
+    from kefu.satisfaction.services.outbound import opt_out_record
+
+    invitation = _open_by_token(token, now or timezone.now())
+    opt_out_record(
+        centre=invitation.centre,
+        channel=invitation.channel,
+        address=invitation.address,
+        source="link",
+    )
+    invitation.state = InvitationState.DECLINED
+    invitation.save(update_fields=["state"])
+
+
+def survey_reply_handle(inbound: InboundMessage) -> bool:
+    """A reply handler of the outbox (REPLY_HANDLERS): a digit answering the first
+    question of the survey whose message the reply answers. Takes the reply when that
+    survey is still open and the digit is on the question's scale."""
+    message = inbound.reply_to
+    if message is None or message.purpose != Purpose.SURVEY:
+        return False
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(
+                message=message, state=InvitationState.PENDING, expires_at__gt=inbound.received_at
+            )
+            .first()
+        )
+        if invitation is None:
+            return False
+        first = invitation.version.questions.order_by("position").first()
+        if first is None or first.kind == QuestionKind.TEXT:
+            return False
+        score = scores.digit_answer(inbound.text, first.kind)
+        if score is None:
+            return False
+        _record_answers(invitation, [(first, score, "")], AnsweredVia.REPLY, inbound.received_at)
+    return True
+
+
+@transaction.atomic
+def survey_record(
+    *,
+    actor: User,
+    template_id: int,
+    contact_id: int,
+    values: Mapping[int, str],
+    now: dt.datetime | None = None,
+) -> Invitation:
+    """An agent asks the survey on a contact and records what the customer says. The
+    survey is about the contact's agent. Refused when the customer had the period's
+    surveys or unsubscribed from everything; one per contact."""
+    _require(actor, WORK_CALLBACKS)
+    centre = _centre_of(actor)
+    template = _template_for(actor, centre, template_id)
+    contact = Contact.objects.select_related("agent").filter(pk=contact_id, centre=centre).first()
+    if contact is None:
+        raise NotFound()
+    moment = now or timezone.now()
+    key = f"contact:{contact.pk}"
+    if Invitation.objects.filter(centre=centre, key=key).exists():
+        raise Conflict(_("This contact has its survey already."), code="survey_exists")
+    staff_number = contact.agent.employee_number if contact.agent else ""
+    recipient = Recipient(
+        key=key,
+        address=contact.caller_number,
+        customer_id=contact.customer_id,
+        staff_number=staff_number,
+        contact_id=contact.pk,
+    )
+    context = _context(centre, template, [recipient], moment, SurveyChannel.AGENT)
+    if contact.agent is not None and not staff_number:
+        context.staff[""] = contact.agent
+    parsed = _answers_of(context.version, values)
+    invitation = _invite(context, recipient, SurveyChannel.AGENT)
+    if invitation.state == InvitationState.REFUSED:
+        return invitation
+    _record_answers(invitation, parsed, AnsweredVia.AGENT, moment, actor)
+    return invitation
+
+
+@dataclass
+class ImportResult:
+    recorded: int = 0
+    repeated: int = 0
+    refused: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+IVR_COLUMNS = ("call_id", "number", "score")
+
+
+@transaction.atomic
+def ivr_import(*, actor: User, template_id: int, data: str) -> ImportResult:
+    """The IVR's post-call survey as CSV with a header: call_id, number, score and
+    optionally staff_id. The score answers the survey's first question. A call already
+    imported counts once; a number unsubscribed from everything is not recorded; the
+    answers count toward the customer's cap."""
+    _require(actor, MANAGE_OUTREACH)
+    centre = _centre_of(actor)
+    template = _template_for(actor, centre, template_id)
+    reader = csv.DictReader(io.StringIO(data.lstrip("\ufeff")))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    if not set(IVR_COLUMNS) <= set(header):
+        raise Invalid(
+            _("The file needs the columns call_id, number and score."), code="ivr_columns"
+        )
+    reader.fieldnames = header
+    rows = list(reader)
+    if len(rows) > MAX_RECIPIENTS * 4:
+        raise Invalid(code="too_many_rows", detail={"max": MAX_RECIPIENTS * 4})
+    version = current_version(template)
+    first = version.questions.order_by("position")[:1].get()
+    result = ImportResult()
+    now = timezone.now()
+    for line, row in enumerate(rows, start=2):
+        call_id = (row.get("call_id") or "").strip()
+        score = scores.digit_answer(row.get("score") or "", first.kind)
+        if not call_id or score is None:
+            result.errors.append((line, gettext("No call id, or a score off the scale.")))
+            continue
+        key = f"ivr:{call_id}"[:100]
+        if Invitation.objects.filter(centre=centre, key=key).exists():
+            result.repeated += 1
+            continue
+        try:
+            number = address_normalize(SurveyChannel.SMS, row.get("number") or "")
+        except Invalid:
+            number = ""
+        phone = (
+            CustomerPhone.objects.filter(number=number, customer__centre=centre).first()
+            if number
+            else None
+        )
+        recipient = Recipient(
+            key=key,
+            address=number,
+            customer_id=phone.customer_id if phone else None,
+            staff_number=(row.get("staff_id") or "").strip(),
+        )
+        context = _context(centre, template, [recipient], now, SurveyChannel.IVR)
+        invitation = _invite(context, recipient, SurveyChannel.IVR)
+        if invitation.state == InvitationState.REFUSED:
+            result.refused += 1
+            continue
+        _record_answers(invitation, [(first, score, "")], AnsweredVia.IVR, now, actor)
+        result.recorded += 1
+    audit_record(
+        actor=actor,
+        action="satisfaction.ivr_import",
+        obj=template,
+        after={
+            "recorded": result.recorded,
+            "refused": result.refused,
+            "errors": len(result.errors),
+        },
+    )
+    return result
