@@ -157,8 +157,8 @@ SUBJECTS = [
 
 def load_appointments(centre: OrgUnit, staff: list[User], *, days: int = 30) -> int:
     """A month of appointments, once: the past ones written as history and tracked (most
-    kept, a few missed or cancelled; this morning's not yet recorded: the tracker's work
-    today), the next two weeks' booked through the service, with their reminders.
+    kept, a few missed or cancelled; the last twelve hours' not yet recorded: the
+    tracker's work today), the next two weeks' booked through the service, with their reminders.
     Returns the appointments made."""
     if Appointment.objects.filter(centre=centre).exists() or not staff:
         return 0
@@ -189,7 +189,7 @@ def load_appointments(centre: OrgUnit, staff: list[User], *, days: int = 30) -> 
                 [AppointmentState.KEPT, AppointmentState.MISSED, AppointmentState.CANCELLED],
                 weights=[85, 8, 7],
             )[0]
-            tracked = offset < 0
+            tracked = at < now - dt.timedelta(hours=12)
             history.append(
                 Appointment(
                     centre=centre,

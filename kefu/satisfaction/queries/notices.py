@@ -14,9 +14,17 @@ from django.utils import timezone
 from kefu.core.errors import NotFound
 from kefu.core.models import Region, User
 from kefu.core.roles import PUBLISH_NOTICES
-from kefu.satisfaction.models.notices import Notice, NoticeState
+from kefu.satisfaction.models.notices import Notice, NoticeKind, NoticeState
 from kefu.satisfaction.models.outbound import Message
 
+#: The order a caller's notices are shown in: the likeliest reason for the call first.
+URGENCY = [
+    NoticeKind.UNPLANNED_OUTAGE,
+    NoticeKind.PLANNED_OUTAGE,
+    NoticeKind.MAINTENANCE,
+    NoticeKind.TIP,
+    NoticeKind.OTHER,
+]
 #: A notice stays on the agents' screens this long after its end: the calls go on a while.
 SHOWN_AFTER_END = dt.timedelta(hours=6)
 
@@ -104,6 +112,8 @@ def notices_for_caller(
         return CallerNotices([], live)
     around = regions_around(region_id)
     theirs = [n for n in live if any(r.pk in around for r in n.regions.all())]
+    # An outage explains the call best: outages first, then works, then the rest.
+    theirs.sort(key=lambda n: (URGENCY.index(n.kind), n.starts_at))
     return CallerNotices(theirs, [n for n in live if n not in theirs])
 
 

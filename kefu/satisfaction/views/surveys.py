@@ -182,7 +182,7 @@ MAX_DAYS = 366
 class FiguresForm(forms.Form):
     since = forms.DateField(label=_("From"), widget=DateInput())
     until = forms.DateField(label=_("To"), widget=DateInput())
-    by = forms.ChoiceField(label=_("By"), choices=list(BY_LABELS.items()))
+    by = forms.ChoiceField(label=_("Break down by"), choices=list(BY_LABELS.items()))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
