@@ -18,7 +18,7 @@ from kefu.satisfaction.models.notices import Notice, NoticeKind, NoticeState
 from kefu.satisfaction.models.outbound import Message
 
 #: The order a caller's notices are shown in: the likeliest reason for the call first.
-URGENCY = [
+URGENCY: list[str] = [
     NoticeKind.UNPLANNED_OUTAGE,
     NoticeKind.PLANNED_OUTAGE,
     NoticeKind.MAINTENANCE,
