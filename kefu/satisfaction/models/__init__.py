@@ -2,6 +2,23 @@
 customers, their opt-outs and replies, and each centre's rules for reaching out
 (`outbound`)."""
 
+from kefu.satisfaction.models.callbacks import (
+    Assignment,
+    CallbackAttempt,
+    CallbackKind,
+    CallbackOutcomeChoice,
+    CallbackRule,
+    CallbackState,
+    CallbackTask,
+)
+from kefu.satisfaction.models.dissatisfied import (
+    DissatisfiedCause,
+    DissatisfiedEntry,
+    DissatisfiedReason,
+    EntryState,
+    RepairContact,
+    RepairStep,
+)
 from kefu.satisfaction.models.outbound import (
     Channel,
     InboundMessage,
@@ -15,7 +32,18 @@ from kefu.satisfaction.models.outbound import (
 )
 
 __all__ = [
+    "Assignment",
+    "CallbackAttempt",
+    "CallbackKind",
+    "CallbackOutcomeChoice",
+    "CallbackRule",
+    "CallbackState",
+    "CallbackTask",
     "Channel",
+    "DissatisfiedCause",
+    "DissatisfiedEntry",
+    "DissatisfiedReason",
+    "EntryState",
     "InboundMessage",
     "Message",
     "MessageState",
@@ -24,4 +52,6 @@ __all__ = [
     "OutreachRules",
     "Purpose",
     "RefusalReason",
+    "RepairContact",
+    "RepairStep",
 ]
