@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,16 @@ class SatisfactionConfig(AppConfig):
     name = "kefu.satisfaction"
     label = "satisfaction"
     verbose_name = _("Satisfaction")
+
+    def ready(self) -> None:
+        post_migrate.connect(
+            _schedule_callbacks, sender=self, dispatch_uid="kefu.satisfaction.callbacks"
+        )
+
+
+def _schedule_callbacks(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """Migrate makes sure the hourly sweep of callbacks and the dissatisfied list runs."""
+    from kefu.core.tasks import schedule_ensure
+    from kefu.satisfaction.callback_tasks import SWEEP
+
+    schedule_ensure(using=using, func=SWEEP, name="kefu: callbacks and dissatisfied sweep")

@@ -1,0 +1,19 @@
+"""The satisfaction pages' tabs and who sees each."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core import navigation
+from kefu.core.navigation import Tab
+from kefu.core.roles import VIEW_SATISFACTION, WORK_CALLBACKS
+
+TABS: list[Tab] = [
+    Tab(_("My callbacks"), "satisfaction_my_callbacks", WORK_CALLBACKS),
+    Tab(_("Callback results"), "satisfaction_callback_results", VIEW_SATISFACTION),
+    Tab(_("Dissatisfied customers"), "satisfaction_dissatisfied", VIEW_SATISFACTION),
+]
+
+
+def tabs_for(role: str | None) -> list[Tab]:
+    return navigation.tabs_for(TABS, role)
