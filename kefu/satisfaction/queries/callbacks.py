@@ -12,7 +12,7 @@ from kefu.core.errors import NotFound
 from kefu.core.models import User
 from kefu.core.roles import VIEW_SATISFACTION, WORK_CALLBACKS
 from kefu.satisfaction import callbacking
-from kefu.satisfaction.models import CallbackRule, CallbackState, CallbackTask
+from kefu.satisfaction.models import CallbackAttempt, CallbackRule, CallbackState, CallbackTask
 
 #: What the results may be grouped by, and the column it reads.
 GROUPINGS = {
@@ -58,7 +58,7 @@ def my_callbacks(user: User) -> QuerySet[CallbackTask]:
     )
 
 
-def attempts_of(task: CallbackTask) -> list[object]:
+def attempts_of(task: CallbackTask) -> list[CallbackAttempt]:
     return list(task.attempt_rows.select_related("by").order_by("number"))
 
 

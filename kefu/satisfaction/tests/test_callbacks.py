@@ -241,3 +241,12 @@ def test_after_attempt_rules() -> None:
     assert callbacking.next_in_turn([3, 5, 9], 9) == 3
     assert callbacking.next_in_turn([3, 5, 9], 4) == 5  # the last one left the back office
     assert callbacking.least_loaded([3, 5, 9], {3: 2, 5: 1}) == 9
+
+
+def test_contact_channels_in_the_api_are_the_contacts() -> None:
+    from typing import get_args
+
+    from kefu.contacts.models import Channel
+    from kefu.satisfaction.api_callbacks import ContactChannel
+
+    assert set(get_args(ContactChannel)) == set(Channel.values)
