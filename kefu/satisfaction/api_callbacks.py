@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router
 from ninja.responses import Status
 
-from kefu.core.errors import Forbidden, NotFound
+from kefu.core.errors import Forbidden
 from kefu.core.forms import start_of
 from kefu.core.http import request_user
 from kefu.core.pagination import Page, PageParams, page
@@ -388,16 +388,7 @@ def list_callback_rules(request: HttpRequest) -> list[dict[str, Any]]:
 @router.put("/callback-rules", response={200: CallbackRuleOut, **errors(403, 422)})
 def put_callback_rule(request: HttpRequest, payload: CallbackRuleIn) -> dict[str, Any]:
     """Write the rule with this name (safe to repeat: the same body leaves the same rule)."""
-    from kefu.contacts.models import CallReason
-
     user = request_user(request)
-    if (
-        payload.business_type is not None
-        and not CallReason.objects.filter(
-            pk=payload.business_type, centre_id=user.centre_id, dimension="business_type"
-        ).exists()
-    ):
-        raise NotFound()
     rule = callback_services.callback_rule_set(
         actor=user,
         name=payload.name,

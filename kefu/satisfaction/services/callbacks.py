@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.contacts.models import Contact
+from kefu.contacts.models import CallReason, Contact
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import User
 from kefu.core.roles import BACKOFFICE, MANAGE_OUTREACH, WORK_CALLBACKS
@@ -311,6 +311,19 @@ def callback_rule_set(
     if max_attempts < 1:
         raise Invalid(
             _("At least one attempt."), code="attempts_invalid", detail={"field": "max_attempts"}
+        )
+    if (
+        business_type_id is not None
+        and not CallReason.objects.filter(
+            pk=business_type_id,
+            centre_id=actor.centre_id,
+            dimension=CallReason.Dimension.BUSINESS_TYPE,
+        ).exists()
+    ):
+        raise Invalid(
+            _("There is no such business type."),
+            code="business_type_unknown",
+            detail={"field": "business_type"},
         )
     rule = (
         CallbackRule.objects.select_for_update()

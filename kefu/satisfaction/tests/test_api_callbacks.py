@@ -188,3 +188,9 @@ def test_surveys_enter_once_and_the_api_shows_the_reason(world: World) -> None:
     )
     shown = api("bo1").get(f"{BASE}/dissatisfied/{entry.pk}").json()
     assert [reason["cause"] for reason in shown["reasons"]] == ["low_survey_score"]
+
+
+def test_a_rule_on_an_unknown_business_type_is_refused(world: World) -> None:
+    body = {"name": "抽样", "kind": "sample", "rate": "5", "business_type": 999999}
+    response = api("manager").put(f"{BASE}/callback-rules", body)
+    assert response.status_code == 422 and response.json()["code"] == "business_type_unknown"
