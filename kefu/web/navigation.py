@@ -68,6 +68,11 @@ ENTRIES = [
         "/quality/",
         frozenset({AGENT, EXPERT, BACKOFFICE, LEADER, MANAGER, QA}),
     ),
+    Entry(
+        _("Satisfaction"),
+        "/satisfaction/",
+        frozenset({BACKOFFICE, LEADER, MANAGER, QA, ADMIN}),
+    ),
     Entry(_("Review desk"), "/knowledge/review/", frozenset({EDITOR, ADMIN})),
     Entry(_("Data import"), "/imports/", frozenset({ADMIN})),
 ]
