@@ -75,6 +75,32 @@ def dissatisfied_enter(
     what showed it: "survey:<answer id>", "callback:<task id>", "ticket:<number>:…"). A
     second call with the same source returns the entry unchanged; a customer already on
     the list keeps their entry and gains the reason."""
+    entry, _new = _enter(
+        centre=centre,
+        customer=customer,
+        cause=cause,
+        source=source,
+        note=note,
+        ticket=ticket,
+        actor=actor,
+        at=at,
+    )
+    return entry
+
+
+@transaction.atomic
+def _enter(
+    *,
+    centre: OrgUnit,
+    customer: Customer,
+    cause: str,
+    source: str,
+    note: str = "",
+    ticket: Ticket | None = None,
+    actor: User | None = None,
+    at: dt.datetime | None = None,
+) -> tuple[DissatisfiedEntry, bool]:
+    """`dissatisfied_enter`, and whether the source was new."""
     if cause not in DissatisfiedCause.values:
         raise Invalid(_("There is no such cause."), code="cause_unknown", detail={"field": "cause"})
     if not source or len(source) > 120:
@@ -83,7 +109,7 @@ def dissatisfied_enter(
         DissatisfiedReason.objects.filter(centre=centre, key=source).select_related("entry").first()
     )
     if known is not None:
-        return known.entry
+        return known.entry, False
     now = at or timezone.now()
     entry = _open_entry(centre.pk, customer.pk)
     if entry is None:
@@ -110,16 +136,15 @@ def dissatisfied_enter(
         with transaction.atomic():
             reason.save()
     except IntegrityError:  # the same source entered at the same moment
-        return (
-            DissatisfiedReason.objects.select_related("entry").get(centre=centre, key=source).entry
-        )
+        known = DissatisfiedReason.objects.select_related("entry").get(centre=centre, key=source)
+        return known.entry, False
     audit_record(
         actor=actor,
         action="satisfaction.dissatisfied_enter",
         obj=entry,
         after={"cause": cause, "source": source},
     )
-    return entry
+    return entry, True
 
 
 def dissatisfied_sweep(
@@ -198,7 +223,7 @@ def dissatisfied_sweep(
     for ticket, cause, key, note, at in found:
         if DissatisfiedReason.objects.filter(centre_id=ticket.centre_id, key=key).exists():
             continue
-        dissatisfied_enter(
+        _entry, created = _enter(
             centre=ticket.centre,
             customer=ticket.customer,
             cause=cause,
@@ -207,7 +232,7 @@ def dissatisfied_sweep(
             ticket=ticket,
             at=at,
         )
-        new += 1
+        new += created
     return new
 
 

@@ -250,3 +250,21 @@ def test_contact_channels_in_the_api_are_the_contacts() -> None:
     from kefu.satisfaction.api_callbacks import ContactChannel
 
     assert set(get_args(ContactChannel)) == set(Channel.values)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sweeping_at_once_draw_each_callback_once(world: World) -> None:
+    from kefu.conftest import race
+    from kefu.satisfaction.services.dissatisfied import dissatisfied_sweep
+
+    world.rule("sample", rate=ALL)
+    for n in range(6):
+        world.contact("a1" if n % 2 else "b1", world.customers[n % 3])
+    world.ticket("complaint")
+    world.ticket("complaint")
+    results = race([callbacks_sweep, callbacks_sweep, dissatisfied_sweep, dissatisfied_sweep])
+    assert not [result for result in results if isinstance(result, Exception)], results
+    assert results[0] + results[1] == 6 == CallbackTask.objects.count()
+    assert results[2] + results[3] == 1 == DissatisfiedEntry.objects.count()
+    assumed = sorted(CallbackTask.objects.values_list("assignee__username", flat=True))
+    assert assumed == ["bo1", "bo1", "bo1", "bo2", "bo2", "bo2"]  # in turn, as on one worker
