@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from kefu.core.errors import Conflict, Forbidden, NotFound
+from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.satisfaction import callbacking
 from kefu.satisfaction.models import (
     CallbackTask,
@@ -129,8 +129,9 @@ def test_a_repair_plan_its_check_and_the_outcome(world: World) -> None:
         repair_plan_set(
             actor=bo, entry_id=entry.pk, owner_username="bo2", deadline=None, goal="", version=1
         )
-    with pytest.raises(Exception, match="owner"):
+    with pytest.raises(Invalid) as refused:
         repair_plan_set(actor=bo, entry_id=entry.pk, owner_username="a1", deadline=None, goal="")
+    assert refused.value.code == "owner_invalid"
     step = entry.steps.order_by("position").first()
     assert step is not None
     repair_step_done(actor=bo, entry_id=entry.pk, step_id=step.pk)

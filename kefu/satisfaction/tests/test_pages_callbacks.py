@@ -117,3 +117,29 @@ def test_the_dissatisfied_list_and_an_entry_in_chinese(world: World) -> None:
         {"dissatisfied": dissatisfied_open_for(world.customers[0])},
     )
     assert "上门致歉" in card and "恢复信任" in card
+
+
+def test_the_lists_read_a_fixed_number_of_queries(
+    world: World, django_assert_max_num_queries: object
+) -> None:
+    """My callbacks, the API's list and the dissatisfied list do not grow with their rows."""
+    from kefu.conftest import ApiClient, token_for
+
+    world.rule("sample", rate=ALL)
+    for n in range(12):
+        world.contact("a1", world.customers[n % 3])
+    callbacks_sweep()
+    for customer in world.customers:
+        dissatisfied_enter(
+            centre=world.centre, customer=customer, cause="other", source=f"c{customer.pk}"
+        )
+    client = signed_in("bo1")
+    api = ApiClient(token_for("bo1"))
+    with django_assert_max_num_queries(16):  # type: ignore[operator]
+        assert client.get("/satisfaction/callbacks/mine/").status_code == 200
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        assert api.get("/api/v1/satisfaction/callbacks", mine="true").status_code == 200
+    with django_assert_max_num_queries(16):  # type: ignore[operator]
+        assert client.get("/satisfaction/dissatisfied/").status_code == 200
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        assert api.get("/api/v1/satisfaction/dissatisfied").status_code == 200
