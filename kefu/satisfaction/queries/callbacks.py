@@ -14,12 +14,13 @@ from kefu.core.roles import VIEW_SATISFACTION, WORK_CALLBACKS
 from kefu.satisfaction import callbacking
 from kefu.satisfaction.models import CallbackAttempt, CallbackRule, CallbackState, CallbackTask
 
-#: What the results may be grouped by, and the column it reads.
+#: What the results may be grouped by: the column that tells the groups apart and the
+#: one that names them (an agent by their account, shown by their name).
 GROUPINGS = {
-    "touchpoint": "touchpoint",
-    "team": "team__name",
-    "agent": "agent__full_name",
-    "kind": "kind",
+    "touchpoint": ("touchpoint", "touchpoint"),
+    "team": ("team_id", "team__name"),
+    "agent": ("agent_id", "agent__full_name"),
+    "kind": ("kind", "kind"),
 }
 
 
@@ -81,7 +82,7 @@ def callback_results(
     touchpoint, team, agent or kind; cancelled tasks are not counted."""
     if user.centre_id is None or not user.has_perm(VIEW_SATISFACTION):
         return []
-    column = GROUPINGS[by]
+    column, name = GROUPINGS[by]
     rows = (
         CallbackTask.objects.filter(
             centre_id=user.centre_id,
@@ -89,11 +90,13 @@ def callback_results(
             closed_at__lt=until,
             state__in=[CallbackState.DONE, CallbackState.UNREACHABLE],
         )
-        .values(column, "outcome")
+        .values(column, name, "outcome")
         .annotate(n=Count("pk"))
-        .order_by(column)
+        .order_by(name, column)
     )
-    grouped: dict[str, list[tuple[str, int]]] = {}
+    grouped: dict[object, list[tuple[str, int]]] = {}
+    names: dict[object, str] = {}
     for row in rows:
-        grouped.setdefault(row[column] or "", []).append((row["outcome"], row["n"]))
-    return [ResultRow(group, callbacking.tally(pairs)) for group, pairs in grouped.items()]
+        grouped.setdefault(row[column], []).append((row["outcome"], row["n"]))
+        names[row[column]] = row[name] or ""
+    return [ResultRow(names[key], callbacking.tally(pairs)) for key, pairs in grouped.items()]
