@@ -86,3 +86,44 @@ class ListFilterForm(forms.Form):
         ],
     )
     q = forms.CharField(label=_("Customer"), max_length=100, required=False)
+
+
+class RuleForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Kind of callback"),
+        choices=[
+            ("sample", _("Sample of settled contacts")),
+            ("after_repair", _("After a repair")),
+            ("after_complaint", _("After a complaint is answered")),
+        ],
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        required=False,
+        choices=[("", _("Any")), *ContactChannel.choices],
+    )
+    rate = forms.DecimalField(
+        label=_("sample rate (%)"), min_value=0, max_value=100, decimal_places=2, initial=5
+    )
+    delay_days = forms.IntegerField(label=_("days after"), min_value=0, max_value=365, initial=7)
+    due_days = forms.IntegerField(
+        label=_("days to call back"), min_value=0, max_value=365, initial=2
+    )
+    max_attempts = forms.IntegerField(
+        label=_("attempts at most"), min_value=1, max_value=20, initial=3
+    )
+    retry_hours = forms.IntegerField(
+        label=_("hours before calling again"), min_value=0, max_value=720, initial=4
+    )
+    assignment = forms.ChoiceField(
+        label=_("assignment"),
+        choices=[
+            ("round_robin", _("In turn")),
+            ("least_loaded", _("To whoever has the fewest open")),
+        ],
+    )
+    script = forms.CharField(
+        label=_("script"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    active = forms.BooleanField(label=_("active"), required=False, initial=True)

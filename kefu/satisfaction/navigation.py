@@ -12,6 +12,7 @@ TABS: list[Tab] = [
     Tab(_("My callbacks"), "satisfaction_my_callbacks", WORK_CALLBACKS),
     Tab(_("Callback results"), "satisfaction_callback_results", VIEW_SATISFACTION),
     Tab(_("Dissatisfied customers"), "satisfaction_dissatisfied", VIEW_SATISFACTION),
+    Tab(_("Callback rules"), "satisfaction_callback_rules", VIEW_SATISFACTION),
 ]
 
 

@@ -26,6 +26,11 @@ urlpatterns = [
         name="satisfaction_callback_results",
     ),
     path(
+        "satisfaction/callbacks/rules/",
+        callbacks.rules_page,
+        name="satisfaction_callback_rules",
+    ),
+    path(
         "satisfaction/dissatisfied/",
         dissatisfied.dissatisfied_page,
         name="satisfaction_dissatisfied",

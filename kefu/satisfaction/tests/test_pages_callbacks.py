@@ -143,3 +143,30 @@ def test_the_lists_read_a_fixed_number_of_queries(
         assert client.get("/satisfaction/dissatisfied/").status_code == 200
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         assert api.get("/api/v1/satisfaction/dissatisfied").status_code == 200
+
+
+def test_the_rules_page_keeps_a_refused_rule_and_writes_a_good_one(world: World) -> None:
+    manager = signed_in("manager")
+    good = {
+        "name": "热线抽样",
+        "kind": "sample",
+        "channel": "hotline",
+        "rate": "5",
+        "delay_days": "1",
+        "due_days": "2",
+        "max_attempts": "3",
+        "retry_hours": "4",
+        "assignment": "round_robin",
+        "script": "您好,请问是{name}吗?",
+        "active": "on",
+    }
+    refused = manager.post("/satisfaction/callbacks/rules/", {**good, "rate": "150"})
+    assert refused.status_code == 400 and "您好,请问是{name}吗?" in refused.content.decode()
+    assert manager.post("/satisfaction/callbacks/rules/", good).status_code == 302
+    page = manager.get("/satisfaction/callbacks/rules/").content.decode()
+    assert "热线抽样" in page and "即时服务抽样回访" in page and "新增或修改规则" in page
+    leader = signed_in("leader")
+    shown = leader.get("/satisfaction/callbacks/rules/").content.decode()
+    assert "热线抽样" in shown and "新增或修改规则" not in shown
+    assert leader.post("/satisfaction/callbacks/rules/", good).status_code == 403
+    assert signed_in("a1").get("/satisfaction/callbacks/rules/").status_code == 403

@@ -21,8 +21,8 @@ from kefu.core.http import request_user
 from kefu.core.masking import mask_phone
 from kefu.core.models import User
 from kefu.core.navigation import tab_strip
-from kefu.core.roles import VIEW_SATISFACTION, WORK_CALLBACKS
-from kefu.satisfaction.forms_callbacks import GROUPING_CHOICES, AttemptForm, ResultsForm
+from kefu.core.roles import MANAGE_OUTREACH, VIEW_SATISFACTION, WORK_CALLBACKS
+from kefu.satisfaction.forms_callbacks import GROUPING_CHOICES, AttemptForm, ResultsForm, RuleForm
 from kefu.satisfaction.models import CallbackKind, CallbackTask
 from kefu.satisfaction.navigation import TABS
 from kefu.satisfaction.queries.callbacks import (
@@ -30,8 +30,13 @@ from kefu.satisfaction.queries.callbacks import (
     callback_results,
     callback_task_get_for_user,
     my_callbacks,
+    rules_of_centre,
 )
-from kefu.satisfaction.services.callbacks import callback_attempt_record, may_work
+from kefu.satisfaction.services.callbacks import (
+    callback_attempt_record,
+    callback_rule_set,
+    may_work,
+)
 
 MY_LIMIT = 100
 
@@ -124,4 +129,48 @@ def results_page(request: HttpRequest) -> HttpResponse:
         request,
         "satisfaction/callback_results.html",
         _context(request, form=form, rows=shown, grouping=dict(GROUPING_CHOICES)[period["by"]]),
+    )
+
+
+@login_required
+def rules_page(request: HttpRequest) -> HttpResponse:
+    """The centre's callback rules; who keeps them writes one by name (a rule of that name
+    is changed)."""
+    user = request_user(request)
+    if not user.has_perm(VIEW_SATISFACTION):
+        raise Forbidden()
+    may_change = user.has_perm(MANAGE_OUTREACH)
+    form = RuleForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not may_change:
+            raise Forbidden()
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                callback_rule_set(
+                    actor=user,
+                    name=data["name"],
+                    kind=data["kind"],
+                    channel=data["channel"],
+                    rate=data["rate"],
+                    delay_days=data["delay_days"],
+                    due_days=data["due_days"],
+                    max_attempts=data["max_attempts"],
+                    retry_hours=data["retry_hours"],
+                    script=data["script"],
+                    assignment=data["assignment"],
+                    active=data["active"],
+                )
+            except DomainError as refused:
+                refuse(form, refused)
+            else:
+                messages.success(request, _("The callback rule was saved."))
+                return redirect("satisfaction_callback_rules")
+        status = 400
+    return render(
+        request,
+        "satisfaction/callback_rules.html",
+        _context(request, rules=list(rules_of_centre(user)), form=form, may_change=may_change),
+        status=status,
     )
