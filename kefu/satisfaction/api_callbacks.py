@@ -103,6 +103,11 @@ class CallbackAttemptIn(StrictSchema):
     version: Version
 
 
+class CallbackReassignIn(StrictSchema):
+    assignee: str = Field(min_length=1, max_length=150, description="The user name.")
+    version: Version
+
+
 class CallbackRuleIn(StrictSchema):
     name: str = Field(min_length=1, max_length=100)
     kind: Literal["sample", "after_repair", "after_complaint"]
@@ -360,6 +365,22 @@ def record_attempt(
         version=payload.version,
     )
     return Status(201, _task(callback_task_get_for_user(user, task_id), with_attempts=True))
+
+
+@router.post(
+    "/callbacks/{int:task_id}/reassign",
+    response={200: CallbackTaskOut, **errors(403, 404, 409, 422)},
+)
+def reassign_callback(
+    request: HttpRequest, task_id: Id, payload: CallbackReassignIn
+) -> dict[str, Any]:
+    """Give an open task to another of the centre's staff (its assignee is away)."""
+    user = request_user(request)
+    callback_task_get_for_user(user, task_id)
+    callback_services.callback_reassign(
+        actor=user, task_id=task_id, username=payload.assignee, version=payload.version
+    )
+    return _task(callback_task_get_for_user(user, task_id), with_attempts=True)
 
 
 def _rule(rule: Any) -> dict[str, Any]:

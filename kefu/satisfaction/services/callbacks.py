@@ -429,3 +429,40 @@ def callback_attempt_record(
         after={"outcome": outcome, "attempt": task.attempts, "state": task.state},
     )
     return task
+
+
+@transaction.atomic
+def callback_reassign(
+    *, actor: User, task_id: int, username: str, version: int | None = None
+) -> CallbackTask:
+    """Give an open task to another of the centre's staff who make callbacks (its
+    assignee is away); whoever keeps the centre's callback rules does it."""
+    task = CallbackTask.objects.select_for_update().filter(pk=task_id).first()
+    if task is None or task.centre_id != actor.centre_id:
+        raise NotFound()
+    if not actor.has_perm(MANAGE_OUTREACH):
+        raise Forbidden()
+    if version is not None and version != task.version:
+        raise Conflict(detail={"version": task.version})
+    if task.state != CallbackState.OPEN:
+        raise Conflict(
+            _("This callback is closed."), code="callback_closed", detail={"state": task.state}
+        )
+    to = User.objects.filter(username=username, centre_id=task.centre_id, is_active=True).first()
+    if to is None or not to.has_perm(WORK_CALLBACKS):
+        raise Invalid(
+            _("Choose someone of the centre who makes callbacks."),
+            code="assignee_invalid",
+            detail={"field": "assignee"},
+        )
+    before = task.assignee_id
+    task.assignee, task.version = to, task.version + 1
+    task.save(update_fields=["assignee", "version"])
+    audit_record(
+        actor=actor,
+        action="satisfaction.callback_reassign",
+        obj=task,
+        before={"assignee": before},
+        after={"assignee": to.pk},
+    )
+    return task

@@ -194,3 +194,21 @@ def test_a_rule_on_an_unknown_business_type_is_refused(world: World) -> None:
     body = {"name": "抽样", "kind": "sample", "rate": "5", "business_type": 999999}
     response = api("manager").put(f"{BASE}/callback-rules", body)
     assert response.status_code == 422 and response.json()["code"] == "business_type_unknown"
+
+
+def test_a_task_is_given_to_a_colleague_when_its_assignee_is_away(
+    world: World, task: CallbackTask
+) -> None:
+    body = {"assignee": "bo2", "version": 1}
+    assert api("bo1").post(f"{BASE}/callbacks/{task.pk}/reassign", body).status_code == 403
+    assert api("outsider").post(f"{BASE}/callbacks/{task.pk}/reassign", body).status_code == 404
+    wrong = api("manager").post(
+        f"{BASE}/callbacks/{task.pk}/reassign", {**body, "assignee": "handler"}
+    )
+    assert wrong.status_code == 422 and wrong.json()["code"] == "assignee_invalid"
+    moved = api("manager").post(f"{BASE}/callbacks/{task.pk}/reassign", body)
+    assert moved.status_code == 200 and moved.json()["assignee"]["username"] == "bo2"
+    assert api("manager").post(f"{BASE}/callbacks/{task.pk}/reassign", body).status_code == 409
+    attempt = {"outcome": "satisfied", "version": 2}
+    assert api("bo1").post(f"{BASE}/callbacks/{task.pk}/attempts", attempt).status_code == 403
+    assert api("bo2").post(f"{BASE}/callbacks/{task.pk}/attempts", attempt).status_code == 201
