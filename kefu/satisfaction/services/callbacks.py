@@ -240,7 +240,34 @@ def callbacks_sweep(*, now: dt.datetime | None = None, centre_id: int | None = N
                             now=now,
                         )
                     )
+    _assign_waiting(centre_id)
     return written
+
+
+def _assign_waiting(centre_id: int | None) -> None:
+    """Tasks drawn while the centre had no back office go to it once it has."""
+    waiting = CallbackTask.objects.filter(state=CallbackState.OPEN, assignee__isnull=True)
+    if centre_id is not None:
+        waiting = waiting.filter(centre_id=centre_id)
+    for task_id in waiting.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            task = (
+                CallbackTask.objects.select_for_update()
+                .filter(pk=task_id, assignee__isnull=True)
+                .first()
+            )
+            if task is None:
+                continue
+            rule = (
+                CallbackRule.objects.select_for_update().get(pk=task.rule_id)
+                if task.rule_id
+                else None
+            )
+            assignee = _assignee(rule, task.centre_id)
+            if assignee is None:
+                continue
+            task.assignee_id = assignee
+            task.save(update_fields=["assignee"])
 
 
 def repair_check_draw(

@@ -268,3 +268,16 @@ def test_two_workers_sweeping_at_once_draw_each_callback_once(world: World) -> N
     assert results[2] + results[3] == 1 == DissatisfiedEntry.objects.count()
     assumed = sorted(CallbackTask.objects.values_list("assignee__username", flat=True))
     assert assumed == ["bo1", "bo1", "bo1", "bo2", "bo2", "bo2"]  # in turn, as on one worker
+
+
+def test_a_task_drawn_without_back_office_goes_to_it_later(world: World) -> None:
+    from kefu.core.models import User
+
+    User.objects.filter(username__in=["bo1", "bo2"]).update(is_active=False)
+    world.rule("sample", rate=ALL)
+    world.contact("a1")
+    assert callbacks_sweep() == 1
+    assert CallbackTask.objects.get().assignee is None
+    User.objects.filter(username="bo2").update(is_active=True)
+    assert callbacks_sweep() == 0
+    assert CallbackTask.objects.get().assignee == world.people["bo2"]
