@@ -244,6 +244,7 @@ def _mount() -> None:
     from kefu.metrics.api import router as metrics_router
     from kefu.quality.api import router as quality_router
     from kefu.satisfaction.api import router as satisfaction_router
+    from kefu.satisfaction.api_callbacks import router as satisfaction_callbacks_router
     from kefu.satisfaction.api_surveys import router as surveys_router
     from kefu.telephony.api import router as telephony_router
     from kefu.tickets.api import policies_router
@@ -262,6 +263,7 @@ def _mount() -> None:
     api.add_router("/quality", quality_router)
     api.add_router("/satisfaction", satisfaction_router)
     api.add_router("/satisfaction/surveys", surveys_router)
+    api.add_router("/satisfaction", satisfaction_callbacks_router)
 
 
 _mount()

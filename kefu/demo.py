@@ -29,7 +29,12 @@ from kefu.customers.models import Customer, CustomerPhone, Tag
 from kefu.customers.privacy import customer_anonymise
 from kefu.knowledge.demo import FILES, load_knowledge, read
 from kefu.quality.demo import load_quality
-from kefu.satisfaction.demo import load_appointments, load_notices, load_surveys
+from kefu.satisfaction.demo import (
+    load_appointments,
+    load_callbacks,
+    load_notices,
+    load_surveys,
+)
 from kefu.telephony.calls import CONNECTED
 from kefu.telephony.demo import load_telephony
 from kefu.telephony.models import Call
@@ -516,6 +521,8 @@ def demo_load(
     load_appointments(centre, [staff["agent"], staff["backoffice"]])
     progress(str(_("Surveys")))
     load_surveys(centre, days=days)
+    progress(str(_("Callbacks and dissatisfied customers")))
+    load_callbacks(centre, days=days)
     if customers_created:
         _anonymised_customer(centre)
         load_customer_extras(centre, staff)

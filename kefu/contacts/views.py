@@ -61,6 +61,7 @@ from kefu.customers.views import masked
 from kefu.metrics.indicators import Rules
 from kefu.metrics.queries import rules_of
 from kefu.quality.queries.phrases import phrases_for_call
+from kefu.satisfaction.queries.dissatisfied import dissatisfied_open_for
 from kefu.satisfaction.queries.notices import notices_for_caller
 from kefu.tickets.models import OPEN
 from kefu.tickets.queries import ticket_status, tickets_visible_to
@@ -167,6 +168,8 @@ def _page(
             "customer_id": customer.pk if customer else form["customer_id"].value() or "",
             "repeat": _repeat(user, customer, caller),
             # Notices that explain the caller's trouble, before the agent asks (issue 19).
+            # The caller's open repair plan on the dissatisfied list (issue 19 point 3).
+            "dissatisfied": dissatisfied_open_for(customer) if customer else None,
             "notices": notices_for_caller(user.centre_id, customer.region_id if customer else None),
             "attributes": [
                 r for r in reasons if r.dimension == CallReason.Dimension.CUSTOMER_ATTRIBUTE

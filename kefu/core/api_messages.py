@@ -84,6 +84,14 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "staff_id": gettext_lazy("staff ID"),
     "survey": gettext_lazy("survey"),
     "template_id": gettext_lazy("survey"),
+    # Callbacks and the dissatisfied list (kefu/satisfaction/api_callbacks.py).
+    "task_id": gettext_lazy("callback task"),
+    "mine": gettext_lazy("Only mine"),
+    "entry_id": gettext_lazy("dissatisfied-list entry"),
+    "step_id": gettext_lazy("repair step"),
+    "steps": gettext_lazy("repair steps"),
+    "repaired": gettext_lazy("Repaired"),
+    "months": gettext_lazy("Months"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

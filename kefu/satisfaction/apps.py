@@ -17,3 +17,14 @@ class SatisfactionConfig(AppConfig):
         from kefu.satisfaction.survey_tasks import schedule_draw
 
         post_migrate.connect(schedule_draw, sender=self, dispatch_uid="kefu.satisfaction.surveys")
+        post_migrate.connect(
+            _schedule_callbacks, sender=self, dispatch_uid="kefu.satisfaction.callbacks"
+        )
+
+
+def _schedule_callbacks(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """Migrate makes sure the hourly sweep of callbacks and the dissatisfied list runs."""
+    from kefu.core.tasks import schedule_ensure
+    from kefu.satisfaction.callback_tasks import SWEEP
+
+    schedule_ensure(using=using, func=SWEEP, name="kefu: callbacks and dissatisfied sweep")

@@ -135,6 +135,7 @@ def test_the_workbench_costs_a_fixed_number_of_queries(
     # The caller's watch-list entries are one query more (issue 15, 18a); the standard
     # phrases in use are one, and the holiday notices for the festival greeting one more;
     # the notices to customers running now one more (two more when there are some: their
-    # regions, and the region tree around the caller's).
-    with django_assert_max_num_queries(18):
+    # regions, and the region tree around the caller's); the caller's entry on the
+    # dissatisfied list one more (two more when there is one: its steps and reasons).
+    with django_assert_max_num_queries(19):
         assert agent.get("/workbench/", {"caller": "13912345678"}).status_code == 200

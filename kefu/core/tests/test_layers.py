@@ -56,7 +56,8 @@ KNOWN_UPWARD = {
     ("contacts/views.py", "metrics"),
     # ...and the standard phrases of the call (quality's library, which its checks read).
     ("contacts/views.py", "quality"),
-    # ...and the notices that explain the caller's trouble (satisfaction's, issue 19).
+    # ...and the notices that explain the caller's trouble and the caller's repair plan on
+    # the dissatisfied list (satisfaction's, issue 19).
     ("contacts/views.py", "satisfaction"),
     ("contacts/assist.py", "knowledge"),
     ("tickets/views.py", "knowledge"),

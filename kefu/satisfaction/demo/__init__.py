@@ -1,7 +1,9 @@
-"""The demo centre's satisfaction and proactive service (issue 19 point 8): the week's
-notices and a month of appointments (`outreach`), two months of surveys (`surveys`)."""
+"""The demo centre's satisfaction and proactive service (issue 19 point 8): the callback
+rules, two months of callbacks and the dissatisfied list (`callbacks`), the week's notices
+and a month of appointments (`outreach`), two months of surveys (`surveys`)."""
 
+from kefu.satisfaction.demo.callbacks import load_callbacks
 from kefu.satisfaction.demo.outreach import load_appointments, load_notices
 from kefu.satisfaction.demo.surveys import load_surveys
 
-__all__ = ["load_appointments", "load_notices", "load_surveys"]
+__all__ = ["load_appointments", "load_callbacks", "load_notices", "load_surveys"]

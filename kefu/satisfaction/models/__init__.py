@@ -3,6 +3,23 @@ customers, their opt-outs and replies, and each centre's rules for reaching out
 (`outbound`); the notices to customers (`notices`); appointments (`appointments`)."""
 
 from kefu.satisfaction.models.appointments import Appointment, AppointmentState
+from kefu.satisfaction.models.callbacks import (
+    Assignment,
+    CallbackAttempt,
+    CallbackKind,
+    CallbackOutcomeChoice,
+    CallbackRule,
+    CallbackState,
+    CallbackTask,
+)
+from kefu.satisfaction.models.dissatisfied import (
+    DissatisfiedCause,
+    DissatisfiedEntry,
+    DissatisfiedReason,
+    EntryState,
+    RepairContact,
+    RepairStep,
+)
 from kefu.satisfaction.models.notices import Notice, NoticeKind, NoticeState
 from kefu.satisfaction.models.outbound import (
     Channel,
@@ -37,7 +54,18 @@ __all__ = [
     "AnsweredVia",
     "Appointment",
     "AppointmentState",
+    "Assignment",
+    "CallbackAttempt",
+    "CallbackKind",
+    "CallbackOutcomeChoice",
+    "CallbackRule",
+    "CallbackState",
+    "CallbackTask",
     "Channel",
+    "DissatisfiedCause",
+    "DissatisfiedEntry",
+    "DissatisfiedReason",
+    "EntryState",
     "InboundMessage",
     "Invitation",
     "InvitationRefusal",
@@ -54,6 +82,8 @@ __all__ = [
     "QuestionKind",
     "Questionnaire",
     "RefusalReason",
+    "RepairContact",
+    "RepairStep",
     "SpotCheck",
     "SurveyAnswer",
     "SurveyChannel",

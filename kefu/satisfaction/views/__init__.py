@@ -1,5 +1,7 @@
-"""The satisfaction pages, one module a concern; `satisfaction_page` sends each role to
-its first tab."""
+"""The satisfaction pages, one module a concern (issue 19): the back office's callbacks and
+their results (`callbacks`), the dissatisfied-customer list and its repair
+(`dissatisfied`), surveys (`surveys`), notices (`notices`), appointments
+(`appointments`); `satisfaction_page` sends each role to its first tab."""
 
 from __future__ import annotations
 
