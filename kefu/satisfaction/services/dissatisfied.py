@@ -32,6 +32,7 @@ from kefu.satisfaction.models import (
     DissatisfiedEntry,
     DissatisfiedReason,
     EntryState,
+    Invitation,
     RepairContact,
     RepairStep,
 )
@@ -438,4 +439,21 @@ def dissatisfied_close(
         note=note,
         actor=actor,
         at=timezone.now(),
+    )
+
+
+def survey_low_score_enter(invitation: Invitation) -> None:
+    """A survey answered with a low score (CSAT 1-2, NPS 0-6) puts its customer on the
+    list (issue 19 point 3), once per invitation; an answer from a number not on file
+    has no customer to enter. Called by the surveys' LOW_SCORE_HANDLERS inside the
+    answer's transaction."""
+    if invitation.customer is None:
+        return
+    dissatisfied_enter(
+        centre=invitation.centre,
+        customer=invitation.customer,
+        cause=DissatisfiedCause.LOW_SURVEY_SCORE,
+        source=f"survey:{invitation.pk}",
+        note=str(_("Low score in the survey about %(touchpoint)s."))
+        % {"touchpoint": invitation.get_touchpoint_display()},
     )

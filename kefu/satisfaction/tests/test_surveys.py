@@ -514,3 +514,16 @@ def test_the_cap_counts_the_surveys_of_the_same_call(world: World) -> None:
     )
     assert [(i.state, i.refusal) for i in sent] == [("pending", ""), ("refused", "capped")]
     assert Invitation.objects.count() == 2
+
+
+def test_a_low_score_puts_the_customer_on_the_dissatisfied_list_once(world: World) -> None:
+    """Issue 19 point 3: the list is entered from a low survey score (CSAT 1-2)."""
+    from kefu.satisfaction.models import DissatisfiedEntry, DissatisfiedReason
+
+    low, high = world.send(0), world.send(1)
+    survey_answer(token=token_of(low[0]), values=_answers(low[0], csat="2"))
+    survey_answer(token=token_of(high[0]), values=_answers(high[0], csat="5"))
+    entry = DissatisfiedEntry.objects.get()
+    assert entry.customer_id == low[0].customer_id
+    reason = DissatisfiedReason.objects.get()
+    assert reason.cause == "low_survey_score" and reason.source == f"survey:{low[0].pk}"

@@ -54,7 +54,9 @@ from kefu.satisfaction.services.surveys.templates import (
 #: (CSAT 1-2, NPS 0-6): dotted paths of functions taking the invitation. The
 #: dissatisfied-customer list registers its entry here (or reads
 #: `kefu.satisfaction.queries.surveys.survey_low_scores_since`).
-LOW_SCORE_HANDLERS: list[str] = []
+LOW_SCORE_HANDLERS: list[str] = [
+    "kefu.satisfaction.services.dissatisfied.survey_low_score_enter",
+]
 
 
 def _low_score(invitation: Invitation, answers: Iterable[SurveyAnswer]) -> None:
