@@ -77,9 +77,10 @@ VIEW_QUALITY_RESULTS = "quality.view_quality_results"
 VIEW_PHRASES = "quality.view_phrasebook"
 MANAGE_PHRASES = "quality.change_phrasebook"
 # Satisfaction and proactive service (issue 19): whoever takes calls also makes callbacks
-# and works outbound lists; the back office, leaders and managers read the results and
-# keep the dissatisfied-customer list; managers keep surveys, reminder plans and callback
-# rules; the back office and the knowledge editors publish notices to customers.
+# and works outbound lists (managers do not: they keep the rules and may take over any
+# task); the back office, leaders and managers read the results and keep the
+# dissatisfied-customer list; managers keep surveys, reminder plans and callback rules;
+# the back office and the knowledge editors publish notices to customers.
 VIEW_SATISFACTION = "satisfaction.view_satisfaction"
 WORK_CALLBACKS = "satisfaction.work_callbacks"
 MANAGE_OUTREACH = "satisfaction.manage_outreach"
@@ -199,7 +200,6 @@ ROLES: dict[str, Role] = {
                     VIEW_PHRASES,
                     MANAGE_PHRASES,
                     VIEW_SATISFACTION,
-                    WORK_CALLBACKS,
                     MANAGE_OUTREACH,
                     REPAIR_DISSATISFIED,
                     PUBLISH_NOTICES,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from kefu.core.models import OrgUnit, User
-from kefu.core.roles import MANAGE_OUTREACH
+from kefu.core.roles import BACKOFFICE, MANAGE_OUTREACH, MANAGER, REPAIR_DISSATISFIED
 from kefu.satisfaction.models import (
     CallbackRule,
     CallbackState,
@@ -68,13 +68,11 @@ def load_callbacks(centre: OrgUnit, *, days: int = 60) -> int:
     """Load the demo's callbacks and dissatisfied list once; returns the tasks written."""
     if CallbackRule.objects.filter(centre=centre).exists():
         return 0
+    # The centre's manager keeps the rules (the administrator only where there is none).
+    people = User.objects.filter(centre=centre, is_active=True).order_by("pk")
     manager = next(
-        (
-            user
-            for user in User.objects.filter(centre=centre, is_active=True).order_by("pk")
-            if user.has_perm(MANAGE_OUTREACH)
-        ),
-        None,
+        (user for user in people.filter(groups__name=MANAGER) if user.has_perm(MANAGE_OUTREACH)),
+        next((user for user in people if user.has_perm(MANAGE_OUTREACH)), None),
     )
     if manager is None:
         return 0
@@ -105,7 +103,14 @@ def load_callbacks(centre: OrgUnit, *, days: int = 60) -> int:
         moment += timedelta(days=3)
     written += callbacks_sweep(now=now, centre_id=centre.pk)
     dissatisfied_sweep(now=now, centre_id=centre.pk)
-    _repairs(centre, rng, manager, now)
+    owners = [
+        user
+        for user in User.objects.filter(
+            centre=centre, is_active=True, groups__name=BACKOFFICE
+        ).order_by("pk")
+        if user.has_perm(REPAIR_DISSATISFIED)
+    ]
+    _repairs(centre, rng, owners or [manager], now)
     return written
 
 
@@ -134,14 +139,16 @@ def _work(centre: OrgUnit, rng: random.Random, *, until: datetime) -> None:
             at = task.next_try_at
 
 
-def _repairs(centre: OrgUnit, rng: random.Random, owner: User, now: datetime) -> None:
-    """Plans for the entries: the older ones checked and ended, the newer in progress."""
+def _repairs(centre: OrgUnit, rng: random.Random, owners: list[User], now: datetime) -> None:
+    """Plans for the entries, each owned by one of the back office: the older ones checked
+    and ended, the newer in progress."""
     entries = list(
         DissatisfiedEntry.objects.filter(centre=centre, exited_at__isnull=True).order_by(
             "entered_at", "pk"
         )
     )
     for index, entry in enumerate(entries):
+        owner = owners[index % len(owners)]
         repair_plan_set(
             actor=owner,
             entry_id=entry.pk,

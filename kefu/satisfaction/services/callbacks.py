@@ -371,9 +371,11 @@ def callback_rule_set(
 
 def may_work(actor: User, task: CallbackTask) -> bool:
     """The task's assignee works it; so may whoever keeps the centre's callback rules."""
-    if not actor.has_perm(WORK_CALLBACKS) or actor.centre_id != task.centre_id:
+    if actor.centre_id != task.centre_id:
         return False
-    return task.assignee_id == actor.pk or actor.has_perm(MANAGE_OUTREACH)
+    if actor.has_perm(MANAGE_OUTREACH):
+        return True
+    return actor.has_perm(WORK_CALLBACKS) and task.assignee_id == actor.pk
 
 
 @transaction.atomic
