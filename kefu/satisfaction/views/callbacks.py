@@ -22,7 +22,7 @@ from kefu.core.masking import mask_phone
 from kefu.core.models import User
 from kefu.core.navigation import tab_strip
 from kefu.core.roles import MANAGE_OUTREACH, VIEW_SATISFACTION, WORK_CALLBACKS
-from kefu.satisfaction.forms_callbacks import GROUPING_CHOICES, AttemptForm, ResultsForm, RuleForm
+from kefu.satisfaction.forms import GROUPING_CHOICES, AttemptForm, ResultsForm, RuleForm
 from kefu.satisfaction.models import CallbackKind, CallbackTask
 from kefu.satisfaction.navigation import TABS
 from kefu.satisfaction.queries.callbacks import (

@@ -22,7 +22,7 @@ from kefu.core.listing import page_of
 from kefu.core.models import User
 from kefu.core.navigation import tab_strip
 from kefu.core.roles import REPAIR_DISSATISFIED
-from kefu.satisfaction.forms_callbacks import CloseForm, ListFilterForm, PlanForm, RepairContactForm
+from kefu.satisfaction.forms import CloseForm, ListFilterForm, PlanForm, RepairContactForm
 from kefu.satisfaction.models import DissatisfiedEntry, EntryState
 from kefu.satisfaction.navigation import TABS
 from kefu.satisfaction.queries.dissatisfied import (

@@ -33,7 +33,7 @@ class AttemptForm(forms.Form):
 class ResultsForm(forms.Form):
     since = forms.DateField(label=_("From"), widget=DateInput())
     until = forms.DateField(label=_("To"), widget=DateInput())
-    by = forms.ChoiceField(label=_("By"), choices=GROUPING_CHOICES)
+    by = forms.ChoiceField(label=_("Break down by"), choices=GROUPING_CHOICES)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
