@@ -13,9 +13,19 @@ from kefu.satisfaction.models.outbound import (
     Purpose,
     RefusalReason,
 )
+from kefu.satisfaction.models.reminders import (
+    CustomerDate,
+    DateKind,
+    Reminder,
+    ReminderChannel,
+    ReminderEvent,
+    ReminderRule,
+)
 
 __all__ = [
     "Channel",
+    "CustomerDate",
+    "DateKind",
     "InboundMessage",
     "Message",
     "MessageState",
@@ -24,4 +34,8 @@ __all__ = [
     "OutreachRules",
     "Purpose",
     "RefusalReason",
+    "Reminder",
+    "ReminderChannel",
+    "ReminderEvent",
+    "ReminderRule",
 ]
