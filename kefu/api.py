@@ -243,6 +243,7 @@ def _mount() -> None:
     from kefu.knowledge.api import router as knowledge_router
     from kefu.metrics.api import router as metrics_router
     from kefu.quality.api import router as quality_router
+    from kefu.satisfaction.reminders_api import router as reminders_router
     from kefu.telephony.api import router as telephony_router
     from kefu.tickets.api import policies_router
     from kefu.tickets.api import router as tickets_router
@@ -258,6 +259,7 @@ def _mount() -> None:
     api.add_router("/metrics", metrics_router)
     api.add_router("/workforce", workforce_router)
     api.add_router("/quality", quality_router)
+    api.add_router("/satisfaction", reminders_router)
 
 
 _mount()

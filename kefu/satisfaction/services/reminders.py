@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core import workcal
-from kefu.core.errors import Forbidden, Invalid, NotFound
+from kefu.core.errors import Conflict, Forbidden, Invalid
 from kefu.core.models import OrgUnit, User
 from kefu.core.queries import calendar_of, require_centre
 from kefu.core.roles import MANAGE_OUTREACH
@@ -49,6 +49,7 @@ from kefu.satisfaction.models import (
     ReminderEvent,
     ReminderRule,
 )
+from kefu.satisfaction.queries.reminders import rule_get_for_user
 from kefu.satisfaction.services.outbound import rules_of
 from kefu.tickets.models import Ticket, TicketKind
 
@@ -71,16 +72,6 @@ RULE_FIELDS = (
 
 
 # ------------------------------------------------------------------ rules and dates
-
-
-def rule_get_for_user(actor: User, rule_id: int) -> ReminderRule:
-    """A reminder rule of the actor's centre, for those who keep the plans."""
-    if not actor.has_perm(MANAGE_OUTREACH):
-        raise Forbidden()
-    rule = ReminderRule.objects.filter(pk=rule_id, centre_id=require_centre(actor)).first()
-    if rule is None:
-        raise NotFound(code="reminder_rule_not_found")
-    return rule
 
 
 def _check_rule(rule: ReminderRule) -> None:
@@ -126,7 +117,7 @@ def rule_create(*, actor: User, **values: Any) -> ReminderRule:
     if existing is not None:
         if all(getattr(existing, name) == getattr(rule, name) for name in RULE_FIELDS):
             return existing
-        raise Invalid(
+        raise Conflict(
             _("A rule of that name exists."), code="reminder_name_taken", detail={"field": "name"}
         )
     rule.save()
@@ -140,9 +131,7 @@ def rule_update(*, actor: User, rule_id: int, version: int, **values: Any) -> Re
     rule = rule_get_for_user(actor, rule_id)
     rule = ReminderRule.objects.select_for_update().get(pk=rule.pk)
     if rule.version != version:
-        raise Invalid(
-            _("Someone else changed this rule meanwhile; reload it."), code="version_conflict"
-        )
+        raise Conflict(code="version_conflict")
     before = {name: str(getattr(rule, name)) for name in values}
     for name, value in values.items():
         if name in RULE_FIELDS:
@@ -154,7 +143,7 @@ def rule_update(*, actor: User, rule_id: int, version: int, **values: Any) -> Re
         .exclude(pk=rule.pk)
         .exists()
     ):
-        raise Invalid(
+        raise Conflict(
             _("A rule of that name exists."), code="reminder_name_taken", detail={"field": "name"}
         )
     rule.version += 1
