@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import KEFU, ROOT, bench_env, cpu_probe_ms, percentile
 
 ROWS = 1_000_000
-RATE = 2000  # reminders falling due per second, spread evenly
+RATE = 1000  # reminders falling due per second, spread evenly
 DISPATCHERS = 2
 BATCH = 500
 CHUNK = 20_000

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("kefu.metrics.urls")),
     path("", include("kefu.workforce.urls")),
     path("", include("kefu.quality.urls")),
+    path("", include("kefu.satisfaction.reminders_urls")),
     path("", include("kefu.web.urls")),
 ]
 

@@ -180,6 +180,16 @@ def rules_seed(*, centre: OrgUnit) -> list[ReminderRule]:
     return made
 
 
+def reminder_rules_seed(*, actor: User) -> list[ReminderRule]:
+    """`rules_seed` for the actor's centre, by one who keeps the plans."""
+    if not actor.has_perm(MANAGE_OUTREACH):
+        raise Forbidden()
+    centre = OrgUnit.objects.get(pk=require_centre(actor))
+    rules = rules_seed(centre=centre)
+    audit_record(actor=actor, action="satisfaction.reminder_rules_seed", obj=centre)
+    return rules
+
+
 @transaction.atomic
 def customer_date_record(
     *, actor: User, customer_id: int, kind: str, date: dt.date, note: str = ""
