@@ -29,6 +29,7 @@ from kefu.customers.models import Customer, CustomerPhone, Tag
 from kefu.customers.privacy import customer_anonymise
 from kefu.knowledge.demo import FILES, load_knowledge, read
 from kefu.quality.demo import load_quality
+from kefu.satisfaction.reminders_demo import load_reminders
 from kefu.telephony.calls import CONNECTED
 from kefu.telephony.demo import load_telephony
 from kefu.telephony.models import Call
@@ -510,6 +511,7 @@ def demo_load(
     load_duty_logs(centre)
     progress(str(_("Quality inspection")))
     load_quality(centre, days=days)
+    load_reminders(centre)
     if customers_created:
         _anonymised_customer(centre)
         load_customer_extras(centre, staff)

@@ -248,3 +248,11 @@ def test_two_schedulers_racing_write_each_reminder_once(
     assert Reminder.objects.count() == 60
     assert Message.objects.count() == 60
     assert Message.objects.values("key").distinct().count() == 60
+
+
+def test_the_demo_has_the_plan_and_dates_once(centre: OrgUnit, customers: list[Customer]) -> None:
+    from kefu.satisfaction.reminders_demo import load_reminders
+
+    assert load_reminders(centre) == 3
+    assert load_reminders(centre) == 0
+    assert ReminderRule.objects.filter(centre=centre).count() == len(reminding.SEED_RULES)
