@@ -36,7 +36,10 @@ first, as its gateway allows:
   the claimed ones never called are sent.
 
 A send that raises something other than `SendFailed` (a timeout: the provider may have it)
-is treated the same way: it stays `sending` until its back-off, then is settled.
+is treated the same way: it stays `sending` until its back-off, then is settled. A live
+dispatcher never overlaps the one that takes its messages after the lease: past half the
+lease it hands the rest of its batch back unsent, so a gateway's own time-out must stay
+below half the lease (60 s by default: providers' SDKs time out after 10 s or less).
 
 Delivery receipts (`receipt_record`) move `sent` to `delivered` or `failed`, idempotent.
 """
@@ -106,6 +109,7 @@ class Outcome:
     refused: int = 0
     deferred: int = 0
     unknown: int = 0
+    released: int = 0  # claimed but handed back unsent: the batch ran past half its lease
     ids: list[int] = field(default_factory=list)
 
     def add(self, other: Outcome) -> None:
@@ -113,6 +117,7 @@ class Outcome:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.deferred += other.deferred
         self.unknown += other.unknown
+        self.released += other.released
 
 
 def worker_name() -> str:
@@ -386,7 +391,14 @@ def dispatch_batch(
     settles = {channel: _can_settle(gateway) for channel, gateway in gateways.items()}
     providers = {channel: sms.gateway_name(gateway) for channel, gateway in gateways.items()}
     results: list[_Result] = []
-    for message in claimed:
+    # Past half the lease the rest of the batch is handed back unsent: another dispatcher
+    # may take a message once the lease is out, and must not find this one still sending.
+    deadline = time.monotonic() + lease.total_seconds() / 2
+    for index, message in enumerate(claimed):
+        if time.monotonic() > deadline:
+            _write(token, results)
+            outcome.released = _release(token, [m.pk for m in claimed[index:]])
+            break
         channel = message.channel
         gateway = gateways[channel]
         values = _one(message, token, gateway, settles[channel], providers[channel], now, outcome)
@@ -395,6 +407,18 @@ def dispatch_batch(
             _write(token, results)  # nothing could settle it after a crash: commit now
     _write(token, results)
     return outcome
+
+
+def _release(token: str, ids: list[int]) -> int:
+    """Hand claimed messages never sent back to the queue, their attempt uncounted."""
+    return Message.objects.filter(
+        pk__in=ids, claim=token, state=MessageState.SENDING, sent_at__isnull=True
+    ).update(
+        state=MessageState.QUEUED,
+        claim="",
+        lease_until=None,
+        attempts=F("attempts") - 1,
+    )
 
 
 def dispatch_due(

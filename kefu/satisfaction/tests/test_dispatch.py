@@ -345,3 +345,35 @@ def test_the_worker_schedule_sends_the_outbox(centre: OrgUnit) -> None:
 
     assert Schedule.objects.get(func=OUTBOX_DISPATCH).minutes == 1
     assert Schedule.objects.get(func=REMINDERS_SCHEDULE).minutes == 10
+
+
+class SlowProvider:
+    """A provider that takes 20 ms a send, and keeps the keys it was sent."""
+
+    name = "slow"
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    def send(self, number: str, text: str, *, key: str = "") -> str:
+        time.sleep(0.02)
+        self.keys.append(key)
+        return key
+
+    def find(self, number: str, key: str, since: dt.datetime) -> str | None:
+        return key if key in self.keys else None
+
+
+def test_a_batch_past_half_its_lease_hands_the_rest_back_unsent(centre: OrgUnit) -> None:
+    """So the dispatcher that takes them after the lease never overlaps a live one."""
+    messages = _enqueue(centre, 5, due=at(10))
+    slow = SlowProvider()
+    lease = dt.timedelta(milliseconds=10)  # half of it is gone after the first send
+    outcome = dispatch_batch(now=at(10), lease=lease, gateways={"sms": slow})
+    assert (outcome.claimed, outcome.sent, outcome.released) == (5, 1, 4)
+    states = dict(Message.objects.values_list("pk", "state"))
+    assert states[messages[0].pk] == MessageState.SENT
+    assert {states[m.pk] for m in messages[1:]} == {MessageState.QUEUED}
+    assert set(Message.objects.filter(state="queued").values_list("attempts", flat=True)) == {0}
+    _finish(slow, at(10, 1))
+    assert sorted(slow.keys) == sorted(delivery.out_id(centre.pk, m.pk) for m in messages)
