@@ -6,11 +6,12 @@ by customer, kind and day)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router
 from ninja.responses import Status
+from pydantic import AfterValidator, WithJsonSchema
 
 from kefu.core.http import request_user
 from kefu.core.pagination import Page, PageParams, page
@@ -26,6 +27,21 @@ from kefu.satisfaction.services import reminders as services
 
 router = Router(tags=["satisfaction"])
 
+CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+
+#: A time of day on the centre's clock: "09:00", never with an offset.
+LocalTime = Annotated[
+    dt.time,
+    AfterValidator(lambda value: _naive(value)),
+    WithJsonSchema({"type": "string", "pattern": CLOCK, "example": "09:00"}),
+]
+
+
+def _naive(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:
+        raise ValueError("a time of day on the centre's clock, without an offset")
+    return value
+
 
 class ReminderRuleIn(StrictSchema):
     name: str = Field(min_length=1, max_length=100)
@@ -39,8 +55,8 @@ class ReminderRuleIn(StrictSchema):
     template: str = Field(
         min_length=1, max_length=300, description="Placeholders: {客户}, {日期}, {事项}."
     )
-    send_from: dt.time = dt.time(9, 0)
-    send_until: dt.time = dt.time(11, 0)
+    send_from: LocalTime = dt.time(9, 0)
+    send_until: LocalTime = dt.time(11, 0)
     active: bool = True
 
 
@@ -52,8 +68,8 @@ class ReminderRulePatch(StrictSchema):
     working_days: bool | None = None
     channel: ReminderChannel | None = None
     template: str | None = Field(None, min_length=1, max_length=300)
-    send_from: dt.time | None = None
-    send_until: dt.time | None = None
+    send_from: LocalTime | None = None
+    send_until: LocalTime | None = None
     active: bool | None = None
 
 
@@ -65,8 +81,8 @@ class ReminderRuleOut(Out):
     working_days: bool
     channel: ReminderChannel
     template: str
-    send_from: dt.time
-    send_until: dt.time
+    send_from: str = Field(pattern=CLOCK, description="HH:MM on the centre's clock.")
+    send_until: str = Field(pattern=CLOCK, description="HH:MM on the centre's clock.")
     active: bool
     version: int
     written: int = Field(description="Reminders this rule has written.")
@@ -103,8 +119,8 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "working_days": rule.working_days,
         "channel": rule.channel,
         "template": rule.template,
-        "send_from": rule.send_from,
-        "send_until": rule.send_until,
+        "send_from": rule.send_from.strftime("%H:%M"),
+        "send_until": rule.send_until.strftime("%H:%M"),
         "active": rule.active,
         "version": rule.version,
         "written": getattr(rule, "written", 0),

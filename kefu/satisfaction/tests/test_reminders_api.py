@@ -29,7 +29,7 @@ def test_a_manager_keeps_the_rules(api_as: Callable[[str], ApiClient]) -> None:
     rule = created.json()
     assert (rule["days"], rule["send_from"], rule["written"], rule["version"]) == (
         30,
-        "09:00:00",
+        "09:00",
         0,
         1,
     )
