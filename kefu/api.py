@@ -243,9 +243,10 @@ def _mount() -> None:
     from kefu.knowledge.api import router as knowledge_router
     from kefu.metrics.api import router as metrics_router
     from kefu.quality.api import router as quality_router
-    from kefu.satisfaction.api import router as satisfaction_router
-    from kefu.satisfaction.api_callbacks import router as satisfaction_callbacks_router
-    from kefu.satisfaction.api_surveys import router as surveys_router
+    from kefu.satisfaction.api.callbacks import router as satisfaction_callbacks_router
+    from kefu.satisfaction.api.outreach import router as satisfaction_router
+    from kefu.satisfaction.api.reminders import router as reminders_router
+    from kefu.satisfaction.api.surveys import router as surveys_router
     from kefu.telephony.api import router as telephony_router
     from kefu.tickets.api import policies_router
     from kefu.tickets.api import router as tickets_router
@@ -264,6 +265,7 @@ def _mount() -> None:
     api.add_router("/satisfaction", satisfaction_router)
     api.add_router("/satisfaction/surveys", surveys_router)
     api.add_router("/satisfaction", satisfaction_callbacks_router)
+    api.add_router("/satisfaction", reminders_router)
 
 
 _mount()

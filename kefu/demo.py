@@ -33,6 +33,7 @@ from kefu.satisfaction.demo import (
     load_appointments,
     load_callbacks,
     load_notices,
+    load_reminders,
     load_surveys,
 )
 from kefu.telephony.calls import CONNECTED
@@ -523,6 +524,8 @@ def demo_load(
     load_surveys(centre, days=days)
     progress(str(_("Callbacks and dissatisfied customers")))
     load_callbacks(centre, days=days)
+    progress(str(_("Reminder plans")))
+    load_reminders(centre)
     if customers_created:
         _anonymised_customer(centre)
         load_customer_extras(centre, staff)

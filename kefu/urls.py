@@ -16,7 +16,6 @@ urlpatterns = [
     path("", include("kefu.quality.urls")),
     path("", include("kefu.satisfaction.urls")),
     path("", include("kefu.satisfaction.providers.urls")),
-    path("", include("kefu.satisfaction.urls_callbacks")),
     path("", include("kefu.web.urls")),
 ]
 

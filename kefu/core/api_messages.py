@@ -77,14 +77,14 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "item_id": gettext_lazy("sampled contact"),
     "scorecard_id": gettext_lazy("scorecard"),
     "transcript": gettext_lazy("transcript"),
-    # Surveys (kefu/satisfaction/api_surveys.py).
+    # Surveys (kefu/satisfaction/api/surveys.py).
     "csv": gettext_lazy("IVR scores (CSV)"),
     "questionnaire_id": gettext_lazy("questionnaire"),
     "share": gettext_lazy("share to call back"),
     "staff_id": gettext_lazy("staff ID"),
     "survey": gettext_lazy("survey"),
     "template_id": gettext_lazy("survey"),
-    # Callbacks and the dissatisfied list (kefu/satisfaction/api_callbacks.py).
+    # Callbacks and the dissatisfied list (kefu/satisfaction/api/callbacks.py).
     "task_id": gettext_lazy("callback task"),
     "mine": gettext_lazy("Only mine"),
     "entry_id": gettext_lazy("dissatisfied-list entry"),

@@ -14,17 +14,27 @@ class SatisfactionConfig(AppConfig):
     verbose_name = _("Satisfaction")
 
     def ready(self) -> None:
-        from kefu.satisfaction.survey_tasks import schedule_draw
-
-        post_migrate.connect(schedule_draw, sender=self, dispatch_uid="kefu.satisfaction.surveys")
-        post_migrate.connect(
-            _schedule_callbacks, sender=self, dispatch_uid="kefu.satisfaction.callbacks"
-        )
+        post_migrate.connect(_schedule, sender=self, dispatch_uid="kefu.satisfaction.schedule")
 
 
-def _schedule_callbacks(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
-    """Migrate makes sure the hourly sweep of callbacks and the dissatisfied list runs."""
+def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """Migrate makes sure the worker sends the outbox every minute (so `make run`
+    dispatches with no step of its own), writes the reminders every ten minutes, draws the
+    surveys every fifteen, sweeps the callbacks and the dissatisfied list every hour, and
+    pulls SMS receipts every five minutes where the provider cannot push them."""
     from kefu.core.tasks import schedule_ensure
-    from kefu.satisfaction.callback_tasks import SWEEP
+    from kefu.satisfaction import tasks
+    from kefu.satisfaction.providers.tasks import RECEIPTS_PULL
 
-    schedule_ensure(using=using, func=SWEEP, name="kefu: callbacks and dissatisfied sweep")
+    schedule_ensure(
+        using=using, func=tasks.OUTBOX_DISPATCH, name="kefu: outbox dispatch", minutes=1
+    )
+    schedule_ensure(
+        using=using, func=tasks.REMINDERS_SCHEDULE, name="kefu: reminders schedule", minutes=10
+    )
+    schedule_ensure(using=using, func=tasks.SURVEYS_DRAW, name="kefu: survey draw", minutes=15)
+    schedule_ensure(
+        using=using, func=tasks.CALLBACKS_SWEEP, name="kefu: callbacks and dissatisfied sweep"
+    )
+    # Pull mode (KEFU_SMS_PULL_RECEIPTS, the task does nothing while it is off).
+    schedule_ensure(using=using, func=RECEIPTS_PULL, name="kefu: SMS receipts pulled", minutes=5)

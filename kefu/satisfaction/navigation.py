@@ -24,6 +24,7 @@ TABS: list[Tab] = [
     Tab(_("Appointments"), "satisfaction_appointments", ADD_CONTACT),
     Tab(_("Callback rules"), "satisfaction_callback_rules", VIEW_SATISFACTION),
     Tab(_("Surveys"), "satisfaction_survey_templates", MANAGE_OUTREACH),
+    Tab(_("Reminder plans"), "satisfaction_reminder_rules", MANAGE_OUTREACH),
 ]
 
 

@@ -1,5 +1,5 @@
 """When a message to a customer may go, pure: the quiet hours, the marketing window of
-China's SMS rules, and the replies that unsubscribe.
+China's SMS rules, the caps, and the replies that unsubscribe.
 
 China's cloud SMS providers publish the rules a sender keeps: marketing messages only
 between 08:00 and 22:00, a limit of messages to one number, and an unsubscribe reply
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 
 #: Marketing (care and thanks) may reach a phone only in this window, local time.
 MARKETING_FROM = dt.time(8, 0)
@@ -50,6 +51,12 @@ def send_time(
             day += dt.timedelta(days=1)
         moment = dt.datetime.combine(day, end, tzinfo=moment.tzinfo)
     return moment
+
+
+def under_cap(earlier: Iterable[dt.datetime], at: dt.datetime, *, limit: int, days: int) -> bool:
+    """Whether one more within `days` days before `at` stays within `limit` (0: none)."""
+    since = at - dt.timedelta(days=days)
+    return sum(1 for moment in earlier if since < moment <= at) < limit
 
 
 def unsubscribes(text: str) -> bool:

@@ -1,6 +1,8 @@
 """The satisfaction app's tables, one module a concern: the outbox of messages to
 customers, their opt-outs and replies, and each centre's rules for reaching out
-(`outbound`); the notices to customers (`notices`); appointments (`appointments`)."""
+(`outbound`); the notices to customers (`notices`); appointments (`appointments`);
+callback rules and tasks (`callbacks`); the dissatisfied-customer list (`dissatisfied`);
+surveys (`surveys`); reminder plans and customer dates (`reminders`)."""
 
 from kefu.satisfaction.models.appointments import Appointment, AppointmentState
 from kefu.satisfaction.models.callbacks import (
@@ -32,6 +34,14 @@ from kefu.satisfaction.models.outbound import (
     Purpose,
     RefusalReason,
 )
+from kefu.satisfaction.models.reminders import (
+    CustomerDate,
+    DateKind,
+    Reminder,
+    ReminderChannel,
+    ReminderEvent,
+    ReminderRule,
+)
 from kefu.satisfaction.models.surveys import (
     AnsweredVia,
     Invitation,
@@ -62,6 +72,8 @@ __all__ = [
     "CallbackState",
     "CallbackTask",
     "Channel",
+    "CustomerDate",
+    "DateKind",
     "DissatisfiedCause",
     "DissatisfiedEntry",
     "DissatisfiedReason",
@@ -82,6 +94,10 @@ __all__ = [
     "QuestionKind",
     "Questionnaire",
     "RefusalReason",
+    "Reminder",
+    "ReminderChannel",
+    "ReminderEvent",
+    "ReminderRule",
     "RepairContact",
     "RepairStep",
     "SpotCheck",

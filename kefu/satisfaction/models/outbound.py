@@ -136,6 +136,10 @@ class Message(models.Model):
     # A dispatcher that takes a message holds it until then; past it, another may take it.
     lease_until = models.DateTimeField(null=True, blank=True)
     reference = models.CharField(_("provider reference"), max_length=100, blank=True)
+    # Which gateway took it (its delivery receipts name it), and which dispatcher's claim
+    # holds it while it is sending (services.dispatch).
+    provider = models.CharField(_("provider"), max_length=20, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
     error = models.CharField(_("error"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
@@ -152,11 +156,13 @@ class Message(models.Model):
             models.Index(fields=["state", "due_at"], name="sat_message_due_idx"),
             models.Index(fields=["centre", "address", "-scheduled_for"], name="sat_message_to_idx"),
             models.Index(fields=["customer", "-scheduled_for"], name="sat_message_customer_idx"),
-            # A provider's delivery receipt names the message by the reference it gave.
             models.Index(
-                fields=["reference"],
+                fields=["provider", "reference"],
                 condition=~models.Q(reference=""),
                 name="sat_message_reference_idx",
+            ),
+            models.Index(
+                fields=["claim"], condition=~models.Q(claim=""), name="sat_message_claim_idx"
             ),
         ]
 

@@ -70,9 +70,10 @@ def email_send(*, address: str, subject: str, text: str, html: str, key: str = "
     return message_id
 
 
-def message_email(message: Message) -> str:
+def message_email(message: Message, *, key: str = "") -> str:
     """Send one outbox message by e-mail: the subject says why the centre writes, the
-    bodies carry the text (links made clickable in the HTML one)."""
+    bodies carry the text (links made clickable in the HTML one); `key` (the message's
+    own by default) travels in a header."""
     centre = message.centre.name
     subject = _("%(centre)s: %(subject)s") % {
         "centre": centre,
@@ -89,5 +90,5 @@ def message_email(message: Message) -> str:
         subject=subject,
         text=render_to_string("satisfaction/email/message.txt", context),
         html=render_to_string("satisfaction/email/message.html", context),
-        key=message.key,
+        key=key or message.key,
     )

@@ -247,7 +247,7 @@ def test_contact_channels_in_the_api_are_the_contacts() -> None:
     from typing import get_args
 
     from kefu.contacts.models import Channel
-    from kefu.satisfaction.api_callbacks import ContactChannel
+    from kefu.satisfaction.api.callbacks import ContactChannel
 
     assert set(get_args(ContactChannel)) == set(Channel.values)
 
