@@ -1671,8 +1671,22 @@ def contact_note(
     template, ask, reply = rng.choice(combinations)
     context = _summary_context(rng, day)
     asked = ask.format(**context)
+    if len(asked) > TITLE_MAX:  # a long address: its district, road and number say where
+        context = {**context, "addr": _short_address(context["addr"])}
+        asked = ask.format(**context)
     summary = template.format(ask=asked, reply=reply.format(**context), **context)
     return Note(summary, asked)
+
+
+#: A work order's title is at most this long: what the customer asked, whole.
+TITLE_MAX = 40
+
+
+def _short_address(full: str) -> str:
+    """南京市江宁区诚信大道254号21世纪太阳城26栋… → 江宁区诚信大道254号."""
+    within_city = full.split("市", 1)[-1]
+    road = re.match(r".*?号", within_city)
+    return road.group(0) if road else within_city[:12]
 
 
 def contact_summary(

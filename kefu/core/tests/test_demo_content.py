@@ -361,3 +361,17 @@ def test_output_does_not_depend_on_hash_seed() -> None:
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
     assert outputs[0].count("\n") > 100
+
+
+def test_an_order_title_stays_whole_within_40_characters_with_a_long_address() -> None:
+    """The title is what the customer asked, whole (issue 15 point 26); an address too long
+    for it is written as district, road and number, in the title and the note alike."""
+    assert (
+        demo_content._short_address("南京市江宁区诚信大道254号21世纪太阳城26栋3单元1202室")
+        == "江宁区诚信大道254号"
+    )
+    rng = random.Random(7)
+    for _ in range(400):
+        note = demo_content.contact_note(rng, "connection", "new_connection", order=True)
+        assert len(note.title) <= demo_content.TITLE_MAX, note.title
+        assert note.title in note.summary

@@ -119,6 +119,11 @@ def test_the_import_page_in_the_browser(
     editor.page.click("a:text('停电报修处理流程')")
     editor.page.wait_for_selector("h1:text('停电报修处理流程')")
     picture = editor.page.locator("article img, .article-body img").first
+    # The picture loads after the page: wait until it has loaded or failed.
+    picture.evaluate(
+        "img => img.complete ? null : new Promise(done => {"
+        " img.addEventListener('load', done); img.addEventListener('error', done); })"
+    )
     assert picture.evaluate("img => img.complete && img.naturalWidth") == 2
     assert editor.page.locator("table th").first.inner_text() == "区域"
     editor.screenshot("knowledge-imported-article")
