@@ -33,10 +33,13 @@ def _tree() -> dict[int, int | None]:
     return dict(Region.objects.values_list("pk", "parent_id"))
 
 
-def regions_within(region_ids: Iterable[int]) -> set[int]:
-    """The regions and every region inside them (a district's streets)."""
+def regions_within(
+    region_ids: Iterable[int], tree: dict[int, int | None] | None = None
+) -> set[int]:
+    """The regions and every region inside them (a district's streets); `tree`, the
+    region table read once already, if the caller has it."""
     children: dict[int, list[int]] = {}
-    for pk, parent in _tree().items():
+    for pk, parent in (tree if tree is not None else _tree()).items():
         if parent is not None:
             children.setdefault(parent, []).append(pk)
     found: set[int] = set()
@@ -54,7 +57,7 @@ def regions_around(region_id: int) -> set[int]:
     them may explain the caller's trouble (a district's notice covers its streets; a
     street's notice concerns a caller known only by district)."""
     tree = _tree()
-    found = regions_within([region_id])
+    found = regions_within([region_id], tree)
     above: set[int] = set()
     current = tree.get(region_id)
     while current is not None and current not in above:  # a loop in the tree ends too

@@ -39,14 +39,14 @@ from kefu.satisfaction.services.outbound import address_normalize
 from kefu.satisfaction.services.surveys.invitations import (
     MAX_RECIPIENTS,
     Recipient,
-    _context,
-    _invite,
-    _template_for,
+    invite,
+    send_context,
+    template_for,
 )
 from kefu.satisfaction.services.surveys.templates import (
-    _centre_of,
-    _require,
+    centre_of,
     current_version,
+    require_permission,
     token_digest,
 )
 
@@ -201,9 +201,9 @@ def survey_record(
     """An agent asks the survey on a contact and records what the customer says. The
     survey is about the contact's agent. Refused when the customer had the period's
     surveys or unsubscribed from everything; one per contact."""
-    _require(actor, WORK_CALLBACKS)
-    centre = _centre_of(actor)
-    template = _template_for(actor, centre, template_id)
+    require_permission(actor, WORK_CALLBACKS)
+    centre = centre_of(actor)
+    template = template_for(actor, centre, template_id)
     contact = Contact.objects.select_related("agent").filter(pk=contact_id, centre=centre).first()
     if contact is None:
         raise NotFound()
@@ -219,11 +219,11 @@ def survey_record(
         staff_number=staff_number,
         contact_id=contact.pk,
     )
-    context = _context(centre, template, [recipient], moment, SurveyChannel.AGENT)
+    context = send_context(centre, template, [recipient], moment, SurveyChannel.AGENT)
     if contact.agent is not None and not staff_number:
         context.staff[""] = contact.agent
     parsed = _answers_of(context.version, values)
-    invitation = _invite(context, recipient, SurveyChannel.AGENT)
+    invitation = invite(context, recipient, SurveyChannel.AGENT)
     if invitation.state == InvitationState.REFUSED:
         return invitation
     _record_answers(invitation, parsed, AnsweredVia.AGENT, moment, actor)
@@ -247,9 +247,9 @@ def ivr_import(*, actor: User, template_id: int, data: str) -> ImportResult:
     optionally staff_id. The score answers the survey's first question. A call already
     imported counts once; a number unsubscribed from everything is not recorded; the
     answers count toward the customer's cap."""
-    _require(actor, MANAGE_OUTREACH)
-    centre = _centre_of(actor)
-    template = _template_for(actor, centre, template_id)
+    require_permission(actor, MANAGE_OUTREACH)
+    centre = centre_of(actor)
+    template = template_for(actor, centre, template_id)
     reader = csv.DictReader(io.StringIO(data.lstrip("\ufeff")))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     if not set(IVR_COLUMNS) <= set(header):
@@ -289,8 +289,8 @@ def ivr_import(*, actor: User, template_id: int, data: str) -> ImportResult:
             customer_id=phone.customer_id if phone else None,
             staff_number=(row.get("staff_id") or "").strip(),
         )
-        context = _context(centre, template, [recipient], now, SurveyChannel.IVR)
-        invitation = _invite(context, recipient, SurveyChannel.IVR)
+        context = send_context(centre, template, [recipient], now, SurveyChannel.IVR)
+        invitation = invite(context, recipient, SurveyChannel.IVR)
         if invitation.state == InvitationState.REFUSED:
             result.refused += 1
             continue

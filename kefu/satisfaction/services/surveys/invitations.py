@@ -39,9 +39,9 @@ from kefu.satisfaction.models import (
 )
 from kefu.satisfaction.services.outbound import address_normalize, message_enqueue, rules_of
 from kefu.satisfaction.services.surveys.templates import (
-    _centre_of,
-    _require,
+    centre_of,
     current_version,
+    require_permission,
     survey_link,
     token_digest,
 )
@@ -107,7 +107,7 @@ def _address_of(context: _Context, recipient: Recipient) -> str:
         return ""
 
 
-def _context(
+def send_context(
     centre: OrgUnit,
     template: SurveyTemplate,
     recipients: Sequence[Recipient],
@@ -186,7 +186,7 @@ _REFUSALS = {
 }
 
 
-def _invite(context: _Context, recipient: Recipient, channel: str) -> Invitation:
+def invite(context: _Context, recipient: Recipient, channel: str) -> Invitation:
     """One invitation, sent through the outbox in this transaction: already there under
     its key, it is returned unchanged."""
     centre, version, now = context.centre, context.version, context.now
@@ -262,7 +262,7 @@ def _invite(context: _Context, recipient: Recipient, channel: str) -> Invitation
     return invitation
 
 
-def _template_for(actor: User | None, centre: OrgUnit, template_id: int) -> SurveyTemplate:
+def template_for(actor: User | None, centre: OrgUnit, template_id: int) -> SurveyTemplate:
     template = SurveyTemplate.objects.filter(pk=template_id, centre=centre).first()
     if template is None:
         raise NotFound()
@@ -282,9 +282,9 @@ def invitations_send(
     e-mail with a single-use link in the same transaction as the invitation. A recipient
     over the cap, unsubscribed or without an address gets an invitation kept as not sent,
     with the reason. Safe to repeat: a key already used returns its invitation."""
-    _require(actor, MANAGE_OUTREACH)
-    centre = _centre_of(actor)
-    template = _template_for(actor, centre, template_id)
+    require_permission(actor, MANAGE_OUTREACH)
+    centre = centre_of(actor)
+    template = template_for(actor, centre, template_id)
     if len(recipients) > MAX_RECIPIENTS:
         raise Invalid(code="too_many_recipients", detail={"max": MAX_RECIPIENTS})
     if len({r.key for r in recipients}) != len(recipients):
@@ -292,9 +292,9 @@ def invitations_send(
     channel = channel or template.channel
     if channel not in (SurveyChannel.SMS, SurveyChannel.EMAIL):
         raise Invalid(_("Surveys are sent by text message or e-mail."), code="channel_unknown")
-    context = _context(centre, template, recipients, now or timezone.now(), channel)
+    context = send_context(centre, template, recipients, now or timezone.now(), channel)
     context.defer = True
-    invitations = [_invite(context, recipient, channel) for recipient in recipients]
+    invitations = [invite(context, recipient, channel) for recipient in recipients]
     try:
         with transaction.atomic():
             Invitation.objects.bulk_create(context.pending)
@@ -320,8 +320,8 @@ def survey_skip(
 ) -> SurveySkip:
     """The agent chooses not to survey this contact or work order (Chatwoot's users ask
     for it): the draw passes it by. Safe to repeat."""
-    _require(actor, WORK_CALLBACKS)
-    centre = _centre_of(actor)
+    require_permission(actor, WORK_CALLBACKS)
+    centre = centre_of(actor)
     if (contact_id is None) == (ticket_id is None):
         raise Invalid(
             code="skip_subject", detail={"contact": gettext("Name a contact or a work order.")}
@@ -433,11 +433,11 @@ def surveys_draw(*, centre_id: int, now: dt.datetime | None = None) -> int:
         for start in range(0, len(fresh), 500):
             chunk = fresh[start : start + 500]
             with transaction.atomic():
-                context = _context(template.centre, template, chunk, moment, template.channel)
+                context = send_context(template.centre, template, chunk, moment, template.channel)
                 for recipient in chunk:
                     try:
                         with transaction.atomic():
-                            _invite(context, recipient, template.channel)
+                            invite(context, recipient, template.channel)
                             written += 1
                     except IntegrityError:  # another worker wrote this key just now
                         continue

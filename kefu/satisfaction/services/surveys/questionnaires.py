@@ -24,7 +24,7 @@ from kefu.satisfaction.models import (
     SurveyChannel,
 )
 from kefu.satisfaction.services.outbound import address_normalize
-from kefu.satisfaction.services.surveys.templates import _centre_of, _require
+from kefu.satisfaction.services.surveys.templates import centre_of, require_permission
 
 
 @transaction.atomic
@@ -40,8 +40,8 @@ def questionnaire_record(
     comment: str = "",
 ) -> Questionnaire:
     """Archive one owner's paper questionnaire, signed with the staff ID it rates."""
-    _require(actor, VIEW_SATISFACTION)
-    centre = _centre_of(actor)
+    require_permission(actor, VIEW_SATISFACTION)
+    centre = centre_of(actor)
     errors: dict[str, str] = {}
     staff = User.objects.filter(centre=centre, employee_number=staff_number.strip()).first()
     if not staff_number.strip() or staff is None:
@@ -89,8 +89,8 @@ def questionnaires_spot_draw(
 ) -> list[Questionnaire]:
     """Draw a share (0-1, at least one a staff member) of the month's questionnaires not
     yet drawn, to be checked by calling the owner back."""
-    _require(actor, VIEW_SATISFACTION)
-    centre = _centre_of(actor)
+    require_permission(actor, VIEW_SATISFACTION)
+    centre = centre_of(actor)
     if not 0 < share <= 1:
         raise Invalid(code="share_invalid", detail={"share": gettext("Between 0 and 1.")})
     pool = list(
@@ -124,7 +124,7 @@ def questionnaire_check_record(
 ) -> Questionnaire:
     """The outcome of calling a drawn owner back: the answer confirmed, disputed, or the
     owner not reached."""
-    _require(actor, WORK_CALLBACKS)
+    require_permission(actor, WORK_CALLBACKS)
     if outcome not in (SpotCheck.CONFIRMED, SpotCheck.DISPUTED, SpotCheck.UNREACHABLE):
         raise Invalid(code="outcome_invalid", detail={"outcome": gettext("No such outcome.")})
     questionnaire = (

@@ -31,12 +31,12 @@ from kefu.satisfaction.models import (
 MAX_QUESTIONS = 10
 
 
-def _require(actor: User, permission: str) -> None:
+def require_permission(actor: User, permission: str) -> None:
     if not actor.has_perm(permission):
         raise Forbidden()
 
 
-def _centre_of(actor: User) -> OrgUnit:
+def centre_of(actor: User) -> OrgUnit:
     if actor.centre is None:
         raise Forbidden()
     return actor.centre
@@ -139,9 +139,9 @@ def _apply(template: SurveyTemplate, spec: TemplateSpec) -> None:
 @transaction.atomic
 def template_create(*, actor: User, spec: TemplateSpec) -> SurveyTemplate:
     """A new survey with its first version."""
-    _require(actor, MANAGE_OUTREACH)
+    require_permission(actor, MANAGE_OUTREACH)
     _check_spec(spec)
-    template = SurveyTemplate(centre=_centre_of(actor))
+    template = SurveyTemplate(centre=centre_of(actor))
     _apply(template, spec)
     try:
         with transaction.atomic():
@@ -160,7 +160,7 @@ def template_revise(*, actor: User, template_id: int, spec: TemplateSpec) -> Sur
     """Change a survey. Its texts and questions change in place while the current version
     has not been sent; once sent, the change is the next version and the answers already
     given stay tied to the questions they answered."""
-    _require(actor, MANAGE_OUTREACH)
+    require_permission(actor, MANAGE_OUTREACH)
     template = (
         SurveyTemplate.objects.select_for_update()
         .filter(pk=template_id, centre_id=actor.centre_id)
