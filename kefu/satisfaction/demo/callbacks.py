@@ -77,6 +77,7 @@ def load_callbacks(centre: OrgUnit, *, days: int = 60) -> int:
     if manager is None:
         return 0
     rng = random.Random(SEED)  # noqa: S311 - demo data, nothing secret
+    before = CallbackTask.objects.filter(centre=centre).count()
     now = timezone.now()
     start = now - timedelta(days=days)
     from kefu.satisfaction.services.callbacks import callback_rule_set
@@ -94,14 +95,13 @@ def load_callbacks(centre: OrgUnit, *, days: int = 60) -> int:
         )
     # The rules were there from the start of the history.
     CallbackRule.objects.filter(centre=centre).update(created_at=start)
-    written = 0
     moment = start + timedelta(days=1, hours=2)
     while moment < now:
-        written += callbacks_sweep(now=moment, centre_id=centre.pk)
+        callbacks_sweep(now=moment, centre_id=centre.pk)
         _work(centre, rng, until=min(moment, now - timedelta(days=OPEN_DAYS)))
         dissatisfied_sweep(now=moment, centre_id=centre.pk)
         moment += timedelta(days=3)
-    written += callbacks_sweep(now=now, centre_id=centre.pk)
+    callbacks_sweep(now=now, centre_id=centre.pk)
     dissatisfied_sweep(now=now, centre_id=centre.pk)
     owners = [
         user
@@ -111,7 +111,8 @@ def load_callbacks(centre: OrgUnit, *, days: int = 60) -> int:
         if user.has_perm(REPAIR_DISSATISFIED)
     ]
     _repairs(centre, rng, owners or [manager], now)
-    return written
+    # The sweeps' tasks and the repair checks' alike.
+    return CallbackTask.objects.filter(centre=centre).count() - before
 
 
 def _work(centre: OrgUnit, rng: random.Random, *, until: datetime) -> None:
