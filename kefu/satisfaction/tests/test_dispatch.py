@@ -378,3 +378,75 @@ def test_a_batch_past_half_its_lease_hands_the_rest_back_unsent(centre: OrgUnit)
     assert set(Message.objects.filter(state="queued").values_list("attempts", flat=True)) == {0}
     _finish(slow, at(10, 1))
     assert sorted(slow.keys) == sorted(delivery.out_id(centre.pk, m.pk) for m in messages)
+
+
+def _remind(settings: Any) -> subprocess.Popen[str]:
+    return subprocess.Popen(  # noqa: S603
+        [*KEFU, "outbox", "remind"],
+        env=_env(settings, GATEWAY),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reminder_goes_once_with_schedulers_and_dispatchers_racing_and_one_killed(
+    centre: OrgUnit, users: dict[str, Any], provider: Provider, settings: Any
+) -> None:
+    """Issue 19 point 4, end to end in real processes: two schedulers write today's
+    reminders at once; a dispatcher is killed with SIGKILL mid-batch after the provider
+    accepted some; two dispatchers then race on the rest. Each reminder reaches the
+    provider exactly once."""
+    from kefu.customers.services import customer_create
+    from kefu.satisfaction.models import CustomerDate, Reminder, ReminderRule
+
+    _no_quiet_hours(centre)
+    today = timezone.localdate()
+    rule = ReminderRule.objects.create(
+        centre=centre,
+        name="校验提醒",
+        event="meter_calibration",
+        days=0,
+        channel="sms",
+        template="尊敬的{客户}：您的电能表将于{日期}{事项}。",
+    )
+    for index in range(40):
+        customer = customer_create(
+            actor=users["agent"], name=f"客户{index}", phones=[f"1370000{index:04d}"]
+        )
+        CustomerDate.objects.create(
+            centre=centre, customer=customer, kind="meter_calibration", date=today
+        )
+    schedulers = [_remind(settings) for _ in range(2)]
+    for each in schedulers:
+        _out, errors = each.communicate(timeout=300)
+        assert each.returncode == 0, errors
+    assert Reminder.objects.filter(rule=rule).count() == 40
+    reminders = Message.objects.filter(centre=centre, key__startswith=f"reminder:{rule.pk}:")
+    assert set(reminders.values_list("state", flat=True)) == {MessageState.QUEUED}
+    # The day's send window is data: open it now rather than wait for it.
+    due = timezone.now() - dt.timedelta(minutes=1)
+    reminders.update(scheduled_for=due, due_at=due)
+
+    provider.hang_after = 6
+    killed = _dispatcher(settings, batch=20)
+    _wait_for(lambda: len(provider.keys()) >= 6, "six sends accepted")
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    provider.hang_after = None
+    provider.release.set()
+    # The killed batch's lease runs out (time passing, written as data).
+    Message.objects.filter(state=MessageState.SENDING).update(
+        lease_until=timezone.now() - dt.timedelta(seconds=1)
+    )
+    racing = [_dispatcher(settings, batch=7) for _ in range(2)]
+    for each in racing:
+        _out, errors = each.communicate(timeout=300)
+        assert each.returncode == 0, errors
+
+    keys = provider.keys()
+    assert sorted(keys) == sorted(delivery.out_id(centre.pk, m.pk) for m in reminders)
+    assert set(keys.values()) == {1}
+    assert set(reminders.values_list("state", flat=True)) == {MessageState.SENT}
