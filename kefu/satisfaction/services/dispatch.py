@@ -233,7 +233,20 @@ def _claim(
             )
     claimed = list(
         Message.objects.filter(claim=token, state=MessageState.SENDING)
-        .only("centre_id", "channel", "address", "text", "attempts", "scheduled_for", "sent_at")
+        # Everything `_deliver` and `_one` read: a field left out costs a query per message.
+        .only(
+            "centre_id",
+            "channel",
+            "address",
+            "purpose",
+            "key",
+            "text",
+            "template_code",
+            "params",
+            "attempts",
+            "scheduled_for",
+            "sent_at",
+        )
         .order_by("id")
     )
     was_sending = {row[0] for row in rows if row[1] == MessageState.SENDING}
