@@ -70,7 +70,12 @@ class DrawForm(forms.Form):
 
 class CheckForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome of the call"), choices=OUTCOMES)
-    note = forms.CharField(label=_("Note of the call"), max_length=500, required=False)
+    note = forms.CharField(
+        label=_("Note of the call"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput({"placeholder": _("Note of the call")}),
+    )
 
 
 def _reader(request: HttpRequest) -> User:
