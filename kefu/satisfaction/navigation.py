@@ -19,6 +19,7 @@ TABS: list[Tab] = [
     Tab(_("Dissatisfied customers"), "satisfaction_dissatisfied", VIEW_SATISFACTION),
     Tab(_("Callback results"), "satisfaction_callback_results", VIEW_SATISFACTION),
     Tab(_("Survey results"), "satisfaction_surveys", VIEW_SATISFACTION),
+    Tab(_("Monthly questionnaires"), "satisfaction_questionnaires", VIEW_SATISFACTION),
     # Everyone at the centre reads the notices, as they read the knowledge base.
     Tab(_("Notices to customers"), "satisfaction_notices", VIEW_ARTICLE),
     Tab(_("Appointments"), "satisfaction_appointments", ADD_CONTACT),

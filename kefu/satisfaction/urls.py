@@ -6,7 +6,9 @@ from kefu.satisfaction.views import (
     callbacks,
     dissatisfied,
     notices,
+    questionnaires,
     reminders,
+    survey_contacts,
     surveys,
 )
 
@@ -137,5 +139,35 @@ urlpatterns = [
         "satisfaction/reminders/seed/",
         reminders.reminder_rules_seed_view,
         name="satisfaction_reminder_rules_seed",
+    ),
+    path(
+        "satisfaction/surveys/contacts/<int:contact_id>/",
+        survey_contacts.contact_survey_page,
+        name="satisfaction_contact_survey",
+    ),
+    path(
+        "satisfaction/surveys/contacts/<int:contact_id>/skip/",
+        survey_contacts.contact_survey_skip_view,
+        name="satisfaction_contact_survey_skip",
+    ),
+    path(
+        "satisfaction/surveys/questionnaires/",
+        questionnaires.questionnaires_page,
+        name="satisfaction_questionnaires",
+    ),
+    path(
+        "satisfaction/surveys/questionnaires/new/",
+        questionnaires.questionnaire_new_page,
+        name="satisfaction_questionnaire_new",
+    ),
+    path(
+        "satisfaction/surveys/questionnaires/draw/",
+        questionnaires.questionnaires_draw_view,
+        name="satisfaction_questionnaires_draw",
+    ),
+    path(
+        "satisfaction/surveys/questionnaires/<int:questionnaire_id>/check/",
+        questionnaires.questionnaire_check_view,
+        name="satisfaction_questionnaire_check",
     ),
 ]

@@ -1,5 +1,5 @@
 """Surveys over the API at /api/v1/satisfaction/surveys/ (issue 19 point 2): the
-templates, invitations sent in bulk (up to 2,000 a call, each under a key of the
+templates, invitations sent in bulk (up to 10,000 a call, each under a key of the
 caller's that makes a repeat safe), the answers, an agent's record on a contact, the
 IVR's import, skipping a conversation, the figures with their formulas and intervals,
 and the monthly questionnaires with their spot checks. Creates answer 201 and so honour
@@ -415,7 +415,7 @@ def revise_template(
 def send_invitations(
     request: HttpRequest, template_id: Id, payload: SurveySendIn
 ) -> Status[dict[str, Any]]:
-    """Send the survey to up to 2,000 recipients in one call. Each gets a single-use link
+    """Send the survey to up to 10,000 recipients in one call. Each gets a single-use link
     by SMS or e-mail; one over the cap, unsubscribed or without an address is kept as
     not sent with the reason. A key already used returns its invitation unchanged."""
     invitations = services.invitations_send(

@@ -15,14 +15,16 @@ from django.utils import timezone
 
 from kefu.core.errors import NotFound
 from kefu.core.models import User
-from kefu.core.roles import MANAGE_OUTREACH, VIEW_SATISFACTION
+from kefu.core.roles import MANAGE_OUTREACH, VIEW_SATISFACTION, WORK_CALLBACKS
 from kefu.satisfaction import scores
 from kefu.satisfaction.models import (
     Invitation,
     InvitationState,
     Questionnaire,
+    SpotCheck,
     SurveyAnswer,
     SurveyQuestion,
+    SurveySkip,
     SurveyTemplate,
     SurveyVersion,
     Touchpoint,
@@ -250,3 +252,140 @@ def questionnaires_of(user: User) -> QuerySet[Questionnaire]:
     if not may_read_surveys(user):
         return Questionnaire.objects.none()
     return Questionnaire.objects.filter(centre_id=user.centre_id).select_related("staff")
+
+
+# An agent's survey on a contact ----------------------------------------------------------
+
+
+def templates_to_record(user: User) -> QuerySet[SurveyTemplate]:
+    """The surveys in use an agent may ask on the phone and record (WORK_CALLBACKS)."""
+    if user.centre_id is None or not user.has_perm(WORK_CALLBACKS):
+        return SurveyTemplate.objects.none()
+    return templates_of_centre(user.centre_id).filter(active=True)
+
+
+def templates_of_centre(centre_id: int) -> QuerySet[SurveyTemplate]:
+    return SurveyTemplate.objects.filter(centre_id=centre_id).prefetch_related(
+        Prefetch(
+            "versions",
+            queryset=SurveyVersion.objects.order_by("-number").prefetch_related(
+                Prefetch("questions", queryset=SurveyQuestion.objects.order_by("position"))
+            ),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ContactSurvey:
+    """What was done about surveying one contact: its survey (sent, answered or refused)
+    with the answers, and whether an agent chose to skip it."""
+
+    invitation: Invitation | None
+    answers: list[SurveyAnswer]
+    skip: SurveySkip | None
+
+
+def contact_survey(contact_id: int, centre_id: int) -> ContactSurvey:
+    key = f"contact:{contact_id}"
+    invitation = (
+        Invitation.objects.filter(centre_id=centre_id, key=key)
+        .select_related("version__template", "recorded_by", "staff")
+        .first()
+    )
+    skip = (
+        SurveySkip.objects.filter(centre_id=centre_id, key=key).select_related("created_by").first()
+    )
+    return ContactSurvey(invitation, answers_of(invitation) if invitation else [], skip)
+
+
+# The monthly questionnaires (000 第7篇) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffQuestionnaires:
+    staff_number: str
+    name: str
+    forms: int
+    average: float | None
+    satisfied: int
+    drawn: int
+    confirmed: int
+    disputed: int
+    unreachable: int
+
+
+@dataclass(frozen=True)
+class QuestionnaireMonth:
+    """A month of the archive: its counts, who signed, and the spot-check sample."""
+
+    month: dt.date
+    forms: int
+    average: float | None
+    satisfied: int
+    drawn: int
+    to_call: int
+    confirmed: int
+    disputed: int
+    unreachable: int
+    staff: list[StaffQuestionnaires]
+    sample: list[Questionnaire]
+
+
+def questionnaire_months(user: User) -> list[dt.date]:
+    """The months that have questionnaires, newest first."""
+    return list(
+        questionnaires_of(user).order_by("-month").values_list("month", flat=True).distinct()
+    )
+
+
+def questionnaire_month(user: User, month: dt.date) -> QuestionnaireMonth:
+    rows = questionnaires_of(user).filter(month=month.replace(day=1))
+    drawn_states = [SpotCheck.DRAWN, SpotCheck.CONFIRMED, SpotCheck.DISPUTED, SpotCheck.UNREACHABLE]
+
+    def counts() -> dict[str, Any]:
+        return {
+            "forms": Count("id"),
+            "average": Sum("score"),
+            "satisfied": Count("id", filter=Q(score__gte=4)),
+            "drawn": Count("id", filter=Q(spot_check__in=drawn_states)),
+            "to_call": Count("id", filter=Q(spot_check=SpotCheck.DRAWN)),
+            "confirmed": Count("id", filter=Q(spot_check=SpotCheck.CONFIRMED)),
+            "disputed": Count("id", filter=Q(spot_check=SpotCheck.DISPUTED)),
+            "unreachable": Count("id", filter=Q(spot_check=SpotCheck.UNREACHABLE)),
+        }
+
+    whole = rows.aggregate(**counts())
+    staff = [
+        StaffQuestionnaires(
+            staff_number=row["staff_number"],
+            name=row["staff__full_name"] or row["staff__username"] or "",
+            forms=row["forms"],
+            average=round(row["average"] / row["forms"], 2) if row["forms"] else None,
+            satisfied=row["satisfied"],
+            drawn=row["drawn"],
+            confirmed=row["confirmed"],
+            disputed=row["disputed"],
+            unreachable=row["unreachable"],
+        )
+        for row in rows.values("staff_number", "staff__full_name", "staff__username")
+        .annotate(**counts())
+        .order_by("staff_number")
+    ]
+    forms = whole["forms"] or 0
+    return QuestionnaireMonth(
+        month=month.replace(day=1),
+        forms=forms,
+        average=round((whole["average"] or 0) / forms, 2) if forms else None,
+        satisfied=whole["satisfied"] or 0,
+        drawn=whole["drawn"] or 0,
+        to_call=whole["to_call"] or 0,
+        confirmed=whole["confirmed"] or 0,
+        disputed=whole["disputed"] or 0,
+        unreachable=whole["unreachable"] or 0,
+        staff=staff,
+        sample=list(
+            rows.filter(spot_check__in=drawn_states)
+            .select_related("checked_by")
+            .order_by("staff_number", "paper_number")
+        ),
+    )

@@ -91,10 +91,19 @@ def _closed(request: HttpRequest) -> HttpResponse:
 
 
 def _questions(invitation: Invitation, values: dict[int, str]) -> list[dict[str, Any]]:
+    return question_entries(list(invitation.version.questions.all()), values)
+
+
+def question_entries(
+    questions: list[SurveyQuestion], values: dict[int, str], errors: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The questions as a form shows them: each with its field name, the value given, its
+    scale's choices (checked as given) and the refusal under it."""
     shown = []
-    for question in invitation.version.questions.all():
+    for question in questions:
         entry: dict[str, Any] = {"question": question, "name": f"q{question.pk}"}
         entry["value"] = values.get(question.pk, "")
+        entry["error"] = (errors or {}).get(str(question.pk), "")
         if question.kind != QuestionKind.TEXT:
             low, high = scores.SCALES[question.kind]
             labels = SCALE_LABELS.get(question.kind, {})

@@ -37,7 +37,6 @@ from kefu.satisfaction.models import (
 )
 from kefu.satisfaction.services.outbound import address_normalize
 from kefu.satisfaction.services.surveys.invitations import (
-    MAX_RECIPIENTS,
     Recipient,
     invite,
     send_context,
@@ -239,6 +238,8 @@ class ImportResult:
 
 
 IVR_COLUMNS = ("call_id", "number", "score")
+#: Rows one IVR file may hold: each is recorded on its own.
+IVR_MAX_ROWS = 8000
 
 
 @transaction.atomic
@@ -258,8 +259,8 @@ def ivr_import(*, actor: User, template_id: int, data: str) -> ImportResult:
         )
     reader.fieldnames = header
     rows = list(reader)
-    if len(rows) > MAX_RECIPIENTS * 4:
-        raise Invalid(code="too_many_rows", detail={"max": MAX_RECIPIENTS * 4})
+    if len(rows) > IVR_MAX_ROWS:
+        raise Invalid(code="too_many_rows", detail={"max": IVR_MAX_ROWS})
     version = current_version(template)
     first = version.questions.order_by("position")[:1].get()
     result = ImportResult()

@@ -26,6 +26,7 @@ from kefu.satisfaction.models import (
     Invitation,
     InvitationRefusal,
     InvitationState,
+    Message,
     MessageState,
     OptOut,
     OutreachRules,
@@ -37,7 +38,13 @@ from kefu.satisfaction.models import (
     SurveyVersion,
     Touchpoint,
 )
-from kefu.satisfaction.services.outbound import address_normalize, message_enqueue, rules_of
+from kefu.satisfaction.services.outbound import (
+    ENQUEUE_BATCH,
+    Outgoing,
+    address_normalize,
+    messages_enqueue_many,
+    rules_of,
+)
 from kefu.satisfaction.services.surveys.templates import (
     centre_of,
     current_version,
@@ -47,10 +54,10 @@ from kefu.satisfaction.services.surveys.templates import (
 )
 from kefu.tickets.models import Ticket
 
-#: Invitations one call may send (Formbricks sends thousands per API call). Each goes
-#: through the outbox's message_enqueue (about 4-6 ms each, measured: 5,000 took 21 s on
-#: SQLite and 28 s on PostgreSQL), so a call stays well inside a request's time.
-MAX_RECIPIENTS = 2000
+#: Invitations one call may send (Formbricks sends thousands per API call). They go
+#: through the outbox's messages_enqueue_many, a batch of 500 per statement, and are
+#: written in batches too; bench/survey_send.py measures a call of this size.
+MAX_RECIPIENTS = 10_000
 #: How far back the draw looks for contacts and closed orders it has not seen.
 DRAW_LOOKBACK = dt.timedelta(days=2)
 DRAW_LIMIT = 5000
@@ -92,6 +99,10 @@ class _Context:
     # With `defer`, new invitations are written together at the end (a bulk send).
     defer: bool = False
     pending: list[Invitation] = field(default_factory=list)
+    # The addresses unsubscribed from the channel or from everything.
+    opted: set[str] = field(default_factory=set)
+    # The messages of the pending invitations, written by `invitations_flush`.
+    outgoing: list[tuple[Invitation, Outgoing]] = field(default_factory=list)
 
 
 def _address_of(context: _Context, recipient: Recipient) -> str:
@@ -142,6 +153,12 @@ def send_context(
     ).values_list("pk", "customer_id", "address", "sent_at")
     for pk, customer_id, address, sent_at in earlier:
         _remember(context, pk, customer_id, address, sent_at)
+    if addresses:
+        context.opted = set(
+            OptOut.objects.filter(
+                centre=centre, address__in=addresses, channel__in=[channel, ""]
+            ).values_list("address", flat=True)
+        )
     return context
 
 
@@ -220,32 +237,21 @@ def invite(context: _Context, recipient: Recipient, channel: str) -> Invitation:
     elif _over_survey_cap(context, customer_id, address, now):
         invitation.state, invitation.refusal = InvitationState.REFUSED, InvitationRefusal.CAPPED
     elif channel in (SurveyChannel.SMS, SurveyChannel.EMAIL):
+        if not context.defer:
+            raise ValueError("Invitations sent by a message are written by invitations_flush.")
         raw = secrets.token_urlsafe(16)
-        link = survey_link(raw)
-        text = f"{version.sms_text} {link}"
+        text = f"{version.sms_text} {survey_link(raw)}"
         if channel == SurveyChannel.SMS:
             text += " " + gettext("Reply T to unsubscribe.")
-        message = message_enqueue(
-            centre=centre,
-            channel=channel,
-            address=address,
-            purpose=Purpose.SURVEY,
-            text=text[:500],
-            key=f"survey:{key}",
-            customer=customer,
-            due_at=now,
-        )
-        invitation.message = message
-        if message.state == MessageState.REFUSED:
+        if address in context.opted:  # the outbox writes its message as refused
             invitation.state = InvitationState.REFUSED
-            invitation.refusal = _REFUSALS.get(message.refusal, InvitationRefusal.OPTED_OUT)
+            invitation.refusal = InvitationRefusal.OPTED_OUT
         else:
             invitation.token_digest = token_digest(raw)
-            # The link is valid for its days from when it actually goes (after quiet hours).
-            invitation.sent_at = message.scheduled_for
-            invitation.expires_at = message.scheduled_for + dt.timedelta(
-                days=context.template.expiry_days
-            )
+        outgoing = Outgoing(
+            key=f"survey:{key}", address=address, text=text[:500], customer_id=customer_id
+        )
+        context.outgoing.append((invitation, outgoing))
     elif _opted_out_everywhere(centre, address):
         invitation.state, invitation.refusal = InvitationState.REFUSED, InvitationRefusal.OPTED_OUT
     check_lengths(invitation)
@@ -260,6 +266,50 @@ def invite(context: _Context, recipient: Recipient, channel: str) -> Invitation:
             SurveyVersion.objects.filter(pk=version.pk).update(sent=True)
             version.sent = True
     return invitation
+
+
+def invitations_flush(context: _Context, *, ignore_conflicts: bool = False) -> list[Invitation]:
+    """Write the deferred invitations of a send: their messages through the outbox's
+    `messages_enqueue_many` (a batch per statement; a key written before is left as it
+    is, and the invitation takes that message), then the invitations in batches. A
+    message the outbox refuses (the day's messages to the number, an opt-out) makes its
+    invitation refused with the reason; one that waits for the end of the quiet hours
+    makes its link valid from then."""
+    if context.outgoing:
+        items = [outgoing for _invitation, outgoing in context.outgoing]
+        messages_enqueue_many(
+            centre=context.centre,
+            channel=context.channel,
+            purpose=Purpose.SURVEY,
+            items=items,
+            due_at=context.now,
+        )
+        keys = [item.key for item in items]
+        written: dict[str, Message] = {}
+        for start in range(0, len(keys), ENQUEUE_BATCH):
+            batch = keys[start : start + ENQUEUE_BATCH]
+            written.update(
+                (m.key, m) for m in Message.objects.filter(centre=context.centre, key__in=batch)
+            )
+        for invitation, outgoing in context.outgoing:
+            message = written[outgoing.key]
+            invitation.message = message
+            if message.state == MessageState.REFUSED:
+                invitation.state = InvitationState.REFUSED
+                invitation.refusal = _REFUSALS.get(message.refusal, InvitationRefusal.OPTED_OUT)
+                invitation.token_digest = None
+            else:
+                # The link is valid for its days from when it goes (after quiet hours).
+                invitation.sent_at = message.scheduled_for
+                invitation.expires_at = message.scheduled_for + dt.timedelta(
+                    days=context.template.expiry_days
+                )
+        context.outgoing = []
+    pending, context.pending = context.pending, []
+    Invitation.objects.bulk_create(
+        pending, batch_size=ENQUEUE_BATCH, ignore_conflicts=ignore_conflicts
+    )
+    return pending
 
 
 def template_for(actor: User | None, centre: OrgUnit, template_id: int) -> SurveyTemplate:
@@ -297,7 +347,7 @@ def invitations_send(
     invitations = [invite(context, recipient, channel) for recipient in recipients]
     try:
         with transaction.atomic():
-            Invitation.objects.bulk_create(context.pending)
+            invitations_flush(context)
     except IntegrityError as error:  # the same keys sent at the same moment by another call
         raise Conflict(
             _("These surveys are being sent by another request: try again."), code="send_race"
@@ -434,13 +484,11 @@ def surveys_draw(*, centre_id: int, now: dt.datetime | None = None) -> int:
             chunk = fresh[start : start + 500]
             with transaction.atomic():
                 context = send_context(template.centre, template, chunk, moment, template.channel)
+                context.defer = True
                 for recipient in chunk:
-                    try:
-                        with transaction.atomic():
-                            invite(context, recipient, template.channel)
-                            written += 1
-                    except IntegrityError:  # another worker wrote this key just now
-                        continue
+                    invite(context, recipient, template.channel)
+                # A key another worker wrote just now is left to it.
+                written += len(invitations_flush(context, ignore_conflicts=True))
     return written
 
 
