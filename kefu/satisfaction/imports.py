@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -321,7 +321,7 @@ class CustomerDates(Importer[tuple[Any, ...]]):
         labels = self.labels
         kinds = dict(DateKind.choices)
         updates: list[tuple[dt.date, str, int]] = []
-        new: list[CustomerDate] = []
+        new: list[tuple[Any, ...]] = []
         for record in batch:
             same_day = on_day.get((record.customer, record.kind, record.date))
             if same_day is not None:
@@ -354,15 +354,7 @@ class CustomerDates(Importer[tuple[Any, ...]]):
                     report.change(record.row, f"{kinds[record.kind]} {note}".strip(), change)
                     continue
                 change += _(" (the earlier day, already reminded of, is kept)")
-            new.append(
-                CustomerDate(
-                    centre=self.centre,
-                    customer_id=record.customer,
-                    kind=record.kind,
-                    date=record.date,
-                    note=record.note,
-                )
-            )
+            new.append((record.customer, record.kind, record.date, record.note))
             entry = [None, record.date, record.note]
             on_day[(record.customer, record.kind, record.date)] = entry
             by_what[(record.customer, record.kind, record.note)] = entry
@@ -371,16 +363,23 @@ class CustomerDates(Importer[tuple[Any, ...]]):
                 report.change(record.row, f"{kinds[record.kind]} {record.note}".strip(), change)
             else:
                 report.created += 1
-        # In the order decided, updates before inserts: each day was free when taken.
-        if updates:
-            table = connection.ops.quote_name(CustomerDate._meta.db_table)
-            with connection.cursor() as cursor:
+        # In the order decided, updates before inserts: each day was free when taken. One
+        # executemany each, without the ORM's per-object work (most of a batch's time).
+        table = connection.ops.quote_name(CustomerDate._meta.db_table)
+        with connection.cursor() as cursor:
+            if updates:
                 cursor.executemany(
                     f"UPDATE {table} SET date = %s, note = %s WHERE id = %s",  # noqa: S608
                     updates,
                 )
-        if new:
-            CustomerDate.objects.bulk_create(new, batch_size=1000)
+            if new:
+                stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+                centre = self.centre.pk
+                cursor.executemany(
+                    f"INSERT INTO {table} (centre_id, customer_id, kind, date, note, created_at) "  # noqa: S608
+                    "VALUES (%s, %s, %s, %s, %s, %s)",
+                    [(centre, *values, stamp) for values in new],
+                )
 
     # -- export --------------------------------------------------------------------------
 
