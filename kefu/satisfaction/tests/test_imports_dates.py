@@ -292,3 +292,25 @@ def test_the_import_page_offers_the_kind(users: dict[str, User], customers: dict
 )
 def test_due_dates_as_people_write_them(text: str, day: dt.date | None) -> None:
     assert due_date(text) == day
+
+
+def test_a_file_of_several_batches_finds_repeats_across_them_and_writes_each_once(
+    centre: OrgUnit, customers: dict[str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of two rows: the file's repeats are found across batches (the temporary
+    table of keys seen), and a good file lands whole, each batch seeing what the ones
+    before it wrote."""
+    from kefu.satisfaction.imports import CustomerDates
+
+    monkeypatch.setattr(CustomerDates, "batch_size", 2)
+    repeated = [*ROWS, ["0101000002", "预付费余额到期", "2027-09-01", ""]]
+    report = run(write_csv(tmp_path / "a.csv", repeated), centre)
+    assert problems(report) == [(6, "户号", "客户、类型和事项与第 4 行相同。")]
+    assert CustomerDate.objects.count() == 0
+    good = [*ROWS, ["0101000002", "合同到期", "2027-09-01", ""]]
+    report = run(write_csv(tmp_path / "b.csv", good), centre)
+    assert (report.rows, report.created) == (5, 5)
+    moved = [HEADER, *([row[0], row[1], "2030-01-01", row[3]] for row in good[1:])]
+    report = run(write_csv(tmp_path / "c.csv", moved), centre)
+    assert (report.created, report.updated) == (0, 5)
+    assert set(CustomerDate.objects.values_list("date", flat=True)) == {dt.date(2030, 1, 1)}
