@@ -48,6 +48,7 @@ bench: install
 	$(VENV)/bin/python bench/telephony.py
 	$(VENV)/bin/python bench/wallboard.py
 	$(VENV)/bin/python bench/import.py
+	$(VENV)/bin/python bench/customer_dates.py
 	$(VENV)/bin/python bench/workforce.py
 	$(VENV)/bin/python bench/workforce_forecast.py
 	$(VENV)/bin/python bench/qa.py

@@ -15,6 +15,10 @@ class SatisfactionConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_schedule, sender=self, dispatch_uid="kefu.satisfaction.schedule")
+        from kefu.core.imports import register
+        from kefu.satisfaction.imports import CustomerDates
+
+        register(CustomerDates)
 
 
 def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> None:

@@ -16,6 +16,19 @@ and the reply callback (回复短信通知), one JSON object (`mobile`, `nationc
 signs neither push: the endpoint checks kefu's shared token. Pull mode:
 PullSmsSendStatus (a queue: each status is handed out once).
 
+SendSms is not idempotent. A send whose answer was lost (a read timeout, a connection cut
+after the request left) may have gone: it fails as temporary with the code "unsure", and
+kefu remembers the key for two days (in the cache); before that key is sent again, and
+whenever the outbox finds a message a crash left `sending` (`find`, the
+`kefu.core.sms.Reconciling` protocol), the number's sends are looked up with
+PullSmsSendStatusByPhoneNumber (拉取单个号码短信下发状态: by number and a time range of
+at most seven days back, each status with its SerialNo and SessionContext, which is
+kefu's key). A status with the key: sent, not sent again. None in the range: not sent.
+Statuses whose SessionContext is empty (Tencent returns it only once enabled for the
+account), or a full page without the key, cannot tell: the lookup raises and the outbox
+asks again later rather than risk a second send. The lookup sees a send once its status
+report has come back from the carrier, which is seconds after it as a rule.
+
 Settings: KEFU_SMS_TENCENT_* (docs/operations.md); TEMPLATES maps kefu's template names
 to template IDs with the order of the message's values, e.g.
 {"survey": {"id": "1234567", "params": ["name", "link"]}}; a bare ID takes values named
@@ -28,6 +41,7 @@ import hashlib
 import logging
 from typing import Any
 
+from django.core.cache import cache
 from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.common.profile.client_profile import ClientProfile
@@ -35,6 +49,7 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.sms.v20210111 import models as sms_models
 from tencentcloud.sms.v20210111.sms_client import SmsClient
 
+from kefu.core.sms import TemporaryFailure
 from kefu.satisfaction.providers import base
 from kefu.satisfaction.providers.base import Receipt, Reply, permanent, temporary
 
@@ -74,6 +89,36 @@ FAMILIES = {
     "AuthFailure": (True, base.BAD_ACCOUNT),
     "UnauthorizedOperation": (True, base.BAD_ACCOUNT),
 }
+
+
+# What the SDK's transport says when no connection was made (the request never left).
+NOT_CONNECTED = (
+    "NewConnectionError",
+    "ConnectTimeout",
+    "Failed to establish",
+    "Connection refused",
+    "Name or service",
+    "NameResolutionError",
+)
+# The code of a failure after which the message may have gone all the same.
+UNSURE = "unsure"
+# How long kefu remembers such a message, to look for it before sending it again.
+UNSURE_SECONDS = 2 * 86400
+# How far back PullSmsSendStatusByPhoneNumber reaches (seven days), less a margin.
+LOOKUP_REACH = dt.timedelta(days=7) - dt.timedelta(minutes=10)
+# The statuses one lookup returns at most (the API's Limit; its Offset is always 0).
+LOOKUP_LIMIT = 100
+# Before the range's start, for clocks that disagree.
+LOOKUP_MARGIN = dt.timedelta(minutes=5)
+
+
+def unsure_cache_key(key: str) -> str:
+    return "kefu:sms:tencent:unsure:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def session_context(key: str) -> str:
+    """kefu's key as it goes in SessionContext (at most 500 bytes)."""
+    return key.encode()[:500].decode(errors="ignore")
 
 
 def failure(code: str) -> Exception:
@@ -116,6 +161,16 @@ class TencentSms(base.Provider):
             return action(request)
         except TencentCloudSDKException as error:
             code = str(error.get_code() or "")
+            if code == "ClientNetworkError":
+                # The error's text may hold the request's URL: not logged. Refused before
+                # the request went: certainly not sent. Anything else (a read timeout, a
+                # cut connection) may have been sent.
+                reason = str(error.get_message() or "")
+                unsure = not any(sign in reason for sign in NOT_CONNECTED)
+                logger.warning(
+                    "Tencent Cloud SMS %s", "gave no answer" if unsure else "unreachable"
+                )
+                raise temporary(base.UNAVAILABLE, UNSURE if unsure else code) from error
             logger.warning("Tencent Cloud SMS refused: %s %s", code, error.get_message())
             raise failure(code) from error
 
@@ -141,6 +196,14 @@ class TencentSms(base.Provider):
         params: dict[str, Any] | None = None,
     ) -> str:
         template_id, values = self._values(*self.template(template_code, text, params))
+        unsure_key = unsure_cache_key(key) if key else ""
+        if unsure_key and cache.get(unsure_key):
+            # The last try may have gone (SendSms is not idempotent): look before sending.
+            since = dt.datetime.now(tz=dt.UTC) - dt.timedelta(seconds=UNSURE_SECONDS)
+            found = self.find(number, key, since)
+            if found is not None:
+                cache.delete(unsure_key)
+                return found
         request = sms_models.SendSmsRequest()
         request.PhoneNumberSet = [e164(number)]
         request.SmsSdkAppId = self.config["sdk_app_id"]
@@ -148,8 +211,15 @@ class TencentSms(base.Provider):
         request.TemplateId = template_id
         request.TemplateParamSet = values
         if key:
-            request.SessionContext = key.encode()[:500].decode(errors="ignore")
-        response = self._call(self.client.SendSms, request)
+            request.SessionContext = session_context(key)
+        try:
+            response = self._call(self.client.SendSms, request)
+        except TemporaryFailure as error:
+            if unsure_key and error.code == UNSURE:
+                cache.set(unsure_key, True, UNSURE_SECONDS)
+            raise
+        if unsure_key:
+            cache.delete(unsure_key)
         statuses = response.SendStatusSet or []
         if not statuses:
             raise temporary(base.UNAVAILABLE, "no_status")
@@ -161,6 +231,35 @@ class TencentSms(base.Provider):
         if not status.SerialNo:  # taken all the same: sending again would send it twice
             return base.key_reference(key) if key else ""
         return str(status.SerialNo)
+
+    def find(self, number: str, key: str, since: dt.datetime) -> str | None:
+        """Whether Tencent took a message with this key for this number since `since`
+        (`kefu.core.sms.Reconciling`): its SerialNo, or the key as its reference when the
+        status has none; None when no send to the number is there at all. Raises a
+        temporary failure when it cannot tell (see the module's docstring)."""
+        now = dt.datetime.now(tz=dt.UTC)
+        begin = max(since - LOOKUP_MARGIN, now - LOOKUP_REACH)
+        request = sms_models.PullSmsSendStatusByPhoneNumberRequest()
+        request.BeginTime = int(begin.timestamp())
+        request.EndTime = int(now.timestamp()) + 60
+        request.Offset = 0
+        request.Limit = LOOKUP_LIMIT
+        request.PhoneNumber = e164(number)
+        request.SmsSdkAppId = self.config["sdk_app_id"]
+        response = self._call(self.client.PullSmsSendStatusByPhoneNumber, request)
+        statuses = response.PullSmsSendStatusSet or []
+        wanted = session_context(key)
+        for status in statuses:
+            if key and str(status.SessionContext or "") == wanted:
+                return str(status.SerialNo or "") or base.key_reference(key)
+        if not statuses:
+            return None
+        if len(statuses) >= LOOKUP_LIMIT or any(not s.SessionContext for s in statuses):
+            logger.warning(
+                "Tencent Cloud SMS: cannot tell whether %s was sent to %s", key, number[-4:]
+            )
+            raise temporary(base.UNAVAILABLE, "lookup_unsure")
+        return None
 
     def pull_receipts(self, limit: int = 100) -> list[Receipt]:
         """Pull mode (PullSmsSendStatus): the statuses not handed out before, at most 100."""

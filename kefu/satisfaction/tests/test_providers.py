@@ -21,11 +21,13 @@ from django.utils import timezone, translation
 from kefu.core import sms
 from kefu.core.models import OrgUnit
 from kefu.core.sms import PermanentFailure, TemporaryFailure
+from kefu.satisfaction import delivery
 from kefu.satisfaction.models import InboundMessage, Message, MessageState, OptOut
 from kefu.satisfaction.providers.aliyun import AliyunSms
 from kefu.satisfaction.providers.email import message_email
 from kefu.satisfaction.providers.tasks import receipts_pull as receipts_pull_task
 from kefu.satisfaction.providers.tencent import TencentSms
+from kefu.satisfaction.services.dispatch import dispatch_batch
 from kefu.satisfaction.services.outbound import message_enqueue
 from kefu.satisfaction.services.receipts import receipt_record, receipts_pull
 from kefu.satisfaction.tests.standins import DROP, StandIn, closed_endpoint, stand_in
@@ -405,6 +407,151 @@ def test_tencent_unreachable_is_temporary() -> None:
     with pytest.raises(TemporaryFailure) as raised:
         send_survey(TencentSms(tencent_config(closed_endpoint())))
     assert raised.value.code == "ClientNetworkError"
+
+
+def tencent_lookup(*contexts: str) -> Any:
+    """PullSmsSendStatusByPhoneNumber's answer: one status per SessionContext given."""
+    return {
+        "Response": {
+            "PullSmsSendStatusSet": [
+                {
+                    "UserReceiveTime": 1796580000,
+                    "CountryCode": "86",
+                    "SubscriberNumber": NUMBER,
+                    "PhoneNumber": "+86" + NUMBER,
+                    "SerialNo": f"5000:{index}",
+                    "ReportStatus": "SUCCESS",
+                    "Description": "用户短信送达成功",
+                    "SessionContext": context,
+                }
+                for index, context in enumerate(contexts, start=1)
+            ],
+            "RequestId": "r",
+        }
+    }
+
+
+def test_tencent_after_an_answer_lost_looks_before_sending_again(standin: StandIn) -> None:
+    """SendSms is not idempotent: a try whose answer was lost may have gone. The next try
+    of the same key first asks PullSmsSendStatusByPhoneNumber for a send with that
+    SessionContext; found, it is not sent again."""
+    standin.answer(DROP, None)  # the request reached the provider; no answer came back
+    standin.answer(200, tencent_lookup("survey:41", "survey:42"))
+    provider = TencentSms(tencent_config(standin.endpoint))
+    with pytest.raises(TemporaryFailure) as raised:
+        send_survey(provider)
+    assert raised.value.code == "unsure"
+    assert send_survey(provider) == "5000:2"
+    assert [seen.action for seen in standin.seen] == ["SendSms", "PullSmsSendStatusByPhoneNumber"]
+    lookup = standin.seen[1].body
+    assert (lookup["PhoneNumber"], lookup["SmsSdkAppId"], lookup["Offset"], lookup["Limit"]) == (
+        "+86" + NUMBER,
+        "1400006666",
+        0,
+        100,
+    )
+    assert lookup["BeginTime"] < lookup["EndTime"]
+
+
+def test_tencent_after_an_answer_lost_sends_again_what_did_not_go(standin: StandIn) -> None:
+    standin.answer(DROP, None)
+    standin.answer(200, tencent_lookup("survey:41"))  # another message's status only
+    standin.answer(200, tencent_status())
+    provider = TencentSms(tencent_config(standin.endpoint))
+    with pytest.raises(TemporaryFailure):
+        send_survey(provider)
+    assert send_survey(provider) == "5000:104571066915705365784949619"
+    assert [seen.action for seen in standin.seen] == [
+        "SendSms",
+        "PullSmsSendStatusByPhoneNumber",
+        "SendSms",
+    ]
+    # Once sent, the key is no longer in doubt: a third try does not look first.
+    send_survey(provider)
+    assert len(standin.seen) == 4 and standin.seen[-1].action == "SendSms"
+
+
+def test_tencent_a_lookup_that_cannot_tell_does_not_send(standin: StandIn) -> None:
+    """Statuses without SessionContext (Tencent returns it once enabled for the account)
+    may be this message: the lookup says it cannot tell, and nothing is sent."""
+    standin.answer(200, tencent_lookup(""))
+    standin.answer(200, tencent_lookup())
+    provider = TencentSms(tencent_config(standin.endpoint))
+    since = timezone.now() - dt.timedelta(hours=1)
+    with pytest.raises(TemporaryFailure) as raised:
+        provider.find(NUMBER, "survey:42", since)
+    assert raised.value.code == "lookup_unsure"
+    assert provider.find(NUMBER, "survey:42", since) is None
+    assert {seen.action for seen in standin.seen} == {"PullSmsSendStatusByPhoneNumber"}
+
+
+def test_tencent_refused_connection_is_certainly_not_sent_and_is_not_looked_for() -> None:
+    provider = TencentSms(tencent_config(closed_endpoint()))
+    for _attempt in range(2):
+        with pytest.raises(TemporaryFailure) as raised:
+            send_survey(provider)
+        assert raised.value.code == "ClientNetworkError"
+
+
+def left_sending(centre: OrgUnit, key: str) -> Message:
+    """A message a dispatcher claimed and was killed with: `sending`, its lease out."""
+    message = message_enqueue(
+        centre=centre,
+        channel="sms",
+        address=NUMBER,
+        purpose="survey",
+        text="王先生，请评价本次服务：https://kefu.example.cn/s/abc/",
+        key=key,
+        template_code="survey",
+        params={"name": "王先生", "link": "https://kefu.example.cn/s/abc/"},
+    )
+    moment = dt.datetime(2026, 12, 7, 10, tzinfo=SHANGHAI)
+    Message.objects.filter(pk=message.pk).update(
+        state=MessageState.SENDING,
+        claim="killed",
+        attempts=1,
+        scheduled_for=moment,
+        due_at=moment,
+        lease_until=moment + dt.timedelta(minutes=1),
+    )
+    message.refresh_from_db()
+    return message
+
+
+@pytest.mark.django_db
+def test_tencent_a_send_a_crash_left_unsettled_is_found_and_not_sent_again(
+    standin: StandIn, centre: OrgUnit
+) -> None:
+    message = left_sending(centre, "survey:90")
+    key = delivery.out_id(centre.pk, message.pk)
+    standin.answer(200, tencent_lookup("survey:89", key))
+    gateway = TencentSms(tencent_config(standin.endpoint))
+    later = dt.datetime(2026, 12, 7, 10, 5, tzinfo=SHANGHAI)
+    outcome = dispatch_batch(now=later, gateways={"sms": gateway})
+    assert (outcome.claimed, outcome.settled, outcome.sent) == (1, 1, 0)
+    message.refresh_from_db()
+    assert (message.state, message.reference) == (MessageState.SENT, "5000:2")
+    assert [seen.action for seen in standin.seen] == ["PullSmsSendStatusByPhoneNumber"]
+
+
+@pytest.mark.django_db
+def test_tencent_a_send_a_crash_left_unmade_is_sent_after_the_lookup(
+    standin: StandIn, centre: OrgUnit
+) -> None:
+    message = left_sending(centre, "survey:91")
+    standin.answer(200, tencent_lookup())
+    standin.answer(200, tencent_status())
+    gateway = TencentSms(tencent_config(standin.endpoint))
+    later = dt.datetime(2026, 12, 7, 10, 5, tzinfo=SHANGHAI)
+    outcome = dispatch_batch(now=later, gateways={"sms": gateway})
+    assert (outcome.claimed, outcome.settled, outcome.sent) == (1, 0, 1)
+    message.refresh_from_db()
+    assert (message.state, message.reference) == (
+        MessageState.SENT,
+        "5000:104571066915705365784949619",
+    )
+    assert [seen.action for seen in standin.seen] == ["PullSmsSendStatusByPhoneNumber", "SendSms"]
+    assert standin.seen[1].body["SessionContext"] == delivery.out_id(centre.pk, message.pk)
 
 
 def test_tencent_pull_mode_reads_the_status_queue(standin: StandIn) -> None:
