@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from kefu.core.errors import Forbidden
 from kefu.core.imports import Column, Importer, Report, Row
 from kefu.core.roles import MANAGE_OUTREACH
-from kefu.customers.imports.values import _Seen
+from kefu.customers.imports.values import Seen
 from kefu.customers.models import Customer
 from kefu.satisfaction.models import CustomerDate, DateKind, Reminder
 
@@ -152,8 +152,8 @@ class CustomerDates(Importer[tuple[Any, ...]]):
         super().__init__(**kwargs)
         self.kinds = kind_names()
         self.allowed: bool | None = None
-        self.by_what: _Seen | None = None
-        self.by_day: _Seen | None = None
+        self.by_what: Seen | None = None
+        self.by_day: Seen | None = None
 
     # -- check ---------------------------------------------------------------------------
 
@@ -250,7 +250,7 @@ class CustomerDates(Importer[tuple[Any, ...]]):
         if self.writing:  # the check pass found none; the file has not changed since
             return set()
         if self.by_what is None or self.by_day is None:
-            self.by_what, self.by_day = _Seen(), _Seen()
+            self.by_what, self.by_day = Seen(), Seen()
         repeated: set[int] = set()
         for seen, message in (
             (self.by_what, _("The same customer, kind and 事项 as row %(row)d.")),

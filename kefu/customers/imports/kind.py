@@ -39,8 +39,8 @@ from kefu.customers.imports.values import (
     MASKED,
     Existing,
     Record,
+    Seen,
     _key,
-    _Seen,
     _split,
 )
 from kefu.customers.models import Customer, CustomerPhone, Tag, Tier
@@ -138,7 +138,7 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.today = dt.datetime.now(tz=CHINA_TZ).date()
-        self.seen: _Seen | None = None
+        self.seen: Seen | None = None
         self._mapped: tuple[int, int, int] | None = None
         self.existing: dict[str, Existing] = {}
         self.held: set[str] = set()
@@ -366,7 +366,7 @@ class CustomerImporter(Importer[tuple[Any, ...]]):
         if self.writing:  # the check pass found none; the file has not changed since
             return records
         if self.seen is None:
-            self.seen = _Seen()
+            self.seen = Seen()
         first: dict[str, int] = {}
         repeated: dict[int, int] = {}
         for row in rows:

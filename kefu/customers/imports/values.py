@@ -81,7 +81,7 @@ def _split(cell: str) -> list[str]:
     return [part.strip() for part in SEPARATORS.split(cell) if part.strip()]
 
 
-class _Seen:
+class Seen:
     """The account numbers met so far in the check pass, with their rows, in a private
     temporary SQLite database (removed when closed): a million of them take a few MB of
     memory rather than a hundred."""

@@ -96,6 +96,9 @@ NOT_CONNECTED = ("NewConnectionError", "ConnectTimeout", "Failed to establish", 
 UNSURE = "unsure"
 # How long kefu remembers such a message, to look for it before sending it again.
 UNSURE_SECONDS = 2 * 86400
+# How far a look-up reads: QuerySendDetails keeps 30 days; pages of 50 a day.
+LOOKUP_DAYS = dt.timedelta(days=29)
+LOOKUP_PAGES = 4
 
 
 def unsure_cache_key(key: str) -> str:
@@ -202,14 +205,20 @@ class AliyunSms(base.Provider):
             return base.key_reference(key) if key else ""
         return str(body.biz_id)
 
-    def sent_before(self, number: str, key: str) -> str:
-        """Whether the provider took a message with this key (its OutId) today or
-        yesterday, China's time: its reference, or "" when it did not. QuerySendDetails
-        gives no BizId, so the reference is the key itself; the receipt, which carries
-        the key as out_id, finds the message by it."""
+    def sent_before(self, number: str, key: str, since: dt.datetime | None = None) -> str:
+        """Whether the provider took a message with this key (its OutId) on any day from
+        `since` (today and yesterday without it; QuerySendDetails reaches back 30 days) to
+        today, China's time: its reference, or "" when it did not. QuerySendDetails gives
+        no BizId, so the reference is the key itself; the receipt, which carries the key
+        as out_id, finds the message by it. Raises a temporary failure when a day holds
+        more sends to the number than the pages read: it cannot tell."""
         today = dt.datetime.now(tz=base.CHINA).date()
-        for day in (today, today - dt.timedelta(days=1)):
-            for page in range(1, 5):
+        first = today - dt.timedelta(days=1)
+        if since is not None:
+            first = max(since.astimezone(base.CHINA).date(), today - LOOKUP_DAYS)
+        day = today
+        while day >= first:
+            for page in range(1, LOOKUP_PAGES + 1):
                 request = sms_models.QuerySendDetailsRequest(
                     phone_number=number,
                     send_date=day.strftime("%Y%m%d"),
@@ -225,7 +234,15 @@ class AliyunSms(base.Provider):
                     return base.key_reference(key)
                 if len(details) < 50:
                     break
+            else:
+                raise temporary(base.UNAVAILABLE, "lookup")
+            day -= dt.timedelta(days=1)
         return ""
+
+    def find(self, number: str, key: str, since: dt.datetime) -> str | None:
+        """`kefu.core.sms.Reconciling`: a message a crash left `sending` is looked up by
+        its key from the day it was due, not sent blindly again."""
+        return self.sent_before(number, key, since) or None
 
     def query(self, *, number: str, reference: str, sent_on: dt.date) -> Receipt | None:
         """Pull mode (QuerySendDetails): the message's delivery, or None while it waits

@@ -519,6 +519,54 @@ def left_sending(centre: OrgUnit, key: str) -> Message:
 
 
 @pytest.mark.django_db
+def test_aliyun_a_send_a_crash_left_unsettled_is_found_and_not_sent_again(
+    standin: StandIn, centre: OrgUnit
+) -> None:
+    """Alibaba's gateway is `Reconciling` too: the day the message was due is read in
+    QuerySendDetails for its OutId (today first, then back to that day)."""
+    message = left_sending(centre, "survey:92")
+    key = delivery.out_id(centre.pk, message.pk)
+    standin.answer(200, details("survey:89", key))
+    gateway = AliyunSms(aliyun_config(standin.endpoint))
+    later = dt.datetime(2026, 12, 7, 10, 5, tzinfo=SHANGHAI)
+    outcome = dispatch_batch(now=later, gateways={"sms": gateway})
+    assert (outcome.claimed, outcome.settled, outcome.sent) == (1, 1, 0)
+    message.refresh_from_db()
+    assert (message.state, message.reference) == (MessageState.SENT, f"out:{key}")
+    assert [seen.action for seen in standin.seen] == ["QuerySendDetails"]
+
+
+@pytest.mark.django_db
+def test_aliyun_a_send_a_crash_left_unmade_is_sent_after_the_lookup(
+    standin: StandIn, centre: OrgUnit
+) -> None:
+    message = left_sending(centre, "survey:93")
+    days = (dt.datetime.now(tz=SHANGHAI).date() - dt.date(2026, 12, 7)).days + 1
+    for _day in range(min(max(days, 1), 30)):  # each day from today back to the due one
+        standin.answer(200, details("survey:89"))
+    standin.answer(200, {"Code": "OK", "Message": "OK", "BizId": "6^0", "RequestId": "R"})
+    gateway = AliyunSms(aliyun_config(standin.endpoint))
+    later = dt.datetime(2026, 12, 7, 10, 5, tzinfo=SHANGHAI)
+    outcome = dispatch_batch(now=later, gateways={"sms": gateway})
+    assert (outcome.claimed, outcome.settled, outcome.sent) == (1, 0, 1)
+    message.refresh_from_db()
+    assert (message.state, message.reference) == (MessageState.SENT, "6^0")
+    assert [seen.action for seen in standin.seen][-1] == "SendSms"
+    assert standin.seen[-1].query["OutId"] == delivery.out_id(centre.pk, message.pk)
+
+
+def test_aliyun_a_lookup_that_cannot_read_a_whole_day_does_not_send(standin: StandIn) -> None:
+    full = details(*[f"other:{n}" for n in range(50)])
+    for _page in range(4):
+        standin.answer(200, full)
+    provider = AliyunSms(aliyun_config(standin.endpoint))
+    since = dt.datetime.now(tz=SHANGHAI)
+    with pytest.raises(TemporaryFailure):
+        provider.find(NUMBER, "survey:94", since)
+    assert [seen.action for seen in standin.seen] == ["QuerySendDetails"] * 4
+
+
+@pytest.mark.django_db
 def test_tencent_a_send_a_crash_left_unsettled_is_found_and_not_sent_again(
     standin: StandIn, centre: OrgUnit
 ) -> None:
