@@ -3,6 +3,7 @@ from django.urls import path
 from kefu.satisfaction import views
 from kefu.satisfaction.views import (
     appointments,
+    call_lists,
     callbacks,
     dissatisfied,
     notices,
@@ -137,5 +138,25 @@ urlpatterns = [
         "satisfaction/reminders/seed/",
         reminders.reminder_rules_seed_view,
         name="satisfaction_reminder_rules_seed",
+    ),
+    path(
+        "satisfaction/callbacks/lists/",
+        call_lists.lists_page,
+        name="satisfaction_call_lists",
+    ),
+    path(
+        "satisfaction/callbacks/lists/<int:list_id>/",
+        call_lists.list_page,
+        name="satisfaction_call_list",
+    ),
+    path(
+        "satisfaction/callbacks/lists/<int:list_id>/fill/",
+        call_lists.fill_view,
+        name="satisfaction_call_list_fill",
+    ),
+    path(
+        "satisfaction/callbacks/lists/<int:list_id>/close/",
+        call_lists.close_view,
+        name="satisfaction_call_list_close",
     ),
 ]
