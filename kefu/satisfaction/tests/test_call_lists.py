@@ -310,3 +310,21 @@ def test_closing_cancels_the_calls_not_made_and_results_count_by_list(world: Wor
         ("感谢回访", 2, 1)
     ]
     assert CallbackTask.objects.filter(state=CallbackState.CANCELLED).count() == 1
+
+
+def test_the_demo_has_a_thank_you_and_a_care_list_in_progress(world: World) -> None:
+    from kefu.satisfaction.demo import load_call_lists
+
+    Customer.objects.update(created_at=timezone.now() - 2 * DAY)
+    for index, customer in enumerate(world.customers[:2]):
+        Customer.objects.filter(pk=customer.pk).update(
+            tier="high_value", account_number=f"010100000{index}"
+        )
+    written = load_call_lists(world.centre, world.people["manager"])
+    assert written == 5  # three new customers thanked, two high-value customers cared for
+    for call_list in CallList.objects.all():
+        states = set(
+            CallbackTask.objects.filter(call_list=call_list).values_list("state", flat=True)
+        )
+        assert "open" in states and states & {"done", "unreachable"}, (call_list.name, states)
+    assert load_call_lists(world.centre, world.people["manager"]) == 0
