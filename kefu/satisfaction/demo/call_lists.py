@@ -67,19 +67,32 @@ def load_call_lists(centre: OrgUnit, manager: User) -> int:
     written = 0
     for call_list in (thank_you, care):
         written += call_list_fill(actor=manager, list_id=call_list.pk, now=filled_at).written
-    if not CallbackTask.objects.filter(call_list=care).exists():
-        # No high-value customer's calls changed in the demo's history: the care team
-        # picks a few by their account numbers, as it would from the business system.
+    # Where the rule found nobody in the demo's history (a small demo has few connections
+    # closed last week, and no high-value customer whose calls changed), the team picks
+    # a few customers by their account numbers, as it would from the business system.
+    fallbacks = {
+        thank_you: Customer.objects.filter(
+            tickets__category__parent=connection, tickets__closed_at__isnull=False
+        ).order_by("-tickets__closed_at")
+        if connection
+        else Customer.objects.order_by("-pk"),
+        care: Customer.objects.filter(tier="high_value").order_by("pk"),
+    }
+    for call_list, customers in fallbacks.items():
+        if CallbackTask.objects.filter(call_list=call_list).exists():
+            continue
         accounts = list(
-            Customer.objects.filter(centre=centre, tier="high_value", account_number__isnull=False)
-            .order_by("pk")
-            .values_list("account_number", flat=True)[:12]
-        )
+            dict.fromkeys(
+                customers.filter(centre=centre, account_number__isnull=False).values_list(
+                    "account_number", flat=True
+                )[:40]
+            )
+        )[:12]
         if accounts:
             written += call_list_fill(
                 actor=manager,
-                list_id=care.pk,
-                accounts="\n".join(str(a) for a in accounts),
+                list_id=call_list.pk,
+                accounts="\n".join(str(account) for account in accounts),
                 now=filled_at,
             ).written
     _work(rng, [thank_you, care])
