@@ -12,6 +12,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kefu.conftest import race
 from kefu.contacts.models import CallReason, Contact
 from kefu.core.errors import Conflict, Forbidden, Invalid
 from kefu.customers.models import Customer
@@ -328,3 +329,19 @@ def test_the_demo_has_a_thank_you_and_a_care_list_in_progress(world: World) -> N
         )
         assert "open" in states and states & {"done", "unreachable"}, (call_list.name, states)
     assert load_call_lists(world.centre, world.people["manager"]) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_fills_at_once_put_each_customer_on_the_list_once(world: World) -> None:
+    call_list = _list(world)
+    manager = world.people["manager"]
+    results = race([lambda: call_list_fill(actor=manager, list_id=call_list.pk) for _ in range(2)])
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(result.written for result in results) == [0, 3]
+    assert CallbackTask.objects.filter(call_list=call_list).count() == 3
+    # The turn went on from one fill to the next: each agent has one call.
+    assert sorted(CallbackTask.objects.values_list("assignee__username", flat=True), key=str) == [
+        "a1",
+        "a2",
+        "b1",
+    ]
