@@ -223,3 +223,21 @@ def test_an_agent_sees_a_list_call_in_my_callbacks(world: World) -> None:
     assert page.status_code == 200
     assert "外呼名单" in text and "新装感谢回访" in text and "感谢回访" in text
     assert f"您好,{task.customer.name},感谢您选择我们。" in text
+
+
+def test_the_lists_page_and_api_read_a_fixed_number_of_queries(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    manager = signed_in("manager")
+    token = api("manager")
+    for index in range(6):
+        made = token.post(BASE, _body(name=f"名单{index}")).json()
+        token.post(f"{BASE}/{made['id']}/fill", {})
+    with django_assert_max_num_queries(25):
+        assert manager.get("/satisfaction/callbacks/lists/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert token.get(BASE).json()["count"] == 6
+    first = CallList.objects.order_by("pk").first()
+    assert first is not None
+    with django_assert_max_num_queries(25):
+        assert manager.get(f"/satisfaction/callbacks/lists/{first.pk}/").status_code == 200
