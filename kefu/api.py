@@ -243,6 +243,7 @@ def _mount() -> None:
     from kefu.knowledge.api import router as knowledge_router
     from kefu.metrics.api import router as metrics_router
     from kefu.quality.api import router as quality_router
+    from kefu.satisfaction.api.call_lists import router as call_lists_router
     from kefu.satisfaction.api.callbacks import router as satisfaction_callbacks_router
     from kefu.satisfaction.api.outreach import router as satisfaction_router
     from kefu.satisfaction.api.reminders import router as reminders_router
@@ -266,6 +267,7 @@ def _mount() -> None:
     api.add_router("/satisfaction/surveys", surveys_router)
     api.add_router("/satisfaction", satisfaction_callbacks_router)
     api.add_router("/satisfaction", reminders_router)
+    api.add_router("/satisfaction/callbacks/lists", call_lists_router)
 
 
 _mount()

@@ -92,6 +92,9 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "steps": gettext_lazy("repair steps"),
     "repaired": gettext_lazy("Repaired"),
     "months": gettext_lazy("Months"),
+    # Outbound lists (kefu/satisfaction/api/call_lists.py).
+    "list_id": gettext_lazy("outbound list"),
+    "accounts": gettext_lazy("Account numbers"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

@@ -17,6 +17,7 @@ GROUPING_CHOICES = [
     ("team", _("Team")),
     ("agent", _("Agent")),
     ("kind", _("Kind of callback")),
+    ("list", _("Outbound list")),
 ]
 
 

@@ -24,6 +24,7 @@ TABS: list[Tab] = [
     Tab(_("Notices to customers"), "satisfaction_notices", VIEW_ARTICLE),
     Tab(_("Appointments"), "satisfaction_appointments", ADD_CONTACT),
     Tab(_("Callback rules"), "satisfaction_callback_rules", VIEW_SATISFACTION),
+    Tab(_("Outbound lists"), "satisfaction_call_lists", VIEW_SATISFACTION),
     Tab(_("Surveys"), "satisfaction_survey_templates", MANAGE_OUTREACH),
     Tab(_("Reminder plans"), "satisfaction_reminder_rules", MANAGE_OUTREACH),
 ]

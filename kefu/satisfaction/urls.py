@@ -3,6 +3,7 @@ from django.urls import path
 from kefu.satisfaction import views
 from kefu.satisfaction.views import (
     appointments,
+    call_lists,
     callbacks,
     dissatisfied,
     notices,
@@ -169,5 +170,25 @@ urlpatterns = [
         "satisfaction/surveys/questionnaires/<int:questionnaire_id>/check/",
         questionnaires.questionnaire_check_view,
         name="satisfaction_questionnaire_check",
+    ),
+    path(
+        "satisfaction/callbacks/lists/",
+        call_lists.lists_page,
+        name="satisfaction_call_lists",
+    ),
+    path(
+        "satisfaction/callbacks/lists/<int:list_id>/",
+        call_lists.list_page,
+        name="satisfaction_call_list",
+    ),
+    path(
+        "satisfaction/callbacks/lists/<int:list_id>/fill/",
+        call_lists.fill_view,
+        name="satisfaction_call_list_fill",
+    ),
+    path(
+        "satisfaction/callbacks/lists/<int:list_id>/close/",
+        call_lists.close_view,
+        name="satisfaction_call_list_close",
     ),
 ]

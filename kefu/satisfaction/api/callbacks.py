@@ -49,7 +49,7 @@ router = Router(tags=["satisfaction: callbacks and dissatisfied customers"])
 
 # kefu.contacts.models.Channel's values (its name is taken by the outbox's Channel).
 ContactChannel = Literal["hotline", "web", "app", "wechat", "sms", "email", "counter", "outbound"]
-Grouping = Literal["touchpoint", "team", "agent", "kind"]
+Grouping = Literal["touchpoint", "team", "agent", "kind", "list"]
 ListState = Literal["open", "checking", "repaired", "not_repaired", "all"]
 SCRIPT_MAX = 4000
 
@@ -77,6 +77,7 @@ class CallbackTaskOut(Out):
     contact: int | None
     ticket: str | None
     entry: int | None
+    call_list: int | None
     agent: CallbackPersonOut | None
     team: str | None
     touchpoint: str
@@ -269,6 +270,7 @@ def _task(task: CallbackTask, *, with_attempts: bool = False) -> dict[str, Any]:
         "contact": task.contact_id,
         "ticket": task.ticket.number if task.ticket else None,
         "entry": task.entry_id,
+        "call_list": task.call_list_id,
         "agent": _person(task.agent),
         "team": task.team.name if task.team else None,
         "touchpoint": task.touchpoint,

@@ -2,7 +2,8 @@
 rules (a sample of settled contacts per channel, seven days after a repair closes, a week
 after a complaint is answered), two months of callbacks drawn by the sweep and worked by
 the back office with their attempts, the dissatisfied list found in the work orders and
-the callbacks, with repair plans in progress, checks waiting and entries repaired or not.
+the callbacks, with repair plans in progress, checks waiting and entries repaired or not;
+then the outbound lists (demo/call_lists.py).
 
 Called by kefu/demo.py after the work orders: `load_callbacks(centre, days=60)`. It goes
 through the services, with the sweeps' and attempts' times set in the past."""
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from kefu.core.models import OrgUnit, User
 from kefu.core.roles import BACKOFFICE, MANAGE_OUTREACH, MANAGER, REPAIR_DISSATISFIED
+from kefu.satisfaction.demo.call_lists import load_call_lists
 from kefu.satisfaction.models import (
     CallbackRule,
     CallbackState,
@@ -111,6 +113,7 @@ def load_callbacks(centre: OrgUnit, *, days: int = 60) -> int:
         if user.has_perm(REPAIR_DISSATISFIED)
     ]
     _repairs(centre, rng, owners or [manager], now)
+    load_call_lists(centre, manager)
     # The sweeps' tasks and the repair checks' alike.
     return CallbackTask.objects.filter(centre=centre).count() - before
 

@@ -5,6 +5,12 @@ callback rules and tasks (`callbacks`); the dissatisfied-customer list (`dissati
 surveys (`surveys`); reminder plans and customer dates (`reminders`)."""
 
 from kefu.satisfaction.models.appointments import Appointment, AppointmentState
+from kefu.satisfaction.models.call_lists import (
+    CallList,
+    CallListPurpose,
+    CallListState,
+    FillRule,
+)
 from kefu.satisfaction.models.callbacks import (
     Assignment,
     CallbackAttempt,
@@ -65,6 +71,9 @@ __all__ = [
     "Appointment",
     "AppointmentState",
     "Assignment",
+    "CallList",
+    "CallListPurpose",
+    "CallListState",
     "CallbackAttempt",
     "CallbackKind",
     "CallbackOutcomeChoice",
@@ -78,6 +87,7 @@ __all__ = [
     "DissatisfiedEntry",
     "DissatisfiedReason",
     "EntryState",
+    "FillRule",
     "InboundMessage",
     "Invitation",
     "InvitationRefusal",

@@ -25,6 +25,8 @@ class CallbackKind(models.TextChoices):
     AFTER_REPAIR = "after_repair", _("After a repair")
     AFTER_COMPLAINT = "after_complaint", _("After a complaint is answered")
     REPAIR_CHECK = "repair_check", _("Check of a satisfaction repair")
+    LIST = "list", _("Outbound list")
+    REMINDER = "reminder", _("Reminder call")
 
 
 class Assignment(models.TextChoices):
@@ -133,6 +135,15 @@ class CallbackTask(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    # A call of an outbound list (models.call_lists).
+    call_list = models.ForeignKey(
+        "satisfaction.CallList",
+        verbose_name=_("outbound list"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
     )
     # A repair check follows a dissatisfied-list entry (models.dissatisfied).
     entry = models.ForeignKey(

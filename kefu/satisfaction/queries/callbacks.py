@@ -21,12 +21,21 @@ GROUPINGS = {
     "team": ("team_id", "team__name"),
     "agent": ("agent_id", "agent__full_name"),
     "kind": ("kind", "kind"),
+    "list": ("call_list_id", "call_list__name"),
 }
 
 
 def _loaded(tasks: QuerySet[CallbackTask]) -> QuerySet[CallbackTask]:
     return tasks.select_related(
-        "customer", "contact", "ticket", "agent", "team", "assignee", "rule", "entry"
+        "customer",
+        "contact",
+        "ticket",
+        "agent",
+        "team",
+        "assignee",
+        "rule",
+        "entry",
+        "call_list__survey",
     )
 
 
@@ -79,12 +88,15 @@ def callback_results(
     user: User, *, since: dt.datetime, until: dt.datetime, by: str
 ) -> list[ResultRow]:
     """The outcomes of the tasks closed in [since, until) in the user's centre, grouped by
-    touchpoint, team, agent or kind; cancelled tasks are not counted."""
+    touchpoint, team, agent, kind or outbound list; cancelled tasks are not counted."""
     if user.centre_id is None or not user.has_perm(VIEW_SATISFACTION):
         return []
     column, name = GROUPINGS[by]
+    tasks = CallbackTask.objects.all()
+    if by == "list":  # the calls of outbound lists only
+        tasks = tasks.filter(call_list__isnull=False)
     rows = (
-        CallbackTask.objects.filter(
+        tasks.filter(
             centre_id=user.centre_id,
             closed_at__gte=since,
             closed_at__lt=until,

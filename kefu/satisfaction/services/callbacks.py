@@ -22,7 +22,7 @@ from kefu.core.models import User
 from kefu.core.roles import BACKOFFICE, MANAGE_OUTREACH, WORK_CALLBACKS
 from kefu.core.services.audit import audit_record
 from kefu.core.validation import check_lengths
-from kefu.satisfaction import callbacking
+from kefu.satisfaction import callbacking, calllisting
 from kefu.satisfaction.models import (
     Assignment,
     CallbackAttempt,
@@ -31,6 +31,8 @@ from kefu.satisfaction.models import (
     CallbackRule,
     CallbackState,
     CallbackTask,
+    CallList,
+    CallListState,
     DissatisfiedCause,
     DissatisfiedEntry,
 )
@@ -244,30 +246,81 @@ def callbacks_sweep(*, now: dt.datetime | None = None, centre_id: int | None = N
     return written
 
 
+#: Waiting tasks handed out per group and sweep.
+ASSIGN_BATCH = 5000
+
+
 def _assign_waiting(centre_id: int | None) -> None:
-    """Tasks drawn while the centre had no back office go to it once it has."""
+    """Tasks written with no one to take them go to whoever may now: a rule's (or a repair
+    check's, or a reminder's call) to the centre's back office, a list's to the agents who
+    work the list. One transaction per rule or list, with its row locked, so the turn
+    moves on the same way on every worker."""
+    from kefu.satisfaction.services.call_lists import assign
+
     waiting = CallbackTask.objects.filter(state=CallbackState.OPEN, assignee__isnull=True)
     if centre_id is not None:
         waiting = waiting.filter(centre_id=centre_id)
-    for task_id in waiting.order_by("pk").values_list("pk", flat=True):
+    groups = list(waiting.values_list("centre_id", "rule_id", "call_list_id").distinct().order_by())
+    for centre, rule_id, list_id in sorted(groups, key=lambda group: tuple(map(str, group))):
         with transaction.atomic():
-            task = (
-                CallbackTask.objects.select_for_update()
-                .filter(pk=task_id, assignee__isnull=True)
-                .first()
-            )
-            if task is None:
-                continue
-            rule = (
-                CallbackRule.objects.select_for_update().get(pk=task.rule_id)
-                if task.rule_id
-                else None
-            )
-            assignee = _assignee(rule, task.centre_id)
-            if assignee is None:
-                continue
-            task.assignee_id = assignee
-            task.save(update_fields=["assignee"])
+            tasks = waiting.filter(centre_id=centre, rule_id=rule_id, call_list_id=list_id)
+            if list_id is not None:
+                call_list = CallList.objects.select_for_update().get(pk=list_id)
+                if call_list.state != CallListState.OPEN:
+                    continue
+                ids = list(
+                    tasks.select_for_update()
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[:ASSIGN_BATCH]
+                )
+                chosen = assign(call_list, len(ids))
+            else:
+                rule = (
+                    CallbackRule.objects.select_for_update().get(pk=rule_id)
+                    if rule_id is not None
+                    else None
+                )
+                candidates = back_office_of(centre)
+                if not candidates:
+                    continue
+                ids = list(
+                    tasks.select_for_update()
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[:ASSIGN_BATCH]
+                )
+                in_turn = rule is not None and rule.assignment == Assignment.ROUND_ROBIN
+                load = (
+                    {}
+                    if in_turn
+                    else dict(
+                        CallbackTask.objects.filter(
+                            assignee_id__in=candidates, state=CallbackState.OPEN
+                        )
+                        .values("assignee_id")
+                        .annotate(n=Count("pk"))
+                        .order_by()
+                        .values_list("assignee_id", "n")
+                    )
+                )
+                picked = calllisting.share_out(
+                    len(ids),
+                    candidates,
+                    in_turn=in_turn,
+                    last=rule.last_assignee_id if rule is not None else None,
+                    open_tasks=load,
+                )
+                if rule is not None and in_turn and picked:
+                    rule.last_assignee_id = picked[-1]
+                    rule.save(update_fields=["last_assignee"])
+                chosen = list(picked)
+            by_assignee: dict[int, list[int]] = {}
+            for task_id, assignee in zip(ids, chosen, strict=True):
+                if assignee is not None:
+                    by_assignee.setdefault(assignee, []).append(task_id)
+            for assignee, task_ids in by_assignee.items():
+                CallbackTask.objects.filter(pk__in=task_ids, assignee__isnull=True).update(
+                    assignee_id=assignee
+                )
 
 
 def repair_check_draw(
@@ -327,7 +380,7 @@ def callback_rule_set(
     """Write a rule of the actor's centre, by name (a second call with the name changes it)."""
     if not actor.has_perm(MANAGE_OUTREACH) or actor.centre_id is None:
         raise Forbidden()
-    if kind not in CallbackKind.values or kind == CallbackKind.REPAIR_CHECK:
+    if kind not in (CallbackKind.SAMPLE, CallbackKind.AFTER_REPAIR, CallbackKind.AFTER_COMPLAINT):
         raise Invalid(
             _("There is no such kind of callback."), code="kind_unknown", detail={"field": "kind"}
         )

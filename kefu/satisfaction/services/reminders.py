@@ -11,9 +11,9 @@ batches by id and writes in bulk, so a million dates take one pass of bounded me
 
 A text message is written as `message_enqueue` would: after the quiet hours, refused when
 the number unsubscribed or already has the day's messages, refused without a mobile
-number. A call task is the `Reminder` record with channel `call`, due at its moment, for
-the callback lists to take up. The working calendar is the centre's (none: every day is
-a working day)."""
+number. A reminder by call is the `Reminder` record and a callback task of kind
+`reminder` under the same key, from its moment, for the back office's "my callbacks".
+The working calendar is the centre's (none: every day is a working day)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ from kefu.core.validation import check_lengths
 from kefu.customers.models import Customer, CustomerPhone
 from kefu.satisfaction import outreach, reminding
 from kefu.satisfaction.models import (
+    CallbackKind,
+    CallbackTask,
     Channel,
     CustomerDate,
     DateKind,
@@ -333,6 +335,8 @@ def _write_batch(
             ],
         ).values_list("address", "scheduled_for"):
             earlier.setdefault(address, []).append(moment)
+    tasks: list[dict[str, Any]] = []
+    written_at = timezone.now()
     for pk, customer, anchor, what, moment in planned:
         source = {"ticket_id": pk} if after else {"customer_date_id": pk}
         reminders.append(
@@ -344,8 +348,6 @@ def _write_batch(
                 **source,
             }
         )
-        if not sms:
-            continue
         text = reminding.render(
             rule.template,
             {
@@ -354,6 +356,12 @@ def _write_batch(
                 "事项": what,
             },
         )[:500]
+        key = f"reminder:{rule.pk}:{'t' if after else 'd'}{pk}"
+        if not sms:
+            tasks.append(
+                _call_task(rule, key, customer, pk if after else None, text, moment, written_at)
+            )
+            continue
         scheduled = outreach.send_time(
             timezone.localtime(moment, tz),
             quiet_from=outreach_rules.quiet_from,
@@ -380,7 +388,7 @@ def _write_batch(
                 "address": address,
                 "purpose": Purpose.REMINDER,
                 "text": text,
-                "key": f"reminder:{rule.pk}:{'t' if after else 'd'}{pk}",
+                "key": key,
                 "state": state,
                 "refusal": refusal,
                 "scheduled_for": scheduled,
@@ -390,7 +398,37 @@ def _write_batch(
     with transaction.atomic():
         _insert_ignoring(Reminder, reminders)
         _insert_ignoring(Message, messages)
+        _insert_ignoring(CallbackTask, tasks)
     return len(reminders)
+
+
+#: A reminder's call is made from its moment, within this many days.
+CALL_DUE_DAYS = 2
+
+
+def _call_task(
+    rule: ReminderRule,
+    key: str,
+    customer: int,
+    ticket: int | None,
+    text: str,
+    moment: dt.datetime,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """The callback task of a reminder by call: under the reminder's key, so it is written
+    once with the reminder; with no one assigned (the callbacks sweep gives it to the
+    back office, `services.callbacks._assign_waiting`)."""
+    return {
+        "centre_id": rule.centre_id,
+        "key": key,
+        "kind": CallbackKind.REMINDER,
+        "customer_id": customer,
+        "ticket_id": ticket,
+        "script": text,
+        "next_try_at": moment,
+        "due_at": moment + dt.timedelta(days=CALL_DUE_DAYS),
+        "created_at": now,
+    }
 
 
 def _insert_ignoring(model: type[Model], rows: list[dict[str, Any]]) -> None:
