@@ -247,6 +247,7 @@ def _mount() -> None:
     from kefu.satisfaction.api.outreach import router as satisfaction_router
     from kefu.satisfaction.api.reminders import router as reminders_router
     from kefu.satisfaction.api.surveys import router as surveys_router
+    from kefu.supervision.api import router as supervision_router
     from kefu.telephony.api import router as telephony_router
     from kefu.tickets.api import policies_router
     from kefu.tickets.api import router as tickets_router
@@ -266,6 +267,7 @@ def _mount() -> None:
     api.add_router("/satisfaction/surveys", surveys_router)
     api.add_router("/satisfaction", satisfaction_callbacks_router)
     api.add_router("/satisfaction", reminders_router)
+    api.add_router("/supervision", supervision_router)
 
 
 _mount()
