@@ -185,7 +185,7 @@ class SupervisionRoundIn(StrictSchema):
 
 
 class SupervisionResultIn(StrictSchema):
-    item_id: Id
+    checklist_item_id: Id
     result: ResultChoice
     note: str = Field("", max_length=300)
 
@@ -203,7 +203,7 @@ class SupervisionRectificationIn(StrictSchema):
 
 class SupervisionFindingIn(StrictSchema):
     version: Version
-    item_id: Id | None = None
+    checklist_item_id: Id | None = None
     person_id: Id | None = Field(None, description="The staff member concerned.")
     description: str = Field(min_length=1, max_length=1000)
     correction: str = Field(
@@ -255,7 +255,7 @@ class SupervisionRectificationOut(Out):
 
 class SupervisionFindingOut(Out):
     id: int
-    item_id: int | None
+    checklist_item_id: int | None
     person_id: int | None
     description: str
     correction: str
@@ -264,7 +264,7 @@ class SupervisionFindingOut(Out):
 
 
 class SupervisionResultOut(Out):
-    item_id: int
+    checklist_item_id: int
     result: ResultChoice
     note: str
 
@@ -376,7 +376,7 @@ def _detail(round_: Round) -> dict[str, Any]:
         findings.append(
             {
                 "id": finding.pk,
-                "item_id": finding.item_id,
+                "checklist_item_id": finding.item_id,
                 "person_id": finding.person_id,
                 "description": finding.description,
                 "correction": finding.correction,
@@ -388,7 +388,8 @@ def _detail(round_: Round) -> dict[str, Any]:
         **_round(round_),
         "items": _items(round_.checklist_version),
         "results": [
-            {"item_id": r.item_id, "result": r.result, "note": r.note} for r in round_.results.all()
+            {"checklist_item_id": r.item_id, "result": r.result, "note": r.note}
+            for r in round_.results.all()
         ],
         "findings": findings,
         "records": [_record(record) for record in round_.records.all()],
@@ -460,7 +461,9 @@ def record_results(
         actor=user,
         round_=round_,
         version=payload.version,
-        results={r.item_id: services.ResultIn(r.result.value, r.note) for r in payload.results},
+        results={
+            r.checklist_item_id: services.ResultIn(r.result.value, r.note) for r in payload.results
+        },
     )
     return _detail(round_)
 
@@ -481,7 +484,7 @@ def add_finding(
         actor=user,
         round_=round_,
         version=payload.version,
-        item_id=payload.item_id,
+        item_id=payload.checklist_item_id,
         person_id=payload.person_id,
         description=payload.description,
         correction=payload.correction,

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.forms import DateInput
 from kefu.core.models import User
@@ -77,9 +78,7 @@ class RoundStartForm(forms.Form):
         ]
         checklist_field = self.fields["checklist"]
         assert isinstance(checklist_field, forms.ChoiceField)  # noqa: S101
-        checklist_field.choices = [
-            (str(c.pk), f"{c.name}（{c.get_kind_display()}）") for c in checklists if c.active
-        ]
+        checklist_field.choices = [(str(c.pk), c.name) for c in checklists if c.active]
         team_field = self.fields["team"]
         assert isinstance(team_field, forms.ChoiceField)  # noqa: S101
         team_field.choices = [("", "—")] + [(str(t.pk), t.name) for t in teams]
@@ -145,7 +144,7 @@ class VerdictForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    person = forms.ChoiceField(label=_("Asked"))
+    person = forms.ChoiceField(label=pgettext_lazy("supervision", "Asked"))
     question = forms.CharField(label=_("Question"), max_length=300)
     answer = forms.CharField(
         label=_("Answer given"),
@@ -162,7 +161,7 @@ class QuestionForm(forms.Form):
 
 class FinishForm(forms.Form):
     note = forms.CharField(
-        label=_("Summary"),
+        label=pgettext_lazy("supervision", "Summary"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

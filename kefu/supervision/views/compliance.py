@@ -24,9 +24,9 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
     if not queries.may_view(user) or user.centre_id is None:
         raise Forbidden()
     teams = list(queries.teams_of(user.centre_id))
-    form = ComplianceForm(request.GET or None, teams=teams)
     last = timezone.localdate()
     first = last - timedelta(days=13)
+    form = ComplianceForm(request.GET or None, teams=teams, initial={"first": first, "last": last})
     team_id = None
     status = 200
     if form.is_bound:

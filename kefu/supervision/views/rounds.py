@@ -28,7 +28,15 @@ from kefu.supervision.forms import (
     RoundStartForm,
     VerdictForm,
 )
-from kefu.supervision.models import FindingPhoto, ResultChoice, Round, RoundState, SampledRecord
+from kefu.supervision.models import (
+    Checklist,
+    ChecklistKind,
+    FindingPhoto,
+    ResultChoice,
+    Round,
+    RoundState,
+    SampledRecord,
+)
 from kefu.supervision.services import rounds as services
 
 PAGE_SIZE = 50
@@ -58,10 +66,15 @@ def rounds_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _round_first(checklists: list[Checklist]) -> list[Checklist]:
+    """The daily rounds' checklists first: the one most rounds use is offered first."""
+    return sorted(checklists, key=lambda c: c.kind != ChecklistKind.ROUND)
+
+
 def _start_form(request: HttpRequest, user: User) -> RoundStartForm:
     return RoundStartForm(
         request.POST or None,
-        checklists=list(queries.checklists_of(user).order_by("kind", "name")),
+        checklists=_round_first(list(queries.checklists_of(user).order_by("kind", "name"))),
         teams=list(queries.teams_of(user.centre_id)),
         spot=queries.may_spot_check(user),
         initial={"team": user.team_id or ""},
