@@ -13,7 +13,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Query, Router
+from ninja import Field, File, Query, Router
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from kefu.core.errors import Forbidden, Invalid, NotFound
@@ -28,6 +29,7 @@ from kefu.supervision.models import (
     Checklist,
     ChecklistKind,
     ChecklistVersion,
+    Finding,
     RecordKind,
     Rectification,
     RectificationState,
@@ -496,6 +498,29 @@ def add_finding(
     )
     found = next(f for f in _detail(round_)["findings"] if f["id"] == finding.pk)
     return Status(201, found)
+
+
+@router.post(
+    "/findings/{int:finding_id}/photos",
+    response={201: list[str], **errors(403, 404, 422)},
+)
+def add_finding_photos(
+    request: HttpRequest, finding_id: Id, files: File[list[UploadedFile]]
+) -> Status[list[str]]:
+    """A multipart upload (`files`, up to six photos to a finding, JPEG or PNG, 10 MB
+    each): the finding's inspector only. Answers the finding's photos' names."""
+    user = request_user(request)
+    finding = (
+        Finding.objects.filter(
+            pk=finding_id, round__in=queries.rounds_of(user).order_by().values("pk")
+        )
+        .select_related("round")
+        .first()
+    )
+    if finding is None:
+        raise NotFound()
+    services.finding_photos_add(actor=user, finding=finding, uploads=files)
+    return Status(201, list(finding.photos.values_list("name", flat=True)))
 
 
 @router.post(

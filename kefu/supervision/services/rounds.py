@@ -363,6 +363,40 @@ def finding_add(
     return finding
 
 
+@transaction.atomic
+def finding_photos_add(
+    *, actor: User, finding: Finding, uploads: Sequence[UploadedFile]
+) -> list[FindingPhoto]:
+    """Add photos to a finding (taken on the round, uploaded later from the phone): its
+    inspector only, at most six to a finding, each checked to be a picture."""
+    finding = Finding.objects.select_for_update().select_related("round").get(pk=finding.pk)
+    _inspector_only(actor, finding.round)
+    if not uploads:
+        raise Invalid(_("Choose a photo."), code="photo_missing", detail={"field": "files"})
+    if finding.photos.count() + len(uploads) > PHOTOS_PER_FINDING:
+        raise Invalid(
+            _("At most %(count)d photos go with one finding.") % {"count": PHOTOS_PER_FINDING},
+            code="too_many_files",
+            detail={"field": "files"},
+        )
+    added = []
+    for upload, name, content_type in _check_photos(uploads):
+        photo = FindingPhoto(
+            finding=finding,
+            name=name,
+            content_type=content_type,
+            size=upload.size or 0,
+            uploaded_by=actor,
+        )
+        photo.file.save(name, upload, save=False)
+        photo.save()
+        added.append(photo)
+    audit_record(
+        actor=actor, action="supervision.finding_photos_add", obj=finding, after={"n": len(added)}
+    )
+    return added
+
+
 def _rectification_open(actor: User, finding: Finding, value: RectificationIn) -> Rectification:
     requirement = value.requirement.strip()
     if not requirement or len(requirement) > 1000:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kefu.conftest import ApiClient, token_for
@@ -76,6 +77,30 @@ def test_a_leaders_round_with_a_finding_and_its_rectification_rechecked(
     )
     assert finding.status_code == 201, finding.content
     rect = finding.json()["rectification"]
+    photos = f"/api/v1/supervision/findings/{finding.json()['id']}/photos"
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
+    uploaded = leader.client.post(
+        photos,
+        {"files": [SimpleUploadedFile("desk.png", png, content_type="image/png")]},
+        headers=leader.headers,
+    )
+    assert uploaded.status_code == 201 and uploaded.json() == ["desk.png"]
+    not_a_photo = leader.client.post(
+        photos,
+        {"files": [SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain")]},
+        headers=leader.headers,
+    )
+    assert not_a_photo.status_code == 422 and not_a_photo.json()["code"] == "photo_type"
+    assert (
+        api("manager")
+        .client.post(
+            photos,
+            {"files": [SimpleUploadedFile("x.png", png, content_type="image/png")]},
+            headers=api("manager").headers,
+        )
+        .status_code
+        == 403
+    )
     assert rect["state"] == "open" and rect["owner_id"] == world.users["agent"].pk
 
     # Finishing with items unanswered is refused, and says how many.
