@@ -92,9 +92,10 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "steps": gettext_lazy("repair steps"),
     "repaired": gettext_lazy("Repaired"),
     "months": gettext_lazy("Months"),
-    # Supervision (kefu/supervision/api.py).
+    # Supervision (kefu/supervision/api/).
     "checklist_id": gettext_lazy("checklist"),
     "checklist_item_id": gettext_lazy("checklist item"),
+    "finding_id": gettext_lazy("finding"),
     "count": gettext_lazy("How many"),
     "first": gettext_lazy("From"),
     "last": gettext_lazy("To"),

@@ -175,9 +175,13 @@ def compliance_of(
     from kefu.workforce.models import RotaStatus, Shift
 
     days = frequency.days_between(first, last)
-    people = User.objects.filter(
+    roles: dict[int, str] = {}
+    for user_id, role in User.objects.filter(
         centre_id=centre.pk, is_active=True, groups__name__in=[LEADER, MANAGER]
-    ).prefetch_related("groups")
+    ).values_list("pk", "groups__name"):
+        # A person in both groups owes the larger quota: the leader's.
+        roles[user_id] = LEADER if LEADER in (role, roles.get(user_id)) else role
+    people = User.objects.filter(pk__in=roles)
     if team_id is not None:
         people = people.filter(Q(team_id=team_id) | Q(groups__name=MANAGER))
     people_list = list(people.distinct().order_by("pk"))
@@ -221,7 +225,7 @@ def compliance_of(
         frequency.Person(
             id=user.pk,
             name=str(user),
-            role=user.role or "",
+            role=roles[user.pk],
             on_duty=frozenset(shifts[user.pk]) if user.pk in shifts else None,
         )
         for user in people_list

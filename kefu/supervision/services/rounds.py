@@ -7,7 +7,6 @@ concurrent writer with the row's version."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -19,21 +18,18 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.contacts.models import Contact, Direction
 from kefu.core import filetypes
 from kefu.core.errors import Conflict, Forbidden, Invalid
 from kefu.core.models import OrgUnit, User
 from kefu.core.roles import MAKE_ROUNDS, RECTIFY, SPOT_CHECK
 from kefu.core.services.audit import audit_record
 from kefu.core.validation import InvalidInstant, check_instant
-from kefu.supervision import sampling, scoring
+from kefu.supervision import scoring
 from kefu.supervision.models import (
-    AnswerVerdict,
     Checklist,
     Finding,
     FindingPhoto,
     ItemResult,
-    RecordKind,
     Rectification,
     RectificationAction,
     RectificationEvent,
@@ -42,11 +38,7 @@ from kefu.supervision.models import (
     Round,
     RoundKind,
     RoundState,
-    SampledRecord,
-    StaffQuestion,
-    Verdict,
 )
-from kefu.tickets.models import Ticket, TicketKind
 
 #: Kinds only the customer-relations department makes (001 4.5.3 and 暗访).
 SPOT_CHECK_KINDS = frozenset(
@@ -57,6 +49,9 @@ SPOT_CHECK_KINDS = frozenset(
 DRAW_WINDOW = dt.timedelta(days=31)
 PHOTOS_PER_FINDING = 6
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
+#: A round written down after the fact (on paper first) is entered within a day; older
+#: ones would let a missed day be filled in afterwards.
+LONGEST_BACKDATE = dt.timedelta(hours=24)
 #: A rectification is due within a year at most.
 LONGEST_DEADLINE = dt.timedelta(days=366)
 
@@ -66,7 +61,7 @@ def _require(actor: User, permission: str) -> None:
         raise Forbidden()
 
 
-def _bump(round_: Round, version: int) -> Round:
+def round_lock(round_: Round, version: int) -> Round:
     """Lock the round and check the caller saw its latest version."""
     locked = Round.objects.select_for_update().get(pk=round_.pk)
     if locked.version != version:
@@ -74,17 +69,17 @@ def _bump(round_: Round, version: int) -> Round:
     return locked
 
 
-def _save_bumped(round_: Round, fields: list[str]) -> None:
+def save_bumped(round_: Round, fields: list[str]) -> None:
     round_.version += 1
     round_.save(update_fields=[*fields, "version"])
 
 
-def _inspector_only(actor: User, round_: Round) -> None:
+def inspector_only(actor: User, round_: Round) -> None:
     if round_.inspector_id != actor.pk:
         raise Forbidden(_("Only the inspector of a round changes it."), code="not_inspector")
 
 
-def _open_only(round_: Round) -> None:
+def open_only(round_: Round) -> None:
     if round_.state != RoundState.OPEN:
         raise Conflict(_("This round is finished."), code="round_finished")
 
@@ -140,6 +135,12 @@ def round_start(
             check_instant(started_at)
         except InvalidInstant as error:
             raise Invalid(error.message, code=error.code) from error
+        if started_at < now - LONGEST_BACKDATE:
+            raise Invalid(
+                _("A round is entered within a day of when it was made."),
+                code="round_too_old",
+                detail={"field": "started_at"},
+            )
         if started_at > now + dt.timedelta(minutes=5):
             raise Invalid(
                 _("A round cannot start in the future."),
@@ -174,9 +175,9 @@ def round_record(
 ) -> Round:
     """Record (or correct) item results while the round is open; items not named keep
     what they had."""
-    round_ = _bump(round_, version)
-    _inspector_only(actor, round_)
-    _open_only(round_)
+    round_ = round_lock(round_, version)
+    inspector_only(actor, round_)
+    open_only(round_)
     items = set(round_.checklist_version.items.values_list("pk", flat=True))
     unknown = set(results) - items
     if unknown:
@@ -193,7 +194,7 @@ def round_record(
         ItemResult.objects.update_or_create(
             round=round_, item_id=item_id, defaults={"result": value.result, "note": value.note}
         )
-    _save_bumped(round_, [])
+    save_bumped(round_, [])
     return round_
 
 
@@ -206,9 +207,9 @@ def _score(round_: Round) -> scoring.Decimal | None:
 def round_finish(*, actor: User, round_: Round, version: int, note: str = "") -> Round:
     """Finish a round: every item must have a result; the score out of 10 is written
     (000 第7篇). A finished round counts towards the daily rounds (001 4.5)."""
-    round_ = _bump(round_, version)
-    _inspector_only(actor, round_)
-    _open_only(round_)
+    round_ = round_lock(round_, version)
+    inspector_only(actor, round_)
+    open_only(round_)
     items = set(round_.checklist_version.items.values_list("pk", flat=True))
     answered = set(round_.results.values_list("item_id", flat=True))
     if items - answered:
@@ -234,7 +235,7 @@ def round_finish(*, actor: User, round_: Round, version: int, note: str = "") ->
         raise Invalid(_("The note is at most 2000 characters."), code="note_too_long")
     round_.state, round_.finished_at = RoundState.DONE, timezone.now()
     round_.score, round_.note = _score(round_), note
-    _save_bumped(round_, ["state", "finished_at", "score", "note"])
+    save_bumped(round_, ["state", "finished_at", "score", "note"])
     audit_record(
         actor=actor,
         action="supervision.round_finish",
@@ -276,10 +277,10 @@ def _check_photos(uploads: Sequence[UploadedFile]) -> list[tuple[UploadedFile, s
 def _centre_user(centre_id: int, user_id: int | None, field: str) -> User | None:
     if user_id is None:
         return None
-    return _centre_person(centre_id, user_id, field)
+    return centre_person(centre_id, user_id, field)
 
 
-def _centre_person(centre_id: int, user_id: int, field: str) -> User:
+def centre_person(centre_id: int, user_id: int, field: str) -> User:
     user = User.objects.filter(pk=user_id, centre_id=centre_id, is_active=True).first()
     if user is None:
         raise Invalid(
@@ -308,9 +309,9 @@ def finding_add(
     recorded (杜绝只查不帮): without the correction the finding is refused. The item it
     concerns is marked as falling short; a rectification, when the finding needs more
     than the spot allows, is set with its owner and deadline (4.1.3)."""
-    round_ = _bump(round_, version)
-    _inspector_only(actor, round_)
-    _open_only(round_)
+    round_ = round_lock(round_, version)
+    inspector_only(actor, round_)
+    open_only(round_)
     if not description.strip():
         raise Invalid(
             _("Say what was found."), code="finding_empty", detail={"field": "description"}
@@ -358,7 +359,7 @@ def finding_add(
         photo.save()
     if rectification is not None:
         _rectification_open(actor, finding, rectification)
-    _save_bumped(round_, [])
+    save_bumped(round_, [])
     audit_record(actor=actor, action="supervision.finding_add", obj=finding)
     return finding
 
@@ -370,7 +371,7 @@ def finding_photos_add(
     """Add photos to a finding (taken on the round, uploaded later from the phone): its
     inspector only, at most six to a finding, each checked to be a picture."""
     finding = Finding.objects.select_for_update().select_related("round").get(pk=finding.pk)
-    _inspector_only(actor, finding.round)
+    inspector_only(actor, finding.round)
     if not uploads:
         raise Invalid(_("Choose a photo."), code="photo_missing", detail={"field": "files"})
     if finding.photos.count() + len(uploads) > PHOTOS_PER_FINDING:
@@ -405,7 +406,7 @@ def _rectification_open(actor: User, finding: Finding, value: RectificationIn) -
             code="rectification_empty",
             detail={"field": "requirement"},
         )
-    owner = _centre_person(finding.round.centre_id, value.owner_id, "owner")
+    owner = centre_person(finding.round.centre_id, value.owner_id, "owner")
     if not owner.has_perm(RECTIFY):
         raise Invalid(
             _("This person cannot own a rectification."),
@@ -506,114 +507,3 @@ def rectification_recheck(
     )
     audit_record(actor=actor, action=f"supervision.rectification_{action}", obj=rect)
     return rect
-
-
-def _candidates(round_: Round, kind: str) -> list[int]:
-    since = round_.started_at - DRAW_WINDOW
-    if kind == RecordKind.CALLBACK:
-        return list(
-            Contact.objects.filter(
-                centre_id=round_.centre_id,
-                direction=Direction.OUTBOUND,
-                started_at__gte=since,
-                started_at__lte=round_.started_at,
-            ).values_list("pk", flat=True)
-        )
-    ticket_kind = TicketKind.COMPLAINT if kind == RecordKind.COMPLAINT else TicketKind.FAULT
-    return list(
-        Ticket.objects.filter(
-            centre_id=round_.centre_id,
-            kind=ticket_kind,
-            created_at__gte=since,
-            created_at__lte=round_.started_at,
-        ).values_list("pk", flat=True)
-    )
-
-
-@transaction.atomic
-def records_draw(
-    *, actor: User, round_: Round, version: int, kind: str, count: int, seed: int | None = None
-) -> list[SampledRecord]:
-    """Draw `count` (at most 20) complaint, repair or callback records of the month before
-    the round, at random, into a spot check (001 4.4.1.2). The seed is kept, so the draw
-    can be repeated and explained; records drawn already into the round are not drawn
-    again."""
-    round_ = _bump(round_, version)
-    _inspector_only(actor, round_)
-    _open_only(round_)
-    if kind not in RecordKind.values:
-        raise Invalid(_("There is no such kind of record."), code="record_kind_unknown")
-    if not 1 <= count <= sampling.MAX_DRAW:
-        raise Invalid(
-            _("Draw between 1 and 20 records."), code="draw_count", detail={"field": "count"}
-        )
-    seed = secrets.randbelow(2**31) if seed is None else seed
-    field = "contact_id" if kind == RecordKind.CALLBACK else "ticket_id"
-    taken = set(round_.records.exclude(**{field: None}).values_list(field, flat=True))
-    pool = [pk for pk in _candidates(round_, kind) if pk not in taken]
-    drawn = [
-        SampledRecord(round=round_, kind=kind, seed=seed, **{field: pk})
-        for pk in sampling.draw(pool, count, seed)
-    ]
-    SampledRecord.objects.bulk_create(drawn)
-    _save_bumped(round_, [])
-    return list(round_.records.filter(kind=kind, seed=seed))
-
-
-@transaction.atomic
-def record_judge(
-    *, actor: User, record: SampledRecord, verdict: str, note: str = ""
-) -> SampledRecord:
-    """The inspector's verdict on a drawn record (in order, or not, and why)."""
-    round_ = Round.objects.select_for_update().get(pk=record.round_id)
-    _inspector_only(actor, round_)
-    _open_only(round_)
-    if verdict not in Verdict.values or verdict == Verdict.PENDING:
-        raise Invalid(_("There is no such verdict."), code="verdict_unknown")
-    if verdict == Verdict.FAULTY and not note.strip():
-        raise Invalid(
-            _("Say what is not in order."), code="note_required", detail={"field": "note"}
-        )
-    if len(note) > 500:
-        raise Invalid(_("A note is at most 500 characters."), code="note_too_long")
-    record.verdict, record.note = verdict, note.strip()
-    record.save(update_fields=["verdict", "note"])
-    return record
-
-
-@transaction.atomic
-def question_add(
-    *,
-    actor: User,
-    round_: Round,
-    version: int,
-    person_id: int,
-    question: str,
-    answer: str,
-    verdict: str,
-) -> StaffQuestion:
-    """A question put to a staff member (抽问, 001 4.4.2.1: 检测人员对业务是否熟悉), the
-    answer given and whether it was right."""
-    round_ = _bump(round_, version)
-    _inspector_only(actor, round_)
-    _open_only(round_)
-    person = _centre_person(round_.centre_id, person_id, "person")
-    if verdict not in AnswerVerdict.values:
-        raise Invalid(_("There is no such verdict."), code="verdict_unknown")
-    if not question.strip() or len(question) > 300:
-        raise Invalid(
-            _("Write the question, in at most 300 characters."),
-            code="question_empty",
-            detail={"field": "question"},
-        )
-    if len(answer) > 1000:
-        raise Invalid(_("At most 1000 characters."), code="text_too_long")
-    asked = StaffQuestion.objects.create(
-        round=round_,
-        person=person,
-        question=question.strip(),
-        answer=answer.strip(),
-        verdict=verdict,
-    )
-    _save_bumped(round_, [])
-    return asked

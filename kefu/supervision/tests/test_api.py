@@ -206,6 +206,16 @@ def test_schemas_are_strict(world: World, api: Callable[[str], ApiClient]) -> No
     )
     assert other_centres.status_code == 422
     assert leader.get("/api/v1/supervision/rounds", kind="tour").status_code == 422
+    # A round is entered within a day: a missed day is not filled in afterwards (001 4.5).
+    backdated = leader.post(
+        "/api/v1/supervision/rounds",
+        {
+            "kind": "patrol",
+            "checklist_id": world.checklist().pk,
+            "started_at": (timezone.now() - timedelta(days=2)).isoformat(),
+        },
+    )
+    assert backdated.status_code == 422 and backdated.json()["code"] == "round_too_old"
     assert (
         leader.get(
             "/api/v1/supervision/compliance", first="2026-01-01", last="2026-12-31"

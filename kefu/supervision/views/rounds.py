@@ -38,6 +38,7 @@ from kefu.supervision.models import (
     SampledRecord,
 )
 from kefu.supervision.services import rounds as services
+from kefu.supervision.services import spot_checks
 
 PAGE_SIZE = 50
 
@@ -231,7 +232,7 @@ def records_draw_view(request: HttpRequest, round_id: int) -> HttpResponse:
     if not form.is_valid():
         return _refused_page(request, round_, "draw", form)
     try:
-        drawn = services.records_draw(
+        drawn = spot_checks.records_draw(
             actor=user,
             round_=round_,
             version=_version(request),
@@ -260,7 +261,7 @@ def record_judge_view(request: HttpRequest, record_id: int) -> HttpResponse:
     form = VerdictForm(request.POST)
     if form.is_valid():
         try:
-            services.record_judge(
+            spot_checks.record_judge(
                 actor=user,
                 record=record,
                 verdict=form.cleaned_data["verdict"],
@@ -283,7 +284,7 @@ def question_add_view(request: HttpRequest, round_id: int) -> HttpResponse:
         return _refused_page(request, round_, "question", form)
     data = form.cleaned_data
     try:
-        services.question_add(
+        spot_checks.question_add(
             actor=user,
             round_=round_,
             version=_version(request),

@@ -1,34 +1,30 @@
-"""Supervision over the API at /api/v1/supervision/ (issue 20 point 1): checklists and
-their versions, rounds with their results, findings, drawn records and questions, the
-rectifications and their re-checks, and the daily-round compliance. Creates answer 201 and
-so honour `Idempotency-Key` (kefu.core.idempotency); every other change carries the
-version it was read at (409 when stale)."""
+"""Rounds over the API at /api/v1/supervision/ (issue 20 point 1): start one, record the
+items' results, findings corrected on the spot (001 4.1.4) with their photos and
+rectifications, records drawn for a spot check (4.4.1.2), questions to staff (4.4.2.1),
+finish it with its score out of 10. Creates answer 201 and so honour `Idempotency-Key`
+(kefu.core.idempotency); every other change carries the version it was read at (409 when
+stale)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from kefu.core.errors import Forbidden, Invalid, NotFound
+from kefu.core.errors import NotFound
 from kefu.core.http import request_user
-from kefu.core.models import OrgUnit
 from kefu.core.pagination import Page, PageParams, page
 from kefu.core.schemas import Id, Int32, Out, StrictSchema, Version, errors
 from kefu.core.validation import Instant
 from kefu.supervision import queries
+from kefu.supervision.api.checklists import SupervisionChecklistItemOut, items_out
 from kefu.supervision.models import (
     AnswerVerdict,
-    Checklist,
-    ChecklistKind,
-    ChecklistVersion,
     Finding,
     RecordKind,
     Rectification,
@@ -38,140 +34,12 @@ from kefu.supervision.models import (
     RoundKind,
     RoundState,
     SampledRecord,
-    Section,
     Verdict,
 )
-from kefu.supervision.services import checklists as checklist_services
 from kefu.supervision.services import rounds as services
+from kefu.supervision.services import spot_checks
 
 router = Router(tags=["supervision"])
-
-#: The compliance table covers at most this many days at once.
-MAX_COMPLIANCE_DAYS = 92
-
-
-# ----------------------------------------------------------------------------- checklists
-
-
-class SupervisionChecklistItemIn(StrictSchema):
-    section: Section
-    text: str = Field(min_length=1, max_length=300)
-    points: Decimal = Field(Decimal(1), gt=0, le=100, max_digits=4, decimal_places=1)
-    source: str = Field("", max_length=40, description="The rule the item comes from.")
-
-
-class SupervisionChecklistIn(StrictSchema):
-    kind: ChecklistKind
-    name: str = Field(min_length=1, max_length=60)
-    active: bool = True
-    items: list[SupervisionChecklistItemIn] = Field(min_length=1, max_length=60)
-    note: str = Field("", max_length=200, description="What changed in this version.")
-
-
-class SupervisionChecklistItemOut(Out):
-    id: int
-    position: int
-    section: Section
-    text: str
-    points: Decimal
-    source: str
-
-
-class SupervisionChecklistOut(Out):
-    id: int
-    kind: ChecklistKind
-    name: str
-    active: bool
-    version: int = Field(description="The current version; a round keeps its own.")
-    items: list[SupervisionChecklistItemOut]
-
-
-def _items(version: ChecklistVersion | None) -> list[dict[str, Any]]:
-    if version is None:
-        return []
-    return [
-        {
-            "id": item.pk,
-            "position": item.position,
-            "section": item.section,
-            "text": item.text,
-            "points": item.points,
-            "source": item.source,
-        }
-        for item in version.items.all()
-    ]
-
-
-def _checklist(checklist: Checklist) -> dict[str, Any]:
-    versions = list(checklist.versions.all())
-    current = versions[0] if versions else None
-    return {
-        "id": checklist.pk,
-        "kind": checklist.kind,
-        "name": checklist.name,
-        "active": checklist.active,
-        "version": current.number if current else 0,
-        "items": _items(current),
-    }
-
-
-@router.get("/checklists", response=Page[SupervisionChecklistOut])
-def list_checklists(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
-    """The centre's checklists with their current items."""
-    checklists = queries.checklists_of(request_user(request)).prefetch_related("versions__items")
-    return page(checklists.order_by("kind", "name", "pk"), params, _checklist)
-
-
-@router.get(
-    "/checklists/{int:checklist_id}", response={200: SupervisionChecklistOut, **errors(404)}
-)
-def get_checklist(request: HttpRequest, checklist_id: Id) -> dict[str, Any]:
-    return _checklist(queries.checklist_get_for_user(request_user(request), checklist_id))
-
-
-def _item_values(payload: SupervisionChecklistIn) -> list[checklist_services.ItemIn]:
-    return [
-        checklist_services.ItemIn(item.section.value, item.text, item.points, item.source)
-        for item in payload.items
-    ]
-
-
-@router.post("/checklists", response={201: SupervisionChecklistOut, **errors(403, 409, 422)})
-def create_checklist(
-    request: HttpRequest, payload: SupervisionChecklistIn
-) -> Status[dict[str, Any]]:
-    user = request_user(request)
-    checklist = checklist_services.checklist_save(
-        actor=user,
-        kind=payload.kind.value,
-        name=payload.name,
-        active=payload.active,
-        items=_item_values(payload),
-        note=payload.note,
-    )
-    return Status(201, _checklist(queries.checklist_get_for_user(user, checklist.pk)))
-
-
-@router.put(
-    "/checklists/{int:checklist_id}",
-    response={200: SupervisionChecklistOut, **errors(403, 404, 409, 422)},
-)
-def change_checklist(
-    request: HttpRequest, checklist_id: Id, payload: SupervisionChecklistIn
-) -> dict[str, Any]:
-    """Save a new version of the checklist; rounds made keep the version they used."""
-    user = request_user(request)
-    checklist = queries.checklist_get_for_user(user, checklist_id)
-    checklist_services.checklist_save(
-        actor=user,
-        checklist=checklist,
-        kind=payload.kind.value,
-        name=payload.name,
-        active=payload.active,
-        items=_item_values(payload),
-        note=payload.note,
-    )
-    return _checklist(queries.checklist_get_for_user(user, checklist_id))
 
 
 # --------------------------------------------------------------------------------- rounds
@@ -342,7 +210,7 @@ def _round(round_: Round) -> dict[str, Any]:
     }
 
 
-def _rectification(rect: Rectification) -> dict[str, Any]:
+def rectification_out(rect: Rectification) -> dict[str, Any]:
     return {
         "id": rect.pk,
         "round_id": rect.finding.round_id,
@@ -383,12 +251,12 @@ def _detail(round_: Round) -> dict[str, Any]:
                 "description": finding.description,
                 "correction": finding.correction,
                 "photos": [photo.name for photo in finding.photos.all()],
-                "rectification": _rectification(rect) if rect else None,
+                "rectification": rectification_out(rect) if rect else None,
             }
         )
     return {
         **_round(round_),
-        "items": _items(round_.checklist_version),
+        "items": items_out(round_.checklist_version),
         "results": [
             {"checklist_item_id": r.item_id, "result": r.result, "note": r.note}
             for r in round_.results.all()
@@ -551,7 +419,7 @@ def draw_records(
     random (001 4.4.1.2); the same seed repeats a draw."""
     user = request_user(request)
     round_ = queries.round_get_for_user(user, round_id)
-    drawn = services.records_draw(
+    drawn = spot_checks.records_draw(
         actor=user,
         round_=round_,
         version=payload.version,
@@ -579,7 +447,7 @@ def judge_record(
     )
     if record is None:
         raise NotFound()
-    services.record_judge(
+    spot_checks.record_judge(
         actor=user, record=record, verdict=payload.verdict.value, note=payload.note
     )
     return _record(record)
@@ -595,7 +463,7 @@ def add_question(
     """A question put to a staff member (抽问, 001 4.4.2.1), the answer and the verdict."""
     user = request_user(request)
     round_ = queries.round_get_for_user(user, round_id)
-    asked = services.question_add(
+    asked = spot_checks.question_add(
         actor=user,
         round_=round_,
         version=payload.version,
@@ -614,161 +482,3 @@ def add_question(
             "verdict": asked.verdict,
         },
     )
-
-
-# ------------------------------------------------------------------------ rectifications
-
-
-class SupervisionRectificationFilter(StrictSchema):
-    state: RectificationState | None = None
-    mine: bool = Field(False, description="Only those the caller owns.")
-
-
-class SupervisionReportIn(StrictSchema):
-    version: Version
-    note: str = Field(min_length=1, max_length=500, description="What was done.")
-
-
-class SupervisionRecheckIn(StrictSchema):
-    version: Version
-    passed: bool = Field(description="True closes it; false sends it back to the owner.")
-    note: str = Field("", max_length=500)
-
-
-@router.get("/rectifications", response=Page[SupervisionRectificationOut])
-def list_rectifications(
-    request: HttpRequest,
-    filters: Query[SupervisionRectificationFilter],
-    params: Query[PageParams],
-) -> dict[str, Any]:
-    user = request_user(request)
-    rects = queries.rectifications_of(user)
-    if filters.state is not None:
-        rects = rects.filter(state=filters.state)
-    if filters.mine:
-        rects = rects.filter(owner_id=user.pk)
-    return page(rects.order_by("deadline", "pk"), params, _rectification)
-
-
-@router.get(
-    "/rectifications/{int:rectification_id}",
-    response={200: SupervisionRectificationOut, **errors(404)},
-)
-def get_rectification(request: HttpRequest, rectification_id: Id) -> dict[str, Any]:
-    return _rectification(
-        queries.rectification_get_for_user(request_user(request), rectification_id)
-    )
-
-
-@router.post(
-    "/rectifications/{int:rectification_id}/report",
-    response={200: SupervisionRectificationOut, **errors(403, 404, 409, 422)},
-)
-def report_rectification(
-    request: HttpRequest, rectification_id: Id, payload: SupervisionReportIn
-) -> dict[str, Any]:
-    """The owner reports it done; it waits for the re-check."""
-    user = request_user(request)
-    rect = queries.rectification_get_for_user(user, rectification_id)
-    services.rectification_report(
-        actor=user, rectification=rect, version=payload.version, note=payload.note
-    )
-    return _rectification(queries.rectification_get_for_user(user, rectification_id))
-
-
-@router.post(
-    "/rectifications/{int:rectification_id}/recheck",
-    response={200: SupervisionRectificationOut, **errors(403, 404, 409, 422)},
-)
-def recheck_rectification(
-    request: HttpRequest, rectification_id: Id, payload: SupervisionRecheckIn
-) -> dict[str, Any]:
-    """The re-check (001 4.1.3): closes it, or sends it back with what still falls short."""
-    user = request_user(request)
-    rect = queries.rectification_get_for_user(user, rectification_id)
-    services.rectification_recheck(
-        actor=user,
-        rectification=rect,
-        version=payload.version,
-        passed=payload.passed,
-        note=payload.note,
-    )
-    return _rectification(queries.rectification_get_for_user(user, rectification_id))
-
-
-# ---------------------------------------------------------------------------- compliance
-
-
-class SupervisionComplianceFilter(StrictSchema):
-    first: date | None = Field(None, description="The first day; a week ago when left out.")
-    last: date | None = Field(None, description="The last day; today when left out.")
-    team_id: Id | None = None
-
-
-class SupervisionComplianceDayOut(Out):
-    day: date
-    owed: int
-    made: int
-    status: str = Field(description="met, missed or off (not on duty).")
-
-
-class SupervisionComplianceRowOut(Out):
-    person_id: int
-    name: str
-    role: str
-    rank: int = Field(description="1 for who missed most; equal shortfalls share a rank.")
-    duty_from: str = Field(description="rota, calendar or every_day: how duty days are known.")
-    owed: int
-    made: int
-    missing: int
-    days: list[SupervisionComplianceDayOut]
-
-
-class SupervisionComplianceOut(Out):
-    first: date
-    last: date
-    rows: list[SupervisionComplianceRowOut]
-    months_without_spot_check: list[str] = Field(description="YYYY-MM")
-
-
-@router.get("/compliance", response={200: SupervisionComplianceOut, **errors(403, 422)})
-def get_compliance(
-    request: HttpRequest, filters: Query[SupervisionComplianceFilter]
-) -> dict[str, Any]:
-    """Who owed rounds and who made them, day by day (001 4.5): team leaders two a day,
-    managers one, on the days they are on duty."""
-    user = request_user(request)
-    if not queries.may_view(user) or user.centre_id is None:
-        raise Forbidden()
-    last = filters.last or timezone.localdate()
-    first = filters.first or last - timedelta(days=6)
-    if first > last or (last - first).days >= MAX_COMPLIANCE_DAYS:
-        raise Invalid(
-            _("Choose a period of 1 to 92 days."), code="period", detail={"field": "first"}
-        )
-    centre = OrgUnit.objects.select_related("calendar").get(pk=user.centre_id)
-    result = queries.compliance_of(centre, first, last, filters.team_id)
-    return {
-        "first": first,
-        "last": last,
-        "rows": [
-            {
-                "person_id": row.person.id,
-                "name": row.person.name,
-                "role": row.person.role,
-                "rank": row.rank,
-                "duty_from": row.source.value,
-                "owed": row.owed,
-                "made": row.made,
-                "missing": row.missing,
-                "days": [
-                    {"day": d.day, "owed": d.owed, "made": d.made, "status": d.status.value}
-                    for d in row.days
-                ],
-            }
-            for row in result.rows
-        ],
-        "months_without_spot_check": [
-            f"{year:04d}-{month:02d}" for year, month in result.months_without_spot_check
-        ],
-    }
