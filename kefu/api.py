@@ -248,6 +248,9 @@ def _mount() -> None:
     from kefu.satisfaction.api.outreach import router as satisfaction_router
     from kefu.satisfaction.api.reminders import router as reminders_router
     from kefu.satisfaction.api.surveys import router as surveys_router
+    from kefu.supervision.api.checklists import router as supervision_checklists_router
+    from kefu.supervision.api.people import router as supervision_people_router
+    from kefu.supervision.api.rounds import router as supervision_rounds_router
     from kefu.telephony.api import router as telephony_router
     from kefu.tickets.api import policies_router
     from kefu.tickets.api import router as tickets_router
@@ -268,6 +271,9 @@ def _mount() -> None:
     api.add_router("/satisfaction", satisfaction_callbacks_router)
     api.add_router("/satisfaction", reminders_router)
     api.add_router("/satisfaction/callbacks/lists", call_lists_router)
+    api.add_router("/supervision", supervision_checklists_router)
+    api.add_router("/supervision", supervision_rounds_router)
+    api.add_router("/supervision", supervision_people_router)
 
 
 _mount()

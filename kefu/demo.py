@@ -36,6 +36,7 @@ from kefu.satisfaction.demo import (
     load_reminders,
     load_surveys,
 )
+from kefu.supervision.demo import load_supervision
 from kefu.telephony.calls import CONNECTED
 from kefu.telephony.demo import load_telephony
 from kefu.telephony.models import Call
@@ -526,6 +527,8 @@ def demo_load(
     load_callbacks(centre, days=days)
     progress(str(_("Reminder plans")))
     load_reminders(centre)
+    progress(str(_("Supervision rounds")))
+    load_supervision(centre)
     if customers_created:
         _anonymised_customer(centre)
         load_customer_extras(centre, staff)

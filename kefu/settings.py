@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "kefu.workforce",
     "kefu.quality",
     "kefu.satisfaction",
+    "kefu.supervision",
     "kefu.metrics",
     "kefu.web",
     # Last: the project level, whose commands (`kefu demo`) reach every app above.

@@ -95,6 +95,24 @@ FIELD_LABELS: dict[str, str | Promise] = {
     # Outbound lists (kefu/satisfaction/api/call_lists.py).
     "list_id": gettext_lazy("outbound list"),
     "accounts": gettext_lazy("Account numbers"),
+    # Supervision (kefu/supervision/api/).
+    "checklist_id": gettext_lazy("checklist"),
+    "checklist_item_id": gettext_lazy("checklist item"),
+    "finding_id": gettext_lazy("finding"),
+    "count": gettext_lazy("How many"),
+    "first": gettext_lazy("From"),
+    "last": gettext_lazy("To"),
+    "inspector_id": gettext_lazy("inspector"),
+    "items": gettext_lazy("checklist items"),
+    "owner_id": gettext_lazy("owner"),
+    "passed": gettext_lazy("Re-check"),
+    "person_id": gettext_lazy("staff member concerned"),
+    "record_id": gettext_lazy("sampled record"),
+    "rectification": gettext_lazy("rectification"),
+    "rectification_id": gettext_lazy("rectification"),
+    "results": gettext_lazy("item results"),
+    "round_id": gettext_lazy("supervision round"),
+    "team_id": gettext_lazy("Team"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

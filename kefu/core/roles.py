@@ -86,6 +86,16 @@ WORK_CALLBACKS = "satisfaction.work_callbacks"
 MANAGE_OUTREACH = "satisfaction.manage_outreach"
 REPAIR_DISSATISFIED = "satisfaction.repair_dissatisfied"
 PUBLISH_NOTICES = "satisfaction.publish_notices"
+# Supervision (issue 20; seed 001 3.0 and 4.5): team leaders (客服主管) and managers
+# (项目经理) make the daily rounds; the QA inspectors and managers stand for the
+# customer-relations department (客户关系部), which keeps the standards and checklists and
+# makes the spot checks and mystery visits; whoever is made the owner of a rectification
+# reports it done.
+VIEW_SUPERVISION = "supervision.view_supervision"
+MAKE_ROUNDS = "supervision.make_rounds"
+SPOT_CHECK = "supervision.spot_check"
+MANAGE_CHECKLISTS = "supervision.manage_checklists"
+RECTIFY = "supervision.rectify"
 
 _FRONT_LINE = frozenset(
     {
@@ -104,6 +114,7 @@ _FRONT_LINE = frozenset(
         VIEW_OWN_SCORES,
         VIEW_PHRASES,
         WORK_CALLBACKS,
+        RECTIFY,
     }
 )
 
@@ -123,7 +134,7 @@ ROLES: dict[str, Role] = {
         Role(
             HANDLER,
             _("Department handler"),
-            frozenset({VIEW_CUSTOMER, VIEW_TICKET, VIEW_ARTICLE}),
+            frozenset({VIEW_CUSTOMER, VIEW_TICKET, VIEW_ARTICLE, RECTIFY}),
         ),
         Role(
             LEADER,
@@ -145,6 +156,9 @@ ROLES: dict[str, Role] = {
                     VIEW_SATISFACTION,
                     WORK_CALLBACKS,
                     REPAIR_DISSATISFIED,
+                    VIEW_SUPERVISION,
+                    MAKE_ROUNDS,
+                    RECTIFY,
                 }
             )
             | _PLANNING,
@@ -165,6 +179,11 @@ ROLES: dict[str, Role] = {
                     VIEW_PHRASES,
                     MANAGE_PHRASES,
                     VIEW_SATISFACTION,
+                    VIEW_SUPERVISION,
+                    MAKE_ROUNDS,
+                    SPOT_CHECK,
+                    MANAGE_CHECKLISTS,
+                    RECTIFY,
                 }
             ),
         ),
@@ -203,6 +222,11 @@ ROLES: dict[str, Role] = {
                     MANAGE_OUTREACH,
                     REPAIR_DISSATISFIED,
                     PUBLISH_NOTICES,
+                    VIEW_SUPERVISION,
+                    MAKE_ROUNDS,
+                    SPOT_CHECK,
+                    MANAGE_CHECKLISTS,
+                    RECTIFY,
                 }
             )
             | _PLANNING,
@@ -227,6 +251,7 @@ ROLES: dict[str, Role] = {
                 MANAGE_OUTREACH,
                 REPAIR_DISSATISFIED,
                 PUBLISH_NOTICES,
+                VIEW_SUPERVISION,
             }
             | _PLANNING,
         ),

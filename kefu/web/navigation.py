@@ -73,6 +73,11 @@ ENTRIES = [
         "/satisfaction/",
         FRONT_AND_SUPERVISION | {QA, HANDLER, EDITOR},
     ),
+    Entry(
+        _("Supervision"),
+        "/supervision/",
+        frozenset({LEADER, MANAGER, QA, ADMIN, AGENT, EXPERT, BACKOFFICE, HANDLER}),
+    ),
     Entry(_("Review desk"), "/knowledge/review/", frozenset({EDITOR, ADMIN})),
     Entry(_("Data import"), "/imports/", frozenset({ADMIN})),
 ]

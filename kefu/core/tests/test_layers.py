@@ -36,6 +36,10 @@ LAYERS = [
     # Satisfaction calls back after contacts and orders and reads quality's staff; the
     # satisfaction indicators (metrics) read its callbacks and surveys.
     {"satisfaction"},
+    # Supervision's rounds draw complaint, repair and callback records from tickets and
+    # contacts, read the rota for who was on duty, and sit above quality and satisfaction
+    # (whose scores and callbacks its later parts read); metrics will read its rounds.
+    {"supervision"},
     {"metrics"},
     {"web"},
 ]

@@ -52,6 +52,15 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
         FRONT_LINE | {"leader"},
     ),
     ("GET", "/api/v1/contacts/{contact}", None, FRONT_LINE | {"leader", "qa", "manager"}),
+    # Supervision (issue 20): leaders, inspectors and managers read the round compliance;
+    # inspectors and managers (the customer-relations department) keep the checklists.
+    ("GET", "/api/v1/supervision/compliance", None, {"leader", "qa", "manager", "admin"}),
+    (
+        "POST",
+        "/api/v1/supervision/checklists",
+        {"kind": "round", "name": "夜班巡查", "items": [{"section": "scene", "text": "桌面整洁"}]},
+        {"qa", "manager", "admin"},
+    ),
 ]
 
 CASES = [

@@ -1,0 +1,2 @@
+"""Supervision's API, one router per part: `checklists`, `rounds` (with findings, records
+and questions), `people` (rectifications and the round compliance)."""
