@@ -156,7 +156,7 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args: Any, centre_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = _people(centre_id)[1:]  # type: ignore[attr-defined]
+        self.fields["person"].choices = _people(centre_id)  # type: ignore[attr-defined]
 
 
 class FinishForm(forms.Form):

@@ -126,7 +126,16 @@ def _round_context(
         if finding.item_id:
             by_item.setdefault(finding.item_id, []).append(finding)
     if editable:
-        forms.setdefault("finding", FindingForm(items=items, centre_id=detail.centre_id))
+        # A failed item's "record a finding" link names the item (?item=ID#finding).
+        chosen = request.GET.get("item", "")
+        forms.setdefault(
+            "finding",
+            FindingForm(
+                items=items,
+                centre_id=detail.centre_id,
+                initial={"item": chosen} if chosen.isdigit() else None,
+            ),
+        )
         forms.setdefault("draw", DrawForm())
         forms.setdefault("question", QuestionForm(centre_id=detail.centre_id))
         forms.setdefault("finish", FinishForm())
