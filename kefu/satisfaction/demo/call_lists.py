@@ -16,9 +16,21 @@ from django.utils import timezone
 from kefu.contacts.models import CallReason
 from kefu.core.models import OrgUnit, User
 from kefu.customers.models import Customer
-from kefu.satisfaction.models import CallbackState, CallbackTask, CallList
+from kefu.satisfaction.models import (
+    CallbackState,
+    CallbackTask,
+    CallList,
+    QuestionKind,
+    SurveyTemplate,
+)
 from kefu.satisfaction.services.call_lists import call_list_create, call_list_fill
 from kefu.satisfaction.services.callbacks import callback_attempt_record
+from kefu.satisfaction.services.surveys import (
+    QuestionSpec,
+    TemplateSpec,
+    survey_record_on_task,
+    template_create,
+)
 
 SEED = 95598 + 5
 THANK_YOU = "新装用电一周感谢回访"
@@ -32,6 +44,21 @@ SCRIPT_CARE = (
     "想了解一下您近期的用电情况,有什么需要我们帮助的吗?"
 )
 OUTCOMES = ["satisfied"] * 7 + ["fairly_satisfied"] * 2 + ["unreachable"] * 2
+#: The survey asked on the thank-you call (recorded by the agent while the customer is on
+#: the line: the channel is the agent, so no SMS goes out).
+SURVEY = TemplateSpec(
+    name="新装用电回访问卷",
+    touchpoint="other",
+    intro="耽误您一分钟,想请您评价一下这次新装用电的办理。",
+    thanks="感谢您的评价,我们会持续改进。",
+    sms_text="【95598】请回复1-5评价本次新装用电办理(5为非常满意):",
+    questions=[
+        QuestionSpec("csat", "您对这次新装用电的办理满意吗?"),
+        QuestionSpec("ces", "办理过程容易吗?"),
+        QuestionSpec("text", "您对我们还有什么建议?", required=False),
+    ],
+)
+SUGGESTIONS = ["", "", "希望能在网上查到办理进度", "装表师傅很专业", "送电比约定的早,很满意"]
 
 
 def load_call_lists(centre: OrgUnit, manager: User) -> int:
@@ -50,6 +77,7 @@ def load_call_lists(centre: OrgUnit, manager: User) -> int:
         fill_rule="closed_orders" if connection else "new_customers",
         business_type_id=connection.pk if connection else None,
         script=SCRIPT_THANK_YOU,
+        survey_id=_survey(centre, manager).pk,
         due_on=due_on,
     )
     care, _made = call_list_create(
@@ -96,7 +124,42 @@ def load_call_lists(centre: OrgUnit, manager: User) -> int:
                 now=filled_at,
             ).written
     _work(rng, [thank_you, care])
+    _survey_answers(rng, thank_you)
     return written
+
+
+def _survey(centre: OrgUnit, manager: User) -> SurveyTemplate:
+    return SurveyTemplate.objects.filter(
+        centre=centre, name=SURVEY.name
+    ).first() or template_create(actor=manager, spec=SURVEY)
+
+
+SCORES: dict[str, list[int]] = {
+    QuestionKind.CSAT: [5, 5, 5, 4, 4, 3],
+    QuestionKind.CES: [7, 6, 6, 5],
+}
+
+
+def _survey_answers(rng: random.Random, call_list: CallList) -> None:
+    """The agents recorded the survey on the thank-you calls that reached the customer,
+    through the service: a customer surveyed this month already is refused (the cap)."""
+    survey = call_list.survey
+    if survey is None:
+        return
+    questions = list(survey.versions.get().questions.order_by("position"))
+    tasks = CallbackTask.objects.filter(call_list=call_list, state=CallbackState.DONE)
+    for task in tasks.select_related("assignee").order_by("pk"):
+        if task.assignee is None:
+            continue
+        values = {
+            q.pk: rng.choice(SUGGESTIONS)
+            if q.kind == QuestionKind.TEXT
+            else str(rng.choice(SCORES[q.kind]))
+            for q in questions
+        }
+        survey_record_on_task(
+            actor=task.assignee, task_id=task.pk, values=values, now=task.closed_at
+        )
 
 
 def _work(rng: random.Random, lists: list[CallList]) -> None:

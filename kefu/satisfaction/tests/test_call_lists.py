@@ -18,7 +18,7 @@ from kefu.core.errors import Conflict, Forbidden, Invalid
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_create
 from kefu.satisfaction import calllisting
-from kefu.satisfaction.models import CallbackState, CallbackTask, CallList
+from kefu.satisfaction.models import CallbackState, CallbackTask, CallList, Invitation
 from kefu.satisfaction.queries.call_lists import counts_of
 from kefu.satisfaction.queries.callbacks import callback_results, my_callbacks
 from kefu.satisfaction.services.call_lists import (
@@ -328,6 +328,14 @@ def test_the_demo_has_a_thank_you_and_a_care_list_in_progress(world: World) -> N
             CallbackTask.objects.filter(call_list=call_list).values_list("state", flat=True)
         )
         assert "open" in states and states & {"done", "unreachable"}, (call_list.name, states)
+    # The thank-you list's survey is recorded on its calls that reached the customer.
+    thank_you = CallList.objects.get(purpose="thank_you")
+    assert thank_you.survey is not None and thank_you.survey.name == "新装用电回访问卷"
+    done = CallbackTask.objects.filter(call_list=thank_you, state="done")
+    surveyed = Invitation.objects.filter(key__startswith="callback:", channel="agent")
+    assert done.exists() and surveyed.count() == done.count()
+    assert {i.key for i in surveyed} == {f"callback:{task.pk}" for task in done}
+    assert any(i.state == "answered" and i.answers.exists() for i in surveyed)
     assert load_call_lists(world.centre, world.people["manager"]) == 0
 
 
