@@ -247,6 +247,7 @@ def _mount() -> None:
     from kefu.satisfaction.api.callbacks import router as satisfaction_callbacks_router
     from kefu.satisfaction.api.outreach import router as satisfaction_router
     from kefu.satisfaction.api.reminders import router as reminders_router
+    from kefu.satisfaction.api.survey_calls import router as survey_calls_router
     from kefu.satisfaction.api.surveys import router as surveys_router
     from kefu.supervision.api.checklists import router as supervision_checklists_router
     from kefu.supervision.api.people import router as supervision_people_router
@@ -268,6 +269,7 @@ def _mount() -> None:
     api.add_router("/quality", quality_router)
     api.add_router("/satisfaction", satisfaction_router)
     api.add_router("/satisfaction/surveys", surveys_router)
+    api.add_router("/satisfaction/surveys", survey_calls_router)
     api.add_router("/satisfaction", satisfaction_callbacks_router)
     api.add_router("/satisfaction", reminders_router)
     api.add_router("/satisfaction/callbacks/lists", call_lists_router)

@@ -152,6 +152,11 @@ urlpatterns = [
         name="satisfaction_contact_survey_skip",
     ),
     path(
+        "satisfaction/surveys/callbacks/<int:task_id>/",
+        survey_contacts.callback_survey_page,
+        name="satisfaction_callback_survey",
+    ),
+    path(
         "satisfaction/surveys/questionnaires/",
         questionnaires.questionnaires_page,
         name="satisfaction_questionnaires",

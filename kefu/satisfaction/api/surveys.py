@@ -15,7 +15,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router
 from ninja.responses import Status
 
-from kefu.core.errors import Forbidden, Invalid, NotFound
+from kefu.core.errors import Forbidden, Invalid
 from kefu.core.forms import start_of
 from kefu.core.http import request_user
 from kefu.core.pagination import Page, PageParams, page
@@ -492,16 +492,13 @@ def record_response(
     request: HttpRequest, contact_id: Id, payload: SurveyRecordIn
 ) -> Status[dict[str, Any]]:
     """An agent records the customer's answers on a contact (one survey per contact)."""
-    values: dict[int, str] = {}
-    for key, value in payload.answers.items():
-        if not key.isdigit() or len(key) > 18:
-            raise NotFound(code="question_unknown")
-        values[int(key)] = value[:1000]
+    from kefu.satisfaction.api.survey_calls import answer_values
+
     invitation = services.survey_record(
         actor=request_user(request),
         template_id=payload.survey,
         contact_id=contact_id,
-        values=values,
+        values=answer_values(payload.answers),
     )
     return Status(201, invitation_out(invitation))
 

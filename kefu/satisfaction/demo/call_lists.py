@@ -9,16 +9,29 @@ again changes nothing (the lists' names are taken)."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
 from kefu.contacts.models import CallReason
 from kefu.core.models import OrgUnit, User
 from kefu.customers.models import Customer
-from kefu.satisfaction.models import CallbackState, CallbackTask, CallList
+from kefu.satisfaction.models import (
+    CallbackState,
+    CallbackTask,
+    CallList,
+    Invitation,
+    QuestionKind,
+    SurveyTemplate,
+)
 from kefu.satisfaction.services.call_lists import call_list_create, call_list_fill
 from kefu.satisfaction.services.callbacks import callback_attempt_record
+from kefu.satisfaction.services.surveys import (
+    QuestionSpec,
+    TemplateSpec,
+    survey_record_on_task,
+    template_create,
+)
 
 SEED = 95598 + 5
 THANK_YOU = "新装用电一周感谢回访"
@@ -31,11 +44,33 @@ SCRIPT_CARE = (
     "您好,这里是95598供电服务中心,请问您是{name}先生/女士吗?我们是您的专属客户经理,"
     "想了解一下您近期的用电情况,有什么需要我们帮助的吗?"
 )
+MARKET = "居民用电市场调查"
+SCRIPT_MARKET = (
+    "您好,这里是95598供电服务中心,请问您是{name}先生/女士吗?我们正在做一个居民用电的"
+    "满意度调查,大约占用您一分钟,请问方便吗?"
+)
 OUTCOMES = ["satisfied"] * 7 + ["fairly_satisfied"] * 2 + ["unreachable"] * 2
+#: The market survey asked on the call (recorded by the agent while the customer is on
+#: the line: the channel is the agent, so no SMS goes out).
+SURVEY = TemplateSpec(
+    name="居民用电市场调查问卷",
+    touchpoint="other",
+    intro="耽误您一分钟,想请您评价一下我们的供电和服务。",
+    thanks="感谢您的评价,我们会持续改进。",
+    sms_text="【95598】请回复1-5评价我们的供电服务(5为非常满意):",
+    questions=[
+        QuestionSpec("csat", "您对目前的供电质量满意吗?"),
+        QuestionSpec("nps", "您有多大可能向亲友推荐网上缴费?"),
+        QuestionSpec("text", "您对我们还有什么建议?", required=False),
+    ],
+)
+SUGGESTIONS = ["", "", "希望停电能提前通知", "网上缴费很方便", "希望电费账单更清楚"]
+#: Customers asked any survey within this time are not sampled for the market survey.
+NOT_SURVEYED_DAYS = 60
 
 
 def load_call_lists(centre: OrgUnit, manager: User) -> int:
-    """The two lists, filled and half worked; the calls written."""
+    """The lists, filled and half worked; the calls written."""
     if CallList.objects.filter(centre=centre, name__in=[THANK_YOU, CARE]).exists():
         return 0
     rng = random.Random(SEED)  # noqa: S311 - demo data, nothing secret
@@ -95,8 +130,76 @@ def load_call_lists(centre: OrgUnit, manager: User) -> int:
                 accounts="\n".join(str(account) for account in accounts),
                 now=filled_at,
             ).written
-    _work(rng, [thank_you, care])
+    market = _market(centre, manager, due_on)
+    if market is not None:
+        written += call_list_fill(
+            actor=manager, list_id=market[0].pk, accounts=market[1], now=filled_at
+        ).written
+    lists = [thank_you, care] + ([market[0]] if market else [])
+    _work(rng, lists)
+    if market is not None:
+        _survey_answers(rng, market[0])
     return written
+
+
+def _market(centre: OrgUnit, manager: User, due_on: date) -> tuple[CallList, str] | None:
+    """The market survey list and the account numbers it calls: a dozen customers not
+    surveyed in the last two months (none such, no list)."""
+    lately = Invitation.objects.filter(
+        centre=centre, sent_at__gte=timezone.now() - timedelta(days=NOT_SURVEYED_DAYS)
+    ).exclude(customer__isnull=True)
+    accounts = list(
+        Customer.objects.filter(centre=centre, account_number__isnull=False)
+        .exclude(pk__in=lately.values("customer_id"))
+        .order_by("pk")
+        .values_list("account_number", flat=True)[:12]
+    )
+    if not accounts:
+        return None
+    made, _new = call_list_create(
+        actor=manager,
+        name=MARKET,
+        purpose="survey",
+        fill_rule="accounts",
+        script=SCRIPT_MARKET,
+        survey_id=_survey(centre, manager).pk,
+        due_on=due_on,
+    )
+    return made, "\n".join(str(account) for account in accounts)
+
+
+def _survey(centre: OrgUnit, manager: User) -> SurveyTemplate:
+    return SurveyTemplate.objects.filter(
+        centre=centre, name=SURVEY.name
+    ).first() or template_create(actor=manager, spec=SURVEY)
+
+
+SCORES: dict[str, list[int]] = {
+    QuestionKind.CSAT: [5, 5, 5, 4, 4, 3],
+    QuestionKind.NPS: [10, 9, 9, 8, 7, 6],
+}
+
+
+def _survey_answers(rng: random.Random, call_list: CallList) -> None:
+    """The agents recorded the survey on the calls that reached the customer, through the
+    service (a customer surveyed in the meantime would be refused: the cap)."""
+    survey = call_list.survey
+    if survey is None:
+        return
+    questions = list(survey.versions.get().questions.order_by("position"))
+    tasks = CallbackTask.objects.filter(call_list=call_list, state=CallbackState.DONE)
+    for task in tasks.select_related("assignee").order_by("pk"):
+        if task.assignee is None:
+            continue
+        values = {
+            q.pk: rng.choice(SUGGESTIONS)
+            if q.kind == QuestionKind.TEXT
+            else str(rng.choice(SCORES[q.kind]))
+            for q in questions
+        }
+        survey_record_on_task(
+            actor=task.assignee, task_id=task.pk, values=values, now=task.closed_at
+        )
 
 
 def _work(rng: random.Random, lists: list[CallList]) -> None:

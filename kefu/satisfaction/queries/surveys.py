@@ -389,3 +389,14 @@ def questionnaire_month(user: User, month: dt.date) -> QuestionnaireMonth:
             .order_by("staff_number", "paper_number")
         ),
     )
+
+
+def callback_survey(task_id: int, centre_id: int) -> ContactSurvey:
+    """The survey recorded on an outbound list's call (`callback:<task id>`), with the
+    answers; never skipped."""
+    invitation = (
+        Invitation.objects.filter(centre_id=centre_id, key=f"callback:{task_id}")
+        .select_related("version__template", "recorded_by", "staff")
+        .first()
+    )
+    return ContactSurvey(invitation, answers_of(invitation) if invitation else [], None)

@@ -18,7 +18,7 @@ from kefu.core.errors import Conflict, Forbidden, Invalid
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_create
 from kefu.satisfaction import calllisting
-from kefu.satisfaction.models import CallbackState, CallbackTask, CallList
+from kefu.satisfaction.models import CallbackState, CallbackTask, CallList, Invitation
 from kefu.satisfaction.queries.call_lists import counts_of
 from kefu.satisfaction.queries.callbacks import callback_results, my_callbacks
 from kefu.satisfaction.services.call_lists import (
@@ -313,7 +313,7 @@ def test_closing_cancels_the_calls_not_made_and_results_count_by_list(world: Wor
     assert CallbackTask.objects.filter(state=CallbackState.CANCELLED).count() == 1
 
 
-def test_the_demo_has_a_thank_you_and_a_care_list_in_progress(world: World) -> None:
+def test_the_demo_has_a_thank_you_a_care_and_a_survey_list_in_progress(world: World) -> None:
     from kefu.satisfaction.demo import load_call_lists
 
     Customer.objects.update(created_at=timezone.now() - 2 * DAY)
@@ -322,12 +322,21 @@ def test_the_demo_has_a_thank_you_and_a_care_list_in_progress(world: World) -> N
             tier="high_value", account_number=f"010100000{index}"
         )
     written = load_call_lists(world.centre, world.people["manager"])
-    assert written == 5  # three new customers thanked, two high-value customers cared for
+    # Three new customers thanked, two high-value customers cared for and asked the survey.
+    assert written == 7
     for call_list in CallList.objects.all():
         states = set(
             CallbackTask.objects.filter(call_list=call_list).values_list("state", flat=True)
         )
         assert "open" in states and states & {"done", "unreachable"}, (call_list.name, states)
+    # The market survey calls customers not surveyed lately, its answers recorded on the
+    # calls that reached the customer.
+    market = CallList.objects.get(purpose="survey")
+    assert market.survey is not None and market.survey.name == "居民用电市场调查问卷"
+    done = CallbackTask.objects.filter(call_list=market, state="done")
+    surveyed = Invitation.objects.filter(key__startswith="callback:", channel="agent")
+    assert done.exists() and {i.key for i in surveyed} == {f"callback:{t.pk}" for t in done}
+    assert all(i.state == "answered" and i.answers.exists() for i in surveyed)
     assert load_call_lists(world.centre, world.people["manager"]) == 0
 
 

@@ -32,6 +32,7 @@ from kefu.satisfaction.queries.callbacks import (
     my_callbacks,
     rules_of_centre,
 )
+from kefu.satisfaction.queries.surveys import callback_survey
 from kefu.satisfaction.services.callbacks import (
     callback_attempt_record,
     callback_rule_set,
@@ -47,7 +48,11 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 def _task_context(user: User, task: CallbackTask, form: AttemptForm | None) -> dict[str, Any]:
     customer = task.customer
+    surveyed = task.call_list is not None and task.call_list.survey_id is not None
     return {
+        # The survey of an outbound list's call: recorded, or a link to record it.
+        "call_survey": callback_survey(task.pk, task.centre_id).invitation if surveyed else None,
+        "may_survey": surveyed and may_work(user, task),
         "task": task,
         "phones": ", ".join(mask_phone(phone.number) for phone in customer.phones.all()),
         "attempts": attempts_of(task),

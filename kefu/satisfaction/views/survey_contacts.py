@@ -19,9 +19,17 @@ from kefu.core.errors import DomainError, Forbidden, NotFound
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.roles import WORK_CALLBACKS
-from kefu.satisfaction.models import InvitationState, SurveyTemplate
-from kefu.satisfaction.queries.surveys import contact_survey, latest_version, templates_to_record
+from kefu.satisfaction.models import CallbackTask, InvitationState, SurveyTemplate
+from kefu.satisfaction.queries.callbacks import callback_task_get_for_user
+from kefu.satisfaction.queries.surveys import (
+    callback_survey,
+    contact_survey,
+    latest_version,
+    templates_of_centre,
+    templates_to_record,
+)
 from kefu.satisfaction.services import surveys as services
+from kefu.satisfaction.services.callbacks import may_work
 from kefu.satisfaction.views.surveys import SCALE_LABELS, question_entries
 
 REFUSED = {
@@ -29,6 +37,15 @@ REFUSED = {
     "opted_out": _("Not recorded: the customer asked for no more messages or surveys."),
     "no_address": _("Not recorded: the contact has no number."),
 }
+
+
+def refusal_errors(refused: DomainError) -> dict[str, str]:
+    """A refused record's reasons by question (the general one under `questions`)."""
+    detail = refused.detail if isinstance(refused.detail, dict) else {}
+    errors = {str(k): str(v) for k, v in detail.items()}
+    if not errors:
+        errors["questions"] = str(refused.message)
+    return errors
 
 
 class SkipForm(forms.Form):
@@ -117,17 +134,13 @@ def contact_survey_page(request: HttpRequest, contact_id: int) -> HttpResponse:
             actor=user, template_id=template.pk, contact_id=contact.pk, values=values
         )
     except DomainError as refused:
-        detail = refused.detail if isinstance(refused.detail, dict) else {}
-        errors = {str(k): str(v) for k, v in detail.items()}
-        if not errors:
-            errors["questions"] = str(refused.message)
         return _page(
             request,
             user,
             contact,
             chosen=str(template.pk),
             values=values,
-            errors=errors,
+            errors=refusal_errors(refused),
             status=400,
         )
     if invitation.state == InvitationState.REFUSED:
@@ -152,3 +165,76 @@ def contact_survey_skip_view(request: HttpRequest, contact_id: int) -> HttpRespo
         return _page(request, user, contact, skip_form=form, status=400)
     messages.success(request, _("No survey will be sent for this contact."))
     return redirect("satisfaction_contact_survey", contact_id=contact.pk)
+
+
+# The survey of an outbound list's call (issue 19 point 5) --------------------------------
+
+
+def _task_for(request: HttpRequest, task_id: int) -> tuple[User, CallbackTask, SurveyTemplate]:
+    """The call, for whoever may work it, and its list's survey; a call they may not
+    work, like one of another centre, is not found; a list without a survey has none."""
+    user = request_user(request)
+    if not user.has_perm(WORK_CALLBACKS) or user.centre_id is None:
+        raise Forbidden()
+    task = callback_task_get_for_user(user, task_id)
+    if not may_work(user, task):
+        raise NotFound()
+    survey_id = task.call_list.survey_id if task.call_list else None
+    template = (
+        templates_of_centre(user.centre_id).filter(pk=survey_id).first() if survey_id else None
+    )
+    if template is None:
+        raise NotFound()
+    return user, task, template
+
+
+def _task_page(
+    request: HttpRequest,
+    user: User,
+    task: CallbackTask,
+    template: SurveyTemplate,
+    *,
+    values: dict[int, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    version = latest_version(template)
+    errors = errors or {}
+    return render(
+        request,
+        "satisfaction/survey_callback.html",
+        {
+            "task": task,
+            "agent": user,
+            "state": callback_survey(task.pk, task.centre_id),
+            "template": template,
+            "version": version,
+            "questions": question_entries(list(version.questions.all()), values or {}, errors),
+            "general_error": errors.get("questions", ""),
+            "scale_labels": SCALE_LABELS,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def callback_survey_page(request: HttpRequest, task_id: int) -> HttpResponse:
+    """GET: the survey of an outbound list's call, or the form to record it. POST: the
+    answers the customer gave on the call, recorded under the calling agent's staff ID;
+    a refused form comes back as it was filled in."""
+    user, task, template = _task_for(request, task_id)
+    if request.method == "GET":
+        return _task_page(request, user, task, template)
+    version = latest_version(template)
+    values = {q.pk: request.POST.get(f"q{q.pk}", "")[:1000] for q in version.questions.all()}
+    try:
+        invitation = services.survey_record_on_task(actor=user, task_id=task.pk, values=values)
+    except DomainError as refused:
+        errors = refusal_errors(refused)
+        return _task_page(request, user, task, template, values=values, errors=errors, status=400)
+    if invitation.state == InvitationState.REFUSED:
+        messages.error(request, REFUSED.get(invitation.refusal, REFUSED["opted_out"]))
+    else:
+        messages.success(request, _("The customer's answers are recorded."))
+    return redirect("satisfaction_callback_survey", task_id=task.pk)

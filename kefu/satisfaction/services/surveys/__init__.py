@@ -17,6 +17,7 @@ from kefu.satisfaction.services.surveys.answers import (
     ivr_import,
     survey_answer,
     survey_record,
+    survey_record_on_task,
     survey_reply_handle,
     survey_unsubscribe,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "survey_answer",
     "survey_link",
     "survey_record",
+    "survey_record_on_task",
     "survey_reply_handle",
     "survey_skip",
     "survey_unsubscribe",

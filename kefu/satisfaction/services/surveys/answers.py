@@ -18,13 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.contacts.models import Contact
 from kefu.core.errors import Conflict, Invalid, NotFound
-from kefu.core.models import User
+from kefu.core.models import OrgUnit, User
 from kefu.core.roles import MANAGE_OUTREACH, WORK_CALLBACKS
 from kefu.core.services.audit import audit_record
 from kefu.customers.models import CustomerPhone
 from kefu.satisfaction import scores
 from kefu.satisfaction.models import (
     AnsweredVia,
+    CallbackTask,
     InboundMessage,
     Invitation,
     InvitationState,
@@ -33,6 +34,7 @@ from kefu.satisfaction.models import (
     SurveyAnswer,
     SurveyChannel,
     SurveyQuestion,
+    SurveyTemplate,
     SurveyVersion,
 )
 from kefu.satisfaction.services.outbound import address_normalize
@@ -188,6 +190,34 @@ def survey_reply_handle(inbound: InboundMessage) -> bool:
     return True
 
 
+def _record_on_call(
+    *,
+    actor: User,
+    centre: OrgUnit,
+    template: SurveyTemplate,
+    recipient: Recipient,
+    values: Mapping[int, str],
+    moment: dt.datetime,
+    staff: User | None,
+    exists: str,
+) -> Invitation:
+    """The survey an agent asks on the phone, under the recipient's key: one per key (a
+    second is refused with `exists`), the answers checked, the cap and an opt-out of every
+    channel honoured (a refused invitation is kept and returned), the answers recorded by
+    the actor. `staff` is whom the survey is about when they have no staff ID."""
+    if Invitation.objects.filter(centre=centre, key=recipient.key).exists():
+        raise Conflict(exists, code="survey_exists")
+    context = send_context(centre, template, [recipient], moment, SurveyChannel.AGENT)
+    if staff is not None and not recipient.staff_number:
+        context.staff[""] = staff
+    parsed = _answers_of(context.version, values)
+    invitation = invite(context, recipient, SurveyChannel.AGENT)
+    if invitation.state == InvitationState.REFUSED:
+        return invitation
+    _record_answers(invitation, parsed, AnsweredVia.AGENT, moment, actor)
+    return invitation
+
+
 @transaction.atomic
 def survey_record(
     *,
@@ -206,27 +236,64 @@ def survey_record(
     contact = Contact.objects.select_related("agent").filter(pk=contact_id, centre=centre).first()
     if contact is None:
         raise NotFound()
-    moment = now or timezone.now()
-    key = f"contact:{contact.pk}"
-    if Invitation.objects.filter(centre=centre, key=key).exists():
-        raise Conflict(_("This contact has its survey already."), code="survey_exists")
-    staff_number = contact.agent.employee_number if contact.agent else ""
     recipient = Recipient(
-        key=key,
+        key=f"contact:{contact.pk}",
         address=contact.caller_number,
         customer_id=contact.customer_id,
-        staff_number=staff_number,
+        staff_number=contact.agent.employee_number if contact.agent else "",
         contact_id=contact.pk,
     )
-    context = send_context(centre, template, [recipient], moment, SurveyChannel.AGENT)
-    if contact.agent is not None and not staff_number:
-        context.staff[""] = contact.agent
-    parsed = _answers_of(context.version, values)
-    invitation = invite(context, recipient, SurveyChannel.AGENT)
-    if invitation.state == InvitationState.REFUSED:
-        return invitation
-    _record_answers(invitation, parsed, AnsweredVia.AGENT, moment, actor)
-    return invitation
+    return _record_on_call(
+        actor=actor,
+        centre=centre,
+        template=template,
+        recipient=recipient,
+        values=values,
+        moment=now or timezone.now(),
+        staff=contact.agent,
+        exists=str(_("This contact has its survey already.")),
+    )
+
+
+@transaction.atomic
+def survey_record_on_task(
+    *, actor: User, task_id: int, values: Mapping[int, str], now: dt.datetime | None = None
+) -> Invitation:
+    """An agent records the survey of an outbound list (a market survey, 003 一(二)3;
+    the thank-you call's questions, 002 第2篇) that the customer answers on the list's
+    call. Only who may work the task records it (its assignee, or who keeps the centre's
+    outreach); a task of another centre, or one they may not work, is not found. The
+    survey is the customer's opinion collected by the calling agent: their staff ID. One
+    per task (key `callback:<id>`); the cap and an opt-out of every channel are honoured
+    as on a contact. The customer is reached at their mobile."""
+    from kefu.satisfaction.queries.callbacks import callback_task_get_for_user
+    from kefu.satisfaction.services.callbacks import may_work
+
+    require_permission(actor, WORK_CALLBACKS)
+    centre = centre_of(actor)
+    task = callback_task_get_for_user(actor, task_id)
+    if not may_work(actor, task):
+        raise NotFound()
+    # Two agents' records of one call wait for each other: the second finds the first.
+    list(CallbackTask.objects.select_for_update().filter(pk=task.pk).values_list("pk"))
+    template = task.call_list.survey if task.call_list else None
+    if template is None:
+        raise Invalid(_("This call's list has no survey."), code="no_survey")
+    recipient = Recipient(
+        key=f"callback:{task.pk}",
+        customer_id=task.customer_id,
+        staff_number=actor.employee_number,
+    )
+    return _record_on_call(
+        actor=actor,
+        centre=centre,
+        template=template,
+        recipient=recipient,
+        values=values,
+        moment=now or timezone.now(),
+        staff=actor,
+        exists=str(_("This call has its survey already.")),
+    )
 
 
 @dataclass
