@@ -50,7 +50,8 @@ def record_call_response(
     invitation: `answered`, or `refused` (`capped`: the customer had the period's
     surveys; `opted_out`: unsubscribed from everything). 403 without the right to work
     callbacks; 404 for a call that is not theirs to work, of another centre, or unknown;
-    409 when the call has its survey already; 422 for answers off the survey's scale, a
+    409 when the call has its survey already (`survey_exists`) or was cancelled
+    (`task_cancelled`); 422 for answers off the survey's scale, a
     required answer missing, or a list without a survey."""
     invitation = services.survey_record_on_task(
         actor=request_user(request), task_id=task_id, values=answer_values(payload.answers)

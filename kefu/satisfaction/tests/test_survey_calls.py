@@ -114,6 +114,16 @@ def test_answers_off_the_scale_and_a_list_without_a_survey_are_refused(world: Wo
     assert not Invitation.objects.exists()
 
 
+def test_a_cancelled_call_takes_no_survey(world: World) -> None:
+    """A list closed before the call was made cancels it: nobody called, nothing to record."""
+    task = _task(world, state="cancelled")
+    with translation.override("zh-hans"), pytest.raises(Conflict) as refused:
+        survey_record_on_task(actor=world.agent, task_id=task.pk, values=_values(world))
+    with translation.override("zh-hans"):
+        assert str(refused.value.message) == "这次外呼已取消。"
+    assert not Invitation.objects.exists()
+
+
 def test_only_who_may_work_the_call_records_it(
     world: World, make_user: Callable[..., User], other_centre: OrgUnit
 ) -> None:

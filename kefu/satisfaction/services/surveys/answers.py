@@ -25,6 +25,7 @@ from kefu.customers.models import CustomerPhone
 from kefu.satisfaction import scores
 from kefu.satisfaction.models import (
     AnsweredVia,
+    CallbackState,
     CallbackTask,
     InboundMessage,
     Invitation,
@@ -276,6 +277,8 @@ def survey_record_on_task(
         raise NotFound()
     # Two agents' records of one call wait for each other: the second finds the first.
     list(CallbackTask.objects.select_for_update().filter(pk=task.pk).values_list("pk"))
+    if task.state == CallbackState.CANCELLED:
+        raise Conflict(_("This call was cancelled."), code="task_cancelled")
     template = task.call_list.survey if task.call_list else None
     if template is None:
         raise Invalid(_("This call's list has no survey."), code="no_survey")
