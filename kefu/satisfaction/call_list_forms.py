@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.contacts.models import CallReason
 from kefu.core.forms import DateInput
@@ -18,7 +19,7 @@ UPLOAD_MAX = 256 * 1024
 
 
 class CallListForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("call list", "Name"), max_length=100)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=CallListPurpose.choices)
     fill_rule = forms.ChoiceField(label=_("Fill rule"), choices=FillRule.choices)
     business_type = forms.ModelChoiceField(

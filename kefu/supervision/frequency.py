@@ -32,6 +32,7 @@ class DayStatus(StrEnum):
     MET = "met"  # owed rounds and made them all
     MISSED = "missed"  # owed more rounds than were made
     OFF = "off"  # not on duty: nothing owed (rounds made anyway are still counted)
+    OPEN = "open"  # today (or later), not met yet: the day is not over, nothing missed
 
 
 class DutySource(StrEnum):
@@ -58,7 +59,7 @@ class Day:
 
     @property
     def missing(self) -> int:
-        return max(0, self.owed - self.made)
+        return 0 if self.status == DayStatus.OPEN else max(0, self.owed - self.made)
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,11 @@ def person_days(
     days: Sequence[date],
     working_day: Callable[[date], bool] | None = None,
     minimum: Mapping[str, int] = DAILY_MINIMUM,
+    today: date | None = None,
 ) -> Row:
     """One person's days: owed, made and whether each was met. A role with no minimum
-    owes nothing (an inspector's rounds are counted, never owed)."""
+    owes nothing (an inspector's rounds are counted, never owed). From `today` on a day
+    not met yet is open, not missed: its rounds may still be made."""
     source, on_duty = _duty(person, working_day)
     per_day = minimum.get(person.role, 0)
     out = []
@@ -117,8 +120,12 @@ def person_days(
         owed = per_day if on_duty(day) else 0
         if owed == 0:
             status = DayStatus.OFF
+        elif count >= owed:
+            status = DayStatus.MET
+        elif today is not None and day >= today:
+            status = DayStatus.OPEN
         else:
-            status = DayStatus.MET if count >= owed else DayStatus.MISSED
+            status = DayStatus.MISSED
         out.append(Day(day, owed, count, status))
     return Row(person, source, tuple(out))
 
@@ -129,6 +136,7 @@ def compliance(
     days: Sequence[date],
     working_day: Callable[[date], bool] | None = None,
     minimum: Mapping[str, int] = DAILY_MINIMUM,
+    today: date | None = None,
 ) -> list[Row]:
     """Every person's row over `days`, those who missed most rounds first and ranked:
     equal shortfalls share a rank (1, 1, 3), and within a rank the order is by name then
@@ -138,7 +146,7 @@ def compliance(
     rows = []
     for person in people:
         made = {day: counts[(person.id, day)] for day in days if (person.id, day) in counts}
-        rows.append(person_days(person, made, days, working_day, minimum))
+        rows.append(person_days(person, made, days, working_day, minimum, today))
     rows.sort(key=lambda row: (-row.missing, row.person.name, row.person.id))
     ranked: list[Row] = []
     for index, row in enumerate(rows):

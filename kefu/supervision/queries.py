@@ -232,7 +232,7 @@ def compliance_of(
     ]
     return Compliance(
         days=days,
-        rows=frequency.compliance(persons, rounds, days, working_day),
+        rows=frequency.compliance(persons, rounds, days, working_day, today=timezone.localdate()),
         months_without_spot_check=frequency.months_without_spot_check(spot_days, first, last),
     )
 

@@ -22,7 +22,7 @@ from kefu.core.models import User
 from kefu.core.roles import BACKOFFICE, MANAGE_OUTREACH, WORK_CALLBACKS
 from kefu.core.services.audit import audit_record
 from kefu.core.validation import check_lengths
-from kefu.satisfaction import callbacking, calllisting
+from kefu.satisfaction import callbacking, calllisting, outreach
 from kefu.satisfaction.models import (
     Assignment,
     CallbackAttempt,
@@ -36,6 +36,7 @@ from kefu.satisfaction.models import (
     DissatisfiedCause,
     DissatisfiedEntry,
 )
+from kefu.satisfaction.services.outbound import rules_of
 from kefu.tickets.lifecycle import State
 from kefu.tickets.models import Kind as TicketKind
 from kefu.tickets.models import Ticket
@@ -481,7 +482,15 @@ def callback_attempt_record(
     if result.closed:
         task.outcome, task.closed_at = outcome, now
     else:
-        task.next_try_at = result.next_try_at or now
+        # The next call waits for the end of the centre's quiet hours: nobody is called
+        # at night (the same window as its messages).
+        rules = rules_of(task.centre_id)
+        task.next_try_at = outreach.send_time(
+            timezone.localtime(result.next_try_at or now),
+            quiet_from=rules.quiet_from,
+            quiet_until=rules.quiet_until,
+            marketing=False,
+        )
     task.save(update_fields=["attempts", "state", "version", "outcome", "closed_at", "next_try_at"])
     if task.kind == CallbackKind.REPAIR_CHECK and task.entry_id is not None:
         if result.closed and outcome != CallbackOutcomeChoice.UNREACHABLE:

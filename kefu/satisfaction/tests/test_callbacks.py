@@ -98,9 +98,9 @@ def test_unreachable_is_tried_again_later_then_closed_at_the_limit(world: World)
     task = CallbackTask.objects.get()
     bo = task.assignee
     assert bo is not None
-    now = timezone.now()
-    task = callback_attempt_record(actor=bo, task_id=task.pk, outcome="unreachable", at=now)
-    assert task.state == "open" and task.next_try_at == now + dt.timedelta(hours=4)
+    morning = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    task = callback_attempt_record(actor=bo, task_id=task.pk, outcome="unreachable", at=morning)
+    assert task.state == "open" and task.next_try_at == morning + dt.timedelta(hours=4)
     task = callback_attempt_record(actor=bo, task_id=task.pk, outcome="unreachable", note="关机")
     assert task.state == "open" and task.attempts == 2
     task = callback_attempt_record(actor=bo, task_id=task.pk, outcome="unreachable")
@@ -113,6 +113,22 @@ def test_unreachable_is_tried_again_later_then_closed_at_the_limit(world: World)
     with pytest.raises(Conflict):
         callback_attempt_record(actor=bo, task_id=task.pk, outcome="satisfied")
     assert not DissatisfiedEntry.objects.exists()
+
+
+def test_a_call_again_that_would_fall_at_night_waits_for_the_morning(world: World) -> None:
+    """Nobody is called in the centre's quiet hours (21:00-08:00 unless it sets others):
+    unreachable at 19:16, four hours later is 23:16, so the next call is at 08:00."""
+    world.rule("sample", rate=ALL, max_attempts=3, retry_hours=4)
+    world.contact("a1")
+    callbacks_sweep()
+    task = CallbackTask.objects.get()
+    assert task.assignee is not None
+    evening = timezone.localtime().replace(hour=19, minute=16, second=0, microsecond=0)
+    task = callback_attempt_record(
+        actor=task.assignee, task_id=task.pk, outcome="unreachable", at=evening
+    )
+    next_morning = (evening + dt.timedelta(days=1)).replace(hour=8, minute=0)
+    assert timezone.localtime(task.next_try_at) == next_morning
 
 
 def test_reached_closes_and_dissatisfied_enters_the_list_once(world: World) -> None:

@@ -5,7 +5,7 @@ it back (001 4.1.3); who owed rounds and made them, day by day (4.5)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -123,7 +123,10 @@ class SupervisionComplianceDayOut(Out):
     day: date
     owed: int
     made: int
-    status: str = Field(description="met, missed or off (not on duty).")
+    status: Literal["met", "missed", "open", "off"] = Field(
+        description="met, missed, open (today, not met yet: nothing missed until the day "
+        "ends) or off (not on duty)."
+    )
 
 
 class SupervisionComplianceRowOut(Out):

@@ -5,6 +5,7 @@ retry-safe creates and strict schemas."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -374,9 +375,14 @@ def test_compliance_shows_who_missed_a_round(world: World, api: Callable[[str], 
     rows = {row["name"]: row for row in table["rows"]}
     assert set(rows) == {"陈建华", "李强", "manager"}
     assert rows["陈建华"]["made"] == 2 and rows["陈建华"]["missing"] == 0
-    if rows["李强"]["owed"]:  # a working day
-        assert rows["李强"]["missing"] == 2 and rows["李强"]["rank"] == 1
-        assert rows["李强"]["days"][0]["status"] == "missed"
+    if rows["李强"]["owed"]:  # a working day: not over yet, nothing missed so far
+        assert rows["李强"]["missing"] == 0 and rows["李强"]["days"][0]["status"] == "open"
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    before = api("manager").get("/api/v1/supervision/compliance", first=yesterday, last=yesterday)
+    rows_before = {row["name"]: row for row in before.json()["rows"]}
+    if rows_before["李强"]["owed"]:  # a working day, over, without a round
+        assert rows_before["李强"]["missing"] == 2 and rows_before["李强"]["rank"] == 1
+        assert rows_before["李强"]["days"][0]["status"] == "missed"
     assert rows["陈建华"]["duty_from"] == "calendar"
     assert table["months_without_spot_check"] == [today[:7]]
     assert api("agent").get("/api/v1/supervision/compliance").status_code == 403

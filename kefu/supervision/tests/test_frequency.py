@@ -42,6 +42,19 @@ def test_a_leader_with_two_rounds_meets_the_day_and_one_round_misses_it() -> Non
     assert (row.owed, row.made, row.missing, row.days_missed) == (6, 3, 3, 2)
 
 
+def test_today_not_met_yet_is_open_not_missed() -> None:
+    """The day is not over: a leader with one round by breakfast has missed nothing yet;
+    yesterday's shortfall still counts, and today met is met."""
+    leader = Person(1, "陈", "leader")
+    row = person_days(leader, {MON: 1, WEEK[1]: 1}, WEEK[:2], today=WEEK[1])
+    assert [d.status for d in row.days] == [DayStatus.MISSED, DayStatus.OPEN]
+    assert (row.missing, row.days_missed) == (1, 1)
+    met = person_days(leader, {WEEK[1]: 2}, WEEK[1:2], today=WEEK[1])
+    assert met.days[0].status == DayStatus.MET
+    ranked = compliance([leader], [(1, WEEK[1])], WEEK[1:2], today=WEEK[1])
+    assert ranked[0].missing == 0
+
+
 def test_more_rounds_than_owed_never_make_up_another_day() -> None:
     row = person_days(Person(1, "陈", "leader"), {MON: 5}, WEEK[:2])
     assert row.missing == 2 and row.days[0].missing == 0
