@@ -53,6 +53,7 @@ bench: install
 	$(VENV)/bin/python bench/workforce_forecast.py
 	$(VENV)/bin/python bench/qa.py
 	$(VENV)/bin/python bench/qa_pages.py
+	$(VENV)/bin/python bench/survey_send.py
 	$(VENV)/bin/python bench/reminders.py
 
 lint: install
