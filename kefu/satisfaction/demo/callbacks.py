@@ -14,6 +14,7 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.db.models import Max
 from django.utils import timezone
 
 from kefu.core.models import OrgUnit, User
@@ -145,11 +146,11 @@ def _work(centre: OrgUnit, rng: random.Random, *, until: datetime) -> None:
 
 def _repairs(centre: OrgUnit, rng: random.Random, owners: list[User], now: datetime) -> None:
     """Plans for the entries, each owned by one of the back office: the older ones checked
-    and ended, the newer in progress."""
+    and ended, the newer (by their latest reason) in progress."""
     entries = list(
-        DissatisfiedEntry.objects.filter(centre=centre, exited_at__isnull=True).order_by(
-            "entered_at", "pk"
-        )
+        DissatisfiedEntry.objects.filter(centre=centre, exited_at__isnull=True)
+        .annotate(last_reason_at=Max("reasons__at"))
+        .order_by("entered_at", "pk")
     )
     for index, entry in enumerate(entries):
         owner = owners[index % len(owners)]
@@ -165,7 +166,9 @@ def _repairs(centre: OrgUnit, rng: random.Random, owners: list[User], now: datet
             ],
         )
         steps = list(entry.steps.order_by("position"))
-        age = (now - entry.entered_at).days
+        # A customer who gave a new reason lately (a repeated complaint) is still being
+        # repaired, however long ago they entered.
+        age = (now - (entry.last_reason_at or entry.entered_at)).days
         for step in steps[: min(len(steps), age // 4)]:
             repair_step_done(actor=owner, entry_id=entry.pk, step_id=step.pk)
         if age >= 3:
