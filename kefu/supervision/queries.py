@@ -34,6 +34,7 @@ from kefu.supervision.models import (
     Round,
     RoundKind,
     RoundState,
+    SampledRecord,
 )
 
 #: The kinds of round that count towards a person's daily rounds of the centre (001 4.5.1,
@@ -76,6 +77,20 @@ def rounds_of(user: User) -> QuerySet[Round]:
 
 def round_get_for_user(user: User, round_id: int) -> Round:
     found = rounds_of(user).filter(pk=round_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def record_get_for_user(user: User, record_id: int) -> SampledRecord:
+    """A record drawn into a round the user may see (the API and the page alike)."""
+    found = (
+        SampledRecord.objects.filter(
+            pk=record_id, round__in=rounds_of(user).order_by().values("pk")
+        )
+        .select_related("ticket")
+        .first()
+    )
     if found is None:
         raise NotFound()
     return found

@@ -438,15 +438,7 @@ def judge_record(
     request: HttpRequest, record_id: Id, payload: SupervisionVerdictIn
 ) -> dict[str, Any]:
     user = request_user(request)
-    record = (
-        SampledRecord.objects.filter(
-            pk=record_id, round__in=queries.rounds_of(user).order_by().values("pk")
-        )
-        .select_related("ticket")
-        .first()
-    )
-    if record is None:
-        raise NotFound()
+    record = queries.record_get_for_user(user, record_id)
     spot_checks.record_judge(
         actor=user, record=record, verdict=payload.verdict.value, note=payload.note
     )

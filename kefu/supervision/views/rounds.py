@@ -35,7 +35,6 @@ from kefu.supervision.models import (
     ResultChoice,
     Round,
     RoundState,
-    SampledRecord,
 )
 from kefu.supervision.services import rounds as services
 from kefu.supervision.services import spot_checks
@@ -262,11 +261,7 @@ def records_draw_view(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def record_judge_view(request: HttpRequest, record_id: int) -> HttpResponse:
     user = request_user(request)
-    record = SampledRecord.objects.filter(
-        pk=record_id, round__in=queries.rounds_of(user).order_by().values("pk")
-    ).first()
-    if record is None:
-        raise NotFound()
+    record = queries.record_get_for_user(user, record_id)
     form = VerdictForm(request.POST)
     if form.is_valid():
         try:
