@@ -19,6 +19,7 @@ from kefu.core.http import request_user
 from kefu.core.pagination import Page, PageParams, page
 from kefu.core.roles import VIEW_SATISFACTION
 from kefu.core.schemas import Id, Out, StrictSchema, Version, errors
+from kefu.customers.queries import customer_get_for_user
 from kefu.satisfaction.models import (
     Assignment,
     CallbackKind,
@@ -512,8 +513,6 @@ def get_dissatisfied_indicators(
 def add_dissatisfied(request: HttpRequest, payload: DissatisfiedIn) -> Status[dict[str, Any]]:
     """Put a customer on the list by hand, with why (a customer already on it gains the
     reason)."""
-    from kefu.customers.queries import customer_get_for_user
-
     user = request_user(request)
     customer_get_for_user(user, payload.customer)
     entry = services.dissatisfied_add(actor=user, customer_id=payload.customer, note=payload.note)

@@ -1,8 +1,8 @@
 """Surveys an agent records on a call, over the API at /api/v1/satisfaction/surveys/
-(issue 19 points 2 and 5): the answers a customer gives on an outbound list's call, to
-the list's survey (a market survey, 003 一(二)3). Beside `api.surveys`' record on a
-contact; a create answers 201 and so honours `Idempotency-Key`, and a second record of
-one call is refused (409)."""
+(issue 19 points 2 and 5): the answers a customer gives on a contact, to a survey the
+agent picks, and on an outbound list's call, to the list's survey (a market survey, 003
+一(二)3). A create answers 201 and so honours `Idempotency-Key`; a second record of one
+contact or call is refused (409)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,13 @@ def answer_values(answers: Mapping[str, str]) -> dict[int, str]:
     return values
 
 
+class SurveyRecordIn(StrictSchema):
+    survey: Id
+    answers: dict[str, str] = Field(
+        description="Question id to the answer (a score as digits, or text).", max_length=10
+    )
+
+
 class SurveyCallRecordIn(StrictSchema):
     answers: dict[str, str] = Field(
         description="Question id to the answer (a score as digits, or text).", max_length=10
@@ -55,5 +62,22 @@ def record_call_response(
     required answer missing, or a list without a survey."""
     invitation = services.survey_record_on_task(
         actor=request_user(request), task_id=task_id, values=answer_values(payload.answers)
+    )
+    return Status(201, invitation_out(invitation))
+
+
+@router.post(
+    "/contacts/{int:contact_id}/responses",
+    response={201: SurveyInvitationOut, **errors(403, 404, 409, 422)},
+)
+def record_response(
+    request: HttpRequest, contact_id: Id, payload: SurveyRecordIn
+) -> Status[dict[str, Any]]:
+    """An agent records the customer's answers on a contact (one survey per contact)."""
+    invitation = services.survey_record(
+        actor=request_user(request),
+        template_id=payload.survey,
+        contact_id=contact_id,
+        values=answer_values(payload.answers),
     )
     return Status(201, invitation_out(invitation))

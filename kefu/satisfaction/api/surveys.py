@@ -193,13 +193,6 @@ class SurveyFiguresFilters(StrictSchema):
     by: SurveyGroupBy = "touchpoint"
 
 
-class SurveyRecordIn(StrictSchema):
-    survey: Id
-    answers: dict[str, str] = Field(
-        description="Question id to the answer (a score as digits, or text).", max_length=10
-    )
-
-
 class SurveySkipIn(StrictSchema):
     contact: Id | None = None
     ticket: Id | None = None
@@ -482,25 +475,6 @@ def list_responses(
         rows = rows.filter(staff_number=filters.staff_id)
     rows = rows.select_related("version").prefetch_related("answers__question")
     return page(rows.order_by("-answered_at", "-id"), paging, response_out)
-
-
-@router.post(
-    "/contacts/{int:contact_id}/responses",
-    response={201: SurveyInvitationOut, **errors(403, 404, 409, 422)},
-)
-def record_response(
-    request: HttpRequest, contact_id: Id, payload: SurveyRecordIn
-) -> Status[dict[str, Any]]:
-    """An agent records the customer's answers on a contact (one survey per contact)."""
-    from kefu.satisfaction.api.survey_calls import answer_values
-
-    invitation = services.survey_record(
-        actor=request_user(request),
-        template_id=payload.survey,
-        contact_id=contact_id,
-        values=answer_values(payload.answers),
-    )
-    return Status(201, invitation_out(invitation))
 
 
 @router.post("/skips", response={201: SurveySkipOut, **errors(403, 404, 422)})

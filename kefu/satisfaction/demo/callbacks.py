@@ -26,7 +26,11 @@ from kefu.satisfaction.models import (
     CallbackTask,
     DissatisfiedEntry,
 )
-from kefu.satisfaction.services.callbacks import callback_attempt_record, callbacks_sweep
+from kefu.satisfaction.services.callbacks import (
+    callback_attempt_record,
+    callback_rule_set,
+    callbacks_sweep,
+)
 from kefu.satisfaction.services.dissatisfied import (
     dissatisfied_sweep,
     dissatisfied_verified,
@@ -83,8 +87,6 @@ def load_callbacks(centre: OrgUnit, *, days: int = 60) -> int:
     before = CallbackTask.objects.filter(centre=centre).count()
     now = timezone.now()
     start = now - timedelta(days=days)
-    from kefu.satisfaction.services.callbacks import callback_rule_set
-
     for name, kind, channel, rate, delay, script in RULES:
         callback_rule_set(
             actor=manager,

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from kefu.core.errors import NotFound
 from kefu.core.models import User
+from kefu.core.queries import token_digest
 from kefu.core.roles import MANAGE_OUTREACH, VIEW_SATISFACTION, WORK_CALLBACKS
 from kefu.satisfaction import scores
 from kefu.satisfaction.models import (
@@ -29,6 +30,7 @@ from kefu.satisfaction.models import (
     SurveyVersion,
     Touchpoint,
 )
+from kefu.tickets.models import TicketKind
 
 
 def may_read_surveys(user: User) -> bool:
@@ -63,8 +65,6 @@ def latest_version(template: SurveyTemplate) -> SurveyVersion:
 def invitation_for_token(raw: str, now: dt.datetime | None = None) -> Invitation | None:
     """The open invitation of a survey link, with its questions; None for a link that is
     unknown, expired, answered or unsubscribed, alike."""
-    from kefu.satisfaction.services.surveys import token_digest
-
     if not 10 <= len(raw) <= 64:
         return None
     return (
@@ -181,8 +181,6 @@ def label_of(by: str, key: tuple[Any, ...]) -> str:
     if by == "month":
         return timezone.localtime(key[0]).strftime("%Y-%m") if key[0] else "—"
     if by == "kind":
-        from kefu.tickets.models import TicketKind
-
         return str(TicketKind(key[0]).label) if key[0] in TicketKind.values else "—"
     return str(key[0] or "—")
 

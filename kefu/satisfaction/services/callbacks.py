@@ -36,6 +36,7 @@ from kefu.satisfaction.models import (
     DissatisfiedCause,
     DissatisfiedEntry,
 )
+from kefu.satisfaction.services.call_lists import assign
 from kefu.satisfaction.services.outbound import rules_of
 from kefu.tickets.lifecycle import State
 from kefu.tickets.models import Kind as TicketKind
@@ -256,8 +257,6 @@ def _assign_waiting(centre_id: int | None) -> None:
     check's, or a reminder's call) to the centre's back office, a list's to the agents who
     work the list. One transaction per rule or list, with its row locked, so the turn
     moves on the same way on every worker."""
-    from kefu.satisfaction.services.call_lists import assign
-
     waiting = CallbackTask.objects.filter(state=CallbackState.OPEN, assignee__isnull=True)
     if centre_id is not None:
         waiting = waiting.filter(centre_id=centre_id)

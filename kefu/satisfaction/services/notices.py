@@ -23,7 +23,7 @@ from kefu.core.roles import PUBLISH_NOTICES
 from kefu.core.services.audit import audit_record
 from kefu.core.validation import InvalidInstant, check_instant, check_lengths
 from kefu.customers.models import CustomerPhone, PhoneKind
-from kefu.satisfaction.models import Channel, Purpose
+from kefu.satisfaction.models import Channel, Message, MessageState, Purpose
 from kefu.satisfaction.models.notices import Notice, NoticeKind, NoticeState
 from kefu.satisfaction.queries.notices import regions_within
 from kefu.satisfaction.services.outbound import Outgoing, messages_enqueue_many
@@ -140,8 +140,6 @@ def _enqueue(notice_id: int) -> None:
 def notice_withdraw(*, actor: User, notice: Notice) -> Notice:
     """Take a notice back (published in error, or the works called off): agents no longer
     see it, and its text messages not yet sent are cancelled."""
-    from kefu.satisfaction.models import Message, MessageState
-
     _require(actor)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.state == NoticeState.WITHDRAWN:

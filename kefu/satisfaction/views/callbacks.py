@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from kefu.contacts.models import Channel
 from kefu.core.errors import DomainError, Forbidden
 from kefu.core.forms import refuse, start_of
 from kefu.core.http import request_user
@@ -124,8 +125,6 @@ def results_page(request: HttpRequest) -> HttpResponse:
     rows = callback_results(user, since=start, until=end, by=period["by"])
     labels: dict[str, Any] = {}
     if period["by"] == "touchpoint":
-        from kefu.contacts.models import Channel
-
         labels = dict(Channel.choices)
     elif period["by"] == "kind":
         labels = dict(CallbackKind.choices)

@@ -45,7 +45,6 @@ from kefu.satisfaction.services.surveys.templates import (
     survey_link,
     template_create,
     template_revise,
-    token_digest,
 )
 
 __all__ = [
@@ -77,5 +76,4 @@ __all__ = [
     "surveys_draw_all",
     "template_create",
     "template_revise",
-    "token_digest",
 ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.contacts.models import Contact
 from kefu.core.errors import Conflict, Invalid, NotFound
 from kefu.core.models import OrgUnit, User
+from kefu.core.queries import token_digest
 from kefu.core.roles import MANAGE_OUTREACH, WORK_CALLBACKS
 from kefu.core.services.audit import audit_record
 from kefu.customers.models import CustomerPhone
@@ -38,7 +39,9 @@ from kefu.satisfaction.models import (
     SurveyTemplate,
     SurveyVersion,
 )
-from kefu.satisfaction.services.outbound import address_normalize
+from kefu.satisfaction.queries.callbacks import callback_task_get_for_user
+from kefu.satisfaction.services.callbacks import may_work
+from kefu.satisfaction.services.outbound import address_normalize, opt_out_record
 from kefu.satisfaction.services.surveys.invitations import (
     Recipient,
     invite,
@@ -49,7 +52,6 @@ from kefu.satisfaction.services.surveys.templates import (
     centre_of,
     current_version,
     require_permission,
-    token_digest,
 )
 
 #: Called inside the answer's transaction with each invitation answered with a low score
@@ -151,8 +153,6 @@ def survey_answer(
 def survey_unsubscribe(*, token: str, now: dt.datetime | None = None) -> None:
     """退订 on the survey page: the number or address is opted out of the channel the
     invitation came by, and the link is used up."""
-    from kefu.satisfaction.services.outbound import opt_out_record
-
     invitation = _open_by_token(token, now or timezone.now())
     opt_out_record(
         centre=invitation.centre,
@@ -267,9 +267,6 @@ def survey_record_on_task(
     survey is the customer's opinion collected by the calling agent: their staff ID. One
     per task (key `callback:<id>`); the cap and an opt-out of every channel are honoured
     as on a contact. The customer is reached at their mobile."""
-    from kefu.satisfaction.queries.callbacks import callback_task_get_for_user
-    from kefu.satisfaction.services.callbacks import may_work
-
     require_permission(actor, WORK_CALLBACKS)
     centre = centre_of(actor)
     task = callback_task_get_for_user(actor, task_id)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.contacts.models import Contact
 from kefu.core.errors import Conflict, Invalid, NotFound
 from kefu.core.models import OrgUnit, User
+from kefu.core.queries import token_digest
 from kefu.core.roles import MANAGE_OUTREACH, WORK_CALLBACKS
 from kefu.core.services.audit import audit_record
 from kefu.core.validation import check_lengths
@@ -50,7 +51,6 @@ from kefu.satisfaction.services.surveys.templates import (
     current_version,
     require_permission,
     survey_link,
-    token_digest,
 )
 from kefu.tickets.models import Ticket
 

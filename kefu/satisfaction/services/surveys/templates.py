@@ -4,7 +4,6 @@ services share (the token's digest, the link)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,10 +39,6 @@ def centre_of(actor: User) -> OrgUnit:
     if actor.centre is None:
         raise Forbidden()
     return actor.centre
-
-
-def token_digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def survey_link(raw: str) -> str:
