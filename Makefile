@@ -18,9 +18,16 @@ $(UV):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-install: $(UV)
+# The catalogues are compiled only when a .po changed, so runs side by side (CI runs the
+# suite on SQLite and on PostgreSQL at once) never read a .mo while another writes it.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard kefu/locale/*/LC_MESSAGES/django.po))
+
+install: $(UV) $(CATALOGUES)
 	$(UV) sync --frozen --quiet
-	$(VENV)/bin/pybabel --quiet compile --domain django --directory kefu/locale
+
+%.mo: %.po | $(UV)
+	$(UV) sync --frozen --quiet
+	$(VENV)/bin/pybabel --quiet compile --input-file $< --output-file $@
 
 # The port is checked first: a taken port is said at once, not after loading the demo.
 run: install
