@@ -36,11 +36,12 @@ LAYERS = [
     # Satisfaction calls back after contacts and orders and reads quality's staff; the
     # satisfaction indicators (metrics) read its callbacks and surveys.
     {"satisfaction"},
-    # Supervision's rounds draw complaint, repair and callback records from tickets and
-    # contacts, read the rota for who was on duty, and sit above quality and satisfaction
-    # (whose scores and callbacks its later parts read); metrics will read its rounds.
-    {"supervision"},
     {"metrics"},
+    # Supervision's rounds draw complaint, repair and callback records from tickets and
+    # contacts and read the rota for who was on duty; its appraisal, honours and
+    # improvement projects read each person's and the centre's indicators from metrics,
+    # QA scores from quality and callbacks from satisfaction.
+    {"supervision"},
     {"web"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
