@@ -1,0 +1,164 @@
+"""Each person's measured figures over a period, the one source of the honours' proposals,
+the quarterly appraisal and the work reports: the same figure a person's report in the
+metrics app shows (answered calls, handling time, calls per hour and occupancy computed
+by `metrics.indicators` from the telephone platform's roll-ups; the monitoring score from
+quality's counted scores; attendance and adherence from the rota), with the contacts the
+person took and how many were settled on the contact.
+
+A figure the centre has no data for is None, never 0: a person with no scored call has
+no monitoring score, and is not ranked as if they had scored nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Q
+
+from kefu.contacts.models import Contact
+from kefu.core.models import OrgUnit, User
+from kefu.core.roles import AGENT, BACKOFFICE, EXPERT
+from kefu.metrics import queries as metrics
+from kefu.metrics.indicators import Totals, compute
+from kefu.metrics.queries import Period
+from kefu.quality.models import Evaluation
+from kefu.quality.queries.results import counted
+from kefu.telephony.models import Agent
+from kefu.workforce.models import StaffMember
+from kefu.workforce.queries.attendance import attendance_of
+
+#: The roles whose people answer customers and are measured by these figures.
+MEASURED_ROLES = (AGENT, EXPERT, BACKOFFICE)
+#: The figures computed from the telephone platform's agent roll-ups.
+CALL_FIGURES = ("answered", "aht_seconds", "calls_per_agent_hour", "occupancy")
+#: Every figure a person has, in the order pages show them.
+FIGURES = (
+    *CALL_FIGURES,
+    "monitoring_score",
+    "attendance",
+    "adherence",
+    "contacts",
+    "settled_rate",
+)
+
+
+@dataclass(frozen=True)
+class PersonFigures:
+    user_id: int
+    name: str
+    team: str
+    joined_on: dt.date | None
+    values: dict[str, float | None] = field(default_factory=dict)
+
+
+def measured_people(centre: OrgUnit) -> list[User]:
+    """The centre's active people in the roles that answer customers."""
+    return list(
+        User.objects.filter(centre=centre, is_active=True, groups__name__in=MEASURED_ROLES)
+        .select_related("team")
+        .distinct()
+        .order_by("team__name", "full_name", "username")
+    )
+
+
+def _call_figures(centre: OrgUnit, period: Period) -> dict[int, dict[str, float | None]]:
+    users = dict(
+        Agent.objects.filter(centre=centre, user__isnull=False).values_list("name", "user_id")
+    )
+    rules = metrics.rules_of(centre)
+    found: dict[int, dict[str, float | None]] = {}
+    for labels, counts in metrics.breakdown(centre, period.on_grid(), "agent"):
+        user_id = users.get(labels["agent__name"])
+        if user_id is None:
+            continue
+        values = compute(Totals(agent=counts), rules)
+        found[user_id] = {code: values.get(code) for code in CALL_FIGURES}
+    return found
+
+
+def _monitoring(centre: OrgUnit, period: Period) -> dict[int, float]:
+    scores = counted(
+        Evaluation.objects.filter(
+            centre=centre, contact_at__gte=period.start, contact_at__lt=period.end
+        )
+    )
+    return {
+        agent: float(mean)
+        for agent, mean in scores.values("agent")
+        .annotate(mean=Avg("score"))
+        .values_list("agent", "mean")
+        .order_by()
+        if agent is not None
+    }
+
+
+def _attendance(
+    centre: OrgUnit, first: dt.date, last: dt.date, now: dt.datetime | None
+) -> dict[int, tuple[float | None, float | None]]:
+    people, _total, _grace = attendance_of(centre, first, last, now=now)
+    users = dict(
+        StaffMember.objects.filter(pk__in=[row.member for row in people]).values_list(
+            "pk", "user_id"
+        )
+    )
+    found: dict[int, tuple[float | None, float | None]] = {}
+    for row in people:
+        summary = row.summary
+        user_id = users.get(row.member)
+        if user_id is None or not summary.scheduled_agents:
+            continue
+        found[user_id] = (
+            summary.present_agents / summary.scheduled_agents,
+            summary.ready_seconds / summary.scheduled_seconds
+            if summary.scheduled_seconds
+            else None,
+        )
+    return found
+
+
+def _contacts(centre: OrgUnit, period: Period) -> dict[int, tuple[int, int]]:
+    rows = (
+        Contact.objects.filter(
+            centre=centre, started_at__gte=period.start, started_at__lt=period.end
+        )
+        .exclude(agent=None)
+        .values("agent")
+        .annotate(n=Count("id"), settled=Count("id", filter=Q(settled=True)))
+        .values_list("agent", "n", "settled")
+        .order_by()
+    )
+    return {agent: (n, settled) for agent, n, settled in rows}
+
+
+def person_figures(
+    centre: OrgUnit, first: dt.date, last: dt.date, *, now: dt.datetime | None = None
+) -> dict[int, PersonFigures]:
+    """Every measured person's figures from `first` to `last` (local days, both
+    included), by user id. A handful of queries whatever the number of people."""
+    period = Period.days(first, last)
+    calls = _call_figures(centre, period)
+    monitoring = _monitoring(centre, period)
+    present = _attendance(centre, first, last, now)
+    contacts = _contacts(centre, period)
+    joined = dict(
+        StaffMember.objects.filter(user__centre=centre).values_list("user_id", "joined_on")
+    )
+    found: dict[int, PersonFigures] = {}
+    for person in measured_people(centre):
+        values: dict[str, float | None] = defaultdict(lambda: None)
+        values.update(calls.get(person.pk, {}))
+        values["monitoring_score"] = monitoring.get(person.pk)
+        values["attendance"], values["adherence"] = present.get(person.pk, (None, None))
+        taken, settled = contacts.get(person.pk, (0, 0))
+        values["contacts"] = taken if taken else None
+        values["settled_rate"] = settled / taken if taken else None
+        found[person.pk] = PersonFigures(
+            user_id=person.pk,
+            name=person.full_name or person.username,
+            team=person.team.name if person.team else "",
+            joined_on=joined.get(person.pk),
+            values={code: values[code] for code in FIGURES},
+        )
+    return found
