@@ -38,6 +38,11 @@ urlpatterns = [
         rounds.round_finish_view,
         name="supervision_round_finish",
     ),
+    path(
+        "supervision/findings/<int:finding_id>/photos/",
+        rounds.finding_photos_view,
+        name="supervision_finding_photos",
+    ),
     path("supervision/photos/<int:photo_id>/", rounds.photo_view, name="supervision_photo"),
     path(
         "supervision/rectifications/",

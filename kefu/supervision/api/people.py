@@ -22,7 +22,7 @@ from kefu.supervision.api.rounds import SupervisionRectificationOut, rectificati
 from kefu.supervision.models import (
     RectificationState,
 )
-from kefu.supervision.services import rounds as services
+from kefu.supervision.services import rectifications as services
 
 router = Router(tags=["supervision"])
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from kefu.core.errors import NotFound
+from kefu.core.errors import Invalid, NotFound
 from kefu.core.models import OrgUnit, User, WorkCalendar
 from kefu.core.queries import calendar_of
 from kefu.core.roles import (
@@ -77,6 +78,14 @@ def rounds_of(user: User) -> QuerySet[Round]:
 
 def round_get_for_user(user: User, round_id: int) -> Round:
     found = rounds_of(user).filter(pk=round_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def finding_get_for_user(user: User, finding_id: int) -> Finding:
+    """A finding of a round the user may see."""
+    found = Finding.objects.filter(pk=finding_id, round__in=rounds_of(user)).first()
     if found is None:
         raise NotFound()
     return found
@@ -258,3 +267,28 @@ def teams_of(centre_id: int | None) -> Sequence[OrgUnit]:
             "name"
         )
     )
+
+
+def centre_person(centre_id: int, user_id: int, field: str) -> User:
+    user = User.objects.filter(pk=user_id, centre_id=centre_id, is_active=True).first()
+    if user is None:
+        raise Invalid(
+            _("There is no such person in your centre."),
+            code="person_unknown",
+            detail={"field": field},
+        )
+    return user
+
+
+def notices_to_place(rect: Rectification) -> int:
+    """How many rectifications the centre has set at this rectification's place, this one
+    included: a customer who leaves notice after notice unheeded (002 第3篇: 连续几个反映和
+    下达《安全隐患整改通知书》告知,用户仍不处理) shows on the notice itself."""
+    place = rect.finding.round.place
+    if not place:
+        return 1
+    return Rectification.objects.filter(
+        centre_id=rect.centre_id,
+        finding__round__place=place,
+        finding__round__kind=rect.finding.round.kind,
+    ).count()

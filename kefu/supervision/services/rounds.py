@@ -14,31 +14,27 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core import filetypes
 from kefu.core.errors import Conflict, Forbidden, Invalid
 from kefu.core.models import OrgUnit, User
-from kefu.core.roles import MAKE_ROUNDS, RECTIFY, SPOT_CHECK
+from kefu.core.roles import MAKE_ROUNDS, SPOT_CHECK
 from kefu.core.services.audit import audit_record
 from kefu.core.validation import InvalidInstant, check_instant
-from kefu.supervision import scoring
+from kefu.supervision import queries, scoring
 from kefu.supervision.models import (
     Checklist,
     Finding,
     FindingPhoto,
     ItemResult,
-    Rectification,
-    RectificationAction,
-    RectificationEvent,
-    RectificationState,
     ResultChoice,
     Round,
     RoundKind,
     RoundState,
 )
+from kefu.supervision.services.rectifications import rectification_open
 
 #: Kinds only the customer-relations department makes (001 4.5.3 and 暗访).
 SPOT_CHECK_KINDS = frozenset(
@@ -52,8 +48,6 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 #: A round written down after the fact (on paper first) is entered within a day; older
 #: ones would let a missed day be filled in afterwards.
 LONGEST_BACKDATE = dt.timedelta(hours=24)
-#: A rectification is due within a year at most.
-LONGEST_DEADLINE = dt.timedelta(days=366)
 
 
 def _require(actor: User, permission: str) -> None:
@@ -277,18 +271,7 @@ def _check_photos(uploads: Sequence[UploadedFile]) -> list[tuple[UploadedFile, s
 def _centre_user(centre_id: int, user_id: int | None, field: str) -> User | None:
     if user_id is None:
         return None
-    return centre_person(centre_id, user_id, field)
-
-
-def centre_person(centre_id: int, user_id: int, field: str) -> User:
-    user = User.objects.filter(pk=user_id, centre_id=centre_id, is_active=True).first()
-    if user is None:
-        raise Invalid(
-            _("There is no such person in your centre."),
-            code="person_unknown",
-            detail={"field": field},
-        )
-    return user
+    return queries.centre_person(centre_id, user_id, field)
 
 
 @transaction.atomic
@@ -358,7 +341,7 @@ def finding_add(
         photo.file.save(name, upload, save=False)
         photo.save()
     if rectification is not None:
-        _rectification_open(actor, finding, rectification)
+        rectification_open(actor, finding, rectification)
     save_bumped(round_, [])
     audit_record(actor=actor, action="supervision.finding_add", obj=finding)
     return finding
@@ -396,114 +379,3 @@ def finding_photos_add(
         actor=actor, action="supervision.finding_photos_add", obj=finding, after={"n": len(added)}
     )
     return added
-
-
-def _rectification_open(actor: User, finding: Finding, value: RectificationIn) -> Rectification:
-    requirement = value.requirement.strip()
-    if not requirement or len(requirement) > 1000:
-        raise Invalid(
-            _("Say what must change, in at most 1000 characters."),
-            code="rectification_empty",
-            detail={"field": "requirement"},
-        )
-    owner = centre_person(finding.round.centre_id, value.owner_id, "owner")
-    if not owner.has_perm(RECTIFY):
-        raise Invalid(
-            _("This person cannot own a rectification."),
-            code="owner_cannot_rectify",
-            detail={"field": "owner"},
-        )
-    today = timezone.localdate()
-    if not today <= value.deadline <= today + LONGEST_DEADLINE:
-        raise Invalid(
-            _("The deadline lies between today and a year from now."),
-            code="deadline_out_of_range",
-            detail={"field": "deadline"},
-        )
-    rect = Rectification.objects.create(
-        finding=finding,
-        centre_id=finding.round.centre_id,
-        requirement=requirement,
-        owner=owner,
-        deadline=value.deadline,
-    )
-    RectificationEvent.objects.create(
-        rectification=rect, action=RectificationAction.OPENED, actor=actor
-    )
-    return rect
-
-
-def _rect_bump(rect: Rectification, version: int) -> Rectification:
-    locked = (
-        Rectification.objects.select_for_update().select_related("finding__round").get(pk=rect.pk)
-    )
-    if locked.version != version:
-        raise Conflict(code="stale_version", detail={"version": locked.version})
-    return locked
-
-
-@transaction.atomic
-def rectification_report(
-    *, actor: User, rectification: Rectification, version: int, note: str
-) -> Rectification:
-    """The owner reports the rectification done; it waits for the re-check."""
-    rect = _rect_bump(rectification, version)
-    if rect.owner_id != actor.pk:
-        raise Forbidden(_("Only the owner reports a rectification done."), code="not_owner")
-    if rect.state != RectificationState.OPEN:
-        raise Conflict(_("This rectification is not open."), code="rectification_not_open")
-    if not note.strip() or len(note) > 500:
-        raise Invalid(
-            _("Say what was done, in at most 500 characters."),
-            code="note_required",
-            detail={"field": "note"},
-        )
-    rect.state = RectificationState.REPORTED
-    rect.version += 1
-    rect.save(update_fields=["state", "version"])
-    RectificationEvent.objects.create(
-        rectification=rect, action=RectificationAction.REPORTED, actor=actor, note=note.strip()
-    )
-    return rect
-
-
-def may_recheck(actor: User, rect: Rectification) -> bool:
-    """The round's inspector re-checks, or anyone of the customer-relations department
-    (001 4.1.3: 整改落实情况要重点监督)."""
-    if rect.centre_id != actor.centre_id:
-        return False
-    return rect.finding.round.inspector_id == actor.pk or actor.has_perm(SPOT_CHECK)
-
-
-@transaction.atomic
-def rectification_recheck(
-    *, actor: User, rectification: Rectification, version: int, passed: bool, note: str = ""
-) -> Rectification:
-    """The re-check (001 4.1.3): closes the rectification when it holds, else sends it
-    back to the owner (open again, with why)."""
-    rect = _rect_bump(rectification, version)
-    if not may_recheck(actor, rect):
-        raise Forbidden()
-    if rect.state == RectificationState.CLOSED:
-        raise Conflict(_("This rectification is closed."), code="rectification_closed")
-    if len(note) > 500:
-        raise Invalid(_("A note is at most 500 characters."), code="note_too_long")
-    if not passed and not note.strip():
-        raise Invalid(
-            _("Say what still falls short."), code="note_required", detail={"field": "note"}
-        )
-    if passed:
-        rect.state, rect.closed_at = RectificationState.CLOSED, timezone.now()
-        action = RectificationAction.CLOSED
-    else:
-        rect.state = RectificationState.OPEN
-        rect.reopened = F("reopened") + 1
-        action = RectificationAction.REOPENED
-    rect.version += 1
-    rect.save(update_fields=["state", "closed_at", "reopened", "version"])
-    rect.refresh_from_db()
-    RectificationEvent.objects.create(
-        rectification=rect, action=action, actor=actor, note=note.strip()
-    )
-    audit_record(actor=actor, action=f"supervision.rectification_{action}", obj=rect)
-    return rect

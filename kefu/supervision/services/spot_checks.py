@@ -22,9 +22,9 @@ from kefu.supervision.models import (
     StaffQuestion,
     Verdict,
 )
+from kefu.supervision.queries import centre_person
 from kefu.supervision.services.rounds import (
     DRAW_WINDOW,
-    centre_person,
     inspector_only,
     open_only,
     round_lock,

@@ -13,13 +13,11 @@ from django.utils import timezone
 from kefu.conftest import race
 from kefu.core.errors import Conflict
 from kefu.supervision.models import Finding, Rectification, RectificationState
-from kefu.supervision.services.rounds import (
-    RectificationIn,
-    finding_add,
+from kefu.supervision.services.rectifications import (
     rectification_recheck,
     rectification_report,
-    round_start,
 )
+from kefu.supervision.services.rounds import RectificationIn, finding_add, round_start
 from kefu.supervision.tests.conftest import World
 
 pytestmark = pytest.mark.django_db(transaction=True)

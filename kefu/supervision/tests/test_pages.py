@@ -174,3 +174,63 @@ def test_the_checklist_editor_saves_a_new_version(world: World) -> None:
         ("节前已联系供应商完成设备检测，保障高峰时期设备顺畅", "1.0", "服务提升计划 第5篇 四.4"),
         ("备用电源已试运行", "2.0", ""),
     ]
+
+
+def test_photos_added_later_and_the_notice_printed(world: World) -> None:
+    """Photos taken on the round are uploaded later from its page by the inspector only;
+    a hazard-rectification notice (002 第3篇) prints with the lines to sign and says how
+    many notices this place has had."""
+    from kefu.supervision.services.rounds import RectificationIn, finding_add, round_start
+
+    leader, agent = world.users["leader"], world.users["agent"]
+    deadline = timezone.localdate() + timedelta(days=3)
+    findings = []
+    for _ in range(2):
+        round_ = round_start(
+            actor=leader,
+            kind="safety",
+            checklist_id=world.checklist("safety").pk,
+            place="幸福小区3栋",
+        )
+        findings.append(
+            finding_add(
+                actor=leader,
+                round_=round_,
+                version=1,
+                description="胶管老化",
+                correction="当场关闭阀门并告知用户",
+                rectification=RectificationIn("更换燃气胶管", agent.pk, deadline),
+            )
+        )
+    finding = findings[1]
+    url = f"/supervision/findings/{finding.pk}/photos/"
+    page = _client("leader").get(f"/supervision/rounds/{finding.round_id}/")
+    assert f'action="{url}"' in page.content.decode()
+
+    sent = _client("leader").post(
+        url, {"photos": [SimpleUploadedFile("gas.png", _png(), content_type="image/png")]}
+    )
+    assert sent.status_code == 302 and sent["Location"].endswith(f"#finding-{finding.pk}")
+    assert FindingPhoto.objects.filter(finding=finding).count() == 1
+    # Not the inspector: refused, nothing added; not a picture: refused, said why.
+    refused = _client("manager").post(
+        url,
+        {"photos": [SimpleUploadedFile("gas.png", _png(), content_type="image/png")]},
+        follow=True,
+    )
+    assert refused.status_code == 200
+    not_a_photo = _client("leader").post(
+        url,
+        {"photos": [SimpleUploadedFile("a.txt", b"hello", content_type="text/plain")]},
+        follow=True,
+    )
+    assert 'role="alert"' in not_a_photo.content.decode()
+    assert FindingPhoto.objects.filter(finding=finding).count() == 1
+    # Someone who may not see the round cannot reach the finding.
+    assert _client("other-manager").post(url, {}).status_code == 404
+
+    rect = Rectification.objects.get(finding=finding)
+    notice = _client("agent").get(f"/supervision/rectifications/{rect.pk}/").content.decode()
+    assert "打印通知书" in notice and "data-print" in notice
+    assert "检查人签字" in notice and "签收人" in notice
+    assert "幸福小区3栋" in notice and "此处已下达 2 份" in notice

@@ -18,7 +18,7 @@ from kefu.core.roles import RECTIFY
 from kefu.supervision import queries
 from kefu.supervision.forms import RecheckForm, ReportForm
 from kefu.supervision.models import Rectification, RectificationState
-from kefu.supervision.services import rounds as services
+from kefu.supervision.services import rectifications as services
 
 SHOWN_CLOSED = 30
 
@@ -66,6 +66,7 @@ def _page(
             "photos": list(rect.finding.photos.all()),
             "events": list(rect.events.select_related("actor")),
             "overdue": queries.overdue(rect),
+            "notices_to_place": queries.notices_to_place(rect),
             "report_form": (report or ReportForm()) if may_report else None,
             "recheck_form": (recheck or RecheckForm()) if may_recheck else None,
         },

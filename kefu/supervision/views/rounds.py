@@ -11,7 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden, NotFound
@@ -146,6 +148,9 @@ def _round_context(
         "records": list(detail.records.all()),
         "questions": list(detail.questions.all()),
         "editable": editable,
+        # Photos taken on the round are often uploaded later from the phone (001 4.1.4).
+        "may_add_photos": detail.inspector_id == user.pk,
+        "photos_per_finding": services.PHOTOS_PER_FINDING,
         "results": ResultChoice.choices,
         "verdict_form": VerdictForm(),
         "band": scoring.band(detail.score),
@@ -229,6 +234,29 @@ def finding_add_view(request: HttpRequest, round_id: int) -> HttpResponse:
         return _refused_page(request, round_, "finding", form)
     messages.success(request, _("The finding is recorded."))
     return redirect("supervision_round", round_.pk)
+
+
+@login_required
+@require_POST
+def finding_photos_view(request: HttpRequest, finding_id: int) -> HttpResponse:
+    """More photos of a finding, from its round's page: its inspector only."""
+    user = request_user(request)
+    finding = queries.finding_get_for_user(user, finding_id)
+    try:
+        added = services.finding_photos_add(
+            actor=user, finding=finding, uploads=request.FILES.getlist("photos")
+        )
+    except DomainError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d photo is added.", "%(count)d photos are added.", len(added))
+            % {"count": len(added)},
+        )
+    return redirect(
+        reverse("supervision_round", args=[finding.round_id]) + f"#finding-{finding.pk}"
+    )
 
 
 @login_required

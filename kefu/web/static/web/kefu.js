@@ -55,6 +55,10 @@
         }
       });
     });
+    // <button data-print>: prints the page (the print style shows its content only).
+    each(root, "[data-print]", function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
     each(root, "[data-cards]", function (element) {
       element.style.setProperty("--cards", String(Number(element.dataset.cards) || 1));
     });
