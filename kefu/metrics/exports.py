@@ -167,6 +167,17 @@ def report_xlsx(report: Report) -> bytes:
                 for row in report.stages
             ],
         )
+    for section in report.sections:
+        _sheet(
+            book,
+            section.title,
+            [section.title, _("Value"), _("Note")],
+            [
+                [figure.label, formatting.spreadsheet_value(figure.value, figure.unit), figure.note]
+                for figure in section.figures
+            ],
+            [[None, figure.unit] for figure in section.figures],
+        )
     for block in report.reasons:
         cells = [
             [row["reason"], row["count"], row["previous"], row["change"]] for row in block["top"]

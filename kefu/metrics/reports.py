@@ -9,6 +9,7 @@ report and in the agent's own.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +81,39 @@ class Line:
     note: str = ""  # the counting rule the figure depends on, shown beside it
 
 
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a section another app adds to the centre's report."""
+
+    label: str
+    value: float | None
+    unit: str  # a standards.Unit
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A block of the centre's report that an app above metrics computes (supervision's
+    rounds, exams, complaint judging and honours): added by `add_section`, so the metrics
+    app reads no app above it."""
+
+    key: str
+    title: str
+    figures: list[Figure]
+
+
+#: Called with the centre and the period of every full centre report, in the order added;
+#: a source with nothing to say for the period returns None.
+SectionSource = Callable[[OrgUnit, Period], "Section | None"]
+_SECTIONS: list[SectionSource] = []
+
+
+def add_section(source: SectionSource) -> None:
+    """Add a section to every full centre report (called from an app's `ready`)."""
+    if source not in _SECTIONS:
+        _SECTIONS.append(source)
+
+
 @dataclass
 class Report:
     kind: str
@@ -94,6 +128,7 @@ class Report:
     trend: list[dict[str, Any]] = field(default_factory=list)
     reasons: list[dict[str, Any]] = field(default_factory=list)
     stages: list[dict[str, Any]] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
     rules: Rules = field(default_factory=Rules)
 
     @property
@@ -266,6 +301,9 @@ def build(
     if scope == "centre":
         report.reasons = queries.call_reasons(centre, period, limit=TOP_REASONS)
         report.stages = queries.stage_on_time(centre, period)
+        report.sections = [
+            section for source in _SECTIONS if (section := source(centre, period)) is not None
+        ]
     return report
 
 
