@@ -62,6 +62,7 @@ bench: install
 	$(VENV)/bin/python bench/qa_pages.py
 	$(VENV)/bin/python bench/survey_send.py
 	$(VENV)/bin/python bench/reminders.py
+	$(VENV)/bin/python bench/supervision_pages.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -21,6 +21,8 @@ from kefu.supervision.models import Rectification, RectificationState
 from kefu.supervision.services import rectifications as services
 
 SHOWN_CLOSED = 30
+#: Open rectifications of others shown, nearest deadline first (the overdue ones lead).
+SHOWN_OPEN = 100
 
 
 @login_required
@@ -30,13 +32,15 @@ def rectifications_page(request: HttpRequest) -> HttpResponse:
         raise Forbidden()
     rects = queries.rectifications_of(user)
     today = timezone.localdate()
-    open_ = list(rects.exclude(state=RectificationState.CLOSED).order_by("deadline", "pk"))
+    open_ = rects.exclude(state=RectificationState.CLOSED).order_by("deadline", "pk")
+    others = open_.exclude(owner_id=user.pk)
     return render(
         request,
         "supervision/rectifications.html",
         {
-            "mine": [r for r in open_ if r.owner_id == user.pk],
-            "others": [r for r in open_ if r.owner_id != user.pk],
+            "mine": list(open_.filter(owner_id=user.pk)),
+            "others": list(others[:SHOWN_OPEN]),
+            "others_count": others.count(),
             "closed": list(
                 rects.filter(state=RectificationState.CLOSED).order_by("-closed_at", "-pk")[
                     :SHOWN_CLOSED
