@@ -17,6 +17,7 @@ The seed's rules, as kefu applies them:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -122,7 +123,7 @@ class Figures:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Figures:
+    def from_dict(cls, data: Mapping[str, object]) -> Figures:
         known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
         if known.get("qa_average") is not None:
             known["qa_average"] = Decimal(str(known["qa_average"]))

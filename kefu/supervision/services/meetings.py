@@ -73,6 +73,9 @@ def meeting_create(
     decisions: str = "",
 ) -> Meeting:
     _holder(actor)
+    centre_id = actor.centre_id
+    if centre_id is None:
+        raise Forbidden()
     _check(actor, held_on=held_on, title=title, minutes=minutes, decisions=decisions)
     if (
         team_id is not None
@@ -89,7 +92,7 @@ def meeting_create(
         raise Invalid(_("Too many attendees."), code="attendees_too_many")
     attendees = _staff(actor, attendee_ids, "attendees")
     meeting = Meeting.objects.create(
-        centre_id=actor.centre_id,
+        centre_id=centre_id,
         team_id=team_id,
         held_on=held_on,
         title=title.strip(),

@@ -40,7 +40,8 @@ def report_open(*, actor: User, kind: str, day: dt.date | None = None) -> tuple[
     one, or a new draft written from their figures for the period and the plan of the
     period before (002 第14篇 5: the summary is written against the plan). Safe to retry:
     returns the report and whether this call created it."""
-    if not queries.may_write(actor):
+    centre_id = actor.centre_id
+    if centre_id is None or not queries.may_write(actor):
         raise Forbidden()
     if kind not in ReportKind.values:
         raise Invalid(_("There is no such kind of report."), code="report_kind_unknown")
@@ -73,7 +74,7 @@ def report_open(*, actor: User, kind: str, day: dt.date | None = None) -> tuple[
     try:
         with transaction.atomic():
             report = WorkReport.objects.create(
-                centre_id=actor.centre_id,
+                centre_id=centre_id,
                 team_id=actor.team_id,
                 author=actor,
                 kind=kind,

@@ -59,9 +59,15 @@ def test_a_period_holds_its_day_and_follows_the_one_before(day: dt.date, kind: K
 def test_due_times_follow_the_seed() -> None:
     """002 第14篇: 每天早上9:00前 the day before's; 每周六18:00前 the week's; 每月最后一日
     the month's."""
-    assert drafting.due_of(Kind.DAILY, WEDNESDAY) == dt.datetime(2026, 12, 10, 9)
-    assert drafting.due_of(Kind.WEEKLY, dt.date(2026, 12, 7)) == dt.datetime(2026, 12, 12, 18)
-    assert drafting.due_of(Kind.MONTHLY, dt.date(2026, 12, 1)) == dt.datetime(2027, 1, 1, 0)
+    assert drafting.due_of(Kind.DAILY, WEDNESDAY) == dt.datetime.combine(
+        dt.date(2026, 12, 10), dt.time(9)
+    )
+    assert drafting.due_of(Kind.WEEKLY, dt.date(2026, 12, 7)) == dt.datetime.combine(
+        dt.date(2026, 12, 12), dt.time(18)
+    )
+    assert drafting.due_of(Kind.MONTHLY, dt.date(2026, 12, 1)) == dt.datetime.combine(
+        dt.date(2027, 1, 1), dt.time()
+    )
 
 
 def test_sections_are_named_for_the_kind() -> None:
