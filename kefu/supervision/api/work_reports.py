@@ -6,15 +6,16 @@ change but a create carries the version it was read at (409 when stale)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router
 from ninja.responses import Status
 
-from kefu.core.errors import Forbidden
+from kefu.core.errors import Forbidden, Invalid
 from kefu.core.http import request_user
 from kefu.core.pagination import Page, PageParams, page
 from kefu.core.schemas import Id, Out, StrictSchema, Version, errors
@@ -32,6 +33,9 @@ from kefu.supervision.services import meetings as meeting_services
 from kefu.supervision.services import work_reports as services
 
 router = Router(tags=["supervision"])
+
+#: The team view reaches this far back.
+LONGEST_LOOK_BACK = timedelta(days=3653)
 
 
 # --------------------------------------------------------------------------- reports
@@ -223,7 +227,7 @@ def open_report(request: HttpRequest, payload: SupervisionReportOpenIn) -> Statu
 
 @router.get(
     "/work-reports/team",
-    response={200: SupervisionTeamReportsOut, **errors(403)},
+    response={200: SupervisionTeamReportsOut, **errors(403, 422)},
 )
 def team_reports(
     request: HttpRequest, filters: Query[SupervisionTeamReportsFilter]
@@ -232,7 +236,13 @@ def team_reports(
     user = request_user(request)
     if not queries.may_review(user):
         raise Forbidden()
-    first, last = drafting.period_of(filters.kind, filters.day or timezone.localdate())
+    today = timezone.localdate()
+    day = filters.day or today
+    if not today - LONGEST_LOOK_BACK <= day <= today:
+        raise Invalid(
+            _("Choose a day within the last ten years."), code="day_range", detail={"field": "day"}
+        )
+    first, last = drafting.period_of(filters.kind, day)
     rows = queries.team_status(user, filters.kind, first, filters.team_id)
     out = []
     for row in rows:

@@ -99,3 +99,6 @@ def test_the_schemas_are_strict(world: World, api: Callable[[str], ApiClient]) -
     assert too_long.status_code == 422
     assert agent.post(f"{BASE}/{report['id']}/submit", {}).status_code == 422
     assert agent.get(f"{BASE}/999999").status_code == 404
+    leader = api("leader")
+    for day in ("9999-12-31", "0001-01-01"):
+        assert leader.get(f"{BASE}/team", kind="monthly", day=day).status_code == 422

@@ -5,6 +5,7 @@ submitted and who has not."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -27,6 +28,8 @@ from kefu.supervision.queries import work_reports as queries
 from kefu.supervision.services import work_reports as services
 
 PER_PAGE = 20
+#: The team page reaches this far back (and never into the future).
+LONGEST_LOOK_BACK = dt.timedelta(days=3653)
 
 
 class OpenForm(forms.Form):
@@ -257,7 +260,9 @@ def team_reports_page(request: HttpRequest) -> HttpResponse:
     kind, day, team_id = ReportKind.WEEKLY.value, timezone.localdate(), None
     if filters.is_bound and filters.is_valid():
         kind = filters.cleaned_data["kind"] or kind
-        day = filters.cleaned_data["day"] or day
+        chosen = filters.cleaned_data["day"]
+        if chosen is not None and day - LONGEST_LOOK_BACK <= chosen <= day:
+            day = chosen
         team_id = filters.cleaned_data.get("team")
     first, last = drafting.period_of(kind, day)
     rows = queries.team_status(user, kind, first, team_id)
