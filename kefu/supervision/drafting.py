@@ -228,7 +228,10 @@ def draft(kind: Kind | str, figures: Figures, *, previous_plans: str = "") -> Dr
         summary.append("")
     if lines:
         summary.append(_("From my figures:"))
-        summary.extend(f"- {line.label}: {line.value}" for line in lines)
+        summary.extend(
+            "- " + _("%(label)s: %(value)s") % {"label": line.label, "value": line.value}
+            for line in lines
+        )
     else:
         summary.append(_("No figures recorded for this period."))
     problems: list[str] = []
