@@ -64,7 +64,7 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     # Work reports (issue 20 point 6; 002 第14篇): everyone on staff writes their own;
     # team leaders and managers see who of their people has submitted.
     ("POST", "/api/v1/supervision/work-reports", {"kind": "weekly"}, EVERYONE),
-    ("GET", "/api/v1/supervision/work-reports/team", None, {"leader", "manager"}),
+    ("GET", "/api/v1/supervision/work-reports/team", None, {"leader", "manager", "admin"}),
 ]
 
 CASES = [

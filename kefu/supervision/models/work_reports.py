@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import OrgUnit
 
@@ -20,7 +21,7 @@ class ReportKind(models.TextChoices):
 
 class ReportState(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("work report", "Submitted")
     RETURNED = "returned", _("Returned for changes")
 
 
@@ -96,7 +97,7 @@ class WorkReport(models.Model):
 
 
 class ReportAction(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("work report", "Submitted")
     COMMENTED = "commented", _("Commented")
     RETURNED = "returned", _("Returned for changes")
 
