@@ -256,7 +256,9 @@ def team_reports_page(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not queries.may_review(user):
         raise Forbidden()
-    filters = TeamFilterForm(request.GET or None, user=user)
+    filters = TeamFilterForm(
+        request.GET or None, user=user, initial={"kind": ReportKind.WEEKLY.value}
+    )
     kind, day, team_id = ReportKind.WEEKLY.value, timezone.localdate(), None
     if filters.is_bound and filters.is_valid():
         kind = filters.cleaned_data["kind"] or kind
