@@ -252,6 +252,7 @@ def _mount() -> None:
     from kefu.supervision.api.checklists import router as supervision_checklists_router
     from kefu.supervision.api.people import router as supervision_people_router
     from kefu.supervision.api.rounds import router as supervision_rounds_router
+    from kefu.supervision.api.work_reports import router as supervision_reports_router
     from kefu.telephony.api import router as telephony_router
     from kefu.tickets.api import policies_router
     from kefu.tickets.api import router as tickets_router
@@ -276,6 +277,7 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_checklists_router)
     api.add_router("/supervision", supervision_rounds_router)
     api.add_router("/supervision", supervision_people_router)
+    api.add_router("/supervision", supervision_reports_router)
 
 
 _mount()

@@ -113,6 +113,13 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "results": gettext_lazy("item results"),
     "round_id": gettext_lazy("supervision round"),
     "team_id": gettext_lazy("Team"),
+    # Work reports and meetings (kefu/supervision/api/work_reports.py).
+    "day": gettext_lazy("Day of the period"),
+    "author_id": gettext_lazy("author"),
+    "attendee_ids": gettext_lazy("attendees"),
+    "action_id": gettext_lazy("action item"),
+    "meeting_id": gettext_lazy("review meeting"),
+    "report_id": gettext_lazy("work report"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

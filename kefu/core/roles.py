@@ -96,6 +96,12 @@ MAKE_ROUNDS = "supervision.make_rounds"
 SPOT_CHECK = "supervision.spot_check"
 MANAGE_CHECKLISTS = "supervision.manage_checklists"
 RECTIFY = "supervision.rectify"
+# Work reports and review meetings (issue 20 point 6; 002 第14篇): everyone on staff writes
+# their own daily, weekly and monthly reports; team leaders read their team's and managers
+# everyone's of their centre (leaders report to them), and both hold the weekly meetings.
+WRITE_REPORTS = "supervision.write_reports"
+REVIEW_REPORTS = "supervision.review_reports"
+HOLD_MEETINGS = "supervision.hold_meetings"
 
 _FRONT_LINE = frozenset(
     {
@@ -115,6 +121,7 @@ _FRONT_LINE = frozenset(
         VIEW_PHRASES,
         WORK_CALLBACKS,
         RECTIFY,
+        WRITE_REPORTS,
     }
 )
 
@@ -134,7 +141,7 @@ ROLES: dict[str, Role] = {
         Role(
             HANDLER,
             _("Department handler"),
-            frozenset({VIEW_CUSTOMER, VIEW_TICKET, VIEW_ARTICLE, RECTIFY}),
+            frozenset({VIEW_CUSTOMER, VIEW_TICKET, VIEW_ARTICLE, RECTIFY, WRITE_REPORTS}),
         ),
         Role(
             LEADER,
@@ -159,6 +166,9 @@ ROLES: dict[str, Role] = {
                     VIEW_SUPERVISION,
                     MAKE_ROUNDS,
                     RECTIFY,
+                    WRITE_REPORTS,
+                    REVIEW_REPORTS,
+                    HOLD_MEETINGS,
                 }
             )
             | _PLANNING,
@@ -184,13 +194,14 @@ ROLES: dict[str, Role] = {
                     SPOT_CHECK,
                     MANAGE_CHECKLISTS,
                     RECTIFY,
+                    WRITE_REPORTS,
                 }
             ),
         ),
         Role(
             EDITOR,
             _("Knowledge editor"),
-            frozenset({VIEW_ARTICLE, CHANGE_ARTICLE, PUBLISH_NOTICES}),
+            frozenset({VIEW_ARTICLE, CHANGE_ARTICLE, PUBLISH_NOTICES, WRITE_REPORTS}),
         ),
         Role(
             MANAGER,
@@ -227,6 +238,9 @@ ROLES: dict[str, Role] = {
                     SPOT_CHECK,
                     MANAGE_CHECKLISTS,
                     RECTIFY,
+                    WRITE_REPORTS,
+                    REVIEW_REPORTS,
+                    HOLD_MEETINGS,
                 }
             )
             | _PLANNING,

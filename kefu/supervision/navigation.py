@@ -6,13 +6,22 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core import navigation
 from kefu.core.navigation import Tab
-from kefu.core.roles import MANAGE_CHECKLISTS, RECTIFY, VIEW_SUPERVISION
+from kefu.core.roles import (
+    MANAGE_CHECKLISTS,
+    RECTIFY,
+    REVIEW_REPORTS,
+    VIEW_SUPERVISION,
+    WRITE_REPORTS,
+)
 
 TABS: list[Tab] = [
     Tab(_("Rounds"), "supervision_rounds", VIEW_SUPERVISION),
     Tab(_("Round compliance"), "supervision_compliance", VIEW_SUPERVISION),
     Tab(_("Rectifications"), "supervision_rectifications", RECTIFY),
     Tab(_("Checklists"), "supervision_checklists", MANAGE_CHECKLISTS),
+    Tab(_("My reports"), "supervision_my_reports", WRITE_REPORTS),
+    Tab(_("Team reports"), "supervision_team_reports", REVIEW_REPORTS),
+    Tab(_("Review meetings"), "supervision_meetings", WRITE_REPORTS),
 ]
 
 

@@ -2,6 +2,8 @@ from django.urls import path
 
 from kefu.supervision import views
 from kefu.supervision.views import checklists, compliance, rectifications, rounds
+from kefu.supervision.views import meetings as meeting_views
+from kefu.supervision.views import work_reports as report_views
 
 urlpatterns = [
     path("supervision/", views.supervision_page, name="supervision"),
@@ -80,5 +82,49 @@ urlpatterns = [
         "supervision/checklists/<int:checklist_id>/",
         checklists.checklist_page,
         name="supervision_checklist",
+    ),
+    path("supervision/reports/", report_views.my_reports_page, name="supervision_my_reports"),
+    path(
+        "supervision/reports/open/", report_views.report_open_view, name="supervision_report_open"
+    ),
+    path(
+        "supervision/reports/team/", report_views.team_reports_page, name="supervision_team_reports"
+    ),
+    path(
+        "supervision/reports/<int:report_id>/", report_views.report_page, name="supervision_report"
+    ),
+    path(
+        "supervision/reports/<int:report_id>/save/",
+        report_views.report_save_view,
+        name="supervision_report_save",
+    ),
+    path(
+        "supervision/reports/<int:report_id>/review/",
+        report_views.report_review_view,
+        name="supervision_report_review",
+    ),
+    path("supervision/meetings/", meeting_views.meetings_page, name="supervision_meetings"),
+    path(
+        "supervision/meetings/new/", meeting_views.meeting_new_view, name="supervision_meeting_new"
+    ),
+    path(
+        "supervision/meetings/<int:meeting_id>/",
+        meeting_views.meeting_page,
+        name="supervision_meeting",
+    ),
+    path(
+        "supervision/meetings/<int:meeting_id>/edit/",
+        meeting_views.meeting_edit_view,
+        name="supervision_meeting_edit",
+    ),
+    path(
+        "supervision/meetings/<int:meeting_id>/actions/",
+        meeting_views.action_add_view,
+        name="supervision_action_add",
+    ),
+    path(
+        "supervision/actions/<int:action_id>/done/",
+        meeting_views.action_done_view,
+        name="supervision_action_done",
     ),
 ]

@@ -61,6 +61,10 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
         {"kind": "round", "name": "夜班巡查", "items": [{"section": "scene", "text": "桌面整洁"}]},
         {"qa", "manager", "admin"},
     ),
+    # Work reports (issue 20 point 6; 002 第14篇): everyone on staff writes their own;
+    # team leaders and managers see who of their people has submitted.
+    ("POST", "/api/v1/supervision/work-reports", {"kind": "weekly"}, EVERYONE),
+    ("GET", "/api/v1/supervision/work-reports/team", None, {"leader", "manager", "admin"}),
 ]
 
 CASES = [

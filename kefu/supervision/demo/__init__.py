@@ -26,6 +26,7 @@ from kefu.core.queries import calendar_of
 from kefu.core.roles import LEADER, MANAGER, QA
 from kefu.core.workcal import is_working_day
 from kefu.supervision import sampling, scoring
+from kefu.supervision.demo.work_reports import load_work_reports
 from kefu.supervision.models import (
     AnswerVerdict,
     Checklist,
@@ -95,10 +96,12 @@ QUESTIONS: list[tuple[str, str, str]] = [
 def load_supervision(centre: OrgUnit) -> int:
     """Load the demo's supervision once; returns the rounds written."""
     checklists_ensure(centre=centre)
-    if Round.objects.filter(centre=centre).exists():
-        return 0
-    with transaction.atomic():
-        return _history(centre)
+    written = 0
+    if not Round.objects.filter(centre=centre).exists():
+        with transaction.atomic():
+            written = _history(centre)
+    load_work_reports(centre)
+    return written
 
 
 def _people(centre: OrgUnit, role: str) -> list[User]:

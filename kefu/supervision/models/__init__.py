@@ -23,8 +23,18 @@ from kefu.supervision.models.rounds import (
     StaffQuestion,
     Verdict,
 )
+from kefu.supervision.models.work_reports import (
+    ActionItem,
+    Meeting,
+    ReportAction,
+    ReportEntry,
+    ReportKind,
+    ReportState,
+    WorkReport,
+)
 
 __all__ = [
+    "ActionItem",
     "AnswerVerdict",
     "Checklist",
     "ChecklistItem",
@@ -33,11 +43,16 @@ __all__ = [
     "Finding",
     "FindingPhoto",
     "ItemResult",
+    "Meeting",
     "RecordKind",
     "Rectification",
     "RectificationAction",
     "RectificationEvent",
     "RectificationState",
+    "ReportAction",
+    "ReportEntry",
+    "ReportKind",
+    "ReportState",
     "ResultChoice",
     "Round",
     "RoundKind",
@@ -46,4 +61,5 @@ __all__ = [
     "Section",
     "StaffQuestion",
     "Verdict",
+    "WorkReport",
 ]
