@@ -96,6 +96,10 @@ MAKE_ROUNDS = "supervision.make_rounds"
 SPOT_CHECK = "supervision.spot_check"
 MANAGE_CHECKLISTS = "supervision.manage_checklists"
 RECTIFY = "supervision.rectify"
+# The monthly honours (issue 20 point 4): the manager keeps the rules and confirms the
+# month's honours; team leaders read the proposals before they are confirmed.
+KEEP_HONOURS = "supervision.keep_honours"
+VIEW_HONOUR_PROPOSALS = "supervision.view_honour_proposals"
 
 _FRONT_LINE = frozenset(
     {
@@ -159,6 +163,7 @@ ROLES: dict[str, Role] = {
                     VIEW_SUPERVISION,
                     MAKE_ROUNDS,
                     RECTIFY,
+                    VIEW_HONOUR_PROPOSALS,
                 }
             )
             | _PLANNING,
@@ -227,6 +232,8 @@ ROLES: dict[str, Role] = {
                     SPOT_CHECK,
                     MANAGE_CHECKLISTS,
                     RECTIFY,
+                    KEEP_HONOURS,
+                    VIEW_HONOUR_PROPOSALS,
                 }
             )
             | _PLANNING,

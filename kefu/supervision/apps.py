@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,14 @@ class SupervisionConfig(AppConfig):
     name = "kefu.supervision"
     label = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        post_migrate.connect(_schedule, sender=self, dispatch_uid="kefu.supervision.schedule")
+
+
+def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """Migrate makes sure the worker proposes each month's honours from the 1st."""
+    from kefu.core.tasks import schedule_ensure
+    from kefu.supervision import tasks
+
+    schedule_ensure(using=using, func=tasks.HONOURS_PROPOSE, name="kefu: honours proposed")

@@ -6,13 +6,21 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core import navigation
 from kefu.core.navigation import Tab
-from kefu.core.roles import MANAGE_CHECKLISTS, RECTIFY, VIEW_SUPERVISION
+from kefu.core.roles import (
+    KEEP_HONOURS,
+    MANAGE_CHECKLISTS,
+    RECTIFY,
+    VIEW_HONOUR_PROPOSALS,
+    VIEW_SUPERVISION,
+)
 
 TABS: list[Tab] = [
     Tab(_("Rounds"), "supervision_rounds", VIEW_SUPERVISION),
     Tab(_("Round compliance"), "supervision_compliance", VIEW_SUPERVISION),
     Tab(_("Rectifications"), "supervision_rectifications", RECTIFY),
     Tab(_("Checklists"), "supervision_checklists", MANAGE_CHECKLISTS),
+    Tab(_("Honours"), "supervision_honours", VIEW_HONOUR_PROPOSALS),
+    Tab(_("Honour rules"), "supervision_honour_rules", KEEP_HONOURS),
 ]
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kefu.supervision import views
-from kefu.supervision.views import checklists, compliance, rectifications, rounds
+from kefu.supervision.views import checklists, compliance, honours, people, rectifications, rounds
 
 urlpatterns = [
     path("supervision/", views.supervision_page, name="supervision"),
@@ -76,4 +76,21 @@ urlpatterns = [
         checklists.checklist_page,
         name="supervision_checklist",
     ),
+    path("supervision/honours/", honours.honours_page, name="supervision_honours"),
+    path(
+        "supervision/honours/propose/",
+        honours.honours_propose_view,
+        name="supervision_honours_propose",
+    ),
+    path(
+        "supervision/honours/<str:month>/confirm/",
+        honours.honours_confirm_view,
+        name="supervision_honours_confirm",
+    ),
+    path(
+        "supervision/honours/rules/",
+        honours.honour_rules_page,
+        name="supervision_honour_rules",
+    ),
+    path("supervision/people/<int:person_id>/", people.person_page, name="supervision_person"),
 ]

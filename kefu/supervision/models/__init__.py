@@ -5,6 +5,14 @@ from kefu.supervision.models.checklists import (
     ChecklistVersion,
     Section,
 )
+from kefu.supervision.models.honours import (
+    CandidateSource,
+    HonourCandidate,
+    HonourKind,
+    HonourMonth,
+    HonourMonthState,
+    HonourRule,
+)
 from kefu.supervision.models.rounds import (
     AnswerVerdict,
     Finding,
@@ -26,12 +34,18 @@ from kefu.supervision.models.rounds import (
 
 __all__ = [
     "AnswerVerdict",
+    "CandidateSource",
     "Checklist",
     "ChecklistItem",
     "ChecklistKind",
     "ChecklistVersion",
     "Finding",
     "FindingPhoto",
+    "HonourCandidate",
+    "HonourKind",
+    "HonourMonth",
+    "HonourMonthState",
+    "HonourRule",
     "ItemResult",
     "RecordKind",
     "Rectification",
