@@ -187,7 +187,7 @@ def _candidate(row: HonourCandidate) -> dict[str, Any]:
 
 
 def _month_out(month: HonourMonth, *, proposals: bool) -> dict[str, Any]:
-    rows = month.candidates.select_related("person").order_by("kind", "team", "rank", "pk")
+    rows = month.candidates.select_related("person").order_by("kind", "rank", "team", "pk")
     if not proposals:
         rows = rows.filter(removed=False)
     return {

@@ -21,7 +21,7 @@ class HonourKind(models.TextChoices):
 
 class HonourMonthState(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", _("Confirmed and published")
 
 
 class CandidateSource(models.TextChoices):

@@ -133,7 +133,7 @@ def month_detail(month: HonourMonth) -> list[KindRows]:
     in two reads."""
     rows = {kind: KindRows(kind, str(label)) for kind, label in HonourKind.choices}
     candidates = month.candidates.select_related("person", "changed_by").order_by(
-        "kind", "team", "removed", "rank", "person__full_name"
+        "kind", "removed", "rank", "team", "person__full_name"
     )
     for candidate in candidates:
         rows[candidate.kind].candidates.append(candidate)
