@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from kefu.core.navigation import tab_strip
 from kefu.supervision.navigation import TABS
@@ -40,7 +41,10 @@ def honour_ranked(candidate: Any, rule: dict[str, Any] | None) -> str:
     if not rule:
         return ""
     code = rule["rank_by"]
-    return f"{figure_label(code)} {figure_value(code, candidate.value)}"
+    return gettext("Ranked on %(figure)s %(value)s") % {
+        "figure": figure_label(code),
+        "value": figure_value(code, candidate.value),
+    }
 
 
 @register.simple_tag
