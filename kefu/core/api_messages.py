@@ -113,6 +113,11 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "results": gettext_lazy("item results"),
     "round_id": gettext_lazy("supervision round"),
     "team_id": gettext_lazy("Team"),
+    "additions": gettext_lazy("people added"),
+    "candidate_id": gettext_lazy("honour candidate"),
+    "figure": gettext_lazy("figure"),
+    "op": gettext_lazy("comparison"),
+    "removals": gettext_lazy("candidates removed"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}
