@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -180,25 +180,26 @@ class Board:
 
 def board_of(user: User) -> Board:
     """The honours board: the centre's latest published month, each honour with its
-    holders. Two reads."""
-    month = (
+    holders. One read."""
+    if user.centre_id is None:
+        return Board(None, [])
+    latest = (
         HonourMonth.objects.filter(centre_id=user.centre_id, state=HonourMonthState.CONFIRMED)
         .order_by("-month")
-        .first()
-        if user.centre_id is not None
-        else None
+        .values("pk")[:1]
     )
-    if month is None:
+    rows = list(
+        HonourCandidate.objects.filter(month_id__in=Subquery(latest), removed=False)
+        .select_related("person", "month")
+        .order_by("team", "rank", "person__full_name")
+    )
+    if not rows:
         return Board(None, [])
     holders: dict[str, list[HonourCandidate]] = {}
-    for row in (
-        month.candidates.filter(removed=False)
-        .select_related("person")
-        .order_by("team", "rank", "person__full_name")
-    ):
+    for row in rows:
         holders.setdefault(row.kind, []).append(row)
     return Board(
-        month,
+        rows[0].month,
         [(str(label), holders[kind]) for kind, label in HonourKind.choices if kind in holders],
     )
 

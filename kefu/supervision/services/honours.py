@@ -274,7 +274,7 @@ def _reason(text: str) -> str:
     return text
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def honours_confirm(
     *,
     actor: User,
