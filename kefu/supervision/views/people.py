@@ -68,7 +68,7 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
         "supervision/people/person.html",
         {
             "person": person,
-            "role_label": role.label if role else "—",
+            "person_role": role.label if role else "—",
             "sections": [
                 {"title": s.title, "template": s.template, **s.context(viewer, person)}
                 for s in SECTIONS
