@@ -250,6 +250,7 @@ def _mount() -> None:
     from kefu.satisfaction.api.survey_calls import router as survey_calls_router
     from kefu.satisfaction.api.surveys import router as surveys_router
     from kefu.supervision.api.checklists import router as supervision_checklists_router
+    from kefu.supervision.api.honours import router as supervision_honours_router
     from kefu.supervision.api.people import router as supervision_people_router
     from kefu.supervision.api.rounds import router as supervision_rounds_router
     from kefu.supervision.api.work_reports import router as supervision_reports_router
@@ -278,6 +279,7 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_rounds_router)
     api.add_router("/supervision", supervision_people_router)
     api.add_router("/supervision", supervision_reports_router)
+    api.add_router("/supervision", supervision_honours_router)
 
 
 _mount()

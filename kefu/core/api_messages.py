@@ -120,6 +120,11 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "action_id": gettext_lazy("action item"),
     "meeting_id": gettext_lazy("review meeting"),
     "report_id": gettext_lazy("work report"),
+    "additions": gettext_lazy("people added"),
+    "candidate_id": gettext_lazy("honour candidate"),
+    "figure": gettext_lazy("figure"),
+    "op": gettext_lazy("comparison"),
+    "removals": gettext_lazy("candidates removed"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

@@ -163,6 +163,7 @@ NOTIFICATION_KINDS: dict[str, Any] = {
     "ticket.warning": _("Time-limit warning"),
     "ticket.overdue": _("Time limit passed"),
     "article.expiring": _("Article expiring"),
+    "supervision.honour": _("Honours"),
 }
 NOTIFICATION_FAMILIES: dict[str, Any] = {
     "ticket": _("Work order"),

@@ -102,6 +102,10 @@ RECTIFY = "supervision.rectify"
 WRITE_REPORTS = "supervision.write_reports"
 REVIEW_REPORTS = "supervision.review_reports"
 HOLD_MEETINGS = "supervision.hold_meetings"
+# The monthly honours (issue 20 point 4): the manager keeps the rules and confirms the
+# month's honours; team leaders read the proposals before they are confirmed.
+KEEP_HONOURS = "supervision.keep_honours"
+VIEW_HONOUR_PROPOSALS = "supervision.view_honour_proposals"
 
 _FRONT_LINE = frozenset(
     {
@@ -169,6 +173,7 @@ ROLES: dict[str, Role] = {
                     WRITE_REPORTS,
                     REVIEW_REPORTS,
                     HOLD_MEETINGS,
+                    VIEW_HONOUR_PROPOSALS,
                 }
             )
             | _PLANNING,
@@ -241,6 +246,8 @@ ROLES: dict[str, Role] = {
                     WRITE_REPORTS,
                     REVIEW_REPORTS,
                     HOLD_MEETINGS,
+                    KEEP_HONOURS,
+                    VIEW_HONOUR_PROPOSALS,
                 }
             )
             | _PLANNING,

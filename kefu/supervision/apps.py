@@ -21,10 +21,12 @@ class SupervisionConfig(AppConfig):
 
 
 def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
-    """Migrate makes sure the worker sweeps the overdue rectifications every hour."""
+    """Migrate makes sure the worker sweeps the overdue rectifications every hour and
+    proposes each month's honours from the 1st."""
     from kefu.core.tasks import schedule_ensure
     from kefu.supervision import tasks
 
     schedule_ensure(
         using=using, func=tasks.RECTIFICATIONS_SWEEP, name="kefu: overdue rectifications"
     )
+    schedule_ensure(using=using, func=tasks.HONOURS_PROPOSE, name="kefu: honours proposed")

@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core import navigation
 from kefu.core.navigation import Tab
 from kefu.core.roles import (
+    KEEP_HONOURS,
     MANAGE_CHECKLISTS,
     RECTIFY,
     REVIEW_REPORTS,
+    VIEW_HONOUR_PROPOSALS,
     VIEW_SUPERVISION,
     WRITE_REPORTS,
 )
@@ -22,6 +24,8 @@ TABS: list[Tab] = [
     Tab(_("My reports"), "supervision_my_reports", WRITE_REPORTS),
     Tab(_("Team reports"), "supervision_team_reports", REVIEW_REPORTS),
     Tab(_("Review meetings"), "supervision_meetings", WRITE_REPORTS),
+    Tab(_("Honours"), "supervision_honours", VIEW_HONOUR_PROPOSALS),
+    Tab(_("Honour rules"), "supervision_honour_rules", KEEP_HONOURS),
 ]
 
 

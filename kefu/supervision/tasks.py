@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 RECTIFICATIONS_SWEEP = "kefu.supervision.tasks.rectifications_sweep"
+HONOURS_PROPOSE = "kefu.supervision.tasks.honours_propose"
 
 
 def rectifications_sweep() -> int:
@@ -10,3 +11,11 @@ def rectifications_sweep() -> int:
     from kefu.supervision.services.rectifications import rectifications_overdue_sweep
 
     return rectifications_overdue_sweep()
+
+
+def honours_propose() -> int:
+    """Hourly: from the 1st of a month, each centre's honours of the month before are
+    proposed (once; 003 (八) 1 每月评选)."""
+    from kefu.supervision.services.honours import honours_propose_due
+
+    return honours_propose_due()

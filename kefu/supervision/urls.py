@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kefu.supervision import views
-from kefu.supervision.views import checklists, compliance, rectifications, rounds
+from kefu.supervision.views import checklists, compliance, honours, people, rectifications, rounds
 from kefu.supervision.views import meetings as meeting_views
 from kefu.supervision.views import work_reports as report_views
 
@@ -127,4 +127,21 @@ urlpatterns = [
         meeting_views.action_done_view,
         name="supervision_action_done",
     ),
+    path("supervision/honours/", honours.honours_page, name="supervision_honours"),
+    path(
+        "supervision/honours/propose/",
+        honours.honours_propose_view,
+        name="supervision_honours_propose",
+    ),
+    path(
+        "supervision/honours/<str:month>/confirm/",
+        honours.honours_confirm_view,
+        name="supervision_honours_confirm",
+    ),
+    path(
+        "supervision/honours/rules/",
+        honours.honour_rules_page,
+        name="supervision_honour_rules",
+    ),
+    path("supervision/people/<int:person_id>/", people.person_page, name="supervision_person"),
 ]

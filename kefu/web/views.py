@@ -39,6 +39,7 @@ from kefu.core.queries import (
 from kefu.core.roles import CHANGE_TARGETS, VIEW_REPORTS
 from kefu.core.services import notifications_mark_read, user_password_change
 from kefu.metrics import reports
+from kefu.supervision.queries.honours import board_of as honours_board_of
 from kefu.tickets.models import STATE_CHOICES, Kind
 from kefu.tickets.queries import (
     open_by_department,
@@ -245,6 +246,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             **centre,
             "today_indicators": _today_indicators(user, today),
+            "honours_board": honours_board_of(user),
             "by_channel": _labelled(
                 counts_by(contacts.filter(started_at__gte=midnight), "channel"), Channel.choices
             ),
@@ -277,6 +279,7 @@ def wallboard(request: HttpRequest) -> HttpResponse:
     if user.centre is not None:
         context["board"] = _board(user.centre, context["now"], context["today"])
     context["live_seconds"] = LIVE_POLL_SECONDS
+    context["honours_board"] = honours_board_of(user)
     context["can_set_thresholds"] = user.has_perm(CHANGE_TARGETS)
     return render(request, "web/wallboard.html", context)
 

@@ -5,6 +5,14 @@ from kefu.supervision.models.checklists import (
     ChecklistVersion,
     Section,
 )
+from kefu.supervision.models.honours import (
+    CandidateSource,
+    HonourCandidate,
+    HonourKind,
+    HonourMonth,
+    HonourMonthState,
+    HonourRule,
+)
 from kefu.supervision.models.rounds import (
     AnswerVerdict,
     Finding,
@@ -36,12 +44,18 @@ from kefu.supervision.models.work_reports import (
 __all__ = [
     "ActionItem",
     "AnswerVerdict",
+    "CandidateSource",
     "Checklist",
     "ChecklistItem",
     "ChecklistKind",
     "ChecklistVersion",
     "Finding",
     "FindingPhoto",
+    "HonourCandidate",
+    "HonourKind",
+    "HonourMonth",
+    "HonourMonthState",
+    "HonourRule",
     "ItemResult",
     "Meeting",
     "RecordKind",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from kefu.core.navigation import tab_strip
 from kefu.supervision.navigation import TABS
@@ -22,3 +23,31 @@ def supervision_tabs(context: Any) -> SafeString:
 def get(mapping: dict[Any, Any], key: Any) -> Any:
     """``mapping[key]`` in a template."""
     return mapping.get(key, "")
+
+
+@register.simple_tag
+def honour_check(check: dict[str, Any]) -> str:
+    """One criterion a candidate met, with their value (the honours' page)."""
+    from kefu.supervision.queries.honours import describe_check
+
+    return describe_check(check)
+
+
+@register.simple_tag
+def honour_ranked(candidate: Any, rule: dict[str, Any] | None) -> str:
+    """What a candidate was ranked on, with their value."""
+    from kefu.supervision.queries.honours import figure_label, figure_value
+
+    if not rule:
+        return ""
+    code = rule["rank_by"]
+    return gettext("Ranked on %(figure)s %(value)s") % {
+        "figure": figure_label(code),
+        "value": figure_value(code, candidate.value),
+    }
+
+
+@register.simple_tag
+def posted_field(posted: Any, prefix: str, pk: int) -> str:
+    """What was typed in the field `prefix<pk>` of a refused form."""
+    return str(posted.get(f"{prefix}{pk}", ""))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from kefu.supervision.demo import DAYS, load_supervision
 from kefu.supervision.models import (
     Finding,
+    HonourMonth,
     Rectification,
     RectificationState,
     Round,
@@ -48,4 +49,9 @@ def test_the_demo_supervision_history(world: World, records: dict[str, list[Any]
     leader = next(row for row in table.rows if row.person.name == "陈建华")
     assert leader.made > 20 and leader.owed > 0
     assert table.months_without_spot_check == []
+    # Honours (issue 20 point 4): two confirmed months, one with a change and its reason,
+    # and this month's proposals waiting.
+    months = list(HonourMonth.objects.filter(centre=world.centre).order_by("month"))
+    assert [m.state for m in months] == ["confirmed", "confirmed", "proposed"]
+    assert months[0].candidates.exclude(reason="").exists()
     assert load_supervision(world.centre) == 0
