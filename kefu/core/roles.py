@@ -96,6 +96,16 @@ MAKE_ROUNDS = "supervision.make_rounds"
 SPOT_CHECK = "supervision.spot_check"
 MANAGE_CHECKLISTS = "supervision.manage_checklists"
 RECTIFY = "supervision.rectify"
+# Assessment (issue 20 point 3): the back office and managers judge who answers for each
+# closed complaint (判责); a department's handlers appeal their department's judgements and
+# team leaders their team's people's; managers decide the appeals and edit the appraisal's
+# weights; leaders, QA inspectors and managers read the department figures, judgements and
+# appraisals.
+JUDGE_COMPLAINTS = "supervision.judge_complaints"
+APPEAL_JUDGEMENTS = "supervision.appeal_judgements"
+DECIDE_JUDGEMENT_APPEALS = "supervision.decide_judgement_appeals"
+VIEW_ASSESSMENT = "supervision.view_assessment"
+MANAGE_APPRAISAL = "supervision.manage_appraisal"
 
 _FRONT_LINE = frozenset(
     {
@@ -128,13 +138,14 @@ ROLES: dict[str, Role] = {
         Role(
             BACKOFFICE,
             _("Back office"),
-            _FRONT_LINE | {VIEW_SATISFACTION, REPAIR_DISSATISFIED, PUBLISH_NOTICES},
+            _FRONT_LINE
+            | {VIEW_SATISFACTION, REPAIR_DISSATISFIED, PUBLISH_NOTICES, JUDGE_COMPLAINTS},
         ),
         # Handlers see who an order is for, never the unmasked personal data.
         Role(
             HANDLER,
             _("Department handler"),
-            frozenset({VIEW_CUSTOMER, VIEW_TICKET, VIEW_ARTICLE, RECTIFY}),
+            frozenset({VIEW_CUSTOMER, VIEW_TICKET, VIEW_ARTICLE, RECTIFY, APPEAL_JUDGEMENTS}),
         ),
         Role(
             LEADER,
@@ -159,6 +170,8 @@ ROLES: dict[str, Role] = {
                     VIEW_SUPERVISION,
                     MAKE_ROUNDS,
                     RECTIFY,
+                    APPEAL_JUDGEMENTS,
+                    VIEW_ASSESSMENT,
                 }
             )
             | _PLANNING,
@@ -184,6 +197,7 @@ ROLES: dict[str, Role] = {
                     SPOT_CHECK,
                     MANAGE_CHECKLISTS,
                     RECTIFY,
+                    VIEW_ASSESSMENT,
                 }
             ),
         ),
@@ -227,6 +241,10 @@ ROLES: dict[str, Role] = {
                     SPOT_CHECK,
                     MANAGE_CHECKLISTS,
                     RECTIFY,
+                    JUDGE_COMPLAINTS,
+                    DECIDE_JUDGEMENT_APPEALS,
+                    VIEW_ASSESSMENT,
+                    MANAGE_APPRAISAL,
                 }
             )
             | _PLANNING,

@@ -1,3 +1,12 @@
+from kefu.supervision.models.assessment import (
+    AppraisalRules,
+    ComplaintJudgement,
+    JudgementAction,
+    JudgementState,
+    JudgementStep,
+    NoFaultReason,
+    Responsibility,
+)
 from kefu.supervision.models.checklists import (
     Checklist,
     ChecklistItem,
@@ -26,18 +35,25 @@ from kefu.supervision.models.rounds import (
 
 __all__ = [
     "AnswerVerdict",
+    "AppraisalRules",
     "Checklist",
     "ChecklistItem",
     "ChecklistKind",
     "ChecklistVersion",
+    "ComplaintJudgement",
     "Finding",
     "FindingPhoto",
     "ItemResult",
+    "JudgementAction",
+    "JudgementState",
+    "JudgementStep",
+    "NoFaultReason",
     "RecordKind",
     "Rectification",
     "RectificationAction",
     "RectificationEvent",
     "RectificationState",
+    "Responsibility",
     "ResultChoice",
     "Round",
     "RoundKind",
