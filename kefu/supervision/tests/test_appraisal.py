@@ -89,7 +89,7 @@ def test_no_exam_is_not_zero_the_other_weights_are_rescaled() -> None:
     parts = {p.code: p for p in not_sat.parts}
     assert parts["qa"].applied_weight == Decimal("50.00")
     assert parts["exam"].score is None and parts["exam"].contribution == 0
-    assert not_sat.total == Decimal("87.50")  # (100×20 + 80×40 + 100×20) / 80
+    assert not_sat.total == Decimal("90.00")  # (100×20 + 80×40 + 100×20) / 80
     assert sat.total == Decimal("84.00")
     assert (not_sat.rank, sat.rank) == (1, 2)
 
