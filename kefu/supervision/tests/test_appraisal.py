@@ -116,13 +116,9 @@ def test_ties_share_a_rank_and_no_data_is_not_ranked() -> None:
 
 
 def test_a_team_is_the_mean_of_its_members_scores() -> None:
-    people = appraise(
-        {1: {"qa": 90, "exam": 70}, 2: {"qa": 70}, 3: {"qa": 50, "exam": 90}}, EVEN
-    )
+    people = appraise({1: {"qa": 90, "exam": 70}, 2: {"qa": 70}, 3: {"qa": 50, "exam": 90}}, EVEN)
     by_key = {p.key: p for p in people}
-    (one, two) = appraise_teams(
-        {"一班": [by_key[1], by_key[2]], "二班": [by_key[3]]}, EVEN
-    )
+    (one, two) = appraise_teams({"一班": [by_key[1], by_key[2]], "二班": [by_key[3]]}, EVEN)
     parts = {p.code: p for p in one.parts}
     assert one.key == "一班" and parts["qa"].score == Decimal("80.00")
     assert parts["exam"].score == Decimal("70.00")  # member 2 sat none: left out
