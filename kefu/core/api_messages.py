@@ -113,6 +113,10 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "results": gettext_lazy("item results"),
     "round_id": gettext_lazy("supervision round"),
     "team_id": gettext_lazy("Team"),
+    "judgement_id": gettext_lazy("complaint judgement"),
+    "quarter": gettext_lazy("Quarter"),
+    "ticket_number": gettext_lazy("Work order number"),
+    "upheld": gettext_lazy("Decision"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

@@ -102,6 +102,8 @@ RECTIFY = "supervision.rectify"
 # weights; leaders, QA inspectors and managers read the department figures, judgements and
 # appraisals.
 JUDGE_COMPLAINTS = "supervision.judge_complaints"
+# Opening the complaints' judgements at all: a handler sees only their department's.
+VIEW_JUDGEMENTS = "supervision.view_judgements"
 APPEAL_JUDGEMENTS = "supervision.appeal_judgements"
 DECIDE_JUDGEMENT_APPEALS = "supervision.decide_judgement_appeals"
 VIEW_ASSESSMENT = "supervision.view_assessment"
@@ -139,13 +141,28 @@ ROLES: dict[str, Role] = {
             BACKOFFICE,
             _("Back office"),
             _FRONT_LINE
-            | {VIEW_SATISFACTION, REPAIR_DISSATISFIED, PUBLISH_NOTICES, JUDGE_COMPLAINTS},
+            | {
+                VIEW_SATISFACTION,
+                REPAIR_DISSATISFIED,
+                PUBLISH_NOTICES,
+                JUDGE_COMPLAINTS,
+                VIEW_JUDGEMENTS,
+            },
         ),
         # Handlers see who an order is for, never the unmasked personal data.
         Role(
             HANDLER,
             _("Department handler"),
-            frozenset({VIEW_CUSTOMER, VIEW_TICKET, VIEW_ARTICLE, RECTIFY, APPEAL_JUDGEMENTS}),
+            frozenset(
+                {
+                    VIEW_CUSTOMER,
+                    VIEW_TICKET,
+                    VIEW_ARTICLE,
+                    RECTIFY,
+                    APPEAL_JUDGEMENTS,
+                    VIEW_JUDGEMENTS,
+                }
+            ),
         ),
         Role(
             LEADER,
@@ -171,6 +188,7 @@ ROLES: dict[str, Role] = {
                     MAKE_ROUNDS,
                     RECTIFY,
                     APPEAL_JUDGEMENTS,
+                    VIEW_JUDGEMENTS,
                     VIEW_ASSESSMENT,
                 }
             )
@@ -197,6 +215,7 @@ ROLES: dict[str, Role] = {
                     SPOT_CHECK,
                     MANAGE_CHECKLISTS,
                     RECTIFY,
+                    VIEW_JUDGEMENTS,
                     VIEW_ASSESSMENT,
                 }
             ),
@@ -242,6 +261,7 @@ ROLES: dict[str, Role] = {
                     MANAGE_CHECKLISTS,
                     RECTIFY,
                     JUDGE_COMPLAINTS,
+                    VIEW_JUDGEMENTS,
                     DECIDE_JUDGEMENT_APPEALS,
                     VIEW_ASSESSMENT,
                     MANAGE_APPRAISAL,

@@ -33,6 +33,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 
 class Component(StrEnum):
@@ -208,7 +209,7 @@ def _to_decimal(value: float | Decimal | int | None) -> Decimal | None:
 
 
 def appraise(
-    people: Mapping[Hashable, Mapping[str, float | Decimal | int | None]],
+    people: Mapping[Any, Mapping[str, float | Decimal | int | None]],
     weights: Mapping[str, int],
 ) -> list[Appraisal]:
     """Every person's appraisal, ranked. `people` maps a key to its measured values by
@@ -240,7 +241,7 @@ def _mean(items: Sequence[Decimal]) -> Decimal | None:
 
 
 def appraise_teams(
-    members: Mapping[Hashable, Sequence[Appraisal]], weights: Mapping[str, int]
+    members: Mapping[Any, Sequence[Appraisal]], weights: Mapping[str, int]
 ) -> list[Appraisal]:
     """Each team's appraisal from its members' (as `appraise` made them): per component,
     the mean of the members' values and of their scores, members without it left out."""

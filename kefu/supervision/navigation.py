@@ -6,13 +6,24 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core import navigation
 from kefu.core.navigation import Tab
-from kefu.core.roles import MANAGE_CHECKLISTS, RECTIFY, VIEW_SUPERVISION
+from kefu.core.roles import (
+    MANAGE_APPRAISAL,
+    MANAGE_CHECKLISTS,
+    RECTIFY,
+    VIEW_ASSESSMENT,
+    VIEW_JUDGEMENTS,
+    VIEW_SUPERVISION,
+)
 
 TABS: list[Tab] = [
     Tab(_("Rounds"), "supervision_rounds", VIEW_SUPERVISION),
     Tab(_("Round compliance"), "supervision_compliance", VIEW_SUPERVISION),
     Tab(_("Rectifications"), "supervision_rectifications", RECTIFY),
     Tab(_("Checklists"), "supervision_checklists", MANAGE_CHECKLISTS),
+    Tab(_("Departments"), "supervision_departments", VIEW_ASSESSMENT),
+    Tab(_("Complaint judging"), "supervision_judgements", VIEW_JUDGEMENTS),
+    Tab(_("Appraisal"), "supervision_appraisal", VIEW_ASSESSMENT),
+    Tab(_("Appraisal weights"), "supervision_weights", MANAGE_APPRAISAL),
 ]
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kefu.supervision import views
-from kefu.supervision.views import checklists, compliance, rectifications, rounds
+from kefu.supervision.views import assessment, checklists, compliance, rectifications, rounds
 
 urlpatterns = [
     path("supervision/", views.supervision_page, name="supervision"),
@@ -75,5 +75,50 @@ urlpatterns = [
         "supervision/checklists/<int:checklist_id>/",
         checklists.checklist_page,
         name="supervision_checklist",
+    ),
+    path(
+        "supervision/assessment/departments/",
+        assessment.departments_page,
+        name="supervision_departments",
+    ),
+    path(
+        "supervision/assessment/departments/<int:department_id>/",
+        assessment.department_page,
+        name="supervision_department",
+    ),
+    path(
+        "supervision/assessment/judgements/",
+        assessment.judgements_page,
+        name="supervision_judgements",
+    ),
+    path(
+        "supervision/assessment/complaints/<str:number>/judge/",
+        assessment.complaint_judge_page,
+        name="supervision_complaint_judge",
+    ),
+    path(
+        "supervision/assessment/judgements/<int:judgement_id>/",
+        assessment.judgement_page,
+        name="supervision_judgement",
+    ),
+    path(
+        "supervision/assessment/judgements/<int:judgement_id>/appeal/",
+        assessment.judgement_appeal_view,
+        name="supervision_judgement_appeal",
+    ),
+    path(
+        "supervision/assessment/judgements/<int:judgement_id>/decision/",
+        assessment.judgement_decide_view,
+        name="supervision_judgement_decide",
+    ),
+    path(
+        "supervision/assessment/appraisal/",
+        assessment.appraisal_page,
+        name="supervision_appraisal",
+    ),
+    path(
+        "supervision/assessment/weights/",
+        assessment.weights_page,
+        name="supervision_weights",
     ),
 ]

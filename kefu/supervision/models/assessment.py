@@ -109,6 +109,7 @@ class ComplaintJudgement(models.Model):
         ordering = ["-judged_at", "-id"]
         permissions = [
             ("judge_complaints", _("Can judge who is responsible for a complaint")),
+            ("view_judgements", _("Can see complaint judgements (a handler, their department's)")),
             ("appeal_judgements", _("Can appeal a complaint's judgement")),
             ("decide_judgement_appeals", _("Can decide the appeals of complaint judgements")),
             ("view_assessment", _("Can see department figures, judgements and appraisals")),

@@ -49,6 +49,7 @@ from kefu.core.roles import (
     LEADER,
     MANAGE_APPRAISAL,
     VIEW_ASSESSMENT,
+    VIEW_JUDGEMENTS,
 )
 from kefu.metrics.queries import Period
 from kefu.supervision import appraisal
@@ -102,12 +103,7 @@ def may_manage_appraisal(user: User) -> bool:
 
 
 def may_see_judgements(user: User) -> bool:
-    return (
-        may_view_assessment(user)
-        or may_judge(user)
-        or may_decide_appeals(user)
-        or _has(user, APPEAL_JUDGEMENTS)
-    )
+    return _has(user, VIEW_JUDGEMENTS)
 
 
 def may_appeal(user: User, judgement: ComplaintJudgement) -> bool:
