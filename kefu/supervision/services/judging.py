@@ -216,7 +216,7 @@ def complaint_judge(
 
 def _lock(judgement: ComplaintJudgement, version: int) -> ComplaintJudgement:
     locked = (
-        ComplaintJudgement.objects.select_for_update()
+        ComplaintJudgement.objects.select_for_update(of=("self",))
         .select_related("person", "ticket")
         .get(pk=judgement.pk)
     )
