@@ -61,6 +61,32 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
         {"kind": "round", "name": "夜班巡查", "items": [{"section": "scene", "text": "桌面整洁"}]},
         {"qa", "manager", "admin"},
     ),
+    # Assessment (issue 20 point 3): leaders, inspectors and managers read the department
+    # figures and the appraisal; the back office, handlers (their department's), leaders,
+    # inspectors and managers the judgements; managers edit the weights.
+    ("GET", "/api/v1/supervision/assessment/departments", None, {"leader", "qa", "manager"}),
+    ("GET", "/api/v1/supervision/appraisal", None, {"leader", "qa", "manager"}),
+    (
+        "GET",
+        "/api/v1/supervision/judgements",
+        None,
+        {"backoffice", "handler", "leader", "qa", "manager"},
+    ),
+    (
+        "PUT",
+        "/api/v1/supervision/appraisal/weights",
+        {
+            "weights": {
+                "answered": 15,
+                "aht": 10,
+                "qa": 30,
+                "exam": 15,
+                "attendance": 20,
+                "complaints": 10,
+            }
+        },
+        {"manager"},
+    ),
 ]
 
 CASES = [
