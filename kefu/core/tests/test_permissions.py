@@ -63,14 +63,20 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     ),
     # Assessment (issue 20 point 3): leaders, inspectors and managers read the department
     # figures and the appraisal; the back office, handlers (their department's), leaders,
-    # inspectors and managers the judgements; managers edit the weights.
-    ("GET", "/api/v1/supervision/assessment/departments", None, {"leader", "qa", "manager"}),
-    ("GET", "/api/v1/supervision/appraisal", None, {"leader", "qa", "manager"}),
+    # inspectors and managers the judgements; managers edit the weights (the administrator,
+    # a superuser, may do everything).
+    (
+        "GET",
+        "/api/v1/supervision/assessment/departments",
+        None,
+        {"leader", "qa", "manager", "admin"},
+    ),
+    ("GET", "/api/v1/supervision/appraisal", None, {"leader", "qa", "manager", "admin"}),
     (
         "GET",
         "/api/v1/supervision/judgements",
         None,
-        {"backoffice", "handler", "leader", "qa", "manager"},
+        {"backoffice", "handler", "leader", "qa", "manager", "admin"},
     ),
     (
         "PUT",
@@ -85,7 +91,7 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
                 "complaints": 10,
             }
         },
-        {"manager"},
+        {"manager", "admin"},
     ),
 ]
 

@@ -51,6 +51,10 @@ class SupervisionAssessmentPeriodIn(StrictSchema):
 
 def period_of(period: str, day: dt.date | None) -> tuple[dt.date, dt.date]:
     day = day or timezone.localdate()
+    if not 2000 <= day.year <= 2100:
+        raise Invalid(
+            _("Choose a day from 2000 to 2100."), code="day_range", detail={"field": "day"}
+        )
     return queries.quarter_of(day) if period == "quarter" else queries.month_of(day)
 
 

@@ -114,6 +114,8 @@ def test_figures_appraisal_and_weights_by_role(
     assert [row["name"] for row in data["rows"]] == ["抢修"]
     assert data["rows"][0]["on_time_rate"] is None
     assert handler.get("/api/v1/supervision/assessment/departments").status_code == 403
+    far = leader.get("/api/v1/supervision/assessment/departments", day="9999-12-31")
+    assert far.status_code == 422 and far.json()["code"] == "day_range"
 
     appraisal = api("qa").get("/api/v1/supervision/appraisal", quarter="2026Q4")
     assert appraisal.status_code == 200

@@ -64,6 +64,12 @@ class PeriodForm(forms.Form):
     )
     day = forms.DateField(label=_("Day in it"), required=False, widget=DateInput())
 
+    def clean_day(self) -> dt.date | None:
+        day: dt.date | None = self.cleaned_data.get("day")
+        if day is not None and not 2000 <= day.year <= 2100:
+            raise forms.ValidationError(_("Choose a day from 2000 to 2100."))
+        return day
+
 
 def _choices(rows: list[tuple[int, str]]) -> list[tuple[str, str]]:
     return [("", "—")] + [(str(pk), name) for pk, name in rows]
