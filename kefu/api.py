@@ -249,6 +249,7 @@ def _mount() -> None:
     from kefu.satisfaction.api.reminders import router as reminders_router
     from kefu.satisfaction.api.survey_calls import router as survey_calls_router
     from kefu.satisfaction.api.surveys import router as surveys_router
+    from kefu.supervision.api.assessment import router as supervision_assessment_router
     from kefu.supervision.api.checklists import router as supervision_checklists_router
     from kefu.supervision.api.honours import router as supervision_honours_router
     from kefu.supervision.api.people import router as supervision_people_router
@@ -280,6 +281,7 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_people_router)
     api.add_router("/supervision", supervision_reports_router)
     api.add_router("/supervision", supervision_honours_router)
+    api.add_router("/supervision", supervision_assessment_router)
 
 
 _mount()

@@ -125,6 +125,10 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "figure": gettext_lazy("figure"),
     "op": gettext_lazy("comparison"),
     "removals": gettext_lazy("candidates removed"),
+    "judgement_id": gettext_lazy("complaint judgement"),
+    "quarter": gettext_lazy("Quarter"),
+    "ticket_number": gettext_lazy("Work order number"),
+    "upheld": gettext_lazy("Decision"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

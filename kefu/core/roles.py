@@ -106,6 +106,18 @@ HOLD_MEETINGS = "supervision.hold_meetings"
 # month's honours; team leaders read the proposals before they are confirmed.
 KEEP_HONOURS = "supervision.keep_honours"
 VIEW_HONOUR_PROPOSALS = "supervision.view_honour_proposals"
+# Assessment (issue 20 point 3): the back office and managers judge who answers for each
+# closed complaint (判责); a department's handlers appeal their department's judgements and
+# team leaders their team's people's; managers decide the appeals and edit the appraisal's
+# weights; leaders, QA inspectors and managers read the department figures, judgements and
+# appraisals.
+JUDGE_COMPLAINTS = "supervision.judge_complaints"
+# Opening the complaints' judgements at all: a handler sees only their department's.
+VIEW_JUDGEMENTS = "supervision.view_judgements"
+APPEAL_JUDGEMENTS = "supervision.appeal_judgements"
+DECIDE_JUDGEMENT_APPEALS = "supervision.decide_judgement_appeals"
+VIEW_ASSESSMENT = "supervision.view_assessment"
+MANAGE_APPRAISAL = "supervision.manage_appraisal"
 
 _FRONT_LINE = frozenset(
     {
@@ -139,13 +151,30 @@ ROLES: dict[str, Role] = {
         Role(
             BACKOFFICE,
             _("Back office"),
-            _FRONT_LINE | {VIEW_SATISFACTION, REPAIR_DISSATISFIED, PUBLISH_NOTICES},
+            _FRONT_LINE
+            | {
+                VIEW_SATISFACTION,
+                REPAIR_DISSATISFIED,
+                PUBLISH_NOTICES,
+                JUDGE_COMPLAINTS,
+                VIEW_JUDGEMENTS,
+            },
         ),
         # Handlers see who an order is for, never the unmasked personal data.
         Role(
             HANDLER,
             _("Department handler"),
-            frozenset({VIEW_CUSTOMER, VIEW_TICKET, VIEW_ARTICLE, RECTIFY, WRITE_REPORTS}),
+            frozenset(
+                {
+                    VIEW_CUSTOMER,
+                    VIEW_TICKET,
+                    VIEW_ARTICLE,
+                    RECTIFY,
+                    WRITE_REPORTS,
+                    APPEAL_JUDGEMENTS,
+                    VIEW_JUDGEMENTS,
+                }
+            ),
         ),
         Role(
             LEADER,
@@ -174,6 +203,9 @@ ROLES: dict[str, Role] = {
                     REVIEW_REPORTS,
                     HOLD_MEETINGS,
                     VIEW_HONOUR_PROPOSALS,
+                    APPEAL_JUDGEMENTS,
+                    VIEW_JUDGEMENTS,
+                    VIEW_ASSESSMENT,
                 }
             )
             | _PLANNING,
@@ -200,6 +232,8 @@ ROLES: dict[str, Role] = {
                     MANAGE_CHECKLISTS,
                     RECTIFY,
                     WRITE_REPORTS,
+                    VIEW_JUDGEMENTS,
+                    VIEW_ASSESSMENT,
                 }
             ),
         ),
@@ -248,6 +282,11 @@ ROLES: dict[str, Role] = {
                     HOLD_MEETINGS,
                     KEEP_HONOURS,
                     VIEW_HONOUR_PROPOSALS,
+                    JUDGE_COMPLAINTS,
+                    VIEW_JUDGEMENTS,
+                    DECIDE_JUDGEMENT_APPEALS,
+                    VIEW_ASSESSMENT,
+                    MANAGE_APPRAISAL,
                 }
             )
             | _PLANNING,

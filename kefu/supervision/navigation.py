@@ -8,10 +8,13 @@ from kefu.core import navigation
 from kefu.core.navigation import Tab
 from kefu.core.roles import (
     KEEP_HONOURS,
+    MANAGE_APPRAISAL,
     MANAGE_CHECKLISTS,
     RECTIFY,
     REVIEW_REPORTS,
+    VIEW_ASSESSMENT,
     VIEW_HONOUR_PROPOSALS,
+    VIEW_JUDGEMENTS,
     VIEW_SUPERVISION,
     WRITE_REPORTS,
 )
@@ -26,6 +29,10 @@ TABS: list[Tab] = [
     Tab(_("Review meetings"), "supervision_meetings", WRITE_REPORTS),
     Tab(_("Honours"), "supervision_honours", VIEW_HONOUR_PROPOSALS),
     Tab(_("Honour rules"), "supervision_honour_rules", KEEP_HONOURS),
+    Tab(_("Departments"), "supervision_departments", VIEW_ASSESSMENT),
+    Tab(_("Complaint judging"), "supervision_judgements", VIEW_JUDGEMENTS),
+    Tab(_("Appraisal"), "supervision_appraisal", VIEW_ASSESSMENT),
+    Tab(_("Appraisal weights"), "supervision_weights", MANAGE_APPRAISAL),
 ]
 
 

@@ -1,7 +1,15 @@
 from django.urls import path
 
 from kefu.supervision import views
-from kefu.supervision.views import checklists, compliance, honours, people, rectifications, rounds
+from kefu.supervision.views import (
+    assessment,
+    checklists,
+    compliance,
+    honours,
+    people,
+    rectifications,
+    rounds,
+)
 from kefu.supervision.views import meetings as meeting_views
 from kefu.supervision.views import work_reports as report_views
 
@@ -144,4 +152,49 @@ urlpatterns = [
         name="supervision_honour_rules",
     ),
     path("supervision/people/<int:person_id>/", people.person_page, name="supervision_person"),
+    path(
+        "supervision/assessment/departments/",
+        assessment.departments_page,
+        name="supervision_departments",
+    ),
+    path(
+        "supervision/assessment/departments/<int:department_id>/",
+        assessment.department_page,
+        name="supervision_department",
+    ),
+    path(
+        "supervision/assessment/judgements/",
+        assessment.judgements_page,
+        name="supervision_judgements",
+    ),
+    path(
+        "supervision/assessment/complaints/<str:number>/judge/",
+        assessment.complaint_judge_page,
+        name="supervision_complaint_judge",
+    ),
+    path(
+        "supervision/assessment/judgements/<int:judgement_id>/",
+        assessment.judgement_page,
+        name="supervision_judgement",
+    ),
+    path(
+        "supervision/assessment/judgements/<int:judgement_id>/appeal/",
+        assessment.judgement_appeal_view,
+        name="supervision_judgement_appeal",
+    ),
+    path(
+        "supervision/assessment/judgements/<int:judgement_id>/decision/",
+        assessment.judgement_decide_view,
+        name="supervision_judgement_decide",
+    ),
+    path(
+        "supervision/assessment/appraisal/",
+        assessment.appraisal_page,
+        name="supervision_appraisal",
+    ),
+    path(
+        "supervision/assessment/weights/",
+        assessment.weights_page,
+        name="supervision_weights",
+    ),
 ]

@@ -65,6 +65,38 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     # team leaders and managers see who of their people has submitted.
     ("POST", "/api/v1/supervision/work-reports", {"kind": "weekly"}, EVERYONE),
     ("GET", "/api/v1/supervision/work-reports/team", None, {"leader", "manager", "admin"}),
+    # Assessment (issue 20 point 3): leaders, inspectors and managers read the department
+    # figures and the appraisal; the back office, handlers (their department's), leaders,
+    # inspectors and managers the judgements; managers edit the weights (the administrator,
+    # a superuser, may do everything).
+    (
+        "GET",
+        "/api/v1/supervision/assessment/departments",
+        None,
+        {"leader", "qa", "manager", "admin"},
+    ),
+    ("GET", "/api/v1/supervision/appraisal", None, {"leader", "qa", "manager", "admin"}),
+    (
+        "GET",
+        "/api/v1/supervision/judgements",
+        None,
+        {"backoffice", "handler", "leader", "qa", "manager", "admin"},
+    ),
+    (
+        "PUT",
+        "/api/v1/supervision/appraisal/weights",
+        {
+            "weights": {
+                "answered": 15,
+                "aht": 10,
+                "qa": 30,
+                "exam": 15,
+                "attendance": 20,
+                "complaints": 10,
+            }
+        },
+        {"manager", "admin"},
+    ),
 ]
 
 CASES = [

@@ -26,6 +26,7 @@ from kefu.core.queries import calendar_of
 from kefu.core.roles import LEADER, MANAGER, QA
 from kefu.core.workcal import is_working_day
 from kefu.supervision import sampling, scoring
+from kefu.supervision.demo.assessment import load_assessment
 from kefu.supervision.demo.honours import load_honours
 from kefu.supervision.demo.work_reports import load_work_reports
 from kefu.supervision.models import (
@@ -102,6 +103,7 @@ def load_supervision(centre: OrgUnit) -> int:
         with transaction.atomic():
             written = _history(centre)
     load_work_reports(centre)
+    load_assessment(centre)
     load_honours(centre)
     return written
 
