@@ -167,7 +167,14 @@ def shift_attendance(
 ) -> ShiftAttendance:
     """How the agent kept one shift (002 第7篇 实际工作率 and 出勤率; late and early beyond
     the grace), judged up to `now`."""
-    items = list(stretches)
+    # Only the stretches that overlap the shift can change how it was kept: the rest are
+    # left out first, so judging two months of shifts does not merge every stretch of the
+    # two months once per shift.
+    items = [
+        s
+        for s in stretches
+        if s.started_at < shift.ends_at and (s.ended_at is None or s.ended_at > shift.starts_at)
+    ]
     limit = _ts(now)
     start, end = _ts(shift.starts_at), _ts(shift.ends_at)
     logins = stretches_of(items, LOGIN, now)
