@@ -251,6 +251,7 @@ def _mount() -> None:
     from kefu.satisfaction.api.surveys import router as surveys_router
     from kefu.supervision.api.checklists import router as supervision_checklists_router
     from kefu.supervision.api.people import router as supervision_people_router
+    from kefu.supervision.api.projects import router as supervision_projects_router
     from kefu.supervision.api.rounds import router as supervision_rounds_router
     from kefu.telephony.api import router as telephony_router
     from kefu.tickets.api import policies_router
@@ -276,6 +277,7 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_checklists_router)
     api.add_router("/supervision", supervision_rounds_router)
     api.add_router("/supervision", supervision_people_router)
+    api.add_router("/supervision", supervision_projects_router)
 
 
 _mount()

@@ -96,6 +96,9 @@ MAKE_ROUNDS = "supervision.make_rounds"
 SPOT_CHECK = "supervision.spot_check"
 MANAGE_CHECKLISTS = "supervision.manage_checklists"
 RECTIFY = "supervision.rectify"
+# Improvement projects (issue 20 point 5; 004): managers and team leaders keep the projects
+# and the owners of the library's indicators; whoever owns an action marks it done.
+KEEP_PROJECTS = "supervision.keep_projects"
 
 _FRONT_LINE = frozenset(
     {
@@ -159,6 +162,7 @@ ROLES: dict[str, Role] = {
                     VIEW_SUPERVISION,
                     MAKE_ROUNDS,
                     RECTIFY,
+                    KEEP_PROJECTS,
                 }
             )
             | _PLANNING,
@@ -227,6 +231,7 @@ ROLES: dict[str, Role] = {
                     SPOT_CHECK,
                     MANAGE_CHECKLISTS,
                     RECTIFY,
+                    KEEP_PROJECTS,
                 }
             )
             | _PLANNING,

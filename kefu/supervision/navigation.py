@@ -13,6 +13,8 @@ TABS: list[Tab] = [
     Tab(_("Round compliance"), "supervision_compliance", VIEW_SUPERVISION),
     Tab(_("Rectifications"), "supervision_rectifications", RECTIFY),
     Tab(_("Checklists"), "supervision_checklists", MANAGE_CHECKLISTS),
+    Tab(_("Indicator library"), "supervision_library", VIEW_SUPERVISION),
+    Tab(_("Improvement projects"), "supervision_projects", VIEW_SUPERVISION),
 ]
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kefu.supervision import views
-from kefu.supervision.views import checklists, compliance, rectifications, rounds
+from kefu.supervision.views import checklists, compliance, projects, rectifications, rounds
 
 urlpatterns = [
     path("supervision/", views.supervision_page, name="supervision"),
@@ -75,5 +75,42 @@ urlpatterns = [
         "supervision/checklists/<int:checklist_id>/",
         checklists.checklist_page,
         name="supervision_checklist",
+    ),
+    path("supervision/indicators/", projects.library_page, name="supervision_library"),
+    path(
+        "supervision/indicators/<slug:code>/",
+        projects.indicator_page,
+        name="supervision_indicator",
+    ),
+    path("supervision/projects/", projects.projects_page, name="supervision_projects"),
+    path(
+        "supervision/projects/<int:project_id>/",
+        projects.project_page,
+        name="supervision_project",
+    ),
+    path(
+        "supervision/projects/<int:project_id>/start/",
+        projects.project_start_view,
+        name="supervision_project_start",
+    ),
+    path(
+        "supervision/projects/<int:project_id>/baseline/",
+        projects.project_baseline_view,
+        name="supervision_project_baseline",
+    ),
+    path(
+        "supervision/projects/<int:project_id>/close/",
+        projects.project_close_view,
+        name="supervision_project_close",
+    ),
+    path(
+        "supervision/projects/<int:project_id>/actions/",
+        projects.action_add_view,
+        name="supervision_action_add",
+    ),
+    path(
+        "supervision/project-actions/<int:action_id>/done/",
+        projects.action_done_view,
+        name="supervision_action_done",
     ),
 ]

@@ -5,6 +5,14 @@ from kefu.supervision.models.checklists import (
     ChecklistVersion,
     Section,
 )
+from kefu.supervision.models.projects import (
+    IndicatorOwner,
+    Project,
+    ProjectAction,
+    ProjectEvent,
+    ProjectEventKind,
+    ProjectState,
+)
 from kefu.supervision.models.rounds import (
     AnswerVerdict,
     Finding,
@@ -32,7 +40,13 @@ __all__ = [
     "ChecklistVersion",
     "Finding",
     "FindingPhoto",
+    "IndicatorOwner",
     "ItemResult",
+    "Project",
+    "ProjectAction",
+    "ProjectEvent",
+    "ProjectEventKind",
+    "ProjectState",
     "RecordKind",
     "Rectification",
     "RectificationAction",
