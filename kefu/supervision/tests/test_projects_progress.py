@@ -65,9 +65,10 @@ def test_missing_data_is_no_figure_never_zero() -> None:
     for baseline, current in [(None, 0.85), (0.80, None), (None, None)]:
         moved = progress(baseline=baseline, target=0.90, current=current, better=Better.HIGHER)
         assert moved.state is State.NO_FIGURE and moved.share is None
-    assert progress(
-        baseline=0.8, target=0.9, current=float("nan"), better=Better.HIGHER
-    ).state is State.NO_FIGURE
+    assert (
+        progress(baseline=0.8, target=0.9, current=float("nan"), better=Better.HIGHER).state
+        is State.NO_FIGURE
+    )
     # A figure equal to the baseline is a real "no change", 0 of the way.
     same = progress(baseline=0.80, target=0.90, current=0.80, better=Better.HIGHER)
     assert same.state is State.NO_CHANGE and same.share == 0.0
