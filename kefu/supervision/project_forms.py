@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.forms import DateInput
 from kefu.core.models import User
@@ -91,7 +92,7 @@ class ProjectForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    title = forms.CharField(label=_("Action"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("project", "Action"), max_length=200)
     owner = forms.ChoiceField(label=_("Owner"))
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import OrgUnit
 
@@ -102,7 +103,7 @@ class ProjectAction(models.Model):
     """One action of a project, with its owner and deadline, tracked to done."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actions")
-    title = models.CharField(_("action"), max_length=200)
+    title = models.CharField(pgettext_lazy("project", "action"), max_length=200)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
