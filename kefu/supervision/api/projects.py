@@ -58,7 +58,7 @@ class SupervisionIndicatorOut(Out):
     target_high: float | None
     target_set_by_centre: bool
     better: SupervisionBetter | None = Field(description="Which way the figure is better.")
-    latest: float | None = Field(description="Over the last 30 days; none: no figure.")
+    latest: float | None = Field(description="Over the last 7 days; none: no figure.")
     latest_first: date
     latest_last: date
     project_ids: list[int]

@@ -26,6 +26,7 @@ from kefu.core.queries import calendar_of
 from kefu.core.roles import LEADER, MANAGER, QA
 from kefu.core.workcal import is_working_day
 from kefu.supervision import sampling, scoring
+from kefu.supervision.demo.projects import load_projects
 from kefu.supervision.models import (
     AnswerVerdict,
     Checklist,
@@ -98,7 +99,9 @@ def load_supervision(centre: OrgUnit) -> int:
     if Round.objects.filter(centre=centre).exists():
         return 0
     with transaction.atomic():
-        return _history(centre)
+        written = _history(centre)
+    load_projects(centre)
+    return written
 
 
 def _people(centre: OrgUnit, role: str) -> list[User]:

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from kefu.supervision import library
 from kefu.supervision.demo import DAYS, load_supervision
 from kefu.supervision.models import (
     Finding,
+    IndicatorOwner,
     Rectification,
     RectificationState,
     Round,
@@ -48,4 +50,6 @@ def test_the_demo_supervision_history(world: World, records: dict[str, list[Any]
     leader = next(row for row in table.rows if row.person.name == "陈建华")
     assert leader.made > 20 and leader.owed > 0
     assert table.months_without_spot_check == []
+    # The indicator library's owners (issue 20 point 5): every indicator has one.
+    assert IndicatorOwner.objects.filter(centre=world.centre).count() == len(library.CODES)
     assert load_supervision(world.centre) == 0
