@@ -33,7 +33,7 @@ def to_typed(value: float | None, unit: str) -> str:
     if value is None:
         return ""
     number = value * 100 if unit == Unit.RATE else value
-    return f"{number:.4f}".rstrip("0").rstrip(".")
+    return f"{number:.2f}".rstrip("0").rstrip(".")
 
 
 def period_label(two_months: progress.TwoMonths) -> str:
@@ -75,7 +75,7 @@ class ProjectForm(forms.Form):
         help_text=_("In the indicator's unit; a rate as a percentage (85 for 85%)."),
     )
     description = forms.CharField(
-        label=_("Description"),
+        label=pgettext_lazy("project", "Description"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -43,9 +43,9 @@ class IndicatorOwner(models.Model):
 
 
 class ProjectState(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    RUNNING = "running", _("Running")
-    CLOSED = "closed", _("Closed")
+    PLANNED = "planned", pgettext_lazy("project", "Planned")
+    RUNNING = "running", pgettext_lazy("project", "Running")
+    CLOSED = "closed", pgettext_lazy("project", "Closed")
 
 
 class Project(models.Model):
@@ -139,10 +139,10 @@ class ProjectAction(models.Model):
 
 
 class ProjectEventKind(models.TextChoices):
-    CREATED = "created", _("Created")
-    STARTED = "started", _("Started")
+    CREATED = "created", pgettext_lazy("project", "Created")
+    STARTED = "started", pgettext_lazy("project", "Started")
     BASELINE = "baseline", _("Baseline changed")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("project", "Closed")
     ACTION_ADDED = "action_added", _("Action added")
     ACTION_DONE = "action_done", _("Action done")
 
