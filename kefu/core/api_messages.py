@@ -13,7 +13,7 @@ from typing import Any
 from django.apps import apps
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 # Fields of the API that no model field of the same name names, or names otherwise.
 FIELD_LABELS: dict[str, str | Promise] = {
@@ -113,6 +113,8 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "results": gettext_lazy("item results"),
     "round_id": gettext_lazy("supervision round"),
     "team_id": gettext_lazy("Team"),
+    "project_id": gettext_lazy("improvement project"),
+    "action_id": pgettext_lazy("project", "action"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}
