@@ -131,7 +131,16 @@ def indicator_value(centre: OrgUnit, code: str, first: dt.date, last: dt.date) -
     if code in library.CONTACT_CODES:
         return _contact_figures(centre, first, last)[code]
     service = library.needs_service(code)
-    return _read(centre, first, last, service=service, contacts=False)[code]
+    if last >= timezone.localdate():
+        return _read(centre, first, last, service=service, contacts=False)[code]
+    # Days that are over: a project's page reads the same past weeks on every view.
+    key = f"supervision:figure:{centre.pk}:{code}:{first}:{last}"
+    hit = cache.get(key)
+    if hit is not None:
+        return float(hit[0]) if hit[0] is not None else None
+    value = _read(centre, first, last, service=service, contacts=False)[code]
+    cache.set(key, (value,), 12 * 3600)
+    return value
 
 
 def baseline_of(project: Project) -> float | None:
