@@ -132,6 +132,8 @@ def test_the_pages_keep_what_was_typed_and_read_in_fixed_queries(
     assert 'value="复盘高峰排班"' in refused_action.content.decode()
     with django_assert_max_num_queries(40):
         assert manager.get("/supervision/projects/").status_code == 200
+    for query in ("?year=9999&period=6", "?year=x&period=1", "?year=2026&period=0"):
+        assert manager.get(f"/supervision/projects/{query}").status_code == 200
     with django_assert_max_num_queries(60):
         page = manager.get("/supervision/indicators/")
     assert page.status_code == 200

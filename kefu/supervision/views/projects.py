@@ -36,6 +36,9 @@ from kefu.supervision.project_forms import (
 from kefu.supervision.queries import projects as queries
 from kefu.supervision.services import projects as services
 
+#: The years the projects' pages move between (the API's bounds).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
 PROGRESS_LABELS = {
     progress.State.NO_FIGURE: _("No figure yet"),
     progress.State.REGRESSED: _("Worse than the baseline"),
@@ -140,9 +143,12 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
 def _period_of(request: HttpRequest) -> progress.TwoMonths:
     current = progress.TwoMonths.of(timezone.localdate())
     try:
-        return progress.TwoMonths(int(request.GET["year"]), int(request.GET["period"]))
+        year, index = int(request.GET["year"]), int(request.GET["period"])
     except (KeyError, ValueError):
         return current
+    if not FIRST_YEAR <= year <= LAST_YEAR or not 1 <= index <= progress.PERIODS_PER_YEAR:
+        return current
+    return progress.TwoMonths(year, index)
 
 
 def _projects_page(
