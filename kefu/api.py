@@ -253,6 +253,7 @@ def _mount() -> None:
     from kefu.supervision.api.checklists import router as supervision_checklists_router
     from kefu.supervision.api.honours import router as supervision_honours_router
     from kefu.supervision.api.people import router as supervision_people_router
+    from kefu.supervision.api.projects import router as supervision_projects_router
     from kefu.supervision.api.rounds import router as supervision_rounds_router
     from kefu.supervision.api.work_reports import router as supervision_reports_router
     from kefu.telephony.api import router as telephony_router
@@ -282,6 +283,7 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_reports_router)
     api.add_router("/supervision", supervision_honours_router)
     api.add_router("/supervision", supervision_assessment_router)
+    api.add_router("/supervision", supervision_projects_router)
 
 
 _mount()

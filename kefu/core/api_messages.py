@@ -129,6 +129,7 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "quarter": gettext_lazy("Quarter"),
     "ticket_number": gettext_lazy("Work order number"),
     "upheld": gettext_lazy("Decision"),
+    "project_id": gettext_lazy("improvement project"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

@@ -118,6 +118,9 @@ APPEAL_JUDGEMENTS = "supervision.appeal_judgements"
 DECIDE_JUDGEMENT_APPEALS = "supervision.decide_judgement_appeals"
 VIEW_ASSESSMENT = "supervision.view_assessment"
 MANAGE_APPRAISAL = "supervision.manage_appraisal"
+# Improvement projects (issue 20 point 5; 004): managers and team leaders keep the projects
+# and the owners of the library's indicators; whoever owns an action marks it done.
+KEEP_PROJECTS = "supervision.keep_projects"
 
 _FRONT_LINE = frozenset(
     {
@@ -206,6 +209,7 @@ ROLES: dict[str, Role] = {
                     APPEAL_JUDGEMENTS,
                     VIEW_JUDGEMENTS,
                     VIEW_ASSESSMENT,
+                    KEEP_PROJECTS,
                 }
             )
             | _PLANNING,
@@ -287,6 +291,7 @@ ROLES: dict[str, Role] = {
                     DECIDE_JUDGEMENT_APPEALS,
                     VIEW_ASSESSMENT,
                     MANAGE_APPRAISAL,
+                    KEEP_PROJECTS,
                 }
             )
             | _PLANNING,

@@ -210,10 +210,23 @@ def _cost(centre: OrgUnit, period: Period) -> float | None:
     return float(monthly) * 12 / 365 * days
 
 
-def service_figures(centre: OrgUnit, period: Period, rules: Rules) -> dict[str, Any]:
-    """Contacts and work orders in the period, as `Totals` fields."""
+def service_figures(
+    centre: OrgUnit, period: Period, rules: Rules, *, contacts: bool = True
+) -> dict[str, Any]:
+    """Contacts and work orders in the period, as `Totals` fields. Without `contacts`, the
+    contact figures (and their repeat search, the costly part) are left out as None: for a
+    caller that reads only work-order indicators."""
     window = (period.start, period.end)
-    contacts = Contact.objects.filter(
+    if not contacts:
+        return {
+            **_order_figures(centre, window),
+            "contacts": None,
+            "contacts_settled": None,
+            "contacts_with_reason": None,
+            "contacts_repeated": None,
+            "contacts_resolved": None,
+        }
+    contacts_in = Contact.objects.filter(
         centre=centre, started_at__gte=window[0], started_at__lt=window[1]
     )
     # The same caller: the same customer, or the same number when no customer is known.
@@ -229,24 +242,31 @@ def service_figures(centre: OrgUnit, period: Period, rules: Rules) -> dict[str, 
     # One query for every contact figure. Resolved (002 第7篇 一次性解决问题的呼叫率):
     # settled on the contact, so nobody calls back, and not followed by a repeat; a contact
     # with no call reason cannot be seen to repeat.
-    counted = contacts.aggregate(
+    counted = contacts_in.aggregate(
         n_all=Count("id"),
         n_settled=Count("id", filter=Q(settled=True)),
         n_with_reason=Count("id", filter=Q(service_content__isnull=False)),
         n_repeated=Count("id", filter=repeats),
         n_resolved=Count("id", filter=Q(settled=True) & ~repeats),
     )
-    events = TicketEvent.objects.filter(ticket__centre=centre, at__gte=window[0], at__lt=window[1])
-    actions = dict(events.values_list("action").annotate(n=Count("id")).order_by())
-    # Callbacks that reached the customer: one not reached (联系不上) says nothing of
-    # satisfaction and is called again.
-    callbacks = events.filter(action="callback", data__has_key="satisfied")
     return {
         "contacts": counted["n_all"],
         "contacts_settled": counted["n_settled"],
         "contacts_with_reason": counted["n_with_reason"],
         "contacts_repeated": counted["n_repeated"],
         "contacts_resolved": counted["n_resolved"],
+        **_order_figures(centre, window),
+    }
+
+
+def _order_figures(centre: OrgUnit, window: tuple[dt.datetime, dt.datetime]) -> dict[str, Any]:
+    """The work-order part of `service_figures`."""
+    events = TicketEvent.objects.filter(ticket__centre=centre, at__gte=window[0], at__lt=window[1])
+    actions = dict(events.values_list("action").annotate(n=Count("id")).order_by())
+    # Callbacks that reached the customer: one not reached (联系不上) says nothing of
+    # satisfaction and is called again.
+    callbacks = events.filter(action="callback", data__has_key="satisfied")
+    return {
         "complaints": Ticket.objects.filter(
             centre=centre,
             kind=TicketKind.COMPLAINT,
@@ -335,6 +355,7 @@ def totals_for(
     team: OrgUnit | None = None,
     rules: Rules | None = None,
     service: bool = True,
+    contacts: bool = True,
 ) -> Totals:
     rules = rules or rules_of(centre)
     period = period.on_grid()
@@ -344,7 +365,7 @@ def totals_for(
         queue_part = queue_totals(centre, period, queue=queue)
     extra: dict[str, Any] = {}
     if service and queue is None and agent is None and team is None:
-        extra = service_figures(centre, period, rules)
+        extra = service_figures(centre, period, rules, contacts=contacts)
         extra["cost"] = _cost(centre, period)
     if service and queue is None:
         # Adherence, attendance and turnover against the rota (agent time is not split by

@@ -33,6 +33,8 @@ TABS: list[Tab] = [
     Tab(_("Complaint judging"), "supervision_judgements", VIEW_JUDGEMENTS),
     Tab(_("Appraisal"), "supervision_appraisal", VIEW_ASSESSMENT),
     Tab(_("Appraisal weights"), "supervision_weights", MANAGE_APPRAISAL),
+    Tab(_("Indicator library"), "supervision_library", VIEW_SUPERVISION),
+    Tab(_("Improvement projects"), "supervision_projects", VIEW_SUPERVISION),
 ]
 
 

@@ -7,6 +7,7 @@ from kefu.supervision.views import (
     compliance,
     honours,
     people,
+    projects,
     rectifications,
     rounds,
 )
@@ -196,5 +197,42 @@ urlpatterns = [
         "supervision/assessment/weights/",
         assessment.weights_page,
         name="supervision_weights",
+    ),
+    path("supervision/indicators/", projects.library_page, name="supervision_library"),
+    path(
+        "supervision/indicators/<slug:code>/",
+        projects.indicator_page,
+        name="supervision_indicator",
+    ),
+    path("supervision/projects/", projects.projects_page, name="supervision_projects"),
+    path(
+        "supervision/projects/<int:project_id>/",
+        projects.project_page,
+        name="supervision_project",
+    ),
+    path(
+        "supervision/projects/<int:project_id>/start/",
+        projects.project_start_view,
+        name="supervision_project_start",
+    ),
+    path(
+        "supervision/projects/<int:project_id>/baseline/",
+        projects.project_baseline_view,
+        name="supervision_project_baseline",
+    ),
+    path(
+        "supervision/projects/<int:project_id>/close/",
+        projects.project_close_view,
+        name="supervision_project_close",
+    ),
+    path(
+        "supervision/projects/<int:project_id>/actions/",
+        projects.action_add_view,
+        name="supervision_action_add",
+    ),
+    path(
+        "supervision/project-actions/<int:action_id>/done/",
+        projects.action_done_view,
+        name="supervision_action_done",
     ),
 ]

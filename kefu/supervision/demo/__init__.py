@@ -28,6 +28,7 @@ from kefu.core.workcal import is_working_day
 from kefu.supervision import sampling, scoring
 from kefu.supervision.demo.assessment import load_assessment
 from kefu.supervision.demo.honours import load_honours
+from kefu.supervision.demo.projects import load_projects
 from kefu.supervision.demo.work_reports import load_work_reports
 from kefu.supervision.models import (
     AnswerVerdict,
@@ -105,6 +106,7 @@ def load_supervision(centre: OrgUnit) -> int:
     load_work_reports(centre)
     load_assessment(centre)
     load_honours(centre)
+    load_projects(centre)
     return written
 
 

@@ -22,6 +22,14 @@ from kefu.supervision.models.honours import (
     HonourMonthState,
     HonourRule,
 )
+from kefu.supervision.models.projects import (
+    IndicatorOwner,
+    Project,
+    ProjectAction,
+    ProjectEvent,
+    ProjectEventKind,
+    ProjectState,
+)
 from kefu.supervision.models.rounds import (
     AnswerVerdict,
     Finding,
@@ -67,12 +75,18 @@ __all__ = [
     "HonourMonth",
     "HonourMonthState",
     "HonourRule",
+    "IndicatorOwner",
     "ItemResult",
     "JudgementAction",
     "JudgementState",
     "JudgementStep",
     "Meeting",
     "NoFaultReason",
+    "Project",
+    "ProjectAction",
+    "ProjectEvent",
+    "ProjectEventKind",
+    "ProjectState",
     "RecordKind",
     "Rectification",
     "RectificationAction",

@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from kefu.supervision import library
 from kefu.supervision.demo import DAYS, load_supervision
 from kefu.supervision.models import (
     Finding,
     HonourMonth,
+    IndicatorOwner,
     Rectification,
     RectificationState,
     Round,
@@ -54,4 +56,6 @@ def test_the_demo_supervision_history(world: World, records: dict[str, list[Any]
     months = list(HonourMonth.objects.filter(centre=world.centre).order_by("month"))
     assert [m.state for m in months] == ["confirmed", "confirmed", "proposed"]
     assert months[0].candidates.exclude(reason="").exists()
+    # The indicator library's owners (issue 20 point 5): every indicator has one.
+    assert IndicatorOwner.objects.filter(centre=world.centre).count() == len(library.CODES)
     assert load_supervision(world.centre) == 0
