@@ -19,14 +19,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from kefu.contacts.models import Contact
 from kefu.core.errors import NotFound
 from kefu.core.models import OrgUnit
 from kefu.customers.models import Customer
 from kefu.metrics import standards
-from kefu.metrics.indicators import Rules, Totals, compute
+from kefu.metrics.indicators import Rules, Totals, compute, repeat_counts
 from kefu.metrics.models import CentreRules, IndicatorTarget, ReportSubscription
 from kefu.quality.queries.results import monitoring_totals
 from kefu.telephony.calls import AGENT_COUNTERS, QUEUE_COUNTERS
@@ -229,26 +229,32 @@ def service_figures(
     contacts_in = Contact.objects.filter(
         centre=centre, started_at__gte=window[0], started_at__lt=window[1]
     )
-    # The same caller: the same customer, or the same number when no customer is known.
-    later = Contact.objects.filter(
-        Q(customer_id=OuterRef("customer_id"))
-        | (Q(caller_number=OuterRef("caller_number")) & ~Q(caller_number="")),
-        centre=centre,
-        service_content=OuterRef("service_content"),
-        started_at__gt=OuterRef("started_at"),
-        started_at__lte=OuterRef("started_at") + dt.timedelta(days=rules.fcr_window_days),
-    )
-    repeats = Q(service_content__isnull=False) & Exists(later)
-    # One query for every contact figure. Resolved (002 第7篇 一次性解决问题的呼叫率):
-    # settled on the contact, so nobody calls back, and not followed by a repeat; a contact
-    # with no call reason cannot be seen to repeat.
     counted = contacts_in.aggregate(
         n_all=Count("id"),
         n_settled=Count("id", filter=Q(settled=True)),
         n_with_reason=Count("id", filter=Q(service_content__isnull=False)),
-        n_repeated=Count("id", filter=repeats),
-        n_resolved=Count("id", filter=Q(settled=True) & ~repeats),
     )
+    # Repeats (重复来电) are searched in one pass over the period's contacts with a call
+    # reason and those of the window after it, not by a subquery per contact.
+    window_after = dt.timedelta(days=rules.fcr_window_days)
+    rows = (
+        Contact.objects.filter(
+            centre=centre,
+            service_content__isnull=False,
+            started_at__gte=window[0],
+            started_at__lte=window[1] + window_after,
+        )
+        .values_list("customer_id", "caller_number", "service_content_id", "started_at", "settled")
+        .order_by()
+    )
+    repeated, settled_repeated = repeat_counts(
+        rows.iterator(chunk_size=5000), window[0], window[1], window_after
+    )
+    # Resolved (002 第7篇 一次性解决问题的呼叫率): settled on the contact, so nobody calls
+    # back, and not followed by a repeat; a contact with no call reason cannot be seen to
+    # repeat.
+    counted["n_repeated"] = repeated
+    counted["n_resolved"] = counted["n_settled"] - settled_repeated
     return {
         "contacts": counted["n_all"],
         "contacts_settled": counted["n_settled"],

@@ -249,3 +249,36 @@ def test_a_scope_with_agents_reads_conversations_from_the_agent_roll_ups():
     assert ind.avg_talk_seconds(only_agents, RULES) == pytest.approx(180)
     assert ind.transfer_rate(only_agents, RULES) == pytest.approx(0.05)
     assert ind.answered(only_agents, RULES) == 80
+
+
+def test_repeat_counts_follow_the_caller_on_the_same_reason_within_the_window() -> None:
+    """重复来电 (002 第7篇 一次性解决问题的呼叫率, "不需要呼叫者再呼"): a contact is a repeat's
+    first when the same customer, or the same number, calls again later on the same reason
+    within the window; the contacts after the period count as the later calls only."""
+    import datetime as dt
+
+    from kefu.metrics.indicators import repeat_counts
+
+    t0 = dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)
+    start, end, window = t0, t0 + dt.timedelta(days=7), dt.timedelta(days=7)
+    hour = dt.timedelta(hours=1)
+    rows = [
+        (1, "13800000001", 10, t0, True),  # followed by customer 1 on reason 10: repeat
+        (1, "", 10, t0 + hour, False),  # followed by nothing later on 10 for customer 1
+        (None, "13900000002", 10, t0, True),  # no customer: the number calls again
+        (None, "13900000002", 10, t0 + 2 * hour, False),
+        (2, "", 10, t0, True),  # same instant is not later
+        (2, "", 10, t0, False),
+        (3, "", 10, t0, True),  # a different reason is not a repeat
+        (3, "", 11, t0 + hour, True),
+        (4, "", 10, t0, True),  # exactly at the window's end still counts
+        (4, "", 10, t0 + window, True),  # (and lies after the period: not counted itself)
+        (5, "", 10, t0 + dt.timedelta(days=6), False),  # followed after the period ends
+        (5, "", 10, t0 + dt.timedelta(days=8), False),
+        (6, "", 10, t0, True),  # beyond the window
+        (6, "", 10, t0 + window + dt.timedelta(seconds=1), True),
+    ]
+    repeated, settled = repeat_counts(rows, start, end, window)
+    # Repeats: customer 1's first, the number's first, customer 4's first, customer 5's first.
+    assert (repeated, settled) == (4, 3)
+    assert repeat_counts([], start, end, window) == (0, 0)
