@@ -96,6 +96,14 @@ MAKE_ROUNDS = "supervision.make_rounds"
 SPOT_CHECK = "supervision.spot_check"
 MANAGE_CHECKLISTS = "supervision.manage_checklists"
 RECTIFY = "supervision.rectify"
+# Training and exams (issue 20 point 2; 001 4.4.3): everyone who takes calls, the back
+# office and the team leaders sit the exams; the QA inspectors and managers (客户关系部)
+# keep the training sessions, the question bank and the exams, and mark the papers; the
+# knowledge editors also write questions from their articles.
+TAKE_EXAMS = "supervision.take_exams"
+MANAGE_TRAINING = "supervision.manage_training"
+WRITE_QUESTIONS = "supervision.write_questions"
+MARK_EXAMS = "supervision.mark_exams"
 
 _FRONT_LINE = frozenset(
     {
@@ -115,6 +123,7 @@ _FRONT_LINE = frozenset(
         VIEW_PHRASES,
         WORK_CALLBACKS,
         RECTIFY,
+        TAKE_EXAMS,
     }
 )
 
@@ -159,6 +168,7 @@ ROLES: dict[str, Role] = {
                     VIEW_SUPERVISION,
                     MAKE_ROUNDS,
                     RECTIFY,
+                    TAKE_EXAMS,
                 }
             )
             | _PLANNING,
@@ -184,13 +194,16 @@ ROLES: dict[str, Role] = {
                     SPOT_CHECK,
                     MANAGE_CHECKLISTS,
                     RECTIFY,
+                    MANAGE_TRAINING,
+                    WRITE_QUESTIONS,
+                    MARK_EXAMS,
                 }
             ),
         ),
         Role(
             EDITOR,
             _("Knowledge editor"),
-            frozenset({VIEW_ARTICLE, CHANGE_ARTICLE, PUBLISH_NOTICES}),
+            frozenset({VIEW_ARTICLE, CHANGE_ARTICLE, PUBLISH_NOTICES, WRITE_QUESTIONS}),
         ),
         Role(
             MANAGER,
@@ -227,6 +240,9 @@ ROLES: dict[str, Role] = {
                     SPOT_CHECK,
                     MANAGE_CHECKLISTS,
                     RECTIFY,
+                    MANAGE_TRAINING,
+                    WRITE_QUESTIONS,
+                    MARK_EXAMS,
                 }
             )
             | _PLANNING,
