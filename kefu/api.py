@@ -250,6 +250,7 @@ def _mount() -> None:
     from kefu.satisfaction.api.survey_calls import router as survey_calls_router
     from kefu.satisfaction.api.surveys import router as surveys_router
     from kefu.supervision.api.checklists import router as supervision_checklists_router
+    from kefu.supervision.api.exams import router as supervision_exams_router
     from kefu.supervision.api.people import router as supervision_people_router
     from kefu.supervision.api.rounds import router as supervision_rounds_router
     from kefu.telephony.api import router as telephony_router
@@ -276,6 +277,7 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_checklists_router)
     api.add_router("/supervision", supervision_rounds_router)
     api.add_router("/supervision", supervision_people_router)
+    api.add_router("/supervision", supervision_exams_router)
 
 
 _mount()

@@ -27,14 +27,14 @@ from kefu.supervision.models.training import (
     Attendance,
     Exam,
     ExamKind,
+    ExamQuestionKind,
     Paper,
     PaperQuestion,
     PaperState,
     PartialRule,
     Question,
-    QuestionKind,
-    Topic,
     TrainingSession,
+    TrainingTopic,
 )
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "ChecklistVersion",
     "Exam",
     "ExamKind",
+    "ExamQuestionKind",
     "Finding",
     "FindingPhoto",
     "ItemResult",
@@ -54,7 +55,6 @@ __all__ = [
     "PaperState",
     "PartialRule",
     "Question",
-    "QuestionKind",
     "RecordKind",
     "Rectification",
     "RectificationAction",
@@ -67,7 +67,7 @@ __all__ = [
     "SampledRecord",
     "Section",
     "StaffQuestion",
-    "Topic",
     "TrainingSession",
+    "TrainingTopic",
     "Verdict",
 ]

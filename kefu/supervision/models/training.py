@@ -27,7 +27,7 @@ from kefu.knowledge.models import Article
 from kefu.telephony.models import Queue
 
 
-class Topic(models.TextChoices):
+class TrainingTopic(models.TextChoices):
     """001 4.4.3.1: 服务礼仪、沟通技巧、法律法规、行业知识."""
 
     ETIQUETTE = "etiquette", _("Service etiquette")
@@ -36,7 +36,7 @@ class Topic(models.TextChoices):
     BUSINESS = "business", _("Business knowledge")
 
 
-class QuestionKind(models.TextChoices):
+class ExamQuestionKind(models.TextChoices):
     SINGLE = "single", _("Single choice")
     MULTIPLE = "multiple", _("Multiple choice")
     TRUE_FALSE = "true_false", _("True or false")
@@ -67,7 +67,7 @@ class TrainingSession(models.Model):
     centre = models.ForeignKey(
         OrgUnit, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+"
     )
-    topic = models.CharField(_("topic"), max_length=14, choices=Topic.choices)
+    topic = models.CharField(_("topic"), max_length=14, choices=TrainingTopic.choices)
     title = models.CharField(_("title"), max_length=100)
     starts_at = models.DateTimeField(_("starts"))
     minutes = models.PositiveSmallIntegerField(_("length in minutes"))
@@ -141,8 +141,8 @@ class Question(models.Model):
     centre = models.ForeignKey(
         OrgUnit, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+"
     )
-    topic = models.CharField(_("topic"), max_length=14, choices=Topic.choices)
-    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
+    topic = models.CharField(_("topic"), max_length=14, choices=TrainingTopic.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=ExamQuestionKind.choices)
     text = models.TextField(_("question"), max_length=1000)
     options = models.JSONField(_("options"), default=list, blank=True)
     key = models.JSONField(_("answer"))
@@ -288,7 +288,7 @@ class PaperQuestion(models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="questions")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"))
-    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=ExamQuestionKind.choices)
     text = models.TextField(_("question"))
     options = models.JSONField(default=list, blank=True)
     key = models.JSONField()

@@ -20,11 +20,11 @@ from kefu.core.models import User
 from kefu.core.roles import MANAGE_TRAINING, MARK_EXAMS, TAKE_EXAMS, WRITE_QUESTIONS
 from kefu.supervision.models import (
     Exam,
+    ExamQuestionKind,
     Paper,
     PaperQuestion,
     PaperState,
     Question,
-    QuestionKind,
     TrainingSession,
 )
 
@@ -142,7 +142,7 @@ def exam_papers(exam: Exam) -> list[Paper]:
         .annotate(
             to_mark=Count(
                 "questions",
-                filter=Q(questions__points__isnull=True, questions__kind=QuestionKind.SHORT),
+                filter=Q(questions__points__isnull=True, questions__kind=ExamQuestionKind.SHORT),
             )
         )
         .order_by("state", "-percent", "person__full_name", "pk")
@@ -177,7 +177,7 @@ def to_mark(user: User) -> QuerySet[PaperQuestion]:
         PaperQuestion.objects.filter(
             paper__exam__centre_id=user.centre_id,
             paper__state=PaperState.SUBMITTED,
-            kind=QuestionKind.SHORT,
+            kind=ExamQuestionKind.SHORT,
             points__isnull=True,
         )
         .exclude(paper__person=user)

@@ -37,13 +37,13 @@ from kefu.supervision import marking, papers
 from kefu.supervision.models import (
     Exam,
     ExamKind,
+    ExamQuestionKind,
     Paper,
     PaperQuestion,
     PaperState,
     PartialRule,
     Question,
-    QuestionKind,
-    Topic,
+    TrainingTopic,
 )
 from kefu.telephony.models import Queue
 from kefu.workforce.services.certification import certification_grant
@@ -99,12 +99,12 @@ def exam_create(
     if not title.strip():
         raise Invalid(_("An exam needs a title."), code="exam_title", detail={"field": "title"})
     topics = list(dict.fromkeys(topics))
-    if not topics or any(t not in Topic.values for t in topics):
+    if not topics or any(t not in TrainingTopic.values for t in topics):
         raise Invalid(_("Choose the topics."), code="topic_unknown", detail={"field": "topics"})
     parts = {k: v for k, v in spec.items() if v[0] > 0}
     if (
         not parts
-        or any(k not in QuestionKind.values for k in parts)
+        or any(k not in ExamQuestionKind.values for k in parts)
         or sum(c for c, _p in parts.values()) > MAX_QUESTIONS
         or any(not Decimal(0) < p <= Decimal(100) for _c, p in parts.values())
     ):
@@ -139,7 +139,7 @@ def exam_create(
     spec_json = {k: {"count": c, "points": str(p)} for k, (c, p) in parts.items()}
     short = papers.shortfall(bank_of(actor.centre_id or 0), topics, spec_parts(spec_json))
     if short:
-        labels = dict(QuestionKind.choices)
+        labels = dict(ExamQuestionKind.choices)
         raise Invalid(
             _("The question bank is short: %(what)s.")
             % {
@@ -226,16 +226,16 @@ def _clean_answer(item: PaperQuestion, answer: Any) -> Any:
     """The answer in the question's shape, or `Invalid`."""
     if marking.is_empty(answer):
         return None
-    if item.kind == QuestionKind.TRUE_FALSE:
+    if item.kind == ExamQuestionKind.TRUE_FALSE:
         if isinstance(answer, bool):
             return answer
-    elif item.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+    elif item.kind in (ExamQuestionKind.SINGLE, ExamQuestionKind.MULTIPLE):
         if (
             isinstance(answer, list)
             and all(isinstance(i, int) and not isinstance(i, bool) for i in answer)
             and all(0 <= i < len(item.options) for i in answer)
             and len(set(answer)) == len(answer)
-            and (item.kind == QuestionKind.MULTIPLE or len(answer) == 1)
+            and (item.kind == ExamQuestionKind.MULTIPLE or len(answer) == 1)
         ):
             return sorted(answer)
     elif isinstance(answer, str) and len(answer) <= 2000:
@@ -368,7 +368,7 @@ def answer_mark(
     if paper.state == PaperState.TAKING:
         raise Conflict(_("This paper is not handed in yet."), code="paper_not_submitted")
     item = PaperQuestion.objects.get(pk=item.pk)
-    if item.kind != QuestionKind.SHORT:
+    if item.kind != ExamQuestionKind.SHORT:
         raise Invalid(_("Objective questions are marked automatically."), code="answer_objective")
     if not Decimal(0) <= points <= item.worth:
         raise Invalid(

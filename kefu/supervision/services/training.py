@@ -20,10 +20,10 @@ from kefu.core.services.audit import audit_record
 from kefu.knowledge.models import Article
 from kefu.supervision.models import (
     Attendance,
+    ExamQuestionKind,
     Question,
-    QuestionKind,
-    Topic,
     TrainingSession,
+    TrainingTopic,
 )
 
 MAX_OPTIONS = 8
@@ -72,7 +72,7 @@ def session_create(
     """Plan a training session with the people expected at it (attendance recorded
     later with `attendance_record`)."""
     _require(actor, MANAGE_TRAINING)
-    if topic not in Topic.values:
+    if topic not in TrainingTopic.values:
         raise Invalid(_("There is no such topic."), code="topic_unknown")
     if not title.strip():
         raise Invalid(_("A session needs a title."), code="training_title")
@@ -129,13 +129,13 @@ def attendance_record(
 
 
 def _check_question(kind: str, topic: str, text: str, options: Sequence[str], key: Any) -> None:
-    if topic not in Topic.values:
+    if topic not in TrainingTopic.values:
         raise Invalid(_("There is no such topic."), code="topic_unknown")
-    if kind not in QuestionKind.values:
+    if kind not in ExamQuestionKind.values:
         raise Invalid(_("There is no such kind of question."), code="question_kind_unknown")
     if not text.strip() or len(text) > 1000:
         raise Invalid(_("Write the question (at most 1000 characters)."), code="question_text")
-    choice = kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+    choice = kind in (ExamQuestionKind.SINGLE, ExamQuestionKind.MULTIPLE)
     if choice:
         if not 2 <= len(options) <= MAX_OPTIONS or any(
             not o.strip() or len(o) > 200 for o in options
@@ -150,7 +150,7 @@ def _check_question(kind: str, topic: str, text: str, options: Sequence[str], ke
             or not key
             or len(set(key)) != len(key)
             or any(not isinstance(i, int) or not 0 <= i < len(options) for i in key)
-            or (kind == QuestionKind.SINGLE and len(key) != 1)
+            or (kind == ExamQuestionKind.SINGLE and len(key) != 1)
         ):
             raise Invalid(
                 _("Choose the right option (one for a single choice, one or more otherwise)."),
@@ -159,13 +159,13 @@ def _check_question(kind: str, topic: str, text: str, options: Sequence[str], ke
             )
     elif options:
         raise Invalid(_("Only choice questions have options."), code="question_options")
-    if kind == QuestionKind.TRUE_FALSE and not isinstance(key, bool):
+    if kind == ExamQuestionKind.TRUE_FALSE and not isinstance(key, bool):
         raise Invalid(
             _("Say whether the statement is true or false."),
             code="question_key",
             detail={"field": "key"},
         )
-    if kind == QuestionKind.SHORT and (not isinstance(key, str) or not key.strip()):
+    if kind == ExamQuestionKind.SHORT and (not isinstance(key, str) or not key.strip()):
         raise Invalid(
             _("Write the reference answer the marker reads."),
             code="question_key",

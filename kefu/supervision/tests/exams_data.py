@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -19,50 +20,42 @@ def bank(
     """Questions on business knowledge: single choices whose answer is option 0, multiple
     choices whose answer is options 0 and 2, true-or-false statements that are true, and
     short answers."""
-    made = []
-    for n in range(singles):
-        made.append(
-            question_save(
-                actor=author,
-                topic="business",
-                kind="single",
-                text=f"居民阶梯电价第{n + 1}档的起点是？",
-                options=["每月230度", "每月400度", "每月100度"],
-                key=[0],
-            )
+    specs: list[tuple[str, str, list[str], Any]] = [
+        (
+            "single",
+            f"居民阶梯电价第{n + 1}档的起点是？",
+            ["每月230度", "每月400度", "每月100度"],
+            [0],
         )
-    for n in range(multiples):
-        made.append(
-            question_save(
-                actor=author,
-                topic="business",
-                kind="multiple",
-                text=f"停电报修需要核实的信息（{n + 1}）",
-                options=["户号", "身份证号", "停电范围", "银行卡号"],
-                key=[0, 2],
-            )
+        for n in range(singles)
+    ]
+    specs += [
+        (
+            "multiple",
+            f"停电报修需要核实的信息（{n + 1}）",
+            ["户号", "身份证号", "停电范围", "银行卡号"],
+            [0, 2],
         )
-    for n in range(flags):
-        made.append(
-            question_save(
-                actor=author,
-                topic="business",
-                kind="true_false",
-                text=f"故障报修工单须在规定时限内回访（{n + 1}）",
-                key=True,
-            )
+        for n in range(multiples)
+    ]
+    specs += [
+        ("true_false", f"故障报修工单须在规定时限内回访（{n + 1}）", [], True) for n in range(flags)
+    ]
+    specs += [
+        (
+            "short",
+            f"客户来电投诉抄表不准，你如何处理？（{n + 1}）",
+            [],
+            "致歉，核实读数，派单复核，按时回复",
         )
-    for n in range(shorts):
-        made.append(
-            question_save(
-                actor=author,
-                topic="business",
-                kind="short",
-                text=f"客户来电投诉抄表不准，你如何处理？（{n + 1}）",
-                key="致歉，核实读数，派单复核，按时回复",
-            )
+        for n in range(shorts)
+    ]
+    return [
+        question_save(
+            actor=author, topic="business", kind=kind, text=text, options=options, key=key
         )
-    return made
+        for kind, text, options, key in specs
+    ]
 
 
 def an_exam(
