@@ -6,13 +6,25 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core import navigation
 from kefu.core.navigation import Tab
-from kefu.core.roles import MANAGE_CHECKLISTS, RECTIFY, VIEW_SUPERVISION
+from kefu.core.roles import (
+    MANAGE_CHECKLISTS,
+    MANAGE_TRAINING,
+    MARK_EXAMS,
+    RECTIFY,
+    TAKE_EXAMS,
+    VIEW_SUPERVISION,
+    WRITE_QUESTIONS,
+)
 
 TABS: list[Tab] = [
     Tab(_("Rounds"), "supervision_rounds", VIEW_SUPERVISION),
     Tab(_("Round compliance"), "supervision_compliance", VIEW_SUPERVISION),
     Tab(_("Rectifications"), "supervision_rectifications", RECTIFY),
     Tab(_("Checklists"), "supervision_checklists", MANAGE_CHECKLISTS),
+    Tab(_("Training"), "supervision_sessions", MANAGE_TRAINING),
+    Tab(_("Question bank"), "supervision_questions", WRITE_QUESTIONS),
+    Tab(_("Exams"), "supervision_exams", TAKE_EXAMS),
+    Tab(_("Marking"), "supervision_marking", MARK_EXAMS),
 ]
 
 
