@@ -104,7 +104,7 @@ def test_a_question_written_on_its_page(world: World) -> None:
         "kind": "multiple",
         "text": "以下哪些属于消费者权利？",
         "options": "安全权\n知情权\n垄断权",
-        "key": "1，3",
+        "key": "5",
     }
     refused = editor.post("/supervision/questions/", form)
     assert refused.status_code == 400 and "垄断权" in refused.content.decode()
