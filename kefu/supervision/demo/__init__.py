@@ -26,6 +26,7 @@ from kefu.core.queries import calendar_of
 from kefu.core.roles import LEADER, MANAGER, QA
 from kefu.core.workcal import is_working_day
 from kefu.supervision import sampling, scoring
+from kefu.supervision.demo.exams import load_exams
 from kefu.supervision.models import (
     AnswerVerdict,
     Checklist,
@@ -96,9 +97,12 @@ def load_supervision(centre: OrgUnit) -> int:
     """Load the demo's supervision once; returns the rounds written."""
     checklists_ensure(centre=centre)
     if Round.objects.filter(centre=centre).exists():
+        load_exams(centre)
         return 0
     with transaction.atomic():
-        return _history(centre)
+        written = _history(centre)
+    load_exams(centre)
+    return written
 
 
 def _people(centre: OrgUnit, role: str) -> list[User]:

@@ -220,3 +220,27 @@ def test_questions_stay_as_drawn_when_the_bank_changes(world: World) -> None:
     )
     item.refresh_from_db()
     assert item.text != "改写后的题目" and item.key == [0]
+
+
+def test_the_demo_training_and_exams(world: World) -> None:
+    """The demo's loader on the tests' small centre (the full demo is test_demo's)."""
+    from kefu.supervision.demo.exams import BANK, load_exams
+    from kefu.supervision.models import Exam, TrainingSession
+    from kefu.workforce.models import CertifiedQueue
+
+    Queue.objects.create(centre=world.centre, name="power-fault", title="故障报修")
+    assert load_exams(world.centre) > 4
+    assert Question.objects.filter(centre=world.centre).count() == len(BANK) >= 40
+    assert TrainingSession.objects.filter(centre=world.centre).count() == 8
+    quarter, open_now = Exam.objects.order_by("opens_at")
+    assert not quarter.papers.exclude(state=PaperState.MARKED).exists()
+    assert quarter.papers.filter(person=world.users["agent"]).exists()
+    assert not open_now.papers.filter(person=world.users["agent"]).exists()
+    assert open_now.papers.filter(state=PaperState.SUBMITTED).exists()
+    assert CertifiedQueue.objects.filter(queue__name="power-fault").exists()
+    passed = set(quarter.papers.filter(passed=True).values_list("person_id", flat=True))
+    assert set(Certification.objects.values_list("user_id", flat=True)) == passed
+    today = timezone.localdate()
+    scores = exam_scores(world.centre.pk, today - dt.timedelta(days=60), today)
+    assert set(scores) == set(quarter.papers.values_list("person_id", flat=True))
+    assert load_exams(world.centre) == 0
