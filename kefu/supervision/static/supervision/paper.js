@@ -13,7 +13,8 @@
   var handingIn = false;
 
   function save(position) {
-    var body = new FormData();
+    var item = form.querySelector("[data-position='" + position + "']");
+    var body = new URLSearchParams();
     body.append("position", position);
     form.querySelectorAll("[name=q_" + position + "]").forEach(function (field) {
       if ((field.type === "radio" || field.type === "checkbox") && !field.checked) return;
@@ -22,7 +23,8 @@
     fetch(url, { method: "POST", body: body, headers: { "X-CSRFToken": token }, credentials: "same-origin" })
       .then(function (response) {
         return response.json().then(function (data) {
-          if (state) state.textContent = response.ok ? form.dataset.saved || "✓" : data.message;
+          if (state) state.textContent = response.ok ? form.dataset.saved : data.message;
+          if (response.ok) item.classList.add("saved");
           if (response.status === 409) handIn();
         });
       })
@@ -38,15 +40,30 @@
   var timers = {};
   form.addEventListener("change", function (event) {
     var item = event.target.closest("[data-position]");
-    if (item) save(item.dataset.position);
+    if (item && event.target.tagName !== "TEXTAREA") save(item.dataset.position);
   });
   form.addEventListener("input", function (event) {
     if (event.target.tagName !== "TEXTAREA") return;
-    var position = event.target.closest("[data-position]").dataset.position;
+    var item = event.target.closest("[data-position]");
+    var position = item.dataset.position;
+    item.classList.remove("saved");
     clearTimeout(timers[position]);
     timers[position] = setTimeout(function () { save(position); }, 800);
   });
   form.addEventListener("submit", function () { handingIn = true; });
+  // A written answer still waiting for its pause is saved when the page is left.
+  window.addEventListener("pagehide", function () {
+    Object.keys(timers).forEach(function (position) {
+      clearTimeout(timers[position]);
+      var item = form.querySelector("[data-position='" + position + "']");
+      if (item.classList.contains("saved") || handingIn) return;
+      var body = new URLSearchParams();
+      body.append("csrfmiddlewaretoken", token);
+      body.append("position", position);
+      body.append("answer", item.querySelector("textarea").value);
+      navigator.sendBeacon(url, body);
+    });
+  });
 
   function tick() {
     var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
