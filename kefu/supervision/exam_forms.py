@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -37,8 +37,8 @@ class SessionForm(forms.Form):
     def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(u.pk, str(u)) for u in staff]
-        self.fields["trainer"].choices = [("", "—"), *choices]
-        self.fields["people"].choices = choices
+        cast(forms.ChoiceField, self.fields["trainer"]).choices = [("", "—"), *choices]
+        cast(forms.ChoiceField, self.fields["people"]).choices = choices
 
 
 class QuestionBankForm(forms.Form):
@@ -69,7 +69,7 @@ class QuestionBankForm(forms.Form):
 
     def __init__(self, *args: Any, articles: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["article"].choices = [("", "—"), *articles]
+        cast(forms.ChoiceField, self.fields["article"]).choices = [("", "—"), *articles]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -155,7 +155,7 @@ class ExamForm(forms.Form):
 
     def __init__(self, *args: Any, queues: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["certifies"].choices = [("", "—"), *queues]
+        cast(forms.ChoiceField, self.fields["certifies"]).choices = [("", "—"), *queues]
 
     def spec(self) -> dict[str, tuple[int, Decimal]]:
         data = self.cleaned_data

@@ -215,7 +215,8 @@ def exam_scores(centre_id: int, start: dt.date, end: dt.date) -> dict[int, Decim
         state=PaperState.MARKED,
         percent__isnull=False,
     ).values_list("person_id", "percent"):
-        scores[person_id].append(share)
+        if share is not None:
+            scores[person_id].append(share)
     return {
         person_id: (sum(shares, Decimal(0)) / len(shares)).quantize(Decimal("0.01"), ROUND_HALF_UP)
         for person_id, shares in scores.items()

@@ -30,11 +30,13 @@ MAX_OPTIONS = 8
 MAX_PEOPLE = 500
 
 
-def _require(actor: User, permission: str) -> None:
+def _require(actor: User, permission: str) -> int:
+    """The actor's centre, once the actor may do this."""
     if not (actor.is_superuser or actor.has_perm(permission)):
         raise Forbidden()
     if actor.centre_id is None:
         raise Invalid(_("Your account belongs to no centre."), code="no_centre")
+    return actor.centre_id
 
 
 def _people(actor: User, person_ids: Sequence[int]) -> list[int]:
@@ -71,7 +73,7 @@ def session_create(
 ) -> TrainingSession:
     """Plan a training session with the people expected at it (attendance recorded
     later with `attendance_record`)."""
-    _require(actor, MANAGE_TRAINING)
+    centre_id = _require(actor, MANAGE_TRAINING)
     if topic not in TrainingTopic.values:
         raise Invalid(_("There is no such topic."), code="topic_unknown")
     if not title.strip():
@@ -84,7 +86,7 @@ def session_create(
         raise Invalid(_("Name the trainer."), code="training_trainer", detail={"field": "trainer"})
     ids = _people(actor, people)
     session = TrainingSession.objects.create(
-        centre_id=actor.centre_id,
+        centre_id=centre_id,
         topic=topic,
         title=title.strip()[:100],
         starts_at=starts_at,
@@ -200,7 +202,7 @@ def question_save(
 ) -> Question:
     """Write a question, or change one (with the version it was read at). Its source
     article's version is taken now: writing or changing the question is reviewing it."""
-    _require(actor, WRITE_QUESTIONS)
+    centre_id = _require(actor, WRITE_QUESTIONS)
     _check_question(kind, topic, text, options, key)
     article = _article(actor, article_id)
     values = {
@@ -214,10 +216,10 @@ def question_save(
         "active": active,
     }
     if question is None:
-        question = Question.objects.create(centre_id=actor.centre_id, created_by=actor, **values)
+        question = Question.objects.create(centre_id=centre_id, created_by=actor, **values)
         audit_record(actor=actor, action="question.create", obj=question)
         return question
-    changed = Question.objects.filter(pk=question.pk, version=version).update(
+    changed = Question.objects.filter(pk=question.pk, version=version or 0).update(
         version=question.version + 1, **values
     )
     if not changed:

@@ -84,6 +84,7 @@ def test_a_question_from_an_article_is_due_for_review_when_it_changes(world: Wor
         actor=editor, article_id=article.pk, version=article.version, body="可在网上营业厅办理"
     )
     question = questions_of(editor).get(pk=question.pk)
+    assert question.article is not None
     assert question.needs_review and question.article.title == "峰谷电价怎么申请"
     question = training.question_reviewed(actor=editor, question=question)
     assert not question.needs_review
