@@ -24,6 +24,8 @@ TABS: list[Tab] = [
     Tab(_("Training"), "supervision_sessions", MANAGE_TRAINING),
     Tab(_("Question bank"), "supervision_questions", WRITE_QUESTIONS),
     Tab(_("Exams"), "supervision_exams", TAKE_EXAMS),
+    # Those who keep the exams take none (no role holds both permissions): their tab.
+    Tab(_("Exams"), "supervision_exams", MANAGE_TRAINING),
     Tab(_("Marking"), "supervision_marking", MARK_EXAMS),
 ]
 
