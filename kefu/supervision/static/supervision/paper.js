@@ -12,23 +12,32 @@
   var deadline = Date.now() + parseInt(clock.dataset.seconds, 10) * 1000;
   var handingIn = false;
 
+  // One request at a time per question, each reading the fields when it is sent, so a
+  // slower earlier request never overwrites a later answer.
+  var queue = {}, latest = {};
   function save(position) {
     var item = form.querySelector("[data-position='" + position + "']");
-    var body = new URLSearchParams();
-    body.append("position", position);
-    form.querySelectorAll("[name=q_" + position + "]").forEach(function (field) {
-      if ((field.type === "radio" || field.type === "checkbox") && !field.checked) return;
-      body.append("answer", field.value);
+    var n = (latest[position] || 0) + 1;
+    latest[position] = n;
+    item.classList.remove("saved");
+    queue[position] = (queue[position] || Promise.resolve()).then(function () {
+      if (latest[position] !== n) return null;
+      var body = new URLSearchParams();
+      body.append("position", position);
+      form.querySelectorAll("[name=q_" + position + "]").forEach(function (field) {
+        if ((field.type === "radio" || field.type === "checkbox") && !field.checked) return;
+        body.append("answer", field.value);
+      });
+      return fetch(url, { method: "POST", body: body, headers: { "X-CSRFToken": token }, credentials: "same-origin" })
+        .then(function (response) {
+          return response.json().then(function (data) {
+            if (state) state.textContent = response.ok ? form.dataset.saved : data.message;
+            if (response.ok && latest[position] === n) item.classList.add("saved");
+            if (response.status === 409) handIn();
+          });
+        })
+        .catch(function () { if (state) state.textContent = "…"; });
     });
-    fetch(url, { method: "POST", body: body, headers: { "X-CSRFToken": token }, credentials: "same-origin" })
-      .then(function (response) {
-        return response.json().then(function (data) {
-          if (state) state.textContent = response.ok ? form.dataset.saved : data.message;
-          if (response.ok) item.classList.add("saved");
-          if (response.status === 409) handIn();
-        });
-      })
-      .catch(function () { if (state) state.textContent = "…"; });
   }
 
   function handIn() {
