@@ -251,6 +251,7 @@ def _mount() -> None:
     from kefu.satisfaction.api.surveys import router as surveys_router
     from kefu.supervision.api.assessment import router as supervision_assessment_router
     from kefu.supervision.api.checklists import router as supervision_checklists_router
+    from kefu.supervision.api.exams import router as supervision_exams_router
     from kefu.supervision.api.honours import router as supervision_honours_router
     from kefu.supervision.api.people import router as supervision_people_router
     from kefu.supervision.api.projects import router as supervision_projects_router
@@ -284,6 +285,7 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_honours_router)
     api.add_router("/supervision", supervision_assessment_router)
     api.add_router("/supervision", supervision_projects_router)
+    api.add_router("/supervision", supervision_exams_router)
 
 
 _mount()

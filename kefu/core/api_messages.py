@@ -130,6 +130,17 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "ticket_number": gettext_lazy("Work order number"),
     "upheld": gettext_lazy("Decision"),
     "project_id": gettext_lazy("improvement project"),
+    # Training and exams (kefu/supervision/api/exams.py).
+    "added": gettext_lazy("Came without being expected"),
+    "certifies_id": gettext_lazy("certifies for queue"),
+    "exam_id": gettext_lazy("exam"),
+    "needs_review": gettext_lazy("Due for review"),
+    "paper_id": gettext_lazy("exam paper"),
+    "parts": gettext_lazy("Paper"),
+    "people": gettext_lazy("People expected"),
+    "question_id": gettext_lazy("exam question"),
+    "session_id": gettext_lazy("training session"),
+    "trainer_id": gettext_lazy("trainer"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

@@ -121,6 +121,14 @@ MANAGE_APPRAISAL = "supervision.manage_appraisal"
 # Improvement projects (issue 20 point 5; 004): managers and team leaders keep the projects
 # and the owners of the library's indicators; whoever owns an action marks it done.
 KEEP_PROJECTS = "supervision.keep_projects"
+# Training and exams (issue 20 point 2; 001 4.4.3): everyone who takes calls, the back
+# office and the team leaders sit the exams; the QA inspectors and managers (客户关系部)
+# keep the training sessions, the question bank and the exams, and mark the papers; the
+# knowledge editors also write questions from their articles.
+TAKE_EXAMS = "supervision.take_exams"
+MANAGE_TRAINING = "supervision.manage_training"
+WRITE_QUESTIONS = "supervision.write_questions"
+MARK_EXAMS = "supervision.mark_exams"
 
 _FRONT_LINE = frozenset(
     {
@@ -141,6 +149,7 @@ _FRONT_LINE = frozenset(
         WORK_CALLBACKS,
         RECTIFY,
         WRITE_REPORTS,
+        TAKE_EXAMS,
     }
 )
 
@@ -210,6 +219,7 @@ ROLES: dict[str, Role] = {
                     VIEW_JUDGEMENTS,
                     VIEW_ASSESSMENT,
                     KEEP_PROJECTS,
+                    TAKE_EXAMS,
                 }
             )
             | _PLANNING,
@@ -238,13 +248,18 @@ ROLES: dict[str, Role] = {
                     WRITE_REPORTS,
                     VIEW_JUDGEMENTS,
                     VIEW_ASSESSMENT,
+                    MANAGE_TRAINING,
+                    WRITE_QUESTIONS,
+                    MARK_EXAMS,
                 }
             ),
         ),
         Role(
             EDITOR,
             _("Knowledge editor"),
-            frozenset({VIEW_ARTICLE, CHANGE_ARTICLE, PUBLISH_NOTICES, WRITE_REPORTS}),
+            frozenset(
+                {VIEW_ARTICLE, CHANGE_ARTICLE, PUBLISH_NOTICES, WRITE_REPORTS, WRITE_QUESTIONS}
+            ),
         ),
         Role(
             MANAGER,
@@ -292,6 +307,9 @@ ROLES: dict[str, Role] = {
                     VIEW_ASSESSMENT,
                     MANAGE_APPRAISAL,
                     KEEP_PROJECTS,
+                    MANAGE_TRAINING,
+                    WRITE_QUESTIONS,
+                    MARK_EXAMS,
                 }
             )
             | _PLANNING,

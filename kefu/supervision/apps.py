@@ -21,11 +21,18 @@ class SupervisionConfig(AppConfig):
 
 
 def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
-    """Migrate makes sure the worker sweeps the overdue rectifications every hour and
-    proposes each month's honours from the 1st."""
+    """Migrate makes sure the worker hands in exam papers whose time is up every five
+    minutes, sweeps the overdue rectifications every hour and proposes each month's
+    honours from the 1st."""
     from kefu.core.tasks import schedule_ensure
     from kefu.supervision import tasks
 
+    schedule_ensure(
+        using=using,
+        func=tasks.PAPERS_CLOSE,
+        name="kefu: hand in exam papers whose time is up",
+        minutes=5,
+    )
     schedule_ensure(
         using=using, func=tasks.RECTIFICATIONS_SWEEP, name="kefu: overdue rectifications"
     )

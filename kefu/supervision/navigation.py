@@ -10,12 +10,16 @@ from kefu.core.roles import (
     KEEP_HONOURS,
     MANAGE_APPRAISAL,
     MANAGE_CHECKLISTS,
+    MANAGE_TRAINING,
+    MARK_EXAMS,
     RECTIFY,
     REVIEW_REPORTS,
+    TAKE_EXAMS,
     VIEW_ASSESSMENT,
     VIEW_HONOUR_PROPOSALS,
     VIEW_JUDGEMENTS,
     VIEW_SUPERVISION,
+    WRITE_QUESTIONS,
     WRITE_REPORTS,
 )
 
@@ -35,6 +39,12 @@ TABS: list[Tab] = [
     Tab(_("Appraisal weights"), "supervision_weights", MANAGE_APPRAISAL),
     Tab(_("Indicator library"), "supervision_library", VIEW_SUPERVISION),
     Tab(_("Improvement projects"), "supervision_projects", VIEW_SUPERVISION),
+    Tab(_("Training"), "supervision_sessions", MANAGE_TRAINING),
+    Tab(_("Question bank"), "supervision_questions", WRITE_QUESTIONS),
+    Tab(_("Exams"), "supervision_exams", TAKE_EXAMS),
+    # Those who keep the exams take none (no role holds both permissions): their tab.
+    Tab(_("Exams"), "supervision_exams", MANAGE_TRAINING),
+    Tab(_("Marking"), "supervision_marking", MARK_EXAMS),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 RECTIFICATIONS_SWEEP = "kefu.supervision.tasks.rectifications_sweep"
 HONOURS_PROPOSE = "kefu.supervision.tasks.honours_propose"
+PAPERS_CLOSE = "kefu.supervision.tasks.papers_close"
 
 
 def rectifications_sweep() -> int:
@@ -19,3 +20,10 @@ def honours_propose() -> int:
     from kefu.supervision.services.honours import honours_propose_due
 
     return honours_propose_due()
+
+
+def papers_close() -> int:
+    """Every five minutes: hand in the exam papers whose time is up."""
+    from kefu.supervision.services.exams import papers_close_overdue
+
+    return papers_close_overdue()

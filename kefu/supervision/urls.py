@@ -11,7 +11,9 @@ from kefu.supervision.views import (
     rectifications,
     rounds,
 )
+from kefu.supervision.views import exams as exam_views
 from kefu.supervision.views import meetings as meeting_views
+from kefu.supervision.views import training as training_views
 from kefu.supervision.views import work_reports as report_views
 
 urlpatterns = [
@@ -234,5 +236,41 @@ urlpatterns = [
         "supervision/project-actions/<int:action_id>/done/",
         projects.action_done_view,
         name="supervision_action_done",
+    ),
+    path("supervision/training/", training_views.sessions_page, name="supervision_sessions"),
+    path(
+        "supervision/training/<int:session_id>/",
+        training_views.session_page,
+        name="supervision_session",
+    ),
+    path("supervision/questions/", training_views.questions_page, name="supervision_questions"),
+    path(
+        "supervision/questions/<int:question_id>/reviewed/",
+        training_views.question_reviewed_view,
+        name="supervision_question_reviewed",
+    ),
+    path("supervision/exams/", exam_views.exams_page, name="supervision_exams"),
+    path("supervision/exams/<int:exam_id>/", exam_views.exam_page, name="supervision_exam"),
+    path(
+        "supervision/exams/<int:exam_id>/take/",
+        exam_views.exam_take_view,
+        name="supervision_exam_take",
+    ),
+    path("supervision/papers/<int:paper_id>/", exam_views.paper_page, name="supervision_paper"),
+    path(
+        "supervision/papers/<int:paper_id>/answer/",
+        exam_views.paper_answer_view,
+        name="supervision_paper_answer",
+    ),
+    path(
+        "supervision/papers/<int:paper_id>/submit/",
+        exam_views.paper_submit_view,
+        name="supervision_paper_submit",
+    ),
+    path("supervision/marking/", exam_views.marking_page, name="supervision_marking"),
+    path(
+        "supervision/marking/<int:answer_id>/",
+        exam_views.answer_mark_view,
+        name="supervision_answer_mark",
     ),
 ]

@@ -76,7 +76,7 @@ ENTRIES = [
     Entry(
         _("Supervision"),
         "/supervision/",
-        frozenset({LEADER, MANAGER, QA, ADMIN, AGENT, EXPERT, BACKOFFICE, HANDLER}),
+        frozenset({LEADER, MANAGER, QA, ADMIN, AGENT, EXPERT, BACKOFFICE, HANDLER, EDITOR}),
     ),
     Entry(_("Review desk"), "/knowledge/review/", frozenset({EDITOR, ADMIN})),
     Entry(_("Data import"), "/imports/", frozenset({ADMIN})),

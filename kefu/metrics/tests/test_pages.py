@@ -78,8 +78,9 @@ def test_the_daily_report_judges_every_indicator_and_advises_on_those_off_target
 ) -> None:
     client = signed_in(users["manager"])
     # Fixed whatever the data: the session and user, the scope lists, each period's roll-up
-    # and service figures (the contacts' counts and their repeat search), the rota's figures (shifts, stretches, staff: three a period),
-    # the breakdowns, the trend, two reads per reason dimension and two for the stages;
+    # and service figures (the contacts' counts and their repeat search), the rota's figures
+    # (shifts, stretches, staff: three a period), the breakdowns, the trend, two reads per
+    # reason dimension and two for the stages;
     # seven for the sections of the apps above (supervision's rounds and their compliance).
     with django_assert_max_num_queries(68):
         response = client.get("/reports/", {"kind": "daily", "date": f"{calls_day:%Y-%m-%d}"})

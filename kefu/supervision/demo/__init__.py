@@ -27,6 +27,7 @@ from kefu.core.roles import LEADER, MANAGER, QA
 from kefu.core.workcal import is_working_day
 from kefu.supervision import sampling, scoring
 from kefu.supervision.demo.assessment import load_assessment
+from kefu.supervision.demo.exams import load_exams
 from kefu.supervision.demo.honours import load_honours
 from kefu.supervision.demo.projects import load_projects
 from kefu.supervision.demo.work_reports import load_work_reports
@@ -103,6 +104,7 @@ def load_supervision(centre: OrgUnit) -> int:
     if not Round.objects.filter(centre=centre).exists():
         with transaction.atomic():
             written = _history(centre)
+    load_exams(centre)
     load_work_reports(centre)
     load_assessment(centre)
     load_honours(centre)

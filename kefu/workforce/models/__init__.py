@@ -3,6 +3,7 @@
 (`duty`), the service level the plans aim at (`planning`)."""
 
 from kefu.workforce.models.attendance import AttendanceRules
+from kefu.workforce.models.certification import Certification, CertifiedQueue
 from kefu.workforce.models.duty import (
     DutyEntry,
     DutyEntryKind,
@@ -29,6 +30,8 @@ from kefu.workforce.models.rota import (
 
 __all__ = [
     "AttendanceRules",
+    "Certification",
+    "CertifiedQueue",
     "Contract",
     "DutyEntry",
     "DutyEntryKind",

@@ -43,6 +43,7 @@ from kefu.workforce.models import (
     StaffMember,
     SwapRequest,
 )
+from kefu.workforce.queries.certification import uncertified_queues
 
 SOLVE_TASK = "kefu.workforce.services.rota.rota_solve"
 # The solver's status while the task waits in the queue or runs.
@@ -180,9 +181,12 @@ def rota_problem(rota: Rota) -> solver.RotaProblem:
         previous[shift.member_id].append(shift)
     midnight = horizon.moment(0)
     requirement = {skill: list(curve) for skill, curve in rota.requirement.items()}
+    # 持证上岗 (000 第3篇): a queue that requires a certification is not a skill of anyone
+    # who does not hold one for the whole span, so the solver never puts them on it.
+    barred = uncertified_queues(centre, [member.user_id for member in members], first, last)
     agents = []
     for member in members:
-        skills = {queue.name for queue in member.queues.all()}
+        skills = {queue.name for queue in member.queues.all()} - barred[member.user_id]
         if member.expert:
             skills.add(EXPERT_SKILL)
         away = set(leave[member.pk])
