@@ -15,9 +15,10 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_schedule, sender=self, dispatch_uid="kefu.supervision.schedule")
         from kefu.metrics.reports import add_section
-        from kefu.supervision.reporting import rounds_section
+        from kefu.supervision.reporting import people_section, rounds_section
 
         add_section(rounds_section)
+        add_section(people_section)
 
 
 def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> None:

@@ -1,7 +1,8 @@
 """Supervision's sections of the centre's daily, weekly and monthly reports (added to the
 metrics app's reports in `apps.py`): the rounds owed and made (001 4.5), the findings and
 their rectifications (4.1.3–4.1.4), the spot checks' records and the site inspections'
-scores (000 第7篇)."""
+scores (000 第7篇); and the people's: training attended, exams sat and passed (001 4.4.3),
+complaints judged and appealed (判责), the honours confirmed."""
 
 from __future__ import annotations
 
@@ -17,9 +18,16 @@ from kefu.metrics.reports import Figure, Section
 from kefu.supervision import queries
 from kefu.supervision.frequency import DayStatus
 from kefu.supervision.models import (
+    Attendance,
+    ComplaintJudgement,
     Finding,
+    HonourCandidate,
+    HonourMonthState,
+    JudgementState,
+    Paper,
     Rectification,
     RectificationState,
+    Responsibility,
     Round,
     RoundKind,
     RoundState,
@@ -116,3 +124,67 @@ def rounds_section(centre: OrgUnit, period: Period) -> Section | None:
         ),
     ]
     return Section(key="supervision-rounds", title=_("Rounds and inspections"), figures=figures)
+
+
+def people_section(centre: OrgUnit, period: Period) -> Section | None:
+    """Training, exams, complaint judging and honours in the period; None when there was
+    none of them."""
+    attended = Attendance.objects.filter(
+        session__centre=centre,
+        session__starts_at__gte=period.start,
+        session__starts_at__lt=period.end,
+    ).aggregate(n=Count("id", filter=Q(present=True)), sessions=Count("session", distinct=True))
+    papers = Paper.objects.filter(
+        exam__centre=centre,
+        marked_at__isnull=False,
+        submitted_at__gte=period.start,
+        submitted_at__lt=period.end,
+    ).aggregate(
+        n=Count("id"),
+        passed=Count("id", filter=Q(passed=True)),
+        mean=Avg("percent"),
+    )
+    judged = ComplaintJudgement.objects.filter(
+        centre=centre, judged_at__gte=period.start, judged_at__lt=period.end
+    ).aggregate(
+        n=Count("id"),
+        at_fault=Count("id", filter=~Q(responsibility=Responsibility.NONE)),
+        appealed=Count("id", filter=Q(appealed_at__isnull=False)),
+        upheld=Count("id", filter=Q(state=JudgementState.UPHELD)),
+    )
+    first, last = _days(period)
+    honoured = HonourCandidate.objects.filter(
+        month__centre=centre,
+        month__state=HonourMonthState.CONFIRMED,
+        month__month__gte=first.replace(day=1),
+        month__month__lte=last,
+        removed=False,
+    ).count()
+    if not (attended["sessions"] or papers["n"] or judged["n"] or honoured):
+        return None
+    figures = [
+        Figure(
+            _("Training attendances"),
+            attended["n"],
+            "count",
+            _("%(n)d sessions") % {"n": attended["sessions"]} if attended["sessions"] else "",
+        ),
+        Figure(_("Exam papers marked"), papers["n"], "count"),
+        Figure(
+            _("Exam pass rate"),
+            papers["passed"] / papers["n"] if papers["n"] else None,
+            "rate",
+            _("mean %(mean).1f%%") % {"mean": float(papers["mean"])} if papers["n"] else "",
+        ),
+        Figure(_("Complaints judged"), judged["n"], "count"),
+        Figure(
+            _("Of them someone at fault"),
+            judged["at_fault"] / judged["n"] if judged["n"] else None,
+            "rate",
+            _("%(appealed)d appealed, %(upheld)d upheld") % judged if judged["n"] else "",
+        ),
+        Figure(_("Honours confirmed"), honoured, "count"),
+    ]
+    return Section(
+        key="supervision-people", title=_("Training, judging and honours"), figures=figures
+    )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router
 from ninja.responses import Status
 
-from kefu.core.errors import NotFound
+from kefu.core.errors import Forbidden, NotFound
 from kefu.core.http import request_user
 from kefu.core.models import OrgUnit, User
 from kefu.core.schemas import Id, Out, StrictSchema, Version, errors
@@ -94,13 +94,13 @@ class SupervisionCloseIn(StrictSchema):
     conclusion: str = Field(min_length=1, max_length=2000)
 
 
-class SupervisionActionIn(StrictSchema):
+class SupervisionProjectActionIn(StrictSchema):
     title: str = Field(min_length=1, max_length=200)
     owner_id: Id
     deadline: date
 
 
-class SupervisionActionDoneIn(StrictSchema):
+class SupervisionProjectActionDoneIn(StrictSchema):
     version: Version
     note: str = Field("", max_length=500)
 
@@ -114,7 +114,7 @@ class SupervisionProgressState(StrEnum):
     OVERSHOT = progress.State.OVERSHOT.value
 
 
-class SupervisionActionOut(Out):
+class SupervisionProjectActionOut(Out):
     id: int
     project_id: int
     title: str
@@ -169,7 +169,7 @@ class SupervisionProjectDetailOut(SupervisionProjectOut):
         "overshoot; none without a figure or when baseline equals target."
     )
     weeks: list[SupervisionWeekOut]
-    actions: list[SupervisionActionOut]
+    actions: list[SupervisionProjectActionOut]
     events: list[SupervisionEventOut]
 
 
@@ -270,7 +270,7 @@ def _detail(project: Project) -> dict[str, Any]:
 def _reader(request: HttpRequest) -> tuple[User, OrgUnit]:
     user = request_user(request)
     if not queries.may_view(user) or user.centre is None:
-        raise NotFound()
+        raise Forbidden()
     return user, user.centre
 
 
@@ -398,10 +398,10 @@ def close_project(
 
 @router.post(
     "/projects/{int:project_id}/actions",
-    response={201: SupervisionActionOut, **errors(403, 404, 409, 422)},
+    response={201: SupervisionProjectActionOut, **errors(403, 404, 409, 422)},
 )
 def add_action(
-    request: HttpRequest, project_id: Id, payload: SupervisionActionIn
+    request: HttpRequest, project_id: Id, payload: SupervisionProjectActionIn
 ) -> Status[dict[str, Any]]:
     user = request_user(request)
     project = queries.project_get_for_user(user, project_id)
@@ -417,10 +417,10 @@ def add_action(
 
 @router.post(
     "/project-actions/{int:action_id}/done",
-    response={200: SupervisionActionOut, **errors(403, 404, 409, 422)},
+    response={200: SupervisionProjectActionOut, **errors(403, 404, 409, 422)},
 )
 def mark_action_done(
-    request: HttpRequest, action_id: Id, payload: SupervisionActionDoneIn
+    request: HttpRequest, action_id: Id, payload: SupervisionProjectActionDoneIn
 ) -> dict[str, Any]:
     """The action's owner marks it done."""
     user = request_user(request)

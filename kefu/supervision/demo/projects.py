@@ -43,7 +43,7 @@ def _first(centre: OrgUnit, role: str) -> User | None:
 
 def load_projects(centre: OrgUnit) -> int:
     """Load the demo's library owners and projects once; returns the projects written."""
-    if Project.objects.filter(centre=centre).exists():
+    if IndicatorOwner.objects.filter(centre=centre).exists():
         return 0
     manager, leader = _first(centre, MANAGER), _first(centre, LEADER)
     if manager is None or leader is None:

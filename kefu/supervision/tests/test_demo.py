@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from kefu.metrics import reports
+from kefu.metrics.queries import Period
 from kefu.supervision import library
 from kefu.supervision.demo import DAYS, load_supervision
 from kefu.supervision.models import (
@@ -58,4 +60,15 @@ def test_the_demo_supervision_history(world: World, records: dict[str, list[Any]
     assert months[0].candidates.exclude(reason="").exists()
     # The indicator library's owners (issue 20 point 5): every indicator has one.
     assert IndicatorOwner.objects.filter(centre=world.centre).count() == len(library.CODES)
+    # The centre's report of the two months carries both supervision sections, figured.
+    report = reports.build(
+        world.centre,
+        "monthly",
+        today,
+        period=Period.days(today - timedelta(days=DAYS), today),
+    )
+    sections = {section.key: section for section in report.sections}
+    assert set(sections) == {"supervision-rounds", "supervision-people"}
+    people = {figure.label: figure.value for figure in sections["supervision-people"].figures}
+    assert (people["确认荣誉人次"] or 0) > 0 and (people["已阅试卷"] or 0) > 0
     assert load_supervision(world.centre) == 0

@@ -269,7 +269,7 @@ def test_a_project_through_the_api(
     agent = ApiClient(token_for("agent"))
     # The owner sees the project of their action, and marks it done.
     assert agent.get(url).status_code == 200
-    assert agent.get("/api/v1/supervision/indicators").status_code == 404
+    assert agent.get("/api/v1/supervision/indicators").status_code == 403
     done = agent.post(
         f"/api/v1/supervision/project-actions/{action['id']}/done", {"version": 1, "note": "已入库"}
     )

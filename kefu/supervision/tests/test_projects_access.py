@@ -65,7 +65,7 @@ def test_each_role_against_the_projects_and_the_library(world: World) -> None:
     for username in ALL:
         api = ApiClient(token_for(username))
         library = api.get("/api/v1/supervision/indicators").status_code
-        assert library == (200 if username in READ | OWN_CENTRE else 404), username
+        assert library == (200 if username in READ | OWN_CENTRE else 403), username
         seen = api.get(f"/api/v1/supervision/projects/{project_id}").status_code
         assert seen == (200 if username in READ | {OWNER} else 404), username
         created = api.post(
