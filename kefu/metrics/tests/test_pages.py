@@ -81,8 +81,9 @@ def test_the_daily_report_judges_every_indicator_and_advises_on_those_off_target
     # and service figures (the contacts' counts and their repeat search), the rota's figures
     # (shifts, stretches, staff: three a period), the breakdowns, the trend, two reads per
     # reason dimension and two for the stages;
-    # seven for the sections of the apps above (supervision's rounds and their compliance).
-    with django_assert_max_num_queries(68):
+    # eleven for the sections of the apps above (supervision's rounds and their compliance;
+    # training, exams, complaint judging and honours).
+    with django_assert_max_num_queries(72):
         response = client.get("/reports/", {"kind": "daily", "date": f"{calls_day:%Y-%m-%d}"})
     assert response.status_code == 200
     page = response.content.decode()
@@ -119,7 +120,7 @@ def test_the_workbook_holds_the_figures_of_the_page(
     django_assert_max_num_queries: Any,
 ) -> None:
     client = signed_in(users["leader"])
-    with django_assert_max_num_queries(68):
+    with django_assert_max_num_queries(72):
         response = client.get("/reports/export", {"date": f"{calls_day:%Y-%m-%d}"})
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     # Issue 15, point 24: a Chinese file name, and every sheet's header frozen and filtered.

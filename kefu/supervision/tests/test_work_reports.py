@@ -46,7 +46,7 @@ def test_opening_twice_gives_the_same_report_drafted_from_own_figures(
     # The fixture's orders and callbacks were the agent's: the draft counts only that week.
     figures = queries.figures_of(agent, start, end)
     assert first.figures == figures.as_dict()
-    assert first.summary.startswith("本期数据：\n- 受理接触：")
+    assert first.summary.startswith("本期数据：\n- 受理接触数：")
     # Another person's figures are their own: the leader took none of those contacts.
     assert queries.figures_of(world.users["leader"], start, end).contacts == 0
 
