@@ -55,7 +55,16 @@ def seed(agents: int) -> dict[str, Any]:
 
     from kefu.core.models import OrgUnit, User, WorkCalendar
     from kefu.supervision.demo import load_supervision
-    from kefu.supervision.models import Finding, ItemResult, Rectification, Round
+    from kefu.supervision.models import (
+        Finding,
+        HonourCandidate,
+        ItemResult,
+        Paper,
+        Question,
+        Rectification,
+        Round,
+        WorkReport,
+    )
 
     now = timezone.now()
     password = make_password(PASSWORD)
@@ -102,6 +111,10 @@ def seed(agents: int) -> dict[str, Any]:
         "item_results": ItemResult.objects.count(),
         "findings": Finding.objects.count(),
         "rectifications": Rectification.objects.count(),
+        "questions": Question.objects.count(),
+        "papers": Paper.objects.count(),
+        "honour_candidates": HonourCandidate.objects.count(),
+        "work_reports": WorkReport.objects.count(),
         "load_seconds": round(time.perf_counter() - began, 1),
     }
 
@@ -112,17 +125,23 @@ def ids() -> dict[str, Any]:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
     django.setup()
-    from kefu.supervision.models import Rectification, Round
+    from kefu.core.models import User
+    from kefu.supervision.models import Exam, Project, Rectification, Round
 
     return {
         "rounds": list(Round.objects.values_list("pk", flat=True)[:2000]),
         "rectifications": list(Rectification.objects.values_list("pk", flat=True)[:2000]),
+        "agents": list(
+            User.objects.filter(groups__name="agent").values_list("pk", flat=True)[:500]
+        ),
+        "exams": list(Exam.objects.values_list("pk", flat=True)),
+        "projects": list(Project.objects.values_list("pk", flat=True)),
     }
 
 
 def pages(found: dict[str, Any]) -> dict[str, tuple[str, Callable[[random.Random], str]]]:
-    rounds, rects = found["rounds"], found["rectifications"]
-    return {
+    rounds, rects, agents = found["rounds"], found["rectifications"], found["agents"]
+    listed: dict[str, tuple[str, Callable[[random.Random], str]]] = {
         "rounds": ("manager", lambda rng: "/supervision/rounds/"),
         "rounds_of_a_leader": ("leader0", lambda rng: "/supervision/rounds/"),
         "round": ("manager", lambda rng: f"/supervision/rounds/{rng.choice(rounds)}/"),
@@ -133,7 +152,27 @@ def pages(found: dict[str, Any]) -> dict[str, tuple[str, Callable[[random.Random
             lambda rng: f"/supervision/rectifications/{rng.choice(rects)}/",
         ),
         "monthly_report": ("manager", lambda rng: "/reports/?kind=monthly"),
+        "exams": ("manager", lambda rng: "/supervision/exams/"),
+        "honours": ("manager", lambda rng: "/supervision/honours/"),
+        "person": ("manager", lambda rng: f"/supervision/people/{rng.choice(agents)}/"),
+        "appraisal": ("manager", lambda rng: "/supervision/assessment/appraisal/"),
+        "departments": ("manager", lambda rng: "/supervision/assessment/departments/"),
+        "judgements": ("manager", lambda rng: "/supervision/assessment/judgements/"),
+        "indicator_library": ("manager", lambda rng: "/supervision/indicators/"),
+        "projects": ("manager", lambda rng: "/supervision/projects/"),
+        "team_reports": ("leader0", lambda rng: "/supervision/reports/team/"),
+        "meetings": ("leader0", lambda rng: "/supervision/meetings/"),
     }
+    if found["exams"]:
+        exams = found["exams"]
+        listed["exam"] = ("manager", lambda rng: f"/supervision/exams/{rng.choice(exams)}/")
+    if found["projects"]:
+        projects = found["projects"]
+        listed["project"] = (
+            "manager",
+            lambda rng: f"/supervision/projects/{rng.choice(projects)}/",
+        )
+    return listed
 
 
 def main() -> int:
