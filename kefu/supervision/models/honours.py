@@ -116,9 +116,6 @@ class HonourMonth(models.Model):
         ordering = ["centre", "-month"]
         constraints = [
             models.UniqueConstraint(fields=["centre", "month"], name="supervision_honour_month"),
-            models.CheckConstraint(
-                condition=models.Q(month__day=1), name="supervision_honour_month_first"
-            ),
         ]
 
     def __str__(self) -> str:
