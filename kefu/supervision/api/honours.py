@@ -9,7 +9,6 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router
 from ninja.responses import Status
@@ -28,7 +27,7 @@ from kefu.supervision.models import (
     HonourRule,
 )
 from kefu.supervision.queries import honours as queries
-from kefu.supervision.queries.figures import person_figures
+from kefu.supervision.queries.figures import figures_this_month
 from kefu.supervision.services import honours as services
 
 router = Router(tags=["supervision"])
@@ -324,12 +323,7 @@ def get_person(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     """A person's page: a person sees their own, a team leader their team's, QA
     inspectors and managers their centre's."""
     person = queries.person_get_for_user(request_user(request), person_id)
-    today = timezone.localdate()
-    figures = (
-        person_figures(person.centre, today.replace(day=1), today).get(person.pk)
-        if person.centre is not None
-        else None
-    )
+    figures = figures_this_month(person)
     return {
         "id": person.pk,
         "name": person.full_name or person.username,

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Q
+from django.utils import timezone
 
 from kefu.contacts.models import Contact
 from kefu.core.models import OrgUnit, User
@@ -53,13 +54,13 @@ class PersonFigures:
     values: dict[str, float | None] = field(default_factory=dict)
 
 
-def measured_people(centre: OrgUnit) -> list[User]:
-    """The centre's active people in the roles that answer customers."""
+def measured_people(centre: OrgUnit, only: int | None = None) -> list[User]:
+    """The centre's active people in the roles that answer customers (or only the one)."""
+    people = User.objects.filter(centre=centre, is_active=True, groups__name__in=MEASURED_ROLES)
+    if only is not None:
+        people = people.filter(pk=only)
     return list(
-        User.objects.filter(centre=centre, is_active=True, groups__name__in=MEASURED_ROLES)
-        .select_related("team")
-        .distinct()
-        .order_by("team__name", "full_name", "username")
+        people.select_related("team").distinct().order_by("team__name", "full_name", "username")
     )
 
 
@@ -78,12 +79,14 @@ def _call_figures(centre: OrgUnit, period: Period) -> dict[int, dict[str, float 
     return found
 
 
-def _monitoring(centre: OrgUnit, period: Period) -> dict[int, float]:
+def _monitoring(centre: OrgUnit, period: Period, only: int | None) -> dict[int, float]:
     scores = counted(
         Evaluation.objects.filter(
             centre=centre, contact_at__gte=period.start, contact_at__lt=period.end
         )
     )
+    if only is not None:
+        scores = scores.filter(agent_id=only)
     return {
         agent: float(mean)
         for agent, mean in scores.values("agent")
@@ -95,9 +98,14 @@ def _monitoring(centre: OrgUnit, period: Period) -> dict[int, float]:
 
 
 def _attendance(
-    centre: OrgUnit, first: dt.date, last: dt.date, now: dt.datetime | None
+    centre: OrgUnit, first: dt.date, last: dt.date, now: dt.datetime | None, only: int | None
 ) -> dict[int, tuple[float | None, float | None]]:
-    people, _total, _grace = attendance_of(centre, first, last, now=now)
+    member = None
+    if only is not None:
+        member = StaffMember.objects.filter(user_id=only).values_list("pk", flat=True).first()
+        if member is None:
+            return {}
+    people, _total, _grace = attendance_of(centre, first, last, member=member, now=now)
     users = dict(
         StaffMember.objects.filter(pk__in=[row.member for row in people]).values_list(
             "pk", "user_id"
@@ -118,12 +126,14 @@ def _attendance(
     return found
 
 
-def _contacts(centre: OrgUnit, period: Period) -> dict[int, tuple[int, int]]:
+def _contacts(centre: OrgUnit, period: Period, only: int | None) -> dict[int, tuple[int, int]]:
+    contacts = Contact.objects.filter(
+        centre=centre, started_at__gte=period.start, started_at__lt=period.end
+    )
+    if only is not None:
+        contacts = contacts.filter(agent_id=only)
     rows = (
-        Contact.objects.filter(
-            centre=centre, started_at__gte=period.start, started_at__lt=period.end
-        )
-        .exclude(agent=None)
+        contacts.exclude(agent=None)
         .values("agent")
         .annotate(n=Count("id"), settled=Count("id", filter=Q(settled=True)))
         .values_list("agent", "n", "settled")
@@ -133,20 +143,27 @@ def _contacts(centre: OrgUnit, period: Period) -> dict[int, tuple[int, int]]:
 
 
 def person_figures(
-    centre: OrgUnit, first: dt.date, last: dt.date, *, now: dt.datetime | None = None
+    centre: OrgUnit,
+    first: dt.date,
+    last: dt.date,
+    *,
+    now: dt.datetime | None = None,
+    only: int | None = None,
 ) -> dict[int, PersonFigures]:
     """Every measured person's figures from `first` to `last` (local days, both
-    included), by user id. A handful of queries whatever the number of people."""
+    included), by user id; or `only` that person's (the person page reads one person's
+    attendance, not the centre's). A handful of queries whatever the number of people."""
     period = Period.days(first, last)
     calls = _call_figures(centre, period)
-    monitoring = _monitoring(centre, period)
-    present = _attendance(centre, first, last, now)
-    contacts = _contacts(centre, period)
-    joined = dict(
-        StaffMember.objects.filter(user__centre=centre).values_list("user_id", "joined_on")
-    )
+    monitoring = _monitoring(centre, period, only)
+    present = _attendance(centre, first, last, now, only)
+    contacts = _contacts(centre, period, only)
+    staff = StaffMember.objects.filter(user__centre=centre)
+    if only is not None:
+        staff = staff.filter(user_id=only)
+    joined = dict(staff.values_list("user_id", "joined_on"))
     found: dict[int, PersonFigures] = {}
-    for person in measured_people(centre):
+    for person in measured_people(centre, only):
         values: dict[str, float | None] = defaultdict(lambda: None)
         values.update(calls.get(person.pk, {}))
         values["monitoring_score"] = monitoring.get(person.pk)
@@ -162,3 +179,12 @@ def person_figures(
             values={code: values[code] for code in FIGURES},
         )
     return found
+
+
+def figures_this_month(person: User) -> PersonFigures | None:
+    """One person's figures from the first of this month to today (the person page's),
+    None for someone outside a centre or not measured."""
+    if person.centre is None:
+        return None
+    today = timezone.localdate()
+    return person_figures(person.centre, today.replace(day=1), today, only=person.pk).get(person.pk)

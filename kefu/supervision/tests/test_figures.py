@@ -33,6 +33,8 @@ def test_a_persons_call_figures_are_their_report_in_metrics(
     assert (report["answered"] or 0) > 0
     assert mine.values["aht_seconds"] == pytest.approx(report["aht_seconds"])
     assert mine.values["occupancy"] == pytest.approx(report["occupancy"])
+    # One person's read (the person page's) is that person's row of the centre's.
+    assert person_figures(centre, calls_day, calls_day, only=person.pk) == {person.pk: mine}
 
 
 def test_no_data_is_no_figure_not_zero(

@@ -18,7 +18,7 @@ from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.roles import ROLES
 from kefu.supervision.queries import honours as queries
-from kefu.supervision.queries.figures import FIGURES, person_figures
+from kefu.supervision.queries.figures import FIGURES, figures_this_month
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Section:
 def _figures(viewer: User, person: User) -> dict[str, Any]:
     today = timezone.localdate()
     first = today.replace(day=1)
-    found = person_figures(person.centre, first, today).get(person.pk) if person.centre else None
+    found = figures_this_month(person)
     return {
         "first": first,
         "today": today,
