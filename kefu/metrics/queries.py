@@ -210,26 +210,13 @@ def _cost(centre: OrgUnit, period: Period) -> float | None:
     return float(monthly) * 12 / 365 * days
 
 
-def service_figures(
-    centre: OrgUnit, period: Period, rules: Rules, *, contacts: bool = True
-) -> dict[str, Any]:
-    """Contacts and work orders in the period, as `Totals` fields. Without `contacts`, the
-    contact figures (and their repeat search, the costly part) are left out as None: for a
-    caller that reads only work-order indicators."""
+def service_figures(centre: OrgUnit, period: Period, rules: Rules) -> dict[str, Any]:
+    """Contacts and work orders in the period, as `Totals` fields."""
     window = (period.start, period.end)
-    if not contacts:
-        return {
-            **_order_figures(centre, window),
-            "contacts": None,
-            "contacts_settled": None,
-            "contacts_with_reason": None,
-            "contacts_repeated": None,
-            "contacts_resolved": None,
-        }
-    contacts_in = Contact.objects.filter(
+    contacts = Contact.objects.filter(
         centre=centre, started_at__gte=window[0], started_at__lt=window[1]
     )
-    counted = contacts_in.aggregate(
+    counted = contacts.aggregate(
         n_all=Count("id"),
         n_settled=Count("id", filter=Q(settled=True)),
         n_with_reason=Count("id", filter=Q(service_content__isnull=False)),
@@ -361,7 +348,6 @@ def totals_for(
     team: OrgUnit | None = None,
     rules: Rules | None = None,
     service: bool = True,
-    contacts: bool = True,
 ) -> Totals:
     rules = rules or rules_of(centre)
     period = period.on_grid()
@@ -371,7 +357,7 @@ def totals_for(
         queue_part = queue_totals(centre, period, queue=queue)
     extra: dict[str, Any] = {}
     if service and queue is None and agent is None and team is None:
-        extra = service_figures(centre, period, rules, contacts=contacts)
+        extra = service_figures(centre, period, rules)
         extra["cost"] = _cost(centre, period)
     if service and queue is None:
         # Adherence, attendance and turnover against the rota (agent time is not split by

@@ -87,10 +87,6 @@ def better(code: str, target: Target | None) -> Direction | None:
     return BETTER_WITHOUT_TARGET.get(code)
 
 
-# The indicators read from contacts, whose repeat search is the costly part of a read.
-CONTACT_CODES = frozenset({"fcr", "settled_rate", "repeat_contact_rate"})
-
-
 def needs_service(code: str) -> bool:
     standard = COMPUTED[code]
     return standard.group not in TELEPHONY_ONLY or code == "adherence"

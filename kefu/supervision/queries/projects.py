@@ -101,44 +101,27 @@ def overdue(action: ProjectAction, today: dt.date | None = None) -> bool:
 
 
 def _read(
-    centre: OrgUnit, first: dt.date, last: dt.date, *, service: bool, contacts: bool
+    centre: OrgUnit, first: dt.date, last: dt.date, *, service: bool
 ) -> dict[str, float | None]:
     rules = metrics.rules_of(centre)
     totals = metrics.totals_for(
-        centre, metrics.Period.days(first, last), rules=rules, service=service, contacts=contacts
+        centre, metrics.Period.days(first, last), rules=rules, service=service
     )
     return compute(totals, rules)
-
-
-def _contact_figures(centre: OrgUnit, first: dt.date, last: dt.date) -> dict[str, float | None]:
-    """The indicators read from contacts over the days, kept in the cache: their repeat
-    search costs seconds on a busy centre's month. Days that are over keep their figure for
-    half a day, a span with today for ten minutes."""
-    key = f"supervision:contact-figures:{centre.pk}:{first}:{last}"
-    hit = cache.get(key)
-    if hit is not None:
-        return dict(hit)
-    values = _read(centre, first, last, service=True, contacts=True)
-    figures = {code: values[code] for code in library.CONTACT_CODES}
-    ttl = 600 if last >= timezone.localdate() else 12 * 3600
-    cache.set(key, figures, ttl)
-    return figures
 
 
 def indicator_value(centre: OrgUnit, code: str, first: dt.date, last: dt.date) -> float | None:
     """The indicator over whole local days `first`–`last`, as kefu.metrics computes it
     (the same totals and function its reports use); None where it has no figure."""
-    if code in library.CONTACT_CODES:
-        return _contact_figures(centre, first, last)[code]
     service = library.needs_service(code)
     if last >= timezone.localdate():
-        return _read(centre, first, last, service=service, contacts=False)[code]
+        return _read(centre, first, last, service=service)[code]
     # Days that are over: a project's page reads the same past weeks on every view.
     key = f"supervision:figure:{centre.pk}:{code}:{first}:{last}"
     hit = cache.get(key)
     if hit is not None:
         return float(hit[0]) if hit[0] is not None else None
-    value = _read(centre, first, last, service=service, contacts=False)[code]
+    value = _read(centre, first, last, service=service)[code]
     cache.set(key, (value,), 12 * 3600)
     return value
 
@@ -266,10 +249,7 @@ def library_rows(centre: OrgUnit, *, code: str | None = None) -> list[LibraryRow
     projects = _projects_by_indicator(centre, code)
     first, last = latest_span()
     if code is None:
-        latest = {
-            **_read(centre, first, last, service=True, contacts=False),
-            **_contact_figures(centre, first, last),
-        }
+        latest = _read(centre, first, last, service=True)
     elif code in library.COMPUTED:
         latest = {code: indicator_value(centre, code, first, last)}
     else:
