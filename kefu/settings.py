@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "kefu.satisfaction",
     "kefu.supervision",
     "kefu.metrics",
+    "kefu.insights",
     "kefu.web",
     # Last: the project level, whose commands (`kefu demo`) reach every app above.
     "kefu.apps.ProjectConfig",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("kefu.quality.urls")),
     path("", include("kefu.satisfaction.urls")),
     path("", include("kefu.satisfaction.providers.urls")),
+    path("", include("kefu.insights.urls")),
     path("", include("kefu.supervision.urls")),
     path("", include("kefu.web.urls")),
 ]

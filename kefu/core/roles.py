@@ -129,6 +129,11 @@ TAKE_EXAMS = "supervision.take_exams"
 MANAGE_TRAINING = "supervision.manage_training"
 WRITE_QUESTIONS = "supervision.write_questions"
 MARK_EXAMS = "supervision.mark_exams"
+# Major incidents (issue 21 point 1): whoever takes contacts or handles orders sees the
+# open incidents (agents attach their callers, handlers work the one order); team leaders,
+# the back office and managers open them by hand, handle and close them.
+VIEW_INCIDENTS = "insights.view_incidents"
+MANAGE_INCIDENTS = "insights.manage_incidents"
 
 _FRONT_LINE = frozenset(
     {
@@ -150,6 +155,7 @@ _FRONT_LINE = frozenset(
         RECTIFY,
         WRITE_REPORTS,
         TAKE_EXAMS,
+        VIEW_INCIDENTS,
     }
 )
 
@@ -170,6 +176,7 @@ ROLES: dict[str, Role] = {
                 PUBLISH_NOTICES,
                 JUDGE_COMPLAINTS,
                 VIEW_JUDGEMENTS,
+                MANAGE_INCIDENTS,
             },
         ),
         # Handlers see who an order is for, never the unmasked personal data.
@@ -185,6 +192,7 @@ ROLES: dict[str, Role] = {
                     WRITE_REPORTS,
                     APPEAL_JUDGEMENTS,
                     VIEW_JUDGEMENTS,
+                    VIEW_INCIDENTS,
                 }
             ),
         ),
@@ -220,6 +228,8 @@ ROLES: dict[str, Role] = {
                     VIEW_ASSESSMENT,
                     KEEP_PROJECTS,
                     TAKE_EXAMS,
+                    VIEW_INCIDENTS,
+                    MANAGE_INCIDENTS,
                 }
             )
             | _PLANNING,
@@ -310,6 +320,8 @@ ROLES: dict[str, Role] = {
                     MANAGE_TRAINING,
                     WRITE_QUESTIONS,
                     MARK_EXAMS,
+                    VIEW_INCIDENTS,
+                    MANAGE_INCIDENTS,
                 }
             )
             | _PLANNING,

@@ -37,6 +37,9 @@ LAYERS = [
     # satisfaction indicators (metrics) read its callbacks and surveys.
     {"satisfaction"},
     {"metrics"},
+    # Insights reads contacts, orders and the indicators to find fault spikes, repeats and
+    # hot topics, and answers an incident's callers through satisfaction's outbox.
+    {"insights"},
     # Supervision's rounds draw complaint, repair and callback records from tickets and
     # contacts and read the rota for who was on duty; its appraisal, honours and
     # improvement projects read each person's and the centre's indicators from metrics,
