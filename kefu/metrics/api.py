@@ -80,7 +80,7 @@ def report(
 ) -> dict[str, Any]:
     centre = centre_for(request_user(request), VIEW_REPORTS)
     try:
-        built = reports.build(centre, kind, params.date, scope=params.scope, name=params.name)
+        built = reports.kept(centre, kind, params.date, scope=params.scope, name=params.name)
     except ValueError as error:
         raise Invalid(str(error), code="report_invalid") from error
     return reports.as_json(built)

@@ -471,27 +471,29 @@ REASON_DIMENSIONS = ("customer_attribute", "region", "business_type", "service_c
 
 def call_reasons(centre: OrgUnit, period: Period, *, limit: int) -> list[dict[str, Any]]:
     """来电原因 on each of the four dimensions: the top reasons of the period and the biggest
-    risers against the period before (hot topics)."""
+    risers against the period before (hot topics). One grouped read of each period's
+    contacts serves the four dimensions."""
     before = period.previous()
-    result = []
-    for dimension in REASON_DIMENSIONS:
-        name = f"{dimension}__name"
-        counts: dict[str, list[int]] = {}
-        for index, span in enumerate((period, before)):
-            rows = (
-                Contact.objects.filter(
-                    centre=centre, started_at__gte=span.start, started_at__lt=span.end
-                )
-                .exclude(**{dimension: None})
-                .values_list(name)
-                .annotate(n=Count("id"))
-                .order_by()
+    names = [f"{dimension}__name" for dimension in REASON_DIMENSIONS]
+    counts: list[dict[str, list[int]]] = [{} for _dimension in REASON_DIMENSIONS]
+    for index, span in enumerate((period, before)):
+        rows = (
+            Contact.objects.filter(
+                centre=centre, started_at__gte=span.start, started_at__lt=span.end
             )
-            for reason, n in rows:
-                counts.setdefault(reason, [0, 0])[index] = n
+            .values_list(*names)
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for *reasons, n in rows:
+            for found, reason in zip(counts, reasons, strict=True):
+                if reason is not None:
+                    found.setdefault(reason, [0, 0])[index] += n
+    result = []
+    for dimension, found in zip(REASON_DIMENSIONS, counts, strict=True):
         rows_out: list[dict[str, Any]] = [
             {"reason": reason, "count": now, "previous": then, "change": now - then}
-            for reason, (now, then) in counts.items()
+            for reason, (now, then) in found.items()
         ]
         top = sorted(rows_out, key=lambda row: (-row["count"], row["reason"]))[:limit]
         risers = sorted(

@@ -9,13 +9,15 @@ report and in the agent's own.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from kefu.core.models import OrgUnit
 from kefu.metrics import formatting, queries, standards
@@ -130,6 +132,7 @@ class Report:
     stages: list[dict[str, Any]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     rules: Rules = field(default_factory=Rules)
+    built_at: dt.datetime = field(default_factory=timezone.now)
 
     @property
     def first_day(self) -> dt.date:
@@ -342,6 +345,7 @@ def as_json(report: Report) -> dict[str, Any]:
         "name": report.scope_label,
         "from": report.period.start.isoformat(),
         "to": report.period.end.isoformat(),
+        "built_at": report.built_at.isoformat(),
         "rules": rules_json(report.rules),
         "indicators": {
             line.code: {
@@ -359,3 +363,42 @@ def as_json(report: Report) -> dict[str, Any]:
         "reasons": report.reasons,
         "stages": report.stages,
     }
+
+
+#: How long the report pages keep a built report: a period that is over changes only by
+#: a late import or a late classification; one that is running, with every call. A month
+#: of a 500-agent centre is a million contacts: grouped once, not on every view.
+KEPT_PAST_SECONDS = 12 * 3600
+KEPT_RUNNING_SECONDS = 10 * 60
+#: The reports kept warm by the worker (`metrics.tasks.warm_reports`): the centre's own, of
+#: the day, week and month running, which its managers open all day.
+WARMED_KINDS = ("daily", "weekly", "monthly")
+
+
+def kept(
+    centre: OrgUnit,
+    kind: str,
+    day: dt.date,
+    *,
+    scope: str = "centre",
+    name: str | None = None,
+    refresh: bool = False,
+) -> Report:
+    """`build`'s report as the pages and the export read it: built once and kept
+    (KEPT_RUNNING_SECONDS while its period runs, KEPT_PAST_SECONDS after), in the reader's
+    language; `built_at` says when, and the page shows it. `refresh` builds it anew."""
+    period = period_of(kind, day)
+    # The centre's counting rules and targets are part of the key: a changed threshold or
+    # target shows at once (the figures themselves may be KEPT_RUNNING_SECONDS old).
+    judged_by = repr((queries.rules_of(centre), sorted(queries.targets_of(centre).items())))
+    key = (
+        f"metrics:report:{get_language()}:{centre.pk}:{kind}:{period.start.isoformat()}:"
+        f"{scope}:{name or ''}:{hashlib.sha256(judged_by.encode()).hexdigest()[:16]}"
+    )
+    found = None if refresh else cache.get(key)
+    if isinstance(found, Report):
+        return found
+    report = build(centre, kind, day, scope=scope, name=name, period=period)
+    running = period.end > timezone.now()
+    cache.set(key, report, KEPT_RUNNING_SECONDS if running else KEPT_PAST_SECONDS)
+    return report

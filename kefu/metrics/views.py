@@ -66,7 +66,7 @@ def _report_form(request: HttpRequest, centre: OrgUnit) -> ReportForm:
 
 def _build(centre: OrgUnit, form: ReportForm) -> reports.Report:
     data = form.cleaned_data
-    return reports.build(
+    return reports.kept(
         centre, data["kind"], data["date"], scope=data["scope"], name=data["name"] or None
     )
 

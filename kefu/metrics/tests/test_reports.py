@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from kefu.contacts.models import CallReason, Contact
@@ -383,3 +384,24 @@ def test_the_report_workbook_writes_names_as_text_and_figures_as_numbers(
     assert names == {'\'=HYPERLINK("http://evil.example","x")', "'@SUM(1+1)"}
     values = {row[0]: row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)}
     assert values["总呼叫数"] == 4
+
+
+def test_a_report_is_kept_until_its_rules_change_and_the_worker_rebuilds_the_running_ones(
+    calls: OrgUnit,
+):
+    """The pages read a built report (`reports.kept`): the same one again while it is kept,
+    a new one when the centre's counting rules change, and the running periods' rebuilt by
+    the worker's task, so nobody waits for a month of contacts on opening the page."""
+    from kefu.metrics.models import CentreRules
+    from kefu.metrics.tasks import warm_reports
+
+    first = reports.kept(calls, "daily", DAY)
+    assert reports.kept(calls, "daily", DAY).built_at == first.built_at
+    CentreRules.objects.update_or_create(centre=calls, defaults={"short_abandon_seconds": 60})
+    changed = reports.kept(calls, "daily", DAY)
+    assert changed.built_at > first.built_at
+    # The short abandon threshold now counts the 55 s abandon as short too.
+    assert changed.rules.short_abandon_seconds == 60
+    today = reports.kept(calls, "monthly", timezone.localdate())
+    assert warm_reports() == {"built": 3 * OrgUnit.objects.filter(kind="centre").count()}
+    assert reports.kept(calls, "monthly", timezone.localdate()).built_at > today.built_at
