@@ -3,14 +3,15 @@ supervision data for a centre of 500 agents.
 
 Prepares, straight into a fresh database: a centre on the working calendar with 500
 agents in 25 teams, a team leader for each team, four QA inspectors and two managers;
-then the demo's own supervision loader (kefu/supervision/demo) writes two months of it
-for this centre: every leader's and manager's daily rounds with their item results,
-findings corrected on the spot, rectifications re-checked or overdue, spot checks with
-records drawn, mystery calls, site inspections, and whatever the later parts of issue 20
-load (exams, judgements, honours, projects, work reports). Then starts `kefu serve`,
-signs in through the login page and requests each page one after another (no queueing:
-the time is the server's). Prints p50/p95/p99 per page as JSON. Target on this 2-core
-machine: p95 under 150 ms.
+two months of their contacts (40 a working day each, about a million) and the telephone
+platform's daily roll-ups; then the demo's own supervision loader
+(kefu/supervision/demo) writes two months of it for this centre: every leader's and
+manager's daily rounds with their item results, findings corrected on the spot,
+rectifications re-checked or overdue, spot checks with records drawn, mystery calls,
+site inspections, and whatever the later parts of issue 20 load (exams, judgements,
+honours, projects, work reports). Then starts `kefu serve`, signs in through the login
+page and requests each page one after another (no queueing: the time is the server's).
+Prints p50/p95/p99 per page as JSON. Target on this 2-core machine: p95 under 150 ms.
 
     python bench/supervision_pages.py
     python bench/supervision_pages.py --database-url postgres://…/empty_db
@@ -38,6 +39,62 @@ TARGET_P95_MS = 150.0
 AGENTS = 500
 TEAMS = 25
 INSPECTORS = 4
+#: Each agent's working day in the two months: contacts recorded and calls answered (the
+#: telephone platform's daily roll-up), which the appraisal, the honours and the person
+#: page read.
+CONTACTS_PER_DAY = 40
+DAYS = 61
+
+
+def seed_calls(centre: Any, agents: list[Any], now: Any) -> int:
+    """Two months of each agent's contacts and daily call roll-ups, bulk-written."""
+    from datetime import timedelta
+
+    from kefu.contacts.models import Channel, Contact
+    from kefu.telephony.models import Agent, AgentDay
+
+    rng = random.Random(20)
+    platform = Agent.objects.bulk_create(
+        Agent(centre=centre, name=f"Agent/{1000 + n}", user=user, team=user.team)
+        for n, user in enumerate(agents)
+    )
+    written = 0
+    for back in range(DAYS, 0, -1):
+        day = (now - timedelta(days=back)).replace(hour=8, minute=0, second=0, microsecond=0)
+        if day.weekday() == 6:
+            continue
+        rows = []
+        for user in agents:
+            for n in range(CONTACTS_PER_DAY):
+                started = day + timedelta(seconds=n * 720 + rng.randrange(600))
+                rows.append(
+                    Contact(
+                        centre=centre,
+                        channel=Channel.HOTLINE,
+                        agent=user,
+                        caller_number=f"139{rng.randrange(10**8):08d}",
+                        started_at=started,
+                        ended_at=started + timedelta(seconds=240),
+                        summary="咨询电费",
+                        settled=rng.random() < 0.8,
+                    )
+                )
+        Contact.objects.bulk_create(rows, batch_size=5000)
+        written += len(rows)
+        AgentDay.objects.bulk_create(
+            AgentDay(
+                agent=agent,
+                day=day.date(),
+                answered=CONTACTS_PER_DAY,
+                completed=CONTACTS_PER_DAY,
+                talk_sum=CONTACTS_PER_DAY * rng.randrange(180, 300),
+                acw_sum=CONTACTS_PER_DAY * 30,
+                acw_count=CONTACTS_PER_DAY,
+                login_sum=8 * 3600,
+            )
+            for agent in platform
+        )
+    return written
 
 
 def seed(agents: int) -> dict[str, Any]:
@@ -98,15 +155,17 @@ def seed(agents: int) -> dict[str, Any]:
             Group.objects.get(name=role).user_set.add(*made)
             return made
 
-        people("agent", [(f"a{n:03d}", teams[n % TEAMS]) for n in range(agents)])
+        staff = people("agent", [(f"a{n:03d}", teams[n % TEAMS]) for n in range(agents)])
         people("leader", [(f"leader{n}", team) for n, team in enumerate(teams)])
         people("qa", [(f"qa{n}", None) for n in range(INSPECTORS)])
         people("manager", [("manager", None), ("manager2", None)])
     began = time.perf_counter()
+    contacts = seed_calls(centre, staff, now)
     load_supervision(centre)
     return {
         "agents": agents,
         "leaders": TEAMS,
+        "contacts": contacts,
         "rounds": Round.objects.count(),
         "item_results": ItemResult.objects.count(),
         "findings": Finding.objects.count(),

@@ -349,6 +349,10 @@ class SupervisionAppraisalRowOut(Out):
 class SupervisionAppraisalOut(Out):
     first: dt.date
     last: dt.date
+    as_of: dt.datetime = Field(
+        description="When the figures were read: kept 10 minutes while the quarter runs, "
+        "12 hours once it is over."
+    )
     weights: dict[str, int]
     people: list[SupervisionAppraisalRowOut]
     teams: list[SupervisionAppraisalRowOut]
@@ -396,6 +400,7 @@ def get_appraisal(request: HttpRequest, filters: Query[SupervisionAppraisalIn]) 
     return {
         "first": first,
         "last": last,
+        "as_of": result.as_of,
         "weights": result.weights,
         "people": [
             appraisal_row(

@@ -60,7 +60,7 @@ from kefu.supervision.models import (
     Responsibility,
 )
 from kefu.supervision.queries.exams import exam_scores
-from kefu.supervision.queries.figures import person_figures
+from kefu.supervision.queries.figures import centre_figures, person_figures
 from kefu.tickets.lifecycle import State
 from kefu.tickets.models import Ticket, TicketEvent, TicketKind
 from kefu.tickets.stages import HOLDER_ACTIONS
@@ -386,6 +386,7 @@ class Appraised:
     teams: list[appraisal.Appraisal]
     names: dict[Any, str]  # person key (user id) → name
     team_of: dict[int, str]  # user id → team name
+    as_of: dt.datetime  # when the figures were read
 
 
 def appraisal_of(
@@ -395,9 +396,14 @@ def appraisal_of(
     `person_figures` (answered calls, handling time, monitoring score, attendance), the
     exam results and the complaints judged against the person. A person who neither
     answered a call nor took a contact in the period has no complaints component unless a
-    complaint was judged against them (nobody is ranked for having done nothing)."""
+    complaint was judged against them (nobody is ranked for having done nothing). Without
+    `now`, the centre's figures are read as pages keep them (`centre_figures`)."""
     weights, _days, _rules = weights_of(centre)
-    figures = person_figures(centre, first, last, now=now)
+    if now is None:
+        kept = centre_figures(centre, first, last)
+        figures, as_of = kept.people, kept.as_of
+    else:
+        figures, as_of = person_figures(centre, first, last, now=now), now
     exams: dict[int, Decimal] = exam_scores(centre.pk, first, last)
     complaints = _attributed(centre, Period.days(first, last), "person")
     people: dict[Any, dict[str, Any]] = {}
@@ -428,4 +434,5 @@ def appraisal_of(
         teams=appraisal.appraise_teams(dict(sorted(members.items())), weights),
         names={user_id: person.name for user_id, person in figures.items()},
         team_of=team_of,
+        as_of=as_of,
     )

@@ -97,6 +97,25 @@ def describe_miss(miss: dict[str, Any]) -> str:
     }
 
 
+def describe_group(kind: str, figure: str, first: dict[str, Any]) -> str:
+    """What everyone of a group of misses missed, in words (without their own value)."""
+    if kind == "no_figure":
+        return gettext("No figure: %(figure)s") % {"figure": figure_label(figure)}
+    if kind == "not_joined":
+        return gettext("Did not join within %(months)d months") % {
+            "months": int(first["threshold"])
+        }
+    if kind == "no_team":
+        return gettext("In no team")
+    if kind == "threshold":
+        return gettext("%(figure)s not %(op)s %(threshold)s") % {
+            "figure": figure_label(figure),
+            "op": OP_SIGNS.get(first["op"], first["op"]),
+            "threshold": figure_value(figure, first["threshold"]),
+        }
+    return gettext("%(figure)s below the last proposed") % {"figure": figure_label(figure)}
+
+
 def rules_of(user: User) -> QuerySet[HonourRule]:
     return HonourRule.objects.filter(centre_id=user.centre_id).order_by("kind")
 
@@ -124,8 +143,40 @@ class KindRows:
     kind: str
     label: str
     candidates: list[HonourCandidate] = field(default_factory=list)
-    left_out: list[dict[str, Any]] = field(default_factory=list)
+    left_out: list[LeftOutGroup] = field(default_factory=list)
+    left_out_count: int = 0
     rule: dict[str, Any] | None = None
+
+
+#: The people named under each reason for not being proposed; the rest are counted (a
+#: centre of 500 agents has hundreds without a figure, and the list is read, not searched:
+#: anyone's own reason shows on their person page).
+LEFT_OUT_NAMED = 20
+
+
+@dataclass
+class LeftOutGroup:
+    """Those left out for one reason (no figure for X, a threshold on X, …), the nearest
+    to being proposed first."""
+
+    label: str
+    count: int
+    named: list[dict[str, Any]]
+
+
+def _left_out_groups(missed: list[dict[str, Any]]) -> list[LeftOutGroup]:
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for miss in missed:
+        groups.setdefault((miss["kind"], miss.get("figure", "")), []).append(miss)
+    found = []
+    for (kind, figure), people in groups.items():
+        if kind in ("threshold", "below_cutoff"):
+            sign = 1 if figure in LOWER_IS_BETTER else -1
+            people.sort(key=lambda m: (m["value"] is None, sign * (m["value"] or 0)))
+        label = describe_group(kind, figure, people[0])
+        named = [{**miss, "why": describe_miss(miss)} for miss in people[:LEFT_OUT_NAMED]]
+        found.append(LeftOutGroup(label=label, count=len(people), named=named))
+    return sorted(found, key=lambda group: -group.count)
 
 
 def month_detail(month: HonourMonth) -> list[KindRows]:
@@ -142,7 +193,8 @@ def month_detail(month: HonourMonth) -> list[KindRows]:
             rows[rule["kind"]].rule = rule
     for kind, missed in month.left_out.items():
         if kind in rows:
-            rows[kind].left_out = [{**miss, "why": describe_miss(miss)} for miss in missed]
+            rows[kind].left_out = _left_out_groups(list(missed))
+            rows[kind].left_out_count = len(missed)
     return [row for row in rows.values() if row.rule is not None or row.candidates]
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.errors import DomainError, Forbidden
 from kefu.core.forms import DateInput, refuse
 from kefu.core.http import request_user
+from kefu.core.listing import page_of
 from kefu.core.models import OrgUnit, User
 from kefu.supervision import appraisal
 from kefu.supervision.models import (
@@ -417,6 +418,13 @@ def appraisal_page(request: HttpRequest) -> HttpResponse:
     first, last = queries.quarter_of(dt.date(year, 3 * number - 2, 1))
     centre = OrgUnit.objects.get(pk=user.centre_id)
     result = queries.appraisal_of(centre, first, last)
+    team_names = sorted({team for team in result.team_of.values() if team})
+    team = request.GET.get("team", "")
+    ranked = [
+        item for item in result.people if not team or result.team_of.get(int(str(item.key))) == team
+    ]
+    # A page of people at a time (a centre has hundreds), each with their components.
+    page, query = page_of(request, ranked)
     people = [
         {
             "item": item,
@@ -425,7 +433,7 @@ def appraisal_page(request: HttpRequest) -> HttpResponse:
             "parts": _explained(item),
             "missing": [COMPONENT_LABELS[appraisal.Component(c)] for c in item.missing],
         }
-        for item in result.people
+        for item in (page.object_list if page else [])
     ]
     teams = [
         {
@@ -443,7 +451,12 @@ def appraisal_page(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "first": first,
             "last": last,
+            "as_of": result.as_of,
             "people": people,
+            "page": page,
+            "query": query,
+            "team": team,
+            "team_names": team_names,
             "teams": teams,
             "weights": [
                 (COMPONENT_LABELS[c], result.weights[c], COMPONENT_RULES[c])

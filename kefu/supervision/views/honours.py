@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -48,6 +50,22 @@ def _page(
         if keep and month is not None and month.state == HonourMonthState.PROPOSED
         else []
     )
+    # Hundreds of options: written in one pass rather than by the template's loop.
+    chosen = (posted or QueryDict()).get("add_person", "")
+    person_options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (
+                p.pk,
+                mark_safe(" selected") if str(p.pk) == chosen else "",
+                f"{p.full_name or p.username} · {p.team.name}"
+                if p.team
+                else p.full_name or p.username,
+            )
+            for p in people
+        ),
+    )
     last_month = months_back(timezone.localdate().replace(day=1), 1)
     return render(
         request,
@@ -58,7 +76,7 @@ def _page(
             "kinds": queries.month_detail(month) if month else [],
             "rule_texts": {r["kind"]: queries.rule_text(r) for r in month.rules} if month else {},
             "keep": keep,
-            "people": people,
+            "person_options": person_options,
             "honour_kinds": HonourKind.choices,
             "posted": posted or QueryDict(),
             "propose_month": f"{last_month:%Y-%m}",
