@@ -554,7 +554,7 @@ def exam_results(request: HttpRequest, exam_id: Id) -> dict[str, Any]:
     if not (queries.may_mark(user) or queries.may_manage(user)):
         raise NotFound()
     papers = queries.exam_papers(exam)
-    summary = queries.exam_summary(papers)
+    summary = queries.exam_summary(exam)
     return {
         "exam_id": exam.pk,
         "sat": summary.sat,

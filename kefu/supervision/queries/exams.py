@@ -134,9 +134,9 @@ def my_paper(user: User, exam: Exam) -> Paper | None:
     return Paper.objects.filter(exam=exam, person=user).first()
 
 
-def exam_papers(exam: Exam) -> list[Paper]:
+def exam_papers(exam: Exam) -> QuerySet[Paper]:
     """The exam's papers with their people, best first."""
-    return list(
+    return (
         Paper.objects.filter(exam=exam)
         .select_related("person")
         .annotate(
@@ -157,16 +157,23 @@ class ExamSummary:
     mean: Decimal | None
 
 
-def exam_summary(papers: list[Paper]) -> ExamSummary:
-    marked = [p for p in papers if p.state == PaperState.MARKED and p.percent is not None]
+def exam_summary(exam: Exam) -> ExamSummary:
+    """How many sat, were marked and passed, and the marked papers' mean percentage (exact:
+    summed here, not by the database's floating average)."""
+    sat = Paper.objects.filter(exam=exam).count()
+    marked = list(
+        Paper.objects.filter(exam=exam, state=PaperState.MARKED, percent__isnull=False)
+        .values_list("percent", "passed")
+        .order_by()
+    )
     mean = (
-        (
-            sum((p.percent for p in marked if p.percent is not None), Decimal(0)) / len(marked)
-        ).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        (sum((percent for percent, _passed in marked), Decimal(0)) / len(marked)).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
         if marked
         else None
     )
-    return ExamSummary(len(papers), len(marked), sum(1 for p in marked if p.passed), mean)
+    return ExamSummary(sat, len(marked), sum(1 for _percent, passed in marked if passed), mean)
 
 
 def to_mark(user: User) -> QuerySet[PaperQuestion]:

@@ -11,20 +11,36 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import Conflict, DomainError, Forbidden, Invalid
 from kefu.core.forms import refuse
 from kefu.core.http import request_user
+from kefu.core.listing import page_of
 from kefu.supervision.exam_forms import ExamForm, MarkForm
 from kefu.supervision.models import ExamQuestionKind, Paper, PaperQuestion, PaperState
 from kefu.supervision.queries import exams as queries
 from kefu.supervision.services import exams as services
 from kefu.telephony.models import Queue
+
+#: The exam page's filters of its papers: written answers waiting, failed, passed.
+PAPER_FILTERS = {
+    "to_mark": Q(state=PaperState.SUBMITTED),
+    "failed": Q(state=PaperState.MARKED, passed=False),
+    "passed": Q(state=PaperState.MARKED, passed=True),
+}
+PAPER_FILTER_LABELS = (
+    ("", _("All")),
+    ("to_mark", _("To mark")),
+    ("failed", pgettext_lazy("exam", "Failed")),
+    ("passed", _("Passed")),
+)
 
 
 def _queues(centre_id: int | None) -> list[tuple[int, str]]:
@@ -98,7 +114,12 @@ def exam_page(request: HttpRequest, exam_id: int) -> HttpResponse:
     user = request_user(request)
     exam = queries.exam_get_for_user(user, exam_id)
     see_all = queries.may_manage(user) or queries.may_mark(user)
-    papers = queries.exam_papers(exam) if see_all else []
+    show = request.GET.get("show", "")
+    papers = queries.exam_papers(exam) if see_all else Paper.objects.none()
+    if show in PAPER_FILTERS:
+        papers = papers.filter(PAPER_FILTERS[show])
+    # A page of papers at a time: a quarterly exam of a 500-agent centre has hundreds.
+    page, query = page_of(request, papers)
     parts = services.spec_parts(exam.spec)
     return render(
         request,
@@ -107,8 +128,11 @@ def exam_page(request: HttpRequest, exam_id: int) -> HttpResponse:
             "exam": exam,
             "parts": [(dict(ExamQuestionKind.choices)[k], p) for k, p in parts.items()],
             "out_of": sum((p.points * p.count for p in parts.values()), Decimal(0)),
-            "papers": papers,
-            "summary": queries.exam_summary(papers) if see_all else None,
+            "page": page,
+            "query": query,
+            "show": show,
+            "filters": PAPER_FILTER_LABELS,
+            "summary": queries.exam_summary(exam) if see_all else None,
             "see_all": see_all,
             "mine": queries.my_paper(user, exam),
             "open": queries.is_open(exam),
