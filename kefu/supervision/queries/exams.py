@@ -161,11 +161,15 @@ def exam_summary(exam: Exam) -> ExamSummary:
     """How many sat, were marked and passed, and the marked papers' mean percentage (exact:
     summed here, not by the database's floating average)."""
     sat = Paper.objects.filter(exam=exam).count()
-    marked = list(
-        Paper.objects.filter(exam=exam, state=PaperState.MARKED, percent__isnull=False)
+    marked: list[tuple[Decimal, bool | None]] = [
+        (percent, passed)
+        for percent, passed in Paper.objects.filter(
+            exam=exam, state=PaperState.MARKED, percent__isnull=False
+        )
         .values_list("percent", "passed")
         .order_by()
-    )
+        if percent is not None
+    ]
     mean = (
         (sum((percent for percent, _passed in marked), Decimal(0)) / len(marked)).quantize(
             Decimal("0.01"), ROUND_HALF_UP
