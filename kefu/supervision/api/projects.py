@@ -23,6 +23,7 @@ from kefu.core.http import request_user
 from kefu.core.models import OrgUnit, User
 from kefu.core.schemas import Id, Out, StrictSchema, Version, errors
 from kefu.supervision import library, progress
+from kefu.supervision.api import SupervisionVersionIn
 from kefu.supervision.models import Project, ProjectAction, ProjectEventKind, ProjectState
 from kefu.supervision.queries import projects as queries
 from kefu.supervision.services import projects as services
@@ -77,10 +78,6 @@ class SupervisionProjectIn(StrictSchema):
     target: float = Field(
         allow_inf_nan=False, description="In the indicator's unit; rates as fractions."
     )
-
-
-class SupervisionVersionIn(StrictSchema):
-    version: Version
 
 
 class SupervisionBaselineIn(StrictSchema):

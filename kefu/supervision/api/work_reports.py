@@ -20,6 +20,7 @@ from kefu.core.http import request_user
 from kefu.core.pagination import Page, PageParams, page
 from kefu.core.schemas import Id, Out, StrictSchema, Version, errors
 from kefu.supervision import drafting
+from kefu.supervision.api import SupervisionVersionIn
 from kefu.supervision.models import (
     ActionItem,
     Meeting,
@@ -54,10 +55,6 @@ class SupervisionReportEditIn(StrictSchema):
     tasks_done: int | None = Field(
         None, ge=0, le=1000, description="How many of the previous plan's tasks were done."
     )
-
-
-class SupervisionReportVersionIn(StrictSchema):
-    version: Version
 
 
 class SupervisionReportReturnIn(StrictSchema):
@@ -299,7 +296,7 @@ def edit_report(
     response={200: SupervisionWorkReportDetailOut, **errors(403, 404, 409, 422)},
 )
 def submit_report(
-    request: HttpRequest, report_id: Id, payload: SupervisionReportVersionIn
+    request: HttpRequest, report_id: Id, payload: SupervisionVersionIn
 ) -> dict[str, Any]:
     user = request_user(request)
     report = queries.report_get_for_user(user, report_id)
