@@ -7,8 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core import navigation
 from kefu.core.navigation import Tab
 from kefu.core.roles import (
-    KEEP_HONOURS,
-    MANAGE_APPRAISAL,
     MANAGE_CHECKLISTS,
     MANAGE_TRAINING,
     MARK_EXAMS,
@@ -23,6 +21,7 @@ from kefu.core.roles import (
     WRITE_REPORTS,
 )
 
+# The honours' rules and the appraisal's weights are reached from their own pages.
 TABS: list[Tab] = [
     Tab(_("Rounds"), "supervision_rounds", VIEW_SUPERVISION),
     Tab(_("Round compliance"), "supervision_compliance", VIEW_SUPERVISION),
@@ -32,11 +31,9 @@ TABS: list[Tab] = [
     Tab(_("Team reports"), "supervision_team_reports", REVIEW_REPORTS),
     Tab(_("Review meetings"), "supervision_meetings", WRITE_REPORTS),
     Tab(_("Honours"), "supervision_honours", VIEW_HONOUR_PROPOSALS),
-    Tab(_("Honour rules"), "supervision_honour_rules", KEEP_HONOURS),
     Tab(_("Departments"), "supervision_departments", VIEW_ASSESSMENT),
     Tab(_("Complaint judging"), "supervision_judgements", VIEW_JUDGEMENTS),
     Tab(_("Appraisal"), "supervision_appraisal", VIEW_ASSESSMENT),
-    Tab(_("Appraisal weights"), "supervision_weights", MANAGE_APPRAISAL),
     Tab(_("Indicator library"), "supervision_library", VIEW_SUPERVISION),
     Tab(_("Improvement projects"), "supervision_projects", VIEW_SUPERVISION),
     Tab(_("Training"), "supervision_sessions", MANAGE_TRAINING),

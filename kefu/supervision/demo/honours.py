@@ -39,14 +39,16 @@ def load_honours(centre: OrgUnit) -> int:
     )
     if manager is None:
         return 0
+    # Two months confirmed and published; last month's proposed on the 1st by the task and
+    # waiting for the manager.
     this_month = timezone.localdate().replace(day=1)
-    for back in (2, 1):
+    for back in (3, 2):
         month = months_back(this_month, back)
         proposed_at = _at(months_back(month, -1), 1)
         made, _created = honours_propose(centre=centre, month=month, now=proposed_at)
         removals: list[Removal] = []
         additions: list[Addition] = []
-        if back == 2:
+        if back == 3:
             last = made.candidates.order_by("-rank", "-pk").first()
             if last is not None:
                 removals.append(Removal(last.pk, REMOVED_BECAUSE))
@@ -66,5 +68,6 @@ def load_honours(centre: OrgUnit) -> int:
         HonourCandidate.objects.filter(month=made).exclude(changed_at=None).update(
             changed_at=confirmed_at
         )
-    honours_propose(centre=centre, month=this_month, now=timezone.now())
+    last_month = months_back(this_month, 1)
+    honours_propose(centre=centre, month=last_month, now=_at(this_month, 1))
     return 3

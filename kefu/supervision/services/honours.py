@@ -190,6 +190,11 @@ def honours_propose(
     month = month_first(month)
     if month > timezone.localdate(now):
         raise Invalid(_("A month not begun has no figures yet."), code="honour_month_future")
+    # Proposed once, so never while the month runs: its first week's figures would stand.
+    if month == month_first(timezone.localdate(now)):
+        raise Invalid(
+            _("A month's honours are proposed once it is over."), code="honour_month_running"
+        )
     found = HonourMonth.objects.filter(centre=centre, month=month).first()
     if found is not None:
         return found, False

@@ -54,7 +54,7 @@ def test_the_demo_supervision_history(world: World, records: dict[str, list[Any]
     assert leader.made > 20 and leader.owed > 0
     assert table.months_without_spot_check == []
     # Honours (issue 20 point 4): two confirmed months, one with a change and its reason,
-    # and this month's proposals waiting.
+    # and last month's proposals waiting (a running month is never proposed).
     months = list(HonourMonth.objects.filter(centre=world.centre).order_by("month"))
     assert [m.state for m in months] == ["confirmed", "confirmed", "proposed"]
     assert months[0].candidates.exclude(reason="").exists()

@@ -101,12 +101,16 @@ def test_proposed_once_per_month_with_reasons(
     )
     assert not created and again.pk == month.pk and HonourCandidate.objects.count() == 2
     # The monthly task finds the month done (it proposes the other centre's only); only
-    # managers propose; no month to come.
+    # managers propose; no month to come, nor the month running (proposed once, its first
+    # days' figures would stand).
     assert honours_propose_due() == 1 and honours_propose_due() == 0
     with pytest.raises(Forbidden):
         honours_propose(centre=world.centre, month=LAST_MONTH, actor=world.users["leader"])
     with pytest.raises(Invalid):
         honours_propose(centre=world.centre, month=months_back(LAST_MONTH, -2), actor=manager)
+    with pytest.raises(Invalid) as running:
+        honours_propose(centre=world.centre, month=months_back(LAST_MONTH, -1), actor=manager)
+    assert running.value.code == "honour_month_running"
 
 
 def test_the_task_proposes_the_month_before_for_every_centre(

@@ -452,6 +452,7 @@ def appraisal_page(request: HttpRequest) -> HttpResponse:
             "first": first,
             "last": last,
             "as_of": result.as_of,
+            "may_weigh": queries.may_manage_appraisal(user),
             "people": people,
             "page": page,
             "query": query,
