@@ -49,13 +49,21 @@ def load_honours(centre: OrgUnit) -> int:
         removals: list[Removal] = []
         additions: list[Addition] = []
         if back == 3:
+            # The manager took one off, with the reason…
             last = made.candidates.order_by("-rank", "-pk").first()
             if last is not None:
                 removals.append(Removal(last.pk, REMOVED_BECAUSE))
-            else:
-                someone = User.objects.filter(centre=centre, groups__name="agent").first()
-                if someone is not None:
-                    additions.append(Addition("service_star", someone.pk, ADDED_BECAUSE))
+        if not removals:
+            # …and added one the rules missed, with the reason.
+            proposed = made.candidates.filter(kind="service_star").values("person_id")
+            someone = (
+                User.objects.filter(centre=centre, groups__name="agent", is_active=True)
+                .exclude(pk__in=proposed)
+                .order_by("pk")
+                .first()
+            )
+            if someone is not None:
+                additions.append(Addition("service_star", someone.pk, ADDED_BECAUSE))
         honours_confirm(
             actor=manager,
             honour_month=made,
