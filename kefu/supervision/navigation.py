@@ -45,7 +45,6 @@ TABS: list[Tab] = [
     # Those who keep the exams take none (no role holds both permissions): their tab.
     Tab(_("Exams"), "supervision_exams", MANAGE_TRAINING),
     Tab(_("Marking"), "supervision_marking", MARK_EXAMS),
-    Tab(_("Certification"), "supervision_certification", MANAGE_TRAINING),
 ]
 
 
