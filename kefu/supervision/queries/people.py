@@ -11,8 +11,9 @@ open the page is `queries.honours.person_get_for_user`; these read only what it 
   `assessment.appraisal_of`. Its answered-calls and handling-time scores are relative to
   the centre's best and its rank is among everyone's totals, so one person's appraisal is
   a row of the whole: the whole is computed once for a quarter that is over and kept in
-  the cache (as projects keep past weeks), keyed by the centre's weights' version so a
-  change of weights is seen at once.
+  the cache for 12 hours (as projects keep past weeks), keyed by the centre's weights'
+  version so a change of weights is seen at once; a late change to the quarter's data (a
+  paper marked or an appeal decided after the quarter ended) shows within those hours.
 """
 
 from __future__ import annotations

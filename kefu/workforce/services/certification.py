@@ -133,7 +133,7 @@ def certification_revoke(
     then on. Refused for one already revoked."""
     centre_id = _keeper(actor)
     certification = (
-        Certification.objects.select_for_update()
+        Certification.objects.select_for_update(of=("self",))
         .filter(pk=certification_id, queue__centre_id=centre_id)
         .first()
     )
