@@ -1,8 +1,8 @@
 """The training pages' finishing pieces (issue 20 point 2), over HTTP: editing a question
 of the bank (a refused form keeps what was typed; saving reviews it against its changed
 article), adding walk-ins to a session (searched from the centre, listed once), and the
-certification page (a queue made to require one, a certification granted and revoked by
-hand, the history; the rota reads the revocation)."""
+certification page and API (a queue made to require one, a certification granted and
+revoked by hand, the history; the rota reads the revocation)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kefu.conftest import PASSWORD
+from kefu.conftest import PASSWORD, ApiClient, token_for
 from kefu.core.models import User
 from kefu.knowledge.models import Article
 from kefu.supervision.models import Attendance, Question, TrainingSession
@@ -187,3 +187,39 @@ def test_certification_by_hand(world: World) -> None:
     for who in ("leader", "agent"):
         assert signed_in(who).get(url).status_code == 403
         assert signed_in(who).post(revoke, {"reason": "x"}).status_code == 403
+
+
+def test_certification_over_the_api(world: World) -> None:
+    """The same as the page, at /api/v1/supervision/: strict, 201 for a grant (retried
+    with the same Idempotency-Key: one row), 409 for a second revocation, 403 for who keeps
+    no training."""
+    fault = Queue.objects.create(centre=world.centre, name="power-fault", title="故障报修")
+    base = "/api/v1/supervision"
+    manager = ApiClient(token_for("manager"))
+    put = manager.request(
+        "PUT", f"{base}/certification/queues/{fault.pk}", {"certification_required": True}
+    )
+    assert put.status_code == 200 and put.json()["required"] is True
+    assert manager.get(f"{base}/certification/queues").json()[0]["queue_id"] == fault.pk
+    body = {"person_id": world.users["agent"].pk, "queue_id": fault.pk, "reason": "调入"}
+    retried = ApiClient(token_for("manager"))
+    retried.headers["Idempotency-Key"] = "grant-agent-fault"
+    first = retried.post(f"{base}/certifications", body)
+    again = retried.post(f"{base}/certifications", body)
+    assert first.status_code == 201 and again.json() == first.json()
+    granted = first.json()
+    assert granted["valid_today"] and granted["granted_by_id"] == world.users["manager"].pk
+    assert Certification.objects.count() == 1
+    assert manager.post(f"{base}/certifications", {**body, "days": 0}).status_code == 422
+    assert manager.post(f"{base}/certifications", {**body, "extra": 1}).status_code == 422
+    other = {**body, "person_id": world.other.pk}
+    assert manager.post(f"{base}/certifications", other).status_code == 422
+    revoke = f"{base}/certifications/{granted['id']}/revoke"
+    done = manager.post(revoke, {"reason": "复训"})
+    assert done.status_code == 200 and done.json()["valid_today"] is False
+    assert manager.post(revoke, {"reason": "复训"}).status_code == 409
+    listed = manager.get(f"{base}/certifications", queue_id=fault.pk).json()["items"]
+    assert [c["revoke_reason"] for c in listed] == ["复训"]
+    leader = ApiClient(token_for("leader"))
+    assert leader.get(f"{base}/certifications").status_code == 403
+    assert leader.post(revoke, {"reason": "x"}).status_code == 403
