@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -157,10 +158,15 @@ def test_the_api_shows_them_to_whoever_may_open_the_page(
     assert handler["appraisal"] is None and handler["exams"][0]["rank"] == 2
 
 
-def test_the_page_shows_both_sections(world: World, exams: dict[str, Exam]) -> None:
+def test_the_page_shows_both_sections(
+    world: World, exams: dict[str, Exam], django_assert_max_num_queries: Any
+) -> None:
     client = Client()
     assert client.login(username="manager", password=PASSWORD)
-    page = client.get(f"/supervision/people/{world.users['agent'].pk}/")
+    client.get(f"/supervision/people/{world.users['agent'].pk}/")  # the quarter cached
+    # A fixed number of reads, whatever the number of papers and exams.
+    with django_assert_max_num_queries(26):
+        page = client.get(f"/supervision/people/{world.users['agent'].pk}/")
     text = page.content.decode()
     assert page.status_code == 200
     assert "考试成绩" in text and "季度综合考试" in text and "待阅卷" in text
