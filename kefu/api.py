@@ -250,6 +250,7 @@ def _mount() -> None:
     from kefu.satisfaction.api.survey_calls import router as survey_calls_router
     from kefu.satisfaction.api.surveys import router as surveys_router
     from kefu.supervision.api.assessment import router as supervision_assessment_router
+    from kefu.supervision.api.certification import router as supervision_certification_router
     from kefu.supervision.api.checklists import router as supervision_checklists_router
     from kefu.supervision.api.exams import router as supervision_exams_router
     from kefu.supervision.api.honours import router as supervision_honours_router
@@ -286,6 +287,7 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_assessment_router)
     api.add_router("/supervision", supervision_projects_router)
     api.add_router("/supervision", supervision_exams_router)
+    api.add_router("/supervision", supervision_certification_router)
 
 
 _mount()

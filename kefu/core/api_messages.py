@@ -141,6 +141,10 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "question_id": gettext_lazy("exam question"),
     "session_id": gettext_lazy("training session"),
     "trainer_id": gettext_lazy("trainer"),
+    # supervision: certification by hand
+    "queue_id": gettext_lazy("queue"),
+    "certification_required": gettext_lazy("certification required"),
+    "certification_id": gettext_lazy("certification"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

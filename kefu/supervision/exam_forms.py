@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.forms import DateTimeInput
 from kefu.core.models import User
-from kefu.supervision.models import ExamKind, ExamQuestionKind, PartialRule, TrainingTopic
+from kefu.supervision.models import (
+    ExamKind,
+    ExamQuestionKind,
+    PartialRule,
+    Question,
+    TrainingTopic,
+)
 
 ROWS = {"rows": 2}
 
@@ -103,6 +109,39 @@ class QuestionBankForm(forms.Form):
         else:
             data["key_value"] = key
         return data
+
+
+class QuestionEditForm(QuestionBankForm):
+    """Changing a question of the bank: the same fields, whether it is in use, and the
+    version it was read at (a change meanwhile is refused, what was typed kept)."""
+
+    active = forms.BooleanField(
+        label=_("In use"),
+        required=False,
+        help_text=_("A question not in use is never drawn for a new paper."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @staticmethod
+    def initial_of(question: Question) -> dict[str, Any]:
+        """The question as the form shows it: options one a line, the key as typed."""
+        key = question.key
+        if question.kind in (ExamQuestionKind.SINGLE, ExamQuestionKind.MULTIPLE):
+            shown = ",".join(str(int(i) + 1) for i in key)
+        elif question.kind == ExamQuestionKind.TRUE_FALSE:
+            shown = "对" if key else "错"
+        else:
+            shown = str(key)
+        return {
+            "topic": question.topic,
+            "kind": question.kind,
+            "text": question.text,
+            "options": "\n".join(question.options),
+            "key": shown,
+            "article": question.article_id,
+            "active": question.active,
+            "version": question.version,
+        }
 
 
 class ExamForm(forms.Form):

@@ -11,6 +11,7 @@ from kefu.supervision.views import (
     rectifications,
     rounds,
 )
+from kefu.supervision.views import certification as certification_views
 from kefu.supervision.views import exams as exam_views
 from kefu.supervision.views import meetings as meeting_views
 from kefu.supervision.views import training as training_views
@@ -243,7 +244,32 @@ urlpatterns = [
         training_views.session_page,
         name="supervision_session",
     ),
+    path(
+        "supervision/training/<int:session_id>/attendees/",
+        training_views.attendees_add_view,
+        name="supervision_attendees_add",
+    ),
+    path(
+        "supervision/certification/",
+        certification_views.certification_page,
+        name="supervision_certification",
+    ),
+    path(
+        "supervision/certification/queues/<int:queue_id>/",
+        certification_views.queue_requirement_view,
+        name="supervision_queue_requirement",
+    ),
+    path(
+        "supervision/certification/<int:certification_id>/revoke/",
+        certification_views.certification_revoke_view,
+        name="supervision_certification_revoke",
+    ),
     path("supervision/questions/", training_views.questions_page, name="supervision_questions"),
+    path(
+        "supervision/questions/<int:question_id>/edit/",
+        training_views.question_edit_page,
+        name="supervision_question_edit",
+    ),
     path(
         "supervision/questions/<int:question_id>/reviewed/",
         training_views.question_reviewed_view,

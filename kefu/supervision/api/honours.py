@@ -1,11 +1,13 @@
 """The monthly honours over the API at /api/v1/supervision/honours (issue 20 point 4): the
 rules, the months (proposals to managers and leaders, published honours to everyone), the
 proposal (once per month, safe to retry), the confirmation with its changes and their
-reasons, the board; and a person's page at /api/v1/supervision/people/{id}."""
+reasons, the board; and a person's page at /api/v1/supervision/people/{id} (with their
+exam results and latest quarterly appraisal, `queries.people`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -17,6 +19,7 @@ from kefu.core.errors import Forbidden, Invalid
 from kefu.core.http import request_user
 from kefu.core.models import OrgUnit
 from kefu.core.schemas import Id, Out, StrictSchema, Version, errors
+from kefu.supervision.appraisal import Component
 from kefu.supervision.honours_rules import Criterion
 from kefu.supervision.models import (
     CandidateSource,
@@ -25,9 +28,11 @@ from kefu.supervision.models import (
     HonourMonth,
     HonourMonthState,
     HonourRule,
+    PaperState,
 )
 from kefu.supervision.queries import honours as queries
 from kefu.supervision.queries.figures import figures_this_month
+from kefu.supervision.queries.people import PersonAppraisal, exam_results, person_appraisal
 from kefu.supervision.services import honours as services
 
 router = Router(tags=["supervision"])
@@ -309,6 +314,37 @@ class SupervisionPersonHonourOut(Out):
     kind: HonourKind
 
 
+class SupervisionPersonExamOut(Out):
+    paper_id: int
+    exam_id: int
+    title: str
+    day: dt.date = Field(description="The day the paper was handed in (else the exam closed).")
+    state: PaperState
+    percent: Decimal | None = Field(description="The score in percent; null until marked.")
+    passed: bool | None
+    rank: int | None = Field(description="Among the exam's marked papers; equal scores share.")
+    ranked: int = Field(description="How many of the exam's papers are marked.")
+    may_open: bool = Field(description="Whether the caller may open the paper.")
+
+
+class SupervisionPersonAppraisalPartOut(Out):
+    component: Component
+    value: Decimal | None = Field(description="What was measured; null: no figure.")
+    score: Decimal | None = Field(description="On 0-100; null: no figure, left out.")
+    weight: int = Field(description="The centre's weight, in percent.")
+    applied_weight: Decimal = Field(description="Rescaled over the components with a figure.")
+    contribution: Decimal
+
+
+class SupervisionPersonAppraisalOut(Out):
+    first: dt.date
+    last: dt.date
+    total: Decimal | None = Field(description="Null: no figure at all, not ranked.")
+    rank: int | None
+    ranked: int = Field(description="How many people of the centre are ranked.")
+    parts: list[SupervisionPersonAppraisalPartOut]
+
+
 class SupervisionPersonOut(Out):
     id: int
     name: str
@@ -316,13 +352,18 @@ class SupervisionPersonOut(Out):
     team: str
     honours: list[SupervisionPersonHonourOut]
     figures: dict[str, float | None] = Field(description="This month so far; null: no data.")
+    exams: list[SupervisionPersonExamOut] = Field(description="Newest first.")
+    appraisal: SupervisionPersonAppraisalOut | None = Field(
+        description="The latest quarter that is over; null: not appraised."
+    )
 
 
 @router.get("/people/{int:person_id}", response={200: SupervisionPersonOut, **errors(404)})
 def get_person(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     """A person's page: a person sees their own, a team leader their team's, QA
     inspectors and managers their centre's."""
-    person = queries.person_get_for_user(request_user(request), person_id)
+    viewer = request_user(request)
+    person = queries.person_get_for_user(viewer, person_id)
     figures = figures_this_month(person)
     return {
         "id": person.pk,
@@ -334,4 +375,29 @@ def get_person(request: HttpRequest, person_id: Id) -> dict[str, Any]:
             for row in queries.honours_of_person(person)
         ],
         "figures": dict(figures.values) if figures else {},
+        "exams": [vars(r) for r in exam_results(viewer, person)],
+        "appraisal": _person_appraisal(person_appraisal(person)),
+    }
+
+
+def _person_appraisal(found: PersonAppraisal | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {
+        "first": found.first,
+        "last": found.last,
+        "total": found.item.total,
+        "rank": found.item.rank,
+        "ranked": found.ranked,
+        "parts": [
+            {
+                "component": p.code,
+                "value": p.value,
+                "score": p.score,
+                "weight": p.weight,
+                "applied_weight": p.applied_weight,
+                "contribution": p.contribution,
+            }
+            for p in found.item.parts
+        ],
     }

@@ -29,6 +29,7 @@ from kefu.supervision import sampling, scoring
 from kefu.supervision.demo.assessment import load_assessment
 from kefu.supervision.demo.exams import load_exams
 from kefu.supervision.demo.honours import load_honours
+from kefu.supervision.demo.people import load_people
 from kefu.supervision.demo.projects import load_projects
 from kefu.supervision.demo.work_reports import load_work_reports
 from kefu.supervision.models import (
@@ -109,6 +110,7 @@ def load_supervision(centre: OrgUnit) -> int:
     load_assessment(centre)
     load_honours(centre)
     load_projects(centre)
+    load_people(centre)
     return written
 
 

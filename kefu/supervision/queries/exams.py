@@ -73,6 +73,22 @@ def session_get_for_user(user: User, session_id: int) -> TrainingSession:
     return found
 
 
+def walk_in_candidates(session: TrainingSession, text: str, limit: int = 30) -> list[User]:
+    """The centre's active people not on the session's list whose name, user name or team
+    holds `text` (nobody for an empty search): whom a keeper may add as a walk-in."""
+    text = text.strip()
+    if not text:
+        return []
+    found = Q(full_name__icontains=text) | Q(username__icontains=text)
+    return list(
+        User.objects.filter(centre_id=session.centre_id, is_active=True)
+        .filter(found | Q(team__name__icontains=text))
+        .exclude(pk__in=session.attendance.values("person_id"))
+        .select_related("team")
+        .order_by("full_name", "username", "pk")[:limit]
+    )
+
+
 def questions_of(user: User) -> QuerySet[Question]:
     """The centre's question bank for those who write questions or keep exams."""
     if not (may_write_questions(user) or may_manage(user)) or user.centre_id is None:

@@ -130,6 +130,26 @@ def attendance_record(
     return session
 
 
+@transaction.atomic
+def attendees_add(*, actor: User, session: TrainingSession, people: Sequence[int]) -> int:
+    """People of the centre who came without being expected (walk-ins): each is listed
+    once, as attended; one already listed is marked attended, never listed twice. Safe to
+    repeat. Returns how many were added to the list."""
+    _require(actor, MANAGE_TRAINING)
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    ids = _people(actor, people)
+    if not ids:
+        raise Invalid(_("Choose who came."), code="training_nobody", detail={"field": "people"})
+    listed = set(session.attendance.filter(person_id__in=ids).values_list("person_id", flat=True))
+    new = [pid for pid in ids if pid not in listed]
+    Attendance.objects.bulk_create(
+        Attendance(session=session, person_id=pid, present=True) for pid in new
+    )
+    session.attendance.filter(person_id__in=listed, present=False).update(present=True)
+    audit_record(actor=actor, action="training.walk_in", obj=session, after={"people": sorted(ids)})
+    return len(new)
+
+
 def _check_question(kind: str, topic: str, text: str, options: Sequence[str], key: Any) -> None:
     if topic not in TrainingTopic.values:
         raise Invalid(_("There is no such topic."), code="topic_unknown")

@@ -17,8 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.core.roles import ROLES
+from kefu.supervision import appraisal
 from kefu.supervision.queries import honours as queries
+from kefu.supervision.queries import people as person_queries
 from kefu.supervision.queries.figures import FIGURES, figures_this_month
+from kefu.supervision.views.assessment import COMPONENT_LABELS, COMPONENT_RULES
 
 
 @dataclass(frozen=True)
@@ -51,10 +54,39 @@ def _honours(viewer: User, person: User) -> dict[str, Any]:
     return {"honours": queries.honours_of_person(person)}
 
 
-#: The page's sections, in order; exams and appraisal append theirs.
+def _exams(viewer: User, person: User) -> dict[str, Any]:
+    return {"results": person_queries.exam_results(viewer, person)}
+
+
+def _appraisal(viewer: User, person: User) -> dict[str, Any]:
+    first, last = person_queries.latest_quarter()
+    found = person_queries.person_appraisal(person)
+    return {
+        "first": first,
+        "last": last,
+        "quarter": f"{first.year} Q{(first.month - 1) // 3 + 1}",
+        "found": found,
+        "parts": [
+            {
+                "code": p.code,
+                "label": COMPONENT_LABELS[appraisal.Component(p.code)],
+                "rule": COMPONENT_RULES[appraisal.Component(p.code)],
+                "part": p,
+            }
+            for p in (found.item.parts if found else ())
+            if p.weight
+        ],
+    }
+
+
+#: The page's sections, in order.
 SECTIONS: list[Section] = [
     Section(_("Honours"), "supervision/people/sections/honours.html", _honours),
     Section(_("This month's figures"), "supervision/people/sections/figures.html", _figures),
+    Section(_("Exam results"), "supervision/people/sections/exams.html", _exams),
+    Section(
+        _("Latest quarterly appraisal"), "supervision/people/sections/appraisal.html", _appraisal
+    ),
 ]
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden
@@ -17,7 +18,7 @@ from kefu.core.forms import refuse
 from kefu.core.http import request_user
 from kefu.core.models import User
 from kefu.knowledge.models import Article
-from kefu.supervision.exam_forms import QuestionBankForm, SessionForm
+from kefu.supervision.exam_forms import QuestionBankForm, QuestionEditForm, SessionForm
 from kefu.supervision.models import ExamQuestionKind, TrainingTopic
 from kefu.supervision.queries import exams as queries
 from kefu.supervision.services import training as services
@@ -79,11 +80,37 @@ def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
             messages.success(request, _("Attendance is recorded."))
         return redirect("supervision_session", session.pk)
     attendance = sorted(session.attendance.all(), key=lambda a: (str(a.person), a.pk))
+    search = request.GET.get("q", "")[:60]
     return render(
         request,
         "supervision/exams/session.html",
-        {"session": session, "attendance": attendance},
+        {
+            "session": session,
+            "attendance": attendance,
+            "search": search,
+            "candidates": queries.walk_in_candidates(session, search),
+        },
     )
+
+
+@login_required
+@require_POST
+def attendees_add_view(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Add the people picked from the search as walk-ins, listed once as attended."""
+    user = request_user(request)
+    session = queries.session_get_for_user(user, session_id)
+    people = [int(v) for v in request.POST.getlist("people") if v.isdigit()]
+    try:
+        added = services.attendees_add(actor=user, session=session, people=people)
+    except DomainError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)d person added as attended.", "%(n)d people added as attended.", added)
+            % {"n": added},
+        )
+    return redirect("supervision_session", session.pk)
 
 
 def _articles(user: User) -> list[tuple[int, str]]:
@@ -142,6 +169,7 @@ def questions_page(request: HttpRequest) -> HttpResponse:
             "topic": topic,
             "kinds": dict(ExamQuestionKind.choices),
             "form": form,
+            "may_write": queries.may_write_questions(user),
         },
         status=400 if form.is_bound else 200,
     )
@@ -155,3 +183,44 @@ def question_reviewed_view(request: HttpRequest, question_id: int) -> HttpRespon
     services.question_reviewed(actor=user, question=question)
     messages.success(request, _("The question is marked as reviewed."))
     return redirect("supervision_questions")
+
+
+@login_required
+def question_edit_page(request: HttpRequest, question_id: int) -> HttpResponse:
+    """Change a question of the bank: text, options, answer, topic, source article, in use.
+    Saving it reviews it against its article (the "article changed" mark goes)."""
+    user = request_user(request)
+    if not queries.may_write_questions(user):
+        raise Forbidden()
+    question = queries.question_get_for_user(user, question_id)
+    form = QuestionEditForm(
+        request.POST or None,
+        articles=_articles(user),
+        initial=QuestionEditForm.initial_of(question),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.question_save(
+                actor=user,
+                question=question,
+                version=data["version"],
+                topic=data["topic"],
+                kind=data["kind"],
+                text=data["text"],
+                options=data["option_list"],
+                key=data["key_value"],
+                article_id=data["article"],
+                active=data["active"],
+            )
+        except DomainError as refused:
+            refuse(form, refused)
+        else:
+            messages.success(request, _("The question is saved."))
+            return redirect("supervision_questions")
+    return render(
+        request,
+        "supervision/exams/question_edit.html",
+        {"question": question, "form": form},
+        status=400 if form.is_bound else 200,
+    )
