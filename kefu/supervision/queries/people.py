@@ -10,10 +10,8 @@ open the page is `queries.honours.person_get_for_user`; these read only what it 
   on the last day of each quarter, 每季度最后一日…进行季度考评), the person's row of
   `assessment.appraisal_of`. Its answered-calls and handling-time scores are relative to
   the centre's best and its rank is among everyone's totals, so one person's appraisal is
-  a row of the whole: the whole is computed once for a quarter that is over and kept in
-  the cache for 12 hours (as projects keep past weeks), keyed by the centre's weights'
-  version so a change of weights is seen at once; a late change to the quarter's data (a
-  paper marked or an appeal decided after the quarter ended) shows within those hours.
+  a row of the whole, read with the centre's figures as the appraisal page keeps them
+  (`figures.centre_figures`).
 """
 
 from __future__ import annotations
@@ -22,19 +20,16 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.utils import timezone
 
-from kefu.core.models import OrgUnit, User
+from kefu.core.models import User
 from kefu.supervision import appraisal
-from kefu.supervision.models import AppraisalRules, Paper, PaperState
-from kefu.supervision.queries.assessment import Appraised, appraisal_of, quarter_of
+from kefu.supervision.models import Paper, PaperState
+from kefu.supervision.queries.assessment import appraisal_of, quarter_of
 from kefu.supervision.queries.exams import may_manage, may_mark
 
 #: How many of a person's papers the page lists.
 EXAMS_SHOWN = 20
-#: How long the whole centre's appraisal of a quarter that is over stays cached.
-APPRAISAL_CACHE_SECONDS = 12 * 3600
 
 
 @dataclass(frozen=True)
@@ -111,27 +106,13 @@ def latest_quarter(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return quarter_of(first - dt.timedelta(days=1))
 
 
-def centre_appraisal(centre: OrgUnit, first: dt.date, last: dt.date) -> Appraised:
-    """The centre's appraisal of a quarter; one that is over is computed once and cached."""
-    if last >= timezone.localdate():
-        return appraisal_of(centre, first, last)
-    version = AppraisalRules.objects.filter(centre=centre).values_list("version", flat=True).first()
-    key = f"supervision:appraisal:{centre.pk}:{first}:{last}:{version or 0}"
-    hit = cache.get(key)
-    if isinstance(hit, Appraised):
-        return hit
-    result = appraisal_of(centre, first, last)
-    cache.set(key, result, APPRAISAL_CACHE_SECONDS)
-    return result
-
-
 def person_appraisal(person: User, today: dt.date | None = None) -> PersonAppraisal | None:
     """The person's row of the latest quarter's appraisal; None for someone outside a
     centre or not appraised (not in a measured role)."""
     if person.centre is None:
         return None
     first, last = latest_quarter(today)
-    whole = centre_appraisal(person.centre, first, last)
+    whole = appraisal_of(person.centre, first, last)
     item = next((a for a in whole.people if a.key == person.pk), None)
     if item is None:
         return None
