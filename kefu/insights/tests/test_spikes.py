@@ -57,7 +57,7 @@ def run(
     for index, step in enumerate(steps(first, last)):
         if step[0] not in cache:
             cache[step[0]] = comparable_days(step[0], w.calendar, history_first)
-        counts = {key: w.count(key, step) for key in w.keys()}
+        counts = {key: w.count(key, step) for key in w.keys()}  # noqa: SIM118
         verdicts = detect_step(
             step=step,
             counts=counts,
@@ -94,7 +94,9 @@ def test_comparable_days() -> None:
     w = world()
     ordinary, basis = comparable_days(date(2026, 3, 11), w.calendar, HISTORY_FIRST)
     assert basis == Basis.OWN and len(ordinary) == 8
-    assert all(day.weekday() == 2 and day_class(day, w.calendar)[0] == "weekday" for day in ordinary)
+    assert all(
+        day.weekday() == 2 and day_class(day, w.calendar)[0] == "weekday" for day in ordinary
+    )
     # 除夕 2026 with 除夕 of 2025 and 2024.
     eve, basis = comparable_days(date(2026, 2, 16), w.calendar, HISTORY_FIRST)
     assert basis == Basis.OWN
@@ -111,12 +113,12 @@ def test_comparable_days() -> None:
 def test_judge_is_robust_and_needs_every_condition() -> None:
     rule = Rule(None, None, 20, 3.0)
     # One past incident among the samples does not lift the baseline.
-    baseline, spread, threshold, spike = judge(30, [5, 6, 5, 4, 90, 5, 6, 5, 4], rule)
+    baseline, _spread, threshold, spike = judge(30, [5, 6, 5, 4, 90, 5, 6, 5, 4], rule)
     assert baseline == 5 and spike and threshold == 20
     assert not judge(19, [1, 1, 1], rule)[3]  # under the minimum count
     assert not judge(25, [10, 9, 11, 10], rule)[3]  # under three times the baseline
     # Slots whose comparable days vary a lot need the baseline plus three spreads.
-    baseline, spread, threshold, spike = judge(35, [2, 10, 18, 10, 2, 18], rule)
+    baseline, _spread, threshold, spike = judge(35, [2, 10, 18, 10, 2, 18], rule)
     assert baseline == 10 and threshold == pytest.approx(10 + 3 * 1.4826 * 8) and not spike
     assert judge(25, [], rule) == (None, 0.0, 20.0, True)
 
