@@ -23,8 +23,10 @@ The method, meant to be read by the leaders who set the thresholds:
    The *baseline* is their median, the *spread* 1.4826 × their median absolute deviation
    (robust: last year's real incident on the same day does not lift this year's baseline).
 4. A step is a spike when its count is at least the rule's minimum count, at least the
-   rule's ratio times the baseline, and at least the baseline plus `SPREAD_FACTOR` spreads
-   (slots whose comparable days vary a lot need more before they alarm). The rule is the
+   rule's ratio times the baseline's upper end (the baseline plus `UNCERTAINTY` standard
+   errors √(baseline / samples): six samples of a Spring Festival say less than
+   twenty-four of ordinary Wednesdays), and at least the baseline plus `SPREAD_FACTOR`
+   spreads (slots whose comparable days vary a lot need more before they alarm). The rule is the
    most specific active spike rule: one for the region (or a region above it) and the
    reason (or the business type above it) before one for the reason alone, before one for
    the region alone, before the centre's default.
@@ -39,6 +41,7 @@ The method, meant to be read by the leaders who set the thresholds:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -75,6 +78,8 @@ SLOTS = 96
 MIN_DAYS = 3
 #: How many spreads above the baseline a spike must also be.
 SPREAD_FACTOR = 3.0
+#: Standard errors above the baseline the ratio applies to (see `_verdict`).
+UNCERTAINTY = 2.0
 #: 1.4826 × MAD estimates the standard deviation of normally distributed counts.
 MAD_SCALE = 1.4826
 
@@ -269,13 +274,16 @@ def judge(
         return None, 0.0, float(rule.min_count), count >= rule.min_count
     centre = float(median(samples))
     spread = MAD_SCALE * float(median(abs(value - centre) for value in samples))
-    return _verdict(count, centre, spread, rule)
+    return _verdict(count, centre, spread, rule, len(samples))
 
 
 def _verdict(
-    count: int, centre: float, spread: float, rule: Rule
+    count: int, centre: float, spread: float, rule: Rule, n: int
 ) -> tuple[float, float, float, bool]:
-    threshold = max(float(rule.min_count), rule.ratio * centre, centre + SPREAD_FACTOR * spread)
+    # The ratio applies to the baseline's upper end given how few samples it rests on:
+    # counts are Poisson, so the baseline of n samples is uncertain by √(baseline / n).
+    upper = centre + UNCERTAINTY * math.sqrt(centre / n)
+    threshold = max(float(rule.min_count), rule.ratio * upper, centre + SPREAD_FACTOR * spread)
     return centre, spread, threshold, count >= threshold
 
 
@@ -370,7 +378,7 @@ def detect_step(
                 Verdict(key, step, count, None, 0.0, threshold, Basis.NONE, rule, spike)
             )
         else:
-            baseline, spread, threshold, spike = _verdict(count, typical, 0.0, rule)
+            baseline, spread, threshold, spike = _verdict(count, typical, 0.0, rule, len(steps))
             verdicts.append(
                 Verdict(key, step, count, baseline, spread, threshold, Basis.BORROWED, rule, spike)
             )

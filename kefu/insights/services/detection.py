@@ -203,9 +203,8 @@ def provisional_script(
     """What agents tell callers until the department's own words come: the approved
     wording (口径) of a mass fault."""
     return gettext(
-        "We know of the %(reason)s in %(region)s and %(department)s is already on it. "
-        "Please stay away from any fallen line or damaged equipment; we will tell you as "
-        "soon as it is put right."
+        "We know of the %(reason)s in %(region)s and %(department)s is already on it; we "
+        "will tell you as soon as it is put right. Thank you for your patience."
     ) % {
         "reason": reason.name if reason else gettext("fault"),
         "region": region.name if region else gettext("your area"),
