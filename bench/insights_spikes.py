@@ -18,15 +18,25 @@ or above their minimum are judged against their baselines (`kefu.insights.spikes
 incident found keeps its (region, reason) open for two hours, as a leader handling it
 would. What is timed: counting + judging, not drawing the synthetic contacts.
 
-    python bench/insights_spikes.py
+With `--database-url` (an empty PostgreSQL database; `--sqlite` for SQLite), the worker's
+real run is timed too (`kefu.insights.services.detection.detect_centre`: the range query
+of the step's contacts, the history query of the candidates, the judging, the opening of
+an incident): the same synthetic contacts are stored for six measured steps (two ordinary
+weekdays at 10:00, 14:00 and 20:00, one with an injected incident) and for every step
+their baselines read (the same slots of the last eight weeks), at 300,000 contacts a day.
+
+    python bench/insights_spikes.py [--database-url postgres://…/empty | --sqlite]
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
+import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -36,10 +46,18 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from harness import cpu_probe_ms
+from harness import KEFU, PASSWORD, ROOT, bench_env, child, cpu_probe_ms
 
-from kefu.insights.spikes import Key, Step, Verdict, comparable_days, detect_step
-from kefu.insights.tests.synthetic import SHAPE, Injected, World, steps
+from kefu.insights.spikes import (
+    Key,
+    Step,
+    Verdict,
+    comparable_days,
+    detect_step,
+    sample_steps,
+    step_start,
+)
+from kefu.insights.tests.synthetic import Injected, World, steps
 
 SEED = 20260217
 CONTACTS_PER_DAY = 300_000
@@ -218,8 +236,138 @@ def spikes_section() -> dict[str, Any]:
     }
 
 
+MEASURED = [
+    (dt.date(2026, 3, day), slot) for day in (10, 11) for slot in (40, 56, 80)
+]  # fmt: skip
+
+
+def db_child() -> dict[str, Any]:
+    """In the benchmark's database: the centre, its counties and reasons, the contacts of
+    the measured steps and of the steps their baselines read; then each measured step
+    judged as the worker's run at its 14th minute."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from kefu.contacts.models import CallReason, Channel, Contact
+    from kefu.core.models import OrgUnit, Region
+    from kefu.core.services.users import user_create
+    from kefu.insights.models import Incident
+    from kefu.insights.services.detection import detect_centre
+    from kefu.workforce.queries import china_calendar
+
+    zone = timezone.get_current_timezone()
+    centre = OrgUnit.objects.create(kind=OrgUnit.Kind.CENTRE, code="bench", name="基准中心")
+    province_row = Region.objects.create(code="320000", name="江苏省")
+    counties = {
+        n: Region.objects.create(code=f"32{n:04d}", name=f"第{n}供电区", parent=province_row)
+        for n in range(1, COUNTIES + 1)
+    }
+    dims = CallReason.Dimension
+    fault = CallReason.objects.create(
+        centre=centre, dimension=dims.BUSINESS_TYPE, code="fault_repair", name="故障报修"
+    )
+    billing = CallReason.objects.create(
+        centre=centre, dimension=dims.BUSINESS_TYPE, code="billing", name="电费电价"
+    )
+    reasons = {
+        n: CallReason.objects.create(
+            centre=centre,
+            dimension=dims.SERVICE_CONTENT,
+            code=f"r{n}",
+            name=f"原因{n}",
+            parent=fault if n in FAULT_REASONS else billing,
+        )
+        for n in [*FAULT_REASONS, *OTHER_REASONS]
+    }
+    agent = user_create(username="bench-agent", password=PASSWORD, role="agent", centre=centre)
+    for role in ("leader", "manager", "backoffice"):
+        user_create(username=f"bench-{role}", password=PASSWORD, role=role, centre=centre)
+
+    world = province()
+    world.injected = [Injected((3, OUTAGE), MEASURED[1], (90,))]
+    rng = random.Random(SEED)
+    calendar = china_calendar(dt.date(2024, 1, 1), dt.date(2026, 12, 31))
+    stored: set[Step] = set()
+    for step in MEASURED:
+        previous = (step[0], step[1] - 1)
+        days, _basis = comparable_days(step[0], calendar, step[0] - dt.timedelta(weeks=12))
+        stored.update(
+            {step, previous, *sample_steps(days, step[1]), *sample_steps(days, step[1] - 1)}
+        )
+    rows = 0
+    began = time.perf_counter()
+    batch: list[Contact] = []
+    for step in sorted(stored):
+        start = step_start(step, zone)
+        for region, reason in contacts_of(world, step, rng):
+            content = reasons[reason]
+            batch.append(
+                Contact(
+                    centre=centre,
+                    channel=Channel.HOTLINE,
+                    agent=agent,
+                    started_at=start + dt.timedelta(seconds=rng.randrange(840)),
+                    region=counties[region],
+                    business_type_id=content.parent_id,
+                    service_content=content,
+                )
+            )
+            if len(batch) >= 5000:
+                Contact.objects.bulk_create(batch)
+                rows += len(batch)
+                batch = []
+    Contact.objects.bulk_create(batch)
+    rows += len(batch)
+    load_seconds = time.perf_counter() - began
+    timings = []
+    for step in MEASURED:
+        now = step_start(step, zone) + dt.timedelta(minutes=14)
+        started = time.perf_counter()
+        detect_centre(centre, now=now)
+        timings.append((time.perf_counter() - started) * 1000)
+    opened = list(Incident.objects.values_list("region__code", "reason__code", "step_start"))
+    return {
+        "contacts_stored": rows,
+        "steps_stored": len(stored),
+        "load_seconds": round(load_seconds, 1),
+        "run_ms": [round(ms, 1) for ms in timings],
+        "run_ms_max": round(max(timings), 1),
+        "incidents_opened": [
+            {"region": region, "reason": reason, "step": timezone.localtime(at).isoformat()}
+            for region, reason, at in opened
+        ],
+        "incident_expected": {
+            "region": counties[3].code,
+            "reason": reasons[OUTAGE].code,
+            "step": step_start(MEASURED[1], zone).isoformat(),
+        },
+    }
+
+
+def db_section(database_url: str | None) -> dict[str, Any]:
+    env = bench_env("spikes", database_url)
+    subprocess.run([*KEFU, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT)
+    return {
+        "database": "postgresql" if database_url else "sqlite",
+        **child(__file__, env, "--db-child"),
+    }
+
+
 def main() -> None:
-    print(json.dumps({"insights_spikes": spikes_section()}, indent=2, ensure_ascii=False))
+    if len(sys.argv) > 1 and sys.argv[1] == "--db-child":
+        print(json.dumps(db_child()))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="an empty PostgreSQL database")
+    parser.add_argument("--sqlite", action="store_true", help="time the worker's run on SQLite")
+    args = parser.parse_args()
+    report: dict[str, Any] = {"insights_spikes": spikes_section()}
+    if args.database_url or args.sqlite:
+        report["insights_spikes"]["worker_run"] = db_section(args.database_url)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -6,11 +6,10 @@ and open nothing; racing runs open one incident, on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from kefu.conftest import race
@@ -55,13 +54,6 @@ class Scene:
             )
             for index in range(n)
         )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
