@@ -21,9 +21,10 @@ would. What is timed: counting + judging, not drawing the synthetic contacts.
 With `--database-url` (an empty PostgreSQL database; `--sqlite` for SQLite), the worker's
 real run is timed too (`kefu.insights.services.detection.detect_centre`: the range query
 of the step's contacts, the history query of the candidates, the judging, the opening of
-an incident): the same synthetic contacts are stored for six measured steps (two ordinary
-weekdays at 10:00, 14:00 and 20:00, one with an injected incident) and for every step
-their baselines read (the same slots of the last eight weeks), at 300,000 contacts a day.
+an incident): the same synthetic contacts are stored for three measured steps (an ordinary
+Wednesday at 10:00, 14:00 with an injected incident, and 20:00), for the steps before them
+and for every step their baselines read (the same slots of the last eight Wednesdays), at
+300,000 contacts a day.
 
     python bench/insights_spikes.py [--database-url postgres://…/empty | --sqlite]
 """
@@ -236,9 +237,7 @@ def spikes_section() -> dict[str, Any]:
     }
 
 
-MEASURED = [
-    (dt.date(2026, 3, day), slot) for day in (10, 11) for slot in (40, 56, 80)
-]  # fmt: skip
+MEASURED = [(dt.date(2026, 3, 11), slot) for slot in (40, 56, 80)]
 
 
 def db_child() -> dict[str, Any]:

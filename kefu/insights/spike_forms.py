@@ -41,7 +41,7 @@ class SpikeRuleForm(forms.Form):
         decimal_places=2,
         initial=Decimal(3),
     )
-    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    active = forms.BooleanField(label=_("Rule in force"), required=False, initial=True)
 
     def __init__(self, *args: Any, reasons: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

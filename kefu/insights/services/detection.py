@@ -34,40 +34,17 @@ from kefu.core.roles import BACKOFFICE, HANDLER, LEADER, MANAGE_INCIDENTS, MANAG
 from kefu.core.services.audit import audit_record
 from kefu.core.services.notifications import notify
 from kefu.insights import spikes
-from kefu.insights.models import FaultReason, Incident, IncidentOrigin, IncidentState, SpikeRule
+from kefu.insights.models import Incident, IncidentOrigin, IncidentState, SpikeRule
+from kefu.insights.queries.spikes import fault_reason_ids
 from kefu.tickets.models import Ticket
 from kefu.tickets.queries.rules import dispatch_rules_of
 from kefu.workforce.queries import china_calendar
 
 NOTIFICATION_KIND = "incident"
-#: Words that name a fault business type when a centre has chosen none (故障报修, 宽带故障,
-#: 障碍申告).
-FAULT_WORDS = ("故障", "报修", "障碍")
 #: A leader, manager or back-office member who signed in this recently is on duty.
 ON_DUTY_SINCE = dt.timedelta(hours=12)
 #: How far back the baseline reads (two Spring Festivals).
 HISTORY_DAYS = 800
-
-
-# --------------------------------------------------------------------------- fault reasons
-
-
-def fault_reason_ids(centre_id: int) -> set[int]:
-    """The call reasons (business types and service contents) whose contacts are faults:
-    the centre's choice, else its business types named as faults."""
-    chosen = set(
-        FaultReason.objects.filter(centre_id=centre_id).values_list("reason_id", flat=True)
-    )
-    if chosen:
-        return chosen
-    named = Q()
-    for word in FAULT_WORDS:
-        named |= Q(name__contains=word)
-    return set(
-        CallReason.objects.filter(
-            named, centre_id=centre_id, dimension=CallReason.Dimension.BUSINESS_TYPE, active=True
-        ).values_list("pk", flat=True)
-    )
 
 
 # --------------------------------------------------------------------------- counting

@@ -10,12 +10,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kefu.contacts.models import CallReason
 from kefu.core.errors import Conflict, Forbidden, Invalid
 from kefu.core.models import Region, User
 from kefu.core.roles import CHANGE_SPIKE_RULES
 from kefu.core.services.audit import audit_record
 from kefu.insights.models import SpikeRule
+from kefu.insights.queries.spikes import rule_reasons
 
 MIN_COUNT_RANGE = (1, 10_000)
 RATIO_RANGE = (Decimal("1.00"), Decimal("100.00"))
@@ -55,14 +55,11 @@ def spike_rule_save(
         )
     if region_id is not None and not Region.objects.filter(pk=region_id).exists():
         raise Invalid(_("Unknown region."), code="region_unknown", detail={"field": "region_id"})
-    if (
-        reason_id is not None
-        and not CallReason.objects.filter(pk=reason_id, centre_id=actor.centre_id)
-        .exclude(dimension=CallReason.Dimension.CUSTOMER_ATTRIBUTE)
-        .exists()
-    ):
+    if reason_id is not None and not rule_reasons(actor).filter(pk=reason_id).exists():
         raise Invalid(
-            _("Unknown call reason."), code="call_reason_unknown", detail={"field": "reason_id"}
+            _("Choose a fault reason (the spike detection counts only those)."),
+            code="call_reason_not_fault",
+            detail={"field": "reason_id"},
         )
     before = _snapshot(rule) if rule is not None else None
     target = rule or SpikeRule(centre_id=actor.centre_id)

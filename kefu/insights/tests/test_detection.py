@@ -17,12 +17,8 @@ from kefu.contacts.models import CallReason, Channel, Contact
 from kefu.core.models import Notification, OrgUnit, Region, User
 from kefu.customers.models import Customer
 from kefu.insights.models import FaultReason, Incident, IncidentOrigin, SpikeRule
-from kefu.insights.services.detection import (
-    detect_centre,
-    fault_reason_ids,
-    incident_open,
-    spikes_detect,
-)
+from kefu.insights.queries.spikes import fault_reason_ids
+from kefu.insights.services.detection import detect_centre, incident_open, spikes_detect
 from kefu.tickets.models import DispatchRule, Ticket
 
 ZONE = dt.timezone(dt.timedelta(hours=8))
