@@ -4,13 +4,17 @@ region and call reason, judges those at or above their rule's minimum count agai
 baseline (`kefu.insights.spikes`) and opens a major incident for a spike, once per region
 and reason while one is open.
 
-A task every minute, not a receiver of the contact-saved signal: the step's counts are one
-indexed range query per centre (a few thousand rows at a provincial centre's busiest
-step), measured at well under a second a step (bench/insights_spikes.py), so the contact
-that crosses a threshold opens its incident within a minute without adding a query to
-every agent's save, and contacts recorded after the call ended (started in the step
-before) are counted with their step. Contacts and orders created by an import count too,
-which a signal on the agent's save would miss.
+A task every minute, not a receiver of the contact-saved signal. The run is one indexed
+range query of the last two steps' fault contacts per centre, one query of the history of
+the few (region, reason) pairs at or above their minimum count, and the judging: measured
+at 405-612 ms a run on PostgreSQL at 300,000 contacts a day (bench/insights_spikes.py
+--database-url, on a shared 2-core machine running 2.6 times slower than idle), so the
+contact that crosses a threshold opens its incident within a minute. A signal receiver
+would add a counting query to every agent's save (and a lock on a shared counter, for
+the counts of concurrent saves to add up), would miss contacts and orders that come by
+an import or straight into the database, and would still need the history read to judge.
+Contacts recorded after the call ended (started in the step before) are counted with
+their own step, since each run judges the running step and the one before.
 """
 
 from __future__ import annotations
