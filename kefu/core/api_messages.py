@@ -46,6 +46,8 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "policy_id": gettext_lazy("Time-limit policy"),
     "position": gettext_lazy("Position"),
     "q": gettext_lazy("Search words"),
+    "reason_id": gettext_lazy("Call reason"),
+    "region_id": gettext_lazy("Region"),
     "rota_id": gettext_lazy("Rota"),
     "rule_id": gettext_lazy("Dispatch rule"),
     "scope": gettext_lazy("Scope"),

@@ -134,6 +134,8 @@ MARK_EXAMS = "supervision.mark_exams"
 # the back office and managers open them by hand, handle and close them.
 VIEW_INCIDENTS = "insights.view_incidents"
 MANAGE_INCIDENTS = "insights.manage_incidents"
+# The thresholds of the fault-spike detection and which reasons are faults: the managers'.
+CHANGE_SPIKE_RULES = "insights.change_spikerule"
 
 _FRONT_LINE = frozenset(
     {
@@ -322,6 +324,7 @@ ROLES: dict[str, Role] = {
                     MARK_EXAMS,
                     VIEW_INCIDENTS,
                     MANAGE_INCIDENTS,
+                    CHANGE_SPIKE_RULES,
                 }
             )
             | _PLANNING,

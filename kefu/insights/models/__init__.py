@@ -8,8 +8,10 @@ from kefu.insights.models.incidents import (
     IncidentState,
     SpikeRule,
 )
+from kefu.insights.models.spikes import FaultReason
 
 __all__ = [
+    "FaultReason",
     "Incident",
     "IncidentContact",
     "IncidentOrder",

@@ -88,6 +88,9 @@ class Incident(models.Model):
     step_start = models.DateTimeField(_("15-minute step"), null=True, blank=True)
     observed = models.PositiveIntegerField(_("contacts in the step"), null=True, blank=True)
     baseline = models.FloatField(_("baseline"), null=True, blank=True)
+    # Fault contacts and orders of its region and reason from its step on, raised by the
+    # detection each minute while it is open (a later step raises it, it opens nothing).
+    fault_count = models.PositiveIntegerField(_("fault contacts since"), default=0)
     opened_at = models.DateTimeField(_("opened"))
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -135,6 +138,15 @@ class Incident(models.Model):
         ordering = ["-opened_at", "-id"]
         indexes = [
             models.Index(fields=["centre", "state", "-opened_at"], name="incident_centre_state_idx")
+        ]
+        constraints = [
+            # One open incident per region and reason: the detection's concurrent runs
+            # (and a leader's manual open) meet here, and the second is the first one.
+            models.UniqueConstraint(
+                fields=["centre", "region", "reason"],
+                condition=models.Q(state="open"),
+                name="incident_one_open_per_scope",
+            )
         ]
         permissions = [
             ("view_incidents", _("Can see major incidents")),
