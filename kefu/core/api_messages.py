@@ -141,6 +141,8 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "question_id": gettext_lazy("exam question"),
     "session_id": gettext_lazy("training session"),
     "trainer_id": gettext_lazy("trainer"),
+    # Call-reason suggestions (kefu/insights/api/reasons.py).
+    "threshold": gettext_lazy("lowest confidence shown"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

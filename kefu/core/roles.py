@@ -134,6 +134,9 @@ MARK_EXAMS = "supervision.mark_exams"
 # the back office and managers open them by hand, handle and close them.
 VIEW_INCIDENTS = "insights.view_incidents"
 MANAGE_INCIDENTS = "insights.manage_incidents"
+# Call-reason suggestions (issue 21 point 2): managers train the centre's model, set how
+# sure a suggestion must be and read the model's figures and acceptance rate.
+MANAGE_REASON_MODEL = "insights.manage_reason_model"
 
 _FRONT_LINE = frozenset(
     {
@@ -322,6 +325,7 @@ ROLES: dict[str, Role] = {
                     MARK_EXAMS,
                     VIEW_INCIDENTS,
                     MANAGE_INCIDENTS,
+                    MANAGE_REASON_MODEL,
                 }
             )
             | _PLANNING,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,33 @@ class InsightsConfig(AppConfig):
     name = "kefu.insights"
     label = "insights"
     verbose_name = _("Insights")
+
+    def ready(self) -> None:
+        from kefu.contacts.models import Contact
+        from kefu.insights.receivers import contact_saved
+
+        post_save.connect(contact_saved, sender=Contact, dispatch_uid="kefu.insights.reasons")
+        post_migrate.connect(_schedule, sender=self, dispatch_uid="kefu.insights.schedule")
+
+
+def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """Migrate makes sure the worker retrains the call-reason models every night at 02:30,
+    when the centre is quiet (the day's contacts are classified by then)."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_q.models import Schedule
+
+    from kefu.insights import tasks
+
+    now = timezone.localtime()
+    night = now.replace(hour=2, minute=30, second=0, microsecond=0)
+    Schedule.objects.using(using).get_or_create(
+        func=tasks.REASON_MODELS_RETRAIN,
+        defaults={
+            "name": "kefu: call-reason models retrained",
+            "schedule_type": Schedule.DAILY,
+            "next_run": night if night > now else night + dt.timedelta(days=1),
+            "repeats": -1,
+        },
+    )

@@ -1,3 +1,16 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from kefu.insights.views import reasons
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "insights/reasons/suggest/", reasons.suggest_fragment, name="insights_reason_suggest"
+    ),
+    path("insights/reasons/", reasons.reasons_page, name="insights_reasons"),
+    path("insights/reasons/train/", reasons.reasons_train, name="insights_reasons_train"),
+    path(
+        "insights/reasons/threshold/",
+        reasons.reasons_threshold,
+        name="insights_reasons_threshold",
+    ),
+]

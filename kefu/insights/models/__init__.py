@@ -8,6 +8,12 @@ from kefu.insights.models.incidents import (
     IncidentState,
     SpikeRule,
 )
+from kefu.insights.models.reasons import (
+    ReasonModel,
+    ReasonSettings,
+    ReasonSuggestion,
+    SuggestionOutcome,
+)
 
 __all__ = [
     "Incident",
@@ -15,5 +21,9 @@ __all__ = [
     "IncidentOrder",
     "IncidentOrigin",
     "IncidentState",
+    "ReasonModel",
+    "ReasonSettings",
+    "ReasonSuggestion",
     "SpikeRule",
+    "SuggestionOutcome",
 ]
