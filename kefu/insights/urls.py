@@ -3,9 +3,7 @@ from django.urls import URLPattern, path
 from kefu.insights.views import reasons
 
 urlpatterns: list[URLPattern] = [
-    path(
-        "insights/reasons/suggest/", reasons.suggest_fragment, name="insights_reason_suggest"
-    ),
+    path("insights/reasons/suggest/", reasons.suggest_fragment, name="insights_reason_suggest"),
     path("insights/reasons/", reasons.reasons_page, name="insights_reasons"),
     path("insights/reasons/train/", reasons.reasons_train, name="insights_reasons_train"),
     path(

@@ -44,7 +44,9 @@ def taxonomy(centre: OrgUnit) -> dict[str, CallReason]:
     repair = CallReason.objects.create(
         centre=centre, dimension=business, code="fault_repair", name="故障报修"
     )
-    fees = CallReason.objects.create(centre=centre, dimension=business, code="fees", name="电费电价")
+    fees = CallReason.objects.create(
+        centre=centre, dimension=business, code="fees", name="电费电价"
+    )
     names = {
         "outage": ("停电", repair),
         "voltage": ("电压异常", repair),

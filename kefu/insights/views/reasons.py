@@ -127,4 +127,4 @@ def reasons_threshold(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Threshold saved."))
             return redirect("insights_reasons")
     context = _page_context(user, form)
-    return render(request, "insights/reasons/model.html", context, status=422)
+    return render(request, "insights/reasons/model.html", context, status=400)
