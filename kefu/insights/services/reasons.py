@@ -185,10 +185,13 @@ def reason_suggest(*, actor: User, summary: str, session: str = "") -> Suggested
     model_id, model = served
     ranked = model.suggest(summary, threshold=float(threshold))
     choices = reason_choices(centre_id, [(s.label, s.confidence) for s in ranked])
-    matched = ReasonSuggestion.objects.filter(
-        agent=actor, session=session, contact__isnull=False
-    ).exists()
-    if session and not matched:
+    # A form already saved keeps what it showed then (its token is not used again).
+    if (
+        session
+        and not ReasonSuggestion.objects.filter(
+            agent=actor, session=session, contact__isnull=False
+        ).exists()
+    ):
         ReasonSuggestion.objects.update_or_create(
             agent=actor,
             session=session,
