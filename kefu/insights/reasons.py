@@ -212,18 +212,22 @@ class Trained:
     evaluation: Evaluation
 
 
-def _fit(texts: Sequence[str], labels: Sequence[int]) -> Model:
+def _same(features: list[str]) -> list[str]:
+    return features
+
+
+def _fit(features: Sequence[list[str]], labels: Sequence[int]) -> Model:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     vectorizer = TfidfVectorizer(
-        analyzer=tokens,
+        analyzer=_same,  # each text's `tokens`, made once for both fits
         sublinear_tf=True,
         min_df=1,
         max_features=MAX_FEATURES,
         dtype=np.float32,
     )
-    x = vectorizer.fit_transform(texts)
+    x = vectorizer.fit_transform(features)
     classifier = LogisticRegression(C=10.0, max_iter=300)
     classifier.fit(x, np.asarray(labels, dtype=np.int64))
     vocabulary = vectorizer.get_feature_names_out().tolist()
@@ -305,6 +309,7 @@ def train(
     texts = [text for text, _ in rows]
     labels = [label for _, label in rows]
     train_at, held_at = split(labels, seed=seed)
-    measured = _fit([texts[i] for i in train_at], [labels[i] for i in train_at])
+    features = [tokens(text) for text in texts]
+    measured = _fit([features[i] for i in train_at], [labels[i] for i in train_at])
     evaluation = evaluate(measured, [texts[i] for i in held_at], [labels[i] for i in held_at])
-    return Trained(model=_fit(texts, labels), size=len(rows), evaluation=evaluation)
+    return Trained(model=_fit(features, labels), size=len(rows), evaluation=evaluation)

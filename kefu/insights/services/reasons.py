@@ -41,7 +41,7 @@ THRESHOLD_MAX = Decimal("0.99")
 SESSION_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-def _examples(centre_id: int) -> list[tuple[str, int]]:
+def _examples(centre_id: int, limit: int) -> list[tuple[str, int]]:
     """(summary, service content) of the centre's newest classified contacts.
 
     The label is the service content: the last and finest of the agent's picks, under its
@@ -56,16 +56,18 @@ def _examples(centre_id: int) -> list[tuple[str, int]]:
         )
         .exclude(summary="")
         .order_by("-started_at", "-id")
-        .values_list("summary", "service_content_id")[:MAX_TRAINING_CONTACTS]
+        .values_list("summary", "service_content_id")[:limit]
     )
     return [(summary, reason) for summary, reason in rows if reason is not None]
 
 
-def reason_model_train(*, actor: User | None, centre_id: int | None = None) -> ReasonModel:
+def reason_model_train(
+    *, actor: User | None, centre_id: int | None = None, limit: int = MAX_TRAINING_CONTACTS
+) -> ReasonModel:
     """Train a centre's model on its classified contacts, measured on a held-out fifth: the
     manager's own centre, or `centre_id` for the nightly task and the demo (`actor` None).
     Refused below `reasons.MIN_TRAINING_CONTACTS` contacts (or with fewer than two
-    reasons)."""
+    reasons). `limit`: the newest contacts read at most."""
     if actor is not None:
         if not may_manage(actor):
             raise Forbidden()
@@ -74,7 +76,7 @@ def reason_model_train(*, actor: User | None, centre_id: int | None = None) -> R
         raise ValueError("a centre is needed without an actor")
     # Training takes seconds: outside any transaction, so no lock is held meanwhile.
     try:
-        trained = reasons.train(_examples(centre_id))
+        trained = reasons.train(_examples(centre_id, limit))
     except reasons.TooFew as error:
         raise Invalid(
             _(
