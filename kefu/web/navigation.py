@@ -78,8 +78,6 @@ ENTRIES = [
         "/supervision/",
         frozenset({LEADER, MANAGER, QA, ADMIN, AGENT, EXPERT, BACKOFFICE, HANDLER, EDITOR}),
     ),
-    # Insights (issue 21): the call-reason model's page, for the managers who train it.
-    Entry(_("Insights"), "/insights/reasons/", frozenset({MANAGER})),
     Entry(_("Review desk"), "/knowledge/review/", frozenset({EDITOR, ADMIN})),
     Entry(_("Data import"), "/imports/", frozenset({ADMIN})),
 ]

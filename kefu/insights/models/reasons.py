@@ -64,7 +64,7 @@ class ReasonSettings(models.Model):
         _("lowest confidence shown"),
         max_digits=3,
         decimal_places=2,
-        default=Decimal("0.20"),
+        default=Decimal("0.15"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("0.99"))],
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -21,7 +21,7 @@ from kefu.core.roles import ADD_CONTACT, MANAGE_REASON_MODEL
 from kefu.insights.models import ReasonModel, ReasonSettings, ReasonSuggestion, SuggestionOutcome
 from kefu.insights.reasons import Model
 
-DEFAULT_THRESHOLD = Decimal("0.20")
+DEFAULT_THRESHOLD = Decimal("0.15")
 #: The acceptance rate is told over these last days.
 ACCEPTANCE_WINDOWS = (7, 30)
 FIRST_THREE = (SuggestionOutcome.TOP1, SuggestionOutcome.TOP3)

@@ -29,7 +29,7 @@ def test_suggest_answers_the_top_three_and_the_schema_is_strict(
     assert response.status_code == 200 and body["model_trained"] is True
     assert body["suggestions"][0]["label"] == "故障报修 › 停电"
     assert body["suggestions"][0]["reason_id"] == reason_world.reasons["outage"].pk
-    assert 1 <= len(body["suggestions"]) <= 3 and body["threshold"] == "0.20"
+    assert 1 <= len(body["suggestions"]) <= 3 and body["threshold"] == "0.15"
     assert not ReasonSuggestion.objects.exists()  # the API records nothing
     for wrong in ({"summary": ""}, {"summary": "停" * 2001}, {"summary": "停电", "x": 1}, {}):
         assert agent.post("/api/v1/insights/reasons/suggest", wrong).status_code == 422, wrong
