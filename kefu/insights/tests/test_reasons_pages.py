@@ -87,6 +87,7 @@ def test_a_refused_threshold_keeps_what_was_typed(
 ) -> None:
     manager = signed_in("manager")
     refused = manager.post("/insights/reasons/threshold/", {"threshold": "1.7"})
-    assert refused.status_code == 400 and 'value="1.7"' in refused.content.decode()
+    html = refused.content.decode()
+    assert refused.status_code == 400 and 'value="1.7"' in html and 'role="alert"' in html
     assert manager.post("/insights/reasons/threshold/", {"threshold": "0.3"}).status_code == 302
     assert threshold_of(reason_world.centre.pk) == Decimal("0.30")
