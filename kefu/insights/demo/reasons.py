@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 
 from kefu.contacts.models import Contact
+from kefu.core.errors import Invalid
 from kefu.core.models import OrgUnit
 from kefu.insights.demo.notes import agent_note
 from kefu.insights.models import ReasonModel
@@ -26,8 +27,9 @@ SEED = 2126
 DEMO_TRAINING_CONTACTS = 10_000
 
 
-def load_reasons(centre: OrgUnit) -> ReasonModel:
-    """The demo centre's notes as agents write them, then its first model."""
+def load_reasons(centre: OrgUnit) -> ReasonModel | None:
+    """The demo centre's notes as agents write them, then its first model (none when the
+    demo was asked for too few contacts to learn from)."""
     rng = random.Random(SEED)  # noqa: S311 (demo data, not secrets)
     contacts = list(
         Contact.objects.filter(centre=centre).only("pk", "summary", "settled").order_by("pk")
@@ -39,4 +41,7 @@ def load_reasons(centre: OrgUnit) -> ReasonModel:
             contact.summary = note
             changed.append(contact)
     Contact.objects.bulk_update(changed, ["summary"], batch_size=1000)
-    return reason_model_train(actor=None, centre_id=centre.pk, limit=DEMO_TRAINING_CONTACTS)
+    try:
+        return reason_model_train(actor=None, centre_id=centre.pk, limit=DEMO_TRAINING_CONTACTS)
+    except Invalid:
+        return None

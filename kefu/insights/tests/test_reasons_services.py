@@ -11,10 +11,12 @@ import pytest
 from django.utils import timezone, translation
 from django_q.models import Schedule
 
+from kefu.contacts.models import Contact
 from kefu.contacts.services import contact_create
 from kefu.core.errors import Forbidden, Invalid
 from kefu.core.models import User
 from kefu.insights import tasks
+from kefu.insights.demo.reasons import load_reasons
 from kefu.insights.models import ReasonModel, ReasonSuggestion
 from kefu.insights.queries.reasons import acceptance, threshold_of
 from kefu.insights.services.reasons import (
@@ -136,3 +138,20 @@ def test_the_nightly_task_retrains_each_centre_with_enough_contacts(
     assert ReasonModel.objects.filter(centre=reason_world.centre).count() == 1
     assert reason_models_retrain() == 1
     assert ReasonModel.objects.filter(centre=reason_world.centre).count() == 2
+
+
+def test_the_demo_rewrites_notes_as_agents_write_them_and_trains(
+    reason_world: ReasonWorld, centre: Any
+) -> None:
+    before = dict(Contact.objects.values_list("pk", "summary"))
+    model = load_reasons(centre)
+    assert model is not None and model.size == 240
+    after = dict(Contact.objects.values_list("pk", "summary"))
+    changed = sum(before[pk] != after[pk] for pk in before)
+    assert 0.15 * len(before) < changed < 0.7 * len(before)  # about half rewritten
+
+
+def test_the_demo_with_too_few_contacts_has_no_model(centre: Any, users: dict[str, User]) -> None:
+    world = ReasonWorld(centre=centre, reasons=taxonomy(centre), agent=users["agent"])
+    contacts(world, 20)
+    assert load_reasons(centre) is None
