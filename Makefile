@@ -63,6 +63,7 @@ bench: install
 	$(VENV)/bin/python bench/survey_send.py
 	$(VENV)/bin/python bench/reminders.py
 	$(VENV)/bin/python bench/supervision_pages.py
+	$(VENV)/bin/python bench/insights.py
 
 lint: install
 	$(VENV)/bin/ruff check .

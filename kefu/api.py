@@ -240,6 +240,7 @@ def _mount() -> None:
     from kefu.contacts.api import router as contacts_router
     from kefu.core.api import router as core_router
     from kefu.customers.api import router as customers_router
+    from kefu.insights.api.reasons import router as insights_reasons_router
     from kefu.insights.api.spikes import router as insights_spikes_router
     from kefu.knowledge.api import router as knowledge_router
     from kefu.metrics.api import router as metrics_router
@@ -290,6 +291,7 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_exams_router)
     api.add_router("/supervision", supervision_certification_router)
     api.add_router("/insights", insights_spikes_router)
+    api.add_router("/insights", insights_reasons_router)
 
 
 _mount()

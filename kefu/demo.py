@@ -27,6 +27,7 @@ from kefu.core.services import audit_record, calendars_ensure
 from kefu.customers.demo import load_customer_extras
 from kefu.customers.models import Customer, CustomerPhone, Tag
 from kefu.customers.privacy import customer_anonymise
+from kefu.insights.demo.reasons import load_reasons
 from kefu.knowledge.demo import FILES, load_knowledge, read
 from kefu.quality.demo import load_quality
 from kefu.satisfaction.demo import (
@@ -529,6 +530,9 @@ def demo_load(
     load_reminders(centre)
     progress(str(_("Supervision rounds")))
     load_supervision(centre)
+    if contacts_created:  # the notes as agents write them, and the model learnt from them
+        progress(str(_("Call-reason model")))
+        load_reasons(centre)
     if customers_created:
         _anonymised_customer(centre)
         load_customer_extras(centre, staff)

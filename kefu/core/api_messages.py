@@ -147,6 +147,8 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "queue_id": gettext_lazy("queue"),
     "certification_required": gettext_lazy("certification required"),
     "certification_id": gettext_lazy("certification"),
+    # Call-reason suggestions (kefu/insights/api/reasons.py).
+    "threshold": gettext_lazy("lowest confidence shown"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

@@ -136,6 +136,9 @@ VIEW_INCIDENTS = "insights.view_incidents"
 MANAGE_INCIDENTS = "insights.manage_incidents"
 # The thresholds of the fault-spike detection and which reasons are faults: the managers'.
 CHANGE_SPIKE_RULES = "insights.change_spikerule"
+# Call-reason suggestions (issue 21 point 2): managers train the centre's model, set how
+# sure a suggestion must be and read the model's figures and acceptance rate.
+MANAGE_REASON_MODEL = "insights.manage_reason_model"
 
 _FRONT_LINE = frozenset(
     {
@@ -325,6 +328,7 @@ ROLES: dict[str, Role] = {
                     VIEW_INCIDENTS,
                     MANAGE_INCIDENTS,
                     CHANGE_SPIKE_RULES,
+                    MANAGE_REASON_MODEL,
                 }
             )
             | _PLANNING,

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,14 +15,37 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights")
 
     def ready(self) -> None:
+        from kefu.contacts.models import Contact
+        from kefu.insights.receivers import contact_saved
+
+        post_save.connect(contact_saved, sender=Contact, dispatch_uid="kefu.insights.reasons")
         post_migrate.connect(_schedule, sender=self, dispatch_uid="kefu.insights.schedule")
 
 
 def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
-    """Migrate makes sure the worker runs the spike detection every minute."""
+    """Migrate makes sure the worker runs the spike detection every minute, and retrains
+    the call-reason models every night at 02:30, when the centre is quiet (the day's
+    contacts are classified by then)."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_q.models import Schedule
+
     from kefu.core.tasks import schedule_ensure
     from kefu.insights import tasks
 
     schedule_ensure(
         using=using, func=tasks.SPIKES_DETECT, name="kefu: fault spike detection", minutes=1
+    )
+
+    now = timezone.localtime()
+    night = now.replace(hour=2, minute=30, second=0, microsecond=0)
+    Schedule.objects.using(using).get_or_create(
+        func=tasks.REASON_MODELS_RETRAIN,
+        defaults={
+            "name": "kefu: call-reason models retrained",
+            "schedule_type": Schedule.DAILY,
+            "next_run": night if night > now else night + dt.timedelta(days=1),
+            "repeats": -1,
+        },
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 SPIKES_DETECT = "kefu.insights.tasks.spikes_detect"
+REASON_MODELS_RETRAIN = "kefu.insights.tasks.reason_models_retrain"
 
 
 def spikes_detect() -> int:
@@ -10,3 +11,10 @@ def spikes_detect() -> int:
     from kefu.insights.services.detection import spikes_detect as detect
 
     return detect()
+
+
+def reason_models_retrain() -> int:
+    """Every night: each centre's call-reason model is trained again on its contacts."""
+    from kefu.insights.services.reasons import reason_models_retrain as retrain
+
+    return retrain()

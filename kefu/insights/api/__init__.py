@@ -1,0 +1,1 @@
+"""Insights' api, one module per part (issue 21)."""

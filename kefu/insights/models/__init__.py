@@ -8,6 +8,12 @@ from kefu.insights.models.incidents import (
     IncidentState,
     SpikeRule,
 )
+from kefu.insights.models.reasons import (
+    ReasonModel,
+    ReasonSettings,
+    ReasonSuggestion,
+    SuggestionOutcome,
+)
 from kefu.insights.models.spikes import FaultReason
 
 __all__ = [
@@ -17,5 +23,9 @@ __all__ = [
     "IncidentOrder",
     "IncidentOrigin",
     "IncidentState",
+    "ReasonModel",
+    "ReasonSettings",
+    "ReasonSuggestion",
     "SpikeRule",
+    "SuggestionOutcome",
 ]

@@ -1,0 +1,1 @@
+"""Insights' queries, one module per part (issue 21)."""

@@ -1,0 +1,1 @@
+"""Insights' services, one module per part (issue 21)."""

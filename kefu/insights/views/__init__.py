@@ -1,0 +1,1 @@
+"""Insights' views, one module per part (issue 21)."""
