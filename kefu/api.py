@@ -255,7 +255,9 @@ def _mount() -> None:
     from kefu.supervision.api.honours import router as supervision_honours_router
     from kefu.supervision.api.people import router as supervision_people_router
     from kefu.supervision.api.projects import router as supervision_projects_router
+    from kefu.supervision.api.reserve import router as supervision_reserve_router
     from kefu.supervision.api.rounds import router as supervision_rounds_router
+    from kefu.supervision.api.signing import router as supervision_signing_router
     from kefu.supervision.api.work_reports import router as supervision_reports_router
     from kefu.telephony.api import router as telephony_router
     from kefu.tickets.api import policies_router
@@ -286,6 +288,8 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_assessment_router)
     api.add_router("/supervision", supervision_projects_router)
     api.add_router("/supervision", supervision_exams_router)
+    api.add_router("/supervision", supervision_signing_router)
+    api.add_router("/supervision", supervision_reserve_router)
 
 
 _mount()

@@ -134,6 +134,12 @@ MARK_EXAMS = "supervision.mark_exams"
 # the back office and managers open them by hand, handle and close them.
 VIEW_INCIDENTS = "insights.view_incidents"
 MANAGE_INCIDENTS = "insights.manage_incidents"
+# 绿苗计划, the shift-leader reserve (003 第二部分(八)1): managers run the half-yearly
+# selection and decide; team leaders and managers nominate and score candidates; the front
+# line applies and rates their own team leader in the evaluation.
+MANAGE_RESERVE = "supervision.manage_reserve"
+SCORE_RESERVE = "supervision.score_reserve"
+JOIN_RESERVE = "supervision.join_reserve"
 
 _FRONT_LINE = frozenset(
     {
@@ -156,6 +162,7 @@ _FRONT_LINE = frozenset(
         WRITE_REPORTS,
         TAKE_EXAMS,
         VIEW_INCIDENTS,
+        JOIN_RESERVE,
     }
 )
 
@@ -230,6 +237,7 @@ ROLES: dict[str, Role] = {
                     TAKE_EXAMS,
                     VIEW_INCIDENTS,
                     MANAGE_INCIDENTS,
+                    SCORE_RESERVE,
                 }
             )
             | _PLANNING,
@@ -322,6 +330,8 @@ ROLES: dict[str, Role] = {
                     MARK_EXAMS,
                     VIEW_INCIDENTS,
                     MANAGE_INCIDENTS,
+                    SCORE_RESERVE,
+                    MANAGE_RESERVE,
                 }
             )
             | _PLANNING,

@@ -13,6 +13,7 @@ from kefu.supervision.views import (
 )
 from kefu.supervision.views import exams as exam_views
 from kefu.supervision.views import meetings as meeting_views
+from kefu.supervision.views import signing as signing_views
 from kefu.supervision.views import training as training_views
 from kefu.supervision.views import work_reports as report_views
 
@@ -272,5 +273,15 @@ urlpatterns = [
         "supervision/marking/<int:answer_id>/",
         exam_views.answer_mark_view,
         name="supervision_answer_mark",
+    ),
+    path(
+        "supervision/meetings/<int:meeting_id>/sign/",
+        signing_views.minutes_sign_view,
+        name="supervision_minutes_sign",
+    ),
+    path(
+        "supervision/meetings/<int:meeting_id>/correct/",
+        signing_views.minutes_correct_view,
+        name="supervision_minutes_correct",
     ),
 ]
