@@ -255,6 +255,7 @@ def _mount() -> None:
     from kefu.supervision.api.honours import router as supervision_honours_router
     from kefu.supervision.api.people import router as supervision_people_router
     from kefu.supervision.api.projects import router as supervision_projects_router
+    from kefu.supervision.api.reminders import router as supervision_reminders_router
     from kefu.supervision.api.reserve import router as supervision_reserve_router
     from kefu.supervision.api.rounds import router as supervision_rounds_router
     from kefu.supervision.api.signing import router as supervision_signing_router
@@ -290,6 +291,7 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_exams_router)
     api.add_router("/supervision", supervision_signing_router)
     api.add_router("/supervision", supervision_reserve_router)
+    api.add_router("/supervision", supervision_reminders_router)
 
 
 _mount()

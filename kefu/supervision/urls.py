@@ -13,6 +13,7 @@ from kefu.supervision.views import (
 )
 from kefu.supervision.views import exams as exam_views
 from kefu.supervision.views import meetings as meeting_views
+from kefu.supervision.views import reminders as reminder_views
 from kefu.supervision.views import signing as signing_views
 from kefu.supervision.views import training as training_views
 from kefu.supervision.views import work_reports as report_views
@@ -283,5 +284,10 @@ urlpatterns = [
         "supervision/meetings/<int:meeting_id>/correct/",
         signing_views.minutes_correct_view,
         name="supervision_minutes_correct",
+    ),
+    path(
+        "supervision/reports/team/remind/",
+        reminder_views.reports_remind_view,
+        name="supervision_reports_remind",
     ),
 ]
