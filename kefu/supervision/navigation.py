@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core import navigation
 from kefu.core.navigation import Tab
 from kefu.core.roles import (
+    JOIN_RESERVE,
     KEEP_HONOURS,
     MANAGE_APPRAISAL,
     MANAGE_CHECKLISTS,
@@ -14,6 +15,7 @@ from kefu.core.roles import (
     MARK_EXAMS,
     RECTIFY,
     REVIEW_REPORTS,
+    SCORE_RESERVE,
     TAKE_EXAMS,
     VIEW_ASSESSMENT,
     VIEW_HONOUR_PROPOSALS,
@@ -45,6 +47,9 @@ TABS: list[Tab] = [
     # Those who keep the exams take none (no role holds both permissions): their tab.
     Tab(_("Exams"), "supervision_exams", MANAGE_TRAINING),
     Tab(_("Marking"), "supervision_marking", MARK_EXAMS),
+    Tab(_("Leader reserve"), "supervision_reserve", JOIN_RESERVE),
+    # The panel (leaders, managers) does not stand for the reserve: their tab.
+    Tab(_("Leader reserve"), "supervision_reserve", SCORE_RESERVE),
 ]
 
 
