@@ -163,8 +163,8 @@ def test_leader_evaluation_is_anonymous_and_no_figure_is_not_zero(
 def test_pages(world: World) -> None:
     manager = Client()
     assert manager.login(username="manager", password=PASSWORD)
-    page = manager.get("/supervision/reserve/")
-    assert page.status_code == 200 and "发起本期选拔" in page.content.decode()
+    index = manager.get("/supervision/reserve/")
+    assert index.status_code == 200 and "发起本期选拔" in index.content.decode()
     refused = manager.post(
         "/supervision/reserve/open/", {"half_start": "2020-01-01", "note": "留着"}
     )
