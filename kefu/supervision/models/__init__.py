@@ -38,9 +38,9 @@ from kefu.supervision.models.reserve import (
     ReserveCandidate,
     ReserveMember,
     ReserveSelection,
+    ReserveSource,
     SelectionState,
 )
-from kefu.supervision.models.reserve import CandidateSource as ReserveSource
 from kefu.supervision.models.rounds import (
     AnswerVerdict,
     Finding,

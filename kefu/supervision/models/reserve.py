@@ -58,7 +58,7 @@ class ReserveSelection(models.Model):
         return f"{self.half_start:%Y-%m}"
 
 
-class CandidateSource(models.TextChoices):
+class ReserveSource(models.TextChoices):
     APPLIED = "applied", _("Applied")
     NOMINATED = "nominated", _("Nominated")
     RESERVE = "reserve", _("Current reserve, up for re-confirmation")
@@ -80,7 +80,7 @@ class ReserveCandidate(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    source = models.CharField(_("how they came"), max_length=10, choices=CandidateSource.choices)
+    source = models.CharField(_("how they came"), max_length=10, choices=ReserveSource.choices)
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -145,6 +145,7 @@ def reserve_page(
     user = request_user(request)
     _need_see(user)
     selections = list(queries.selections_of(user))
+    current = next((s for s in selections if s.state == "open"), None)
     counts: dict[int, dict[str, int]] = {}
     for selection in selections:
         rows = selection.candidates.values_list("decision", flat=True)
@@ -164,7 +165,11 @@ def reserve_page(
                 }
                 for s in selections
             ],
-            "open_form": (form or OpenForm()) if queries.may_manage(user) else None,
+            "open_form": (form or OpenForm())
+            if queries.may_manage(user) and current is None
+            else None,
+            "current": current,
+            "current_half": reserve_rules.half_label(current.half_start) if current else "",
             "may_see_pool": queries.may_score(user),
             "pool_size": queries.pool_of(user.centre_id).count() if queries.may_score(user) else 0,
         },
