@@ -42,12 +42,13 @@ def test_selection_opened_candidate_scored_and_admitted(
     page.click("form.score-form button[type=submit]")
     page.wait_for_selector("text=评分已保存")
     assert "88" in page.inner_text("table.panel-scores")
-    page.check("form.decide-form input[name=admit][value='1']")
+    page.select_option("form.decide-form select[name=admit]", "0")
     page.fill("form.decide-form input[name=reason]", "   ")  # blank: refused
     page.click("form.decide-form button[type=submit]")
     page.wait_for_selector("form.decide-form .message.error")
-    assert page.is_checked("form.decide-form input[name=admit][value='1']")
+    assert page.input_value("form.decide-form select[name=admit]") == "0"  # kept as chosen
     manager.errors.clear()  # the refused post's 400 is logged by the browser
+    page.select_option("form.decide-form select[name=admit]", "1")
     page.fill("form.decide-form input[name=reason]", "质检与考试成绩突出")
     page.click("form.decide-form button[type=submit]")
     page.wait_for_selector("text=决定已记录")

@@ -118,7 +118,6 @@ class DecideForm(forms.Form):
         label=_("Decision"),
         coerce=lambda value: value == "1",
         choices=[("1", _("Admit to the reserve")), ("0", _("Do not admit"))],
-        widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
