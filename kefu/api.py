@@ -258,7 +258,10 @@ def _mount() -> None:
     from kefu.supervision.api.honours import router as supervision_honours_router
     from kefu.supervision.api.people import router as supervision_people_router
     from kefu.supervision.api.projects import router as supervision_projects_router
+    from kefu.supervision.api.reminders import router as supervision_reminders_router
+    from kefu.supervision.api.reserve import router as supervision_reserve_router
     from kefu.supervision.api.rounds import router as supervision_rounds_router
+    from kefu.supervision.api.signing import router as supervision_signing_router
     from kefu.supervision.api.work_reports import router as supervision_reports_router
     from kefu.telephony.api import router as telephony_router
     from kefu.tickets.api import policies_router
@@ -292,6 +295,9 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_certification_router)
     api.add_router("/insights", insights_spikes_router)
     api.add_router("/insights", insights_reasons_router)
+    api.add_router("/supervision", supervision_signing_router)
+    api.add_router("/supervision", supervision_reserve_router)
+    api.add_router("/supervision", supervision_reminders_router)
 
 
 _mount()

@@ -149,6 +149,11 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "certification_id": gettext_lazy("certification"),
     # Call-reason suggestions (kefu/insights/api/reasons.py).
     "threshold": gettext_lazy("lowest confidence shown"),
+    # Minutes signing, report reminders, the shift-leader reserve (kefu/supervision/api/).
+    "admit": gettext_lazy("Decision"),
+    "leader_id": gettext_lazy("Shift leader"),
+    "person_ids": gettext_lazy("people to remind"),
+    "selection_id": gettext_lazy("reserve selection"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

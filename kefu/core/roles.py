@@ -139,6 +139,12 @@ CHANGE_SPIKE_RULES = "insights.change_spikerule"
 # Call-reason suggestions (issue 21 point 2): managers train the centre's model, set how
 # sure a suggestion must be and read the model's figures and acceptance rate.
 MANAGE_REASON_MODEL = "insights.manage_reason_model"
+# 绿苗计划, the shift-leader reserve (003 第二部分(八)1): managers run the half-yearly
+# selection and decide; team leaders and managers nominate and score candidates; the front
+# line applies and rates their own team leader in the evaluation.
+MANAGE_RESERVE = "supervision.manage_reserve"
+SCORE_RESERVE = "supervision.score_reserve"
+JOIN_RESERVE = "supervision.join_reserve"
 
 _FRONT_LINE = frozenset(
     {
@@ -161,6 +167,7 @@ _FRONT_LINE = frozenset(
         WRITE_REPORTS,
         TAKE_EXAMS,
         VIEW_INCIDENTS,
+        JOIN_RESERVE,
     }
 )
 
@@ -235,6 +242,7 @@ ROLES: dict[str, Role] = {
                     TAKE_EXAMS,
                     VIEW_INCIDENTS,
                     MANAGE_INCIDENTS,
+                    SCORE_RESERVE,
                 }
             )
             | _PLANNING,
@@ -329,6 +337,8 @@ ROLES: dict[str, Role] = {
                     MANAGE_INCIDENTS,
                     CHANGE_SPIKE_RULES,
                     MANAGE_REASON_MODEL,
+                    SCORE_RESERVE,
+                    MANAGE_RESERVE,
                 }
             )
             | _PLANNING,

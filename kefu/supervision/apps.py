@@ -23,8 +23,8 @@ class SupervisionConfig(AppConfig):
 
 def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
     """Migrate makes sure the worker hands in exam papers whose time is up every five
-    minutes, sweeps the overdue rectifications every hour and proposes each month's
-    honours from the 1st."""
+    minutes, sweeps the overdue rectifications every hour, proposes each month's honours
+    from the 1st and reminds the missing work reports every hour."""
     from kefu.core.tasks import schedule_ensure
     from kefu.supervision import tasks
 
@@ -38,3 +38,6 @@ def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> No
         using=using, func=tasks.RECTIFICATIONS_SWEEP, name="kefu: overdue rectifications"
     )
     schedule_ensure(using=using, func=tasks.HONOURS_PROPOSE, name="kefu: honours proposed")
+    schedule_ensure(
+        using=using, func=tasks.REPORTS_REMIND, name="kefu: missing work reports reminded"
+    )

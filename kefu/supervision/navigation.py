@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core import navigation
 from kefu.core.navigation import Tab
 from kefu.core.roles import (
+    JOIN_RESERVE,
     MANAGE_CHECKLISTS,
     MANAGE_TRAINING,
     MARK_EXAMS,
     RECTIFY,
     REVIEW_REPORTS,
+    SCORE_RESERVE,
     TAKE_EXAMS,
     VIEW_ASSESSMENT,
     VIEW_HONOUR_PROPOSALS,
@@ -42,6 +44,9 @@ TABS: list[Tab] = [
     # Those who keep the exams take none (no role holds both permissions): their tab.
     Tab(_("Exams"), "supervision_exams", MANAGE_TRAINING),
     Tab(_("Marking"), "supervision_marking", MARK_EXAMS),
+    Tab(_("Leader reserve"), "supervision_reserve", JOIN_RESERVE),
+    # The panel (leaders, managers) does not stand for the reserve: their tab.
+    Tab(_("Leader reserve"), "supervision_reserve", SCORE_RESERVE),
 ]
 
 

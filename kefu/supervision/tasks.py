@@ -27,3 +27,14 @@ def papers_close() -> int:
     from kefu.supervision.services.exams import papers_close_overdue
 
     return papers_close_overdue()
+
+
+REPORTS_REMIND = "kefu.supervision.tasks.reports_remind"
+
+
+def reports_remind() -> int:
+    """Hourly: remind whoever has not submitted a due work report, and their leader
+    (002 第14篇), once per report period."""
+    from kefu.supervision.services.reminders import reports_missing_sweep
+
+    return reports_missing_sweep()

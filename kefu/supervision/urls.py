@@ -14,6 +14,9 @@ from kefu.supervision.views import (
 from kefu.supervision.views import certification as certification_views
 from kefu.supervision.views import exams as exam_views
 from kefu.supervision.views import meetings as meeting_views
+from kefu.supervision.views import reminders as reminder_views
+from kefu.supervision.views import reserve as reserve_views
+from kefu.supervision.views import signing as signing_views
 from kefu.supervision.views import training as training_views
 from kefu.supervision.views import work_reports as report_views
 
@@ -298,5 +301,67 @@ urlpatterns = [
         "supervision/marking/<int:answer_id>/",
         exam_views.answer_mark_view,
         name="supervision_answer_mark",
+    ),
+    path(
+        "supervision/meetings/<int:meeting_id>/sign/",
+        signing_views.minutes_sign_view,
+        name="supervision_minutes_sign",
+    ),
+    path(
+        "supervision/meetings/<int:meeting_id>/correct/",
+        signing_views.minutes_correct_view,
+        name="supervision_minutes_correct",
+    ),
+    path(
+        "supervision/reports/team/remind/",
+        reminder_views.reports_remind_view,
+        name="supervision_reports_remind",
+    ),
+    path("supervision/reserve/", reserve_views.reserve_page, name="supervision_reserve"),
+    path(
+        "supervision/reserve/open/",
+        reserve_views.selection_open_view,
+        name="supervision_reserve_open",
+    ),
+    path("supervision/reserve/pool/", reserve_views.pool_page, name="supervision_reserve_pool"),
+    path(
+        "supervision/reserve/<int:selection_id>/",
+        reserve_views.selection_page,
+        name="supervision_reserve_selection",
+    ),
+    path(
+        "supervision/reserve/<int:selection_id>/apply/",
+        reserve_views.selection_apply_view,
+        name="supervision_reserve_apply",
+    ),
+    path(
+        "supervision/reserve/<int:selection_id>/nominate/",
+        reserve_views.selection_nominate_view,
+        name="supervision_reserve_nominate",
+    ),
+    path(
+        "supervision/reserve/<int:selection_id>/close/",
+        reserve_views.selection_close_view,
+        name="supervision_reserve_close",
+    ),
+    path(
+        "supervision/reserve/<int:selection_id>/rate/",
+        reserve_views.leader_rate_view,
+        name="supervision_reserve_rate",
+    ),
+    path(
+        "supervision/reserve/candidates/<int:candidate_id>/",
+        reserve_views.candidate_page,
+        name="supervision_reserve_candidate",
+    ),
+    path(
+        "supervision/reserve/candidates/<int:candidate_id>/score/",
+        reserve_views.candidate_score_view,
+        name="supervision_reserve_score",
+    ),
+    path(
+        "supervision/reserve/candidates/<int:candidate_id>/decide/",
+        reserve_views.candidate_decide_view,
+        name="supervision_reserve_decide",
     ),
 ]

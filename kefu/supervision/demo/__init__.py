@@ -31,6 +31,8 @@ from kefu.supervision.demo.exams import load_exams
 from kefu.supervision.demo.honours import load_honours
 from kefu.supervision.demo.people import load_people
 from kefu.supervision.demo.projects import load_projects
+from kefu.supervision.demo.reserve import load_reserve
+from kefu.supervision.demo.signing import load_signing
 from kefu.supervision.demo.work_reports import load_work_reports
 from kefu.supervision.models import (
     AnswerVerdict,
@@ -111,6 +113,8 @@ def load_supervision(centre: OrgUnit) -> int:
     load_honours(centre)
     load_projects(centre)
     load_people(centre)
+    load_reserve(centre)
+    load_signing(centre)
     return written
 
 

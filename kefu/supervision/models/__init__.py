@@ -30,6 +30,17 @@ from kefu.supervision.models.projects import (
     ProjectEventKind,
     ProjectState,
 )
+from kefu.supervision.models.reserve import (
+    CandidateDecision,
+    LeaderRating,
+    PanelScore,
+    RaterRole,
+    ReserveCandidate,
+    ReserveMember,
+    ReserveSelection,
+    ReserveSource,
+    SelectionState,
+)
 from kefu.supervision.models.rounds import (
     AnswerVerdict,
     Finding,
@@ -48,6 +59,7 @@ from kefu.supervision.models.rounds import (
     StaffQuestion,
     Verdict,
 )
+from kefu.supervision.models.signing import MinutesCorrection, MinutesSignature
 from kefu.supervision.models.training import (
     Attendance,
     Exam,
@@ -76,6 +88,7 @@ __all__ = [
     "AnswerVerdict",
     "AppraisalRules",
     "Attendance",
+    "CandidateDecision",
     "CandidateSource",
     "Checklist",
     "ChecklistItem",
@@ -97,8 +110,12 @@ __all__ = [
     "JudgementAction",
     "JudgementState",
     "JudgementStep",
+    "LeaderRating",
     "Meeting",
+    "MinutesCorrection",
+    "MinutesSignature",
     "NoFaultReason",
+    "PanelScore",
     "Paper",
     "PaperQuestion",
     "PaperState",
@@ -109,6 +126,7 @@ __all__ = [
     "ProjectEventKind",
     "ProjectState",
     "Question",
+    "RaterRole",
     "RecordKind",
     "Rectification",
     "RectificationAction",
@@ -118,6 +136,10 @@ __all__ = [
     "ReportEntry",
     "ReportKind",
     "ReportState",
+    "ReserveCandidate",
+    "ReserveMember",
+    "ReserveSelection",
+    "ReserveSource",
     "Responsibility",
     "ResultChoice",
     "Round",
@@ -125,6 +147,7 @@ __all__ = [
     "RoundState",
     "SampledRecord",
     "Section",
+    "SelectionState",
     "StaffQuestion",
     "TrainingSession",
     "TrainingTopic",

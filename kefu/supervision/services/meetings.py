@@ -18,6 +18,7 @@ from kefu.core.models import OrgUnit, User
 from kefu.core.roles import MANAGER
 from kefu.core.services.audit import audit_record
 from kefu.supervision.models import ActionItem, Meeting
+from kefu.supervision.queries import signing
 from kefu.supervision.queries import work_reports as queries
 
 #: A meeting is entered at most this far from its date (minutes typed up a month later,
@@ -123,11 +124,17 @@ def meeting_edit(
     minutes: str,
     decisions: str,
 ) -> Meeting:
-    """The chair (or a manager) writes the minutes and decisions and who attended."""
+    """The chair (or a manager) writes the minutes and decisions and who attended; once an
+    attendee has signed, the minutes are frozen (services.signing.minutes_correct)."""
     _may_change(actor, meeting)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.version != version:
         raise Conflict(code="stale_version", detail={"version": locked.version})
+    if signing.is_frozen(locked):
+        raise Conflict(
+            _("The minutes are being signed: correct them with a reason instead."),
+            code="minutes_frozen",
+        )
     _check(actor, held_on=held_on, title=title, minutes=minutes, decisions=decisions)
     if len(attendee_ids) > MAX_ATTENDEES:
         raise Invalid(_("Too many attendees."), code="attendees_too_many")

@@ -24,6 +24,7 @@ from kefu.core.roles import LEADER, MANAGER
 from kefu.supervision.models import Meeting
 from kefu.supervision.queries import work_reports as queries
 from kefu.supervision.services import meetings as services
+from kefu.supervision.views.signing import signing_context
 
 PER_PAGE = 20
 
@@ -157,12 +158,16 @@ def _page(
     *,
     form: MeetingForm | None = None,
     action_form: ActionForm | None = None,
+    correction_form: Any = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request_user(request)
     meeting = queries.meeting_detail(meeting)
     may_change = _may_change(user, meeting)
-    if may_change and form is None:
+    signed = signing_context(user, meeting, may_change, correction_form)
+    if signed["signing"].frozen:
+        form = None
+    elif may_change and form is None:
         form = MeetingForm(
             user=user,
             editing=True,
@@ -183,12 +188,20 @@ def _page(
             "actions": list(meeting.actions.all()),
             "carried": queries.carried_over(meeting),
             "form": form if may_change else None,
+            **signed,
             "action_form": (action_form or ActionForm(user=user)) if may_change else None,
             "today": timezone.localdate(),
             "user_id": user.pk,
         },
         status=status,
     )
+
+
+def meeting_page_with(
+    request: HttpRequest, meeting: Meeting, *, correction_form: Any, status: int
+) -> HttpResponse:
+    """The meeting's page with a refused correction form kept as typed."""
+    return _page(request, meeting, correction_form=correction_form, status=status)
 
 
 @login_required

@@ -283,6 +283,8 @@ def team_reports_page(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "kind_label": ReportKind(kind).label,
+            "kind": kind,
+            "team_id": team_id,
             "first": first,
             "last": last,
             "due": due,
