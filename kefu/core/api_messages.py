@@ -141,6 +141,9 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "question_id": gettext_lazy("exam question"),
     "session_id": gettext_lazy("training session"),
     "trainer_id": gettext_lazy("trainer"),
+    # Repeats, duplicates and escalation risk (kefu/insights/api/repeats.py).
+    "repeat_within_days": gettext_lazy("Repeat window (days)"),
+    "min_score": gettext_lazy("Lowest escalation risk"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

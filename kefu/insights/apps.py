@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,17 @@ class InsightsConfig(AppConfig):
     name = "kefu.insights"
     label = "insights"
     verbose_name = _("Insights")
+
+    def ready(self) -> None:
+        post_migrate.connect(_schedule, sender=self, dispatch_uid="kefu.insights.schedule")
+
+
+def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """Migrate makes sure the worker scores the open orders' escalation risk every five
+    minutes."""
+    from kefu.core.tasks import schedule_ensure
+    from kefu.insights import tasks
+
+    schedule_ensure(
+        using=using, func=tasks.RISK_SWEEP, name="kefu: escalation risk of open orders", minutes=5
+    )

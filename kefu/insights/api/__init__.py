@@ -1,0 +1,1 @@
+"""Insights over the API at /api/v1/insights/, one module per part."""

@@ -1,0 +1,1 @@
+"""Insights' writes, one module per part."""
