@@ -20,9 +20,12 @@ from kefu.tickets.lifecycle import Action, State
 from kefu.tickets.models import Ticket
 from kefu.tickets.services import ticket_act, ticket_create
 
-#: Said by the callers who call again; the anger words are the risk's.
-AGAIN = "客户再次来电，称问题仍未解决，已经第三次打电话了，再不处理就投诉到12398。"
-DUPLICATE_NOTE = "客户再次来电反映同一问题，要求尽快处理。"
+#: Said by the callers who call again, settled by telling them where their matter stands.
+AGAIN = (
+    "客户再次来电，称问题仍未解决，已经第三次打电话了，再不处理就投诉到12398；"
+    "已告知处理进度并安抚。"
+)
+DUPLICATE_NOTE = "客户通过网上营业厅再次提交同一诉求，要求尽快处理。"
 
 
 def load_repeats(centre: OrgUnit) -> None:
@@ -33,7 +36,7 @@ def load_repeats(centre: OrgUnit) -> None:
     now = timezone.now()
     _callers_again(centre, agent, now)
     _duplicate(centre, agent, now)
-    _urged(centre, agent)
+    _urged(centre, agent, now)
     risks_refresh(centre=centre)
 
 
@@ -62,14 +65,16 @@ def _callers_again(centre: OrgUnit, agent: User, now: datetime) -> None:
             business_type=contact.business_type.code if contact.business_type else None,
             service_content=contact.service_content.code,
             summary=AGAIN,
+            settled=True,
         )
         if len(seen) == 3:
             break
 
 
 def _duplicate(centre: OrgUnit, agent: User, now: datetime) -> None:
-    """The same customer's request opened a second time, on an order still under review:
-    its page offers the first for merge."""
+    """The same customer's request opened a second time (sent again from the online
+    service hall), while the first is still under review: its page offers the first for
+    merge."""
     first = (
         Ticket.objects.filter(centre=centre, state=State.ACCEPTED, category__isnull=False)
         .select_related("category")
@@ -89,18 +94,34 @@ def _duplicate(centre: OrgUnit, agent: User, now: datetime) -> None:
     )
 
 
-def _urged(centre: OrgUnit, agent: User) -> None:
-    """Three open orders urged twice, one customer on the dissatisfied tag: risky orders."""
+def _urged(centre: OrgUnit, agent: User, now: datetime) -> None:
+    """Three orders in the departments' hands chased by their customers: the first's
+    customer is on the dissatisfied tag, the second's called twice more on the order's
+    reason (repeat contacts), the third only urged: two risky orders and one below."""
     tag = Tag.objects.filter(code=Tag.DISSATISFIED).first()
-    orders = (
-        Ticket.objects.filter(centre=centre, state=State.DISPATCHED, urge_count=0)
-        .select_related("customer")
+    orders = list(
+        Ticket.objects.filter(
+            centre=centre, state__in=[State.DISPATCHED, State.HANDLING], urge_count=0
+        )
+        .select_related("customer", "category")
         .order_by("stage_due_at")[:3]
     )
     for position, order in enumerate(orders):
-        for _urge in range(2):
+        for _urge in range(3 if position == 1 else 2):
             order = ticket_act(
                 actor=agent, number=order.number, action=Action.URGE, version=order.version
             )
         if position == 0 and tag is not None:
             order.customer.tags.add(tag)
+        if position == 1 and order.category is not None:
+            for hours in (5, 3):
+                contact_create(
+                    actor=agent,
+                    channel=Channel.HOTLINE,
+                    started_at=now - timedelta(hours=hours),
+                    ended_at=now - timedelta(hours=hours) + timedelta(minutes=3),
+                    customer_id=order.customer_id,
+                    service_content=order.category.code,
+                    summary=AGAIN,
+                    settled=True,
+                )
