@@ -17,6 +17,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 #: How far back the mark on a contact looks for the contact it repeats. The centre's window
 #: (`fcr_window_days`, a metrics setting) is applied where the mark is read, so changing it
@@ -31,20 +32,26 @@ RepeatRow = tuple[int | None, str, int, dt.datetime, bool]
 class CallerTimes:
     """The rows' start times per (caller, reason), the caller being the customer or the
     number: both keys are searched, as one caller may call once from a known number
-    before the customer is found and once as the customer."""
+    before the customer is found and once as the customer.
 
-    def __init__(self, rows: Iterable[RepeatRow]) -> None:
-        self.by_customer: dict[tuple[int, int], list[tuple[dt.datetime, int]]] = defaultdict(list)
-        self.by_number: dict[tuple[str, int], list[tuple[dt.datetime, int]]] = defaultdict(list)
+    Counting (`followed`) needs the times alone; marking (`previous`) needs which row each
+    time is, kept only when asked for (`positions=True`): a month of a large centre has
+    hundreds of thousands of callers, and the counting pass stays as lean as it was."""
+
+    def __init__(self, rows: Iterable[RepeatRow], *, positions: bool = False) -> None:
+        self.positions = positions
+        self.by_customer: dict[tuple[int, int], list[Any]] = defaultdict(list)
+        self.by_number: dict[tuple[str, int], list[Any]] = defaultdict(list)
         for position, (customer, number, reason, at, _settled) in enumerate(rows):
+            item = (at, position) if positions else at
             if customer is not None:
-                self.by_customer[(customer, reason)].append((at, position))
+                self.by_customer[(customer, reason)].append(item)
             if number:
-                self.by_number[(number, reason)].append((at, position))
-        for times in (*self.by_customer.values(), *self.by_number.values()):
-            times.sort()
+                self.by_number[(number, reason)].append(item)
+        for items in (*self.by_customer.values(), *self.by_number.values()):
+            items.sort()
 
-    def _lists(self, row: RepeatRow) -> list[list[tuple[dt.datetime, int]]]:
+    def _lists(self, row: RepeatRow) -> list[list[Any]]:
         customer, number, reason, _at, _settled = row
         found = []
         if customer is not None:
@@ -57,29 +64,37 @@ class CallerTimes:
         """Is the contact followed by another from the same caller on the same reason,
         strictly later and within `window`?"""
         at = row[3]
-        for times in self._lists(row):
-            after = bisect_right(times, (at, _LAST))
-            if after < len(times) and times[after][0] <= at + window:
-                return True
+        for items in self._lists(row):
+            if self.positions:
+                after = bisect_right(items, (at, _LAST))
+                if after < len(items) and items[after][0] <= at + window:
+                    return True
+            else:
+                after = bisect_right(items, at)
+                if after < len(items) and items[after] <= at + window:
+                    return True
         return False
 
     def previous(self, row: RepeatRow, window: dt.timedelta) -> int | None:
         """The position of the latest contact that this one repeats: from the same caller
-        on the same reason, strictly earlier and within `window`; None if there is none."""
+        on the same reason, strictly earlier and within `window`; None if there is none.
+        Needs `positions=True`."""
+        if not self.positions:
+            raise ValueError("previous() needs the rows' positions")
         at = row[3]
         best: tuple[dt.datetime, int] | None = None
-        for times in self._lists(row):
-            before = bisect_left(times, (at, _FIRST)) - 1
+        for items in self._lists(row):
+            before = bisect_left(items, (at, _FIRST)) - 1
             if (
                 before >= 0
-                and times[before][0] >= at - window
-                and (best is None or times[before] > best)
+                and items[before][0] >= at - window
+                and (best is None or items[before] > best)
             ):
-                best = times[before]
+                best = items[before]
         return None if best is None else best[1]
 
 
-_FIRST, _LAST = -1, 1 << 62  # positions sort between these
+_FIRST, _LAST = -1, 1 << 62  # every row's position sorts between these
 
 
 def repeat_counts(
@@ -101,7 +116,7 @@ def repeat_counts(
 def repeats_of(rows: Sequence[RepeatRow], window: dt.timedelta) -> dict[int, int]:
     """For each row that repeats an earlier one within `window`, the position of the
     contact it repeats (the latest such): {position: earlier position}."""
-    index = CallerTimes(rows)
+    index = CallerTimes(rows, positions=True)
     found: dict[int, int] = {}
     for position, row in enumerate(rows):
         earlier = index.previous(row, window)

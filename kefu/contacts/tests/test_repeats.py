@@ -79,10 +79,11 @@ def test_the_mark_and_the_fcr_count_are_the_one_rule(rows: list[RepeatRow], days
     one repeats: both the brute-force reading of the rule."""
     window = dt.timedelta(days=days)
     marks = repeats_of(rows, window)
-    index = CallerTimes(rows)
+    index, indexed = CallerTimes(rows), CallerTimes(rows, positions=True)
     for i in range(len(rows)):
         assert (i in marks) == brute_previous(rows, i, window)
         assert index.followed(rows[i], window) == brute_followed(rows, i, window)
+        assert indexed.followed(rows[i], window) == brute_followed(rows, i, window)
     followed = [i for i in range(len(rows)) if brute_followed(rows, i, window)]
     start, end = T0, T0 + dt.timedelta(days=31)
     assert repeat_counts(rows, start, end, window) == (
