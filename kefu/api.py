@@ -241,6 +241,7 @@ def _mount() -> None:
     from kefu.core.api import router as core_router
     from kefu.customers.api import router as customers_router
     from kefu.insights.api.reasons import router as insights_reasons_router
+    from kefu.insights.api.repeats import router as insights_repeats_router
     from kefu.insights.api.spikes import router as insights_spikes_router
     from kefu.knowledge.api import router as knowledge_router
     from kefu.metrics.api import router as metrics_router
@@ -298,6 +299,7 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_signing_router)
     api.add_router("/supervision", supervision_reserve_router)
     api.add_router("/supervision", supervision_reminders_router)
+    api.add_router("/insights", insights_repeats_router)
 
 
 _mount()

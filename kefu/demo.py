@@ -27,6 +27,7 @@ from kefu.core.services import audit_record, calendars_ensure
 from kefu.customers.demo import load_customer_extras
 from kefu.customers.models import Customer, CustomerPhone, Tag
 from kefu.customers.privacy import customer_anonymise
+from kefu.insights.demo import load_insights
 from kefu.insights.demo.reasons import load_reasons
 from kefu.knowledge.demo import FILES, load_knowledge, read
 from kefu.quality.demo import load_quality
@@ -533,6 +534,8 @@ def demo_load(
     if contacts_created:  # the notes as agents write them, and the model learnt from them
         progress(str(_("Call-reason model")))
         load_reasons(centre)
+    progress(str(_("Repeats and escalation risk")))
+    load_insights(centre)
     if customers_created:
         _anonymised_customer(centre)
         load_customer_extras(centre, staff)

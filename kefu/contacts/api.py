@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -44,6 +44,7 @@ class ContactOut(Schema):
     service_content: ReasonRef | None
     summary: str
     settled: bool
+    repeat_of: int | None
     created_at: datetime
 
 
@@ -101,6 +102,14 @@ class ContactFilters(StrictSchema):
     service_content: str | None = Field(None, max_length=64)
     since: Instant | None = None
     until: Instant | None = None
+    repeat_within_days: int | None = Field(
+        None,
+        ge=1,
+        le=90,
+        description="Only repeat contacts (重复来电): those that repeat an earlier contact of "
+        "the same caller on the same reason within this many days (the centre's window is "
+        "`window_days` of GET /insights/repeats).",
+    )
 
 
 class CallReasonOut(Schema):
@@ -128,6 +137,8 @@ def contact_out(contact: Contact) -> dict[str, Any]:
         "service_content": contact.service_content,
         "summary": contact.summary,
         "settled": contact.settled,
+        # The earlier contact of the same caller on the same reason this one repeats.
+        "repeat_of": contact.repeat_of_id,
         "created_at": contact.created_at,
     }
 
@@ -136,7 +147,14 @@ def contact_out(contact: Contact) -> dict[str, Any]:
 def list_contacts(
     request: HttpRequest, filters: Query[ContactFilters], paging: Query[PageParams]
 ) -> dict[str, Any]:
-    return page(contact_list(request_user(request), **filters.dict()), paging, contact_out)
+    found = filters.dict()
+    days = found.pop("repeat_within_days")
+    contacts = contact_list(
+        request_user(request),
+        repeat_within=timedelta(days=days) if days is not None else None,
+        **found,
+    )
+    return page(contacts, paging, contact_out)
 
 
 @router.post("/contacts", response={201: ContactOut})

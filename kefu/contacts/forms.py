@@ -155,6 +155,7 @@ class ContactFilterForm(forms.Form):
         required=False,
     )
     caller = forms.CharField(label=_("Caller number"), max_length=32, required=False)
+    repeat = forms.BooleanField(label=_("Repeat contacts only"), required=False)
     since = DayField(label=_("From"), required=False)
     until = DayField(label=_("Before"), required=False)
     sort = forms.ChoiceField(
@@ -172,6 +173,7 @@ class ContactFilterForm(forms.Form):
             "since": start_of(data["since"]),
             "until": start_of(data["until"]),
             "sort": data["sort"] or None,
+            "repeat": data["repeat"],
         }
 
 

@@ -124,6 +124,17 @@ class Contact(models.Model):
     )
     summary = models.TextField(_("summary"), blank=True)
     settled = models.BooleanField(_("settled on contact"), default=False)
+    # The latest earlier contact from the same caller on the same call reason that this
+    # one repeats (重复来电, `kefu.contacts.repeats`), set when the contact is recorded;
+    # whether it counts as a repeat is the centre's window, applied where it is read.
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("repeats"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="repeated_by",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from kefu.contacts.models import CallReason, Contact, ContactSms, HelpRequest
 from kefu.core.errors import Forbidden, Invalid, NotFound
@@ -40,6 +40,13 @@ def contact_get_for_user(user: User, contact_id: int) -> Contact:
     return contact
 
 
+def repeats_within(window: timedelta) -> Q:
+    """The contacts that repeat an earlier one within `window`: their mark
+    (`Contact.repeat_of`, `kefu.contacts.repeats`) lies in it. The window is the centre's
+    (`fcr_window_days`), which callers above contacts read."""
+    return Q(repeat_of__isnull=False, repeat_of__started_at__gte=F("started_at") - window)
+
+
 def contact_list(
     user: User,
     *,
@@ -54,9 +61,13 @@ def contact_list(
     since: datetime | None = None,
     until: datetime | None = None,
     sort: str | None = None,
+    repeat_within: timedelta | None = None,
 ) -> QuerySet[Contact]:
-    """The contacts the user may see, filtered; newest first, or oldest with `sort="oldest"`."""
+    """The contacts the user may see, filtered; newest first, or oldest with `sort="oldest"`.
+    With `repeat_within`, only the repeat contacts (重复来电) of that window."""
     contacts = contacts_visible_to(user)
+    if repeat_within is not None:
+        contacts = contacts.filter(repeats_within(repeat_within))
     if channel:
         contacts = contacts.filter(channel=channel)
     if direction:

@@ -7,10 +7,12 @@ import re
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.contacts.models import CallReason, Channel, Contact, ContactSms, Direction, HelpRequest
+from kefu.contacts.repeats import LOOKBACK, RepeatRow, repeats_of
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.masking import mask_phone
 from kefu.core.models import OrgUnit, User
@@ -155,6 +157,7 @@ def contact_create(
             )
     region_row = region_for_code(region)
     check_fields(Contact, caller_number=number, summary=summary)
+    repeated = _repeated(centre_id, customer, number, content, started_at)
     # Everything above only reads; the write transaction holds SQLite's single writer lock
     # for just the two inserts, which keeps concurrent agents from queueing behind it.
     with transaction.atomic():
@@ -173,6 +176,7 @@ def contact_create(
             service_content=content,
             summary=summary,
             settled=settled,
+            repeat_of_id=repeated,
         )
         audit_record(
             actor=actor,
@@ -181,6 +185,68 @@ def contact_create(
             after=snapshot(contact, AUDITED_FIELDS),
         )
     return contact
+
+
+# --- repeat contacts (重复来电) ----------------------------------------------------------
+
+_ROW_FIELDS = ("customer_id", "caller_number", "service_content_id", "started_at", "settled")
+
+
+def _repeated(
+    centre_id: int,
+    customer: Customer | None,
+    number: str,
+    content: CallReason | None,
+    at: datetime,
+) -> int | None:
+    """The id of the contact a new one repeats (`kefu.contacts.repeats`): the caller's
+    earlier contacts on the same reason are read, the rule picks."""
+    if content is None or (customer is None and not number):
+        return None
+    same = Q(pk__in=[])
+    if customer is not None:
+        same |= Q(customer=customer)
+    if number:
+        same |= Q(caller_number=number)
+    earlier = list(
+        Contact.objects.filter(
+            same,
+            centre_id=centre_id,
+            service_content=content,
+            started_at__gte=at - LOOKBACK,
+            started_at__lt=at,
+        )
+        .order_by("-started_at", "-id")
+        .values_list("pk", *_ROW_FIELDS)[:20]
+    )
+    rows: list[RepeatRow] = [row[1:] for row in earlier]
+    rows.append((customer.pk if customer else None, number, content.pk, at, False))
+    found = repeats_of(rows, LOOKBACK).get(len(rows) - 1)
+    return None if found is None else earlier[found][0]
+
+
+def contact_repeats_mark(*, centre: OrgUnit, since: datetime | None = None) -> int:
+    """Mark the centre's contacts since `since` (all when None) with the contact each
+    repeats, as `contact_create` marks a new one: the backfill for contacts recorded
+    before the mark existed, or imported. Safe to run again; returns how many changed."""
+    contacts = Contact.objects.filter(centre=centre, service_content__isnull=False)
+    if since is not None:
+        contacts = contacts.filter(started_at__gte=since - LOOKBACK)
+    found = list(
+        contacts.order_by("started_at", "id").values_list("pk", "repeat_of_id", *_ROW_FIELDS)
+    )
+    marks = repeats_of([row[2:] for row in found], LOOKBACK)
+    changed: list[Contact] = []
+    for position, (pk, current, *_row) in enumerate(found):
+        if since is not None and found[position][5] < since:
+            continue
+        earlier = marks.get(position)
+        mark = None if earlier is None else found[earlier][0]
+        if mark != current:
+            changed.append(Contact(pk=pk, repeat_of_id=mark))
+    with transaction.atomic():
+        Contact.objects.bulk_update(changed, ["repeat_of"], batch_size=1000)
+    return len(changed)
 
 
 # --- during a contact: SMS to the caller, help from the team leader ----------------------

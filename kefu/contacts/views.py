@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import BooleanField, ExpressionWrapper
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -39,7 +40,9 @@ from kefu.contacts.queries import (
     customer_contacts,
     reason_paths,
     region_paths,
+    repeats_within,
 )
+from kefu.contacts.repeats import LOOKBACK
 from kefu.core.errors import DomainError
 from kefu.core.exports import EXPORT_LIMIT, local, person, xlsx_response
 from kefu.core.http import request_user
@@ -64,7 +67,7 @@ from kefu.quality.queries.phrases import phrases_for_call
 from kefu.satisfaction.queries.dissatisfied import dissatisfied_open_for
 from kefu.satisfaction.queries.notices import notices_for_caller
 from kefu.tickets.models import OPEN
-from kefu.tickets.queries import ticket_status, tickets_visible_to
+from kefu.tickets.queries import ticket_duplicates, ticket_status, tickets_visible_to
 from kefu.tickets.services import ticket_create_on_contact
 
 
@@ -262,10 +265,18 @@ def _record(user: User, form: ContactForm) -> str:
     for contact in ticket.contacts.all():
         contact_services.contact_assistance_attach(actor=user, contact=contact, session=session)
     promised = timezone.localtime(ticket.due_at) if ticket.due_at else None
-    return _("Work order %(number)s opened; the customer is promised an answer by %(due)s.") % {
+    said = _("Work order %(number)s opened; the customer is promised an answer by %(due)s.") % {
         "number": ticket.number,
         "due": f"{promised:%Y-%m-%d %H:%M}" if promised else "—",
     }
+    # Likely duplicates (issue 21 point 4): the order's page offers them for merge.
+    likely = ticket_duplicates(user, ticket)
+    if likely:
+        said += " " + _(
+            "It looks like the open work order %(numbers)s: the back office can merge them "
+            "from the new order's page."
+        ) % {"numbers": "、".join(found.ticket.number for found in likely)}
+    return said
 
 
 @login_required
@@ -436,12 +447,24 @@ def _contacts(request: HttpRequest) -> tuple[ContactFilterForm, Any]:
     form = ContactFilterForm(request.GET)
     if not form.is_valid():
         return form, None
+    user = request_user(request)
+    filters = form.filters()
+    # 重复来电 within the centre's first-contact window, the one the indicator counts.
+    window = _repeat_window(user)
+    repeat_within = window if filters.pop("repeat") else None
     try:
-        contacts = contact_list(request_user(request), **form.filters())
+        contacts = contact_list(user, repeat_within=repeat_within, **filters)
     except DomainError as error:
         form.add_error("caller", str(error.message))
         return form, None
-    return form, contacts.select_related("customer", "agent", "business_type", "service_content")
+    return form, contacts.select_related(
+        "customer", "agent", "business_type", "service_content", "repeat_of"
+    ).annotate(is_repeat=ExpressionWrapper(repeats_within(window), output_field=BooleanField()))
+
+
+def _repeat_window(user: User) -> timedelta:
+    days = (rules_of(user.centre) if user.centre is not None else Rules()).fcr_window_days
+    return min(timedelta(days=days), LOOKBACK)
 
 
 @login_required
@@ -471,6 +494,7 @@ def contact_export(request: HttpRequest) -> HttpResponse:
         _("Service content"),
         _("Summary"),
         _("Settled on the call"),
+        _("Repeat contact"),
         _("Agent"),
     ]
     rows = (
@@ -483,6 +507,7 @@ def contact_export(request: HttpRequest) -> HttpResponse:
             c.service_content.name if c.service_content else "",
             c.summary,
             _("Yes") if c.settled else _("No"),
+            _("Yes") if c.is_repeat else _("No"),
             person(c.agent),
         ]
         for c in contacts[:EXPORT_LIMIT]

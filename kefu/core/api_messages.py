@@ -154,6 +154,9 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "leader_id": gettext_lazy("Shift leader"),
     "person_ids": gettext_lazy("people to remind"),
     "selection_id": gettext_lazy("reserve selection"),
+    # Repeats, duplicates and escalation risk (kefu/insights/api/repeats.py).
+    "repeat_within_days": gettext_lazy("Repeat window (days)"),
+    "min_score": gettext_lazy("Lowest escalation risk"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

@@ -23,9 +23,9 @@ class InsightsConfig(AppConfig):
 
 
 def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
-    """Migrate makes sure the worker runs the spike detection every minute, and retrains
-    the call-reason models every night at 02:30, when the centre is quiet (the day's
-    contacts are classified by then)."""
+    """Migrate makes sure the worker runs the spike detection every minute, scores the open
+    orders' escalation risk every five minutes, and retrains the call-reason models every
+    night at 02:30, when the centre is quiet (the day's contacts are classified by then)."""
     import datetime as dt
 
     from django.utils import timezone
@@ -37,7 +37,9 @@ def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> No
     schedule_ensure(
         using=using, func=tasks.SPIKES_DETECT, name="kefu: fault spike detection", minutes=1
     )
-
+    schedule_ensure(
+        using=using, func=tasks.RISK_SWEEP, name="kefu: escalation risk of open orders", minutes=5
+    )
     now = timezone.localtime()
     night = now.replace(hour=2, minute=30, second=0, microsecond=0)
     Schedule.objects.using(using).get_or_create(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 SPIKES_DETECT = "kefu.insights.tasks.spikes_detect"
 REASON_MODELS_RETRAIN = "kefu.insights.tasks.reason_models_retrain"
+RISK_SWEEP = "kefu.insights.tasks.risk_sweep"
 
 
 def spikes_detect() -> int:
@@ -18,3 +19,10 @@ def reason_models_retrain() -> int:
     from kefu.insights.services.reasons import reason_models_retrain as retrain
 
     return retrain()
+
+
+def risk_sweep() -> int:
+    """Every five minutes: score the escalation risk of every open order."""
+    from kefu.insights.services.risk import risk_sweep as sweep
+
+    return sweep()

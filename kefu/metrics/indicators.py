@@ -19,12 +19,12 @@ roll-ups, since agent time is not split by queue.
 
 from __future__ import annotations
 
-import datetime as dt
-from bisect import bisect_right
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+# The repeat rule is contacts' (the contact's mark uses it too); kept importable here.
+from kefu.contacts.repeats import RepeatRow as RepeatRow
+from kefu.contacts.repeats import repeat_counts as repeat_counts
 from kefu.telephony.intervals import WAIT_THRESHOLDS
 
 
@@ -82,47 +82,6 @@ class Totals:
     monitoring_scores: tuple[float, ...] = ()
     headcount: int | None = None
     leavers: int | None = None
-
-
-#: A contact for the repeat search: (customer id, caller number, call reason, started,
-#: settled on the contact).
-RepeatRow = tuple[int | None, str, int, dt.datetime, bool]
-
-
-def repeat_counts(
-    rows: Iterable[RepeatRow], start: dt.datetime, end: dt.datetime, window: dt.timedelta
-) -> tuple[int, int]:
-    """The contacts of [start, end) followed by another from the same caller (the same
-    customer, or the same number when there is one) on the same call reason, later and
-    within `window` (重复来电, 002 第7篇 一次性解决问题的呼叫率: "不需要呼叫者再呼"): how many,
-    and how many of them the agent had settled. `rows` are the contacts with a call reason
-    from `start` to `end + window`; each caller's contacts are sorted once and searched by
-    bisection, so a month of a large centre is counted in one pass."""
-    rows = list(rows)
-    by_customer: dict[tuple[int, int], list[dt.datetime]] = defaultdict(list)
-    by_number: dict[tuple[str, int], list[dt.datetime]] = defaultdict(list)
-    for customer, number, reason, at, _settled in rows:
-        if customer is not None:
-            by_customer[(customer, reason)].append(at)
-        if number:
-            by_number[(number, reason)].append(at)
-    for times in (*by_customer.values(), *by_number.values()):
-        times.sort()
-
-    def followed(times: list[dt.datetime], at: dt.datetime) -> bool:
-        after = bisect_right(times, at)  # strictly later
-        return after < len(times) and times[after] <= at + window
-
-    repeated = settled = 0
-    for customer, number, reason, at, was_settled in rows:
-        if not start <= at < end:
-            continue
-        if (customer is not None and followed(by_customer[(customer, reason)], at)) or (
-            number and followed(by_number[(number, reason)], at)
-        ):
-            repeated += 1
-            settled += was_settled
-    return repeated, settled
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:

@@ -30,6 +30,7 @@ from kefu.tickets.queries import (
     actions_for,
     dispatch_rules_visible_to,
     policies_visible_to,
+    ticket_duplicates,
     ticket_events,
     ticket_get_for_user,
     ticket_list,
@@ -37,6 +38,7 @@ from kefu.tickets.queries import (
     ticket_status,
     with_list_relations,
 )
+from kefu.tickets.risk_reasons import reason_text
 from kefu.tickets.services.steps import EXTENSION_MAX_MINUTES
 
 router = Router(tags=["work orders"])
@@ -54,6 +56,17 @@ class Ref(Out):
 class CustomerRef(Out):
     id: int
     name: str
+
+
+RiskCode = Literal["urges", "repeats", "anger", "tier", "dissatisfied", "reopened"]
+
+
+class RiskReasonOut(Out):
+    """One reason of an order's escalation risk (升级风险), with its points."""
+
+    code: RiskCode
+    points: int
+    text: str
 
 
 class TicketOut(Out):
@@ -91,6 +104,24 @@ class TicketOut(Out):
     allowed_actions: list[Action]
     created_at: datetime
     closed_at: datetime | None
+    escalation_risk: int
+    risk_reasons: list[RiskReasonOut]
+
+
+class DuplicateOut(Out):
+    """An open order that is likely the same request (issue 21 point 4)."""
+
+    number: str
+    title: str
+    created_at: datetime
+    similarity: float
+    same_customer: bool
+    same_address: bool
+    may_merge: bool  # merge takes only the same customer's orders, by the back office
+
+
+class TicketCreatedOut(TicketOut):
+    likely_duplicates: list[DuplicateOut]
 
 
 class EventOut(Schema):
@@ -219,7 +250,28 @@ def ticket_out(ticket: Ticket, user: User) -> dict[str, Any]:
         "allowed_actions": actions_for(user, ticket),
         "created_at": ticket.created_at,
         "closed_at": ticket.closed_at,
+        "escalation_risk": ticket.escalation_risk,
+        "risk_reasons": [
+            {"code": reason["code"], "points": reason.get("points", 0), "text": reason_text(reason)}
+            for reason in ticket.risk_reasons
+        ],
     }
+
+
+def duplicates_out(user: User, ticket: Ticket) -> list[dict[str, Any]]:
+    may_merge = Action.MERGE in actions_for(user, ticket)
+    return [
+        {
+            "number": found.ticket.number,
+            "title": found.ticket.title,
+            "created_at": found.ticket.created_at,
+            "similarity": found.likely.score,
+            "same_customer": found.likely.same_customer,
+            "same_address": found.likely.same_address,
+            "may_merge": may_merge and found.likely.same_customer,
+        }
+        for found in ticket_duplicates(user, ticket)
+    ]
 
 
 def event_out(event: TicketEvent) -> dict[str, Any]:
@@ -269,10 +321,15 @@ def attachment_out(row: TicketAttachment) -> dict[str, Any]:
     }
 
 
-@router.post("", response={201: TicketOut})
+@router.post("", response={201: TicketCreatedOut})
 def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
+    """受理. The answer names the open orders that are likely the same request, to merge
+    this one into (`POST /tickets/{number}/merge`)."""
     user = request_user(request)
-    return Status(201, ticket_out(services.ticket_create(actor=user, **payload.dict()), user))
+    ticket = services.ticket_create(actor=user, **payload.dict())
+    return Status(
+        201, {**ticket_out(ticket, user), "likely_duplicates": duplicates_out(user, ticket)}
+    )
 
 
 @router.get("", response=Page[TicketOut])
@@ -286,6 +343,13 @@ def list_tickets(
         lambda ticket: ticket_out(ticket, user),
         load=with_list_relations,
     )
+
+
+@router.get("/{number}/duplicates", response=list[DuplicateOut])
+def ticket_duplicates_list(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    """The open orders likely to be the same request as this one, the most similar first."""
+    user = request_user(request)
+    return duplicates_out(user, ticket_get_for_user(user, number))
 
 
 @router.get("/{number}", response=TicketDetailOut)

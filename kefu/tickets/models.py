@@ -262,6 +262,10 @@ class TicketSequence(models.Model):
 OPEN = models.Q(stage_started_at__isnull=False)
 
 
+#: From this escalation risk on, an order comes first in the queues (升级风险, issue 21).
+RISK_RAISED = 50
+
+
 class Ticket(models.Model):
     number = models.CharField(_("number"), max_length=20)
     # Foreign keys that lead a composite index below need no index of their own: every
@@ -348,6 +352,11 @@ class Ticket(models.Model):
     # current stage (they end with it).
     extension_pending = models.PositiveIntegerField(_("extension asked"), null=True, blank=True)
     extension_minutes = models.PositiveIntegerField(_("extension granted"), default=0)
+    # 升级风险 (issue 21 point 4): a score from 0 to 100 and its reasons, computed by
+    # insights from the urges, repeat contacts, anger words, tier and the dissatisfied tag,
+    # and written by `tickets.services.risk`; a risky order comes first in the queues.
+    escalation_risk = models.PositiveSmallIntegerField(_("escalation risk"), default=0)
+    risk_reasons = models.JSONField(_("escalation risk reasons"), default=list, blank=True)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),

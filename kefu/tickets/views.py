@@ -49,6 +49,7 @@ from kefu.tickets.queries import (
     sent_to_agents,
     suggest_department,
     ticket_attachment_get_for_user,
+    ticket_duplicates,
     ticket_events,
     ticket_get_for_user,
     ticket_list,
@@ -184,6 +185,9 @@ def _detail_context(user: User, number: str) -> dict[str, Any]:
         "articles": articles_for_ticket(user, ticket),
         "knowledge_use": {"ticket": ticket.number},
         "escalation_sources": MANUAL_ESCALATION_SOURCES,
+        # Likely duplicates (issue 21 point 4), offered for merge where merge is allowed.
+        "duplicates": ticket_duplicates(user, ticket),
+        "may_merge": "merge" in actions,
         **_expert_context(),
     }
 

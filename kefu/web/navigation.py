@@ -78,6 +78,8 @@ ENTRIES = [
         "/supervision/",
         frozenset({LEADER, MANAGER, QA, ADMIN, AGENT, EXPERT, BACKOFFICE, HANDLER, EDITOR}),
     ),
+    # Repeats and escalation risk (issue 21 point 4), for those who read the reports.
+    Entry(_("Repeats and risk"), "/insights/repeats/", frozenset({LEADER, MANAGER, ADMIN})),
     Entry(_("Review desk"), "/knowledge/review/", frozenset({EDITOR, ADMIN})),
     Entry(_("Data import"), "/imports/", frozenset({ADMIN})),
 ]

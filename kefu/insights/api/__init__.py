@@ -1,1 +1,1 @@
-"""Insights' api, one module per part (issue 21)."""
+"""Insights over the API at /api/v1/insights/, one module per part (issue 21)."""

@@ -1,0 +1,11 @@
+"""The demo centre's insights (issue 21). Called by kefu/demo.py once the contacts, work
+orders, quality and satisfaction are loaded."""
+
+from __future__ import annotations
+
+from kefu.core.models import OrgUnit
+from kefu.insights.demo.repeats import load_repeats
+
+
+def load_insights(centre: OrgUnit) -> None:
+    load_repeats(centre)

@@ -1,1 +1,1 @@
-"""Insights' queries, one module per part (issue 21)."""
+"""Reads of insights, one module per part (issue 21)."""

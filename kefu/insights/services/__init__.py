@@ -1,1 +1,1 @@
-"""Insights' services, one module per part (issue 21)."""
+"""Insights' writes, one module per part (issue 21)."""

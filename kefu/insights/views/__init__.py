@@ -1,1 +1,1 @@
-"""Insights' views, one module per part (issue 21)."""
+"""Insights' pages, one module per part (issue 21)."""

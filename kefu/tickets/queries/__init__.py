@@ -11,6 +11,7 @@ from kefu.tickets.queries.access import (
     ticket_get_for_user,
     tickets_visible_to,
 )
+from kefu.tickets.queries.duplicates import Duplicate, ticket_duplicates
 from kefu.tickets.queries.lists import (
     BACKOFFICE_QUEUES,
     ESCALATION_KINDS,
@@ -51,6 +52,7 @@ __all__ = [
     "ESCALATION_KINDS",
     "LIST_RELATIONS",
     "SOONEST_DUE",
+    "Duplicate",
     "SentBack",
     "actions_for",
     "as_sla_policy",
@@ -79,6 +81,7 @@ __all__ = [
     "suggest_department",
     "suspension_intervals",
     "ticket_attachment_get_for_user",
+    "ticket_duplicates",
     "ticket_events",
     "ticket_get_for_user",
     "ticket_list",

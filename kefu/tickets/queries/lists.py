@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from kefu.core.models import OrgUnit, User
@@ -23,6 +23,7 @@ from kefu.tickets.lifecycle import (
 from kefu.tickets.models import (
     EXTERNAL_ESCALATION_SOURCES,
     OPEN,
+    RISK_RAISED,
     EscalationSource,
     Ticket,
     TicketEvent,
@@ -32,6 +33,12 @@ from kefu.tickets.queries.rules import in_warning_at, overdue_at
 
 # Soonest due first; orders whose stage has no limit come last.
 SOONEST_DUE = (F("stage_due_at").asc(nulls_last=True), "id")
+# The queues: orders at risk of escalation (升级风险, `Ticket.escalation_risk` from
+# RISK_RAISED on) first, soonest due first among them; then the rest, soonest due first.
+QUEUE_ORDER = (
+    Case(When(escalation_risk__gte=RISK_RAISED, then=Value(0)), default=Value(1)),
+    *SOONEST_DUE,
+)
 
 
 # The back office's four queues: the state an order waits in for each.
@@ -51,7 +58,7 @@ def backoffice_queue(user: User, queue: str, limit: int = 100) -> list[Ticket]:
     return list(
         with_list_relations(tickets)
         .select_related("category__parent")
-        .order_by(*SOONEST_DUE)[:limit]
+        .order_by(*QUEUE_ORDER)[:limit]
     )
 
 
@@ -69,7 +76,7 @@ def department_inbox(user: User, limit: int = 200) -> list[Ticket]:
         if user.department_id is None:
             return []
         tickets = tickets.filter(department_id=user.department_id)
-    return list(with_list_relations(tickets).order_by(*SOONEST_DUE)[:limit])
+    return list(with_list_relations(tickets).order_by(*QUEUE_ORDER)[:limit])
 
 
 def open_by_department(user: User, now: datetime) -> list[dict[str, Any]]:
@@ -223,7 +230,7 @@ def leaders_inbox(user: User, limit: int = 200) -> list[Ticket]:
     tickets = tickets_visible_to(user).filter(
         with_leaders=True, state__in=[State.DISPATCHED, State.HANDLING]
     )
-    return list(with_list_relations(tickets).order_by(*SOONEST_DUE)[:limit])
+    return list(with_list_relations(tickets).order_by(*QUEUE_ORDER)[:limit])
 
 
 @dataclass(frozen=True)

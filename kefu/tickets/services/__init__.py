@@ -21,6 +21,7 @@ from kefu.tickets.services.backup import away_set
 from kefu.tickets.services.phrases import standard_phrases_ensure
 from kefu.tickets.services.policies import POLICY_FIELDS, dispatch_rule_save, policy_save
 from kefu.tickets.services.recording import next_number
+from kefu.tickets.services.risk import ticket_risks_set
 from kefu.tickets.services.sweeps import SweepResult, deadline_sweep
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "ticket_attach",
     "ticket_create",
     "ticket_create_on_contact",
+    "ticket_risks_set",
 ]
