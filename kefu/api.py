@@ -240,6 +240,7 @@ def _mount() -> None:
     from kefu.contacts.api import router as contacts_router
     from kefu.core.api import router as core_router
     from kefu.customers.api import router as customers_router
+    from kefu.insights.api.incidents import router as insights_incidents_router
     from kefu.knowledge.api import router as knowledge_router
     from kefu.metrics.api import router as metrics_router
     from kefu.quality.api import router as quality_router
@@ -286,6 +287,7 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_assessment_router)
     api.add_router("/supervision", supervision_projects_router)
     api.add_router("/supervision", supervision_exams_router)
+    api.add_router("/insights", insights_incidents_router)
 
 
 _mount()

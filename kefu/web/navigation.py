@@ -78,6 +78,11 @@ ENTRIES = [
         "/supervision/",
         frozenset({LEADER, MANAGER, QA, ADMIN, AGENT, EXPERT, BACKOFFICE, HANDLER, EDITOR}),
     ),
+    Entry(
+        _("Major incidents"),
+        "/insights/incidents/",
+        frozenset({AGENT, EXPERT, BACKOFFICE, HANDLER, LEADER, MANAGER, ADMIN}),
+    ),
     Entry(_("Review desk"), "/knowledge/review/", frozenset({EDITOR, ADMIN})),
     Entry(_("Data import"), "/imports/", frozenset({ADMIN})),
 ]

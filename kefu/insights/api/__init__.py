@@ -1,0 +1,1 @@
+"""Insights over the API, one router per part."""

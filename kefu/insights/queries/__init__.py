@@ -1,0 +1,1 @@
+"""Reads of insights, one module per part."""
