@@ -27,6 +27,7 @@ from kefu.core.services import audit_record, calendars_ensure
 from kefu.customers.demo import load_customer_extras
 from kefu.customers.models import Customer, CustomerPhone, Tag
 from kefu.customers.privacy import customer_anonymise
+from kefu.insights.demo import load_incidents
 from kefu.knowledge.demo import FILES, load_knowledge, read
 from kefu.quality.demo import load_quality
 from kefu.satisfaction.demo import (
@@ -529,6 +530,8 @@ def demo_load(
     load_reminders(centre)
     progress(str(_("Supervision rounds")))
     load_supervision(centre)
+    progress(str(_("Major incidents")))
+    load_incidents(centre)
     if customers_created:
         _anonymised_customer(centre)
         load_customer_extras(centre, staff)

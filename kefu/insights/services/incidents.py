@@ -6,7 +6,8 @@ text message to every affected customer and every child order closed with it; or
 dismissed as a false alarm, which closes nothing.
 
 Every change checks the actor, runs in one transaction and guards against a concurrent
-writer with the incident's version."""
+writer with the incident's version. `at` backdates a step (the demo's history, an
+import), never into the future."""
 
 from __future__ import annotations
 
@@ -173,7 +174,7 @@ def incident_open_by_hand(
             _("Unknown call reason."), code="reason_unknown", detail={"field": "reason_id"}
         )
     department = _department(centre_id, department_id)
-    now = at or timezone.now()
+    now = min(at, timezone.now()) if at is not None else timezone.now()
     incident = Incident.objects.create(
         centre_id=centre_id,
         title=title,
@@ -247,7 +248,9 @@ def _order_add(incident: Incident, ticket: Ticket, now: dt.datetime) -> bool:
 
 
 @transaction.atomic
-def incident_contact_attach(*, actor: User, incident: Incident, contact_id: int) -> IncidentContact:
+def incident_contact_attach(
+    *, actor: User, incident: Incident, contact_id: int, at: dt.datetime | None = None
+) -> IncidentContact:
     """An agent attaches the caller's contact (one click on the workbench); the open
     orders opened on it become child orders. Attaching it again changes nothing."""
     if not queries.may_view(actor):
@@ -264,7 +267,7 @@ def incident_contact_attach(*, actor: User, incident: Incident, contact_id: int)
                 _("This contact belongs to another incident."), code="contact_in_other_incident"
             )
         return existing
-    now = timezone.now()
+    now = min(at, timezone.now()) if at is not None else timezone.now()
     try:
         with transaction.atomic():
             row = IncidentContact.objects.create(
@@ -322,7 +325,9 @@ def _first_customer(incident: Incident) -> Customer | None:
 
 
 @transaction.atomic
-def incident_dispatch(*, actor: User, incident: Incident, version: int) -> Incident:
+def incident_dispatch(
+    *, actor: User, incident: Incident, version: int, at: dt.datetime | None = None
+) -> Incident:
     """The one work order to the department on duty, for all the callers: an urgent
     fault order, on the first caller's customer record, dispatched at once."""
     _require_manage(actor)
@@ -350,6 +355,7 @@ def incident_dispatch(*, actor: User, incident: Incident, version: int) -> Incid
         title=incident.title,
         description="\n".join(filter(None, [region, incident.script])),
         category_id=incident.reason_id,
+        at=at,
     )
     _bump(incident, ["order"])
     audit_record(
@@ -396,7 +402,9 @@ def _recipients(incident: Incident) -> list[Outgoing]:
 
 
 @transaction.atomic
-def incident_close(*, actor: User, incident: Incident, version: int, reply: str) -> Incident:
+def incident_close(
+    *, actor: User, incident: Incident, version: int, reply: str, at: dt.datetime | None = None
+) -> Incident:
     """Close the incident with one reply: a text message to every affected customer
     through the outbox (one each, under the outreach rules: quiet hours, caps, opt-outs),
     every child order and the incident's own order closed with it, the notice ended with
@@ -406,12 +414,14 @@ def incident_close(*, actor: User, incident: Incident, version: int, reply: str)
     incident = _lock(incident, version)
     _open_only(incident)
     reply = _text(reply, "reply", REPLY_MAX)
-    now = timezone.now()
+    now = min(at, timezone.now()) if at is not None else timezone.now()
     centre = OrgUnit.objects.get(pk=incident.centre_id)
     items = [
         Outgoing(item.key, item.address, reply, item.customer_id) for item in _recipients(incident)
     ]
-    messages_enqueue_many(centre=centre, channel=Channel.SMS, purpose=Purpose.SERVICE, items=items)
+    messages_enqueue_many(
+        centre=centre, channel=Channel.SMS, purpose=Purpose.SERVICE, items=items, due_at=now
+    )
     children = list(
         IncidentOrder.objects.filter(incident=incident).values_list("ticket_id", flat=True)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -36,7 +37,7 @@ class IncidentWorld:
         self, customer: Customer | None, *, agent: str = "agent", order: bool = False
     ) -> Contact:
         """A contact recorded on the workbench (with a fault order opened on it)."""
-        fields = {
+        fields: dict[str, Any] = {
             "channel": "hotline",
             "caller_number": "13900000009" if customer is None else "",
             "customer_id": customer.pk if customer else None,
