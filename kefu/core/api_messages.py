@@ -141,6 +141,10 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "question_id": gettext_lazy("exam question"),
     "session_id": gettext_lazy("training session"),
     "trainer_id": gettext_lazy("trainer"),
+    # Major incidents (kefu/insights/api/incidents.py).
+    "incident_id": gettext_lazy("Major incident"),
+    "reason_id": gettext_lazy("Call reason"),
+    "region_id": gettext_lazy("Region"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

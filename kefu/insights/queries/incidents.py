@@ -85,7 +85,11 @@ def incident_detail(incident: Incident) -> Detail:
     contacts = list(
         IncidentContact.objects.filter(incident=incident)
         .select_related(
-            "contact__region", "contact__customer__region", "contact__agent", "attached_by"
+            "contact__region",
+            "contact__customer__region",
+            "contact__agent",
+            "contact__service_content",
+            "attached_by",
         )
         .order_by("contact__started_at", "pk")
     )
@@ -145,8 +149,8 @@ def suggested(incident: Incident, contact: Contact | None, region_id: int | None
 
 
 def recent_contact(user: User, customer_id: int | None, caller: str) -> Contact | None:
-    """The contact this agent recorded last for this caller within half an hour, not yet
-    attached to an incident: the one they are on."""
+    """The contact this agent recorded last for this caller within half an hour: the one
+    they are on (attached to an incident already, or not)."""
     if customer_id is None and not caller:
         return None
     contacts = Contact.objects.filter(
@@ -159,10 +163,8 @@ def recent_contact(user: User, customer_id: int | None, caller: str) -> Contact 
         if customer_id
         else contacts.filter(caller_number=caller)
     )
-    attached = IncidentContact.objects.values("contact_id")
     return (
-        contacts.exclude(pk__in=attached)
-        .select_related("service_content", "region", "customer")
+        contacts.select_related("service_content", "region", "customer")
         .order_by("-started_at", "-pk")
         .first()
     )

@@ -432,7 +432,6 @@ def incident_close(
             actor=actor,
             ticket_id=ticket_id,
             text=reply,
-            note=_("Closed with major incident %(title)s") % {"title": incident.title},
             at=now,
         )
     incident.state, incident.reply = IncidentState.CLOSED, reply
@@ -500,7 +499,7 @@ def _report_send(incident: Incident) -> int:
             report,
             _("Callers / orders"),
             area_label=_("Area"),
-            step_label=_("From"),
+            step_label=_("Time step"),
         ),
         link=f"/insights/incidents/{incident.pk}/",
         # The same figures are not sent twice; new callers make a new report.
