@@ -27,12 +27,12 @@ from kefu.tickets.models import Kind
 from kefu.tickets.services import ActionInput, ticket_act, ticket_create
 
 SEED = 95598 + 21
-HISTORY_TITLE = "栖霞区10kV迈皋桥线跳闸停电"
+HISTORY_TITLE = "栖霞区10千伏迈皋桥线跳闸停电"
 HISTORY_SCRIPT = (
-    "您好，栖霞区迈皋桥一带因10kV线路故障停电，抢修人员已赶赴现场，预计两小时内恢复供电，"
+    "您好，栖霞区迈皋桥一带因10千伏线路故障停电，抢修人员已赶赴现场，预计两小时内恢复供电，"
     "给您带来不便敬请谅解。"
 )
-HISTORY_REPLY = "【国网南京供电】迈皋桥一带10kV线路故障已抢修完毕，已恢复供电。感谢您的耐心等待。"
+HISTORY_REPLY = "【国网南京供电】迈皋桥一带10千伏线路故障已抢修完毕，已恢复供电。感谢您的耐心等待。"
 LIVE_TITLE = "江宁区东山街道大面积停电"
 LIVE_SCRIPT = (
     "您好，江宁区东山街道部分小区因线路故障停电，抢修人员正在处理，恢复时间另行通知，"
@@ -185,7 +185,7 @@ def load_incidents(centre: OrgUnit) -> None:
             number=order.number,
             action="return",
             version=order.version,
-            fields=ActionInput(result="迈皋桥10kV线路故障点已隔离，更换故障绝缘子，已恢复送电。"),
+            fields=ActionInput(result="迈皋桥10千伏线路故障点已隔离，更换故障绝缘子，已恢复送电。"),
             at=opened + timedelta(hours=2, minutes=40),
         )
     closed_at = opened + timedelta(hours=3)
