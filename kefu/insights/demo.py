@@ -1,10 +1,10 @@
-"""The demo centre's major incidents (issue 21 point 6): earlier today, a feeder fault in
-栖霞区 that forty customers called about within an hour, handled once: opened by the team
-leader, the callers attached by the agents (the orders opened on them became child
-orders), the one order to 抢修 taken and returned, and the incident closed with one reply
-sent by text message to every caller. And `kefu demo incident` (`incident_now`): a burst
-of fault calls in 江宁区 now, the incident opened and the leaders and the department on
-duty alerted, for the demo to go on from there.
+"""The demo centre's major incidents (issue 21 point 6). Earlier today, a feeder fault
+in 栖霞区 that forty customers reported in the app and on WeChat within an hour, handled
+once: opened by the team leader, the callers attached by the agents (the orders opened
+on them became child orders), the one order to 抢修 taken and returned, the incident
+closed with one reply sent by text message to every caller. And `kefu demo incident`
+(`incident_now`): a burst of fault reports in 江宁区 now, the incident opened and the
+leaders and the department on duty alerted, for the demo to go on from there.
 
 The steps go through the services, backdated where the demo's history lies in the past."""
 
@@ -84,7 +84,8 @@ def _burst(
     count: int,
     rng: random.Random,
 ) -> list[Contact]:
-    """`count` fault calls from the region's customers within `minutes` of `start`."""
+    """`count` fault reports (app, WeChat) from the region's customers within `minutes`
+    of `start`."""
     customers = list(
         Customer.objects.filter(centre=centre, region=region, anonymised_at__isnull=True)
         .prefetch_related("phones")
@@ -99,7 +100,9 @@ def _burst(
         contacts.append(
             Contact(
                 centre=centre,
-                channel=Channel.HOTLINE,
+                # Reported in the app and on WeChat (网上国网): the demo's hotline contacts
+                # are each one of the telephony's answered calls, which this burst has not.
+                channel=Channel.APP if n % 2 else Channel.WECHAT,
                 direction=Direction.INBOUND,
                 caller_number=phones[0].number if phones else "",
                 customer=customer,
@@ -109,7 +112,7 @@ def _burst(
                 region=region,
                 business_type=reason.parent if reason else None,
                 service_content=reason,
-                summary="客户反映家中停电，邻居家也没电。",
+                summary="家中突然停电，邻居家也没电，询问何时恢复。",
                 settled=n % 4 != 0,
             )
         )
@@ -124,7 +127,7 @@ def _orders(cast: _Cast, contacts: list[Contact]) -> None:
                 actor=contact.agent,
                 customer_id=contact.customer_id,
                 kind=Kind.FAULT,
-                title="停电报修",
+                title="家中突然停电",
                 description=contact.summary,
                 category=cast.reason.code if cast.reason else None,
                 contact_id=contact.pk,
@@ -147,6 +150,8 @@ def load_incidents(centre: OrgUnit) -> None:
     contacts = _burst(
         centre, cast, region, start=opened - timedelta(minutes=20), minutes=75, count=40, rng=rng
     )
+    if not contacts:  # a demo without customers in the district has no incident to tell
+        return
     _orders(cast, contacts)
     incident = services.incident_open_by_hand(
         actor=cast.leader,
@@ -216,7 +221,7 @@ class LiveIncident:
 
 @transaction.atomic
 def incident_now(centre: OrgUnit, *, count: int = 30) -> LiveIncident | None:
-    """A burst of fault calls in 江宁区 in the last quarter hour, the incident opened on it
+    """A burst of fault reports in 江宁区 in the last quarter hour, the incident opened on it
     (by hand: the leader's) with the leaders and the department on duty alerted, and the
     burst's calls attached. Each run opens a new one; None when the demo centre is not
     loaded."""
@@ -229,6 +234,8 @@ def incident_now(centre: OrgUnit, *, count: int = 30) -> LiveIncident | None:
     contacts = _burst(
         centre, cast, region, start=now - timedelta(minutes=14), minutes=13, count=count, rng=rng
     )
+    if not contacts:
+        return None
     _orders(cast, contacts)
     incident = services.incident_open_by_hand(
         actor=cast.leader,

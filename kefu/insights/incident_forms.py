@@ -36,7 +36,7 @@ class IncidentOpenForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["region"]).choices = regions
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "—"), *regions]
         cast(forms.ChoiceField, self.fields["reason"]).choices = [("", "—"), *reasons]
         cast(forms.ChoiceField, self.fields["department"]).choices = [("", "—"), *departments]
 

@@ -353,7 +353,7 @@ def incident_dispatch(
         customer=customer,
         department=department,
         title=incident.title,
-        description="\n".join(filter(None, [region, incident.script])),
+        description=f"{incident.title}。{region}\n{incident.script}",
         category_id=incident.reason_id,
         at=at,
     )

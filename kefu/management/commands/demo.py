@@ -103,7 +103,7 @@ class Command(BaseCommand):
             raise SystemExit(1)
         self.stdout.write(
             _(
-                "Major incident %(title)s opened: %(contacts)s fault calls in the last quarter "
+                "Major incident %(title)s opened: %(contacts)s fault reports in the last quarter "
                 "hour, %(orders)s orders; the leaders and the department on duty are alerted. "
                 "Open /insights/incidents/%(id)s/."
             )
