@@ -240,6 +240,7 @@ def _mount() -> None:
     from kefu.contacts.api import router as contacts_router
     from kefu.core.api import router as core_router
     from kefu.customers.api import router as customers_router
+    from kefu.insights.api.incidents import router as insights_incidents_router
     from kefu.insights.api.reasons import router as insights_reasons_router
     from kefu.insights.api.repeats import router as insights_repeats_router
     from kefu.insights.api.spikes import router as insights_spikes_router
@@ -300,6 +301,7 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_reserve_router)
     api.add_router("/supervision", supervision_reminders_router)
     api.add_router("/insights", insights_repeats_router)
+    api.add_router("/insights", insights_incidents_router)
 
 
 _mount()

@@ -27,7 +27,7 @@ from kefu.core.services import audit_record, calendars_ensure
 from kefu.customers.demo import load_customer_extras
 from kefu.customers.models import Customer, CustomerPhone, Tag
 from kefu.customers.privacy import customer_anonymise
-from kefu.insights.demo import load_insights
+from kefu.insights.demo import load_incidents, load_insights
 from kefu.insights.demo.reasons import load_reasons
 from kefu.knowledge.demo import FILES, load_knowledge, read
 from kefu.quality.demo import load_quality
@@ -536,6 +536,8 @@ def demo_load(
         load_reasons(centre)
     progress(str(_("Repeats and escalation risk")))
     load_insights(centre)
+    progress(str(_("Major incidents")))
+    load_incidents(centre)
     if customers_created:
         _anonymised_customer(centre)
         load_customer_extras(centre, staff)

@@ -157,6 +157,8 @@ FIELD_LABELS: dict[str, str | Promise] = {
     # Repeats, duplicates and escalation risk (kefu/insights/api/repeats.py).
     "repeat_within_days": gettext_lazy("Repeat window (days)"),
     "min_score": gettext_lazy("Lowest escalation risk"),
+    # Major incidents (kefu/insights/api/incidents.py).
+    "incident_id": gettext_lazy("Major incident"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

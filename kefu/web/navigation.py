@@ -79,7 +79,14 @@ ENTRIES = [
         frozenset({LEADER, MANAGER, QA, ADMIN, AGENT, EXPERT, BACKOFFICE, HANDLER, EDITOR}),
     ),
     # Repeats and escalation risk (issue 21 point 4), for those who read the reports.
-    Entry(_("Repeats and risk"), "/insights/repeats/", frozenset({LEADER, MANAGER, ADMIN})),
+    # Incidents, repeats, escalation risk, call-reason suggestions and spike rules are the
+    # insights pages' tabs; the front line sees only the incidents.
+    Entry(_("Insights"), "/insights/incidents/", frozenset({LEADER, MANAGER, ADMIN})),
+    Entry(
+        _("Major incidents"),
+        "/insights/incidents/",
+        frozenset({AGENT, EXPERT, BACKOFFICE, HANDLER}),
+    ),
     Entry(_("Review desk"), "/knowledge/review/", frozenset({EDITOR, ADMIN})),
     Entry(_("Data import"), "/imports/", frozenset({ADMIN})),
 ]

@@ -12,6 +12,7 @@ from kefu.core.models import AuditEntry, OrgUnit, User, WorkCalendar
 from kefu.core.validation import normalize_phone, validate_id_number
 from kefu.customers.models import Customer, CustomerPhone
 from kefu.demo import DEMO_USERS, PASSWORD, demo_load
+from kefu.insights.models import IncidentContact
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,10 @@ def test_demo_data_is_valid_and_realistic() -> None:
     assert channels.most_common(1)[0][0] == "hotline"
     assert len({contact.started_at.date() for contact in contacts}) > 30
     # A well-run centre settles most contacts on the spot; the others opened a work order.
-    assert sum(not contact.settled for contact in contacts) == 40
+    # The major incident's burst of fault calls has its own orders
+    # (kefu/insights/demo/incidents.py).
+    burst = set(IncidentContact.objects.values_list("contact_id", flat=True))
+    assert sum(not contact.settled for contact in contacts if contact.pk not in burst) == 40
 
 
 def test_demo_work_orders_tell_coherent_stories() -> None:

@@ -4,7 +4,10 @@ orders, quality and satisfaction are loaded."""
 from __future__ import annotations
 
 from kefu.core.models import OrgUnit
+from kefu.insights.demo.incidents import incident_now, load_incidents
 from kefu.insights.demo.repeats import load_repeats
+
+__all__ = ["incident_now", "load_incidents", "load_insights"]
 
 
 def load_insights(centre: OrgUnit) -> None:

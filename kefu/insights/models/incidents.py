@@ -131,6 +131,8 @@ class Incident(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Bumped by every change: a change made on a stale read is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("major incident")

@@ -34,19 +34,17 @@ from django.utils.translation import gettext
 from kefu.contacts.models import CallReason, Contact
 from kefu.core.errors import Forbidden
 from kefu.core.models import OrgUnit, Region, User
-from kefu.core.roles import BACKOFFICE, HANDLER, LEADER, MANAGE_INCIDENTS, MANAGER
+from kefu.core.roles import MANAGE_INCIDENTS
 from kefu.core.services.audit import audit_record
-from kefu.core.services.notifications import notify
 from kefu.insights import spikes
 from kefu.insights.models import Incident, IncidentOrigin, IncidentState, SpikeRule
 from kefu.insights.queries.spikes import fault_reason_ids
+from kefu.insights.services.incidents import incident_alert, notice_publish_for
 from kefu.tickets.models import Ticket
 from kefu.tickets.queries.rules import dispatch_rules_of
 from kefu.workforce.queries import china_calendar
 
-NOTIFICATION_KIND = "incident"
 #: A leader, manager or back-office member who signed in this recently is on duty.
-ON_DUTY_SINCE = dt.timedelta(hours=12)
 #: How far back the baseline reads (two Spring Festivals).
 HISTORY_DAYS = 800
 
@@ -160,24 +158,6 @@ def _department(centre_id: int, region: Region | None, reason: CallReason | None
     return best[1] if best else None
 
 
-def people_on_duty(centre_id: int, department_id: int | None, now: dt.datetime) -> list[User]:
-    """The centre's team leaders, managers and back office on duty (signed in within the
-    last shift; of a role nobody signed in, all of them, so the alert is never unheard)
-    and the handlers of the department on duty for the region."""
-    people: list[User] = []
-    for role in (LEADER, MANAGER, BACKOFFICE):
-        staff = User.objects.filter(groups__name=role, centre_id=centre_id, is_active=True)
-        on_duty = list(staff.filter(last_login__gte=now - ON_DUTY_SINCE).order_by("pk"))
-        people += on_duty or list(staff.order_by("pk"))
-    if department_id is not None:
-        people += list(
-            User.objects.filter(
-                groups__name=HANDLER, department_id=department_id, is_active=True
-            ).order_by("pk")
-        )
-    return people
-
-
 def provisional_script(
     region: Region | None, reason: CallReason | None, department: OrgUnit | None
 ) -> str:
@@ -218,9 +198,12 @@ def incident_open(
       (`provisional_script`).
     - `spike`: the step, its count and its baseline, kept on the incident.
 
-    Opening alerts at once, in the app and by SMS after commit, the centre's team
-    leaders, managers and back office on duty and the handlers of the department the
-    dispatch rules name for the region and reason (stored as the incident's department).
+    Opening by a leader publishes the script as the region's unplanned-outage notice
+    (screen pop; the workbench's incident panel shows a detected one's at once) and
+    alerts at once, in the app and by SMS after commit (`incidents.incident_alert`), the
+    centre's team leaders, managers and back office on duty and the handlers of the
+    department the dispatch rules name for the region and reason (stored as the
+    incident's department).
     """
     if actor is not None and not actor.has_perm(MANAGE_INCIDENTS):
         raise Forbidden()
@@ -255,15 +238,13 @@ def incident_open(
                 obj=incident,
                 after={"origin": origin, "observed": incident.observed, "title": title},
             )
-            notify(
-                recipients=people_on_duty(centre.pk, department.pk if department else None, now),
-                kind=NOTIFICATION_KIND,
-                title=gettext("Major incident: %(title)s") % {"title": title},
-                body=incident.script,
-                link=f"/insights/incidents/{incident.pk}/",
-                sms=True,
-                key=f"incident:{incident.pk}:open",
-            )
+            # Agents see the script at once on the workbench's incident panel; a leader's
+            # open (or their first word on the script) also publishes it as the region's
+            # notice, in their name.
+            if actor is not None:
+                incident.notice = notice_publish_for(incident, actor, now)
+                incident.save(update_fields=["notice"])
+            incident_alert(incident, now)
     except IntegrityError:
         existing = Incident.objects.filter(**scope, state=IncidentState.OPEN).first()
         if existing is None:  # closed meanwhile: a real error, not the race

@@ -11,6 +11,12 @@ class Command(BaseCommand):
     help = "Load the demo centre (idempotent: a second run changes nothing)."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "what",
+            nargs="?",
+            choices=["incident"],
+            help="`incident`: a burst of fault calls in one region now, and its major incident",
+        )
         parser.add_argument("--customers", type=int, default=3000)
         parser.add_argument(
             "--contacts",
@@ -30,6 +36,9 @@ class Command(BaseCommand):
         from kefu.centre import existing_centres
         from kefu.demo import DEMO_CENTRES, PASSWORD, demo_load, demo_logins
 
+        if options.get("what") == "incident":
+            self._incident()
+            return
         centres = existing_centres()
         if options["if_empty"] and centres:
             self.stdout.write(
@@ -80,3 +89,28 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo logins (password %(password)s):") % {"password": PASSWORD})
         for username, role, full_name in demo_logins():
             self.stdout.write(f"  {username:<11} {role:<11} {full_name}")
+
+    def _incident(self) -> None:
+        """`kefu demo incident`: a live major incident in the demo centre, now."""
+        from kefu.core import demo_content
+        from kefu.core.models import OrgUnit
+        from kefu.insights.demo import incident_now
+
+        centre = OrgUnit.objects.filter(code=demo_content.ORGANISATION["code"]).first()
+        live = incident_now(centre) if centre is not None else None
+        if live is None:
+            self.stderr.write(_("Load the demo first: `kefu demo`."))
+            raise SystemExit(1)
+        self.stdout.write(
+            _(
+                "Major incident %(title)s opened: %(contacts)s fault reports in the last quarter "
+                "hour, %(orders)s orders; the leaders and the department on duty are alerted. "
+                "Open /insights/incidents/%(id)s/."
+            )
+            % {
+                "title": live.incident.title,
+                "contacts": live.contacts,
+                "orders": live.orders,
+                "id": live.incident.pk,
+            }
+        )
