@@ -164,6 +164,7 @@ NOTIFICATION_KINDS: dict[str, Any] = {
     "ticket.overdue": _("Time limit passed"),
     "article.expiring": _("Article expiring"),
     "supervision.honour": _("Honours"),
+    "insights.incident": _("Major incident"),
 }
 NOTIFICATION_FAMILIES: dict[str, Any] = {
     "ticket": _("Work order"),

@@ -102,9 +102,8 @@ def test_the_contact_that_crosses_the_threshold_opens_one_incident(scene: Scene)
     assert incident.step_start == STEP and incident.observed == 20 and incident.baseline == 2
     assert incident.department is not None and incident.department.code == "repair"
     assert "停电" in incident.script and "鼓楼区" in incident.script
-    told = set(
-        Notification.objects.filter(kind="incident").values_list("recipient__username", flat=True)
-    )
+    alerts = Notification.objects.filter(kind="insights.incident")
+    told = set(alerts.values_list("recipient__username", flat=True))
     assert told == {"leader", "manager", "backoffice", "handler"}
     # Later steps raise its count and open nothing.
     scene.contacts(25, STEP + dt.timedelta(minutes=16))
@@ -169,5 +168,5 @@ def test_racing_runs_open_one_incident(scene: Scene) -> None:
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(len(r) for r in results) == 1
     assert Incident.objects.count() == 1
-    assert Notification.objects.filter(kind="incident").count() == 4
+    assert Notification.objects.filter(kind="insights.incident").count() == 4
     assert timezone.now()  # the clock is real; the detection was told the time
