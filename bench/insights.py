@@ -9,10 +9,14 @@ then timed: single summaries through the serving function (`Model.suggest`, what
 workbench calls per keystroke pause) and batches (`Model.suggest_many`). CPU time, so the
 figures are per core. Target (issue 21): at least 1,000 contacts a second.
 
-Another part adds its section to `SECTIONS` (spike detection).
+`spikes`, the spike detection (bench/insights_spikes.py): a month of a provincial
+centre's fault contacts (300,000 contacts a day) judged step by step, the time per
+15-minute step (target under 1 s) and the incidents injected found; with
+`--database-url` or `--sqlite`, the worker's own run on a database as well.
 
     python bench/insights.py
     python bench/insights.py --only reasons --contacts 20000
+    python bench/insights.py --only spikes --database-url postgres://…/empty_db
 """
 
 from __future__ import annotations
@@ -116,8 +120,20 @@ def reasons_section(contacts: int = CONTACTS, rounds: int = ROUNDS) -> dict[str,
     }
 
 
+def spikes(args: argparse.Namespace) -> dict[str, Any]:
+    """The spike detection over a provincial centre's month (bench/insights_spikes.py),
+    with the worker's own run on a database when one is named."""
+    from insights_spikes import db_section, spikes_section
+
+    found = spikes_section()
+    if args.database_url or args.sqlite:
+        found["worker_run"] = db_section(args.database_url)
+    return found
+
+
 SECTIONS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "reasons": lambda args: reasons_section(args.contacts, args.rounds),
+    "spikes": spikes,
 }
 
 
@@ -126,6 +142,8 @@ def main() -> None:
     parser.add_argument("--only", choices=sorted(SECTIONS), help="run one section")
     parser.add_argument("--contacts", type=int, default=CONTACTS, help="classifier corpus")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="timed passes")
+    parser.add_argument("--database-url", help="spikes: the worker's run on this empty database")
+    parser.add_argument("--sqlite", action="store_true", help="spikes: the worker's run on SQLite")
     args = parser.parse_args()
     names = [args.only] if args.only else list(SECTIONS)
     report = {
