@@ -27,8 +27,9 @@ from kefu.core.services import audit_record, calendars_ensure
 from kefu.customers.demo import load_customer_extras
 from kefu.customers.models import Customer, CustomerPhone, Tag
 from kefu.customers.privacy import customer_anonymise
-from kefu.insights.demo import load_incidents, load_insights
+from kefu.insights.demo.incidents import load_incidents
 from kefu.insights.demo.reasons import load_reasons
+from kefu.insights.demo.repeats import load_repeats
 from kefu.knowledge.demo import FILES, load_knowledge, read
 from kefu.quality.demo import load_quality
 from kefu.satisfaction.demo import (
@@ -535,7 +536,7 @@ def demo_load(
         progress(str(_("Call-reason model")))
         load_reasons(centre)
     progress(str(_("Repeats and escalation risk")))
-    load_insights(centre)
+    load_repeats(centre)
     progress(str(_("Major incidents")))
     load_incidents(centre)
     if customers_created:

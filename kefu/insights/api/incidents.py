@@ -228,7 +228,7 @@ def list_incidents(
     return page(incidents, params, _incident)
 
 
-@router.post("/incidents", response={201: InsightsIncidentDetailOut, **errors(403, 422)})
+@router.post("/incidents", response={201: InsightsIncidentDetailOut, **errors(403, 409, 422)})
 def open_incident(request: HttpRequest, payload: InsightsIncidentIn) -> Status[dict[str, Any]]:
     """Open an incident by hand: the script is published at once as an unplanned-outage
     notice for the region, and the leaders and the department on duty are alerted."""

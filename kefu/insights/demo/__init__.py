@@ -1,14 +1,5 @@
-"""The demo centre's insights (issue 21). Called by kefu/demo.py once the contacts, work
-orders, quality and satisfaction are loaded."""
-
-from __future__ import annotations
-
-from kefu.core.models import OrgUnit
-from kefu.insights.demo.incidents import incident_now, load_incidents
-from kefu.insights.demo.repeats import load_repeats
-
-__all__ = ["incident_now", "load_incidents", "load_insights"]
-
-
-def load_insights(centre: OrgUnit) -> None:
-    load_repeats(centre)
+"""The demo centre's insights (issue 21), one module per part, each called by kefu/demo.py
+once the contacts, work orders, quality and satisfaction are loaded: `reasons` (the notes
+as agents write them and the model learnt from them), `repeats` (repeats, a likely
+duplicate, risky orders) and `incidents` (today's closed incident and `kefu demo
+incident`). `notes` is pure, so the benchmark reads it without a database."""

@@ -188,17 +188,31 @@ def incident_open_by_hand(
         )
     department = _department(centre_id, department_id)
     now = min(at, timezone.now()) if at is not None else timezone.now()
-    incident = Incident.objects.create(
-        centre_id=centre_id,
-        title=title,
-        origin=IncidentOrigin.MANUAL,
-        region=region,
-        reason_id=reason_id,
-        opened_at=now,
-        opened_by=actor,
-        department=department,
-        script=script,
-    )
+    # One open incident per region and reason (found by the detection or opened by
+    # another leader): its callers are attached to it, not to a second one.
+    already = _("An incident of this region and call reason is open already.")
+    if (
+        reason_id is not None
+        and Incident.objects.filter(
+            centre_id=centre_id, region=region, reason_id=reason_id, state=IncidentState.OPEN
+        ).exists()
+    ):
+        raise Conflict(already, code="incident_open_already")
+    try:
+        with transaction.atomic():
+            incident = Incident.objects.create(
+                centre_id=centre_id,
+                title=title,
+                origin=IncidentOrigin.MANUAL,
+                region=region,
+                reason_id=reason_id,
+                opened_at=now,
+                opened_by=actor,
+                department=department,
+                script=script,
+            )
+    except IntegrityError:  # opened meanwhile
+        raise Conflict(already, code="incident_open_already") from None
     incident.notice = notice_publish_for(incident, actor, now)
     incident.save(update_fields=["notice"])
     audit_record(actor=actor, action="insights.incident_open", obj=incident)

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from kefu.conftest import PASSWORD, ApiClient, token_for
+from kefu.core.errors import Conflict
 from kefu.core.models import OrgUnit
 from kefu.insights.models import Incident
 from kefu.insights.services.incidents import incident_open_by_hand
@@ -18,11 +19,13 @@ SEE = {"agent", "expert", "backoffice", "handler", "leader", "manager", "admin"}
 MANAGE = {"backoffice", "leader", "manager"}
 
 
-def _incident(world: IncidentWorld, department: OrgUnit | None = None) -> Incident:
+def _incident(
+    world: IncidentWorld, department: OrgUnit | None = None, *, whole_region: bool = False
+) -> Incident:
     return incident_open_by_hand(
         actor=world.users["leader"],
         region_id=world.region.pk,
-        reason_id=world.outage.pk,
+        reason_id=None if whole_region else world.outage.pk,
         title="鼓楼区停电",
         script="抢修中。",
         department_id=(department or world.department).pk,
@@ -63,8 +66,12 @@ def test_other_centres_and_other_departments_see_nothing(incident_world: Inciden
     billing = OrgUnit.objects.create(
         kind=OrgUnit.Kind.DEPARTMENT, code="billing", name="电费", parent=world.centre
     )
-    theirs = _incident(world, department=billing)
+    theirs = _incident(world, department=billing, whole_region=True)
     ours = _incident(world)
+    # One open incident per region and reason: a second is refused, its callers go to it.
+    with pytest.raises(Conflict) as twice:
+        _incident(world)
+    assert twice.value.code == "incident_open_already"
     outsider = ApiClient(token_for("outsider"))
     assert outsider.get(f"/api/v1/insights/incidents/{ours.pk}").status_code == 404
     assert outsider.get("/api/v1/insights/incidents").json()["items"] == []

@@ -94,7 +94,7 @@ class Command(BaseCommand):
         """`kefu demo incident`: a live major incident in the demo centre, now."""
         from kefu.core import demo_content
         from kefu.core.models import OrgUnit
-        from kefu.insights.demo import incident_now
+        from kefu.insights.demo.incidents import incident_now
 
         centre = OrgUnit.objects.filter(code=demo_content.ORGANISATION["code"]).first()
         live = incident_now(centre) if centre is not None else None
