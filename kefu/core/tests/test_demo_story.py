@@ -62,9 +62,13 @@ def test_the_demo_centre_tells_a_coherent_story(story: None) -> None:
     assert opened == unsettled
     # Besides the 150, the major incident's callers' orders and its one order, opened on
     # no contact (kefu/insights/demo/incidents.py).
+    # And the likely duplicate, sent again from the online service hall
+    # (kefu/insights/demo/repeats.py).
     children = IncidentOrder.objects.count()
     ones = Ticket.objects.filter(pk__in=Incident.objects.exclude(order=None).values("order"))
-    assert len(opened) == Ticket.objects.count() - ones.count() == 150 + children
+    on_no_contact = Ticket.objects.filter(contacts__isnull=True).count()
+    assert ones.count() <= on_no_contact <= ones.count() + 1
+    assert len(opened) == Ticket.objects.count() - on_no_contact == 150 + children
 
     # The recorded contacts and the telephony's answered calls agree: every answered call
     # is a hotline contact of the same agent, the other channels add less than half again.

@@ -1,4 +1,5 @@
-"""The demo's repeats, duplicates and risky orders (issue 21 point 4): every demo contact
+"""The demo's repeats, duplicates and risky orders (issue 21 point 4), their contacts
+by the app (the demo's hotline contacts are the telephony's answered calls): every demo contact
 marked with the contact it repeats (the backfill), a few callers who call again today on
 yesterday's reason, an order opened again on a customer's open order (a likely duplicate,
 offered for merge on its page), a few orders urged by angry customers, and the risk of
@@ -56,7 +57,7 @@ def _callers_again(centre: OrgUnit, agent: User, now: datetime) -> None:
         seen.add(contact.customer_id)  # type: ignore[arg-type]
         contact_create(
             actor=agent,
-            channel=Channel.HOTLINE,
+            channel=Channel.APP,
             started_at=now - timedelta(hours=len(seen)),
             ended_at=now - timedelta(hours=len(seen)) + timedelta(minutes=4),
             caller_number=contact.caller_number,
@@ -117,7 +118,7 @@ def _urged(centre: OrgUnit, agent: User, now: datetime) -> None:
             for hours in (5, 3):
                 contact_create(
                     actor=agent,
-                    channel=Channel.HOTLINE,
+                    channel=Channel.APP,
                     started_at=now - timedelta(hours=hours),
                     ended_at=now - timedelta(hours=hours) + timedelta(minutes=3),
                     customer_id=order.customer_id,

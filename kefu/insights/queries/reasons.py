@@ -3,6 +3,7 @@ its threshold, the model's figures and the acceptance rate measured from use."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ def threshold_of(centre_id: int) -> Decimal:
 # Loaded models by their row: a row never changes once trained, so each process keeps the
 # few it serves and reads a newer one when the centre retrains (nothing shared between
 # processes; a new row has a new key).
-_LOADED: OrderedDict[int, Model] = OrderedDict()
+_LOADED: OrderedDict[tuple[int, dt.datetime], Model] = OrderedDict()
 _LOADED_MAX = 8
 _LOCK = threading.Lock()
 
@@ -52,25 +53,27 @@ _LOCK = threading.Lock()
 def served_model(centre_id: int) -> tuple[int, Model] | None:
     """The centre's newest model (its row id, the arrays), or None before the first
     training."""
-    pk = (
+    # Kept by row and training time: SQLite may give a deleted row's id to a new one.
+    newest = (
         ReasonModel.objects.filter(centre_id=centre_id)
         .order_by("-trained_at", "-id")
-        .values_list("pk", flat=True)
+        .values_list("pk", "trained_at")
         .first()
     )
-    if pk is None:
+    if newest is None:
         return None
+    pk = newest[0]
     with _LOCK:
-        if pk in _LOADED:
-            _LOADED.move_to_end(pk)
-            return pk, _LOADED[pk]
+        if newest in _LOADED:
+            _LOADED.move_to_end(newest)
+            return pk, _LOADED[newest]
     data = ReasonModel.objects.filter(pk=pk).values_list("data", flat=True).get()
     try:
         model = Model.from_bytes(bytes(data))
     except ValueError:  # trained on features of an older release: not served until retrained
         return None
     with _LOCK:
-        _LOADED[pk] = model
+        _LOADED[newest] = model
         while len(_LOADED) > _LOADED_MAX:
             _LOADED.popitem(last=False)
     return pk, model
