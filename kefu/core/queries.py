@@ -269,24 +269,27 @@ def regions() -> QuerySet[Region]:
     return Region.objects.order_by("code")
 
 
-# A team leader who signed in this recently is taken to be on duty (there is no rota yet).
+# Someone who signed in this recently is taken to be on duty (there is no rota yet).
 ON_DUTY_SINCE = timedelta(hours=12)
+
+
+def on_duty(people: QuerySet[User], now: datetime | None = None) -> list[User]:
+    """Those of `people` who signed in within the last shift, or, when none did, all of
+    them, so an alert never goes unheard. (No rota yet: when there is one, this reads it.)"""
+    now = now or timezone.now()
+    people = people.order_by("id")
+    return list(people.filter(last_login__gte=now - ON_DUTY_SINCE)) or list(people)
 
 
 def leaders_on_duty(
     centre_id: int, *, team_id: int | None = None, now: datetime | None = None
 ) -> list[User]:
-    """The team leaders on duty: of the agent's team when it has leaders (a 求助), else of
-    the centre (a wallboard breach); those who signed in within the last shift, or, when
-    none did, all of them, so an alert never goes unheard. (No rota yet: when there is
-    one, this reads it.)"""
-    now = now or timezone.now()
+    """The team leaders on duty (`on_duty`): of the agent's team when it has leaders (a
+    求助), else of the centre (a wallboard breach)."""
     leaders = User.objects.filter(groups__name=LEADER, centre_id=centre_id, is_active=True)
     if team_id is not None and leaders.filter(team_id=team_id).exists():
         leaders = leaders.filter(team_id=team_id)
-    leaders = leaders.order_by("id")
-    on_duty = list(leaders.filter(last_login__gte=now - ON_DUTY_SINCE))
-    return on_duty or list(leaders)
+    return on_duty(leaders, now)
 
 
 def centre_by_code(code: str | None) -> OrgUnit:

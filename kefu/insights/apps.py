@@ -28,9 +28,6 @@ def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> No
     night at 02:30, when the centre is quiet (the day's contacts are classified by then)."""
     import datetime as dt
 
-    from django.utils import timezone
-    from django_q.models import Schedule
-
     from kefu.core.tasks import schedule_ensure
     from kefu.insights import tasks
 
@@ -40,14 +37,9 @@ def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> No
     schedule_ensure(
         using=using, func=tasks.RISK_SWEEP, name="kefu: escalation risk of open orders", minutes=5
     )
-    now = timezone.localtime()
-    night = now.replace(hour=2, minute=30, second=0, microsecond=0)
-    Schedule.objects.using(using).get_or_create(
+    schedule_ensure(
+        using=using,
         func=tasks.REASON_MODELS_RETRAIN,
-        defaults={
-            "name": "kefu: call-reason models retrained",
-            "schedule_type": Schedule.DAILY,
-            "next_run": night if night > now else night + dt.timedelta(days=1),
-            "repeats": -1,
-        },
+        name="kefu: call-reason models retrained",
+        daily_at=dt.time(2, 30),
     )

@@ -21,7 +21,7 @@ from kefu.contacts.models import CallReason, Contact
 from kefu.contacts.queries import contacts_visible_to
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import OrgUnit, Region, User
-from kefu.core.queries import require_centre
+from kefu.core.queries import on_duty, require_centre
 from kefu.core.roles import BACKOFFICE, HANDLER, LEADER, MANAGER
 from kefu.core.services import notify
 from kefu.core.services.audit import audit_record
@@ -120,19 +120,15 @@ def notice_publish_for(incident: Incident, actor: User, now: dt.datetime) -> Not
     return notice
 
 
-#: Who is on duty: signed in within the last shift.
-ON_DUTY_SINCE = dt.timedelta(hours=12)
-
-
 def people_on_duty(centre_id: int, department_id: int | None, now: dt.datetime) -> list[User]:
-    """The centre's team leaders, managers and back office on duty (signed in within the
-    last shift; of a role nobody signed in, all of them, so the alert is never unheard)
-    and the handlers of the department on duty for the region."""
+    """The centre's team leaders, managers and back office on duty (`core.queries.on_duty`,
+    role by role, so the alert is never unheard) and the handlers of the department on
+    duty for the region."""
     people: list[User] = []
     for role in (LEADER, MANAGER, BACKOFFICE):
-        staff = User.objects.filter(groups__name=role, centre_id=centre_id, is_active=True)
-        on_duty = list(staff.filter(last_login__gte=now - ON_DUTY_SINCE).order_by("pk"))
-        people += on_duty or list(staff.order_by("pk"))
+        people += on_duty(
+            User.objects.filter(groups__name=role, centre_id=centre_id, is_active=True), now
+        )
     if department_id is not None:
         people += list(
             User.objects.filter(

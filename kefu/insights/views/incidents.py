@@ -5,6 +5,7 @@ caller's area, the likely one proposed, the contact just recorded attached in on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -160,7 +161,24 @@ def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     return render(request, "insights/incidents/detail.html", _context(request, incident))
 
 
-def _refused(request: HttpRequest, incident: Incident, name: str, form: Any) -> HttpResponse:
+def _step(
+    request: HttpRequest,
+    incident: Incident,
+    name: str,
+    form: Any,
+    run: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """One step on the incident's page: the form `name` valid, the service `run` on its
+    data, `done` said and the page again; refused, the page with the form as typed."""
+    if form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except DomainError as refused:
+            refuse(form, refused)
+        else:
+            messages.success(request, done)
+            return redirect("insights_incident", incident.pk)
     incident = queries.incident_get_for_user(request_user(request), incident.pk)
     return render(
         request,
@@ -176,23 +194,21 @@ def incident_change_view(request: HttpRequest, incident_id: int) -> HttpResponse
     user = request_user(request)
     incident = queries.incident_get_for_user(user, incident_id)
     form = IncidentChangeForm(request.POST, departments=_departments(incident.centre_id))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.incident_change(
-                actor=user,
-                incident=incident,
-                version=data["version"],
-                title=data["title"],
-                script=data["script"],
-                department_id=data["department"],
-            )
-        except DomainError as refused:
-            refuse(form, refused)
-        else:
-            messages.success(request, _("Saved; agents see the new script."))
-            return redirect("insights_incident", incident.pk)
-    return _refused(request, incident, "change_form", form)
+    return _step(
+        request,
+        incident,
+        "change_form",
+        form,
+        lambda data: services.incident_change(
+            actor=user,
+            incident=incident,
+            version=data["version"],
+            title=data["title"],
+            script=data["script"],
+            department_id=data["department"],
+        ),
+        _("Saved; agents see the new script."),
+    )
 
 
 @login_required
@@ -200,18 +216,16 @@ def incident_change_view(request: HttpRequest, incident_id: int) -> HttpResponse
 def incident_dispatch_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     user = request_user(request)
     incident = queries.incident_get_for_user(user, incident_id)
-    form = IncidentVersionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.incident_dispatch(
-                actor=user, incident=incident, version=form.cleaned_data["version"]
-            )
-        except DomainError as refused:
-            refuse(form, refused)
-        else:
-            messages.success(request, _("The work order is with the department."))
-            return redirect("insights_incident", incident.pk)
-    return _refused(request, incident, "dispatch_form", form)
+    return _step(
+        request,
+        incident,
+        "dispatch_form",
+        IncidentVersionForm(request.POST),
+        lambda data: services.incident_dispatch(
+            actor=user, incident=incident, version=data["version"]
+        ),
+        _("The work order is with the department."),
+    )
 
 
 @login_required
@@ -219,18 +233,16 @@ def incident_dispatch_view(request: HttpRequest, incident_id: int) -> HttpRespon
 def incident_order_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     user = request_user(request)
     incident = queries.incident_get_for_user(user, incident_id)
-    form = IncidentOrderForm(request.POST)
-    if form.is_valid():
-        try:
-            services.incident_order_attach(
-                actor=user, incident=incident, number=form.cleaned_data["number"]
-            )
-        except DomainError as refused:
-            refuse(form, refused)
-        else:
-            messages.success(request, _("The work order is a child order of the incident now."))
-            return redirect("insights_incident", incident.pk)
-    return _refused(request, incident, "order_form", form)
+    return _step(
+        request,
+        incident,
+        "order_form",
+        IncidentOrderForm(request.POST),
+        lambda data: services.incident_order_attach(
+            actor=user, incident=incident, number=data["number"]
+        ),
+        _("The work order is a child order of the incident now."),
+    )
 
 
 @login_required
@@ -253,21 +265,16 @@ def incident_report_view(request: HttpRequest, incident_id: int) -> HttpResponse
 def incident_close_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     user = request_user(request)
     incident = queries.incident_get_for_user(user, incident_id)
-    form = IncidentCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.incident_close(
-                actor=user,
-                incident=incident,
-                version=form.cleaned_data["version"],
-                reply=form.cleaned_data["reply"],
-            )
-        except DomainError as refused:
-            refuse(form, refused)
-        else:
-            messages.success(request, _("Incident closed: the reply goes to every customer."))
-            return redirect("insights_incident", incident.pk)
-    return _refused(request, incident, "close_form", form)
+    return _step(
+        request,
+        incident,
+        "close_form",
+        IncidentCloseForm(request.POST),
+        lambda data: services.incident_close(
+            actor=user, incident=incident, version=data["version"], reply=data["reply"]
+        ),
+        _("Incident closed: the reply goes to every customer."),
+    )
 
 
 @login_required
@@ -275,21 +282,16 @@ def incident_close_view(request: HttpRequest, incident_id: int) -> HttpResponse:
 def incident_dismiss_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     user = request_user(request)
     incident = queries.incident_get_for_user(user, incident_id)
-    form = IncidentDismissForm(request.POST)
-    if form.is_valid():
-        try:
-            services.incident_dismiss(
-                actor=user,
-                incident=incident,
-                version=form.cleaned_data["version"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as refused:
-            refuse(form, refused)
-        else:
-            messages.success(request, _("Dismissed as a false alarm."))
-            return redirect("insights_incident", incident.pk)
-    return _refused(request, incident, "dismiss_form", form)
+    return _step(
+        request,
+        incident,
+        "dismiss_form",
+        IncidentDismissForm(request.POST),
+        lambda data: services.incident_dismiss(
+            actor=user, incident=incident, version=data["version"], note=data["note"]
+        ),
+        _("Dismissed as a false alarm."),
+    )
 
 
 @login_required

@@ -25,6 +25,7 @@ from kefu.core.roles import AGENT, BACKOFFICE, EXPERT
 from kefu.metrics import queries as metrics
 from kefu.metrics.indicators import Totals, compute
 from kefu.metrics.queries import Period
+from kefu.metrics.reports import KEPT_PAST_SECONDS, KEPT_RUNNING_SECONDS
 from kefu.quality.models import Evaluation
 from kefu.quality.queries.results import counted
 from kefu.telephony.models import Agent
@@ -194,12 +195,6 @@ def person_figures(
     return found
 
 
-#: How long pages keep a centre's figures: the days that are over change only by a late
-#: import or a decided appeal, today's with every contact.
-PAST_SECONDS = 12 * 3600
-TODAY_SECONDS = 10 * 60
-
-
 @dataclass(frozen=True)
 class CentreFigures:
     people: dict[int, PersonFigures]
@@ -208,7 +203,8 @@ class CentreFigures:
 
 def centre_figures(centre: OrgUnit, first: dt.date, last: dt.date) -> CentreFigures:
     """`person_figures` for the whole centre as pages read them: computed once and kept
-    (PAST_SECONDS for days that are over, TODAY_SECONDS when the period takes in today),
+    as long as the reports are (`metrics.reports.KEPT_PAST_SECONDS` for days that are over,
+    `KEPT_RUNNING_SECONDS` when the period takes in today),
     with the time they were computed, which the page shows. Half a million contacts a
     quarter are grouped once, not on every view."""
     key = f"supervision:figures:{centre.pk}:{first}:{last}"
@@ -216,7 +212,8 @@ def centre_figures(centre: OrgUnit, first: dt.date, last: dt.date) -> CentreFigu
     if isinstance(kept, CentreFigures):
         return kept
     found = CentreFigures(person_figures(centre, first, last), timezone.now())
-    cache.set(key, found, TODAY_SECONDS if last >= timezone.localdate() else PAST_SECONDS)
+    running = last >= timezone.localdate()
+    cache.set(key, found, KEPT_RUNNING_SECONDS if running else KEPT_PAST_SECONDS)
     return found
 
 

@@ -19,6 +19,7 @@ from kefu.core.models import OrgUnit, User
 from kefu.core.roles import KEEP_PROJECTS, VIEW_SUPERVISION
 from kefu.metrics import queries as metrics
 from kefu.metrics.indicators import INDICATORS, compute
+from kefu.metrics.reports import KEPT_PAST_SECONDS
 from kefu.metrics.standards import Direction, Standard, Target
 from kefu.supervision import library, progress
 from kefu.supervision.models import (
@@ -122,7 +123,7 @@ def indicator_value(centre: OrgUnit, code: str, first: dt.date, last: dt.date) -
     if hit is not None:
         return float(hit[0]) if hit[0] is not None else None
     value = _read(centre, first, last, service=service)[code]
-    cache.set(key, (value,), 12 * 3600)
+    cache.set(key, (value,), KEPT_PAST_SECONDS)
     return value
 
 
