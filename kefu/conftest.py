@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.state import ProjectState
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
@@ -188,3 +192,21 @@ def race(calls: list[Callable[[], Any]]) -> list[Any]:
     for thread in threads:
         thread.join()
     return results
+
+
+@contextmanager
+def migrated_back_to(targets: list[tuple[str, str]]) -> Iterator[ProjectState]:
+    """The schema as it stood at `targets`, for a test of a data migration: yields that
+    state, whose models write the old rows; on leaving, always, every migration is applied
+    again. The signals the migrate command sends are sent too (SQLite's search triggers
+    are dropped before and made after, kefu/tickets/apps.py), so a failed test leaves the
+    schema whole for the tests after it."""
+    emit_pre_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(targets)
+        yield executor.loader.project_state(targets)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)

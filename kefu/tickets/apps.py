@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +15,7 @@ class TicketsConfig(AppConfig):
         register(Policies)
         register(DispatchRules)
         post_migrate.connect(_schedule_sweep, sender=self, dispatch_uid="kefu.tickets.sweep")
+        pre_migrate.connect(_search_before, sender=self, dispatch_uid="kefu.tickets.search")
         post_migrate.connect(_search, sender=self, dispatch_uid="kefu.tickets.search")
 
 
@@ -24,6 +25,14 @@ def _schedule_sweep(sender: AppConfig, using: str = "default", **kwargs: object)
     from kefu.tickets.tasks import SWEEP
 
     schedule_ensure(using=using, func=SWEEP, name="kefu: time-limit sweep", minutes=1)
+
+
+def _search_before(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """SQLite's search triggers are dropped while migrations run (they are made again
+    after, by `_search`)."""
+    from kefu.tickets.search import triggers_drop_before_migrate
+
+    triggers_drop_before_migrate(using)
 
 
 def _search(sender: AppConfig, using: str = "default", **kwargs: object) -> None:

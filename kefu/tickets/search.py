@@ -133,6 +133,30 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+SQLITE_TRIGGER_NAMES = (
+    "tickets_search_customer",
+    "tickets_search_delete",
+    "tickets_search_update",
+    "tickets_search_insert",
+)
+
+
+def triggers_drop_before_migrate(using: str = "default") -> None:
+    """Drop SQLite's triggers before migrations run; `triggers_ensure` makes them again
+    after. SQLite rebuilds a table to add or remove most columns, and the customers'
+    trigger names the work orders' table, so a rebuilt `tickets_ticket` could not take its
+    name back while that trigger stands (an upgrade stopped there). PostgreSQL alters
+    tables in place and keeps its triggers."""
+    from django.db import connections
+
+    target = connections[using]
+    if target.vendor != "sqlite":
+        return
+    with target.cursor() as cursor:
+        for name in SQLITE_TRIGGER_NAMES:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 def triggers_ensure(using: str = "default") -> None:
     """Make the triggers that note changed orders, where missing: after every migrate,
     since SQLite loses a table's triggers when a migration rebuilds the table."""

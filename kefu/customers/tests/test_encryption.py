@@ -17,9 +17,8 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from kefu.conftest import ApiClient
+from kefu.conftest import ApiClient, migrated_back_to
 from kefu.core import crypto
 from kefu.core.models import AuditEntry, User
 from kefu.customers.models import Customer
@@ -175,26 +174,18 @@ def test_environment_keys_override_the_file(
 def test_migrations_encrypt_existing_id_numbers_and_drop_the_clear_column(
     users: dict[str, User],
 ) -> None:
-    executor = MigrationExecutor(connection)
-    executor.migrate([("customers", "0002_customer_id_number_encrypted_columns")])
-    apps = executor.loader.project_state(
-        [("customers", "0002_customer_id_number_encrypted_columns")]
-    ).apps
-    OldCustomer = apps.get_model("customers", "Customer")
-    OldAudit = apps.get_model("core", "AuditEntry")
-    old = OldCustomer.objects.create(
-        centre_id=users["agent"].centre_id, name="旧客户", id_number=ID_NUMBER
-    )
-    OldAudit.objects.create(
-        action="customer.create",
-        object_type="customers.customer",
-        object_id=str(old.pk),
-        after={"name": "旧客户", "id_number": ID_NUMBER},
-    )
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    with migrated_back_to([("customers", "0002_customer_id_number_encrypted_columns")]) as state:
+        OldCustomer = state.apps.get_model("customers", "Customer")
+        OldAudit = state.apps.get_model("core", "AuditEntry")
+        old = OldCustomer.objects.create(
+            centre_id=users["agent"].centre_id, name="旧客户", id_number=ID_NUMBER
+        )
+        OldAudit.objects.create(
+            action="customer.create",
+            object_type="customers.customer",
+            object_id=str(old.pk),
+            after={"name": "旧客户", "id_number": ID_NUMBER},
+        )
 
     columns = [
         column.name

@@ -17,10 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from kefu.conftest import ApiClient
+from kefu.conftest import ApiClient, migrated_back_to
 from kefu.core.models import OrgUnit, User
 from kefu.metrics import reports
 from kefu.metrics.models import CentreRules
@@ -151,15 +149,10 @@ def test_centres_at_the_old_short_abandon_default_move_to_20_seconds_002_7(
     """002 第7篇: "“短时放弃”按通常标准是20秒或者更少". The migration moves centres still at
     the old default (5 s) to 20 s; a centre that chose another value keeps it."""
     other = OrgUnit.objects.create(kind=OrgUnit.Kind.CENTRE, code="other", name="另一中心")
-    executor = MigrationExecutor(connection)
-    executor.migrate([("metrics", "0001_initial")])
-    apps = executor.loader.project_state([("metrics", "0001_initial")]).apps
-    old_rules = apps.get_model("metrics", "CentreRules")
-    old_rules.objects.create(centre_id=centre.pk, short_abandon_seconds=5)
-    old_rules.objects.create(centre_id=other.pk, short_abandon_seconds=10)
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    with migrated_back_to([("metrics", "0001_initial")]) as state:
+        old_rules = state.apps.get_model("metrics", "CentreRules")
+        old_rules.objects.create(centre_id=centre.pk, short_abandon_seconds=5)
+        old_rules.objects.create(centre_id=other.pk, short_abandon_seconds=10)
     assert CentreRules.objects.get(centre=centre).short_abandon_seconds == 20
     assert CentreRules.objects.get(centre=other).short_abandon_seconds == 10
 

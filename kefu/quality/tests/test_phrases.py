@@ -10,11 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
-from kefu.conftest import ApiClient, token_for
+from kefu.conftest import ApiClient, migrated_back_to, token_for
 from kefu.core.errors import Conflict, Forbidden, Invalid
 from kefu.core.models import AuditEntry, HolidayNotice, OrgUnit
 from kefu.quality import checks
@@ -410,23 +408,19 @@ def test_the_work_orders_call_phrases_move_into_the_library(centre: OrgUnit) -> 
     """Before the library, the work-order app kept what an agent says during a call; an
     upgraded centre finds them as its version 1 in use, with the check's words as they
     were, and the back office's reply phrases stay where they are."""
-    executor = MigrationExecutor(connection)
     before = [
         ("quality", "0002_automatic_check_switches"),
         ("tickets", "0016_department_created_index"),
     ]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps.get_model("tickets", "StandardPhrase")
-    old.objects.create(
-        use="call",
-        situation="客户要求找领导",
-        text="先生/女士很抱歉给您带来这么多麻烦。",
-        avoid="“您有多大的事还用找领导”",
-    )
-    old.objects.create(use="reply", text="您好，{result}。")
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    with migrated_back_to(before) as state:
+        old = state.apps.get_model("tickets", "StandardPhrase")
+        old.objects.create(
+            use="call",
+            situation="客户要求找领导",
+            text="先生/女士很抱歉给您带来这么多麻烦。",
+            avoid="“您有多大的事还用找领导”",
+        )
+        old.objects.create(use="reply", text="您好，{result}。")
     book = PhraseBook.objects.get(centre=centre)
     assert (book.number, book.state) == (1, "published")
     said = book.phrases.get(kind="recommended")
