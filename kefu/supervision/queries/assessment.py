@@ -62,11 +62,9 @@ from kefu.supervision.models import (
 from kefu.supervision.queries.exams import exam_scores
 from kefu.supervision.queries.figures import centre_figures, person_figures
 from kefu.tickets.lifecycle import State
-from kefu.tickets.models import Ticket, TicketEvent, TicketKind
-from kefu.tickets.stages import HOLDER_ACTIONS
+from kefu.tickets.models import Ticket, TicketKind
+from kefu.tickets.queries.departments import department_holds
 
-#: The stages a department owns while it holds an order (tickets.stages.STAGE_OF_STATE).
-DEPARTMENT_STAGES = frozenset({"take", "return"})
 DEPARTMENT_FIGURES = (
     "returned",
     "returned_on_time",
@@ -231,66 +229,9 @@ def departments_of(centre: OrgUnit) -> list[OrgUnit]:
 
 
 def _event_counts(centre: OrgUnit, period: Period) -> dict[str, Counter[str]]:
-    """The department's figures from the work orders' events, by department code."""
-    counting = {"return", "urge", "reject", "callback"}
-    tickets = (
-        TicketEvent.objects.filter(
-            ticket__centre=centre,
-            at__gte=period.start,
-            at__lt=period.end,
-            action__in=sorted(counting),
-        )
-        .values("ticket_id")
-        .distinct()
-    )
-    events = (
-        TicketEvent.objects.filter(ticket_id__in=tickets)
-        .order_by("ticket_id", "seq")
-        .values_list("ticket_id", "at", "action", "from_state", "to_state", "data")
-    )
-    figures: dict[str, Counter[str]] = defaultdict(Counter)
-    current: int | None = None
-    holder: str | None = None
-    last_returner: str | None = None
-    late = False
-    for ticket_id, at, action, from_state, to_state, data in events.iterator(chunk_size=2000):
-        if ticket_id != current:
-            current, holder, last_returner, late = ticket_id, None, None, False
-        data = data or {}
-        inside = period.start <= at < period.end
-        if action in HOLDER_ACTIONS:
-            holder = data.get("department")
-            late = False
-            continue
-        if action == "overdue":
-            if holder and data.get("stage") in DEPARTMENT_STAGES:
-                late = True
-            continue
-        if action == "urge":
-            if inside and holder and from_state in (State.DISPATCHED, State.HANDLING):
-                figures[holder]["urges"] += 1
-            continue
-        if action == "return":
-            if holder:
-                last_returner = holder
-                if inside:
-                    figures[holder]["returned"] += 1
-                    if not late:
-                        figures[holder]["returned_on_time"] += 1
-            else:
-                last_returner = None
-            late = False
-            continue
-        if action == "reject":
-            if inside and last_returner:
-                figures[last_returner]["refused"] += 1
-            late = False
-            continue
-        if action == "callback" and data.get("satisfied") is False and inside and last_returner:
-            figures[last_returner]["reopened"] += 1
-        if to_state == State.ACCEPTED:
-            holder, late = None, False
-    return figures
+    """The department's figures from the work orders' events, by department code (the count
+    lives in tickets, where the insights' feedback report reads it too)."""
+    return department_holds(centre.pk, period.start, period.end)
 
 
 def _attributed(centre: OrgUnit, period: Period, field_name: str) -> dict[int, int]:
