@@ -240,6 +240,7 @@ def _mount() -> None:
     from kefu.contacts.api import router as contacts_router
     from kefu.core.api import router as core_router
     from kefu.customers.api import router as customers_router
+    from kefu.insights.api.feedback import router as insights_feedback_router
     from kefu.insights.api.incidents import router as insights_incidents_router
     from kefu.insights.api.reasons import router as insights_reasons_router
     from kefu.insights.api.repeats import router as insights_repeats_router
@@ -302,6 +303,7 @@ def _mount() -> None:
     api.add_router("/supervision", supervision_reminders_router)
     api.add_router("/insights", insights_repeats_router)
     api.add_router("/insights", insights_incidents_router)
+    api.add_router("/insights", insights_feedback_router)
 
 
 _mount()

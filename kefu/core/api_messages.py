@@ -159,6 +159,10 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "min_score": gettext_lazy("Lowest escalation risk"),
     # Major incidents (kefu/insights/api/incidents.py).
     "incident_id": gettext_lazy("Major incident"),
+    # Feedback to departments (kefu/insights/api/feedback.py).
+    "period": gettext_lazy("Report period"),
+    "recipients": gettext_lazy("Recipients"),
+    "subscription_id": gettext_lazy("Feedback subscription"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

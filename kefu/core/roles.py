@@ -139,6 +139,11 @@ CHANGE_SPIKE_RULES = "insights.change_spikerule"
 # Call-reason suggestions (issue 21 point 2): managers train the centre's model, set how
 # sure a suggestion must be and read the model's figures and acceptance rate.
 MANAGE_REASON_MODEL = "insights.manage_reason_model"
+# Information feedback to departments (issue 21 point 3): the back office, team leaders and
+# managers read every department's report, a department's handlers their own; managers
+# keep the e-mail subscriptions.
+VIEW_FEEDBACK = "insights.view_feedback"
+MANAGE_FEEDBACK = "insights.manage_feedback"
 # 绿苗计划, the shift-leader reserve (003 第二部分(八)1): managers run the half-yearly
 # selection and decide; team leaders and managers nominate and score candidates; the front
 # line applies and rates their own team leader in the evaluation.
@@ -189,6 +194,7 @@ ROLES: dict[str, Role] = {
                 JUDGE_COMPLAINTS,
                 VIEW_JUDGEMENTS,
                 MANAGE_INCIDENTS,
+                VIEW_FEEDBACK,
             },
         ),
         # Handlers see who an order is for, never the unmasked personal data.
@@ -205,6 +211,7 @@ ROLES: dict[str, Role] = {
                     APPEAL_JUDGEMENTS,
                     VIEW_JUDGEMENTS,
                     VIEW_INCIDENTS,
+                    VIEW_FEEDBACK,
                 }
             ),
         ),
@@ -243,6 +250,7 @@ ROLES: dict[str, Role] = {
                     VIEW_INCIDENTS,
                     MANAGE_INCIDENTS,
                     SCORE_RESERVE,
+                    VIEW_FEEDBACK,
                 }
             )
             | _PLANNING,
@@ -339,6 +347,8 @@ ROLES: dict[str, Role] = {
                     MANAGE_REASON_MODEL,
                     SCORE_RESERVE,
                     MANAGE_RESERVE,
+                    VIEW_FEEDBACK,
+                    MANAGE_FEEDBACK,
                 }
             )
             | _PLANNING,

@@ -43,3 +43,7 @@ def _schedule(sender: AppConfig, using: str = "default", **kwargs: object) -> No
         name="kefu: call-reason models retrained",
         daily_at=dt.time(2, 30),
     )
+    # The departments' feedback reports due: hourly, as the metrics app's reports.
+    schedule_ensure(
+        using=using, func=tasks.FEEDBACK_SEND, name="kefu: departments' feedback reports"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 SPIKES_DETECT = "kefu.insights.tasks.spikes_detect"
 REASON_MODELS_RETRAIN = "kefu.insights.tasks.reason_models_retrain"
 RISK_SWEEP = "kefu.insights.tasks.risk_sweep"
+FEEDBACK_SEND = "kefu.insights.tasks.feedback_send"
 
 
 def spikes_detect() -> int:
@@ -26,3 +27,10 @@ def risk_sweep() -> int:
     from kefu.insights.services.risk import risk_sweep as sweep
 
     return sweep()
+
+
+def feedback_send() -> dict[str, int]:
+    """Every hour: e-mail each department's feedback report due (issue 21 point 3)."""
+    from kefu.insights.services.feedback import feedback_send_due
+
+    return {"sent": feedback_send_due().sent}

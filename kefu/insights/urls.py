@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from kefu.insights.views import incidents, reasons, repeats, spikes
+from kefu.insights.views import feedback, incidents, reasons, repeats, spikes
 
 urlpatterns: list[URLPattern] = [
     path("insights/spike-rules/", spikes.spike_rules_page, name="insights_spike_rules"),
@@ -60,5 +60,16 @@ urlpatterns: list[URLPattern] = [
         "insights/incidents/<int:incident_id>/dismiss/",
         incidents.incident_dismiss_view,
         name="insights_incident_dismiss",
+    ),
+    path("insights/feedback/", feedback.feedback_page, name="insights_feedback"),
+    path(
+        "insights/feedback/subscribe/",
+        feedback.subscription_create_view,
+        name="insights_feedback_subscribe",
+    ),
+    path(
+        "insights/feedback/subscriptions/<int:subscription_id>/",
+        feedback.subscription_page,
+        name="insights_feedback_subscription",
     ),
 ]

@@ -1,5 +1,6 @@
 """Insights' models, one module per part (issue 21)."""
 
+from kefu.insights.models.feedback import FeedbackPeriod, FeedbackSubscription
 from kefu.insights.models.incidents import (
     Incident,
     IncidentContact,
@@ -18,6 +19,8 @@ from kefu.insights.models.spikes import FaultReason
 
 __all__ = [
     "FaultReason",
+    "FeedbackPeriod",
+    "FeedbackSubscription",
     "Incident",
     "IncidentContact",
     "IncidentOrder",
