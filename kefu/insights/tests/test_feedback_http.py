@@ -55,7 +55,7 @@ def test_each_role_reads_what_it_may(world: FeedbackWorld, role: str) -> None:
     assert listed == expected
     browser = Client()
     browser.login(username=role, password=PASSWORD)
-    page = browser.get("/insights/feedback/", {"department": world.gas.pk, "day": day})
+    page = browser.get(f"/insights/feedback/?department={world.gas.pk}&day={day}")
     assert page.status_code == (200 if role in READ_ALL else 404 if role == "handler" else 403)
     created = api.post(SUBSCRIPTIONS, {"department_id": world.repair.pk, "period": "daily"})
     assert created.status_code == (201 if role in MANAGE else 403)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def _subscribe(department: OrgUnit, period: str, *, active: bool = True) -> FeedbackSubscription:
     return FeedbackSubscription.objects.create(
-        centre_id=department.parent_id,
+        centre_id=department.parent_id or 0,
         department=department,
         period=period,
         recipients=f"{department.code}-{period}@example.com\nboss@example.com",
@@ -58,7 +59,9 @@ def test_each_report_goes_out_once_on_its_day(
     assert "鼓楼区停电" in daily.body
     link = f"/insights/feedback/?department={world.repair.pk}&period=daily&day=2026-11-18"
     assert link in daily.body
+    assert isinstance(daily, EmailMultiAlternatives)
     [(html, kind)] = daily.alternatives
+    assert isinstance(html, str)
     assert kind == "text/html" and "<table" in html and link.replace("&", "&amp;") in html
     assert "daily" not in daily.body.replace(link, "")  # no internal code beside the link
     # Monday: the daily report and last week's; the 1st: the daily and last month's.
