@@ -27,6 +27,7 @@ from kefu.core.services import audit_record, calendars_ensure
 from kefu.customers.demo import load_customer_extras
 from kefu.customers.models import Customer, CustomerPhone, Tag
 from kefu.customers.privacy import customer_anonymise
+from kefu.insights.demo.feedback import load_feedback
 from kefu.insights.demo.incidents import load_incidents
 from kefu.insights.demo.reasons import load_reasons
 from kefu.insights.demo.repeats import load_repeats
@@ -539,6 +540,7 @@ def demo_load(
     load_repeats(centre)
     progress(str(_("Major incidents")))
     load_incidents(centre)
+    load_feedback(centre)  # the departments' feedback reports by e-mail
     if customers_created:
         _anonymised_customer(centre)
         load_customer_extras(centre, staff)
