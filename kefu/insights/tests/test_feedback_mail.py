@@ -125,3 +125,25 @@ def test_the_default_recipients_are_the_departments_handlers(
         actor=make_user("manager"), department_id=department.pk, period="monthly", recipients=[]
     )
     assert row.recipients.split() == ["a@example.com", "b@example.com"]
+
+
+def test_the_demos_subscriptions_are_sent_up_to_the_last_period(
+    centre: OrgUnit, department: OrgUnit
+) -> None:
+    from kefu.insights.demo.feedback import load_feedback
+
+    OrgUnit.objects.create(kind=OrgUnit.Kind.DEPARTMENT, code="gas", name="燃气", parent=centre)
+    load_feedback(centre)
+    load_feedback(centre)  # loaded once
+    periods = sorted(
+        FeedbackSubscription.objects.values_list("department__code", "period").order_by()
+    )
+    assert periods == [
+        ("gas", "daily"),
+        ("gas", "monthly"),
+        ("gas", "weekly"),
+        ("repair", "daily"),
+        ("repair", "weekly"),
+    ]
+    # A centre running for a while: nothing is due again today.
+    assert feedback_send_due().sent == 0
