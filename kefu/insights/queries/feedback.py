@@ -82,6 +82,18 @@ def departments_for(user: User) -> QuerySet[OrgUnit]:
     return departments
 
 
+def busiest(departments: list[OrgUnit]) -> int:
+    """The department with the most open orders (the first by name when none has any):
+    the one a leader's page opens on."""
+    counts = dict(
+        Ticket.objects.filter(OPEN, department__in=departments)
+        .values_list("department_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return max(departments, key=lambda unit: counts.get(unit.pk, 0)).pk
+
+
 def department_get_for_user(user: User, department_id: int) -> OrgUnit:
     found = departments_for(user).filter(pk=department_id).first()
     if found is None:

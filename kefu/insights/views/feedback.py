@@ -80,7 +80,7 @@ def _chosen(
     today = timezone.localdate()
     default = user.department_id if user.department_id in {d.pk for d in departments} else None
     if default is None and departments:
-        default = departments[0].pk
+        default = queries.busiest(departments)
     initial = {"department": default, "period": FeedbackPeriod.DAILY, "day": today}
     data = {**initial, **{key: value for key, value in request.GET.items() if value}}
     chooser = FeedbackChooserForm(data, departments=departments)
