@@ -309,6 +309,7 @@ def _reason_labels(ids: set[int]) -> dict[int, str]:
 def _contacts(department: OrgUnit, start: dt.datetime, end: dt.datetime) -> QuerySet[Contact]:
     """The contacts of [start, end) attached to the department's orders."""
     return Contact.objects.filter(
+        centre_id=department.parent_id,
         started_at__gte=start,
         started_at__lt=end,
         pk__in=Ticket.contacts.through.objects.filter(ticket__department=department).values(
