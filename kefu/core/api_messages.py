@@ -159,6 +159,9 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "min_score": gettext_lazy("Lowest escalation risk"),
     # Major incidents (kefu/insights/api/incidents.py).
     "incident_id": gettext_lazy("Major incident"),
+    # Hot topics (kefu/insights/api/topics.py).
+    "compare": gettext_lazy("Compared with"),
+    "dimension": gettext_lazy("Dimension"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

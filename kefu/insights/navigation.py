@@ -9,6 +9,7 @@ from kefu.core.roles import CHANGE_SPIKE_RULES, MANAGE_REASON_MODEL, VIEW_INCIDE
 
 TABS: list[Tab] = [
     Tab(_("Major incidents"), "insights_incidents", VIEW_INCIDENTS),
+    Tab(_("Hot topics"), "insights_topics", VIEW_REPORTS),
     Tab(_("Repeat contacts"), "insights_repeats", VIEW_REPORTS),
     Tab(_("Escalation risk"), "insights_risk", VIEW_REPORTS),
     Tab(_("Call-reason suggestions"), "insights_reasons", MANAGE_REASON_MODEL),
