@@ -156,10 +156,12 @@ def hot_topics_of(
     compare: Compare = Compare.DAY,
     dimension: Dimension = Dimension.SERVICE_CONTENT,
     now: dt.datetime | None = None,
+    limit: int = LIMIT,
+    examples: bool = True,
 ) -> TopicReport:
     """The hot topics of the contacts the user sees: `day` (today by default) against the
     span `compare` names, on one dimension of the call reasons. Four queries whatever the
-    period: two grouped counts, the names, the examples."""
+    period: two grouped counts, the names, the examples (if asked)."""
     if not user.has_perm(VIEW_REPORTS):
         raise Forbidden()
     now = now or timezone.now()
@@ -169,10 +171,10 @@ def hot_topics_of(
         raise Invalid(_("The day has not come yet."), code="day_in_future", detail={"field": "day"})
     span, before = spans(day, compare, now)
     counts, counts_before = _counts(user, dimension, span), _counts(user, dimension, before)
-    found = hot_topics(counts, counts_before, limit=LIMIT)
+    found = hot_topics(counts, counts_before, limit=min(limit, LIMIT))
     keys = [topic.key for topic in found]
     labels = _labels(dimension, keys)
-    examples = _examples(user, dimension, span, keys) if keys else {}
+    shown = _examples(user, dimension, span, keys) if keys and examples else {}
     return TopicReport(
         day=day,
         compare=compare,
@@ -182,7 +184,7 @@ def hot_topics_of(
         contacts=sum(counts.values()),
         contacts_before=sum(counts_before.values()),
         topics=[
-            HotTopic(topic.key, labels.get(topic.key, "—"), topic, examples.get(topic.key, []))
+            HotTopic(topic.key, labels.get(topic.key, "—"), topic, shown.get(topic.key, []))
             for topic in found
         ],
     )
