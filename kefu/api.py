@@ -245,6 +245,7 @@ def _mount() -> None:
     from kefu.insights.api.reasons import router as insights_reasons_router
     from kefu.insights.api.repeats import router as insights_repeats_router
     from kefu.insights.api.spikes import router as insights_spikes_router
+    from kefu.insights.api.topics import router as insights_topics_router
     from kefu.knowledge.api import router as knowledge_router
     from kefu.metrics.api import router as metrics_router
     from kefu.quality.api import router as quality_router
@@ -304,6 +305,7 @@ def _mount() -> None:
     api.add_router("/insights", insights_repeats_router)
     api.add_router("/insights", insights_incidents_router)
     api.add_router("/insights", insights_feedback_router)
+    api.add_router("/insights", insights_topics_router)
 
 
 _mount()

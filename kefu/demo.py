@@ -31,6 +31,7 @@ from kefu.insights.demo.feedback import load_feedback
 from kefu.insights.demo.incidents import load_incidents
 from kefu.insights.demo.reasons import load_reasons
 from kefu.insights.demo.repeats import load_repeats
+from kefu.insights.demo.topics import load_topics
 from kefu.knowledge.demo import FILES, load_knowledge, read
 from kefu.quality.demo import load_quality
 from kefu.satisfaction.demo import (
@@ -538,6 +539,7 @@ def demo_load(
         load_reasons(centre)
     progress(str(_("Repeats and escalation risk")))
     load_repeats(centre)
+    load_topics(centre)
     progress(str(_("Major incidents")))
     load_incidents(centre)
     load_feedback(centre)  # the departments' feedback reports by e-mail

@@ -163,6 +163,9 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "period": gettext_lazy("Report period"),
     "recipients": gettext_lazy("Recipients"),
     "subscription_id": gettext_lazy("Feedback subscription"),
+    # Hot topics (kefu/insights/api/topics.py).
+    "compare": gettext_lazy("Compared with"),
+    "dimension": gettext_lazy("Dimension"),
 }
 # Where pydantic says where an error is, before the field: not part of the field's name.
 _SOURCES = {"body", "payload", "query", "path", "header", "cookie", "filters"}

@@ -15,9 +15,10 @@ from kefu.core.roles import (
 
 TABS: list[Tab] = [
     Tab(_("Major incidents"), "insights_incidents", VIEW_INCIDENTS),
+    Tab(_("Hot topics"), "insights_topics", VIEW_REPORTS),
+    Tab(_("Department feedback"), "insights_feedback", VIEW_FEEDBACK),
     Tab(_("Repeat contacts"), "insights_repeats", VIEW_REPORTS),
     Tab(_("Escalation risk"), "insights_risk", VIEW_REPORTS),
     Tab(_("Call-reason suggestions"), "insights_reasons", MANAGE_REASON_MODEL),
     Tab(_("Spike rules"), "insights_spike_rules", CHANGE_SPIKE_RULES),
-    Tab(_("Department feedback"), "insights_feedback", VIEW_FEEDBACK),
 ]

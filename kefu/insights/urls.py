@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from kefu.insights.views import feedback, incidents, reasons, repeats, spikes
+from kefu.insights.views import feedback, incidents, reasons, repeats, spikes, topics
 
 urlpatterns: list[URLPattern] = [
     path("insights/spike-rules/", spikes.spike_rules_page, name="insights_spike_rules"),
@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
         reasons.reasons_threshold,
         name="insights_reasons_threshold",
     ),
+    path("insights/topics/", topics.topics_page, name="insights_topics"),
     path("insights/repeats/", repeats.repeats_page, name="insights_repeats"),
     path("insights/risk/", repeats.risk_page, name="insights_risk"),
     path("insights/risk/sweep/", repeats.risk_sweep_view, name="insights_risk_sweep"),

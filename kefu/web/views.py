@@ -38,6 +38,7 @@ from kefu.core.queries import (
 )
 from kefu.core.roles import CHANGE_TARGETS, VIEW_REPORTS
 from kefu.core.services import notifications_mark_read, user_password_change
+from kefu.insights.queries.topics import HotTopic, hot_topics_of
 from kefu.metrics import reports
 from kefu.supervision.queries.honours import board_of as honours_board_of
 from kefu.tickets.models import STATE_CHOICES, Kind
@@ -224,6 +225,17 @@ def _today_indicators(user: User, today: date) -> list[reports.Line] | None:
     return [lines[code] for code in TODAY_INDICATORS if code in lines]
 
 
+#: Hot topics on the dashboard; the rest are on the hot-topics page.
+DASHBOARD_TOPICS = 5
+
+
+def _hot_topics(user: User) -> list[HotTopic] | None:
+    """Today's rising and new call reasons so far, for those who may see reports."""
+    if not user.has_perm(VIEW_REPORTS) or user.centre is None:
+        return None
+    return hot_topics_of(user, limit=DASHBOARD_TOPICS, examples=False).topics
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """监控: today's volumes, open orders by department, the oldest overdue, 30-day trends;
@@ -246,6 +258,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             **centre,
             "today_indicators": _today_indicators(user, today),
+            "hot_topics": _hot_topics(user),
             "honours_board": honours_board_of(user),
             "by_channel": _labelled(
                 counts_by(contacts.filter(started_at__gte=midnight), "channel"), Channel.choices

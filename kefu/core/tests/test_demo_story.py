@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from kefu.contacts.models import Contact
 from kefu.core.demo_content import ORDER_WORDS
+from kefu.core.models import User
 from kefu.demo import demo_load
 from kefu.insights.models import Incident, IncidentOrder
+from kefu.insights.queries.topics import hot_topics_of
 from kefu.knowledge.demo import WRITTEN, shift_dates
 from kefu.knowledge.models import Article
 from kefu.telephony.calls import CONNECTED
@@ -111,6 +113,10 @@ def test_the_demo_centre_tells_a_coherent_story(story: None) -> None:
         for month, day in re.findall(r"(\d{1,2})月(\d{1,2})日", contact.summary):
             told = _near(started, int(month), int(day))
             assert abs((told - started).days) <= 14, contact.summary
+
+    # Today's hot topics: the new tariff's questions (kefu/insights/demo/topics.py).
+    topics = hot_topics_of(User.objects.get(username="leader")).topics
+    assert "电价咨询" in {row.label.split(" › ")[-1] for row in topics}
 
 
 def test_the_departments_and_back_offices_own_steps_are_part_of_the_day(story: None) -> None:
