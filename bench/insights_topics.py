@@ -50,7 +50,7 @@ def db_child(per_day: int, rounds: int) -> dict[str, Any]:
     from kefu.core.forms import start_of
     from kefu.core.models import OrgUnit
     from kefu.core.services.users import user_create
-    from kefu.insights.queries.topics import Compare, hot_topics_of
+    from kefu.insights.queries.topics import TopicCompare, hot_topics_of
 
     rng = random.Random(SEED)
     centre = OrgUnit.objects.create(kind=OrgUnit.Kind.CENTRE, code="bench", name="基准中心")
@@ -115,7 +115,7 @@ def db_child(per_day: int, rounds: int) -> dict[str, Any]:
     found: dict[str, int] = {}
     cases = [
         (f"{compare.value}_{when}", compare, day, now)
-        for compare in Compare
+        for compare in TopicCompare
         for when, day, now in (
             ("today", today, afternoon),
             ("yesterday", today - dt.timedelta(days=1), None),

@@ -13,19 +13,21 @@ from kefu.contacts.models import Contact
 from kefu.core.http import request_user
 from kefu.core.masking import mask_phone
 from kefu.core.schemas import Out, StrictSchema
-from kefu.insights.queries.topics import Compare, Dimension, hot_topics_of
+from kefu.insights.queries.topics import TopicCompare, TopicDimension, hot_topics_of
 
 router = Router(tags=["insights"])
 
 
 class InsightsTopicsFilter(StrictSchema):
     day: dt.date | None = Field(None, description="The day; today (up to now) by default.")
-    compare: Compare = Field(
-        Compare.DAY,
+    compare: TopicCompare = Field(
+        TopicCompare.DAY,
         description="day: against the day before; week: against the same weekday a week "
         "before; seven: the seven days to `day` against the seven before. The same hours.",
     )
-    dimension: Dimension = Field(Dimension.SERVICE_CONTENT, description="The reasons' dimension.")
+    dimension: TopicDimension = Field(
+        TopicDimension.SERVICE_CONTENT, description="The reasons' dimension."
+    )
 
 
 class InsightsTopicContactOut(Out):
@@ -49,8 +51,8 @@ class InsightsTopicOut(Out):
 
 class InsightsTopicsOut(Out):
     day: dt.date
-    compare: Compare
-    dimension: Dimension
+    compare: TopicCompare
+    dimension: TopicDimension
     start: dt.datetime
     end: dt.datetime
     before_start: dt.datetime

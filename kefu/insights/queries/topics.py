@@ -34,20 +34,20 @@ EXAMPLES = 3
 LIMIT = 15
 
 
-class Compare(StrEnum):
+class TopicCompare(StrEnum):
     DAY = "day"  # the day against the day before
     WEEK = "week"  # the day against the same weekday a week before
     SEVEN = "seven"  # the seven days to the day against the seven before
 
 
 COMPARE_LABELS = {
-    Compare.DAY: gettext_lazy("Against the day before"),
-    Compare.WEEK: gettext_lazy("Against the same day last week"),
-    Compare.SEVEN: gettext_lazy("Last 7 days against the 7 before"),
+    TopicCompare.DAY: gettext_lazy("Against the day before"),
+    TopicCompare.WEEK: gettext_lazy("Against the same day last week"),
+    TopicCompare.SEVEN: gettext_lazy("Last 7 days against the 7 before"),
 }
 
 
-class Dimension(StrEnum):
+class TopicDimension(StrEnum):
     SERVICE_CONTENT = "service_content"
     BUSINESS_TYPE = "business_type"
     CUSTOMER_ATTRIBUTE = "customer_attribute"
@@ -55,10 +55,10 @@ class Dimension(StrEnum):
 
 
 DIMENSION_LABELS = {
-    Dimension.SERVICE_CONTENT: CallReason.Dimension.SERVICE_CONTENT.label,
-    Dimension.BUSINESS_TYPE: CallReason.Dimension.BUSINESS_TYPE.label,
-    Dimension.CUSTOMER_ATTRIBUTE: CallReason.Dimension.CUSTOMER_ATTRIBUTE.label,
-    Dimension.REGION: gettext_lazy("Region"),
+    TopicDimension.SERVICE_CONTENT: CallReason.Dimension.SERVICE_CONTENT.label,
+    TopicDimension.BUSINESS_TYPE: CallReason.Dimension.BUSINESS_TYPE.label,
+    TopicDimension.CUSTOMER_ATTRIBUTE: CallReason.Dimension.CUSTOMER_ATTRIBUTE.label,
+    TopicDimension.REGION: gettext_lazy("Region"),
 }
 
 
@@ -68,15 +68,15 @@ class Span:
     end: dt.datetime
 
 
-def spans(day: dt.date, compare: Compare, now: dt.datetime) -> tuple[Span, Span]:
+def spans(day: dt.date, compare: TopicCompare, now: dt.datetime) -> tuple[Span, Span]:
     """The span of `day` (up to `now` if it is running) and the span it is compared with."""
     end = min(start_of(day + dt.timedelta(days=1)), now)
-    if compare is Compare.SEVEN:
+    if compare is TopicCompare.SEVEN:
         start = start_of(day - dt.timedelta(days=6))
         back = dt.timedelta(days=7)
     else:
         start = start_of(day)
-        back = dt.timedelta(days=1 if compare is Compare.DAY else 7)
+        back = dt.timedelta(days=1 if compare is TopicCompare.DAY else 7)
     return Span(start, end), Span(start - back, end - back)
 
 
@@ -91,8 +91,8 @@ class HotTopic:
 @dataclass(frozen=True)
 class TopicReport:
     day: dt.date
-    compare: Compare
-    dimension: Dimension
+    compare: TopicCompare
+    dimension: TopicDimension
     now: Span
     before: Span
     contacts: int  # contacts with the dimension in the span
@@ -100,7 +100,7 @@ class TopicReport:
     topics: list[HotTopic]
 
 
-def _counts(user: User, dimension: Dimension, span: Span) -> dict[int, int]:
+def _counts(user: User, dimension: TopicDimension, span: Span) -> dict[int, int]:
     field = f"{dimension.value}_id"
     rows = (
         contacts_visible_to(user)
@@ -112,8 +112,8 @@ def _counts(user: User, dimension: Dimension, span: Span) -> dict[int, int]:
     return {key: n for key, n in rows}
 
 
-def _labels(dimension: Dimension, keys: list[int]) -> dict[int, str]:
-    if dimension is Dimension.REGION:
+def _labels(dimension: TopicDimension, keys: list[int]) -> dict[int, str]:
+    if dimension is TopicDimension.REGION:
         return dict(Region.objects.filter(pk__in=keys).values_list("pk", "name"))
     reasons = CallReason.objects.filter(pk__in=keys).select_related("parent")
     return {
@@ -122,7 +122,9 @@ def _labels(dimension: Dimension, keys: list[int]) -> dict[int, str]:
     }
 
 
-def _examples(user: User, dimension: Dimension, span: Span, keys: list[int]) -> dict[int, list]:
+def _examples(
+    user: User, dimension: TopicDimension, span: Span, keys: list[int]
+) -> dict[int, list]:
     """The latest few contacts with a summary of each topic, in one query."""
     field = f"{dimension.value}_id"
     latest = (
@@ -153,8 +155,8 @@ def hot_topics_of(
     user: User,
     *,
     day: dt.date | None = None,
-    compare: Compare = Compare.DAY,
-    dimension: Dimension = Dimension.SERVICE_CONTENT,
+    compare: TopicCompare = TopicCompare.DAY,
+    dimension: TopicDimension = TopicDimension.SERVICE_CONTENT,
     now: dt.datetime | None = None,
     limit: int = LIMIT,
     examples: bool = True,

@@ -16,7 +16,7 @@ from kefu.conftest import ApiClient
 from kefu.contacts.models import CallReason, Contact
 from kefu.core.forms import start_of
 from kefu.core.models import OrgUnit, User
-from kefu.insights.queries.topics import Compare, hot_topics_of, spans
+from kefu.insights.queries.topics import TopicCompare, hot_topics_of, spans
 
 pytestmark = pytest.mark.django_db
 
@@ -55,16 +55,16 @@ def calls(
 def test_spans_have_the_same_hours() -> None:
     now = timezone.localtime().replace(hour=10, minute=30)
     today = now.date()
-    span, before = spans(today, Compare.DAY, now)
+    span, before = spans(today, TopicCompare.DAY, now)
     assert (span.start, span.end) == (start_of(today), now)
     assert (before.start, before.end) == (
         start_of(today - dt.timedelta(days=1)),
         now - dt.timedelta(days=1),
     )
-    span, before = spans(today - dt.timedelta(days=3), Compare.WEEK, now)
+    span, before = spans(today - dt.timedelta(days=3), TopicCompare.WEEK, now)
     assert span.end - span.start == dt.timedelta(days=1)
     assert before.start == span.start - dt.timedelta(days=7)
-    span, before = spans(today, Compare.SEVEN, now)
+    span, before = spans(today, TopicCompare.SEVEN, now)
     assert span.start == start_of(today - dt.timedelta(days=6))
     assert (before.start, before.end) == (
         span.start - dt.timedelta(days=7),

@@ -16,8 +16,8 @@ from kefu.core.masking import mask_phone
 from kefu.insights.queries.topics import (
     COMPARE_LABELS,
     DIMENSION_LABELS,
-    Compare,
-    Dimension,
+    TopicCompare,
+    TopicDimension,
     TopicReport,
     hot_topics_of,
 )
@@ -44,8 +44,8 @@ def topics_page(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         options = {
             "day": data["day"],
-            "compare": Compare(data["compare"] or Compare.DAY),
-            "dimension": Dimension(data["dimension"] or Dimension.SERVICE_CONTENT),
+            "compare": TopicCompare(data["compare"] or TopicCompare.DAY),
+            "dimension": TopicDimension(data["dimension"] or TopicDimension.SERVICE_CONTENT),
         }
     report: TopicReport | None = None
     problem = ""
