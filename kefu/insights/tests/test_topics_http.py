@@ -108,6 +108,10 @@ def test_the_days_risers_and_new_topics_with_examples(
         (topic["label"], topic["count"], topic["before"], topic["new"]) for topic in found["topics"]
     ] == [("电力故障 › 停电", 14, 2, False)]
     assert found["topics"][0]["ratio"] == 6.0 and len(found["topics"][0]["examples"]) == 3
+    # The seven days to it: both days' contacts, their whole days read once and kept.
+    for _ in range(2):
+        seven = hot_topics_of(users["leader"], day=day, compare=TopicCompare.SEVEN)
+        assert (seven.contacts, seven.contacts_before) == (129 + 132, 0)
     week = api_as("manager").get("/api/v1/insights/topics", compare="week").json()
     assert week["compare"] == "week"
     assert api_as("leader").get("/api/v1/insights/topics", compare="month").status_code == 422
