@@ -125,5 +125,8 @@ def test_the_days_risers_and_new_topics_with_examples(
     assert "热点话题" in html and "日环比" in html and "电力故障 › 停电" in html
     page = client.get("/insights/topics/", {"day": future})
     assert page.status_code == 400 and "所选日期尚未到来" in page.content.decode()
+    dashboard = client.get("/dashboard/").content.decode()
+    assert "今日热点" in dashboard and "暂无上升话题" in dashboard  # none today
     client.force_login(users["agent"])
     assert client.get("/insights/topics/").status_code == 403
+    assert "今日热点" not in client.get("/dashboard/").content.decode()
