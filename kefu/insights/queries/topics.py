@@ -153,13 +153,15 @@ def _labels(dimension: TopicDimension, keys: list[int]) -> dict[int, str]:
 def _examples(
     user: User, dimension: TopicDimension, span: Span, keys: list[int]
 ) -> dict[int, list]:
-    """The latest few contacts with a summary of each topic, in one query."""
+    """The latest few contacts with a summary of each topic, in one query, from the span's
+    last day (a week's contacts of a busy reason need not be ranked to find its latest)."""
+    start = max(span.start, span.end - dt.timedelta(days=1))
     field = f"{dimension.value}_id"
     latest = (
         contacts_visible_to(user)
         .filter(
             ~Q(summary=""),
-            started_at__gte=span.start,
+            started_at__gte=start,
             started_at__lt=span.end,
             **{f"{field}__in": keys},
         )
