@@ -259,9 +259,19 @@ def daily_counts(rows: QuerySet[Any], field: str, days: list[date]) -> list[int]
 
 def departments_of(user: User) -> QuerySet[OrgUnit]:
     """The active departments of the user's centre, for choosing where an order goes."""
-    return OrgUnit.objects.filter(
-        parent_id=user.centre_id, kind=OrgUnit.Kind.DEPARTMENT, active=True
-    ).order_by("code")
+    return departments_of_centre(user.centre_id).order_by("code")
+
+
+def department_in_centre(centre_id: int | None, department_id: int, field: str) -> OrgUnit:
+    """An active department of the centre, or 422 `department_unknown` on `field`."""
+    found = departments_of_centre(centre_id).filter(pk=department_id).first()
+    if found is None:
+        raise Invalid(_("Unknown department."), code="department_unknown", detail={"field": field})
+    return found
+
+
+def departments_of_centre(centre_id: int | None) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(parent_id=centre_id, kind=OrgUnit.Kind.DEPARTMENT, active=True)
 
 
 def regions() -> QuerySet[Region]:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import OrgUnit, User
-from kefu.core.queries import require_centre
+from kefu.core.queries import department_in_centre, require_centre
 from kefu.core.services import audit_record
 from kefu.insights.models import FeedbackPeriod, FeedbackSubscription
 from kefu.insights.queries import feedback as queries
@@ -83,19 +83,6 @@ def _recipients(addresses: list[str], department: OrgUnit) -> list[str]:
     return found
 
 
-def _department(centre_id: int, department_id: int) -> OrgUnit:
-    found = OrgUnit.objects.filter(
-        pk=department_id, parent_id=centre_id, kind=OrgUnit.Kind.DEPARTMENT, active=True
-    ).first()
-    if found is None:
-        raise Invalid(
-            _("No such department in this centre."),
-            code="department_unknown",
-            detail={"field": "department_id"},
-        )
-    return found
-
-
 @transaction.atomic
 def feedback_subscription_create(
     *,
@@ -112,7 +99,7 @@ def feedback_subscription_create(
         raise Invalid(
             _("Unknown report period."), code="period_unknown", detail={"field": "period"}
         )
-    department = _department(centre_id, department_id)
+    department = department_in_centre(centre_id, department_id, "department_id")
     row = FeedbackSubscription(
         centre_id=centre_id,
         department=department,

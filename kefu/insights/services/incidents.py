@@ -21,7 +21,7 @@ from kefu.contacts.models import CallReason, Contact
 from kefu.contacts.queries import contacts_visible_to
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import OrgUnit, Region, User
-from kefu.core.queries import on_duty, require_centre
+from kefu.core.queries import department_in_centre, on_duty, require_centre
 from kefu.core.roles import BACKOFFICE, HANDLER, LEADER, MANAGER
 from kefu.core.services import notify
 from kefu.core.services.audit import audit_record
@@ -90,14 +90,7 @@ def _text(value: str, field: str, limit: int) -> str:
 def _department(centre_id: int, department_id: int | None) -> OrgUnit | None:
     if department_id is None:
         return None
-    department = OrgUnit.objects.filter(
-        pk=department_id, parent_id=centre_id, kind=OrgUnit.Kind.DEPARTMENT, active=True
-    ).first()
-    if department is None:
-        raise Invalid(
-            _("Unknown department."), code="department_unknown", detail={"field": "department_id"}
-        )
-    return department
+    return department_in_centre(centre_id, department_id, "department_id")
 
 
 def notice_publish_for(incident: Incident, actor: User, now: dt.datetime) -> Notice:
