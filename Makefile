@@ -64,6 +64,7 @@ bench: install
 	$(VENV)/bin/python bench/reminders.py
 	$(VENV)/bin/python bench/supervision_pages.py
 	$(VENV)/bin/python bench/insights.py
+	$(VENV)/bin/python bench/insights_topics.py
 
 lint: install
 	$(VENV)/bin/ruff check .
