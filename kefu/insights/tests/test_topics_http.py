@@ -108,7 +108,15 @@ def test_the_days_risers_and_new_topics_with_examples(
         (topic["label"], topic["count"], topic["before"], topic["new"]) for topic in found["topics"]
     ] == [("电力故障 › 停电", 14, 2, False)]
     assert found["topics"][0]["ratio"] == 6.0 and len(found["topics"][0]["examples"]) == 3
-    # The seven days to it: both days' contacts, their whole days read once and kept.
+    # The seven days to it: both days' contacts, their whole days read once and kept, by
+    # whom they are visible to (the administrator sees every centre's, a leader their own).
+    elsewhere = OrgUnit.objects.create(kind=OrgUnit.Kind.CENTRE, code="other", name="另一中心")
+    theirs = CallReason.objects.create(
+        centre=elsewhere, dimension="service_content", code="outage", name="停电"
+    )
+    calls(elsewhere, agent, theirs, yesterday, 10)
+    admin = hot_topics_of(users["admin"], day=day, compare=TopicCompare.SEVEN)
+    assert admin.contacts == 129 + 132 + 10
     for _ in range(2):
         seven = hot_topics_of(users["leader"], day=day, compare=TopicCompare.SEVEN)
         assert (seven.contacts, seven.contacts_before) == (129 + 132, 0)
