@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import DomainError, Forbidden
 from kefu.core.forms import DateInput, refuse
-from kefu.core.http import request_user
+from kefu.core.http import posted_version, request_user
 from kefu.core.listing import page_of
 from kefu.core.models import OrgUnit, User
 from kefu.supervision import appraisal
@@ -160,13 +160,6 @@ class WeightsForm(forms.Form):
             except appraisal.WeightsInvalid as error:
                 raise forms.ValidationError(rules_services.WEIGHT_MESSAGES[error.code]) from error
         return data
-
-
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return 0
 
 
 # ---------------------------------------------------------------------------- departments
@@ -340,7 +333,7 @@ def judgement_appeal_view(request: HttpRequest, judgement_id: int) -> HttpRespon
             judging.judgement_appeal(
                 actor=user,
                 judgement=judgement,
-                version=_version(request),
+                version=posted_version(request),
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as refused:
@@ -364,7 +357,7 @@ def judgement_decide_view(request: HttpRequest, judgement_id: int) -> HttpRespon
             judging.judgement_decide(
                 actor=user,
                 judgement=judgement,
-                version=_version(request),
+                version=posted_version(request),
                 upheld=upheld,
                 reason=form.cleaned_data["reason"],
                 verdict=form.verdict() if upheld and form.cleaned_data["responsibility"] else None,
@@ -484,7 +477,7 @@ def weights_page(request: HttpRequest) -> HttpResponse:
                     actor=user,
                     weights={c: form.cleaned_data[c] for c in appraisal.COMPONENTS},
                     appeal_days=form.cleaned_data["appeal_days"],
-                    version=_version(request) if rules else None,
+                    version=posted_version(request) if rules else None,
                 )
             except DomainError as refused:
                 refuse(form, refused)

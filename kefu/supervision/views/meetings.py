@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import DomainError, Forbidden
 from kefu.core.forms import DateInput, refuse
-from kefu.core.http import request_user
+from kefu.core.http import posted_version, request_user
 from kefu.core.models import User
 from kefu.core.roles import LEADER, MANAGER
 from kefu.supervision.models import Meeting
@@ -219,14 +219,10 @@ def meeting_edit_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            version = int(request.POST.get("version", "0") or 0)
-        except ValueError:
-            version = 0
-        try:
             services.meeting_edit(
                 actor=user,
                 meeting=meeting,
-                version=version,
+                version=posted_version(request),
                 held_on=data["held_on"],
                 title=data["title"],
                 attendee_ids=data["attendees"],

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import DomainError, Forbidden
 from kefu.core.forms import refuse
-from kefu.core.http import request_user
+from kefu.core.http import posted_version, request_user
 from kefu.core.models import OrgUnit, User
 from kefu.metrics import formatting
 from kefu.supervision import library, progress
@@ -54,13 +54,6 @@ def _reader(request: HttpRequest) -> tuple[User, OrgUnit]:
     if not queries.may_view(user) or user.centre is None:
         raise Forbidden()
     return user, user.centre
-
-
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return 0
 
 
 def _unit(code: str) -> str:
@@ -287,7 +280,7 @@ def project_start_view(request: HttpRequest, project_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("supervision_project", project.pk)
     try:
-        services.project_start(actor=user, project=project, version=_version(request))
+        services.project_start(actor=user, project=project, version=posted_version(request))
     except DomainError as refused:
         messages.error(request, str(refused.message))
         return redirect("supervision_project", project.pk)
@@ -306,7 +299,7 @@ def project_baseline_view(request: HttpRequest, project_id: int) -> HttpResponse
             services.project_baseline_set(
                 actor=user,
                 project=project,
-                version=_version(request),
+                version=posted_version(request),
                 baseline=to_stored(form.cleaned_data["baseline"], _unit(project.indicator)),
                 reason=form.cleaned_data["reason"],
             )
@@ -329,7 +322,7 @@ def project_close_view(request: HttpRequest, project_id: int) -> HttpResponse:
             services.project_close(
                 actor=user,
                 project=project,
-                version=_version(request),
+                version=posted_version(request),
                 conclusion=form.cleaned_data["conclusion"],
             )
         except DomainError as refused:
@@ -372,7 +365,10 @@ def action_done_view(request: HttpRequest, action_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.action_done(
-                actor=user, action=action, version=_version(request), note=form.cleaned_data["note"]
+                actor=user,
+                action=action,
+                version=posted_version(request),
+                note=form.cleaned_data["note"],
             )
         except DomainError as refused:
             messages.error(request, str(refused.message))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import DomainError, Forbidden
 from kefu.core.forms import refuse
-from kefu.core.http import request_user
+from kefu.core.http import posted_version, request_user
 from kefu.core.roles import RECTIFY
 from kefu.supervision import queries
 from kefu.supervision.forms import RecheckForm, ReportForm
@@ -84,13 +84,6 @@ def rectification_page(request: HttpRequest, rectification_id: int) -> HttpRespo
     return _page(request, rect)
 
 
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return 0
-
-
 @login_required
 def rectification_report_view(request: HttpRequest, rectification_id: int) -> HttpResponse:
     user = request_user(request)
@@ -103,7 +96,7 @@ def rectification_report_view(request: HttpRequest, rectification_id: int) -> Ht
             services.rectification_report(
                 actor=user,
                 rectification=rect,
-                version=_version(request),
+                version=posted_version(request),
                 note=form.cleaned_data["note"],
             )
         except DomainError as refused:
@@ -126,7 +119,7 @@ def rectification_recheck_view(request: HttpRequest, rectification_id: int) -> H
             done = services.rectification_recheck(
                 actor=user,
                 rectification=rect,
-                version=_version(request),
+                version=posted_version(request),
                 passed=form.cleaned_data["passed"] == "yes",
                 note=form.cleaned_data["note"],
             )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import DomainError, Forbidden
 from kefu.core.forms import refuse
-from kefu.core.http import request_user
+from kefu.core.http import posted_version, request_user
 from kefu.core.models import User
 from kefu.core.roles import JOIN_RESERVE, LEADER
 from kefu.supervision import reserve_rules
@@ -125,13 +125,6 @@ class DecideForm(forms.Form):
 class RateForm(forms.Form):
     leader = forms.IntegerField(widget=forms.HiddenInput)
     score = forms.IntegerField(label=_("Score (0–100)"), min_value=0, max_value=100)
-
-
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", "0") or 0)
-    except ValueError:
-        return 0
 
 
 # ----------------------------------------------------------------------------- index
@@ -305,7 +298,9 @@ def selection_close_view(request: HttpRequest, selection_id: int) -> HttpRespons
     selection = queries.selection_get_for_user(user, selection_id)
     if request.method == "POST":
         try:
-            services.selection_close(actor=user, selection=selection, version=_version(request))
+            services.selection_close(
+                actor=user, selection=selection, version=posted_version(request)
+            )
         except DomainError as refused:
             messages.error(request, str(refused.message))
         else:
@@ -419,7 +414,7 @@ def candidate_decide_view(request: HttpRequest, candidate_id: int) -> HttpRespon
             services.candidate_decide(
                 actor=user,
                 candidate=candidate,
-                version=_version(request),
+                version=posted_version(request),
                 admit=form.cleaned_data["admit"],
                 reason=form.cleaned_data["reason"],
             )

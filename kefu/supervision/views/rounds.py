@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden, NotFound
 from kefu.core.forms import refuse
-from kefu.core.http import request_user
+from kefu.core.http import posted_version, request_user
 from kefu.core.models import User
 from kefu.supervision import queries, scoring
 from kefu.supervision.forms import (
@@ -165,13 +165,6 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
     return render(request, "supervision/round.html", _round_context(request, round_))
 
 
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return 0
-
-
 def _refused_page(request: HttpRequest, round_: Round, name: str, form: Any) -> HttpResponse:
     return render(
         request,
@@ -194,7 +187,9 @@ def round_results_view(request: HttpRequest, round_id: int) -> HttpResponse:
                 value, request.POST.get(f"note_{item_id}", "")[:300]
             )
     try:
-        services.round_record(actor=user, round_=round_, version=_version(request), results=results)
+        services.round_record(
+            actor=user, round_=round_, version=posted_version(request), results=results
+        )
     except DomainError as refused:
         messages.error(request, str(refused.message))
     else:
@@ -221,7 +216,7 @@ def finding_add_view(request: HttpRequest, round_id: int) -> HttpResponse:
         services.finding_add(
             actor=user,
             round_=round_,
-            version=_version(request),
+            version=posted_version(request),
             item_id=int(data["item"]) if data["item"] else None,
             person_id=int(data["person"]) if data["person"] else None,
             description=data["description"],
@@ -271,7 +266,7 @@ def records_draw_view(request: HttpRequest, round_id: int) -> HttpResponse:
         drawn = spot_checks.records_draw(
             actor=user,
             round_=round_,
-            version=_version(request),
+            version=posted_version(request),
             kind=form.cleaned_data["kind"],
             count=form.cleaned_data["count"],
         )
@@ -319,7 +314,7 @@ def question_add_view(request: HttpRequest, round_id: int) -> HttpResponse:
         spot_checks.question_add(
             actor=user,
             round_=round_,
-            version=_version(request),
+            version=posted_version(request),
             person_id=int(data["person"]),
             question=data["question"],
             answer=data["answer"],
@@ -342,7 +337,10 @@ def round_finish_view(request: HttpRequest, round_id: int) -> HttpResponse:
         return _refused_page(request, round_, "finish", form)
     try:
         services.round_finish(
-            actor=user, round_=round_, version=_version(request), note=form.cleaned_data["note"]
+            actor=user,
+            round_=round_,
+            version=posted_version(request),
+            note=form.cleaned_data["note"],
         )
     except DomainError as refused:
         refuse(form, refused)

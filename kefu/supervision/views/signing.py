@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import DomainError
 from kefu.core.forms import refuse
-from kefu.core.http import request_user
+from kefu.core.http import posted_version, request_user
 from kefu.core.models import User
 from kefu.supervision.models import Meeting
 from kefu.supervision.queries import signing as queries
@@ -79,14 +79,10 @@ def minutes_correct_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            version = int(request.POST.get("version", "0") or 0)
-        except ValueError:
-            version = 0
-        try:
             services.minutes_correct(
                 actor=user,
                 meeting=meeting,
-                version=version,
+                version=posted_version(request),
                 minutes=data["minutes"],
                 decisions=data["decisions"],
                 reason=data["reason"],

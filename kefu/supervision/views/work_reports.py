@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import DomainError, Forbidden
 from kefu.core.forms import DateInput, refuse
-from kefu.core.http import request_user
+from kefu.core.http import posted_version, request_user
 from kefu.core.models import User
 from kefu.core.roles import MANAGER
 from kefu.supervision import drafting
@@ -182,13 +182,6 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
     return _page(request, queries.report_get_for_user(request_user(request), report_id))
 
 
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return 0
-
-
 @login_required
 def report_save_view(request: HttpRequest, report_id: int) -> HttpResponse:
     """Save the text; with `submit`, hand it in as well."""
@@ -203,7 +196,7 @@ def report_save_view(request: HttpRequest, report_id: int) -> HttpResponse:
             report = services.report_edit(
                 actor=user,
                 report=report,
-                version=_version(request),
+                version=posted_version(request),
                 summary=data["summary"],
                 problems=data["problems"],
                 plans=data["plans"],
@@ -236,7 +229,7 @@ def report_review_view(request: HttpRequest, report_id: int) -> HttpResponse:
         try:
             if "return" in request.POST:
                 services.report_return(
-                    actor=user, report=report, version=_version(request), note=note
+                    actor=user, report=report, version=posted_version(request), note=note
                 )
             else:
                 services.report_comment(actor=user, report=report, note=note)
