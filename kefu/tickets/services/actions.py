@@ -41,7 +41,6 @@ from kefu.tickets.models import (
 )
 from kefu.tickets.queries import (
     dispatch_rules_of,
-    matching_policy,
     may_act_on_ticket,
     refers_to_leaders,
     situation_of,
@@ -55,6 +54,7 @@ from kefu.tickets.services.recording import (
     category_of,
     new_event,
     next_number,
+    order_accepted,
     set_clocks,
 )
 from kefu.tickets.services.steps import department_step, required, tell
@@ -99,7 +99,9 @@ def ticket_create(
                 _("Unknown contact."), code="contact_unknown", detail={"field": "contact_id"}
             )
     now = created_at or timezone.now()
-    ticket = Ticket(
+    ticket, created = order_accepted(
+        actor,
+        now,
         centre_id=centre_id,
         kind=kind,
         category=category_of(actor, category),
@@ -107,14 +109,8 @@ def ticket_create(
         customer=customer,
         title=title.strip(),
         description=description,
-        state=State.ACCEPTED,
-        created_by=actor,
-        created_at=now,
     )
-    ticket.policy = matching_policy(ticket)
-    answer_owed(ticket, now)
     set_clocks(ticket, stage_started_at=now)
-    created = new_event(ticket, actor=actor, action="create", note=title.strip(), at=now)
     referred = _refer_on_creation(actor, ticket, now)
     # Last before the insert: the day's counter stays locked until commit.
     ticket.number = next_number(timezone.localdate(now))

@@ -21,13 +21,12 @@ from kefu.core.validation import check_lengths
 from kefu.customers.models import Customer
 from kefu.tickets.lifecycle import OPEN_STATES, Action, State
 from kefu.tickets.models import Kind, Ticket, TicketEvent, Urgency
-from kefu.tickets.queries import matching_policy
 from kefu.tickets.services.actions import ASSIGNING, _notify_assigned
 from kefu.tickets.services.recording import (
     answer_given,
-    answer_owed,
     new_event,
     next_number,
+    order_accepted,
     set_clocks,
 )
 
@@ -56,7 +55,9 @@ def ticket_open_grouped(
             _("Unknown department."), code="department_unknown", detail={"field": "department"}
         )
     now = at or timezone.now()
-    ticket = Ticket(
+    ticket, created = order_accepted(
+        actor,
+        now,
         centre_id=customer.centre_id,
         kind=Kind.FAULT,
         category_id=category_id,
@@ -64,13 +65,7 @@ def ticket_open_grouped(
         customer=customer,
         title=title.strip(),
         description=description,
-        state=State.ACCEPTED,
-        created_by=actor,
-        created_at=now,
     )
-    ticket.policy = matching_policy(ticket)
-    answer_owed(ticket, now)
-    created = new_event(ticket, actor=actor, action="create", note=ticket.title, at=now)
     ticket.state, ticket.department = State.DISPATCHED, department
     set_clocks(ticket, stage_started_at=now)
     dispatched = new_event(

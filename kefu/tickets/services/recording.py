@@ -16,6 +16,7 @@ from kefu.core.models import User
 from kefu.core.queries import calendar_of
 from kefu.core.workcal import add_duration
 from kefu.tickets import sla
+from kefu.tickets.lifecycle import State
 from kefu.tickets.models import (
     Ticket,
     TicketEvent,
@@ -24,6 +25,7 @@ from kefu.tickets.models import (
 from kefu.tickets.queries import (
     as_sla_policy,
     expert_seat_limits,
+    matching_policy,
     suspension_intervals,
 )
 from kefu.tickets.stages import STAGE_OF_STATE, limits_for
@@ -100,6 +102,16 @@ def answer_given(ticket: Ticket, now: datetime) -> None:
     """The customer has the answer: the promise is kept or broken, and its clock stops."""
     if ticket.answered_at is None:
         ticket.answered_at = now
+
+
+def order_accepted(actor: User, at: datetime, **fields: Any) -> tuple[Ticket, TicketEvent]:
+    """A new order as 受理 leaves it, with its time-limit policy, the answer it owes its
+    customer from `at`, and its create event; neither saved, nor numbered yet."""
+    ticket = Ticket(state=State.ACCEPTED, created_by=actor, created_at=at, **fields)
+    ticket.policy = matching_policy(ticket)
+    answer_owed(ticket, at)
+    created = new_event(ticket, actor=actor, action="create", note=ticket.title, at=at)
+    return ticket, created
 
 
 def new_event(
