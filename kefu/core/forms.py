@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any, overload
 
 from django import forms
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kefu.core.errors import DomainError, RateLimited
 from kefu.core.services import signin
-from kefu.core.validation import InvalidInstant, check_instant
+from kefu.core.validation import InvalidInstant, check_day
 
 
 class DateInput(forms.DateInput):
@@ -100,6 +100,6 @@ class DayField(forms.DateField):
         super().validate(value)
         if isinstance(value, date):
             try:
-                check_instant(datetime.combine(value, time(12), tzinfo=UTC))
+                check_day(value)
             except InvalidInstant as error:
                 raise forms.ValidationError(str(error.message), code=error.code) from error

@@ -36,10 +36,12 @@ __all__ = [
     "LATEST",
     "MOBILE",
     "PROVINCE_CODES",
+    "Day",
     "Instant",
     "InvalidInstant",
     "InvalidNumber",
     "InvalidValue",
+    "check_day",
     "check_fields",
     "check_instant",
     "check_lengths",
@@ -180,6 +182,25 @@ def _pydantic_instant(value: dt.datetime) -> dt.datetime:
 
 #: The datetime every API schema takes in: ISO 8601, refused outside [EARLIEST, LATEST).
 Instant = Annotated[dt.datetime, AfterValidator(_pydantic_instant)]
+
+
+def check_day(value: dt.date) -> dt.date:
+    """Return ``value`` if its noon (UTC) lies in [EARLIEST, LATEST); raise
+    :class:`InvalidInstant`: a day outside would overflow when made a time in the centre's
+    zone, or a period around it."""
+    check_instant(dt.datetime.combine(value, dt.time(12), tzinfo=dt.UTC))
+    return value
+
+
+def _pydantic_day(value: dt.date) -> dt.date:
+    try:
+        return check_day(value)
+    except InvalidInstant as error:
+        raise ValueError(str(error.message)) from None
+
+
+#: The date an API schema takes in as a day of a period: refused outside 1970-2099.
+Day = Annotated[dt.date, AfterValidator(_pydantic_day)]
 
 
 # --- text lengths ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from ninja.responses import Status
 from kefu.core.http import request_user
 from kefu.core.pagination import Page, PageParams, page
 from kefu.core.schemas import Id, Out, StrictSchema, Version, errors
+from kefu.core.validation import Day
 from kefu.insights.models import FeedbackPeriod, FeedbackSubscription, IncidentState
 from kefu.insights.queries import feedback as queries
 from kefu.insights.services import feedback as services
@@ -29,7 +30,7 @@ Address = Annotated[str, Field(max_length=254)]
 class InsightsFeedbackFilter(StrictSchema):
     department_id: Id
     period: FeedbackPeriod = FeedbackPeriod.DAILY
-    day: dt.date | None = Field(None, description="A day of the period; today.")
+    day: Day | None = Field(None, description="A day of the period; today.")
 
 
 class InsightsFeedbackSubscriptionFilter(StrictSchema):

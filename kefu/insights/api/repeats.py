@@ -17,6 +17,7 @@ from kefu.core.http import request_user
 from kefu.core.masking import mask_phone
 from kefu.core.pagination import Page, PageParams, page
 from kefu.core.schemas import Out, StrictSchema
+from kefu.core.validation import Day
 from kefu.insights.period import period_of
 from kefu.insights.queries.repeats import repeats_by_reason, repeats_of_period
 from kefu.insights.queries.risk import risky_orders
@@ -29,8 +30,8 @@ router = Router(tags=["insights"])
 
 
 class InsightsPeriodFilter(StrictSchema):
-    since: dt.date | None = Field(None, description="First day; six days before `until`.")
-    until: dt.date | None = Field(None, description="Last day (included); today.")
+    since: Day | None = Field(None, description="First day; six days before `until`.")
+    until: Day | None = Field(None, description="Last day (included); today.")
 
 
 class InsightsRepeatFilter(InsightsPeriodFilter):

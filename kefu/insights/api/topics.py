@@ -13,13 +13,14 @@ from kefu.contacts.models import Contact
 from kefu.core.http import request_user
 from kefu.core.masking import mask_phone
 from kefu.core.schemas import Out, StrictSchema
+from kefu.core.validation import Day
 from kefu.insights.queries.topics import TopicCompare, TopicDimension, hot_topics_of
 
 router = Router(tags=["insights"])
 
 
 class InsightsTopicsFilter(StrictSchema):
-    day: dt.date | None = Field(None, description="The day; today (up to now) by default.")
+    day: Day | None = Field(None, description="The day; today (up to now) by default.")
     compare: TopicCompare = Field(
         TopicCompare.DAY,
         description="day: against the day before; week: against the same weekday a week "

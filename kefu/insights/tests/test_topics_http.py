@@ -138,3 +138,22 @@ def test_the_days_risers_and_new_topics_with_examples(
     client.force_login(users["agent"])
     assert client.get("/insights/topics/").status_code == 403
     assert "今日热点" not in client.get("/dashboard/").content.decode()
+
+
+def test_a_day_outside_1970_to_2099_is_refused_not_failed(
+    users: dict[str, User], api_as: Callable[[str], ApiClient], client: Client
+) -> None:
+    """A year-1 day would overflow when made a time in the centre's zone or a period
+    around it: every day the insights take is held to the times' span, with a clear error."""
+    leader = api_as("leader")
+    for path, query in (
+        ("/api/v1/insights/topics", {"day": "0001-01-01"}),
+        ("/api/v1/insights/repeats", {"since": "0001-01-01", "until": "0001-01-02"}),
+        ("/api/v1/insights/feedback/report", {"day": "0001-01-02"}),
+    ):
+        refused = leader.get(path, **query)
+        assert refused.status_code == 422, (path, refused.content)
+    client.force_login(users["manager"])
+    for period in ("daily", "monthly"):
+        page = client.get("/insights/feedback/", {"day": "0001-01-01", "period": period})
+        assert page.status_code == 200

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError, Forbidden, NotFound
-from kefu.core.forms import refuse
+from kefu.core.forms import DayField, refuse
 from kefu.core.http import request_user
 from kefu.core.models import OrgUnit, User
 from kefu.insights.models import FeedbackPeriod, FeedbackSubscription
@@ -34,7 +34,7 @@ class FeedbackChooserForm(forms.Form):
     period = forms.ChoiceField(
         label=gettext_lazy("Report"), choices=FeedbackPeriod.choices, initial="daily"
     )
-    day = forms.DateField(label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = DayField(label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, departments: list[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
