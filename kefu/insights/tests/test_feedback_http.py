@@ -5,10 +5,12 @@ refused) and on the page (a refused form keeps what was typed)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from kefu.conftest import PASSWORD, ApiClient, token_for
 from kefu.core.models import OrgUnit, User
@@ -167,3 +169,21 @@ def test_the_manager_subscribes_on_the_page(world: FeedbackWorld) -> None:
     own = handler.get("/insights/feedback/").content.decode()
     assert world.repair.name in own and '<select name="department"' not in own
     assert 'id="feedback-subscribe"' not in own
+
+
+@pytest.mark.parametrize("typed", ["in six weeks", "2026-13-40", "0001-01-01"])
+def test_a_refused_day_is_said_and_kept(world: FeedbackWorld, typed: str) -> None:
+    """A week that has not begun, or no day at all, is refused at the day field: the page
+    says why, keeps what was typed and the chosen period, and shows this week's report."""
+    if typed == "in six weeks":
+        typed = (timezone.localdate() + dt.timedelta(weeks=6)).isoformat()
+    browser = Client()
+    browser.login(username="manager", password=PASSWORD)
+    page = browser.get(f"/insights/feedback/?department={world.gas.pk}&period=weekly&day={typed}")
+    assert page.status_code == 200
+    text = page.content.decode()
+    errors = text.split('id="feedback-chooser-errors"')[1].split("</ul>")[0]
+    assert "日期" in errors
+    assert f'value="{typed}"' in text
+    assert '<option value="weekly" selected>' in text
+    assert 'id="feedback-title"' in text and "燃气" in text

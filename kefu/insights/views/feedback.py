@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kefu.core.errors import DomainError, Forbidden, NotFound
-from kefu.core.forms import DayField, refuse
+from kefu.core.errors import DomainError, Forbidden, Invalid, NotFound
+from kefu.core.forms import DateInput, DayField, refuse
 from kefu.core.http import request_user
 from kefu.core.models import OrgUnit, User
 from kefu.insights.models import FeedbackPeriod, FeedbackSubscription
@@ -34,7 +34,7 @@ class FeedbackChooserForm(forms.Form):
     period = forms.ChoiceField(
         label=gettext_lazy("Report"), choices=FeedbackPeriod.choices, initial="daily"
     )
-    day = DayField(label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = DayField(label=gettext_lazy("Day"), widget=DateInput())
 
     def __init__(self, *args: Any, departments: list[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,6 +42,7 @@ class FeedbackChooserForm(forms.Form):
             (unit.pk, unit.name) for unit in departments
         ]
         self.department_count = len(departments)
+        self.fields["day"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class SubscriptionForm(forms.Form):
@@ -84,13 +85,21 @@ def _chosen(
     initial = {"department": default, "period": FeedbackPeriod.DAILY, "day": today}
     data = {**initial, **{key: value for key, value in request.GET.items() if value}}
     chooser = FeedbackChooserForm(data, departments=departments)
-    if chooser.is_valid():
-        cleaned = chooser.cleaned_data
-        return chooser, cleaned["department"], cleaned["period"], min(cleaned["day"], today)
+    valid = chooser.is_valid()
+    cleaned = chooser.cleaned_data
+    if valid:
+        return chooser, cleaned["department"], cleaned["period"], cleaned["day"]
     if "department" in chooser.errors and request.GET.get("department"):
         # A department the user may not read is as good as none.
         raise NotFound()
-    return chooser, default, FeedbackPeriod.DAILY, today
+    # A refused day: its error shows, what was typed stays, and today's report of the
+    # chosen department and period stands below.
+    return (
+        chooser,
+        cleaned.get("department", default),
+        cleaned.get("period", FeedbackPeriod.DAILY),
+        today,
+    )
 
 
 def _render(
@@ -104,11 +113,14 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     user = request_user(request)
-    report = (
-        queries.feedback_get_for_user(user, department_id, period, day)
-        if department_id is not None
-        else None
-    )
+    report = None
+    if department_id is not None:
+        try:
+            report = queries.feedback_get_for_user(user, department_id, period, day)
+        except Invalid as refused:  # a period that has not begun: shown at the day
+            refuse(chooser, refused)
+            day = timezone.localdate()
+            report = queries.feedback_get_for_user(user, department_id, period, day)
     subscriptions = (
         list(queries.subscriptions_of(user, department_id)) if department_id is not None else []
     )

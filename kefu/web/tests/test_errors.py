@@ -120,3 +120,14 @@ def test_a_request_for_another_host_is_a_chinese_400(db: None) -> None:
     assert response.status_code == 400
     html = response.content.decode()
     assert "地址或提交的表单无效" in html and "evil.example" not in html
+
+
+def test_an_api_request_for_another_host_is_a_json_400(db: None) -> None:
+    """The API's fuzzing leaves the Host header out (it names the server, not an
+    operation): this is where a foreign one is answered, in the API's error shape."""
+    response = Client(raise_request_exception=False).get(
+        "/api/v1/insights/risk", headers={"accept-language": "zh-hans"}, HTTP_HOST="Z"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+    assert "地址或提交的表单无效" in response.json()["message"]
