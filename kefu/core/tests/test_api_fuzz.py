@@ -87,6 +87,11 @@ def tokens(users: dict[str, User]) -> dict[str, str]:
 @schema.parametrize()
 def test_api(case: Any, customer: Customer, tokens: dict[str, str]) -> None:
     examples[case.operation.label] += 1
+    # The generator sometimes sends arbitrary headers, once a Host of "Z". Host names the
+    # server, not an operation: Django refuses a name outside ALLOWED_HOSTS with 400 before
+    # any API code runs (kefu.web.errors.bad_request), so it is left to the server's tests.
+    for name in [name for name in case.headers or {} if name.lower() == "host"]:
+        del case.headers[name]
     for role in ROLES:
         case.call_and_validate(headers={"Authorization": f"Bearer {tokens[role]}"}, checks=CHECKS)
 
