@@ -94,6 +94,10 @@ def test_the_demo_centre_tells_a_coherent_story(story: None) -> None:
     overdue = open_orders.filter(Q(stage_due_at__lt=now) | Q(due_at__lt=now))
     assert overdue.filter(state="accepted").count() <= HANDFUL
     assert overdue.count() <= HANDFUL
+    # The odd step past its limit carries the sweep's overdue mark, so the on-time figures
+    # are not a flat 100% (kefu/tickets/demo/story.py, LATE_SHARE).
+    marked = TicketEvent.objects.filter(action="overdue").values("ticket").distinct().count()
+    assert 1 <= marked <= 0.1 * len(tickets)
     assert Ticket.objects.filter(state="closed").count() > 0.6 * len(tickets)
 
     # No notice is live past its day; live notices are about today or the days to come.

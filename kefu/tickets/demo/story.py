@@ -130,9 +130,14 @@ class _Story:
         self.shown.add(name)
 
     def step(self, actor: User, action: str, within: tuple[int, int], **fields: object) -> bool:
-        """Take `action` some minutes (`within` a range) after the last step."""
+        """Take `action` some minutes (`within` a range) after the last step.
+
+        A late step is taken when it comes, past its limit: the deadline sweep runs at the
+        limit first, as the worker would have, so the order carries its overdue mark and
+        the on-time figures count it late.
+        """
         gap = timedelta(minutes=self.rng.randint(*within))
-        late = self.rng.random() < LATE_SHARE
+        late = self.rare("late", LATE_SHARE)
         dues = [due for due in (self.ticket.stage_due_at, self.ticket.due_at) if due]
         if dues and not late:
             room = min(dues) - self.at
@@ -143,6 +148,10 @@ class _Story:
         at = self.at + max(gap, timedelta(seconds=30))
         if at >= self.now:
             return False
+        if dues and min(dues) < at:
+            deadline_sweep(now=min(dues) + timedelta(minutes=1))
+            self.ticket.refresh_from_db()
+            self.took("late")
         self.ticket = ticket_act(
             actor=actor,
             number=self.ticket.number,
