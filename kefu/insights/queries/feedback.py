@@ -42,6 +42,7 @@ from kefu.core.errors import Invalid, NotFound
 from kefu.core.forms import start_of
 from kefu.core.masking import mask_text
 from kefu.core.models import OrgUnit, User
+from kefu.core.queries import departments_of_centre
 from kefu.core.roles import HANDLER, MANAGE_FEEDBACK, VIEW_FEEDBACK
 from kefu.insights import topics
 from kefu.insights.models import FeedbackPeriod, FeedbackSubscription, Incident, IncidentState
@@ -72,9 +73,7 @@ def may_manage(user: User) -> bool:
 def departments_for(user: User) -> QuerySet[OrgUnit]:
     """The departments whose report the user may read: every active department of the
     centre, or a handler's own department."""
-    departments = OrgUnit.objects.filter(
-        parent_id=user.centre_id, kind=OrgUnit.Kind.DEPARTMENT, active=True
-    ).order_by("name", "code")
+    departments = departments_of_centre(user.centre_id).order_by("name", "code")
     if not may_view(user) or user.centre_id is None:
         return departments.none()
     if user.role == HANDLER:

@@ -22,7 +22,8 @@ from kefu.contacts.queries import region_paths
 from kefu.core.errors import DomainError, Forbidden
 from kefu.core.forms import refuse
 from kefu.core.http import request_user
-from kefu.core.models import OrgUnit, Region, User
+from kefu.core.models import Region, User
+from kefu.core.queries import departments_of_centre
 from kefu.customers.models import Customer
 from kefu.insights.incident_forms import (
     IncidentChangeForm,
@@ -45,11 +46,7 @@ _STATES = dict(STATE_CHOICES)
 
 
 def _departments(centre_id: int | None) -> list[tuple[int, str]]:
-    return list(
-        OrgUnit.objects.filter(
-            parent_id=centre_id, kind=OrgUnit.Kind.DEPARTMENT, active=True
-        ).values_list("pk", "name")
-    )
+    return list(departments_of_centre(centre_id).values_list("pk", "name"))
 
 
 def _regions() -> list[tuple[int, str]]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.contacts.queries import contact_get_for_user
 from kefu.core.errors import Conflict, Forbidden, Invalid
 from kefu.core.models import OrgUnit, User
-from kefu.core.queries import require_centre
+from kefu.core.queries import department_in_centre, require_centre
 from kefu.core.roles import ADD_CONTACT
 from kefu.core.services.audit import audit_record
 from kefu.core.validation import InvalidInstant, check_instant, check_lengths
@@ -115,15 +115,7 @@ def appointment_book(
         raise Invalid(_("The contact is another customer's."), code="contact_other_customer")
     department = None
     if department_id is not None:
-        department = OrgUnit.objects.filter(
-            pk=department_id, parent_id=centre_id, kind=OrgUnit.Kind.DEPARTMENT
-        ).first()
-        if department is None:
-            raise Invalid(
-                _("There is no such department."),
-                code="department_unknown",
-                detail={"field": "department"},
-            )
+        department = department_in_centre(centre_id, department_id, "department")
     mobile = next(
         (phone.number for phone in customer.phones.all() if phone.kind == PhoneKind.MOBILE), ""
     )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.errors import DomainError, Forbidden
 from kefu.core.forms import DateTimeInput, refuse
 from kefu.core.http import request_user
-from kefu.core.models import OrgUnit
+from kefu.core.queries import departments_of_centre
 from kefu.customers.queries import customer_get_for_user
 from kefu.satisfaction.models.appointments import Appointment, AppointmentState
 from kefu.satisfaction.queries.appointments import (
@@ -50,9 +50,7 @@ class BookForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
-            *OrgUnit.objects.filter(parent_id=centre_id, kind=OrgUnit.Kind.DEPARTMENT)
-            .order_by("name")
-            .values_list("pk", "name"),
+            *departments_of_centre(centre_id).order_by("name").values_list("pk", "name"),
         ]
 
 

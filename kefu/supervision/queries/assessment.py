@@ -41,6 +41,7 @@ from django.db.models import Count, Q, QuerySet
 
 from kefu.core.errors import Forbidden, NotFound
 from kefu.core.models import OrgUnit, User
+from kefu.core.queries import departments_of_centre
 from kefu.core.roles import (
     APPEAL_JUDGEMENTS,
     DECIDE_JUDGEMENT_APPEALS,
@@ -221,11 +222,7 @@ class DepartmentFigures:
 
 
 def departments_of(centre: OrgUnit) -> list[OrgUnit]:
-    return list(
-        OrgUnit.objects.filter(parent=centre, kind=OrgUnit.Kind.DEPARTMENT, active=True).order_by(
-            "name", "code"
-        )
-    )
+    return list(departments_of_centre(centre.pk).order_by("name", "code"))
 
 
 def _event_counts(centre: OrgUnit, period: Period) -> dict[str, Counter[str]]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from kefu.core.models import OrgUnit, User
-from kefu.core.queries import calendar_of
+from kefu.core.queries import calendar_of, departments_of_centre
 from kefu.core.roles import APPEAL_JUDGEMENTS, DECIDE_JUDGEMENT_APPEALS, JUDGE_COMPLAINTS
 from kefu.core.services.audit import audit_record
 from kefu.core.workcal import WorkingCalendar, add_working_days
@@ -78,9 +78,7 @@ def _checked_verdict(centre_id: int, verdict: Verdict) -> Verdict:
     if verdict.responsibility == Responsibility.DEPARTMENT:
         if (
             verdict.department_id is None
-            or not OrgUnit.objects.filter(
-                pk=verdict.department_id, parent_id=centre_id, kind=OrgUnit.Kind.DEPARTMENT
-            ).exists()
+            or not departments_of_centre(centre_id).filter(pk=verdict.department_id).exists()
         ):
             raise Invalid(
                 _("Choose a department of the centre."),

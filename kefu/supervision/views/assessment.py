@@ -23,6 +23,7 @@ from kefu.core.forms import DateInput, refuse
 from kefu.core.http import posted_version, request_user
 from kefu.core.listing import page_of
 from kefu.core.models import OrgUnit, User
+from kefu.core.queries import departments_of_centre
 from kefu.supervision import appraisal
 from kefu.supervision.models import (
     ComplaintJudgement,
@@ -91,9 +92,7 @@ class VerdictForm(forms.Form):
 
     def __init__(self, *args: Any, centre_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        departments = OrgUnit.objects.filter(
-            parent_id=centre_id, kind=OrgUnit.Kind.DEPARTMENT, active=True
-        ).order_by("name")
+        departments = departments_of_centre(centre_id).order_by("name")
         people = User.objects.filter(centre_id=centre_id, is_active=True).order_by(
             "team__name", "full_name", "username"
         )
