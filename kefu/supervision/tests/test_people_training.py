@@ -146,7 +146,11 @@ def test_certification_by_hand(world: World) -> None:
     billing = Queue.objects.create(centre=world.centre, name="power-billing", title="电费咨询")
     manager = signed_in("manager")
     url = "/supervision/certification/"
-    assert manager.get(url).status_code == 200
+    page = manager.get(url)
+    assert page.status_code == 200
+    # The person picker groups the centre's people by team, those of no team last.
+    picker = page.content.decode().split('name="person"')[1].split("</select>")[0]
+    assert picker.index('<optgroup label="一班">') < picker.index('<optgroup label="未分班组">')
     assert manager.post(f"/supervision/certification/queues/{fault.pk}/", {"required": "1"})
     assert list(CertifiedQueue.objects.values_list("queue__name", flat=True)) == ["power-fault"]
     agent: User = world.users["agent"]

@@ -12,6 +12,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -46,10 +47,12 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[User], queues: list[Queue], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["person"]).choices = [
-            ("", "—"),
-            *((u.pk, str(u)) for u in people),
-        ]
+        # A centre's hundreds of people, grouped by team (the people of no team last).
+        teams: dict[str, list[tuple[int, str]]] = {}
+        for person in people:
+            team = person.team.name if person.team else str(_("No team"))
+            teams.setdefault(team, []).append((person.pk, str(person)))
+        cast(forms.ChoiceField, self.fields["person"]).choices = [("", "—"), *teams.items()]
         cast(forms.ChoiceField, self.fields["queue"]).choices = [
             ("", "—"),
             *((q.pk, q.title or q.name) for q in queues),
@@ -73,9 +76,9 @@ def certification_page(request: HttpRequest) -> HttpResponse:
     user, centre_id = _keeper(request)
     queues = _queues(user)
     people = list(
-        User.objects.filter(centre_id=user.centre_id, is_active=True).order_by(
-            "full_name", "username"
-        )
+        User.objects.filter(centre_id=user.centre_id, is_active=True)
+        .select_related("team")
+        .order_by(F("team__name").asc(nulls_last=True), "full_name", "username")
     )
     form = GrantForm(
         request.POST or None,
