@@ -84,10 +84,31 @@ CALLBACK_NOTES = {
 
 
 # (used for, kind or "" for any, text): the back office's approved wording.
+#: The documented handler's colleague in repair, their stand-in when away (AB岗).
+REPAIR_COLLEAGUE = ("handler-repair-b", "马俊")
+
+
 def _handlers(centre: OrgUnit) -> dict[str, User]:
-    """One handler per department: the documented `handler` for repair, colleagues elsewhere."""
+    """One handler per department: the documented `handler` for repair, colleagues elsewhere.
+    Repair has a second handler, the first's stand-in (AB岗), who takes no orders of the
+    story: the AB post's picker has someone to name."""
     group = Group.objects.get(name="handler")
     handlers = {"repair": User.objects.get(username="handler")}
+    username, full_name = REPAIR_COLLEAGUE
+    colleague, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "full_name": full_name,
+            "centre": centre,
+            "department": handlers["repair"].department,
+        },
+    )
+    if created:
+        colleague.set_unusable_password()
+        colleague.save(update_fields=["password"])
+        colleague.groups.add(group)
+        handlers["repair"].backup = colleague
+        handlers["repair"].save(update_fields=["backup"])
     for unit in OrgUnit.objects.filter(parent=centre, kind=OrgUnit.Kind.DEPARTMENT):
         if unit.code in handlers:
             continue

@@ -325,3 +325,20 @@ def _token(username: str) -> str:
     from kefu.conftest import token_for
 
     return token_for(username)
+
+
+def test_the_ab_post_on_the_page(users: dict[str, User], make_user: Callable[..., User]) -> None:
+    """Alone in the department, the page says nobody can stand in rather than offering an
+    empty picker; with a colleague, the picker names them and the absence is set."""
+    browser = Client()
+    browser.login(username="handler", password=PASSWORD)
+    alone = browser.get("/department/").content.decode()
+    assert 'id="away-nobody"' in alone and 'name="backup"' not in alone
+    make_user("handler", username="handler-b", department=users["handler"].department)
+    page = browser.get("/department/").content.decode()
+    assert 'id="away-nobody"' not in page and '<option value="handler-b"' in page
+    until = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    assert browser.post("/department/away", {"backup": "handler-b", "until": until})
+    users["handler"].refresh_from_db()
+    assert users["handler"].backup is not None
+    assert users["handler"].backup.username == "handler-b"
