@@ -108,7 +108,8 @@ def test_the_daily_report_judges_every_indicator_and_advises_on_those_off_target
     )
     for shown in ("电费电价", "故障报修", "一班", "二班", "王晓婷", "张静燕"):
         assert shown in page
-    assert "服务内容" in page and "停电" in page and "增加最多" in page and "/insights/topics/" in page
+    assert "服务内容" in page and "停电" in page and "增加最多" in page
+    assert "/insights/topics/" in page
     assert f"/reports/export?kind=daily&amp;date={calls_day:%Y-%m-%d}&amp;scope=centre" in page
 
 
