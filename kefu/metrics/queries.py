@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
 
 from kefu.contacts.models import Contact
 from kefu.core.errors import NotFound
@@ -31,7 +32,17 @@ from kefu.metrics.models import CentreRules, IndicatorTarget, ReportSubscription
 from kefu.quality.queries.results import monitoring_totals
 from kefu.telephony.calls import AGENT_COUNTERS, QUEUE_COUNTERS
 from kefu.telephony.intervals import INTERVAL_SECONDS
-from kefu.telephony.models import Agent, AgentDay, AgentInterval, Queue, QueueDay, QueueInterval
+from kefu.telephony.models import (
+    Activity,
+    Agent,
+    AgentDay,
+    AgentInterval,
+    Queue,
+    QueueDay,
+    QueueInterval,
+)
+from kefu.telephony.presence import Kind
+from kefu.telephony.queries import LIVE_LOGIN_HORIZON
 from kefu.tickets.models import EXTERNAL_ESCALATION_SOURCES, Ticket, TicketEvent
 from kefu.tickets.models import Kind as TicketKind
 from kefu.tickets.stages import STAGE_OF_STATE
@@ -124,6 +135,33 @@ def queue_totals(centre: OrgUnit, period: Period, *, queue: str | None = None) -
     return _sums(rows, QUEUE_COUNTERS)
 
 
+#: The stretches a period counts while they are still open, up to now: logged in and
+#: paused. An open after-call-work stretch is left out: its count comes with its end (a mean
+#: of seconds without their count would be off), and it lasts a minute or two.
+OPEN_COUNTERS = {Kind.LOGIN.value: "login_sum", Kind.PAUSE.value: "pause_sum"}
+
+
+def _open_stretches(centre: OrgUnit, period: Period, now: dt.datetime) -> QuerySet[Activity]:
+    """The agents' stretches still open (logged in now, paused now) that reach into the
+    period. The platform writes a stretch's end only when it comes, so without them a day
+    in progress had no logged-in time, and 占线率 and 每小时呼叫次数 read 不可用 until the
+    shifts ended. Counted up to now, as the monitor and the intraday page do; one started
+    longer ago than a shift lasts (`LIVE_LOGIN_HORIZON`) is a logoff never logged."""
+    return Activity.objects.filter(
+        agent__centre=centre,
+        ended_at__isnull=True,
+        kind__in=list(OPEN_COUNTERS),
+        started_at__gte=now - LIVE_LOGIN_HORIZON,
+        started_at__lt=min(period.end, now),
+    )
+
+
+def _open_seconds(period: Period, started: dt.datetime, now: dt.datetime) -> int:
+    """An open stretch's seconds within the period, up to now."""
+    stop = min(period.end, now)
+    return max(0, int((stop - max(period.start, started)).total_seconds()))
+
+
 def agent_totals(
     centre: OrgUnit,
     period: Period,
@@ -131,12 +169,20 @@ def agent_totals(
     agent: str | None = None,
     team: OrgUnit | None = None,
 ) -> dict[str, int]:
-    rows = _agent_rows(centre, period)
+    """The agents' counters over the period, with the time of the stretches still open."""
+    now = timezone.now()
+    rows, stretches = _agent_rows(centre, period), _open_stretches(centre, period, now)
     if agent is not None:
-        rows = rows.filter(agent__name=agent)
+        rows, stretches = rows.filter(agent__name=agent), stretches.filter(agent__name=agent)
     if team is not None:
-        rows = rows.filter(agent__team=team)
-    return _sums(rows, AGENT_COUNTERS)
+        rows, stretches = rows.filter(agent__team=team), stretches.filter(agent__team=team)
+    totals = _sums(rows, AGENT_COUNTERS)
+    for kind, started in stretches.values_list("kind", "started_at"):
+        seconds = _open_seconds(period, started, now)
+        if seconds:
+            totals = totals or dict.fromkeys(AGENT_COUNTERS, 0)
+            totals[OPEN_COUNTERS[kind]] += seconds
+    return totals
 
 
 def breakdown(
@@ -156,13 +202,26 @@ def breakdown(
     }.get(by)
     if group is None:
         raise ValueError(f"unknown breakdown {by!r}")
-    result = []
+    found: dict[tuple[Any, ...], dict[str, int]] = {}
     for row in (
         rows.values(*group).annotate(**{name: Sum(name) for name in counters}).order_by(*group)
     ):
-        labels = {key: row.pop(key) for key in group}
-        result.append((labels, {name: int(value or 0) for name, value in row.items()}))
-    return result
+        labels = tuple(row.pop(key) for key in group)
+        found[labels] = {name: int(value or 0) for name, value in row.items()}
+    read = len(found)
+    if counters is AGENT_COUNTERS:
+        now = timezone.now()
+        for *labels, kind, started in _open_stretches(centre, period, now).values_list(
+            *group, "kind", "started_at"
+        ):
+            seconds = _open_seconds(period, started, now)
+            if seconds:
+                counts = found.setdefault(tuple(labels), dict.fromkeys(counters, 0))
+                counts[OPEN_COUNTERS[kind]] += seconds
+    rows_out = list(found.items())
+    if len(found) > read:  # someone only logged in so far: placed in order, None last
+        rows_out.sort(key=lambda item: [(label is None, label or "") for label in item[0]])
+    return [(dict(zip(group, labels, strict=True)), counts) for labels, counts in rows_out]
 
 
 def trend(
