@@ -192,13 +192,14 @@ def test_the_dashboard_shows_todays_indicators_with_advice_for_those_off_target(
     # contacts, work orders and their events that the service indicators come from; and 3
     # more the rota's figures (shifts, the agents' stretches, the staff).
     # The wallboard adds its live board: queues, calls in progress, agents and their open
-    # activities, the day's and the last half hour's call figures, thresholds.
+    # activities, the day's and the last half hour's call figures, thresholds; and 1 more
+    # the agents' stretches still open, which the day's figures count up to now.
     # Both show the honours board (supervision): 1 more. The dashboard's hot topics
     # (insights) 3 more: today's and yesterday's counts to the same hour, and the names of
     # the topics found.
     [
         ("/dashboard/", 17 + 17 + 3 + 1 + 3),
-        ("/wallboard/", 18 + 1),
+        ("/wallboard/", 18 + 1 + 1),
         ("/contacts/", 17),
         ("/customers/", 17),
     ],

@@ -177,7 +177,8 @@ def test_the_live_wallboard_costs_a_fixed_number_of_queries(
 ) -> None:
     live_centre(centre)
     client = signed_in(users["manager"])
-    with django_assert_max_num_queries(15):
+    # 15, and the agents' stretches still open that the day's figures count up to now.
+    with django_assert_max_num_queries(15 + 1):
         assert client.get("/wallboard/live").status_code == 200
 
 
