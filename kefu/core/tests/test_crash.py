@@ -31,7 +31,12 @@ def test_sigkill_under_write_load_loses_nothing_acknowledged_and_sweeps_resume(
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    # Six seconds of load, and on until the clients have ten of each acknowledged: on a
+    # loaded machine six seconds once saw none.
     time.sleep(6)
+    deadline = time.monotonic() + 120
+    while min(len(load.contacts), len(load.tickets)) < 10 and time.monotonic() < deadline:
+        time.sleep(0.5)
     site.kill()
     os.killpg(sweeper.pid, signal.SIGKILL)
     sweeper.wait()
