@@ -83,7 +83,6 @@ CALLBACK_NOTES = {
 }
 
 
-# (used for, kind or "" for any, text): the back office's approved wording.
 #: The documented handler's colleague in repair, their stand-in when away (AB岗).
 REPAIR_COLLEAGUE = ("handler-repair-b", "马俊")
 
