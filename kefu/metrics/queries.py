@@ -153,7 +153,7 @@ def _open_stretches(centre: OrgUnit, period: Period, now: dt.datetime) -> QueryS
         kind__in=list(OPEN_COUNTERS),
         started_at__gte=now - LIVE_LOGIN_HORIZON,
         started_at__lt=min(period.end, now),
-    )
+    ).order_by()
 
 
 def _open_seconds(period: Period, started: dt.datetime, now: dt.datetime) -> int:
