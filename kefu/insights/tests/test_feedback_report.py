@@ -20,7 +20,8 @@ from kefu.core.models import OrgUnit, User
 from kefu.customers.models import Customer
 from kefu.insights.models import Incident, IncidentContact, IncidentState
 from kefu.insights.queries import feedback as queries
-from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.models import Ticket
+from kefu.tickets.tests.history import record_steps
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -87,18 +88,7 @@ class FeedbackWorld:
             stage_started_at=None if closed else last[0],
             stage_due_at=None if closed else (due or dt.datetime(2099, 1, 1, tzinfo=TZ)),
         )
-        TicketEvent.objects.bulk_create(
-            TicketEvent(
-                ticket=ticket,
-                seq=seq,
-                at=when,
-                action=action,
-                from_state=from_state,
-                to_state=to_state,
-                data=data,
-            )
-            for seq, (when, action, from_state, to_state, data) in enumerate(steps, start=1)
-        )
+        record_steps(ticket, steps)
         self.orders[number] = ticket
         return ticket
 

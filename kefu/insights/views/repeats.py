@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from kefu.core.errors import DomainError
 from kefu.core.forms import DayField
 from kefu.core.http import request_user
-from kefu.core.masking import mask_phone
 from kefu.insights.period import period_of
 from kefu.insights.queries.repeats import repeats_by_reason
 from kefu.insights.queries.risk import risky_orders
@@ -49,9 +48,6 @@ def repeats_page(request: HttpRequest) -> HttpResponse:
         if error.status == 403:
             raise
         problem = str(error.message)
-    for row in report.reasons if report else []:
-        for contact in row.examples:
-            contact.masked_caller = mask_phone(contact.caller_number)  # type: ignore[attr-defined]
     return render(
         request,
         "insights/repeats/repeats.html",

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.errors import DomainError
 from kefu.core.forms import DayField
 from kefu.core.http import request_user
-from kefu.core.masking import mask_phone
 from kefu.insights.queries.topics import (
     COMPARE_LABELS,
     DIMENSION_LABELS,
@@ -56,9 +55,6 @@ def topics_page(request: HttpRequest) -> HttpResponse:
             if error.status == 403:
                 raise
             problem = str(error.message)
-    for topic in report.topics if report else []:
-        for contact in topic.examples:
-            contact.masked_caller = mask_phone(contact.caller_number)  # type: ignore[attr-defined]
     return render(
         request,
         "insights/topics/topics.html",

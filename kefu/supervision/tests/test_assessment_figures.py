@@ -19,7 +19,8 @@ from kefu.customers.models import Customer
 from kefu.supervision.queries import assessment as queries
 from kefu.supervision.services.judging import Verdict, complaint_judge
 from kefu.supervision.tests.conftest import World
-from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.models import Ticket
+from kefu.tickets.tests.history import record_steps
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -46,18 +47,7 @@ def order(
         created_at=steps[0][0],
         closed_at=last[0] if last[3] == "closed" else None,
     )
-    TicketEvent.objects.bulk_create(
-        TicketEvent(
-            ticket=ticket,
-            seq=seq,
-            at=when,
-            action=action,
-            from_state=from_state,
-            to_state=to_state,
-            data=data,
-        )
-        for seq, (when, action, from_state, to_state, data) in enumerate(steps, start=1)
-    )
+    record_steps(ticket, steps)
     return ticket
 
 

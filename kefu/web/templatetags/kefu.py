@@ -6,6 +6,8 @@ from datetime import timedelta
 from django import template
 from django.utils.translation import gettext as _
 
+from kefu.core.masking import mask_phone
+
 register = template.Library()
 
 # A run of Latin letters and digits, which a clipped text must not split (“App” → “Ap…”).
@@ -39,3 +41,9 @@ def hours_minutes(value: timedelta | None) -> str:
     if hours:
         return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
     return _("%(minutes)d min") % {"minutes": minutes}
+
+
+@register.filter
+def masked_phone(value: str | None) -> str:
+    """A caller's number as the lists show it, the middle hidden (138****5678)."""
+    return mask_phone(value) if value else ""
